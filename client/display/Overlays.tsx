@@ -1,0 +1,84 @@
+import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import QRCode from 'qrcode';
+import { displayStore } from './store';
+import { unlockAudio } from './audio';
+import type { ClockSync } from '../core/clock-sync';
+
+/** Everything drawn over the canvas: messages, identify, blackout, preload bar, QR, sound button. */
+export function Overlays({ clock }: { clock: ClockSync }) {
+  const s = useStore(displayStore);
+  const [now, setNow] = useState(() => clock.now());
+  const [offlineLong, setOfflineLong] = useState(false);
+  useEffect(() => {
+    if (s.identifyUntil <= clock.now()) return;
+    const t = setInterval(() => setNow(clock.now()), 250);
+    return () => clearInterval(t);
+  }, [s.identifyUntil, clock]);
+  useEffect(() => {
+    if (s.connected) return setOfflineLong(false);
+    const t = setTimeout(() => setOfflineLong(true), 2000);
+    return () => clearTimeout(t);
+  }, [s.connected]);
+
+  const view = s.view;
+  const identifying = s.identifyUntil > now;
+  return (
+    <>
+      {view?.screen.blackout && <div className="blackout" data-testid="blackout" />}
+      {s.problem && (
+        <div className="message" role="alert">
+          <h1>Pavilion screen</h1>
+          <p>{s.problem}</p>
+        </div>
+      )}
+      {view && !view.screen.known && !s.problem && (
+        <div className="message" role="alert" data-testid="unknown-screen">
+          <h1>Screen “{view.screen.id}” is not part of the show</h1>
+          <p>
+            It is connected and waiting. Adopt it into a wall from the control panel (<code>/control</code>, Screens → Unassigned),
+            or open one of the show's screen URLs instead.
+          </p>
+        </div>
+      )}
+      {view && view.screen.known && !view.wall && (
+        <div className="message subtle">
+          <p>Screen “{view.screen.id}” belongs to no wall. Put it in a wall from the control panel.</p>
+        </div>
+      )}
+      {view?.wall && !view.wall.installationId && <div className="corner-note">{view.wall.name}: nothing playing</div>}
+      {identifying && view && (
+        <div className="identify" data-testid="identify">
+          <div className="identify-id">{view.screen.id}</div>
+          <div className="identify-wall">{view.screen.wallId ? `wall ${view.screen.wallId}` : 'unassigned'}</div>
+        </div>
+      )}
+      {s.preload && s.preload.progress < 1 && (
+        <div className="preload" aria-label={`loading ${s.preload.installationId}`}>
+          <div style={{ width: `${Math.round(s.preload.progress * 100)}%` }} />
+        </div>
+      )}
+      {offlineLong && <div className="corner-note warn">reconnecting to the server…</div>}
+      {view?.audio && s.soundBlocked && (
+        <button className="sound-button" onClick={() => void unlockAudio()}>
+          Tap to enable sound
+        </button>
+      )}
+      {view?.wall?.showQr && view.visitUrl && <VisitQr url={view.visitUrl} />}
+    </>
+  );
+}
+
+function VisitQr({ url }: { url: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    QRCode.toDataURL(url, { margin: 1, width: 160, color: { dark: '#000000', light: '#ffffff' } }).then(setSrc, () => setSrc(null));
+  }, [url]);
+  if (!src) return null;
+  return (
+    <div className="qr" data-testid="visit-qr">
+      <img src={src} alt={`Join at ${url}`} />
+      <span>Play with your phone</span>
+    </div>
+  );
+}

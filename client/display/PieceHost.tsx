@@ -1,0 +1,257 @@
+import { flushSync, useThree } from '@react-three/fiber';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import type { InstallationModule, PieceRuntime, WallGeometry } from 'pavilion/sdk';
+import { ParamsContext, PieceRuntimeContext, SoundContext } from '../../installations/sdk/runtime';
+import type { DisplayView, ParamValues, PieceError } from '../../server/protocol';
+import { displayStore, pushError } from './store';
+import { frame, onFrame } from './frame';
+import { loadPiece } from './pieces';
+import { PieceBoundary } from './ErrorBoundary';
+import { Fallback } from './Fallback';
+import { WallCamera } from './WallCamera';
+import { hostState } from './diagnostics';
+import { resolveQuality } from './quality';
+import { advanceVisitors, visitorsView } from './visitor-feed';
+import { reportError } from './report';
+import { useSoundRuntime } from './audio';
+
+type WallView = NonNullable<DisplayView['wall']>;
+
+interface Target {
+  key: string;
+  installationId: string | null;
+  version: string | null;
+  moduleUrl: string | null;
+  startedAt: number;
+}
+
+interface Active {
+  key: string;
+  installationId: string;
+  version: string;
+  startedAt: number;
+  module: InstallationModule | null;
+  failed: boolean;
+  runtime: PieceRuntime;
+  /** The wall's pause state while this piece plays. */
+  timing: { pausedAt: number | null; heldMs: number };
+}
+
+function targetOf(wall: WallView | null): Target | null {
+  if (!wall) return null;
+  const m = wall.manifest;
+  if (!wall.installationId) return { key: `none@${wall.startedAt}`, installationId: null, version: null, moduleUrl: null, startedAt: wall.startedAt };
+  return {
+    key: `${wall.installationId}@${m?.version ?? '?'}@${wall.startedAt}`,
+    installationId: wall.installationId,
+    version: m?.version ?? null,
+    moduleUrl: m?.moduleUrl ?? null,
+    startedAt: wall.startedAt,
+  };
+}
+
+export function geometryOf(view: DisplayView): WallGeometry {
+  const wall = view.wall;
+  const r = view.screen.rect;
+  const screen = { id: view.screen.id, x: r.x, y: r.y, w: r.w, h: r.h };
+  if (!wall) return { wallId: '', width: r.w, height: r.h, aspect: r.w / r.h, screen: { ...screen, x: 0, y: 0 }, screens: [screen] };
+  return {
+    wallId: wall.id,
+    width: wall.width,
+    height: wall.height,
+    aspect: wall.width / wall.height,
+    screen,
+    screens: wall.screens.map((s) => ({ id: s.id, ...s.rect })),
+  };
+}
+
+/** Updates the piece's show time for this frame from its start, pause and held time. */
+function updateTime(rt: PieceRuntime, showTime: number, a: Active): void {
+  const { pausedAt, heldMs } = a.timing;
+  const paused = pausedAt !== null && showTime >= pausedAt;
+  const now = paused ? pausedAt : showTime;
+  const seconds = Math.max(0, (now - a.startedAt - heldMs) / 1000);
+  rt.time.delta = Math.max(0, seconds - rt.time.seconds);
+  rt.time.seconds = seconds;
+  rt.time.now = now;
+  rt.time.paused = paused;
+}
+
+/**
+ * Hosts the wall's piece inside the persistent <Canvas>: preloads the next piece, switches on the
+ * first frame at or after its show time, spans the wall, contains failures.
+ */
+export function PieceHost() {
+  const view = useStore(displayStore, (s) => s.view);
+  const wall = view?.wall ?? null;
+  const gl = useThree((s) => s.gl);
+  const size = useThree((s) => s.size);
+  const [active, setActive] = useState<Active | null>(null);
+  const [params, setParams] = useState<ParamValues>({});
+  const activeRef = useRef<Active | null>(null);
+  activeRef.current = active;
+  const wallRef = useRef(wall);
+  wallRef.current = wall;
+  const pending = useRef<{ target: Target; module: InstallationModule | null; error: unknown } | null>(null);
+  const pendingParams = useRef<{ params: ParamValues; at: number } | null>(null);
+
+  const target = targetOf(wall);
+  const targetKey = target?.key ?? null;
+
+  // Preload the wall's next piece as soon as it is announced.
+  useEffect(() => {
+    if (!target) return;
+    if (activeRef.current?.key === target.key || (!activeRef.current && target.installationId === null && !pending.current)) return;
+    const p = { target, module: null as InstallationModule | null, error: null as unknown };
+    pending.current = p;
+    if (target.installationId) {
+      displayStore.setState({ preload: { installationId: target.installationId, progress: 0 } });
+      loadPiece(target.installationId, target.moduleUrl).then(
+        (m) => {
+          p.module = m;
+          if (pending.current === p) displayStore.setState({ preload: { installationId: target.installationId!, progress: 1 } });
+        },
+        (e: unknown) => {
+          p.error = e;
+          reportError({ installationId: target.installationId, version: target.version, phase: 'load', error: e });
+        },
+      );
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [targetKey]);
+
+  // Params changes of the same piece, applied at their show time.
+  useEffect(() => {
+    if (!wall || !active || active.key !== target?.key) return;
+    if (wall.paramsAt <= frame.showTime) setParams(wall.params);
+    else pendingParams.current = { params: wall.params, at: wall.paramsAt };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [wall?.params, wall?.paramsAt, active?.key]);
+
+  // Each frame, before pieces run: switch if due, apply params if due, advance time and input.
+  useEffect(
+    () =>
+      onFrame((showTime) => {
+        advanceVisitors();
+        const p = pending.current;
+        if (p && showTime >= p.target.startedAt && (p.module || p.error || p.target.installationId === null)) {
+          pending.current = null;
+          pendingParams.current = null;
+          const w = wallRef.current;
+          const next: Active | null = p.target.installationId
+            ? {
+                key: p.target.key,
+                installationId: p.target.installationId,
+                version: p.target.version ?? '?',
+                startedAt: p.target.startedAt,
+                module: p.module,
+                failed: !p.module,
+                runtime: makeRuntime(p.target.installationId, p.module, w),
+                timing: { pausedAt: w?.pausedAt ?? null, heldMs: w?.heldMs ?? 0 },
+              }
+            : null;
+          flushSync(() => {
+            setActive(next);
+            setParams(w?.params ?? {});
+          });
+          hostState.installationId = next?.installationId ?? null;
+          hostState.version = next?.version ?? null;
+          hostState.lastSwitch = { installationId: next?.installationId ?? null, showTime };
+          displayStore.setState({ preload: null });
+        }
+        const pp = pendingParams.current;
+        if (pp && showTime >= pp.at) {
+          pendingParams.current = null;
+          flushSync(() => setParams(pp.params));
+        }
+        const a = activeRef.current;
+        if (a) {
+          const w = wallRef.current;
+          if (w && targetOf(w)?.key === a.key) a.timing = { pausedAt: w.pausedAt, heldMs: w.heldMs };
+          updateTime(a.runtime, showTime, a);
+        }
+      }),
+    [],
+  );
+
+  // Uncaught errors while a piece is on screen (useFrame, timers, promises) are the piece's.
+  useEffect(() => {
+    const fail = (error: unknown, phase: PieceError['phase']) => {
+      const a = activeRef.current;
+      if (!a || a.failed) return;
+      reportError({ installationId: a.installationId, version: a.version, phase, error });
+      setActive({ ...a, failed: true });
+    };
+    const onError = (e: ErrorEvent) => fail(e.error ?? e.message, 'frame');
+    const onRejection = (e: PromiseRejectionEvent) => fail(e.reason, 'frame');
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onRejection);
+    return () => {
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onRejection);
+    };
+  }, []);
+
+  const geometry = useMemo(() => (view ? geometryOf(view) : null), [view]);
+  const quality = resolveQuality(params.quality, gl, size.width * size.height * gl.getPixelRatio() ** 2);
+  const runtime = useMemo(() => {
+    if (!active || !geometry) return null;
+    Object.assign(active.runtime, { wall: geometry, params, quality });
+    return { ...active.runtime, time: active.runtime.time, visitors: visitorsView, wall: geometry, params, quality } satisfies PieceRuntime;
+  }, [active, geometry, params, quality]);
+  const sound = useSoundRuntime(active && !active.failed ? active.startedAt : null);
+
+  if (!geometry) return null;
+  const Piece = active?.module?.Component;
+  return (
+    <>
+      <WallCamera wall={geometry} />
+      {active && runtime && (
+        <PieceRuntimeContext.Provider value={runtime}>
+          <ParamsContext.Provider value={params}>
+            <SoundContext.Provider value={sound}>
+              {Piece && !active.failed ? (
+                <PieceBoundary
+                  key={active.key}
+                  fallback={<Fallback />}
+                  onError={(error) => {
+                    reportError({ installationId: active.installationId, version: active.version, phase: 'render', error });
+                    setActive((a) => (a && a.key === active.key ? { ...a, failed: true } : a));
+                  }}
+                >
+                  <Piece />
+                </PieceBoundary>
+              ) : (
+                <Fallback />
+              )}
+            </SoundContext.Provider>
+          </ParamsContext.Provider>
+        </PieceRuntimeContext.Provider>
+      )}
+    </>
+  );
+}
+
+function makeRuntime(installationId: string, module: InstallationModule | null, wall: WallView | null): PieceRuntime {
+  const startedAt = wall?.startedAt ?? 0;
+  return {
+    installationId,
+    manifest: module?.manifest ?? { id: installationId, title: installationId, artist: '', description: '', params: {} },
+    time: { now: startedAt, seconds: 0, delta: 0, paused: false },
+    wall: { wallId: wall?.id ?? '', width: 1, height: 1, aspect: 1, screen: { id: '', x: 0, y: 0, w: 1, h: 1 }, screens: [] },
+    params: {},
+    visitors: visitorsView,
+    seed: `${wall?.id ?? ''}:${installationId}:${startedAt}`,
+    quality: 'low',
+    sound: null,
+    reportProgress(loaded, total) {
+      displayStore.setState({ preload: total > 0 && loaded < total ? { installationId, progress: loaded / total } : null });
+    },
+    reportError(phase, error) {
+      reportError({ installationId, version: module?.manifest.version ?? null, phase, error });
+    },
+  };
+}
+
+export { pushError };

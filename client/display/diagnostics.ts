@@ -1,0 +1,63 @@
+import type { ClockSync } from '../core/clock-sync';
+import { displayStore } from './store';
+import { frame } from './frame';
+import { visitorCount } from './visitor-feed';
+
+/** What the host knows about the piece on screen, for __pavilion and health reports. */
+export const hostState = {
+  installationId: null as string | null,
+  version: null as string | null,
+  lastSwitch: null as { installationId: string | null; showTime: number } | null,
+  memory: { geometries: 0, textures: 0, programs: 0 },
+};
+
+/**
+ * window.__pavilion: read-only diagnostics for automation and technicians (docs/display.md).
+ */
+export function installDiagnostics(clock: ClockSync): void {
+  const diag = {
+    get screenId() {
+      return displayStore.getState().screenId;
+    },
+    get wallId() {
+      return displayStore.getState().view?.screen.wallId ?? null;
+    },
+    get installationId() {
+      return hostState.installationId;
+    },
+    get framesRendered() {
+      return frame.count;
+    },
+    clock: {
+      now: () => clock.now(),
+      get offsetMs() {
+        return clock.estimate().offsetMs;
+      },
+      get rttMs() {
+        return clock.estimate().rttMs;
+      },
+      get uncertaintyMs() {
+        return clock.estimate().uncertaintyMs;
+      },
+      get synced() {
+        return clock.estimate().synced;
+      },
+    },
+    get lastSwitch() {
+      return hostState.lastSwitch ? { ...hostState.lastSwitch } : null;
+    },
+    get errors() {
+      return displayStore.getState().errors.map((e) => ({ ...e }));
+    },
+    get visitors() {
+      return visitorCount();
+    },
+    get memory() {
+      return { ...hostState.memory };
+    },
+    get connected() {
+      return displayStore.getState().connected;
+    },
+  };
+  Object.defineProperty(window, '__pavilion', { value: Object.freeze(diag), configurable: false, writable: false });
+}

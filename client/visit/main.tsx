@@ -1,0 +1,2 @@
+import '../shared/base.css';
+document.getElementById('root')!.textContent = 'This page is being built.';

@@ -1,0 +1,191 @@
+import { useLayoutEffect, useMemo, useRef } from 'react';
+import { BackSide, Euler, Matrix4, Quaternion, Vector3, type InstancedMesh } from 'three';
+import { useRandom, useWall } from 'pavilion/sdk';
+import { CAMERA, viewAt } from './layout';
+import { GLSL_COMMON, GLSL_NOISE, type SharedUniforms } from './world';
+
+const skyVertex = /* glsl */ `
+varying vec3 vWorld;
+void main() {
+  vec4 w = modelMatrix * vec4(position, 1.0);
+  vWorld = w.xyz;
+  gl_Position = projectionMatrix * viewMatrix * w;
+}
+`;
+const skyFragment = /* glsl */ `
+${GLSL_COMMON}
+${GLSL_NOISE}
+uniform vec3 uSkyTop;
+uniform vec3 uSkyHor;
+varying vec3 vWorld;
+void main() {
+  vec3 dir = normalize(vWorld - cameraPosition);
+  vec3 col = mix(uSkyHor, uSkyTop, smoothstep(0.0, 0.75, dir.y));
+  col = mix(col, uFogColor, smoothstep(0.05, -0.3, dir.y));
+  float sd = max(dot(dir, uSunDir), 0.0);
+  col += uSunColor * (pow(sd, 300.0) * 1.5 + pow(sd, 10.0) * 0.45 + pow(sd, 2.5) * 0.15) * (0.35 + 0.65 * uDay) * (1.0 - 0.6 * uRain);
+  // Stars between the leaves at night.
+  vec3 sp = dir * 170.0;
+  vec3 cell = floor(sp);
+  float h = hash13(cell);
+  float star = step(0.988, h) * smoothstep(0.32, 0.0, length(fract(sp) - 0.5));
+  star *= 0.6 + 0.4 * sin(uSec * (1.5 + h * 3.0) + h * 40.0);
+  col += vec3(0.8, 0.9, 1.0) * star * (1.0 - uDay) * (1.0 - uRain) * smoothstep(0.05, 0.3, dir.y);
+  col = mix(col, uFogColor, 0.25 + 0.4 * uRain);
+  gl_FragColor = vec4(col, 1.0);
+  #include <colorspace_fragment>
+}
+`;
+
+/** The sky beyond the leaves: gradient, a sun (or moon) that crosses the wall, stars at night. */
+export function Sky({ u }: { u: SharedUniforms }) {
+  const uniforms = useMemo(() => ({ ...u }), [u]);
+  return (
+    <mesh position={[CAMERA.x, CAMERA.y, CAMERA.z]} renderOrder={-10} frustumCulled={false}>
+      <sphereGeometry args={[200, 32, 16]} />
+      <shaderMaterial args={[{ uniforms, vertexShader: skyVertex, fragmentShader: skyFragment, side: BackSide, depthWrite: false }]} />
+    </mesh>
+  );
+}
+
+const mistVertex = /* glsl */ `
+varying vec3 vWorld;
+varying float vDist;
+void main() {
+  vec4 w = modelMatrix * vec4(position, 1.0);
+  vWorld = w.xyz;
+  vec4 mv = viewMatrix * w;
+  vDist = -mv.z;
+  gl_Position = projectionMatrix * mv;
+}
+`;
+const mistFragment = /* glsl */ `
+${GLSL_COMMON}
+${GLSL_NOISE}
+uniform float uOctaves;
+uniform float uSeed;
+uniform float uAmount;
+varying vec3 vWorld;
+varying float vDist;
+void main() {
+  vec2 p = vWorld.xy * 0.06 + vec2(uSeed, uSeed * 0.37);
+  vec2 drift = vec2(uTime * 0.012, -uTime * 0.004);
+  float n = 0.0, a = 0.55, tot = 0.0;
+  for (int i = 0; i < 4; i++) {
+    if (float(i) >= uOctaves) break;
+    n += a * vnoise(p + drift * (1.0 + float(i)));
+    tot += a;
+    p = p * 2.07 + 3.1;
+    a *= 0.5;
+  }
+  n /= tot;
+  float m = smoothstep(0.35, 0.85, n);
+  // Thicker mist low down, light scattered forward from the sun.
+  vec3 dir = normalize(vWorld - cameraPosition);
+  float low = smoothstep(0.5, -0.2, dir.y);
+  float fwd = pow(max(dot(dir, uSunDir), 0.0), 4.0);
+  vec3 col = uFogColor * (1.05 + 0.2 * uDay) + uSunColor * fwd * 0.45 * uDay;
+  float alpha = m * uAmount * (0.45 + 0.55 * low) * (1.0 + uRain * 0.8);
+  gl_FragColor = vec4(col, clamp(alpha, 0.0, 0.85));
+  #include <colorspace_fragment>
+}
+`;
+
+/** Layers of drifting mist between the crowns. */
+export function Mist({ u, layers, octaves }: { u: SharedUniforms; layers: number; octaves: number }) {
+  const wall = useWall();
+  const depths = [-8, -24, -42].slice(0, layers);
+  return (
+    <>
+      {depths.map((z, i) => {
+        const v = viewAt(z, wall.aspect, 1.25);
+        return (
+          <mesh key={z} position={[v.cx, v.cy, z]} renderOrder={2 - i} frustumCulled={false}>
+            <planeGeometry args={[v.hw * 2, v.hh * 2]} />
+            <shaderMaterial
+              args={[
+                {
+                  uniforms: { ...u, uOctaves: { value: octaves }, uSeed: { value: i * 17.3 }, uAmount: { value: 0.55 - i * 0.1 } },
+                  vertexShader: mistVertex,
+                  fragmentShader: mistFragment,
+                  transparent: true,
+                  depthWrite: false,
+                },
+              ]}
+            />
+          </mesh>
+        );
+      })}
+    </>
+  );
+}
+
+const trunkVertex = /* glsl */ `
+varying vec3 vNormal;
+varying vec3 vWorld;
+varying float vDist;
+varying vec2 vUv;
+void main() {
+  vUv = uv;
+  mat4 m = modelMatrix * instanceMatrix;
+  vec4 w = m * vec4(position, 1.0);
+  vWorld = w.xyz;
+  vNormal = normalize(mat3(m) * normal);
+  vec4 mv = viewMatrix * w;
+  vDist = -mv.z;
+  gl_Position = projectionMatrix * mv;
+}
+`;
+const trunkFragment = /* glsl */ `
+${GLSL_COMMON}
+${GLSL_NOISE}
+uniform vec3 uLeafDark;
+uniform vec3 uLeafLight;
+varying vec3 vNormal;
+varying vec3 vWorld;
+varying float vDist;
+varying vec2 vUv;
+void main() {
+  float ridges = vnoise(vec2(vUv.x * 40.0, vWorld.y * 0.6));
+  vec3 bark = uLeafDark * (0.7 + 0.6 * ridges);
+  vec3 n = normalize(vNormal);
+  float rim = pow(clamp(dot(n, normalize(vec3(uSunDir.x, 0.0, uSunDir.z + 0.6))), 0.0, 1.0), 2.0);
+  float moss = smoothstep(0.55, 0.9, vnoise(vec2(vUv.x * 9.0, vWorld.y * 0.25)));
+  vec3 col = mix(bark, uLeafLight * 0.35, moss * 0.5) + uSunColor * rim * 0.25 * uDay;
+  gl_FragColor = vec4(applyFog(col, vDist), 1.0);
+  #include <colorspace_fragment>
+}
+`;
+
+/** Tall trunks rising out of the mist into the canopy. */
+export function Trunks({ u, count }: { u: SharedUniforms; count: number }) {
+  const wall = useWall();
+  const rng = useRandom(`trunks:${count}`);
+  const ref = useRef<InstancedMesh>(null);
+  const matrices = useMemo(() => {
+    const out: Matrix4[] = [];
+    for (let i = 0; i < count; i++) {
+      const z = -4 - 50 * Math.pow(rng.next(), 0.8);
+      const v = viewAt(z, wall.aspect);
+      const r = rng.range(0.012, 0.028) * v.d;
+      const x = v.cx + rng.range(-v.hw, v.hw);
+      const h = v.hh * 4;
+      const q = new Quaternion().setFromEuler(new Euler(0, 0, rng.range(-0.05, 0.05)));
+      out.push(new Matrix4().compose(new Vector3(x, v.cy - v.hh * 1.2 + h / 2, z), q, new Vector3(r, h, r)));
+    }
+    return out;
+  }, [rng, count, wall.aspect]);
+  useLayoutEffect(() => {
+    const mesh = ref.current;
+    if (!mesh) return;
+    matrices.forEach((m, i) => mesh.setMatrixAt(i, m));
+    mesh.instanceMatrix.needsUpdate = true;
+  }, [matrices]);
+  const uniforms = useMemo(() => ({ ...u }), [u]);
+  return (
+    <instancedMesh ref={ref} args={[undefined, undefined, count]} frustumCulled={false}>
+      <cylinderGeometry args={[0.55, 1, 1, 10, 1, true]} />
+      <shaderMaterial args={[{ uniforms, vertexShader: trunkVertex, fragmentShader: trunkFragment }]} />
+    </instancedMesh>
+  );
+}

@@ -1,0 +1,199 @@
+import { Color, Vector3, Vector4 } from 'three';
+
+/** Most creatures that light the leaves (the nearest/oldest 16 of the visitors). */
+export const MAX_LIGHTS = 16;
+/** Call ripples travelling through the foliage at once. */
+export const MAX_RIPPLES = 8;
+/** Length of one forest day, in piece seconds at speed 1. */
+export const DAY_SECONDS = 360;
+/** Where in the day the piece starts: a golden morning. */
+export const DAY_START = 0.07;
+
+export type PaletteName = 'dawn' | 'emerald' | 'night';
+
+interface Tones {
+  skyTop: string;
+  skyHor: string;
+  fog: string;
+  leafDark: string;
+  leafLight: string;
+  sun: string;
+  mote: string;
+}
+interface Palette {
+  day: Tones;
+  night: Tones;
+  /** Low sun: horizon and light colour at dawn and dusk. */
+  warmSky: string;
+  warmSun: string;
+  accent: string;
+  firefly: string;
+  /** How dark the darkest hour gets (0 = palette's night tones). */
+  dayFloor: number;
+  dayCeil: number;
+}
+
+const PALETTES: Record<PaletteName, Palette> = {
+  dawn: {
+    day: { skyTop: '#5a6f8f', skyHor: '#f6c48e', fog: '#c99a7e', leafDark: '#1a2a20', leafLight: '#b5c45a', sun: '#ffd9a0', mote: '#ffe6c0' },
+    night: { skyTop: '#0b0d1e', skyHor: '#33284a', fog: '#241c33', leafDark: '#07080c', leafLight: '#3c3a5c', sun: '#b9a8ff', mote: '#c7b5ff' },
+    warmSky: '#ff9d6b', warmSun: '#ffb070', accent: '#d2553a', firefly: '#ffcf6a', dayFloor: 0, dayCeil: 1,
+  },
+  emerald: {
+    day: { skyTop: '#2d6e6a', skyHor: '#bfeccd', fog: '#5f9f86', leafDark: '#0a241b', leafLight: '#6fd67a', sun: '#f1ffd6', mote: '#e2ffe9' },
+    night: { skyTop: '#020a10', skyHor: '#0c2a33', fog: '#0a2026', leafDark: '#02080a', leafLight: '#15424a', sun: '#9fd4ff', mote: '#9fffe0' },
+    warmSky: '#f2d58c', warmSun: '#ffe09a', accent: '#c7d94a', firefly: '#b8ff6a', dayFloor: 0, dayCeil: 1,
+  },
+  night: {
+    day: { skyTop: '#0a1530', skyHor: '#2a4a78', fog: '#1c2f52', leafDark: '#03070d', leafLight: '#2a5d78', sun: '#b8ccff', mote: '#a8d8ff' },
+    night: { skyTop: '#01020a', skyHor: '#0a1430', fog: '#081026', leafDark: '#010306', leafLight: '#112a44', sun: '#8aa6ff', mote: '#8fe0ff' },
+    warmSky: '#5a4a8a', warmSun: '#c0b0ff', accent: '#4ad0c0', firefly: '#9dff8a', dayFloor: 0.15, dayCeil: 0.7,
+  },
+};
+
+export function paletteOf(name: unknown): Palette {
+  return PALETTES[(name as PaletteName) in PALETTES ? (name as PaletteName) : 'emerald'];
+}
+
+const smooth = (a: number, b: number, x: number) => {
+  const t = Math.min(1, Math.max(0, (x - a) / (b - a)));
+  return t * t * (3 - 2 * t);
+};
+
+/** The state of the forest day at piece time t (seconds × speed): closed-form, same on every screen. */
+export function cycleAt(t: number) {
+  const c = (((t / DAY_SECONDS + DAY_START) % 1) + 1) % 1;
+  const day = smooth(0, 0.12, c) * (1 - smooth(0.46, 0.6, c));
+  const warm = Math.exp(-(((c - 0.07) / 0.06) ** 2)) + Math.exp(-(((c - 0.54) / 0.05) ** 2));
+  const rain = smooth(0.24, 0.29, c) * (1 - smooth(0.36, 0.42, c));
+  // Sun crosses the wall during the day, the moon during the night.
+  const sunArc = c < 0.6 ? (c - 0.3) / 0.3 : (c - 0.8) / 0.2;
+  return { c, day, warm: Math.min(1, warm), rain, sunArc };
+}
+
+export type Cycle = ReturnType<typeof cycleAt>;
+
+export function createUniforms() {
+  return {
+    uTime: { value: 0 },
+    uSec: { value: 0 },
+    uDay: { value: 1 },
+    uRain: { value: 0 },
+    uFogDensity: { value: 0.03 },
+    uFogColor: { value: new Color() },
+    uSkyTop: { value: new Color() },
+    uSkyHor: { value: new Color() },
+    uSunColor: { value: new Color() },
+    uSunDir: { value: new Vector3(0, 0.4, -1).normalize() },
+    uLeafDark: { value: new Color() },
+    uLeafLight: { value: new Color() },
+    uAccent: { value: new Color() },
+    uMote: { value: new Color() },
+    uFirefly: { value: new Color() },
+    uCre: { value: Array.from({ length: MAX_LIGHTS }, () => new Vector4(0, 0, 0, 0)) },
+    uCreCol: { value: Array.from({ length: MAX_LIGHTS }, () => new Vector3()) },
+    uCreN: { value: 0 },
+    uRip: { value: Array.from({ length: MAX_RIPPLES }, () => new Vector4(0, 0, 0, -100)) },
+    uRipCol: { value: Array.from({ length: MAX_RIPPLES }, () => new Vector3()) },
+  };
+}
+export type SharedUniforms = ReturnType<typeof createUniforms>;
+
+const tmpA = new Color();
+const tmpB = new Color();
+const grey = new Color('#6d7a78');
+
+function blend(out: Color, p: Palette, key: keyof Tones, day: number, warm: string | null, w: number, rain: number) {
+  tmpA.set(p.night[key]);
+  tmpB.set(p.day[key]);
+  out.copy(tmpA).lerp(tmpB, day);
+  if (warm) out.lerp(tmpA.set(warm), w * 0.7);
+  if (rain > 0) {
+    const l = out.getHSL({ h: 0, s: 0, l: 0 }).l;
+    out.lerp(tmpB.copy(grey).multiplyScalar(l * 1.6), rain * 0.45);
+  }
+}
+
+/** Writes the palette and the day cycle into the shared uniforms (called once per frame). */
+export function applyCycle(u: SharedUniforms, p: Palette, cy: Cycle) {
+  const day = p.dayFloor + (p.dayCeil - p.dayFloor) * cy.day;
+  u.uDay.value = day;
+  u.uRain.value = cy.rain;
+  u.uFogDensity.value = 0.022 + 0.02 * cy.rain + 0.01 * (1 - day);
+  blend(u.uSkyTop.value, p, 'skyTop', day, null, 0, cy.rain);
+  blend(u.uSkyHor.value, p, 'skyHor', day, p.warmSky, cy.warm, cy.rain);
+  blend(u.uFogColor.value, p, 'fog', day, p.warmSky, cy.warm * 0.6, cy.rain);
+  blend(u.uSunColor.value, p, 'sun', day, p.warmSun, cy.warm, cy.rain);
+  blend(u.uLeafDark.value, p, 'leafDark', day, null, 0, cy.rain * 0.5);
+  blend(u.uLeafLight.value, p, 'leafLight', day, p.warmSun, cy.warm * 0.35, cy.rain * 0.5);
+  blend(u.uMote.value, p, 'mote', day, null, 0, 0);
+  u.uAccent.value.set(p.accent);
+  u.uFirefly.value.set(p.firefly);
+  const a = cy.sunArc * 1.05;
+  u.uSunDir.value.set(Math.sin(a), 0.32 + 0.25 * Math.cos(a * 1.4), -Math.cos(a) * 1.2).normalize();
+}
+
+/** GLSL shared by every material: exponential fog and a divergence-free (curl) wind field. */
+export const GLSL_COMMON = /* glsl */ `
+uniform float uTime;
+uniform float uSec;
+uniform float uDay;
+uniform float uRain;
+uniform float uFogDensity;
+uniform vec3 uFogColor;
+uniform vec3 uSunColor;
+uniform vec3 uSunDir;
+
+vec3 applyFog(vec3 col, float dist) {
+  float f = 1.0 - exp(-dist * uFogDensity);
+  return mix(col, uFogColor, clamp(f, 0.0, 1.0));
+}
+
+// Curl of a vector potential made of travelling sine products: analytic, cheap, divergence-free.
+vec3 curlOctave(vec3 p, float t, vec3 k, vec3 w) {
+  float sx = sin(p.y * k.x + t * w.x), cx = cos(p.y * k.x + t * w.x);
+  float sz2 = sin(p.z * k.y + t * w.y), cz2 = cos(p.z * k.y + t * w.y);
+  float sz = sin(p.z * k.z + t * w.z), cz = cos(p.z * k.z + t * w.z);
+  float sx4 = sin(p.x * k.y + t * w.x), cx4 = cos(p.x * k.y + t * w.x);
+  float sx5 = sin(p.x * k.x + t * w.z), cx5 = cos(p.x * k.x + t * w.z);
+  float sy6 = sin(p.y * k.z + t * w.y), cy6 = cos(p.y * k.z + t * w.y);
+  // A = (sx*cz2, sz*cx4, sx5*cy6)
+  float dA3dy = -sx5 * sy6 * k.z;
+  float dA2dz = cz * k.z * cx4;
+  float dA1dz = -sx * sz2 * k.y;
+  float dA3dx = cx5 * k.x * cy6;
+  float dA2dx = -sz * sx4 * k.y;
+  float dA1dy = cx * k.x * cz2;
+  return vec3(dA3dy - dA2dz, dA1dz - dA3dx, dA2dx - dA1dy);
+}
+
+float gustAt(vec3 p, float t) {
+  // Broad gusts that sweep across the whole wall, stronger in the rain.
+  float g = 0.5 + 0.5 * sin(p.x * 0.09 - t * 0.55 + sin(t * 0.071) * 2.0 + p.z * 0.05);
+  return mix(0.35, 1.0, g * g) * (1.0 + uRain * 1.2);
+}
+
+vec3 windAt(vec3 p, float t) {
+  vec3 w = curlOctave(p, t, vec3(0.23, 0.17, 0.29), vec3(0.31, -0.23, 0.19)) / 0.3;
+  w += 0.5 * curlOctave(p * 2.3 + 4.0, t * 1.7, vec3(0.23, 0.17, 0.29), vec3(-0.37, 0.29, 0.41)) / 0.3;
+  return w * gustAt(p, t) + vec3(0.6, 0.0, 0.0) * gustAt(p, t);
+}
+`;
+
+export const GLSL_NOISE = /* glsl */ `
+float hash12(vec2 p) {
+  vec3 p3 = fract(vec3(p.xyx) * 0.1031);
+  p3 += dot(p3, p3.yzx + 33.33);
+  return fract((p3.x + p3.y) * p3.z);
+}
+float hash13(vec3 p3) {
+  p3 = fract(p3 * 0.1031);
+  p3 += dot(p3, p3.zyx + 31.32);
+  return fract((p3.x + p3.y) * p3.z);
+}
+float vnoise(vec2 p) {
+  vec2 i = floor(p), f = fract(p);
+  vec2 u = f * f * (3.0 - 2.0 * f);
+  return mix(mix(hash12(i), hash12(i + vec2(1.0, 0.0)), u.x), mix(hash12(i + vec2(0.0, 1.0)), hash12(i + 1.0), u.x), u.y);
+}
+`;

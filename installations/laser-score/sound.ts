@@ -1,0 +1,107 @@
+import type { ShowTime, SoundRuntime } from 'pavilion/sdk';
+import { midiToHz, stepSeconds, type Step } from './score';
+
+export interface Pulse {
+  /** Piece seconds of the beat the strobe fires on. */
+  sec: number;
+  r: number;
+  g: number;
+  b: number;
+}
+
+/**
+ * Plays the score with a lookahead scheduler: every 50 ms it schedules the steps of the next
+ * ~250 ms at the audio time of their show time, so notes land with the picture's cuts.
+ * Returns the dispose function useSound expects.
+ */
+export function playScore(
+  s: SoundRuntime,
+  timeline: Step[],
+  time: Readonly<ShowTime>,
+  getBpm: () => number,
+  pulses: { current: Pulse[] },
+): () => void {
+  const { Tone } = s;
+  const ctx = Tone.getContext();
+
+  const bus = new Tone.Gain(0.8).connect(s.output);
+  const reverb = new Tone.Reverb({ decay: 5, wet: 0.35 }).connect(bus);
+  const delay = new Tone.FeedbackDelay({ delayTime: 0.3, feedback: 0.38, wet: 0.28 }).connect(reverb);
+
+  const kick = new Tone.MembraneSynth({
+    pitchDecay: 0.045, octaves: 6, volume: -5,
+    envelope: { attack: 0.001, decay: 0.38, sustain: 0, release: 0.1 },
+  }).connect(bus);
+  const hatFilter = new Tone.Filter({ type: 'highpass', frequency: 7500 }).connect(reverb);
+  const hat = new Tone.NoiseSynth({
+    noise: { type: 'white' }, volume: -24,
+    envelope: { attack: 0.001, decay: 0.045, sustain: 0, release: 0.02 },
+  }).connect(hatFilter);
+  const bass = new Tone.MonoSynth({
+    oscillator: { type: 'sawtooth' }, volume: -14,
+    filter: { Q: 3, type: 'lowpass', rolloff: -24 },
+    envelope: { attack: 0.004, decay: 0.2, sustain: 0.4, release: 0.15 },
+    filterEnvelope: { attack: 0.002, decay: 0.18, sustain: 0.2, release: 0.2, baseFrequency: 90, octaves: 3.2 },
+  }).connect(bus);
+  const lead = new Tone.Synth({
+    oscillator: { type: 'square' }, volume: -22,
+    envelope: { attack: 0.003, decay: 0.16, sustain: 0.1, release: 0.3 },
+  }).connect(delay);
+  const padFilter = new Tone.Filter({ type: 'lowpass', frequency: 1100, Q: 0.6 }).connect(reverb);
+  const pad = new Tone.PolySynth(Tone.Synth, {
+    oscillator: { type: 'triangle' }, volume: -20,
+    envelope: { attack: 0.6, decay: 0.4, sustain: 0.7, release: 1.6 },
+  }).connect(padFilter);
+  const strobeNoise = new Tone.NoiseSynth({
+    noise: { type: 'pink' }, volume: -14,
+    envelope: { attack: 0.002, decay: 0.7, sustain: 0, release: 0.2 },
+  }).connect(reverb);
+  const strobeBoom = new Tone.MembraneSynth({ pitchDecay: 0.2, octaves: 3, volume: -8 }).connect(reverb);
+
+  let lastSec = -Infinity;
+  const firedPulses = new Set<Pulse>();
+
+  const tick = () => {
+    if (time.paused) {
+      lastSec = -Infinity;
+      return;
+    }
+    const bpm = getBpm();
+    const dt = stepSeconds(bpm);
+    delay.delayTime.value = dt * 3;
+    // Show time now, read through the audio clock (between frames too).
+    const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));
+    const horizon = nowSec + 0.25;
+    const toAudio = (sec: number) => s.audioTime(time.now + (sec - time.seconds) * 1000);
+    let k = Math.max(Math.floor(lastSec / dt + 1e-4) + 1, Math.ceil(nowSec / dt - 1e-4));
+    for (; k * dt < horizon; k++) {
+      const sec = k * dt;
+      lastSec = sec;
+      if (sec < 0) continue;
+      const at = toAudio(sec);
+      if (at < ctx.currentTime) continue;
+      const st = timeline[k % timeline.length] as Step;
+      if (st.kick) kick.triggerAttackRelease(42, 0.3, at);
+      if (st.hat) hat.triggerAttackRelease(0.04, at, k % 4 === 2 ? 1 : 0.55);
+      if (st.bass !== null) bass.triggerAttackRelease(midiToHz(st.bass), dt * 1.6, at);
+      if (st.lead !== null) lead.triggerAttackRelease(midiToHz(st.lead), dt * 1.2, at);
+      if (st.pad) pad.triggerAttackRelease(st.pad.map(midiToHz), dt * 15, at, 0.5);
+    }
+    for (const p of pulses.current) {
+      if (firedPulses.has(p) || p.sec > horizon) continue;
+      firedPulses.add(p);
+      const at = toAudio(p.sec);
+      if (at < ctx.currentTime - 0.05) continue;
+      strobeNoise.triggerAttackRelease(0.5, Math.max(at, ctx.currentTime));
+      strobeBoom.triggerAttackRelease(55, 0.4, Math.max(at, ctx.currentTime));
+    }
+    for (const p of firedPulses) if (!pulses.current.includes(p)) firedPulses.delete(p);
+  };
+  tick();
+  const id = setInterval(tick, 50);
+
+  return () => {
+    clearInterval(id);
+    for (const node of [kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delay, reverb, bus]) node.dispose();
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * The Pavilion SDK: everything a piece imports from Pavilion.
+ *   import { defineInstallation, useShowTime, useParams } from 'pavilion/sdk';
+ */
+export { defineInstallation, type InstallationModule } from './define';
+export { useShowTime, useParams, useWall, useRandom, useVisitors, useQuality, useSound, useProgress } from './hooks';
+export { createRandom, hashString, type Random } from './random';
+export { fonts } from './fonts';
+export { hueColor, visitorColor } from './color';
+export type { ShowTime, WallGeometry, ScreenRect, VisitorsFrame, SoundRuntime, PieceRuntime } from './runtime';
+export type { VisitorState, VisitorEvent, InputValue, ParamValues, ManifestInput } from '../../server/protocol';

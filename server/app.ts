@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Server } from 'socket.io';
+import pino, { type Logger } from 'pino';
+import { createHttp } from './http/server';
+import { registerApi } from './http/api';
+import { registerPages } from './http/pages';
+import { createAuth } from './http/auth';
+import { loadSecrets, type Secrets } from './http/secrets';
+import { createFileStorage, type ShowStorage } from './persistence/journal';
+import { createShowStore, type ShowStore } from './show/store';
+import { demoShow } from './show/demo';
+import { showView, type VisitorStats } from './show/views';
+import { ScreenRegistry } from './screens/registry';
+import { createCatalog, discoverPieces, type PieceCatalog } from './pieces/catalog';
+import { attachDisplay } from './transport/display';
+import { attachControl } from './transport/control';
+import { systemTime, type TimeSource } from './clock/time';
+import { defaultParams } from './protocol';
+
+export interface AppOptions {
+  port?: number;
+  host?: string;
+  dataDir: string;
+  installationsDir?: string;
+  staticDir?: string;
+  time?: TimeSource;
+  logger?: Logger;
+  storage?: ShowStorage;
+  adminToken?: string;
+  artistToken?: string;
+  /** Public base URL for visitor links and QR codes; default from the first LAN address. */
+  publicUrl?: string;
+  playLeadMs?: number;
+}
+
+export interface App {
+  url: string;
+  port: number;
+  secrets: Secrets;
+  store: ShowStore;
+  catalog: PieceCatalog;
+  close(): Promise<void>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The composition root: builds every module from what it is given, then listens. */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const time = opts.time ?? systemTime;
+  const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const installationsDir = opts.installationsDir ?? path.join(ROOT, 'installations');
+  const staticDir = opts.staticDir ?? (process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : path.join(ROOT, 'dist', 'client'));
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+
+  const secrets = loadSecrets(opts.dataDir, { admin: opts.adminToken, artist: opts.artistToken });
+  const auth = createAuth({ ...secrets, now: time });
+  const catalog = createCatalog(discoverPieces(installationsDir, logger));
+  logger.info({ pieces: catalog.list().map((p) => p.id) }, 'pieces: discovered');
+
+  const storage = opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'));
+  let initial = storage.load();
+  if (!initial) {
+    const pick = (ids: string[]) => ids.find((id) => catalog.get(id)) ?? catalog.list()[0]?.id ?? null;
+    initial = demoShow(time(), pick);
+    for (const w of Object.values(initial.walls)) {
+      const m = w.installationId ? catalog.get(w.installationId) : undefined;
+      if (m) w.params = defaultParams(m);
+    }
+    storage.save(initial);
+    logger.info(`show: created the demo show in ${opts.dataDir}`);
+  }
+  const store = createShowStore({
+    initial,
+    storage,
+    time,
+    piece: (id) => catalog.get(id),
+    playLeadMs: opts.playLeadMs,
+    onError: (e) => logger.error({ err: e }, 'show: listener failed'),
+  });
+  const registry = new ScreenRegistry(time);
+
+  const http = await createHttp(logger, { bodyLimit: 1024 * 1024 });
+  const io = new Server(http.server, {
+    perMessageDeflate: false,
+    maxHttpBufferSize: 256 * 1024,
+    serveClient: false,
+    cors: { origin: false },
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+  });
+
+  let baseUrl = opts.publicUrl ?? '';
+  const visitUrl = (wallId: string) => `${baseUrl}/visit/${wallId}`;
+  const visitorStats = (_wallId: string): VisitorStats => ({ visitors: 0, inputsPerSecond: 0, queue: 0 });
+  const views = { piece: (id: string) => catalog.get(id), visitUrl };
+  const view = () => showView(store.get(), registry, time(), { ...views, visitorStats });
+
+  const display = attachDisplay(io, { store, registry, catalog, time, logger, views });
+  attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: () => {} });
+
+  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view });
+  await registerPages(http, staticDir);
+
+  await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  const url = `http://localhost:${port}`;
+  if (!opts.publicUrl) baseUrl = `http://${lanAddress() ?? 'localhost'}:${port}`;
+
+  return {
+    url,
+    port,
+    secrets,
+    store,
+    catalog,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await http.close().catch(() => {});
+      storage.close();
+    },
+  };
+}
+
+function lanAddress(): string | null {
+  for (const list of Object.values(os.networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return null;
+}

@@ -1,0 +1,93 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fail } from '../protocol';
+import type { ShowStore } from '../show/store';
+import type { PieceCatalog } from '../pieces/catalog';
+import type { ShowView } from '../protocol';
+import { SESSION_COOKIE, type Auth, type Role } from './auth';
+
+export interface ApiDeps {
+  store: ShowStore;
+  catalog: PieceCatalog;
+  auth: Auth;
+  version: string;
+  startedAt: number;
+  now: () => number;
+  view: () => ShowView;
+}
+
+/** Refuses the request unless it carries a token or session of one of `roles`. */
+export function guard(auth: Auth, roles: Role[]) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const role = auth.roleOf({ authorization: req.headers.authorization, cookie: req.headers.cookie });
+    if (!role)
+      return reply
+        .code(401)
+        .send(fail('unauthorized', 'send the technician token as `Authorization: Bearer <token>` (see data/secrets.json or PAVILION_ADMIN_TOKEN)'));
+    if (!roles.includes(role)) return reply.code(403).send(fail('forbidden', `the ${role} token cannot do this; it needs the ${roles.join(' or ')} role`));
+    (req as FastifyRequest & { role?: Role }).role = role;
+  };
+}
+
+export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
+  const technician = { preHandler: guard(deps.auth, ['technician']) };
+
+  app.get('/api/health', async () => ({ status: 'ok', version: deps.version, uptimeS: Math.round((deps.now() - deps.startedAt) / 1000) }));
+
+  app.get('/api/installations', async () =>
+    deps.catalog.list().map((p) => ({ id: p.id, title: p.title, artist: p.artist, description: p.description, version: p.version, params: p.params, inputs: p.inputs, source: p.source })),
+  );
+
+  app.get('/api/show', technician, async () => deps.view());
+
+  app.post('/api/commands', { ...technician, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const res = deps.store.dispatch(req.body);
+    if (!res.ok) return reply.code(statusOf(res.error.code)).send(res);
+    return res;
+  });
+
+  app.get('/api/show/export', technician, async (_req, reply) => {
+    reply.header('Content-Disposition', `attachment; filename="pavilion-show-${new Date().toISOString().slice(0, 10)}.json"`);
+    return deps.store.get();
+  });
+
+  app.post('/api/show/import', { ...technician, bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
+    const res = deps.store.replace(req.body);
+    if (!res.ok) return reply.code(statusOf(res.error.code)).send(res);
+    return res;
+  });
+
+  app.post(
+    '/api/session',
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, ...fail('rate_limited', 'too many sign-in attempts; wait a minute and try again') }) } } },
+    async (req, reply) => {
+      const token = (req.body as { token?: unknown } | null)?.token;
+      const role = typeof token === 'string' ? deps.auth.roleOfToken(token) : null;
+      if (!role) return reply.code(401).send(fail('unauthorized', 'that token is not right; find it in data/secrets.json or PAVILION_ADMIN_TOKEN'));
+      reply.setCookie(SESSION_COOKIE, deps.auth.issueSession(role, deps.now()), { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 14 * 24 * 3600 });
+      return { ok: true, role };
+    },
+  );
+
+  app.get('/api/session', async (req) => {
+    const role = deps.auth.roleOf({ authorization: req.headers.authorization, cookie: req.headers.cookie });
+    return { ok: true, role };
+  });
+
+  app.delete('/api/session', async (_req, reply) => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+}
+
+export function statusOf(code: string): number {
+  switch (code) {
+    case 'unauthorized': return 401;
+    case 'forbidden': return 403;
+    case 'not_found': case 'unknown_wall': case 'unknown_screen': case 'unknown_installation': case 'unknown_cue': return 404;
+    case 'conflict': case 'not_allowed_now': return 409;
+    case 'too_large': return 413;
+    case 'rate_limited': return 429;
+    case 'internal': return 500;
+    default: return 400;
+  }
+}

@@ -1,0 +1,46 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Secrets {
+  adminToken: string;
+  artistToken: string;
+  sessionSecret: string;
+  /** Tokens generated on this start, to print once. */
+  generated: Array<'admin' | 'artist'>;
+}
+
+const token = () => crypto.randomBytes(24).toString('base64url');
+
+/**
+ * Tokens come from PAVILION_ADMIN_TOKEN / PAVILION_ARTIST_TOKEN, else from <data>/secrets.json,
+ * which the first start creates with owner-only permissions.
+ */
+export function loadSecrets(dataDir: string, env: { admin?: string | undefined; artist?: string | undefined }): Secrets {
+  const file = path.join(dataDir, 'secrets.json');
+  let stored: Partial<Record<'adminToken' | 'artistToken' | 'sessionSecret', string>> = {};
+  if (fs.existsSync(file)) {
+    try {
+      stored = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof stored;
+    } catch {
+      throw new Error(`secrets: ${file} is not valid JSON; delete it to generate new tokens`);
+    }
+  }
+  const generated: Secrets['generated'] = [];
+  const next = {
+    adminToken: stored.adminToken ?? (env.admin ? undefined : (generated.push('admin'), token())),
+    artistToken: stored.artistToken ?? (env.artist ? undefined : (generated.push('artist'), token())),
+    sessionSecret: stored.sessionSecret ?? crypto.randomBytes(32).toString('base64url'),
+  };
+  if (generated.length || !stored.sessionSecret || !fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ ...stored, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) }, null, 2), { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+  }
+  return {
+    adminToken: env.admin || next.adminToken!,
+    artistToken: env.artist || next.artistToken!,
+    sessionSecret: next.sessionSecret,
+    generated,
+  };
+}

@@ -1,0 +1,45 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import cookie from '@fastify/cookie';
+import type { Logger } from 'pino';
+import { fail } from '../protocol';
+
+/** A fastify instance with security headers, rate limits and JSON errors that never leak stacks. */
+export async function createHttp(logger: Logger, opts: { bodyLimit: number }): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: opts.bodyLimit, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        workerSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:', 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'data:', 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, _req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) logger.error({ err: error }, 'http: request failed');
+    const code =
+      status === 413 ? 'too_large' : status === 429 ? 'rate_limited' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status < 500 ? 'bad_request' : 'internal';
+    const message = status >= 500 ? 'the server hit an error; it has been logged' : error.message;
+    void reply.code(status).send(fail(code, message));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send(fail('not_found', `nothing at ${req.method} ${req.url.split('?')[0]}; see docs/api.md`));
+  });
+  return app;
+}

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import pino from 'pino';
+import { createApp } from './app';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const port = Number(process.env.PORT ?? 8080);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  logger.fatal(`config: PORT='${process.env.PORT}' is not a port number; use 1–65535`);
+  process.exit(1);
+}
+const dataDir = path.resolve(process.env.PAVILION_DATA ?? 'data');
+
+try {
+  const app = await createApp({
+    port,
+    host: process.env.HOST ?? '0.0.0.0',
+    dataDir,
+    logger,
+    adminToken: process.env.PAVILION_ADMIN_TOKEN || undefined,
+    artistToken: process.env.PAVILION_ARTIST_TOKEN || undefined,
+    publicUrl: process.env.PAVILION_PUBLIC_URL || undefined,
+  });
+  const show = app.store.get();
+  const lines = [
+    '',
+    `  Pavilion is running on ${app.url}  (data: ${dataDir})`,
+    '',
+    `  Control panel   ${app.url}/control`,
+    ...Object.values(show.screens)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((s) => `  Screen ${s.id.padEnd(9)}${app.url}/display?screen=${s.id}`),
+    ...Object.keys(show.walls).map((w) => `  Visitors ${w.padEnd(7)}${app.url}/visit/${w}`),
+    '',
+  ];
+  if (app.secrets.generated.includes('admin')) lines.push(`  Technician token (shown once; also in ${path.join(dataDir, 'secrets.json')}):`, `    ${app.secrets.adminToken}`, '');
+  if (app.secrets.generated.includes('artist')) lines.push(`  Artist token (shown once; also in ${path.join(dataDir, 'secrets.json')}):`, `    ${app.secrets.artistToken}`, '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`server: ${signal} received, closing`);
+    app.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+} catch (e) {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'EADDRINUSE') logger.fatal(`server: port ${port} is in use; stop the other program or start with PORT=<another port>`);
+  else logger.fatal({ err }, `server: could not start: ${err.message}`);
+  process.exit(1);
+}

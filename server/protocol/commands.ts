@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { Id, ShowTime } from './ids';
+import { Params, Rect, Schedule, CueCommandList } from './show';
+
+const wallId = { wallId: Id };
+const at = { at: ShowTime.optional() };
+
+/** Every way to change the show. The control socket, REST and cues all speak this. */
+export const Command = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('wall.play'), ...wallId, installationId: Id, params: Params.optional(), preset: Id.optional(), ...at }),
+  z.object({ type: z.literal('wall.params'), ...wallId, params: Params, ...at }),
+  z.object({ type: z.literal('wall.stop'), ...wallId, ...at }),
+  z.object({ type: z.literal('wall.pause'), ...wallId, ...at }),
+  z.object({ type: z.literal('wall.resume'), ...wallId }),
+  z.object({
+    type: z.literal('wall.create'),
+    ...wallId,
+    name: z.string().min(1).max(80),
+    width: z.number().finite().positive().default(1920),
+    height: z.number().finite().positive().default(1080),
+  }),
+  z.object({ type: z.literal('wall.rename'), ...wallId, name: z.string().min(1).max(80) }),
+  z.object({ type: z.literal('wall.delete'), ...wallId }),
+  z.object({
+    type: z.literal('wall.layout'),
+    ...wallId,
+    width: z.number().finite().positive(),
+    height: z.number().finite().positive(),
+    screens: z.array(z.object({ screenId: Id, rect: Rect })).max(64),
+  }),
+  z.object({ type: z.literal('wall.audio'), ...wallId, screenIds: z.array(Id).max(16) }),
+  z.object({
+    type: z.literal('wall.visitors'),
+    ...wallId,
+    cap: z.number().int().min(0).max(10000).optional(),
+    input: z.boolean().optional(),
+    showQr: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('screen.assign'), screenId: Id, wallId: Id.nullable(), rect: Rect.optional() }),
+  z.object({ type: z.literal('screen.forget'), screenId: Id }),
+  z.object({ type: z.literal('screen.identify'), screenId: Id }),
+  z.object({ type: z.literal('screen.reload'), screenId: Id }),
+  z.object({ type: z.literal('screen.blackout'), screenId: Id, on: z.boolean() }),
+  z.object({ type: z.literal('show.blackout'), on: z.boolean() }),
+  z.object({ type: z.literal('show.volume'), volume: z.number().min(0).max(1) }),
+  z.object({ type: z.literal('preset.save'), installationId: Id, name: Id, params: Params }),
+  z.object({ type: z.literal('preset.delete'), installationId: Id, name: Id }),
+  z.object({ type: z.literal('cue.save'), cueId: Id, name: z.string().min(1).max(80), commands: CueCommandList, index: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('cue.delete'), cueId: Id }),
+  z.object({ type: z.literal('cue.go'), cueId: Id.optional() }),
+  z.object({ type: z.literal('cue.next') }),
+  z.object({ type: z.literal('cue.back') }),
+  z.object({ type: z.literal('schedule.set'), schedule: Schedule }),
+  z.object({ type: z.literal('visitor.kick'), visitorId: z.string().min(8).max(64) }),
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandInput = z.input<typeof Command>;
+export type CommandType = Command['type'];
+export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];

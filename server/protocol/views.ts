@@ -1,0 +1,88 @@
+import type { Manifest, ParamValues, InputSpec } from './manifest';
+import type { Cue, Rect, Schedule, Wall } from './show';
+
+/** What the server tells one screen: enough to render its part of its wall. */
+export interface DisplayView {
+  screen: { id: string; wallId: string | null; rect: Rect; known: boolean; blackout: boolean };
+  wall: (Wall & { screens: Array<{ id: string; rect: Rect }>; manifest: PieceSummary | null }) | null;
+  /** Whether this screen plays the wall's sound. */
+  audio: boolean;
+  volume: number;
+  /** Absolute visitor URL of the wall, for the QR corner. */
+  visitUrl: string | null;
+}
+
+export interface PieceSummary {
+  id: string;
+  title: string;
+  artist: string;
+  description: string;
+  version: string;
+  params: Manifest['params'];
+  inputs: InputSpec[];
+  /** Where the browser loads the piece's module from; null for pieces built into the app. */
+  moduleUrl: string | null;
+  source: 'bundled' | 'uploaded';
+}
+
+export interface PieceError {
+  at: number;
+  installationId: string | null;
+  version: string | null;
+  phase: 'load' | 'render' | 'frame' | 'audio' | 'asset' | 'context' | 'app';
+  message: string;
+  stack?: string;
+}
+
+export interface DisplayHealth {
+  installationId: string | null;
+  fps: number;
+  frameMsP95: number;
+  framesRendered: number;
+  memory: { geometries: number; textures: number; programs: number };
+  clock: { offsetMs: number; rttMs: number; uncertaintyMs: number };
+  heapMB?: number;
+}
+
+export interface ScreenStatus {
+  id: string;
+  wallId: string | null;
+  known: boolean;
+  rect: Rect | null;
+  connected: boolean;
+  /** Show time when it last connected or disconnected. */
+  since: number | null;
+  installationId: string | null;
+  fps: number | null;
+  frameMsP95: number | null;
+  offsetMs: number | null;
+  rttMs: number | null;
+  uncertaintyMs: number | null;
+  memory: DisplayHealth['memory'] | null;
+  blackout: boolean;
+  errors: PieceError[];
+}
+
+export interface WallStatus extends Wall {
+  screens: string[];
+  visitors: number;
+  inputsPerSecond: number;
+  queue: number;
+  visitUrl: string;
+}
+
+/** The technician's view of the show: GET /api/show and the control socket's mirror. */
+export interface ShowView {
+  version: number;
+  serverTime: number;
+  blackout: boolean;
+  volume: number;
+  walls: WallStatus[];
+  screens: ScreenStatus[];
+  presets: Record<string, Record<string, ParamValues>>;
+  cues: Cue[];
+  cuePosition: number;
+  cueStandby: number;
+  schedule: Schedule;
+  errorsLastHour: number;
+}

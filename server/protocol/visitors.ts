@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { Id } from './ids';
+import type { InputSpec } from './manifest';
+
+export const VisitorJoin = z.object({
+  wallId: Id,
+  /** Random id kept in the phone's storage, so a reload keeps its place. */
+  visitorId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 URL-safe characters'),
+  lang: z.string().max(16).optional(),
+});
+
+/** One input: the control's id and its latest value. */
+export const VisitorInputMessage = z.object({
+  input: Id,
+  value: z.union([
+    z.object({ x: z.number().min(-1).max(1), y: z.number().min(-1).max(1) }),
+    z.number().finite(),
+    z.boolean(),
+    z.string().max(40),
+  ]),
+  /** Phone's send time (show time estimate), for latency measurement. */
+  sentAt: z.number().finite().optional(),
+});
+export type VisitorInputMessage = z.infer<typeof VisitorInputMessage>;
+export type InputValue = VisitorInputMessage['value'];
+
+export interface VisitorState {
+  id: string;
+  /** A stable hue 0..1 derived from the id, so every screen draws the same colour. */
+  hue: number;
+  joinedAt: number;
+  /** Latest value of each input. */
+  input: Record<string, InputValue>;
+}
+
+export interface VisitorEvent {
+  visitorId: string;
+  input: string;
+  value: InputValue;
+  at: number;
+}
+
+/** Sent to every screen of a wall at most once per frame. */
+export interface VisitorFrame {
+  wallId: string;
+  seq: number;
+  at: number;
+  visitors: VisitorState[];
+  events: VisitorEvent[];
+  /** Oldest phone send time among the events merged in this frame (latency measurement). */
+  oldestSentAt: number | null;
+}
+
+export interface VisitorView {
+  wallId: string;
+  wallName: string;
+  status: 'playing' | 'queued' | 'paused' | 'closed';
+  queuePosition: number;
+  piece: { id: string; title: string; artist: string; description: string; inputs: InputSpec[] } | null;
+  hue: number;
+}

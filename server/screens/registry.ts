@@ -1,0 +1,106 @@
+import type { DisplayHealth, PieceError, Show, ScreenStatus } from '../protocol';
+import type { TimeSource } from '../clock/time';
+
+interface Live {
+  connections: number;
+  since: number | null;
+  health: DisplayHealth | null;
+  errors: PieceError[];
+}
+
+const MAX_ERRORS = 20;
+
+/** Which screens are connected and how they are doing. Knows nothing of sockets. */
+export class ScreenRegistry {
+  private live = new Map<string, Live>();
+  private errorTimes: number[] = [];
+  private listeners = new Set<() => void>();
+
+  constructor(private readonly time: TimeSource) {}
+
+  private entry(id: string): Live {
+    let e = this.live.get(id);
+    if (!e) {
+      e = { connections: 0, since: null, health: null, errors: [] };
+      this.live.set(id, e);
+    }
+    return e;
+  }
+
+  connected(id: string): void {
+    const e = this.entry(id);
+    if (e.connections === 0) e.since = this.time();
+    e.connections++;
+    this.changed();
+  }
+
+  disconnected(id: string): void {
+    const e = this.entry(id);
+    e.connections = Math.max(0, e.connections - 1);
+    if (e.connections === 0) e.since = this.time();
+    this.changed();
+  }
+
+  isConnected(id: string): boolean {
+    return (this.live.get(id)?.connections ?? 0) > 0;
+  }
+
+  health(id: string, h: DisplayHealth): void {
+    this.entry(id).health = h;
+    this.changed();
+  }
+
+  error(id: string, err: PieceError): void {
+    const e = this.entry(id);
+    e.errors = [err, ...e.errors].slice(0, MAX_ERRORS);
+    this.errorTimes.push(err.at);
+    this.changed();
+  }
+
+  errorsSince(t: number): number {
+    this.errorTimes = this.errorTimes.filter((x) => x >= t);
+    return this.errorTimes.length;
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  /** Every screen the show knows, plus unknown ones that have connected ("unassigned"). */
+  statuses(show: Show): ScreenStatus[] {
+    const ids = new Set([...Object.keys(show.screens), ...this.live.keys()]);
+    return [...ids].sort().map((id) => {
+      const cfg = show.screens[id];
+      const e = this.live.get(id);
+      const h = e?.health ?? null;
+      const wallBlack = show.blackout || (cfg?.blackout ?? false);
+      return {
+        id,
+        wallId: cfg?.wallId ?? null,
+        known: !!cfg,
+        rect: cfg?.rect ?? null,
+        connected: (e?.connections ?? 0) > 0,
+        since: e?.since ?? null,
+        installationId: h?.installationId ?? null,
+        fps: h ? round(h.fps, 1) : null,
+        frameMsP95: h ? round(h.frameMsP95, 2) : null,
+        offsetMs: h ? round(h.clock.offsetMs, 3) : null,
+        rttMs: h ? round(h.clock.rttMs, 3) : null,
+        uncertaintyMs: h ? round(h.clock.uncertaintyMs, 3) : null,
+        memory: h?.memory ?? null,
+        blackout: wallBlack,
+        errors: e?.errors ?? [],
+      };
+    });
+  }
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

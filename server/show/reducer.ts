@@ -1,0 +1,249 @@
+import {
+  Command,
+  checkParams,
+  defaultParams,
+  describeIssues,
+  fail,
+  type ErrorCode,
+  type Manifest,
+  type ParamValues,
+  type Show,
+  type Wall,
+  type WireError,
+} from '../protocol';
+
+/** Side effects a command asks for beyond changing the show (no state of their own). */
+export type Effect =
+  | { kind: 'identify'; screenId: string }
+  | { kind: 'reload'; screenId: string }
+  | { kind: 'kick'; visitorId: string };
+
+export interface ReduceContext {
+  /** Show time now. */
+  now: number;
+  /** Looks up a piece's manifest by id. */
+  piece: (id: string) => Pick<Manifest, 'id' | 'params'> | undefined;
+  /** Lead time for a piece switch without `at` (screens preload in it). */
+  playLeadMs: number;
+  /** Lead time for params and pauses without `at`. */
+  changeLeadMs: number;
+}
+
+export type ReduceResult =
+  | { ok: true; show: Show; changed: boolean; effects: Effect[] }
+  | { ok: false; error: WireError };
+
+const err = (code: ErrorCode, message: string): ReduceResult => fail(code, message);
+
+function withWall(show: Show, wallId: string, update: (w: Wall) => Wall | ReduceResult): ReduceResult {
+  const wall = show.walls[wallId];
+  if (!wall) return err('unknown_wall', `there is no wall '${wallId}'; create it first or pick one of: ${Object.keys(show.walls).join(', ') || '(none)'}`);
+  const next = update(wall);
+  if ('ok' in next) return next;
+  return ok({ ...show, walls: { ...show.walls, [wallId]: next } });
+}
+
+function ok(show: Show, effects: Effect[] = [], changed = true): ReduceResult {
+  return { ok: true, show, changed, effects };
+}
+
+/** Applies one validated command to the show. Pure: same inputs, same output. */
+export function reduce(show: Show, command: Command, ctx: ReduceContext): ReduceResult {
+  const res = reduceInner(show, command, ctx, 0);
+  if (res.ok && res.changed) return { ...res, show: { ...res.show, version: show.version + 1 } };
+  return res;
+}
+
+function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number): ReduceResult {
+  switch (c.type) {
+    case 'wall.play': {
+      const manifest = ctx.piece(c.installationId);
+      if (!manifest) return err('unknown_installation', `there is no piece '${c.installationId}'; GET /api/installations lists them`);
+      let params: ParamValues = defaultParams(manifest);
+      if (c.preset) {
+        const preset = show.presets[c.installationId]?.[c.preset];
+        if (!preset) return err('not_found', `piece '${c.installationId}' has no preset '${c.preset}'`);
+        params = { ...params, ...preset };
+      }
+      const checked = checkParams(manifest, { ...params, ...(c.params ?? {}) });
+      if (!checked.ok) return err('bad_request', checked.message);
+      const at = c.at ?? ctx.now + ctx.playLeadMs;
+      return withWall(show, c.wallId, (w) => ({
+        ...w,
+        installationId: c.installationId,
+        params: checked.params,
+        startedAt: at,
+        paramsAt: at,
+        pausedAt: null,
+        heldMs: 0,
+      }));
+    }
+    case 'wall.params':
+      return withWall(show, c.wallId, (w) => {
+        if (!w.installationId) return err('not_allowed_now', `wall '${w.id}' plays nothing; play a piece first`);
+        const manifest = ctx.piece(w.installationId);
+        if (!manifest) return err('unknown_installation', `piece '${w.installationId}' is no longer installed`);
+        const checked = checkParams(manifest, c.params);
+        if (!checked.ok) return err('bad_request', checked.message);
+        return { ...w, params: { ...w.params, ...checked.params }, paramsAt: c.at ?? ctx.now + ctx.changeLeadMs };
+      });
+    case 'wall.stop':
+      return withWall(show, c.wallId, (w) => ({
+        ...w, installationId: null, params: {}, startedAt: c.at ?? ctx.now + ctx.changeLeadMs, pausedAt: null, heldMs: 0,
+      }));
+    case 'wall.pause':
+      return withWall(show, c.wallId, (w) => (w.pausedAt !== null ? w : { ...w, pausedAt: c.at ?? ctx.now + ctx.changeLeadMs }));
+    case 'wall.resume':
+      return withWall(show, c.wallId, (w) =>
+        w.pausedAt === null ? w : { ...w, pausedAt: null, heldMs: w.heldMs + Math.max(0, ctx.now - w.pausedAt) },
+      );
+    case 'wall.create': {
+      if (show.walls[c.wallId]) return err('conflict', `wall '${c.wallId}' exists already; pick another id`);
+      const wall: Wall = {
+        id: c.wallId, name: c.name, width: c.width, height: c.height, installationId: null, params: {},
+        startedAt: ctx.now, paramsAt: ctx.now, pausedAt: null, heldMs: 0, audioScreens: [],
+        visitorCap: 200, visitorInput: true, showQr: false,
+      };
+      return ok({ ...show, walls: { ...show.walls, [c.wallId]: wall } });
+    }
+    case 'wall.rename':
+      return withWall(show, c.wallId, (w) => ({ ...w, name: c.name }));
+    case 'wall.delete': {
+      if (!show.walls[c.wallId]) return err('unknown_wall', `there is no wall '${c.wallId}'`);
+      const walls = { ...show.walls };
+      delete walls[c.wallId];
+      const screens = Object.fromEntries(
+        Object.entries(show.screens).map(([id, s]) => [id, s.wallId === c.wallId ? { ...s, wallId: null } : s]),
+      );
+      return ok({ ...show, walls, screens });
+    }
+    case 'wall.layout': {
+      const wall = show.walls[c.wallId];
+      if (!wall) return err('unknown_wall', `there is no wall '${c.wallId}'`);
+      const ids = new Set(c.screens.map((s) => s.screenId));
+      if (ids.size !== c.screens.length) return err('bad_request', 'a screen appears twice in the layout');
+      const screens = { ...show.screens };
+      for (const [id, s] of Object.entries(screens)) if (s.wallId === c.wallId && !ids.has(id)) screens[id] = { ...s, wallId: null };
+      for (const s of c.screens) {
+        const prev = screens[s.screenId];
+        screens[s.screenId] = { id: s.screenId, wallId: c.wallId, rect: s.rect, blackout: prev?.blackout ?? false };
+      }
+      const audioScreens = wall.audioScreens.filter((id) => ids.has(id));
+      return ok({ ...show, screens, walls: { ...show.walls, [c.wallId]: { ...wall, width: c.width, height: c.height, audioScreens } } });
+    }
+    case 'wall.audio':
+      return withWall(show, c.wallId, (w) => {
+        const stranger = c.screenIds.find((id) => show.screens[id]?.wallId !== w.id);
+        if (stranger) return err('bad_request', `screen '${stranger}' is not part of wall '${w.id}'; put it in the layout first`);
+        return { ...w, audioScreens: [...new Set(c.screenIds)] };
+      });
+    case 'wall.visitors':
+      return withWall(show, c.wallId, (w) => ({
+        ...w, visitorCap: c.cap ?? w.visitorCap, visitorInput: c.input ?? w.visitorInput, showQr: c.showQr ?? w.showQr,
+      }));
+    case 'screen.assign': {
+      if (c.wallId !== null && !show.walls[c.wallId]) return err('unknown_wall', `there is no wall '${c.wallId}'`);
+      const prev = show.screens[c.screenId];
+      const wall = c.wallId ? show.walls[c.wallId] : undefined;
+      const rect = c.rect ?? prev?.rect ?? { x: 0, y: 0, w: wall?.width ?? 1920, h: wall?.height ?? 1080 };
+      return ok({ ...show, screens: { ...show.screens, [c.screenId]: { id: c.screenId, wallId: c.wallId, rect, blackout: prev?.blackout ?? false } } });
+    }
+    case 'screen.forget': {
+      if (!show.screens[c.screenId]) return err('unknown_screen', `there is no screen '${c.screenId}' in the show`);
+      const screens = { ...show.screens };
+      delete screens[c.screenId];
+      const walls = Object.fromEntries(Object.entries(show.walls).map(([id, w]) => [id, { ...w, audioScreens: w.audioScreens.filter((s) => s !== c.screenId) }]));
+      return ok({ ...show, screens, walls });
+    }
+    case 'screen.identify':
+      return ok(show, [{ kind: 'identify', screenId: c.screenId }], false);
+    case 'screen.reload':
+      return ok(show, [{ kind: 'reload', screenId: c.screenId }], false);
+    case 'screen.blackout': {
+      const s = show.screens[c.screenId];
+      if (!s) return err('unknown_screen', `there is no screen '${c.screenId}' in the show; adopt it into a wall first`);
+      return ok({ ...show, screens: { ...show.screens, [c.screenId]: { ...s, blackout: c.on } } });
+    }
+    case 'show.blackout':
+      return ok({ ...show, blackout: c.on });
+    case 'show.volume':
+      return ok({ ...show, volume: c.volume });
+    case 'preset.save': {
+      const manifest = ctx.piece(c.installationId);
+      if (!manifest) return err('unknown_installation', `there is no piece '${c.installationId}'`);
+      const checked = checkParams(manifest, c.params);
+      if (!checked.ok) return err('bad_request', checked.message);
+      const presets = { ...show.presets, [c.installationId]: { ...(show.presets[c.installationId] ?? {}), [c.name]: checked.params } };
+      return ok({ ...show, presets });
+    }
+    case 'preset.delete': {
+      const forPiece = show.presets[c.installationId];
+      if (!forPiece?.[c.name]) return err('not_found', `piece '${c.installationId}' has no preset '${c.name}'`);
+      const rest = { ...forPiece };
+      delete rest[c.name];
+      return ok({ ...show, presets: { ...show.presets, [c.installationId]: rest } });
+    }
+    case 'cue.save': {
+      for (const [i, raw] of c.commands.entries()) {
+        const parsed = Command.safeParse(raw);
+        if (!parsed.success) return err('bad_request', `command ${i + 1} of cue '${c.cueId}': ${describeIssues(parsed.error.issues)}`);
+        if (parsed.data.type.startsWith('cue.')) return err('bad_request', `command ${i + 1} of cue '${c.cueId}': a cue cannot run other cues`);
+      }
+      const cue = { id: c.cueId, name: c.name, commands: c.commands };
+      const cues = show.cues.filter((q) => q.id !== c.cueId);
+      const existing = show.cues.findIndex((q) => q.id === c.cueId);
+      const index = Math.min(c.index ?? (existing >= 0 ? existing : cues.length), cues.length);
+      cues.splice(index, 0, cue);
+      return ok({ ...show, cues });
+    }
+    case 'cue.delete': {
+      const index = show.cues.findIndex((q) => q.id === c.cueId);
+      if (index < 0) return err('unknown_cue', `there is no cue '${c.cueId}'`);
+      const cues = show.cues.filter((q) => q.id !== c.cueId);
+      const shift = (n: number) => (n > index ? n - 1 : n === index ? Math.min(n, cues.length - 1) : n);
+      return ok({ ...show, cues, cuePosition: Math.max(-1, shift(show.cuePosition)), cueStandby: Math.max(0, shift(show.cueStandby)) });
+    }
+    case 'cue.go': {
+      const index = c.cueId === undefined ? show.cueStandby : show.cues.findIndex((q) => q.id === c.cueId);
+      const cue = show.cues[index];
+      if (!cue) return err(c.cueId ? 'unknown_cue' : 'not_allowed_now', c.cueId ? `there is no cue '${c.cueId}'` : 'no cue stands by: the cue list is empty or at its end');
+      if (depth > 0) return err('bad_request', 'a cue cannot run other cues');
+      let next = show;
+      const effects: Effect[] = [];
+      for (const [i, raw] of cue.commands.entries()) {
+        const parsed = Command.safeParse(raw);
+        if (!parsed.success) return err('bad_request', `command ${i + 1} of cue '${cue.id}': ${describeIssues(parsed.error.issues)}`);
+        const res = reduceInner(next, parsed.data, ctx, depth + 1);
+        if (!res.ok) return err(res.error.code, `cue '${cue.id}', command ${i + 1} (${parsed.data.type}): ${res.error.message}`);
+        next = res.show;
+        effects.push(...res.effects);
+      }
+      return ok({ ...next, cuePosition: index, cueStandby: Math.min(index + 1, show.cues.length) }, effects);
+    }
+    case 'cue.next':
+      return ok({ ...show, cueStandby: Math.min(show.cueStandby + 1, Math.max(0, show.cues.length - 1)) });
+    case 'cue.back':
+      return ok({ ...show, cueStandby: Math.max(show.cueStandby - 1, 0) });
+    case 'schedule.set': {
+      for (const e of c.schedule.entries)
+        if (!show.cues.some((q) => q.id === e.cueId)) return err('unknown_cue', `schedule at ${e.time} names cue '${e.cueId}', which does not exist`);
+      for (const [wallId, pieceId] of Object.entries(c.schedule.attract)) {
+        if (!show.walls[wallId]) return err('unknown_wall', `attract names wall '${wallId}', which does not exist`);
+        if (!ctx.piece(pieceId)) return err('unknown_installation', `attract names piece '${pieceId}', which is not installed`);
+      }
+      if (!isTimeZone(c.schedule.timezone)) return err('bad_request', `'${c.schedule.timezone}' is not a time zone; use an IANA name like Europe/Brussels`);
+      return ok({ ...show, schedule: c.schedule });
+    }
+    case 'visitor.kick':
+      return ok(show, [{ kind: 'kick', visitorId: c.visitorId }], false);
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,89 @@
+import { Command, Show, describeIssues, fail, type Ack } from '../protocol';
+import type { ShowStorage } from '../persistence/journal';
+import type { TimeSource } from '../clock/time';
+import { reduce, type Effect, type ReduceContext } from './reducer';
+
+export type ShowListener = (show: Show, effects: Effect[], command: Command | null) => void;
+
+export interface ShowStore {
+  get(): Show;
+  /** Validates, applies, persists (durably), then notifies. The one way to change the show. */
+  dispatch(raw: unknown): Ack<{ version: number }>;
+  /** Replaces the whole show (import). Validated first; the running show is untouched on failure. */
+  replace(raw: unknown): Ack<{ version: number }>;
+  subscribe(listener: ShowListener): () => void;
+}
+
+export function createShowStore(opts: {
+  initial: Show;
+  storage: ShowStorage;
+  time: TimeSource;
+  piece: ReduceContext['piece'];
+  playLeadMs?: number;
+  changeLeadMs?: number;
+  onError?: (err: unknown) => void;
+}): ShowStore {
+  let show = opts.initial;
+  const listeners = new Set<ShowListener>();
+
+  function commit(next: Show, effects: Effect[], command: Command | null): void {
+    opts.storage.save(next); // fsync'd before anyone hears of it
+    show = next;
+    for (const l of listeners) {
+      try {
+        l(show, effects, command);
+      } catch (e) {
+        opts.onError?.(e);
+      }
+    }
+  }
+
+  return {
+    get: () => show,
+    dispatch(raw) {
+      const parsed = Command.safeParse(raw);
+      if (!parsed.success) {
+        const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type) : '(none)';
+        return fail('bad_request', `command '${type}' is not valid: ${describeIssues(parsed.error.issues)}`);
+      }
+      const res = reduce(show, parsed.data, {
+        now: opts.time(),
+        piece: opts.piece,
+        playLeadMs: opts.playLeadMs ?? 600,
+        changeLeadMs: opts.changeLeadMs ?? 150,
+      });
+      if (!res.ok) return res;
+      if (res.changed) {
+        try {
+          commit(res.show, res.effects, parsed.data);
+        } catch (e) {
+          opts.onError?.(e);
+          return fail('internal', 'the show could not be saved to the data directory; check disk space and permissions, then retry');
+        }
+      } else {
+        for (const l of listeners) l(show, res.effects, parsed.data);
+      }
+      return { ok: true, version: show.version };
+    },
+    replace(raw) {
+      const parsed = Show.safeParse(raw);
+      if (!parsed.success) return fail('bad_request', `the show document is not valid: ${describeIssues(parsed.error.issues)}`);
+      const next = parsed.data;
+      for (const s of Object.values(next.screens))
+        if (s.wallId && !next.walls[s.wallId]) return fail('bad_request', `screen '${s.id}' names wall '${s.wallId}', which the document does not define`);
+      for (const w of Object.values(next.walls))
+        if (w.installationId && !opts.piece(w.installationId)) return fail('unknown_installation', `wall '${w.id}' plays '${w.installationId}', which is not installed here`);
+      try {
+        commit({ ...next, version: show.version + 1 }, [], null);
+      } catch (e) {
+        opts.onError?.(e);
+        return fail('internal', 'the show could not be saved to the data directory; check disk space and permissions, then retry');
+      }
+      return { ok: true, version: show.version };
+    },
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { DisplayView, PieceSummary, Show, ShowView } from '../protocol';
+import type { ScreenRegistry } from '../screens/registry';
+
+export interface VisitorStats {
+  visitors: number;
+  inputsPerSecond: number;
+  queue: number;
+}
+
+export interface ViewDeps {
+  piece: (id: string) => PieceSummary | undefined;
+  visitUrl: (wallId: string) => string;
+}
+
+/** What one screen needs to render its part of its wall. */
+export function displayView(show: Show, screenId: string, deps: ViewDeps): DisplayView {
+  const cfg = show.screens[screenId];
+  const wall = cfg?.wallId ? show.walls[cfg.wallId] : undefined;
+  const wallScreens = wall
+    ? Object.values(show.screens).filter((s) => s.wallId === wall.id).sort((a, b) => a.id.localeCompare(b.id))
+    : [];
+  const audioScreens = wall ? (wall.audioScreens.length ? wall.audioScreens : wallScreens.slice(0, 1).map((s) => s.id)) : [];
+  return {
+    screen: {
+      id: screenId,
+      wallId: wall ? wall.id : null,
+      rect: cfg?.rect ?? { x: 0, y: 0, w: 1920, h: 1080 },
+      known: !!cfg,
+      blackout: show.blackout || (cfg?.blackout ?? false),
+    },
+    wall: wall
+      ? {
+          ...wall,
+          screens: wallScreens.map((s) => ({ id: s.id, rect: s.rect })),
+          manifest: wall.installationId ? (deps.piece(wall.installationId) ?? null) : null,
+        }
+      : null,
+    audio: audioScreens.includes(screenId),
+    volume: show.volume,
+    visitUrl: wall ? deps.visitUrl(wall.id) : null,
+  };
+}
+
+/** The technician's whole picture. */
+export function showView(
+  show: Show,
+  registry: ScreenRegistry,
+  now: number,
+  deps: ViewDeps & { visitorStats: (wallId: string) => VisitorStats },
+): ShowView {
+  return {
+    version: show.version,
+    serverTime: now,
+    blackout: show.blackout,
+    volume: show.volume,
+    walls: Object.values(show.walls).map((w) => ({
+      ...w,
+      screens: Object.values(show.screens).filter((s) => s.wallId === w.id).map((s) => s.id).sort(),
+      ...deps.visitorStats(w.id),
+      visitUrl: deps.visitUrl(w.id),
+    })),
+    screens: registry.statuses(show),
+    presets: show.presets,
+    cues: show.cues,
+    cuePosition: show.cuePosition,
+    cueStandby: show.cueStandby,
+    schedule: show.schedule,
+    errorsLastHour: registry.errorsSince(now - 3600_000),
+  };
+}

@@ -1,0 +1,78 @@
+import type { Namespace, Server } from 'socket.io';
+import type { Logger } from 'pino';
+import { ControlWatch, type ControlClientToServer, type ControlServerToClient, type ShowView } from '../protocol';
+import type { ShowStore } from '../show/store';
+import type { ScreenRegistry } from '../screens/registry';
+import type { TimeSource } from '../clock/time';
+import type { Auth } from '../http/auth';
+import type { PieceCatalog } from '../pieces/catalog';
+import type { DisplayTransport } from './display';
+import { requireRole } from './auth';
+import { ackOf, safe } from './safe';
+import { clockResponder } from './clock';
+
+type ControlNamespace = Namespace<ControlClientToServer, ControlServerToClient, Record<string, never>, { watching?: boolean }>;
+
+/** The technician's channel: commands in, the show mirror out (throttled). */
+export function attachControl(
+  io: Server,
+  deps: {
+    store: ShowStore;
+    registry: ScreenRegistry;
+    catalog: PieceCatalog;
+    time: TimeSource;
+    logger: Logger;
+    auth: Auth;
+    display: DisplayTransport;
+    view: () => ShowView;
+    /** Changes that the show store does not see (visitor counts) call this. */
+    onExtraChange: (fn: () => void) => void;
+  },
+): { nsp: ControlNamespace; broadcast: () => void } {
+  const nsp = io.of('/control') as ControlNamespace;
+  nsp.use(requireRole(deps.auth, ['technician']));
+
+  let timer: NodeJS.Timeout | null = null;
+  let lastAt = 0;
+  const INTERVAL = 250;
+  function flush(): void {
+    timer = null;
+    lastAt = Date.now();
+    if (nsp.sockets.size) nsp.emit('control:state', deps.view());
+  }
+  function broadcast(): void {
+    if (timer) return;
+    const wait = Math.max(0, INTERVAL - (Date.now() - lastAt));
+    timer = setTimeout(flush, wait);
+  }
+  deps.store.subscribe(() => broadcast());
+  deps.registry.onChange(broadcast);
+  deps.onExtraChange(broadcast);
+  deps.catalog.subscribe((pieces) => nsp.emit('control:pieces', { pieces }));
+  deps.display.onThumbnail((screenId, dataUrl) => {
+    for (const s of nsp.sockets.values()) if (s.data.watching) s.emit('control:thumbnail', { screenId, dataUrl, at: deps.time() });
+  });
+  deps.display.onError((screenId, err) => nsp.emit('control:error', { ...err, screenId }));
+
+  const updateWatching = () => deps.display.wantThumbnails([...nsp.sockets.values()].some((s) => s.data.watching));
+
+  nsp.on('connection', (socket) => {
+    socket.emit('control:state', deps.view());
+    socket.emit('control:pieces', { pieces: deps.catalog.list() });
+    socket.on('clock:ping', clockResponder(deps.time));
+    socket.on('command', safe(deps.logger, 'command', (payload: unknown, cb: unknown) => {
+      const ack = ackOf<Parameters<Parameters<ControlClientToServer['command']>[1]>[0]>(cb);
+      const res = deps.store.dispatch(payload);
+      if (!res.ok) deps.logger.info({ error: res.error }, 'control: command refused');
+      ack(res);
+    }));
+    socket.on('control:watch', safe(deps.logger, 'control:watch', (payload: unknown) => {
+      const parsed = ControlWatch.safeParse(payload);
+      if (!parsed.success) return;
+      socket.data.watching = parsed.data.thumbnails;
+      updateWatching();
+    }));
+    socket.on('disconnect', updateWatching);
+  });
+  return { nsp, broadcast };
+}

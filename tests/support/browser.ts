@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export async function launch(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run \`apt-get install -y chromium\` (.ci/run does it)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * A page that records console errors and refuses every request that is not to localhost, so a
+ * piece that reaches for a CDN fails the test.
+ */
+export async function openPage(browser: Browser | BrowserContext, url: string, viewport = { width: 480, height: 270 }) {
+  const context = 'newContext' in browser ? await browser.newContext({ viewport }) : browser;
+  const page: Page = await context.newPage();
+  if (!('newContext' in browser)) await page.setViewportSize(viewport);
+  const consoleErrors: string[] = [];
+  const external: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  await page.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+    external.push(u.href);
+    return route.abort();
+  });
+  await page.goto(url);
+  return { page, context, consoleErrors, external };
+}
+
+/** Waits (polling in the page) until the screen has rendered `frames` more frames. */
+export async function waitFrames(page: Page, frames = 30, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(() => typeof (window as unknown as { __pavilion?: unknown }).__pavilion === 'object', undefined, { timeout });
+  const start = await page.evaluate(() => (window as unknown as { __pavilion: { framesRendered: number } }).__pavilion.framesRendered);
+  await page.waitForFunction((n) => (window as unknown as { __pavilion: { framesRendered: number } }).__pavilion.framesRendered >= n, start + frames, { timeout, polling: 50 });
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const root = path.resolve(import.meta.dirname, 'client');
+
+export default defineConfig({
+  root,
+  base: '/',
+  publicDir: false,
+  plugins: [react()],
+  resolve: {
+    alias: { 'pavilion/sdk': path.resolve(import.meta.dirname, 'installations/sdk/index.ts') },
+    dedupe: ['react', 'react-dom', 'three', '@react-three/fiber'],
+  },
+  build: {
+    outDir: path.resolve(import.meta.dirname, process.env.PAVILION_BUILD_DIR ?? 'dist/client'),
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      input: {
+        index: path.join(root, 'index.html'),
+        display: path.join(root, 'display.html'),
+        control: path.join(root, 'control.html'),
+        visit: path.join(root, 'visit.html'),
+        preview: path.join(root, 'preview.html'),
+      },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': 'http://localhost:8080',
+      '/socket.io': { target: 'ws://localhost:8080', ws: true },
+    },
+  },
+});
