@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { pavilionRuntime } from './scripts/lib/runtime-modules.js';
 
 const root = path.resolve(import.meta.dirname, 'client');
 
@@ -8,7 +9,7 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: false,
-  plugins: [react()],
+  plugins: [react(), pavilionRuntime()],
   resolve: {
     alias: { 'pavilion/sdk': path.resolve(import.meta.dirname, 'installations/sdk/index.ts') },
     dedupe: ['react', 'react-dom', 'three', '@react-three/fiber'],

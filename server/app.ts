@@ -11,11 +11,18 @@ import { loadSecrets, type Secrets } from './http/secrets';
 import { createFileStorage, type ShowStorage } from './persistence/journal';
 import { createShowStore, type ShowStore } from './show/store';
 import { demoShow } from './show/demo';
+import { createScheduler, fileMemory, schedulerFile } from './show/scheduler';
 import { showView, type VisitorStats } from './show/views';
 import { ScreenRegistry } from './screens/registry';
 import { createCatalog, discoverPieces, type PieceCatalog } from './pieces/catalog';
+import { createPieceStore, type PieceStore } from './pieces/uploads';
+import { DEFAULT_LIMITS, type BundleLimits } from './pieces/bundle';
+import { runtimeVersions } from './pieces/runtime-versions';
+import { registerPieceRoutes } from './http/pieces';
 import { attachDisplay } from './transport/display';
 import { attachControl } from './transport/control';
+import { attachVisitors, type VisitorTransport } from './transport/visitor';
+import type { HubOptions, VisitorHub } from './visitors';
 import { systemTime, type TimeSource } from './clock/time';
 import { defaultParams } from './protocol';
 
@@ -33,6 +40,10 @@ export interface AppOptions {
   /** Public base URL for visitor links and QR codes; default from the first LAN address. */
   publicUrl?: string;
   playLeadMs?: number;
+  /** Size limits of uploaded piece bundles (tests shrink them). */
+  pieceLimits?: Partial<BundleLimits>;
+  /** Visitor hub tuning (rate limit, grace, frame interval); tests and benchmarks shorten them. */
+  visitors?: Partial<HubOptions>;
 }
 
 export interface App {
@@ -41,6 +52,12 @@ export interface App {
   secrets: Secrets;
   store: ShowStore;
   catalog: PieceCatalog;
+  /** Uploaded pieces: versions, owners, the active one. */
+  pieces: PieceStore;
+  /** The socket.io server (benchmarks mount extra responders on it). */
+  io: Server;
+  /** Visitors of every wall: stats, counters, the kick list. */
+  visitors: VisitorHub;
   close(): Promise<void>;
 }
 
@@ -59,6 +76,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const auth = createAuth({ ...secrets, now: time });
   const catalog = createCatalog(discoverPieces(installationsDir, logger));
   logger.info({ pieces: catalog.list().map((p) => p.id) }, 'pieces: discovered');
+  const pieces = createPieceStore({ dir: path.join(opts.dataDir, 'pieces'), catalog, logger, now: time, runtime: runtimeVersions(ROOT) });
 
   const storage = opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'));
   let initial = storage.load();
@@ -81,6 +99,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
   });
   const registry = new ScreenRegistry(time);
+  const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
   const http = await createHttp(logger, { bodyLimit: 1024 * 1024 });
   const io = new Server(http.server, {
@@ -94,14 +113,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   let baseUrl = opts.publicUrl ?? '';
   const visitUrl = (wallId: string) => `${baseUrl}/visit/${wallId}`;
-  const visitorStats = (_wallId: string): VisitorStats => ({ visitors: 0, inputsPerSecond: 0, queue: 0 });
+  let visitorTransport: VisitorTransport | null = null;
+  const visitorStats = (wallId: string): VisitorStats => visitorTransport?.stats(wallId) ?? { visitors: 0, inputsPerSecond: 0, queue: 0 };
   const views = { piece: (id: string) => catalog.get(id), visitUrl };
   const view = () => showView(store.get(), registry, time(), { ...views, visitorStats });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views });
-  attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: () => {} });
+  const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors }));
+  attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => visitors.onStats(fn) });
 
   registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view });
+  await registerPieceRoutes(http, { auth, store: pieces, limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits } });
   await registerPages(http, staticDir);
 
   await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
@@ -109,6 +131,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const url = `http://localhost:${port}`;
   if (!opts.publicUrl) baseUrl = `http://${lanAddress() ?? 'localhost'}:${port}`;
+  scheduler.start();
 
   return {
     url,
@@ -116,7 +139,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     secrets,
     store,
     catalog,
+    pieces,
+    io,
+    visitors: visitors.hub,
     async close() {
+      visitors.close();
+      scheduler.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close().catch(() => {});
       storage.close();

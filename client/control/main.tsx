@@ -1,2 +1,7 @@
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
 import '../shared/base.css';
-document.getElementById('root')!.textContent = 'This page is being built.';
+import './control.css';
+
+document.title = 'Pavilion · Control';
+createRoot(document.getElementById('root')!).render(<App />);

@@ -1,11 +1,18 @@
 /**
  * NTP-style estimate of the server's show clock. Pure: the transport and the local clock are
- * injected, so tests drive it with fake delays, offsets and skew.
+ * injected, so tests drive it with fake delays, offsets and skew (tests/unit/clock-sync.test.ts).
+ * How it works, in prose: docs/sync.md.
  *
- * - Bursts of pings; only the lowest round trips count (queued pings look like slow paths).
- * - A least-squares line through the best sample of each burst, over minutes, models skew, so
- *   the error does not grow between bursts.
- * - The published offset slews towards the model: it never makes `now()` go backwards.
+ * - Bursts of pings; only the lowest round trip of each burst is kept (queued pings look like
+ *   slow, lopsided paths), and anchors far slower than the best seen are dropped.
+ * - A weighted line through those anchors, over minutes, models skew so the error does not grow
+ *   between bursts. The slope has a prior (0 ppm, σ 100 ppm), so a few seconds of data cannot
+ *   produce a wild skew, and the prior is forgotten as the span grows.
+ * - A sample whose hard bound (offset ± rtt/2) excludes the model means a clock jumped (a laptop
+ *   slept, a server restarted): the anchors are dropped and the skew kept.
+ * - The published offset is a piecewise-linear function of local time that slews towards the
+ *   model: small corrections at `slewRate`, large forward ones jump, large backward ones hold
+ *   (show time nearly stands still). `now()` never goes backwards.
  */
 export type PingReply = [t0: number, t1: number, t2: number];
 
@@ -20,12 +27,17 @@ export interface ClockSyncOptions {
   firstBurst?: number;
   /** Ms between bursts once settled. */
   intervalMs?: number;
-  /** How long samples are kept for the skew model. */
+  /** Ms between bursts while the model fills in (the first `fastBursts` bursts). */
+  fastIntervalMs?: number;
+  fastBursts?: number;
+  /** How long anchors are kept for the skew model. */
   windowMs?: number;
-  /** Max slew rate: ms of correction per ms of local time. */
+  /** Slew rate for small corrections: ms of correction per ms of local time. */
   slewRate?: number;
-  /** Corrections larger than this jump forward instead of slewing (never backwards). */
+  /** Corrections larger than this jump forward, or hold (backward), instead of slewing. */
   stepMs?: number;
+  /** Rate at which a large backward correction is absorbed (show time runs at 1 − holdRate). */
+  holdRate?: number;
 }
 
 export interface Sample {
@@ -39,7 +51,7 @@ export interface ClockEstimate {
   offsetMs: number;
   rttMs: number;
   uncertaintyMs: number;
-  /** Skew of the local clock against the server, in parts per million. */
+  /** Skew of the server clock against the local one (d offset / d local), in parts per million. */
   skewPpm: number;
   samples: number;
   synced: boolean;
@@ -50,48 +62,94 @@ export function sampleOf(reply: PingReply, t3: number): Sample {
   return { local: (t0 + t3) / 2, offset: (t1 - t0 + (t2 - t3)) / 2, rtt: Math.max(0, t3 - t0 - (t2 - t1)) };
 }
 
-/** Least-squares line offset = a + b·(local − ref), weighted towards low round trips. */
-export function fitLine(samples: Sample[], ref: number): { a: number; b: number; residual: number } {
-  if (samples.length === 0) return { a: 0, b: 0, residual: Infinity };
-  const minRtt = Math.min(...samples.map((s) => s.rtt));
+/** Prior on the skew: 0 ± 100 ppm. */
+const SKEW_PRIOR_SIGMA = 100e-6;
+/** Beyond this, it is not a real clock: ignore the slope. */
+const MAX_SKEW = 500e-6;
+
+/**
+ * Weighted least-squares line offset = a + b·(local − ref), with a Gaussian prior b ~ N(b0, σ_b).
+ * Weights favour low round trips: σ_i = floor + (rtt_i − minRtt), floor = max(0.05, minRtt/4) ms.
+ */
+export function fitLine(samples: Sample[], ref: number, b0 = 0): { a: number; b: number; residual: number } {
+  if (samples.length === 0) return { a: 0, b: b0, residual: Infinity };
+  let minRtt = Infinity;
+  for (const s of samples) minRtt = Math.min(minRtt, s.rtt);
+  const floor = Math.max(0.05, minRtt / 4);
   let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (const s of samples) {
-    const w = 1 / (0.05 + s.rtt - minRtt) ** 2;
+    const w = 1 / (floor + s.rtt - minRtt) ** 2;
     const x = s.local - ref;
     sw += w; sx += w * x; sy += w * s.offset; sxx += w * x * x; sxy += w * x * s.offset;
   }
-  const den = sw * sxx - sx * sx;
-  const spanMs = Math.max(...samples.map((s) => s.local)) - Math.min(...samples.map((s) => s.local));
-  let b = samples.length >= 4 && spanMs > 20_000 && den > 0 ? (sw * sxy - sx * sy) / den : 0;
-  if (!Number.isFinite(b) || Math.abs(b) > 500e-6) b = 0; // beyond 500 ppm is not a real clock
+  const lambda = 1 / SKEW_PRIOR_SIGMA ** 2;
+  const det = sw * (sxx + lambda) - sx * sx;
+  let b = det > 0 ? (sw * (sxy + lambda * b0) - sx * sy) / det : b0;
+  if (!Number.isFinite(b) || Math.abs(b) > MAX_SKEW) b = Math.abs(b0) <= MAX_SKEW ? b0 : 0;
   const a = (sy - b * sx) / sw;
   let r = 0;
-  for (const s of samples) r += (s.offset - (a + b * (s.local - ref))) ** 2;
-  return { a, b, residual: Math.sqrt(r / samples.length) };
+  for (const s of samples) {
+    const w = 1 / (floor + s.rtt - minRtt) ** 2;
+    r += w * (s.offset - (a + b * (s.local - ref))) ** 2;
+  }
+  return { a, b, residual: Math.sqrt(r / sw) };
+}
+
+/** One piece of the published offset: the model line plus a correction decaying from `from`. */
+interface Segment {
+  from: number;
+  a: number;
+  b: number;
+  ref: number;
+  /** Published minus model at `from`. */
+  e0: number;
+  /** |correction| absorbed per ms of local time. */
+  rate: number;
 }
 
 export class ClockSync {
   private readonly o: Required<Omit<ClockSyncOptions, 'local' | 'ping'>> & Pick<ClockSyncOptions, 'local' | 'ping'>;
   /** Best sample of each burst, within the window. */
   private anchors: Sample[] = [];
-  private model = { a: 0, b: 0, ref: 0, residual: Infinity };
-  private applied = 0;
-  private appliedAt = 0;
+  private model = { a: 0, b: 0, ref: 0, residual: Infinity, minRtt: Infinity };
+  /** The published offset, newest last; only the last few are kept. */
+  private segments: Segment[] = [];
   private lastNow = -Infinity;
   private lastRtt = 0;
-  private synced = false;
+  private bursts = 0;
+  /** Skew carried over a clock jump (the anchors go, the oscillators stay). */
+  private skewPrior = 0;
+  /** Clock jumps detected (anchors dropped). */
+  jumps = 0;
   private running = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
+  private eager = true;
   private listeners = new Set<(e: ClockEstimate) => void>();
 
   constructor(opts: ClockSyncOptions) {
-    this.o = { burst: 6, firstBurst: 10, intervalMs: 2000, windowMs: 10 * 60_000, slewRate: 0.05, stepMs: 1000, ...opts };
+    this.o = {
+      burst: 6,
+      firstBurst: 10,
+      intervalMs: 2000,
+      fastIntervalMs: 250,
+      fastBursts: 10,
+      windowMs: 10 * 60_000,
+      slewRate: 0.05,
+      stepMs: 50,
+      holdRate: 0.9,
+      ...opts,
+    };
   }
 
-  /** Estimated show time now. Monotonic. */
+  get synced(): boolean {
+    return this.segments.length > 0;
+  }
+
+  /** Estimated show time now. Never goes backwards once synced. */
   now(local = this.o.local()): number {
     const t = local + this.offsetAt(local);
+    if (!this.synced) return t;
     if (t < this.lastNow) return this.lastNow;
     this.lastNow = t;
     return t;
@@ -102,34 +160,35 @@ export class ClockSync {
     return local + this.offsetAt(local);
   }
 
-  /** The published (slewed) offset at a local time. */
-  offsetAt(local: number): number {
-    const target = this.targetOffset(local);
-    const dt = Math.max(0, local - this.appliedAt);
-    const diff = target - this.applied;
-    if (!this.synced) return target;
-    const maxStep = dt * this.o.slewRate;
-    let next: number;
-    if (diff > this.o.stepMs) next = target; // far behind: jump forward
-    else next = this.applied + Math.max(-maxStep, Math.min(maxStep, diff));
-    if (local >= this.appliedAt) {
-      this.applied = next;
-      this.appliedAt = local;
-    }
-    return next;
+  /** Converts a show time to local time (inverse of `toShowTime`, to within a microsecond). */
+  toLocalTime(show: number): number {
+    let local = show - this.offsetAt(show - this.model.a);
+    local = show - this.offsetAt(local);
+    return show - this.offsetAt(local);
   }
 
-  private targetOffset(local: number): number {
-    return this.model.a + this.model.b * (local - this.model.ref);
+  /** The published (slewed) offset at a local time: a pure function of `local`. */
+  offsetAt(local: number): number {
+    const segs = this.segments;
+    if (!segs.length) return this.model.a;
+    let s = segs[0]!;
+    for (let i = segs.length - 1; i >= 0; i--)
+      if (segs[i]!.from <= local) {
+        s = segs[i]!;
+        break;
+      }
+    const left = Math.max(0, Math.abs(s.e0) - s.rate * Math.max(0, local - s.from));
+    return s.a + s.b * (local - s.ref) + Math.sign(s.e0) * left;
   }
 
   estimate(): ClockEstimate {
     const local = this.o.local();
+    const m = this.model;
     return {
       offsetMs: this.offsetAt(local),
       rttMs: this.lastRtt,
-      uncertaintyMs: this.anchors.length ? Math.min(...this.anchors.map((s) => s.rtt)) / 2 + (Number.isFinite(this.model.residual) ? this.model.residual : 0) : Infinity,
-      skewPpm: this.model.b * 1e6,
+      uncertaintyMs: this.synced ? m.minRtt / 2 + (Number.isFinite(m.residual) ? m.residual : 0) : Infinity,
+      skewPpm: m.b * 1e6,
       samples: this.anchors.length,
       synced: this.synced,
     };
@@ -140,25 +199,58 @@ export class ClockSync {
     return () => this.listeners.delete(fn);
   }
 
-  /** Adds one measured sample (exposed for tests and for the burst loop). */
+  /** Adds the samples of one burst: its best becomes an anchor and the model is refitted. */
   addBurst(samples: Sample[]): void {
+    this.ingest(samples, true);
+  }
+
+  private ingest(samples: Sample[], final: boolean): void {
     if (!samples.length) return;
-    const best = samples.reduce((a, b) => (b.rtt < a.rtt ? b : a));
+    let best = samples[0]!;
+    for (const s of samples) if (s.rtt < best.rtt) best = s;
     this.lastRtt = best.rtt;
-    this.anchors.push(best);
-    const cutoff = best.local - this.o.windowMs;
-    this.anchors = this.anchors.filter((s) => s.local >= cutoff);
-    // Keep the anchors whose round trip is near the best seen: the others were queued somewhere.
-    const minRtt = Math.min(...this.anchors.map((s) => s.rtt));
-    const good = this.anchors.filter((s) => s.rtt <= minRtt * 2 + 0.5);
-    const fit = fitLine(good, best.local);
-    const firstSync = !this.synced;
-    this.model = { a: fit.a, b: fit.b, ref: best.local, residual: fit.residual };
-    if (firstSync) {
-      this.synced = true;
-      this.applied = fit.a;
-      this.appliedAt = best.local;
+    // Hard bounds: the true offset lies within offset ± rtt/2 of every sample. If the new best and
+    // the most precise anchor (carried along the skew) cannot both hold, a clock jumped (a laptop
+    // slept, a server restarted): start again, keeping the skew.
+    const ref = this.anchors.reduce<Sample | null>((m, s) => (!m || s.rtt < m.rtt ? s : m), null);
+    if (ref) {
+      const dt = Math.abs(best.local - ref.local);
+      const carried = ref.offset + this.model.b * (best.local - ref.local);
+      if (Math.abs(best.offset - carried) > best.rtt / 2 + ref.rtt / 2 + 1 + SKEW_PRIOR_SIGMA * dt) {
+        this.skewPrior = this.model.b;
+        this.anchors = [];
+        this.jumps++;
+      }
     }
+    const anchors = this.anchors.filter((s) => s.local >= best.local - this.o.windowMs);
+    anchors.push(best);
+    if (final) this.anchors = anchors;
+    // Anchors much slower than the best seen were queued somewhere: leave them out.
+    let minRtt = Infinity;
+    for (const s of anchors) minRtt = Math.min(minRtt, s.rtt);
+    const good = anchors.filter((s) => s.rtt <= minRtt * 2 + 0.5);
+    const fit = fitLine(good, best.local, this.skewPrior);
+    this.publish({ a: fit.a, b: fit.b, ref: best.local, residual: fit.residual, minRtt });
+  }
+
+  private modelAt(local: number): number {
+    return this.model.a + this.model.b * (local - this.model.ref);
+  }
+
+  /** Switches to a new model, continuing the published offset from where it is now. */
+  private publish(model: ClockSync['model']): void {
+    const u = this.o.local();
+    const first = !this.synced;
+    const published = this.offsetAt(u);
+    this.model = model;
+    const target = this.modelAt(u);
+    let e0 = first ? 0 : published - target;
+    let rate = this.o.slewRate;
+    if (e0 < -this.o.stepMs) e0 = 0; // far behind: jump forward
+    else if (e0 > this.o.stepMs) rate = this.o.holdRate; // far ahead: hold until caught up
+    this.segments.push({ from: u, a: model.a, b: model.b, ref: model.ref, e0, rate });
+    if (this.segments.length > 4) this.segments.splice(0, this.segments.length - 4);
+    if (first) this.lastNow = -Infinity;
     const e = this.estimate();
     for (const l of this.listeners) l(e);
   }
@@ -167,26 +259,35 @@ export class ClockSync {
   async burst(count = this.o.burst): Promise<void> {
     const gen = this.generation;
     const samples: Sample[] = [];
+    let best = Infinity;
     for (let i = 0; i < count && gen === this.generation; i++) {
       try {
         const t0 = this.o.local();
         const reply = await this.o.ping(t0);
         const t3 = this.o.local();
-        if (reply[0] !== t0) continue;
-        samples.push(sampleOf(reply, t3));
-        // Publish the very first sample at once: a first estimate in one round trip.
-        if (!this.synced) this.addBurst(samples.slice());
+        if (gen !== this.generation || !Array.isArray(reply) || reply[0] !== t0) continue;
+        const s = sampleOf(reply, t3);
+        samples.push(s);
+        // First burst after (re)start: publish every improvement at once (first estimate in one
+        // round trip, then better ones as the burst goes on).
+        if (this.eager && s.rtt < best && i < count - 1) this.ingest(samples, false);
+        best = Math.min(best, s.rtt);
       } catch {
         /* timed out or disconnected: the next burst tries again */
       }
     }
-    if (gen === this.generation && samples.length) this.addBurst(samples);
+    if (gen === this.generation && samples.length) {
+      this.eager = false;
+      this.bursts++;
+      this.addBurst(samples);
+    }
   }
 
   /** Starts periodic bursts. Call `resync()` after a reconnect or a tab wake. */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.eager = true;
     void this.loop(this.o.firstBurst);
   }
 
@@ -202,6 +303,8 @@ export class ClockSync {
     if (!this.running) return;
     this.generation++;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.eager = true;
     void this.loop(this.o.firstBurst);
   }
 
@@ -210,7 +313,7 @@ export class ClockSync {
     await this.burst(count);
     if (!this.running || gen !== this.generation) return;
     // Early on, sample faster so the skew model fills in; then settle.
-    const wait = this.anchors.length < 10 ? 300 : this.o.intervalMs;
+    const wait = this.bursts < this.o.fastBursts ? this.o.fastIntervalMs : this.o.intervalMs;
     this.timer = setTimeout(() => void this.loop(this.o.burst), wait);
   }
 }

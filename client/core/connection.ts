@@ -19,10 +19,13 @@ interface PingSocket {
   on(ev: 'connect', fn: () => void): unknown;
 }
 
-/** A clock sync bound to a socket: starts on connect, resyncs on reconnect and on tab wake. */
-export function syncOverSocket(socket: PingSocket): ClockSync {
+/**
+ * A clock sync bound to a socket: starts on connect, resyncs on reconnect and on tab wake.
+ * `local` replaces the local clock (the sync benchmark gives each client a deliberately wrong one).
+ */
+export function syncOverSocket(socket: PingSocket, opts: { local?: () => number } = {}): ClockSync {
   const sync = new ClockSync({
-    local: localNow,
+    local: opts.local ?? localNow,
     ping: (t0) =>
       new Promise<PingReply>((resolve, reject) => {
         if (!socket.connected) return reject(new Error('not connected'));

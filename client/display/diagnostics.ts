@@ -25,6 +25,11 @@ export function installDiagnostics(clock: ClockSync): void {
     get installationId() {
       return hostState.installationId;
     },
+    /** The wall params this screen has received (applied at the wall's paramsAt). */
+    get params() {
+      const wall = displayStore.getState().view?.wall;
+      return wall ? { ...wall.params } : null;
+    },
     get framesRendered() {
       return frame.count;
     },

@@ -7,6 +7,7 @@ import { frame, onFrame } from './frame';
 import { hostState } from './diagnostics';
 import { setErrorSender } from './report';
 import { receiveVisitorFrame } from './visitor-feed';
+import { startThumbnails } from './thumbnails';
 
 export type DisplaySocket = ReturnType<typeof connect<DisplayServerToClient, DisplayClientToServer>>;
 
@@ -14,6 +15,7 @@ export type DisplaySocket = ReturnType<typeof connect<DisplayServerToClient, Dis
 export function startSession(screenId: string): { socket: DisplaySocket; clock: ClockSync } {
   const socket = connect<DisplayServerToClient, DisplayClientToServer>('/display');
   const clock = syncOverSocket(socket);
+  startThumbnails(socket);
   displayStore.setState({ screenId });
 
   const hello = () =>

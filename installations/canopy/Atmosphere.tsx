@@ -17,29 +17,72 @@ ${GLSL_COMMON}
 ${GLSL_NOISE}
 uniform vec3 uSkyTop;
 uniform vec3 uSkyHor;
+uniform vec3 uLeafDark;
+uniform vec3 uLeafLight;
+uniform float uCeiling;
 varying vec3 vWorld;
+
+vec2 hash22(vec2 p) {
+  vec3 p3 = fract(vec3(p.xyx) * vec3(0.1031, 0.1030, 0.0973));
+  p3 += dot(p3, p3.yzx + 33.33);
+  return fract((p3.xx + p3.yz) * p3.zy);
+}
+// Distances to the nearest and second-nearest crown centre (Voronoi F1, F2).
+vec2 crowns(vec2 x, float t) {
+  vec2 n = floor(x), f = fract(x);
+  float f1 = 8.0, f2 = 8.0;
+  for (int j = -1; j <= 1; j++)
+    for (int i = -1; i <= 1; i++) {
+      vec2 g = vec2(float(i), float(j));
+      vec2 o = hash22(n + g);
+      o = 0.5 + 0.38 * sin(t * 0.35 + 6.2832 * o);
+      vec2 r = g + o - f;
+      float d = dot(r, r);
+      if (d < f1) { f2 = f1; f1 = d; } else if (d < f2) f2 = d;
+    }
+  return vec2(sqrt(f1), sqrt(f2));
+}
+
 void main() {
   vec3 dir = normalize(vWorld - cameraPosition);
   vec3 col = mix(uSkyHor, uSkyTop, smoothstep(0.0, 0.75, dir.y));
   col = mix(col, uFogColor, smoothstep(0.05, -0.3, dir.y));
   float sd = max(dot(dir, uSunDir), 0.0);
   col += uSunColor * (pow(sd, 300.0) * 1.5 + pow(sd, 10.0) * 0.45 + pow(sd, 2.5) * 0.15) * (0.35 + 0.65 * uDay) * (1.0 - 0.6 * uRain);
-  // Stars between the leaves at night.
+  // Stars between the crowns at night.
   vec3 sp = dir * 170.0;
-  vec3 cell = floor(sp);
-  float h = hash13(cell);
+  float h = hash13(floor(sp));
   float star = step(0.988, h) * smoothstep(0.32, 0.0, length(fract(sp) - 0.5));
   star *= 0.6 + 0.4 * sin(uSec * (1.5 + h * 3.0) + h * 40.0);
   col += vec3(0.8, 0.9, 1.0) * star * (1.0 - uDay) * (1.0 - uRain) * smoothstep(0.05, 0.3, dir.y);
-  col = mix(col, uFogColor, 0.25 + 0.4 * uRain);
+
+  // The canopy ceiling: crowns that keep apart (crown shyness), seen from below, swaying a little.
+  if (uCeiling > 0.5 && dir.y > 0.02) {
+    vec2 cp = dir.xz / dir.y;
+    vec2 sway = vec2(sin(uTime * 0.21 + cp.y), cos(uTime * 0.17 + cp.x)) * 0.015;
+    vec2 c = crowns(cp * 1.6 + sway, uTime);
+    float leafy = vnoise(cp * 22.0 + sway * 30.0) * 0.6 + vnoise(cp * 57.0) * 0.4;
+    float gap = c.y - c.x;
+    float aa = fwidth(gap) * 1.5;
+    float edge = 0.05 + 0.09 * leafy;
+    float crown = smoothstep(edge - aa, edge + aa, gap) * smoothstep(0.93, 0.86, leafy);
+    float lit = pow(leafy, 2.0) * (0.3 + 0.7 * smoothstep(0.5, 0.0, c.x)) * (0.2 + 0.8 * uDay);
+    vec3 leaves = mix(uLeafDark, uLeafLight * 0.7, lit * 0.7);
+    // Far crowns sink into the haze.
+    float dist = 22.0 / dir.y;
+    leaves = applyFog(leaves, dist * 0.8);
+    col = mix(col, leaves, crown * smoothstep(0.02, 0.12, dir.y));
+  }
+
+  col = mix(col, uFogColor, 0.2 + 0.4 * uRain);
   gl_FragColor = vec4(col, 1.0);
   #include <colorspace_fragment>
 }
 `;
 
 /** The sky beyond the leaves: gradient, a sun (or moon) that crosses the wall, stars at night. */
-export function Sky({ u }: { u: SharedUniforms }) {
-  const uniforms = useMemo(() => ({ ...u }), [u]);
+export function Sky({ u, ceiling }: { u: SharedUniforms; ceiling: boolean }) {
+  const uniforms = useMemo(() => ({ ...u, uCeiling: { value: ceiling ? 1 : 0 } }), [u, ceiling]);
   return (
     <mesh position={[CAMERA.x, CAMERA.y, CAMERA.z]} renderOrder={-10} frustumCulled={false}>
       <sphereGeometry args={[200, 32, 16]} />
@@ -147,7 +190,7 @@ varying float vDist;
 varying vec2 vUv;
 void main() {
   float ridges = vnoise(vec2(vUv.x * 40.0, vWorld.y * 0.6));
-  vec3 bark = uLeafDark * (0.7 + 0.6 * ridges);
+  vec3 bark = mix(uLeafDark, uFogColor, 0.25) * (0.6 + 0.7 * ridges);
   vec3 n = normalize(vNormal);
   float rim = pow(clamp(dot(n, normalize(vec3(uSunDir.x, 0.0, uSunDir.z + 0.6))), 0.0, 1.0), 2.0);
   float moss = smoothstep(0.55, 0.9, vnoise(vec2(vUv.x * 9.0, vWorld.y * 0.25)));
@@ -165,12 +208,12 @@ export function Trunks({ u, count }: { u: SharedUniforms; count: number }) {
   const matrices = useMemo(() => {
     const out: Matrix4[] = [];
     for (let i = 0; i < count; i++) {
-      const z = -4 - 50 * Math.pow(rng.next(), 0.8);
+      const z = -7 - 48 * Math.pow(rng.next(), 0.7);
       const v = viewAt(z, wall.aspect);
-      const r = rng.range(0.012, 0.028) * v.d;
+      const r = rng.range(0.006, 0.02) * v.d;
       const x = v.cx + rng.range(-v.hw, v.hw);
       const h = v.hh * 4;
-      const q = new Quaternion().setFromEuler(new Euler(0, 0, rng.range(-0.05, 0.05)));
+      const q = new Quaternion().setFromEuler(new Euler(rng.range(-0.05, 0.05), 0, rng.range(-0.07, 0.07)));
       out.push(new Matrix4().compose(new Vector3(x, v.cy - v.hh * 1.2 + h / 2, z), q, new Vector3(r, h, r)));
     }
     return out;
@@ -184,7 +227,7 @@ export function Trunks({ u, count }: { u: SharedUniforms; count: number }) {
   const uniforms = useMemo(() => ({ ...u }), [u]);
   return (
     <instancedMesh ref={ref} args={[undefined, undefined, count]} frustumCulled={false}>
-      <cylinderGeometry args={[0.55, 1, 1, 10, 1, true]} />
+      <cylinderGeometry args={[0.45, 1, 1, 10, 1, true]} />
       <shaderMaterial args={[{ uniforms, vertexShader: trunkVertex, fragmentShader: trunkFragment }]} />
     </instancedMesh>
   );

@@ -115,7 +115,7 @@ void main() {
   float across = abs(vUv.x - 0.5) * 2.0;
   float vein = smoothstep(0.12, 0.0, across) * 0.55 + smoothstep(0.05, 0.0, abs(fract(vUv.y * 5.0 + across * 1.4) - 0.5) * across) * 0.2;
   vec3 light = mix(uLeafLight, uAccent, vAccent * 0.8) * (0.8 + 0.4 * vTone);
-  float l = clamp(vLight * (0.75 + 0.5 * vUv.y) * (1.0 - 0.35 * across), 0.0, 1.3);
+  float l = clamp(vLight * (0.7 + 0.6 * vUv.y) * (1.0 - 0.4 * across), 0.0, 1.3);
   vec3 col = mix(uLeafDark, light, l);
   col = mix(col, col * 1.35 + uSunColor * 0.05, vein * l);
   col += vGlow * (0.55 + 0.45 * vein);

@@ -1,7 +1,7 @@
 import type { Random } from 'pavilion/sdk';
 
 /** The camera looks up into the canopy from a little below it. */
-export const CAMERA = { x: 0, y: 0, z: 10, pitch: 0.2 };
+export const CAMERA = { x: 0, y: 0, z: 10, pitch: 0.28 };
 const TAN_HALF_FOV = Math.tan((20 * Math.PI) / 180);
 
 /** The visible rectangle (with margin) of the wall at a depth z, for a wall aspect. */
@@ -43,16 +43,18 @@ export function placeLeaves(rng: Random, count: number, aspect: number): LeafSet
     const z = 6 - 58 * Math.pow(rng.next(), 1.6);
     const v = viewAt(z, aspect);
     const x = v.cx + rng.range(-v.hw, v.hw);
-    const leafSize = 0.045 * v.d * rng.range(0.7, 1.3);
+    const leafSize = (0.04 * v.d + 0.22) * rng.range(0.7, 1.3);
     if (kind < 0.62) {
       // Canopy crown: upper part of the view, dense.
-      const y = v.cy + v.hh * (1 - 0.75 * Math.pow(rng.next(), 1.3));
-      const r = v.d * rng.range(0.05, 0.11);
-      const n = Math.round(rng.range(30, 90));
+      const y = v.cy + v.hh * (1.1 - 0.8 * Math.pow(rng.next(), 1.4));
+      const r = v.d * rng.range(0.045, 0.09);
+      const n = Math.round(rng.range(40, 110));
       for (let k = 0; k < n; k++) {
         const gx = rng.gaussian(), gy = rng.gaussian(), gz = rng.gaussian();
-        const edge = Math.min(1, Math.hypot(gx, gy, gz) / 2.2);
-        put(x + gx * r * 1.4, y + gy * r * 0.6, z + gz * r, leafSize * rng.range(0.7, 1.2), 0.35 + 0.65 * edge * (0.5 + 0.5 * (gy > 0 ? 1 : 0.4)), rng.range(0.5, 1));
+        const edge = Math.min(1, Math.hypot(gx, gy * 1.5, gz) / 2.4);
+        // Most leaves sit in their crown's shade; the outer, upper ones catch the light.
+        const exposure = 0.08 + 0.92 * Math.pow(edge, 2.5) * (gy > 0 ? 1 : 0.5);
+        put(x + gx * r * 1.5, y + gy * r * 0.45, z + gz * r, leafSize * rng.range(0.7, 1.2), exposure, rng.range(0.5, 1));
       }
     } else if (kind < 0.8) {
       // Liana: a drooping strand of leaves from the ceiling.
@@ -61,7 +63,7 @@ export function placeLeaves(rng: Random, count: number, aspect: number): LeafSet
       const n = Math.round(rng.range(14, 36));
       for (let k = 0; k < n; k++) {
         const s = k / n;
-        put(x + Math.sin(s * 3 + x) * 0.15 * v.d * 0.05, top - s * len, z + rng.gaussian() * 0.2, leafSize * rng.range(0.5, 0.9), 0.5 + 0.4 * rng.next(), 1 + s * 1.5);
+        put(x + Math.sin(s * 3 + x) * 0.15 * v.d * 0.05, top - s * len, z + rng.gaussian() * 0.2, leafSize * rng.range(0.5, 0.9), 0.15 + 0.5 * rng.next(), 1 + s * 1.5);
       }
     } else {
       // Understory: broad leaves low in the view.
@@ -69,7 +71,7 @@ export function placeLeaves(rng: Random, count: number, aspect: number): LeafSet
       const r = v.d * rng.range(0.04, 0.09);
       const n = Math.round(rng.range(12, 40));
       for (let k = 0; k < n; k++) {
-        put(x + rng.gaussian() * r * 1.6, y + Math.abs(rng.gaussian()) * r * 0.7, z + rng.gaussian() * r, leafSize * rng.range(1.1, 1.8), 0.2 + 0.4 * rng.next(), rng.range(0.3, 0.6));
+        put(x + rng.gaussian() * r * 1.6, y + Math.abs(rng.gaussian()) * r * 0.7, z + rng.gaussian() * r, leafSize * rng.range(1.1, 1.8), 0.05 + 0.3 * rng.next(), rng.range(0.3, 0.6));
       }
     }
   }

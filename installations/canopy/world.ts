@@ -35,12 +35,12 @@ interface Palette {
 
 const PALETTES: Record<PaletteName, Palette> = {
   dawn: {
-    day: { skyTop: '#5a6f8f', skyHor: '#f6c48e', fog: '#c99a7e', leafDark: '#1a2a20', leafLight: '#b5c45a', sun: '#ffd9a0', mote: '#ffe6c0' },
+    day: { skyTop: '#8fa6c4', skyHor: '#ffd7a6', fog: '#8a5e4e', leafDark: '#170f12', leafLight: '#e0b85a', sun: '#ffdca8', mote: '#ffe8c8' },
     night: { skyTop: '#0b0d1e', skyHor: '#33284a', fog: '#241c33', leafDark: '#07080c', leafLight: '#3c3a5c', sun: '#b9a8ff', mote: '#c7b5ff' },
     warmSky: '#ff9d6b', warmSun: '#ffb070', accent: '#d2553a', firefly: '#ffcf6a', dayFloor: 0, dayCeil: 1,
   },
   emerald: {
-    day: { skyTop: '#2d6e6a', skyHor: '#bfeccd', fog: '#5f9f86', leafDark: '#0a241b', leafLight: '#6fd67a', sun: '#f1ffd6', mote: '#e2ffe9' },
+    day: { skyTop: '#7fc4b0', skyHor: '#d8f4d2', fog: '#2f6e5c', leafDark: '#061a13', leafLight: '#9be86a', sun: '#f4ffd8', mote: '#e8ffe0' },
     night: { skyTop: '#020a10', skyHor: '#0c2a33', fog: '#0a2026', leafDark: '#02080a', leafLight: '#15424a', sun: '#9fd4ff', mote: '#9fffe0' },
     warmSky: '#f2d58c', warmSun: '#ffe09a', accent: '#c7d94a', firefly: '#b8ff6a', dayFloor: 0, dayCeil: 1,
   },
@@ -119,7 +119,7 @@ export function applyCycle(u: SharedUniforms, p: Palette, cy: Cycle) {
   const day = p.dayFloor + (p.dayCeil - p.dayFloor) * cy.day;
   u.uDay.value = day;
   u.uRain.value = cy.rain;
-  u.uFogDensity.value = 0.022 + 0.02 * cy.rain + 0.01 * (1 - day);
+  u.uFogDensity.value = 0.014 + 0.016 * cy.rain + 0.006 * (1 - day);
   blend(u.uSkyTop.value, p, 'skyTop', day, null, 0, cy.rain);
   blend(u.uSkyHor.value, p, 'skyHor', day, p.warmSky, cy.warm, cy.rain);
   blend(u.uFogColor.value, p, 'fog', day, p.warmSky, cy.warm * 0.6, cy.rain);

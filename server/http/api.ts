@@ -34,7 +34,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/health', async () => ({ status: 'ok', version: deps.version, uptimeS: Math.round((deps.now() - deps.startedAt) / 1000) }));
 
   app.get('/api/installations', async () =>
-    deps.catalog.list().map((p) => ({ id: p.id, title: p.title, artist: p.artist, description: p.description, version: p.version, params: p.params, inputs: p.inputs, source: p.source })),
+    deps.catalog.list().map((p) => ({ id: p.id, title: p.title, artist: p.artist, description: p.description, version: p.version, params: p.params, inputs: p.inputs, source: p.source, moduleUrl: p.moduleUrl })),
   );
 
   app.get('/api/show', technician, async () => deps.view());
@@ -58,7 +58,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post(
     '/api/session',
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, ...fail('rate_limited', 'too many sign-in attempts; wait a minute and try again') }) } } },
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, message: 'too many sign-in attempts; wait a minute and try again', ...fail('rate_limited', 'too many sign-in attempts; wait a minute and try again') }) } } },
     async (req, reply) => {
       const token = (req.body as { token?: unknown } | null)?.token;
       const role = typeof token === 'string' ? deps.auth.roleOfToken(token) : null;

@@ -41,7 +41,8 @@ export interface VisitorClientToServer {
 }
 export interface VisitorServerToClient {
   'visitor:view': (view: VisitorView) => void;
-  'visitor:kicked': (payload: { message: string }) => void;
+  /** The server ends this visitor's session: kicked by the staff, or the same visitor opened the wall elsewhere. */
+  'visitor:kicked': (payload: { message: string; reason: 'kick' | 'replaced' }) => void;
 }
 
 export type { VisitorInputMessage };

@@ -8,3 +8,4 @@ export * from './views';
 export * from './visitors';
 export * from './events';
 export * from './payloads';
+export * from './pieces';

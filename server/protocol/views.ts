@@ -60,6 +60,8 @@ export interface ScreenStatus {
   uncertaintyMs: number | null;
   memory: DisplayHealth['memory'] | null;
   blackout: boolean;
+  /** This screen's own blackout (screen.blackout), apart from the master blackout. */
+  ownBlackout: boolean;
   errors: PieceError[];
 }
 

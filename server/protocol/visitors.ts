@@ -31,6 +31,8 @@ export interface VisitorState {
   joinedAt: number;
   /** Latest value of each input. */
   input: Record<string, InputValue>;
+  /** The phone's send time (show time estimate) of its latest input, when it sent one: latency diagnostics. */
+  sentAt?: number;
 }
 
 export interface VisitorEvent {
@@ -58,4 +60,6 @@ export interface VisitorView {
   queuePosition: number;
   piece: { id: string; title: string; artist: string; description: string; inputs: InputSpec[] } | null;
   hue: number;
+  /** The visitor's public id (what screens and the control panel see; a one-way hash of the phone's secret id). */
+  visitorId: string;
 }

@@ -94,6 +94,7 @@ export class ScreenRegistry {
         uncertaintyMs: h ? round(h.clock.uncertaintyMs, 3) : null,
         memory: h?.memory ?? null,
         blackout: wallBlack,
+        ownBlackout: cfg?.blackout ?? false,
         errors: e?.errors ?? [],
       };
     });

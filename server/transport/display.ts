@@ -21,6 +21,8 @@ import { clockResponder } from './clock';
 
 interface SocketData {
   screenId?: string;
+  /** Room `wall:<id>` of the screen's wall: visitor input frames go there. */
+  wallRoom?: string | null;
 }
 
 export type DisplayNamespace = Namespace<DisplayClientToServer, DisplayServerToClient, Record<string, never>, SocketData>;
@@ -59,8 +61,21 @@ export function attachDisplay(
     for (const [room, sockets] of nsp.adapter.rooms) if (room.startsWith('screen:') && sockets.size) push(room.slice(7));
   }
 
+  /** Keeps the socket in the room of its screen's wall (screens move between walls). */
+  function syncWallRoom(socket: { data: SocketData; join(room: string): unknown; leave(room: string): unknown }): void {
+    const id = socket.data.screenId;
+    if (!id) return;
+    const wallId = store.get().screens[id]?.wallId ?? null;
+    const room = wallId ? `wall:${wallId}` : null;
+    if ((socket.data.wallRoom ?? null) === room) return;
+    if (socket.data.wallRoom) void socket.leave(socket.data.wallRoom);
+    if (room) void socket.join(room);
+    socket.data.wallRoom = room;
+  }
+
   store.subscribe((_show, effects) => {
     pushAll();
+    for (const socket of nsp.sockets.values()) syncWallRoom(socket);
     for (const e of effects) {
       if (e.kind === 'identify') nsp.to(`screen:${e.screenId}`).emit('screen:identify', { until: deps.time() + 5000 });
       if (e.kind === 'reload') nsp.to(`screen:${e.screenId}`).emit('screen:reload');
@@ -86,6 +101,7 @@ export function attachDisplay(
         registry.connected(id);
         logger.info({ screenId: id, known: !!store.get().screens[id] }, 'display: screen connected');
       }
+      syncWallRoom(socket);
       const view = viewOf(id);
       lastSent.set(id, JSON.stringify(view));
       ack({ ok: true, view });

@@ -1,0 +1,182 @@
+/**
+ * K Chromium tabs of the demo wall (real display pages, 480×270). Each tab's clock is made
+ * deliberately wrong (performance.timeOrigin shifted by a few seconds before any page script runs;
+ * frames and clock reads both go through it), so a tab that had not synced would show its error.
+ * Measures |estimate − truth| in each tab, and the cue spread: the show time of the first frame of
+ * a new piece on each tab (window.__pavilion.lastSwitch) after wall.play over REST.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/support/browser';
+
+export interface BrowserJob {
+  url: string;
+  token: string;
+  tabs: number;
+  durationMs: number;
+  warmupMs: number;
+  switches: number;
+}
+
+export interface SwitchResult {
+  installationId: string;
+  startedAt: number;
+  showTimes: number[];
+  spreadMs: number;
+  /** First-frame show time minus startedAt, per tab. */
+  latenessMs: number[];
+}
+
+export interface BrowserResult {
+  tabs: number;
+  errors: number[];
+  perTabP99: number[];
+  fps: number[];
+  firstWithin1MsFromLoad: Array<number | null>;
+  switches: SwitchResult[];
+  problems: string[];
+}
+
+type Diag = {
+  clock: { now(): number; synced: boolean };
+  framesRendered: number;
+  lastSwitch: { installationId: string | null; showTime: number } | null;
+};
+type BenchWindow = Window & { __pavilion?: Diag; __bench: { d: number; errs: number[]; first1: number | null; t0: number; f0: number } };
+
+/** Runs before any page script: shifts this tab's clock and watches for its first good estimate. */
+function initScript(d: number): void {
+  const origin = performance.timeOrigin + d;
+  Object.defineProperty(performance, 'timeOrigin', { get: () => origin, configurable: true });
+  const w = window as unknown as BenchWindow;
+  w.__bench = { d, errs: [], first1: null, t0: 0, f0: 0 };
+  const watch = setInterval(() => {
+    const p = w.__pavilion;
+    if (!p || !p.clock.synced) return;
+    const a = performance.timeOrigin + performance.now();
+    const e = p.clock.now();
+    if (Math.abs(e - (a - d)) <= 1) {
+      w.__bench.first1 = performance.now();
+      clearInterval(watch);
+    }
+  }, 2);
+}
+
+async function api(job: BrowserJob, method: string, route: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${job.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${job.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await res.json()) as unknown;
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function poll<T>(fn: () => Promise<T | null | false>, timeoutMs: number): Promise<T | null> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(25);
+  }
+  return null;
+}
+
+export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
+  const problems: string[] = [];
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const started = Date.now();
+  try {
+    const pages: Page[] = [];
+    const shifts = [1234.567, -2500.25, 777.7].slice(0, job.tabs);
+    for (let i = 0; i < job.tabs; i++) {
+      const context = await browser.newContext({ viewport: { width: 480, height: 270 } });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => problems.push(`tab ${i + 1}: ${e.message}`));
+      await page.addInitScript(initScript, shifts[i % shifts.length]!);
+      await page.goto(`${job.url}/display?screen=main-${i + 1}`);
+      pages.push(page);
+    }
+    for (const page of pages)
+      await page.waitForFunction(() => {
+        const w = window as unknown as BenchWindow;
+        return !!w.__pavilion?.clock.synced && w.__pavilion.framesRendered > 5;
+      }, undefined, { timeout: 60_000, polling: 50 });
+
+    // Sample each tab's error every 20 ms after the warm-up.
+    const untilWarm = Math.max(0, job.warmupMs - (Date.now() - started));
+    await sleep(untilWarm);
+    for (const page of pages)
+      await page.evaluate(() => {
+        const w = window as unknown as BenchWindow;
+        w.__bench.t0 = performance.now();
+        w.__bench.f0 = w.__pavilion!.framesRendered;
+        setInterval(() => {
+          const a = performance.timeOrigin + performance.now();
+          const e = w.__pavilion!.clock.now();
+          const b = performance.timeOrigin + performance.now();
+          w.__bench.errs.push(e - ((a + b) / 2 - w.__bench.d));
+        }, 20);
+      });
+
+    // Switch pieces over REST, spread over the run, alternating between the pieces there are.
+    const pieces = ((await api(job, 'GET', '/api/installations')) as Array<{ id: string }>).map((p) => p.id);
+    const switches: SwitchResult[] = [];
+    const measureEnd = Date.now() + job.durationMs - (Date.now() - started);
+    const gap = Math.max(3000, (measureEnd - Date.now() - 3000) / Math.max(1, job.switches));
+    for (let k = 0; k < job.switches && Date.now() + 2500 < measureEnd; k++) {
+      const before = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch)));
+      const current = before[0]?.installationId ?? null;
+      const choices = pieces.filter((p) => p !== current);
+      const id = (choices.length ? choices : pieces)[k % Math.max(1, (choices.length ? choices : pieces).length)]!;
+      await api(job, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: id });
+      const show = (await api(job, 'GET', '/api/show')) as { walls: Array<{ id: string; startedAt: number }> };
+      const startedAt = show.walls.find((w) => w.id === 'main')!.startedAt;
+      const after = await poll(async () => {
+        const s = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch)));
+        return s.every((x, i) => x && x.installationId === id && x.showTime !== before[i]?.showTime) ? s : null;
+      }, 20_000);
+      if (!after) {
+        problems.push(`switch ${k + 1} to ${id}: not every tab switched within 20 s`);
+      } else {
+        const showTimes = after.map((x) => x!.showTime);
+        switches.push({
+          installationId: id,
+          startedAt,
+          showTimes,
+          spreadMs: Math.max(...showTimes) - Math.min(...showTimes),
+          latenessMs: showTimes.map((t) => t - startedAt),
+        });
+      }
+      await sleep(Math.max(0, Math.min(gap, measureEnd - Date.now() - 2500)));
+    }
+    await sleep(Math.max(0, measureEnd - Date.now()));
+
+    const perTab = await Promise.all(
+      pages.map((p) =>
+        p.evaluate(() => {
+          const w = window as unknown as BenchWindow;
+          const secs = (performance.now() - w.__bench.t0) / 1000;
+          return { errs: w.__bench.errs, fps: (w.__pavilion!.framesRendered - w.__bench.f0) / Math.max(0.001, secs), first1: w.__bench.first1 };
+        }),
+      ),
+    );
+    const p99 = (v: number[]) => {
+      const s = v.map(Math.abs).sort((a, b) => a - b);
+      return s.length ? s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]! : NaN;
+    };
+    return {
+      tabs: job.tabs,
+      errors: perTab.flatMap((t) => t.errs),
+      perTabP99: perTab.map((t) => p99(t.errs)),
+      fps: perTab.map((t) => t.fps),
+      firstWithin1MsFromLoad: perTab.map((t) => t.first1),
+      switches,
+      problems,
+    };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * One clock-sync client in its own process (a device of its own): ours (the same code as the
+ * screens: syncOverSocket over socket.io-client), @ircam/sync or timesync. Its local clock is
+ * deliberately wrong by `offsetMs` (and `skewPpm`), so an unsynced client shows its error; the
+ * truth is this machine's clock, which the server shares. Reports through IPC.
+ */
+import { io } from 'socket.io-client';
+import { localNow, syncOverSocket } from '../../client/core/connection';
+import { ircamClient, timesyncClient, type PeerClock } from './peers';
+import type { ClientJob, ClientResult } from './protocol';
+
+const job = await new Promise<ClientJob>((resolve) => process.once('message', (m) => resolve(m as ClientJob)));
+const startReal = localNow();
+const local = () => {
+  const r = localNow();
+  return r + job.offsetMs + job.skewPpm * 1e-6 * (r - startReal);
+};
+
+const ns = job.kind === 'ours' ? '/display' : job.kind === 'ircam' ? '/bench-ircam' : '/bench-timesync';
+const socket = io(`${job.url}${ns}`, { transports: ['websocket'], forceNew: true, reconnectionDelay: 500 });
+let connectAt: number | null = null;
+let clock: PeerClock | null = null;
+
+if (job.kind === 'ours') {
+  const sync = syncOverSocket(socket, { local });
+  clock = {
+    estimate: (l) => (sync.estimate().synced ? sync.now(l) : null),
+    onUpdate: (fn) => void sync.onUpdate(fn),
+    stop: () => sync.stop(),
+  };
+  clock.onUpdate(() => sample());
+}
+socket.on('connect', () => {
+  if (connectAt !== null) return;
+  connectAt = localNow();
+  if (job.kind === 'ircam') clock = ircamClient(socket, local);
+  if (job.kind === 'timesync') clock = timesyncClient(socket, local);
+  if (job.kind !== 'ours') clock!.onUpdate(() => sample());
+});
+
+const times: number[] = [];
+const errors: number[] = [];
+let firstEstimateMs: number | null = null;
+let firstWithin1Ms: number | null = null;
+
+/** Error of the estimate now: estimated server time minus true time (this machine's clock). */
+function sample(): void {
+  if (connectAt === null || !clock) return;
+  const real = localNow();
+  const l = real + job.offsetMs + job.skewPpm * 1e-6 * (real - startReal);
+  const est = clock.estimate(l);
+  const t = real - connectAt;
+  if (est === null) {
+    times.push(t);
+    errors.push(NaN);
+    return;
+  }
+  const err = est - real;
+  if (firstEstimateMs === null) firstEstimateMs = t;
+  if (firstWithin1Ms === null && Math.abs(err) <= 1) firstWithin1Ms = t;
+  times.push(t);
+  errors.push(err);
+}
+
+// Sample finely at first (time to a first estimate), then every ~50 ms at a random phase.
+const tick = () => {
+  sample();
+  const t = connectAt === null ? 0 : localNow() - connectAt;
+  setTimeout(tick, t < 5000 ? 5 : 40 + Math.random() * 20);
+};
+tick();
+
+const originOffsets: number[] = [];
+for (let i = 0; i < 5; i++) originOffsets.push(performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6);
+
+setTimeout(() => {
+  clock?.stop();
+  socket.close();
+  originOffsets.sort((a, b) => a - b);
+  const result: ClientResult = {
+    kind: job.kind,
+    index: job.index,
+    connected: connectAt !== null,
+    firstEstimateMs,
+    firstWithin1Ms,
+    times,
+    errors,
+    originOffsetMs: originOffsets[2]!,
+  };
+  process.send!(result, () => process.exit(0));
+}, job.durationMs);

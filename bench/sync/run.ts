@@ -1,0 +1,287 @@
+/**
+ * npm run bench:sync [-- --seconds 60 | --minutes 10] [--clients 4] [--load 500] [--hz 20]
+ *                      [--saturate] [--tabs 3] [--switches 8] [--warmup 15] [--skew-ppm 0] [--label x]
+ *
+ * Starts the real server (createApp) in a child process with the peers' responders mounted,
+ * background load from busy sockets in child processes, then N Node clients of each kind (ours,
+ * @ircam/sync, timesync) side by side, each in its own process with a deliberately wrong local
+ * clock, and K Chromium tabs of the demo wall. Prints a table and writes bench/results/sync-*.json.
+ * Not part of npm test. See docs/performance.md for the figures and docs/sync.md for the method.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runBrowser, type BrowserResult } from './browser';
+import { fmt, median, percentile } from './stats';
+import type { ClientJob, ClientKind, ClientResult, LoadReport, ServerReady, ServerStats } from './protocol';
+
+const HERE = import.meta.dirname;
+const ROOT = path.resolve(HERE, '../..');
+
+function arg(name: string, fallback: number): number;
+function arg(name: string, fallback: string): string;
+function arg(name: string, fallback: number | string): number | string {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = process.argv[i + 1];
+  if (typeof fallback === 'number') {
+    const n = Number(v);
+    if (!Number.isFinite(n)) {
+      console.error(`--${name} needs a number, got '${v}'`);
+      process.exit(2);
+    }
+    return n;
+  }
+  return v ?? fallback;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+const saturate = flag('saturate');
+const opts = {
+  seconds: process.argv.includes('--minutes') ? arg('minutes', 10) * 60 : arg('seconds', 60),
+  clients: arg('clients', 4),
+  load: arg('load', saturate ? 1500 : 500),
+  hz: arg('hz', 20),
+  tabs: arg('tabs', 3),
+  switches: arg('switches', 8),
+  warmup: arg('warmup', 15),
+  skewPpm: arg('skew-ppm', 0),
+  label: arg('label', ''),
+};
+const KINDS: ClientKind[] = ['ours', 'ircam', 'timesync'];
+const NAMES: Record<ClientKind, string> = { ours: 'Pavilion ClockSync', ircam: '@ircam/sync 2.1.0', timesync: 'timesync 1.0.11' };
+const children: ChildProcess[] = [];
+
+function child(file: string): ChildProcess {
+  const c = fork(path.join(HERE, file), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(c);
+  return c;
+}
+
+function message<T>(c: ChildProcess, key: string, timeoutMs = 120_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no '${key}' from a child within ${timeoutMs / 1000} s`)), timeoutMs);
+    const on = (m: unknown) => {
+      if (m && typeof m === 'object' && key in m) {
+        clearTimeout(t);
+        c.off('message', on);
+        resolve((m as Record<string, T>)[key]!);
+      }
+    };
+    c.on('message', on);
+    c.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`a child (${c.spawnargs.at(-1)}) exited with ${code} before '${key}'`));
+    });
+  });
+}
+
+/** The whole result message of a client process. */
+function resultOf(c: ChildProcess, timeoutMs: number): Promise<ClientResult> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`a client sent no result within ${timeoutMs / 1000} s`)), timeoutMs);
+    c.on('message', (m: unknown) => {
+      if (m && typeof m === 'object' && 'kind' in m) {
+        clearTimeout(t);
+        resolve(m as ClientResult);
+      }
+    });
+    c.once('exit', (code) => code && reject(new Error(`a client exited with ${code}`)));
+  });
+}
+
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+process.on('SIGINT', () => process.exit(130));
+
+const log = (s: string) => process.stderr.write(`[bench:sync] ${s}\n`);
+
+// 1. The server.
+const server = child('server.ts');
+const ready = await message<ServerReady>(server, 'ready');
+log(`server at ${ready.url}`);
+
+// 2. Background load, 250 sockets per process.
+const loadProcs: ChildProcess[] = [];
+const perProc = 250;
+for (let i = 0; i * perProc < opts.load; i++) {
+  const c = child('load.ts');
+  c.send({ url: ready.url, sockets: Math.min(perProc, opts.load - i * perProc), hz: opts.hz, prefix: `load${i}-` });
+  loadProcs.push(c);
+}
+const loadReady = await Promise.all(loadProcs.map((c) => message<LoadReport>(c, 'ready', 300_000)));
+const loadMode = loadReady[0]?.mode ?? 'none';
+log(`load: ${loadReady.reduce((s, r) => s + r.connected, 0)}/${opts.load} sockets at ${opts.hz} Hz (${loadMode})`);
+
+// 3. Clients of each kind, interleaved, and the Chromium tabs, all at once.
+const warmupMs = opts.warmup * 1000;
+const durationMs = warmupMs + opts.seconds * 1000;
+const statsSeries: ServerStats[] = [];
+server.on('message', (m: unknown) => {
+  if (m && typeof m === 'object' && 'stats' in m) statsSeries.push((m as { stats: ServerStats }).stats);
+});
+server.send('stats'); // reset the window
+const statsTimer = setInterval(() => server.send('stats'), 5000);
+
+const results: Promise<ClientResult>[] = [];
+for (let i = 0; i < opts.clients; i++)
+  for (const kind of KINDS) {
+    const c = child('client.ts');
+    const job: ClientJob = {
+      kind,
+      index: i,
+      url: ready.url,
+      durationMs,
+      offsetMs: (i % 2 ? -1 : 1) * (1500.25 + 731.3 * i),
+      skewPpm: opts.skewPpm,
+    };
+    c.send(job);
+    results.push(resultOf(c, durationMs + 60_000));
+    await new Promise((r) => setTimeout(r, 30));
+  }
+log(`${opts.clients} clients of each kind, ${opts.tabs} Chromium tabs; ${opts.warmup} s warm-up + ${opts.seconds} s measured`);
+
+let browserResult: BrowserResult | null = null;
+let browserError: string | null = null;
+const browserRun =
+  opts.tabs > 0
+    ? runBrowser({ url: ready.url, token: ready.adminToken, tabs: Math.min(3, opts.tabs), durationMs, warmupMs, switches: opts.switches }).then(
+        (r) => void (browserResult = r),
+        (e: unknown) => void (browserError = e instanceof Error ? e.message : String(e)),
+      )
+    : Promise.resolve();
+
+const clientResults = await Promise.all(results);
+await browserRun;
+clearInterval(statsTimer);
+const loadFinal = await Promise.all(loadProcs.map((c) => message<LoadReport>(c, 'report', 10_000).catch(() => null).then((r) => (c.send('close'), r))));
+server.send('close');
+
+// 4. Summaries.
+interface KindSummary {
+  clients: number;
+  connected: number;
+  samples: number;
+  noEstimateSamples: number;
+  p50: number;
+  p99: number;
+  max: number;
+  perClientP99: number[];
+  firstEstimateMs: { median: number; max: number };
+  firstWithin1Ms: { median: number; max: number; missing: number };
+  stableWithin1Ms: { median: number; max: number };
+  perMinuteP99: number[];
+}
+const summaries = {} as Record<ClientKind, KindSummary>;
+for (const kind of KINDS) {
+  const rs = clientResults.filter((r) => r.kind === kind);
+  const steady: number[] = [];
+  let none = 0;
+  const perClient: number[] = [];
+  const perMinute: number[][] = [];
+  const stable: number[] = [];
+  for (const r of rs) {
+    const mine: number[] = [];
+    let lastBad = 0;
+    r.times.forEach((t, i) => {
+      const e = r.errors[i]!;
+      if (!Number.isFinite(e) || Math.abs(e) > 1) lastBad = t;
+      if (t < warmupMs) return;
+      if (!Number.isFinite(e)) return void none++;
+      const a = Math.abs(e);
+      steady.push(a);
+      mine.push(a);
+      const m = Math.floor((t - warmupMs) / 60_000);
+      (perMinute[m] ??= []).push(a);
+    });
+    perClient.push(percentile(mine, 99));
+    stable.push(lastBad);
+  }
+  const firsts = rs.map((r) => r.firstWithin1Ms).filter((x): x is number => x !== null);
+  summaries[kind] = {
+    clients: rs.length,
+    connected: rs.filter((r) => r.connected).length,
+    samples: steady.length,
+    noEstimateSamples: none,
+    p50: percentile(steady, 50),
+    p99: percentile(steady, 99),
+    max: percentile(steady, 100),
+    perClientP99: perClient,
+    firstEstimateMs: {
+      median: median(rs.map((r) => r.firstEstimateMs ?? NaN).filter(Number.isFinite)),
+      max: Math.max(...rs.map((r) => r.firstEstimateMs ?? Infinity)),
+    },
+    firstWithin1Ms: { median: median(firsts), max: firsts.length === rs.length ? Math.max(...firsts) : Infinity, missing: rs.length - firsts.length },
+    stableWithin1Ms: { median: median(stable), max: Math.max(...stable) },
+    perMinuteP99: perMinute.map((v) => percentile(v, 99)),
+  };
+}
+const origins = [ready.originOffsetMs, ...clientResults.map((r) => r.originOffsetMs)];
+const truthSpreadUs = (Math.max(...origins) - Math.min(...origins)) * 1000;
+const b = browserResult as BrowserResult | null;
+const spreads = b?.switches.map((s) => s.spreadMs) ?? [];
+const lateness = b?.switches.flatMap((s) => s.latenessMs) ?? [];
+
+// 5. The table.
+const o = summaries.ours;
+const lines: string[] = [];
+lines.push('');
+lines.push(`Clock sync on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load ${loadFinal.reduce((s, r) => s + (r?.connected ?? 0), 0)} sockets × ${opts.hz} Hz (${loadMode}), ${opts.clients} Node clients per library, ${opts.seconds} s measured after ${opts.warmup} s${opts.skewPpm ? `, client clocks skewed ${opts.skewPpm} ppm` : ''}`);
+lines.push('');
+lines.push('| library | |err| p50 ms | |err| p99 ms | |err| max ms | first estimate ms (median) | first ≤1 ms, ms (median / max) | stays ≤1 ms after, ms (max) |');
+lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const kind of KINDS) {
+  const s = summaries[kind];
+  lines.push(
+    `| ${NAMES[kind]} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${fmt(s.firstEstimateMs.median, 0)} | ${fmt(s.firstWithin1Ms.median, 0)} / ${fmt(s.firstWithin1Ms.max, 0)}${s.firstWithin1Ms.missing ? ` (${s.firstWithin1Ms.missing} never)` : ''} | ${fmt(s.stableWithin1Ms.max, 0)} |`,
+  );
+}
+const ratio = (a: number, c: number) => (Number.isFinite(a) && Number.isFinite(c) && c > 0 ? `${(a / c).toFixed(2)}×` : '—');
+lines.push('');
+lines.push(`ours ÷ @ircam/sync: p99 ${ratio(o.p99, summaries.ircam.p99)}, first ≤1 ms ${ratio(o.firstWithin1Ms.median, summaries.ircam.firstWithin1Ms.median)}`);
+lines.push(`ours ÷ timesync:    p99 ${ratio(o.p99, summaries.timesync.p99)}, first ≤1 ms ${ratio(o.firstWithin1Ms.median, summaries.timesync.firstWithin1Ms.median)}`);
+if (opts.seconds >= 120) lines.push(`ours p99 per minute: ${o.perMinuteP99.map((v) => fmt(v)).join(', ')}`);
+if (b) {
+  const abs = b.errors.map(Math.abs);
+  lines.push('');
+  lines.push(`Chromium tabs (ours, ${b.tabs}): |err| p50 ${fmt(percentile(abs, 50))} ms, p99 ${fmt(percentile(abs, 99))} ms, max ${fmt(percentile(abs, 100))} ms (per tab p99: ${b.perTabP99.map((v) => fmt(v)).join(', ')}); fps ${b.fps.map((v) => v.toFixed(1)).join(', ')}`);
+  lines.push(`Cue spread over ${b.switches.length} switches: median ${fmt(median(spreads), 2)} ms, max ${fmt(Math.max(...spreads), 2)} ms; first frame after startedAt: median ${fmt(median(lateness), 1)} ms, max ${fmt(Math.max(...lateness), 1)} ms`);
+  lines.push(`  spreads ms: ${spreads.map((v) => v.toFixed(2)).join(', ')}`);
+  for (const p of b.problems) lines.push(`  problem: ${p}`);
+} else if (browserError) lines.push(`Chromium tabs: failed: ${browserError}`);
+const loopP99 = statsSeries.map((s) => s.loopDelayP99Ms);
+const cpu = statsSeries.map((s) => s.cpuPercent);
+lines.push('');
+lines.push(`server: event-loop delay p99 median ${fmt(median(loopP99), 1)} ms (worst 5-s window ${fmt(Math.max(...loopP99), 1)} ms), CPU median ${fmt(median(cpu), 0)} %; load sent ${loadFinal.reduce((s, r) => s + (r?.sent ?? 0), 0)} messages`);
+lines.push(`truth: performance.timeOrigin + now() agrees across the ${origins.length} Node processes to ${truthSpreadUs.toFixed(1)} µs`);
+process.stdout.write(`${lines.join('\n')}\n`);
+
+const date = new Date().toISOString().slice(0, 10);
+const label = opts.label || [saturate ? 'saturated' : '', opts.seconds >= 300 ? `${Math.round(opts.seconds / 60)}min` : ''].filter(Boolean).join('-');
+const out = path.join(ROOT, 'bench', 'results', `sync-${date}${label ? `-${label}` : ''}.json`);
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      bench: 'sync',
+      date: new Date().toISOString(),
+      command: `npm run bench:sync -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', loadavg: os.loadavg(), node: process.version },
+      options: opts,
+      load: { mode: loadMode, reports: loadFinal },
+      summaries,
+      ratios: { p99OursOverIrcam: o.p99 / summaries.ircam.p99, p99OursOverTimesync: o.p99 / summaries.timesync.p99 },
+      browser: b ? { ...b, errors: undefined, p50: percentile(b.errors.map(Math.abs), 50), p99: percentile(b.errors.map(Math.abs), 99), spreadMedianMs: median(spreads), spreadMaxMs: Math.max(...spreads) } : { error: browserError },
+      server: statsSeries,
+      truthSpreadUs,
+    },
+    null,
+    1,
+  )}\n`,
+);
+log(`wrote ${path.relative(ROOT, out)}`);
+await new Promise((r) => setTimeout(r, 500));
+process.exit(0);

@@ -1,0 +1,60 @@
+/**
+ * The real Pavilion server (createApp) in its own process, with the peers' responders mounted on
+ * the same socket.io server. Reports its URL, then answers stats requests (event-loop delay, CPU).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pino from 'pino';
+import { createApp } from '../../server/app';
+import { systemTime } from '../../server/clock/time';
+import { mountPeers } from './peers';
+import type { ServerReady, ServerStats } from './protocol';
+
+const ADMIN = 'bench-admin-token-0123456789';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-sync-'));
+const app = await createApp({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
+  adminToken: ADMIN,
+  artistToken: 'bench-artist-token-0123456789',
+  publicUrl: 'http://127.0.0.1',
+  ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
+});
+mountPeers(app.io, systemTime);
+
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+let cpu = process.cpuUsage();
+let cpuAt = performance.now();
+
+process.on('message', (m: unknown) => {
+  if (m === 'stats') {
+    const used = process.cpuUsage(cpu);
+    const now = performance.now();
+    const stats: ServerStats = {
+      loopDelayP50Ms: loop.percentile(50) / 1e6,
+      loopDelayP99Ms: loop.percentile(99) / 1e6,
+      loopDelayMaxMs: loop.max / 1e6,
+      cpuPercent: ((used.user + used.system) / 1000 / (now - cpuAt)) * 100,
+    };
+    loop.reset();
+    cpu = process.cpuUsage();
+    cpuAt = now;
+    process.send!({ stats });
+  }
+  if (m === 'close')
+    void app.close().finally(() => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+});
+const ready: ServerReady = {
+  url: app.url.replace('localhost', '127.0.0.1'),
+  adminToken: ADMIN,
+  originOffsetMs: performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6,
+};
+process.send!({ ready });

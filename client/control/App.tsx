@@ -1,0 +1,81 @@
+import { useEffect } from 'react';
+import { TABS, setTab, useControl } from './store';
+import { currentRole } from './session';
+import { closeLink, openLink, watchThumbnails } from './link';
+import { SignIn } from './SignIn';
+import { Header } from './Header';
+import { Toasts } from './Toasts';
+import { ScreensView } from './screens/ScreensView';
+import { WallsView } from './walls/WallsView';
+import { PiecesView } from './pieces/PiecesView';
+import { CuesView } from './cues/CuesView';
+import { ScheduleView } from './schedule/ScheduleView';
+
+/** The technician's app: sign-in first; then the live show over the /control socket. */
+export function App() {
+  const phase = useControl((s) => s.phase);
+  useEffect(() => {
+    let live = true;
+    void currentRole().then((role) => {
+      if (!live) return;
+      if (role === 'technician') {
+        useControl.setState({ phase: 'signed-in' });
+        openLink();
+      } else useControl.setState({ phase: 'signed-out' });
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <>
+      {phase === 'checking' && <div className="splash" aria-busy="true">Pavilion</div>}
+      {phase === 'signed-out' && <SignIn />}
+      {phase === 'signed-in' && <Shell />}
+      <Toasts />
+    </>
+  );
+}
+
+function Shell() {
+  const tab = useControl((s) => s.tab);
+  const hasShow = useControl((s) => !!s.show);
+  const connected = useControl((s) => s.connected);
+  useEffect(() => {
+    const update = () => watchThumbnails(tab === 'screens' && document.visibilityState === 'visible');
+    update();
+    document.addEventListener('visibilitychange', update);
+    return () => {
+      document.removeEventListener('visibilitychange', update);
+      watchThumbnails(false);
+    };
+  }, [tab]);
+  useEffect(() => () => closeLink(), []);
+  return (
+    <div className="shell">
+      <Header />
+      <nav className="tabs" role="tablist" aria-label="Views">
+        {TABS.map((t) => (
+          <button key={t.id} role="tab" type="button" aria-selected={tab === t.id} className={tab === t.id ? 'active' : ''} onClick={() => setTab(t.id)} data-testid={`tab-${t.id}`}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <main className="view" data-testid={`view-${tab}`}>
+        {!hasShow ? (
+          <p className="empty">{connected ? 'Loading the show…' : 'Connecting to the server…'}</p>
+        ) : tab === 'screens' ? (
+          <ScreensView />
+        ) : tab === 'walls' ? (
+          <WallsView />
+        ) : tab === 'pieces' ? (
+          <PiecesView />
+        ) : tab === 'cues' ? (
+          <CuesView />
+        ) : (
+          <ScheduleView />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useControl } from './store';
+import { closeLink, send } from './link';
+import { signOut } from './session';
+import { throttle } from './format';
+
+/** Show status at a glance, plus the master controls (blackout, volume) and sign-out. */
+export function Header() {
+  const show = useControl((s) => s.show);
+  const connected = useControl((s) => s.connected);
+  const screens = show?.screens ?? [];
+  const online = screens.filter((s) => s.connected);
+  const worstOffset = online.reduce((m, s) => Math.max(m, Math.abs(s.offsetMs ?? 0)), 0);
+  const worstUncertainty = online.reduce((m, s) => Math.max(m, s.uncertaintyMs ?? 0), 0);
+  const clockBad = worstUncertainty > 5 || worstOffset > 1000;
+  const errors = show?.errorsLastHour ?? 0;
+
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <strong>Pavilion</strong>
+        <span className={`pill ${connected ? 'ok' : 'bad'}`} data-testid="link-status">
+          {connected ? 'live' : 'reconnecting…'}
+        </span>
+      </div>
+      {show && (
+        <div className="stats" data-testid="show-status">
+          <span className={`stat ${online.length < screens.length ? 'warn' : ''}`} title="Screens connected out of all the show knows">
+            <b data-testid="screens-online">{online.length}/{screens.length}</b> screens online
+          </span>
+          <span className={`stat ${clockBad ? 'warn' : ''}`} title="Worst clock offset and estimate uncertainty among online screens">
+            clock <b>{online.length ? `${worstOffset.toFixed(1)} ms` : '—'}</b> ±{online.length ? worstUncertainty.toFixed(1) : '—'} ms
+          </span>
+          <span className={`stat ${errors ? 'bad' : ''}`} title="Piece errors reported by screens in the last hour">
+            <b data-testid="errors-hour">{errors}</b> errors/h
+          </span>
+        </div>
+      )}
+      {show && (
+        <div className="master">
+          <Volume value={show.volume} />
+          <button
+            type="button"
+            className={`blackout-btn${show.blackout ? ' on' : ''}`}
+            aria-pressed={show.blackout}
+            data-testid="master-blackout"
+            onClick={() => void send({ type: 'show.blackout', on: !show.blackout }, 'Blackout')}
+          >
+            {show.blackout ? 'Blackout ON' : 'Blackout'}
+          </button>
+        </div>
+      )}
+      <button
+        type="button"
+        className="ghost"
+        data-testid="signout"
+        onClick={() => {
+          closeLink();
+          void signOut().then(() => useControl.setState({ phase: 'signed-out', signInNote: 'Signed out.' }));
+        }}
+      >
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+function Volume({ value }: { value: number }) {
+  const [local, setLocal] = useState<number | null>(null);
+  const push = useMemo(
+    () => throttle((v: number) => void send({ type: 'show.volume', volume: v }, 'Master volume').then((ok) => ok || setLocal(null)), 100),
+    [],
+  );
+  useEffect(() => {
+    if (local !== null && Math.abs(local - value) < 1e-6) setLocal(null);
+  }, [local, value]);
+  const shown = local ?? value;
+  return (
+    <label className="volume" title="Master volume">
+      <span>Vol</span>
+      <input
+        type="range"
+        min={0}
+        max={1}
+        step={0.01}
+        value={shown}
+        aria-label="Master volume"
+        data-testid="master-volume"
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          setLocal(v);
+          push(v);
+        }}
+      />
+      <span className="num">{Math.round(shown * 100)}%</span>
+    </label>
+  );
+}

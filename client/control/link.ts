@@ -1,0 +1,90 @@
+import type { CommandInput, ControlClientToServer, ControlServerToClient } from '../../server/protocol';
+import { connect, localNow, syncOverSocket } from '../core/connection';
+import type { ClockSync } from '../core/clock-sync';
+import { toast, toastError, useControl } from './store';
+
+type ControlSocket = ReturnType<typeof connect<ControlServerToClient, ControlClientToServer>>;
+
+let socket: ControlSocket | null = null;
+let clock: ClockSync | null = null;
+let watching = false;
+
+/** Show time now (the server's clock), from the clock sync once it has answered, else the local clock. */
+export function showNow(): number {
+  return clock && clock.estimate().synced ? clock.now() : localNow();
+}
+
+/** Converts a local epoch time (e.g. from a time input) to show time. */
+export function toShowTime(localEpochMs: number): number {
+  return localEpochMs + (showNow() - Date.now());
+}
+
+/** Opens the control socket. The session cookie authenticates it. */
+export function openLink(): void {
+  if (socket) return;
+  const s = connect<ControlServerToClient, ControlClientToServer>('/control');
+  socket = s;
+  clock = syncOverSocket(s);
+  s.on('connect', () => {
+    useControl.setState({ connected: true });
+    if (watching) s.emit('control:watch', { thumbnails: true });
+  });
+  s.on('disconnect', () => useControl.setState({ connected: false }));
+  s.on('connect_error', (err: Error) => {
+    const code = (err as Error & { data?: { code?: string } }).data?.code ?? /^(unauthorized|forbidden)/.exec(err.message)?.[1] ?? null;
+    if (code === 'unauthorized' || code === 'forbidden') {
+      closeLink();
+      useControl.setState({
+        phase: 'signed-out',
+        signInNote: code === 'forbidden' ? 'This session cannot run the show. Sign in with the technician token.' : 'Your session has ended. Sign in again.',
+      });
+    }
+  });
+  s.on('control:state', (show) => {
+    useControl.setState((st) => ({ show, wallId: st.wallId && show.walls.some((w) => w.id === st.wallId) ? st.wallId : (show.walls[0]?.id ?? null) }));
+  });
+  s.on('control:pieces', ({ pieces }) => useControl.setState({ pieces }));
+  s.on('control:thumbnail', ({ screenId, dataUrl, at }) => useControl.setState((st) => ({ thumbs: { ...st.thumbs, [screenId]: { dataUrl, at } } })));
+  s.on('control:error', (e) =>
+    toast('warn', `Screen ${e.screenId}: ${e.installationId ?? 'the screen'} failed (${e.phase})`, e.message.slice(0, 300)),
+  );
+}
+
+export function closeLink(): void {
+  clock?.stop();
+  clock = null;
+  socket?.removeAllListeners();
+  socket?.disconnect();
+  socket = null;
+  useControl.setState({ connected: false, show: null, pieces: [], thumbs: {} });
+}
+
+/** Asks the screens for thumbnails while someone looks at them. */
+export function watchThumbnails(on: boolean): void {
+  if (watching === on) return;
+  watching = on;
+  if (socket?.connected) socket.emit('control:watch', { thumbnails: on });
+}
+
+/**
+ * Sends one command and waits for its ack. Refusals become an error toast with the server's
+ * message. Resolves true when the server applied it.
+ */
+export async function send(command: CommandInput, what?: string): Promise<boolean> {
+  const label = what ?? command.type;
+  if (!socket?.connected) {
+    toast('error', `${label}: not sent`, 'The control panel is not connected to the server; it reconnects by itself. Try again in a moment.');
+    return false;
+  }
+  try {
+    const res = await socket.timeout(8000).emitWithAck('command', command);
+    if (!res.ok) {
+      toastError(`${label}: refused`, res.error);
+      return false;
+    }
+    return true;
+  } catch {
+    toast('error', `${label}: no answer`, 'The server did not answer within 8 s. Check the connection, then look at the show state before retrying.');
+    return false;
+  }
+}

@@ -1,0 +1,86 @@
+import type { ReactNode } from 'react';
+import type { ScreenStatus, WallStatus } from '../../../server/protocol';
+import { useControl } from '../store';
+import { send } from '../link';
+import { ago, clockTime, ms, useNow } from '../format';
+import { ConfirmButton } from '../ui';
+
+/** One screen: status, timing, thumbnail, last error and its actions. */
+export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; walls: WallStatus[]; adopt?: ReactNode }) {
+  const thumb = useControl((st) => st.thumbs[s.id]);
+  const pieces = useControl((st) => st.pieces);
+  const now = useNow();
+  const wall = walls.find((w) => w.id === s.wallId);
+  const piece = s.installationId ? (pieces.find((p) => p.id === s.installationId)?.title ?? s.installationId) : null;
+  const err = s.errors[0];
+  const since = s.since !== null ? `${s.connected ? 'online' : 'offline'} for ${ago(now - s.since)}` : s.connected ? 'online' : 'never connected';
+  return (
+    <article className={`card screen ${s.connected ? 'online' : 'offline'}`} data-testid={`screen-${s.id}`} data-connected={s.connected}>
+      <header className="card-head">
+        <span className={`dot ${s.connected ? 'ok' : 'bad'}`} aria-hidden="true" />
+        <strong className="mono">{s.id}</strong>
+        <span className="muted small" title={s.since !== null ? `since ${clockTime(s.since)}` : undefined} data-testid={`screen-status-${s.id}`}>
+          {since}
+        </span>
+      </header>
+      <div className="thumb">
+        {thumb && s.connected ? (
+          <img src={thumb.dataUrl} alt={`Live picture of ${s.id}`} data-testid={`thumb-${s.id}`} />
+        ) : (
+          <span className="muted small">{s.connected ? 'waiting for a picture…' : 'offline'}</span>
+        )}
+        {s.blackout && <span className="badge bad">black</span>}
+      </div>
+      <dl className="facts">
+        <dt>Wall</dt>
+        <dd>{wall ? wall.name : <span className="muted">unassigned</span>}</dd>
+        <dt>Piece</dt>
+        <dd data-testid={`screen-piece-${s.id}`}>{piece ?? <span className="muted">—</span>}</dd>
+        <dt>FPS</dt>
+        <dd className={s.fps !== null && s.fps < 30 && s.connected ? 'warn' : ''}>{s.fps ?? '—'}</dd>
+        <dt>Frame p95</dt>
+        <dd>{ms(s.frameMsP95)}</dd>
+        <dt>Clock</dt>
+        <dd title="offset of the screen's clock estimate; ± its uncertainty">
+          {ms(s.offsetMs, 2)} ±{s.uncertaintyMs !== null ? s.uncertaintyMs.toFixed(2) : '—'}
+        </dd>
+        <dt>Round trip</dt>
+        <dd>{ms(s.rttMs, 2)}</dd>
+      </dl>
+      {err && (
+        <details className="error">
+          <summary>
+            <span className="bad">Last error</span> {clockTime(err.at)} · {err.installationId ?? 'screen'}
+            {err.version ? `@${err.version}` : ''} · {err.phase}: {err.message.slice(0, 120)}
+          </summary>
+          <p>{err.message}</p>
+          {err.stack && <pre>{err.stack}</pre>}
+          {s.errors.length > 1 && <p className="muted small">{s.errors.length - 1} earlier error(s) on this screen.</p>}
+        </details>
+      )}
+      {adopt}
+      <div className="row actions">
+        <button type="button" disabled={!s.connected} onClick={() => void send({ type: 'screen.identify', screenId: s.id }, `Identify ${s.id}`)} data-testid={`identify-${s.id}`}>
+          Identify
+        </button>
+        <button type="button" disabled={!s.connected} onClick={() => void send({ type: 'screen.reload', screenId: s.id }, `Reload ${s.id}`)} data-testid={`reload-${s.id}`}>
+          Reload
+        </button>
+        {s.known && (
+          <button
+            type="button"
+            className={s.ownBlackout ? 'warn-on' : ''}
+            aria-pressed={s.ownBlackout}
+            onClick={() => void send({ type: 'screen.blackout', screenId: s.id, on: !s.ownBlackout }, `Black out ${s.id}`)}
+            data-testid={`blackout-${s.id}`}
+          >
+            {s.ownBlackout ? 'Unblack' : 'Black out'}
+          </button>
+        )}
+        {s.known && !s.connected && (
+          <ConfirmButton onConfirm={() => void send({ type: 'screen.forget', screenId: s.id }, `Forget ${s.id}`)}>Forget</ConfirmButton>
+        )}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import QRCode from 'qrcode';
+import type { WallStatus } from '../../../server/protocol';
+import { send } from '../link';
+import { NumberInput, Toggle } from '../ui';
+
+/** Which screens of the wall play its sound (none chosen: the first screen). */
+export function WallAudio({ wall }: { wall: WallStatus }) {
+  if (!wall.screens.length) return <p className="empty">Put screens in the wall first.</p>;
+  const chosen = new Set(wall.audioScreens);
+  const toggle = (id: string, on: boolean) => {
+    const next = wall.screens.filter((s) => (s === id ? on : chosen.has(s)));
+    void send({ type: 'wall.audio', wallId: wall.id, screenIds: next }, 'Audio screens');
+  };
+  return (
+    <div className="stack">
+      <p className="muted small">
+        {chosen.size ? `${chosen.size} screen(s) play the sound.` : `None chosen: the first screen (${wall.screens[0]}) plays the sound.`}
+      </p>
+      {wall.screens.map((id) => (
+        <Toggle key={id} checked={chosen.has(id)} onChange={(on) => toggle(id, on)} label={id} testId={`audio-${id}`} />
+      ))}
+    </div>
+  );
+}
+
+/** Visitor admission and input for the wall, its phone URL and QR code, and live counts. */
+export function WallVisitors({ wall }: { wall: WallStatus }) {
+  const [qr, setQr] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    QRCode.toDataURL(wall.visitUrl, { margin: 1, width: 200, color: { dark: '#000000', light: '#ffffff' } }).then(
+      (url) => live && setQr(url),
+      () => live && setQr(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [wall.visitUrl]);
+  return (
+    <div className="visitors">
+      <div className="stack">
+        <div className="row">
+          <span className="stat">
+            <b data-testid="wall-visitors">{wall.visitors}</b> visitors
+          </span>
+          <span className="stat">
+            <b>{wall.inputsPerSecond.toFixed(1)}</b> inputs/s
+          </span>
+        </div>
+        <label className="field narrow">
+          <span>Visitor cap</span>
+          <NumberInput label="Visitor cap" value={wall.visitorCap} min={0} max={10000} step={1} onCommit={(n) => void send({ type: 'wall.visitors', wallId: wall.id, cap: Math.round(n) }, 'Visitor cap')} />
+        </label>
+        <Toggle checked={wall.visitorInput} onChange={(on) => void send({ type: 'wall.visitors', wallId: wall.id, input: on }, 'Visitor input')} label="Visitors can play" />
+        <Toggle checked={wall.showQr} onChange={(on) => void send({ type: 'wall.visitors', wallId: wall.id, showQr: on }, 'QR on the wall')} label="Show the QR code on the wall" />
+        <a className="mono small" href={wall.visitUrl} target="_blank" rel="noreferrer">
+          {wall.visitUrl}
+        </a>
+      </div>
+      {qr && <img className="qr-img" src={qr} alt={`QR code for ${wall.visitUrl}`} />}
+    </div>
+  );
+}

@@ -1,0 +1,205 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { AdditiveBlending, BufferAttribute, Color, DynamicDrawUsage, InstancedBufferAttribute, InstancedBufferGeometry, Vector3 } from 'three';
+import { useFrame } from '@react-three/fiber';
+import { hashString, useShowTime, useVisitors, useWall, visitorColor } from 'pavilion/sdk';
+import { viewAt } from './layout';
+import { MAX_LIGHTS, MAX_RIPPLES, type SharedUniforms } from './world';
+
+export const MAX_CREATURES = 96;
+
+/** A call heard on this screen: the sound layer plays it. */
+export interface CallNote {
+  at: number;
+  hue: number;
+}
+
+const vertexShader = /* glsl */ `
+attribute float aPart;      // 0 left wing, 1 right wing, 2 halo
+attribute vec4 aCre;        // position, seed
+attribute vec4 aCol;        // colour, age since joining (s)
+attribute vec4 aAct;        // age since last call (s), roll, -, -
+uniform float uSec;
+varying vec2 vUv;
+varying float vPart;
+varying vec3 vCol;
+varying float vCall;
+void main() {
+  vUv = uv;
+  vPart = aPart;
+  vCol = aCol.rgb;
+  float call = clamp(1.0 - aAct.x / 2.5, 0.0, 1.0);
+  vCall = aAct.x;
+  float age = aCol.w;
+  float grow = smoothstep(0.0, 0.6, age) * (1.0 + 0.6 * exp(-age * 3.0) * sin(age * 12.0));
+  float span = 0.42 * grow * (1.0 + 0.25 * call);
+  vec3 right = vec3(viewMatrix[0][0], viewMatrix[1][0], viewMatrix[2][0]);
+  vec3 up = vec3(viewMatrix[0][1], viewMatrix[1][1], viewMatrix[2][1]);
+  vec3 fwd = cross(right, up);
+  vec3 local;
+  if (aPart < 1.5) {
+    float side = aPart < 0.5 ? -1.0 : 1.0;
+    float flap = sin(uSec * (5.0 + aCre.w * 2.0) + aCre.w * 40.0) * 0.75 + 0.35;
+    float x = position.x + 0.5;             // 0 at the body, 1 at the wing tip
+    local = vec3(side * x * cos(flap) * span, position.y * span, x * sin(flap) * span);
+    vUv = vec2(x, position.y);
+  } else {
+    float s = span * (5.0 + 5.0 * call);
+    local = vec3(position.xy * s, 0.0);
+  }
+  float r = aAct.y;
+  local.xy = mat2(cos(r), sin(r), -sin(r), cos(r)) * local.xy;
+  vec3 w = aCre.xyz + right * local.x + up * local.y + fwd * local.z;
+  gl_Position = projectionMatrix * viewMatrix * vec4(w, 1.0);
+}
+`;
+
+const fragmentShader = /* glsl */ `
+varying vec2 vUv;
+varying float vPart;
+varying vec3 vCol;
+varying float vCall;
+float sdEllipse(vec2 p, vec2 c, vec2 r, float a) {
+  p -= c;
+  p = mat2(cos(a), -sin(a), sin(a), cos(a)) * p;
+  return (length(p / r) - 1.0) * min(r.x, r.y);
+}
+void main() {
+  vec3 col;
+  if (vPart < 1.5) {
+    vec2 p = vUv;
+    float d = min(sdEllipse(p, vec2(0.48, 0.16), vec2(0.5, 0.26), 0.5), sdEllipse(p, vec2(0.3, -0.2), vec2(0.32, 0.22), -0.4));
+    float fill = smoothstep(0.015, -0.015, d);
+    float edge = exp(-abs(d) * 45.0);
+    float spot = exp(-pow(length(p - vec2(0.55, 0.14)) - 0.07, 2.0) * 2500.0) * fill;
+    float vein = smoothstep(0.85, 1.0, sin(atan(p.y, p.x + 0.05) * 14.0)) * fill * 0.5;
+    col = vCol * (fill * 0.35 + edge * 1.3 + spot + vein) + vec3(1.0) * edge * 0.25;
+  } else {
+    float r = length(vUv - 0.5) * 2.0;
+    float halo = exp(-r * r * 5.0) * 0.28 + exp(-r * r * 160.0) * 1.2;
+    float ring = vCall < 2.5 ? exp(-pow((r - vCall * 0.55) * 9.0, 2.0)) * (1.0 - vCall / 2.5) : 0.0;
+    col = vCol * (halo + ring * 0.9) * smoothstep(1.0, 0.8, r);
+  }
+  gl_FragColor = vec4(col, 1.0);
+  #include <colorspace_fragment>
+}
+`;
+
+function creatureGeometry() {
+  const pos: number[] = [];
+  const uv: number[] = [];
+  const part: number[] = [];
+  const idx: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const b = k * 4;
+    pos.push(-0.5, -0.5, 0, 0.5, -0.5, 0, 0.5, 0.5, 0, -0.5, 0.5, 0);
+    uv.push(0, 0, 1, 0, 1, 1, 0, 1);
+    part.push(k, k, k, k);
+    idx.push(b, b + 1, b + 2, b, b + 2, b + 3);
+  }
+  const g = new InstancedBufferGeometry();
+  g.setIndex(idx);
+  g.setAttribute('position', new BufferAttribute(new Float32Array(pos), 3));
+  g.setAttribute('uv', new BufferAttribute(new Float32Array(uv), 2));
+  g.setAttribute('aPart', new BufferAttribute(new Float32Array(part), 1));
+  for (const name of ['aCre', 'aCol', 'aAct']) {
+    const a = new InstancedBufferAttribute(new Float32Array(MAX_CREATURES * 4), 4);
+    a.setUsage(DynamicDrawUsage);
+    g.setAttribute(name, a);
+  }
+  g.instanceCount = 0;
+  return g;
+}
+
+interface Flyer {
+  pos: Vector3;
+  lastCall: number;
+}
+
+/**
+ * One glowing moth per visitor, in the visitor's colour, flying where their phone is tilted.
+ * Position = the tilt mapped onto the wall, eased with a frame-rate-independent exponential that
+ * converges to the same point on every screen, plus a closed-form flutter from show time.
+ */
+export function Creatures({ u, calls }: { u: SharedUniforms; calls: { current: CallNote[] } }) {
+  const time = useShowTime();
+  const visitors = useVisitors();
+  const wall = useWall();
+  const geometry = useMemo(creatureGeometry, []);
+  useEffect(() => () => geometry.dispose(), [geometry]);
+  const flyers = useRef(new Map<string, Flyer>());
+  const lastSeq = useRef(-1);
+  const ripple = useRef(0);
+  const tmp = useMemo(() => ({ c: new Color(), v: new Vector3() }), []);
+  const uniforms = useMemo(() => ({ uSec: u.uSec }), [u]);
+
+  useFrame(() => {
+    const t = time.seconds;
+    const dt = Math.min(Math.max(time.delta, 0), 0.5);
+    const ease = 1 - Math.exp(-dt * 3.5);
+    const list = visitors.visitors.slice(0, MAX_CREATURES);
+    const seen = new Set<string>();
+    const cre = geometry.getAttribute('aCre') as InstancedBufferAttribute;
+    const col = geometry.getAttribute('aCol') as InstancedBufferAttribute;
+    const act = geometry.getAttribute('aAct') as InstancedBufferAttribute;
+    let lights = 0;
+    list.forEach((v, i) => {
+      seen.add(v.id);
+      const h = hashString(v.id);
+      const seed = (h % 1000) / 1000;
+      const z = -3 + ((h >>> 10) % 1000) / 1000 * 5;
+      const view = viewAt(z, wall.aspect, 0.9);
+      const tilt = v.input.tilt as { x: number; y: number } | undefined;
+      const tx = tilt ? tilt.x : (((h >>> 4) % 1000) / 1000) * 1.6 - 0.8 + 0.15 * Math.sin(t * 0.21 + seed * 9);
+      const ty = tilt ? tilt.y : (((h >>> 14) % 1000) / 1000) * 0.9 - 0.3 + 0.1 * Math.sin(t * 0.17 + seed * 5);
+      tmp.v.set(view.cx + tx * view.hw, view.cy + ty * view.hh, z);
+      let f = flyers.current.get(v.id);
+      if (!f) {
+        f = { pos: tmp.v.clone(), lastCall: -100 };
+        flyers.current.set(v.id, f);
+      } else f.pos.lerp(tmp.v, ease);
+      const dx = (tmp.v.x - f.pos.x) / Math.max(view.hw, 1);
+      const x = f.pos.x + Math.sin(t * 1.3 + seed * 20) * 0.25;
+      const y = f.pos.y + Math.sin(t * 2.1 + seed * 11) * 0.18;
+      const zz = f.pos.z + Math.sin(t * 0.9 + seed * 7) * 0.3;
+      const age = (time.now - v.joinedAt) / 1000;
+      tmp.c.copy(visitorColor(v)).convertSRGBToLinear();
+      cre.setXYZW(i, x, y, zz, seed);
+      col.setXYZW(i, tmp.c.r, tmp.c.g, tmp.c.b, Math.max(0, age));
+      act.setXYZW(i, t - f.lastCall, Math.max(-0.8, Math.min(0.8, -dx * 4)) + 0.15 * Math.sin(t * 1.1 + seed * 3), 0, 0);
+      if (lights < MAX_LIGHTS) {
+        const flash = Math.max(0, 1 - (t - f.lastCall) / 2);
+        u.uCre.value[lights]!.set(x, y, zz, Math.min(1, Math.max(0, age) * 1.5) * (0.8 + 2.5 * flash));
+        u.uCreCol.value[lights]!.set(tmp.c.r, tmp.c.g, tmp.c.b);
+        lights++;
+      }
+    });
+    for (const id of flyers.current.keys()) if (!seen.has(id)) flyers.current.delete(id);
+    u.uCreN.value = lights;
+    geometry.instanceCount = list.length;
+    cre.needsUpdate = col.needsUpdate = act.needsUpdate = true;
+
+    if (visitors.seq !== lastSeq.current) {
+      lastSeq.current = visitors.seq;
+      for (const e of visitors.events) {
+        if (e.input !== 'call') continue;
+        const v = list.find((x) => x.id === e.visitorId);
+        const f = flyers.current.get(e.visitorId);
+        if (!v || !f) continue;
+        const start = t - Math.max(0, (time.now - e.at) / 1000);
+        f.lastCall = start;
+        const slot = ripple.current++ % MAX_RIPPLES;
+        u.uRip.value[slot]!.set(f.pos.x, f.pos.y, f.pos.z, start);
+        tmp.c.copy(visitorColor(v)).convertSRGBToLinear();
+        u.uRipCol.value[slot]!.set(tmp.c.r, tmp.c.g, tmp.c.b);
+        calls.current.push({ at: e.at, hue: v.hue });
+        if (calls.current.length > 16) calls.current.shift();
+      }
+    }
+  });
+
+  return (
+    <mesh geometry={geometry} frustumCulled={false} renderOrder={8}>
+      <shaderMaterial args={[{ uniforms, vertexShader, fragmentShader, transparent: true, depthWrite: false, blending: AdditiveBlending }]} />
+    </mesh>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
+import { defineInstallation, useParams, useQuality, useShowTime, useSound, type ManifestInput } from 'pavilion/sdk';
+import manifest from './manifest.json';
+import { Sky, Mist, Trunks } from './Atmosphere';
+import { Leaves } from './Leaves';
+import { Motes, Rain, Rays } from './Light';
+import { Creatures, type CallNote } from './Creatures';
+import { CAMERA } from './layout';
+import { setupForestSound } from './sound';
+import { applyCycle, createUniforms, cycleAt, paletteOf } from './world';
+
+interface CanopyParams {
+  speed: number;
+  density: number;
+  palette: string;
+  [key: string]: string | number | boolean;
+}
+
+const BUDGET = {
+  low: { leaves: 2400, maxLeaves: 4000, trunks: 10, mist: 1, octaves: 2, rays: 4, motes: 260, rain: 260 },
+  medium: { leaves: 7000, maxLeaves: 12000, trunks: 18, mist: 2, octaves: 3, rays: 6, motes: 1000, rain: 900 },
+  high: { leaves: 15000, maxLeaves: 26000, trunks: 26, mist: 3, octaves: 4, rays: 8, motes: 2500, rain: 2400 },
+} as const;
+
+function Canopy() {
+  const params = useParams<CanopyParams>();
+  const quality = useQuality();
+  const time = useShowTime();
+  const camera = useThree((s) => s.camera);
+  const u = useMemo(createUniforms, []);
+  const calls = useRef<CallNote[]>([]);
+  const speed = typeof params.speed === 'number' ? params.speed : 1;
+  const density = typeof params.density === 'number' ? params.density : 1;
+  const speedRef = useRef(speed);
+  speedRef.current = speed;
+  const palette = paletteOf(params.palette);
+  const b = BUDGET[quality] ?? BUDGET.low;
+  const leaves = Math.round(Math.min(b.maxLeaves, b.leaves * density));
+
+  // We drift the camera slowly from show time; give it back as we found it.
+  useEffect(() => {
+    const p = camera.position.clone();
+    const q = camera.quaternion.clone();
+    return () => {
+      camera.position.copy(p);
+      camera.quaternion.copy(q);
+      camera.updateMatrixWorld();
+    };
+  }, [camera]);
+
+  useFrame(() => {
+    const sec = time.seconds;
+    const t = sec * speedRef.current;
+    u.uTime.value = t;
+    u.uSec.value = sec;
+    applyCycle(u, palette, cycleAt(t));
+    const x = CAMERA.x + Math.sin(t * 0.011) * 0.9;
+    const y = CAMERA.y + Math.sin(t * 0.017 + 1) * 0.35;
+    camera.position.set(x, y, CAMERA.z);
+    camera.lookAt(x * 0.4 + Math.sin(t * 0.007) * 1.5, y + Math.tan(CAMERA.pitch + 0.03 * Math.sin(t * 0.013)) * 30, CAMERA.z - 30);
+  }, -1);
+
+  useSound((s) => setupForestSound(s, time, () => speedRef.current, calls), []);
+
+  return (
+    <>
+      <Sky u={u} ceiling />
+      <Trunks u={u} count={b.trunks} />
+      <Leaves u={u} count={leaves} />
+      <Mist u={u} layers={b.mist} octaves={b.octaves} />
+      <Rays u={u} count={b.rays} />
+      <Motes u={u} count={b.motes} />
+      <Rain u={u} count={b.rain} />
+      <Creatures u={u} calls={calls} />
+    </>
+  );
+}
+
+export default defineInstallation({ manifest: manifest as ManifestInput, Component: Canopy });

@@ -1,0 +1,178 @@
+import type { ShowTime, SoundRuntime } from 'pavilion/sdk';
+import type { CallNote } from './Creatures';
+import { cycleAt } from './world';
+
+/** Integer hash to [0, 1): every speaker of the wall draws the same events for the same slot. */
+function ih(n: number): number {
+  let x = (n | 0) ^ 0x9e3779b9;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  x ^= x >>> 16;
+  return (x >>> 0) / 4294967296;
+}
+
+const TICK_MS = 100;
+const LOOKAHEAD_MS = 600;
+const LEVEL_GRID_MS = 250;
+const CHIRP_SLOT_MS = 125;
+const BIRD_SLOT_MS = 1500;
+
+/**
+ * A synthesised rainforest: rain (filtered pink noise), wind in the leaves (band-passed brown
+ * noise), a cicada drone by day, crickets by night, and birds. Every event is drawn from a hash
+ * of its show-time slot and scheduled with sound.audioTime, so every speaker plays the same
+ * forest; levels follow the same day cycle as the picture.
+ */
+export function setupForestSound(
+  s: SoundRuntime,
+  time: Readonly<ShowTime>,
+  speed: () => number,
+  calls: { current: CallNote[] },
+): () => void {
+  const { Tone } = s;
+  const master = new Tone.Gain(0.5).connect(s.output);
+  // Tone.Reverb (convolution) rather than Freeverb/JCReverb: those need an AudioWorklet.
+  const verb = new Tone.Reverb({ decay: 4.5, preDelay: 0.03, wet: 1 }).connect(master);
+  const send = new Tone.Gain(0.35).connect(verb);
+
+  const rainNoise = new Tone.Noise('pink');
+  const rainHP = new Tone.Filter(700, 'highpass');
+  const rainLP = new Tone.Filter(5200, 'lowpass');
+  const rainGain = new Tone.Gain(0);
+  rainNoise.chain(rainHP, rainLP, rainGain, master);
+
+  const windNoise = new Tone.Noise('brown');
+  const windBP = new Tone.Filter({ type: 'bandpass', frequency: 420, Q: 0.6 });
+  const windGain = new Tone.Gain(0);
+  windNoise.chain(windBP, windGain, master);
+
+  const cicada = new Tone.Oscillator(4650, 'sine');
+  const cicadaAM = new Tone.Gain(0);
+  const cicadaLFO = new Tone.LFO(41, 0, 1).connect(cicadaAM.gain);
+  const cicadaGain = new Tone.Gain(0);
+  cicada.chain(cicadaAM, cicadaGain, master);
+  cicadaGain.connect(send);
+
+  const cricket = new Tone.FMSynth({
+    harmonicity: 1.02,
+    modulationIndex: 6,
+    envelope: { attack: 0.004, decay: 0.03, sustain: 0, release: 0.02 },
+    modulationEnvelope: { attack: 0.002, decay: 0.02, sustain: 0, release: 0.02 },
+    volume: -34,
+  });
+  cricket.connect(master);
+  cricket.connect(send);
+
+  const voices = [0, 1, 2].map(() => {
+    const osc = new Tone.Oscillator(2000, 'sine');
+    const env = new Tone.AmplitudeEnvelope({ attack: 0.015, decay: 0.05, sustain: 0.85, release: 0.09 });
+    const gain = new Tone.Gain(0.05);
+    osc.chain(env, gain, master);
+    gain.connect(send);
+    return { osc, env, gain };
+  });
+
+  const t0 = Tone.now() + 0.05;
+  rainNoise.start(t0);
+  windNoise.start(t0);
+  cicada.start(t0);
+  cicadaLFO.start(t0);
+  for (const v of voices) v.osc.start(t0);
+
+  const pieceT = (ms: number) => (time.seconds + (ms - time.now) / 1000) * speed();
+
+  /** One bird phrase on a voice: a list of [frequency, duration] glides. */
+  const phrase = (voiceIdx: number, at: number, notes: [number, number][], level: number) => {
+    const v = voices[voiceIdx]!;
+    let t = at;
+    v.osc.frequency.setValueAtTime(notes[0]![0], t);
+    v.gain.gain.setValueAtTime(level, t);
+    const total = notes.reduce((a, n) => a + n[1], 0);
+    v.env.triggerAttackRelease(total, at);
+    for (const [f, d] of notes) {
+      v.osc.frequency.exponentialRampToValueAtTime(f, t + d);
+      t += d;
+    }
+  };
+
+  const bird = (slot: number, at: number, night: number) => {
+    const r = ih(slot * 13 + 5);
+    const voice = slot & 1;
+    if (night > 0.6) {
+      // A low owl-like hoot, twice.
+      const f = 380 + r * 60;
+      phrase(voice, at, [[f, 0.05], [f * 0.92, 0.32]], 0.09);
+      phrase(voice, at + 0.7, [[f, 0.05], [f * 0.9, 0.4]], 0.07);
+      return;
+    }
+    const base = 1900 + r * 1600;
+    if (r < 0.35) phrase(voice, at, [[base, 0.04], [base * 1.5, 0.22], [base * 0.8, 0.16]], 0.045);
+    else if (r < 0.7) {
+      const notes: [number, number][] = [];
+      for (let k = 0; k < 7; k++) notes.push([k % 2 ? base * 1.2 : base, 0.055]);
+      phrase(voice, at, notes, 0.03);
+    } else phrase(voice, at, [[base * 0.55, 0.05], [base * 1.25, 0.45], [base * 0.5, 0.08]], 0.04);
+  };
+
+  let until = time.now;
+  const tick = () => {
+    const now = time.now;
+    const horizon = now + LOOKAHEAD_MS;
+    const from = Math.max(until, now);
+    if (horizon <= from) return;
+    const audioNow = Tone.now();
+    for (let ms = Math.ceil(from / LEVEL_GRID_MS) * LEVEL_GRID_MS; ms < horizon; ms += LEVEL_GRID_MS) {
+      const at = s.audioTime(ms);
+      if (at < audioNow) continue;
+      const t = pieceT(ms);
+      const cy = cycleAt(t);
+      const gust = 0.5 + 0.5 * Math.sin(-t * 0.55 + Math.sin(t * 0.071) * 2);
+      rainGain.gain.linearRampToValueAtTime(0.11 * cy.rain, at);
+      windGain.gain.linearRampToValueAtTime((0.05 + 0.08 * gust * gust) * (1 + cy.rain), at);
+      windBP.frequency.linearRampToValueAtTime(300 + 500 * gust, at);
+      const swell = 0.5 + 0.5 * Math.sin(t * 0.09);
+      cicadaGain.gain.linearRampToValueAtTime(0.007 * cy.day * swell * swell * (1 - cy.rain), at);
+    }
+    for (let slot = Math.ceil(from / CHIRP_SLOT_MS); slot * CHIRP_SLOT_MS < horizon; slot++) {
+      const ms = slot * CHIRP_SLOT_MS;
+      const at = s.audioTime(ms);
+      if (at < audioNow) continue;
+      const cy = cycleAt(pieceT(ms));
+      const night = 1 - cy.day;
+      if (ih(slot) < 0.4 * night * (1 - cy.rain)) {
+        const f = 4100 + ih(slot + 77) * 900;
+        for (let k = 0; k < 3; k++) cricket.triggerAttackRelease(f, 0.025, at + k * 0.032, 0.5 + 0.5 * ih(slot + k));
+      }
+    }
+    for (let slot = Math.ceil(from / BIRD_SLOT_MS); slot * BIRD_SLOT_MS < horizon; slot++) {
+      const ms = slot * BIRD_SLOT_MS;
+      const at = s.audioTime(ms);
+      if (at < audioNow) continue;
+      const cy = cycleAt(pieceT(ms));
+      const chance = cy.day > 0.4 ? 0.28 * (1 - cy.rain * 0.8) : 0.06;
+      if (ih(slot * 3 + 1) < chance) bird(slot, at, 1 - cy.day);
+    }
+    // Visitors' calls: a rising three-note call in their own pitch.
+    while (calls.current.length) {
+      const c = calls.current.shift()!;
+      const at = Math.max(audioNow + 0.02, s.audioTime(c.at + 60));
+      const f = 700 + c.hue * 900;
+      phrase(2, at, [[f, 0.03], [f * 1.5, 0.12], [f * 1.25, 0.1], [f * 2, 0.18]], 0.06);
+    }
+    until = horizon;
+  };
+  tick();
+  const timer = setInterval(tick, TICK_MS);
+
+  return () => {
+    clearInterval(timer);
+    for (const n of [rainNoise, windNoise, cicada, cicadaLFO]) n.stop();
+    for (const v of voices) {
+      v.osc.stop();
+      v.osc.dispose();
+      v.env.dispose();
+      v.gain.dispose();
+    }
+    for (const n of [rainNoise, rainHP, rainLP, rainGain, windNoise, windBP, windGain, cicada, cicadaAM, cicadaLFO, cicadaGain, cricket, send, verb, master]) n.dispose();
+  };
+}

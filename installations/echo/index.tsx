@@ -1,0 +1,237 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
+import { Text } from '@react-three/drei';
+import * as THREE from 'three';
+import {
+  defineInstallation, fonts, useParams, useQuality, useRandom, useShowTime, useSound, useVisitors, useWall, visitorColor,
+  type ManifestInput,
+} from 'pavilion/sdk';
+import manifest from './manifest.json';
+import { cleanWord, echoForms, hash, type EchoForm } from './words';
+import { ambientWords, echoState, timing, type EchoState, type Timing, type WordSpec } from './layout';
+import { MAX_RIPPLES, roomFragment, roomVertex, traceFragment, traceVertex } from './shaders';
+import { playEchoes } from './sound';
+
+type Params = { speed: number; echoes: number; decay: number; palette: string; quality: string };
+
+/** [word, echo tail, trace, room] per palette. */
+const PALETTES: Record<string, [string, string, string, string]> = {
+  phosphor: ['#b6ffc8', '#1fa860', '#5cffa0', '#020c06'],
+  signal: ['#f6f1e7', '#ff3b2f', '#ff6a55', '#0c0404'],
+  ultraviolet: ['#d9c2ff', '#35c8ff', '#9d7bff', '#07041a'],
+  amber: ['#ffd9a0', '#ff5a1f', '#ffb347', '#0e0702'],
+};
+
+/** The troika text mesh behind drei's <Text> (only what we touch per frame). */
+type TextMesh = THREE.Mesh & {
+  fillOpacity: number;
+  color: THREE.Color;
+  clipRect: [number, number, number, number] | null;
+  textRenderInfo: { blockBounds: [number, number, number, number] } | null;
+};
+
+interface Shared {
+  W: number;
+  H: number;
+  tm: Timing;
+  glow: boolean;
+  colors: THREE.Color[];
+  material: THREE.Material;
+}
+
+function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
+  const time = useShowTime();
+  const forms = useMemo<EchoForm[]>(() => echoForms(spec.text, spec.seed, shared.tm.count), [spec.text, spec.seed, shared.tm.count]);
+  const refs = useRef<(TextMesh | null)[]>([]);
+  const st = useMemo<EchoState>(() => ({ x: 0, y: 0, size: 1, opacity: 0, reveal: 0, band: 1, age: 0 }), []);
+  const colors = useMemo(() => forms.map(() => new THREE.Color()), [forms]);
+  const clips = useMemo(() => forms.map((): [number, number, number, number] => [0, 0, 0, 0]), [forms]);
+  const base = useMemo(() => (spec.color ? new THREE.Color(...spec.color) : null), [spec.color]);
+
+  useFrame(() => {
+    const t = time.seconds;
+    const { W, H, tm } = shared;
+    const [ink, tail] = shared.colors as [THREE.Color, THREE.Color];
+    forms.forEach((f, j) => {
+      const m = refs.current[j];
+      if (!m) return;
+      echoState(spec, j, t, tm, W, H, st);
+      if (st.opacity < 0.005) {
+        m.visible = false;
+        return;
+      }
+      m.visible = true;
+      // Glitches: short, rare horizontal tears, the same on every screen.
+      const g = hash(`${j}:${Math.floor(t * 11)}`, spec.seed) / 4294967296;
+      const tear = g < 0.05 ? (g * 20 - 0.5) * H * 0.12 : 0;
+      m.position.set(st.x + tear, st.y, 0);
+      const sx = (f.mirror ? -1 : 1) * f.stretch * st.size;
+      m.scale.set(sx, st.size * (tear ? 0.7 : 1), 1);
+      m.fillOpacity = Math.min(1, st.opacity * (tear ? 1.6 : 1));
+      const c = colors[j] as THREE.Color;
+      c.copy(base ?? ink).lerp(tail, Math.min(1, j / Math.max(1, tm.count - 1)) * 0.85);
+      if (tear) c.lerp(ink, 0.5);
+      m.color = c;
+      const info = m.textRenderInfo;
+      if (info) {
+        const [x0, y0, x1, y1] = info.blockBounds;
+        const cy = (y0 + y1) / 2, hh = ((y1 - y0) / 2) * st.band + 0.001;
+        const clip = clips[j] as [number, number, number, number];
+        clip[0] = x0 - 0.1; clip[1] = cy - hh; clip[2] = x0 + (x1 - x0 + 0.2) * st.reveal - 0.1; clip[3] = cy + hh;
+        m.clipRect = clip;
+      }
+    });
+  });
+
+  return (
+    <group>
+      {forms.map((f, j) => (
+        <Text
+          key={j}
+          ref={(m: unknown) => { refs.current[j] = m as TextMesh | null; }}
+          font={fonts.display}
+          fontSize={1}
+          anchorX="center"
+          anchorY="middle"
+          letterSpacing={f.spacing}
+          material={shared.material}
+          {...(shared.glow && j < 2 ? { outlineBlur: '35%', outlineOpacity: 0.35, outlineColor: spec.color ? new THREE.Color(...spec.color) : shared.colors[0] } : {})}
+        >
+          {f.text}
+        </Text>
+      ))}
+    </group>
+  );
+}
+
+function Echo() {
+  const params = useParams<Params>();
+  const quality = useQuality();
+  const time = useShowTime();
+  const visitors = useVisitors();
+  const wall = useWall();
+  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
+  const viewH = useThree((s) => s.size.height);
+  const H = 2 * camera.position.z * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
+  const W = H * wall.aspect;
+
+  const rand = useRandom('echo');
+  const baseSeed = useMemo(() => Math.floor(rand.next() * 4294967296), [rand]);
+  const count = Math.max(2, Math.min(quality === 'low' ? 5 : 10, Math.round(params.echoes)));
+  const tm = useMemo(() => timing(params.speed, count, params.decay), [params.speed, count, params.decay]);
+  const colors = useMemo(() => (PALETTES[params.palette] ?? PALETTES.phosphor!).map((c) => new THREE.Color(c)), [params.palette]);
+  const material = useMemo(
+    () => new THREE.MeshBasicMaterial({ transparent: true, blending: THREE.AdditiveBlending, depthWrite: false, depthTest: false, toneMapped: false }),
+    [],
+  );
+  const shared = useMemo<Shared>(() => ({ W, H, tm, colors, material, glow: quality !== 'low' }), [W, H, tm, colors, material, quality]);
+  const maxVisitorWords = quality === 'low' ? 6 : 10;
+
+  const visitorWords = useRef<WordSpec[]>([]);
+  const live = useRef<WordSpec[]>([]);
+  const [words, setWords] = useState<WordSpec[]>([]);
+  const listKey = useRef('');
+  const tmRef = useRef(tm);
+  tmRef.current = tm;
+
+  const gpu = useMemo(() => {
+    const segments = quality === 'low' ? 360 : 900;
+    const trace = new THREE.PlaneGeometry(1, 1, segments, 1);
+    const plane = new THREE.PlaneGeometry(1, 1);
+    const echoes = Array.from({ length: MAX_RIPPLES }, () => new THREE.Vector4());
+    const echoCols = Array.from({ length: MAX_RIPPLES }, () => new THREE.Color());
+    const uTime = { value: 0 };
+    const traceMat = new THREE.ShaderMaterial({
+      vertexShader: traceVertex, fragmentShader: traceFragment,
+      uniforms: {
+        uEcho: { value: echoes }, uEchoCol: { value: echoCols }, uCount: { value: 0 }, uW: { value: 1 }, uY: { value: 0 },
+        uGain: { value: 1 }, uThick: { value: 0.1 }, uTime, uBase: { value: new THREE.Color() }, uCoreRatio: { value: 0.15 },
+      },
+      blending: THREE.AdditiveBlending, transparent: true, depthWrite: false, depthTest: false,
+    });
+    const roomMat = new THREE.ShaderMaterial({
+      vertexShader: roomVertex, fragmentShader: roomFragment,
+      uniforms: {
+        uSize: { value: new THREE.Vector2() }, uTime, uSpeed: { value: 1 }, uTint: { value: new THREE.Color() },
+        uAccent: { value: new THREE.Color() }, uPix: { value: 0.02 }, uTraceY: { value: 0 },
+      },
+      depthWrite: false, depthTest: false,
+    });
+    return { trace, plane, echoes, echoCols, traceMat, roomMat, uTime };
+  }, [quality]);
+  useEffect(() => () => {
+    gpu.trace.dispose(); gpu.plane.dispose(); gpu.traceMat.dispose(); gpu.roomMat.dispose();
+  }, [gpu]);
+  useEffect(() => () => material.dispose(), [material]);
+
+  useSound((s) => playEchoes(s, time, live, () => tmRef.current), []);
+
+  const st = useMemo<EchoState>(() => ({ x: 0, y: 0, size: 1, opacity: 0, reveal: 0, band: 1, age: 0 }), []);
+  useFrame(() => {
+    const t = time.seconds;
+    const offset = t - time.now / 1000;
+    // Visitors' words: the one place this piece keeps state (events are the same on every screen).
+    for (const ev of visitors.events) {
+      if (ev.input !== 'word' || typeof ev.value !== 'string') continue;
+      const text = cleanWord(ev.value);
+      if (!text) continue;
+      const v = visitors.visitors.find((x) => x.id === ev.visitorId);
+      const c = v ? visitorColor(v) : new THREE.Color().setHSL((hash(ev.visitorId) % 360) / 360, 0.9, 0.62);
+      visitorWords.current.push({
+        key: `v${ev.visitorId}@${ev.at}`, text, birth: ev.at / 1000 + offset, seed: hash(`${text}@${ev.at}`),
+        color: [c.r, c.g, c.b], visitor: true,
+      });
+    }
+    visitorWords.current = visitorWords.current.filter((w) => t - w.birth < tm.total).slice(-maxVisitorWords);
+    const list = [...ambientWords(t, baseSeed, tm, visitorWords.current.map((w) => w.birth)), ...visitorWords.current];
+    live.current = list;
+    const key = list.map((w) => w.key).join(',');
+    if (key !== listKey.current) {
+      listKey.current = key;
+      setWords(list);
+    }
+
+    // Every echo rings the trace where it lands.
+    let n = 0;
+    const [ink, tail, trace, room] = colors as [THREE.Color, THREE.Color, THREE.Color, THREE.Color];
+    for (const w of list) {
+      for (let j = 0; j < tm.count && n < MAX_RIPPLES; j++) {
+        echoState(w, j, t, tm, W, H, st);
+        if (st.age < 0 || st.opacity < 0.01) continue;
+        const amp = Math.min(1, st.opacity * 1.4) * H * (w.visitor ? 0.05 : 0.03) * Math.exp(-st.age * 0.6);
+        (gpu.echoes[n] as THREE.Vector4).set(st.x, amp, st.age, 4.5 + (w.seed % 5));
+        const ec = gpu.echoCols[n] as THREE.Color;
+        if (w.color) ec.setRGB(...w.color); else ec.copy(j === 0 ? ink : tail);
+        n++;
+      }
+    }
+    const u = gpu.traceMat.uniforms;
+    const pix = H / Math.max(1, viewH);
+    u.uCount!.value = n;
+    u.uW!.value = W;
+    u.uY!.value = -H * 0.36;
+    u.uThick!.value = pix * 14;
+    u.uCoreRatio!.value = 1.3 / 7;
+    (u.uBase!.value as THREE.Color).copy(trace);
+    gpu.uTime.value = t;
+    const r = gpu.roomMat.uniforms;
+    (r.uSize!.value as THREE.Vector2).set(W, H);
+    r.uSpeed!.value = params.speed;
+    (r.uTint!.value as THREE.Color).copy(room);
+    (r.uAccent!.value as THREE.Color).copy(trace);
+    r.uPix!.value = pix;
+    r.uTraceY!.value = -H * 0.36;
+  });
+
+  return (
+    <group>
+      <mesh geometry={gpu.plane} material={gpu.roomMat} scale={[W, H, 1]} renderOrder={0} frustumCulled={false} />
+      <mesh geometry={gpu.trace} material={gpu.traceMat} renderOrder={1} frustumCulled={false} />
+      <group renderOrder={2}>
+        {words.map((w) => <Word key={w.key} spec={w} shared={shared} />)}
+      </group>
+    </group>
+  );
+}
+
+export default defineInstallation({ manifest: manifest as ManifestInput, Component: Echo });

@@ -1,0 +1,62 @@
+import type { ShowTime, SoundRuntime } from 'pavilion/sdk';
+import type { Timing, WordSpec } from './layout';
+
+const SCALE = [0, 3, 5, 7, 10];
+
+/**
+ * Each echo is a soft FM blip that sounds when the echo appears, each repeat quieter and a
+ * little flatter than the last, like tape. A lookahead scheduler plays the echoes of the next
+ * ~250 ms at the audio time of their show time.
+ */
+export function playEchoes(
+  s: SoundRuntime,
+  time: Readonly<ShowTime>,
+  words: { current: WordSpec[] },
+  getTiming: () => Timing,
+): () => void {
+  const { Tone } = s;
+  const ctx = Tone.getContext();
+  const reverb = new Tone.Reverb({ decay: 7, wet: 0.5 }).connect(s.output);
+  const filter = new Tone.Filter({ type: 'lowpass', frequency: 2600, Q: 0.4 }).connect(reverb);
+  const synth = new Tone.PolySynth(Tone.FMSynth, {
+    harmonicity: 2.01, modulationIndex: 5, volume: -16,
+    envelope: { attack: 0.004, decay: 0.35, sustain: 0, release: 0.5 },
+    modulationEnvelope: { attack: 0.002, decay: 0.2, sustain: 0, release: 0.3 },
+  }).connect(filter);
+  synth.maxPolyphony = 16;
+  const hum = new Tone.Oscillator({ frequency: 55, type: 'sine', volume: -34 }).connect(filter);
+  hum.start();
+
+  const done = new Set<string>();
+  const tick = () => {
+    if (time.paused) return;
+    const tm = getTiming();
+    const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));
+    const horizon = nowSec + 0.25;
+    const live = new Set<string>();
+    for (const w of words.current) {
+      for (let j = 0; j < tm.count; j++) {
+        const id = `${w.key}:${j}`;
+        live.add(id);
+        const onset = w.birth + j * tm.delay;
+        if (done.has(id) || onset > horizon) continue;
+        done.add(id);
+        if (onset < nowSec - 0.15) continue;
+        const at = Math.max(ctx.currentTime + 0.005, s.audioTime(time.now + (onset - time.seconds) * 1000));
+        const deg = SCALE[w.seed % SCALE.length] ?? 0;
+        const midi = 62 + deg + 12 * ((w.seed >>> 5) % 2) - (w.visitor ? 0 : 12);
+        const hz = 440 * Math.pow(2, (midi - 69) / 12) * Math.pow(2, (-j * 9) / 1200);
+        const vel = Math.pow(tm.decay, j) * (w.visitor ? 0.9 : 0.45);
+        if (vel > 0.03) synth.triggerAttackRelease(hz, 0.25, at, vel);
+      }
+    }
+    for (const id of done) if (!live.has(id)) done.delete(id);
+  };
+  tick();
+  const timer = setInterval(tick, 50);
+  return () => {
+    clearInterval(timer);
+    hum.stop();
+    for (const n of [hum, synth, filter, reverb]) n.dispose();
+  };
+}

@@ -1,0 +1,175 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
+import * as THREE from 'three';
+import {
+  defineInstallation, hashString, useParams, useQuality, useShowTime, useSound, useVisitors, useWall, visitorColor,
+  type ManifestInput,
+} from 'pavilion/sdk';
+import manifest from './manifest.json';
+import { facadeFragment, facadeVertex, MAX_KNOCKS, MAX_LIGHTS } from './shaders';
+import { playFacade, type Knock } from './sound';
+
+type Params = { speed: number; density: number; palette: string; quality: string };
+
+/** [lines, scanning light, window fill, stone] per palette. */
+const PALETTES: Record<string, [string, string, string, string]> = {
+  sodium: ['#ffd39a', '#fff1d6', '#ff8a2a', '#0a0604'],
+  blueprint: ['#78d0ff', '#e8f8ff', '#2d6bff', '#02060c'],
+  neon: ['#ff4fd8', '#4ff0ff', '#7a3cff', '#07020a'],
+  marble: ['#f0ece4', '#ffe2a0', '#ffbf5c', '#060606'],
+};
+
+/** The scenes cycle in this order; the first frame opens on 'scan' so the wall is never empty. */
+const SCENES = ['scan', 'breath', 'night', 'shift', 'blueprint'] as const;
+type Scene = (typeof SCENES)[number];
+
+const smooth = (e0: number, e1: number, x: number) => {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+};
+
+/** Weight of each scene at time t: each holds for sceneLen seconds, crossfading over its first 15%. */
+function sceneWeights(t: number, sceneLen: number): Record<Scene, number> & { progress: number; current: Scene } {
+  const phase = t / sceneLen;
+  const i = Math.floor(phase);
+  const f = phase - i;
+  const cur = SCENES[i % SCENES.length]!;
+  const prev = SCENES[(i + SCENES.length - 1) % SCENES.length]!;
+  const w = { scan: 0, breath: 0, night: 0, shift: 0, blueprint: 0, progress: f, current: cur };
+  const k = i === 0 ? 1 : smooth(0, 0.15, f);
+  w[cur] += k;
+  w[prev] += 1 - k;
+  return w;
+}
+
+function Facade() {
+  const params = useParams<Params>();
+  const quality = useQuality();
+  const time = useShowTime();
+  const visitors = useVisitors();
+  const wall = useWall();
+  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
+  const viewH = useThree((s) => s.size.height);
+  const H = 2 * camera.position.z * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
+  const W = H * wall.aspect;
+  const A = wall.aspect;
+
+  const floors = Math.max(2, Math.round(params.density * Math.min(7, Math.max(3, 8 / A + 2.5))));
+  const fh = 0.65 / floors;
+  const bays = Math.max(3, Math.round(A / (fh * 0.78)));
+
+  const paramsRef = useRef(params);
+  paramsRef.current = params;
+  const knocks = useRef<Knock[]>([]);
+
+  const gpu = useMemo(() => {
+    const plane = new THREE.PlaneGeometry(1, 1);
+    const material = new THREE.ShaderMaterial({
+      vertexShader: facadeVertex,
+      fragmentShader: facadeFragment,
+      uniforms: {
+        uSize: { value: new THREE.Vector2(1, 1) }, uTime: { value: 0 }, uPix: { value: 0.004 },
+        uFloors: { value: 4 }, uBays: { value: 30 }, uPilaster: { value: 3 },
+        uReveal: { value: 1 }, uRevealAmt: { value: 0 }, uScanAmt: { value: 0 }, uScanX: { value: 0 }, uScanY: { value: 0 },
+        uDepth: { value: 0.3 }, uViewer: { value: new THREE.Vector2() }, uShift: { value: 0 }, uNight: { value: 0 },
+        uCascade: { value: 0 }, uBreath: { value: 0 },
+        uLine: { value: new THREE.Color() }, uAccent: { value: new THREE.Color() }, uFill: { value: new THREE.Color() }, uBg: { value: new THREE.Color() },
+        uLights: { value: Array.from({ length: MAX_LIGHTS }, () => new THREE.Vector4()) },
+        uLightCol: { value: Array.from({ length: MAX_LIGHTS }, () => new THREE.Color()) },
+        uLightCount: { value: 0 },
+        uKnocks: { value: Array.from({ length: MAX_KNOCKS }, () => new THREE.Vector4()) },
+        uKnockCol: { value: Array.from({ length: MAX_KNOCKS }, () => new THREE.Color()) },
+        uKnockCount: { value: 0 },
+      },
+      depthWrite: false,
+      depthTest: false,
+    });
+    return { plane, material };
+  }, []);
+  useEffect(() => () => {
+    gpu.plane.dispose();
+    gpu.material.dispose();
+  }, [gpu]);
+
+  const palette = useMemo(() => (PALETTES[params.palette] ?? PALETTES.sodium!).map((c) => new THREE.Color(c)), [params.palette]);
+  const sceneLen = () => 34 / Math.max(0.1, paramsRef.current.speed);
+
+  useSound((s) => playFacade(s, time, sceneLen, knocks), []);
+
+  useFrame(() => {
+    const t = time.seconds;
+    const speed = Math.max(0.1, paramsRef.current.speed);
+    const offset = t - time.now / 1000;
+    const u = gpu.material.uniforms;
+    const w = sceneWeights(t, sceneLen());
+    const ts = t * speed;
+
+    (u.uSize!.value as THREE.Vector2).set(W, H);
+    u.uTime!.value = ts;
+    u.uPix!.value = 1 / Math.max(1, viewH);
+    u.uFloors!.value = floors;
+    u.uBays!.value = bays;
+    u.uPilaster!.value = bays > 24 ? 4 : 3;
+    u.uRevealAmt!.value = w.blueprint;
+    u.uReveal!.value = w.current === 'blueprint' ? 0.04 + w.progress * 2.2 : 2;
+    u.uScanAmt!.value = 0.18 + 1.1 * w.scan + 0.3 * w.blueprint;
+    // A scanning bar: eased passes, alternating direction.
+    const s = ts * 0.085;
+    const pass = Math.floor(s);
+    const e = smooth(0, 1, s - pass);
+    u.uScanX!.value = (pass % 2 === 0 ? e - 0.5 : 0.5 - e) * (A + 0.5);
+    u.uScanY!.value = -0.6 + ((ts * 0.05) % 1) * 1.2;
+    u.uDepth!.value = 0.45 + w.breath * 0.75 * Math.sin(ts * 0.55) + w.shift * 0.2;
+    (u.uViewer!.value as THREE.Vector2).set(A * 0.42 * Math.sin(ts * 0.061) * (1 + w.breath * 0.6), 0.25 * Math.sin(ts * 0.093));
+    u.uShift!.value = w.shift;
+    u.uNight!.value = 0.14 + 0.86 * w.night;
+    u.uCascade!.value = 0.1 + 0.35 * w.scan + 0.8 * w.shift + 0.25 * w.blueprint;
+    u.uBreath!.value = 0.25 + w.breath;
+    const [line, accent, fill, bg] = palette as [THREE.Color, THREE.Color, THREE.Color, THREE.Color];
+    (u.uLine!.value as THREE.Color).copy(line);
+    (u.uAccent!.value as THREE.Color).copy(accent);
+    (u.uFill!.value as THREE.Color).copy(fill);
+    (u.uBg!.value as THREE.Color).copy(bg);
+
+    // Visitors' sweeps: each is a light they drag (an idle drift until they touch).
+    const lights = u.uLights!.value as THREE.Vector4[];
+    const lightCols = u.uLightCol!.value as THREE.Color[];
+    const vs = visitors.visitors.slice(-MAX_LIGHTS);
+    const aimOf = (id: string, input: unknown) => {
+      const h = hashString(id) / 4294967296;
+      if (input && typeof input === 'object' && 'x' in input && 'y' in input) {
+        const v = input as { x: number; y: number };
+        return { x: v.x * A * 0.5, y: v.y * 0.5, touched: true };
+      }
+      return { x: A * 0.45 * Math.sin(ts * 0.11 + h * 40), y: 0.3 * Math.sin(ts * 0.17 + h * 13), touched: false };
+    };
+    vs.forEach((v, i) => {
+      const aim = aimOf(v.id, v.input.sweep);
+      (lights[i] as THREE.Vector4).set(aim.x, aim.y, aim.touched ? 1.3 : 0.7, 0.16);
+      (lightCols[i] as THREE.Color).copy(visitorColor(v));
+    });
+    u.uLightCount!.value = vs.length;
+
+    // Knocks light the windows in the visitor's colour, rippling out from where they aim.
+    for (const ev of visitors.events) {
+      if (ev.input !== 'knock') continue;
+      const v = visitors.visitors.find((x) => x.id === ev.visitorId);
+      const c = v ? visitorColor(v) : new THREE.Color().setHSL((hashString(ev.visitorId) % 360) / 360, 0.9, 0.62);
+      const h = hashString(`${ev.visitorId}@${ev.at}`) / 4294967296;
+      const aim = v?.input.sweep ? aimOf(v.id, v.input.sweep) : { x: (h - 0.5) * A * 0.9, y: ((h * 7.31) % 1) * 0.6 - 0.25 };
+      knocks.current.push({ sec: ev.at / 1000 + offset, x: aim.x, y: aim.y, r: c.r, g: c.g, b: c.b });
+    }
+    knocks.current = knocks.current.filter((k) => t - k.sec < 14).slice(-MAX_KNOCKS);
+    const ks = u.uKnocks!.value as THREE.Vector4[];
+    const kc = u.uKnockCol!.value as THREE.Color[];
+    knocks.current.forEach((k, i) => {
+      (ks[i] as THREE.Vector4).set(k.x, k.y, Math.max(0, t - k.sec), 1);
+      (kc[i] as THREE.Color).setRGB(k.r, k.g, k.b);
+    });
+    u.uKnockCount!.value = knocks.current.length;
+  });
+
+  return <mesh geometry={gpu.plane} material={gpu.material} scale={[W, H, 1]} frustumCulled={false} />;
+}
+
+export default defineInstallation({ manifest: manifest as ManifestInput, Component: Facade });

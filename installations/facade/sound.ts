@@ -1,0 +1,81 @@
+import type { ShowTime, SoundRuntime } from 'pavilion/sdk';
+
+export interface Knock {
+  /** Piece seconds of the knock; x, y in wall units (height 1); the storey it hit. */
+  sec: number;
+  x: number;
+  y: number;
+  r: number;
+  g: number;
+  b: number;
+}
+
+/** One low chord per scene, in the order of SCENES in index.tsx. */
+const CHORDS = [
+  ['D2', 'A2', 'E3', 'F#3'],
+  ['B1', 'F#2', 'D3', 'A3'],
+  ['G1', 'D2', 'B2', 'F#3'],
+  ['E2', 'B2', 'D3', 'G3'],
+  ['A1', 'E2', 'C#3', 'G3'],
+];
+const KNOCK_NOTES = ['D4', 'E4', 'F#4', 'A4', 'B4', 'D5', 'E5'];
+
+/**
+ * A soft drone that changes chord with each scene (scheduled at the scene's show time, with
+ * lookahead), and a wooden knock, pitched by storey, for each visitor's knock.
+ */
+export function playFacade(
+  s: SoundRuntime,
+  time: Readonly<ShowTime>,
+  getSceneLen: () => number,
+  knocks: { current: Knock[] },
+): () => void {
+  const { Tone } = s;
+  const ctx = Tone.getContext();
+  const reverb = new Tone.Reverb({ decay: 6, wet: 0.45 }).connect(s.output);
+  const droneFilter = new Tone.Filter({ type: 'lowpass', frequency: 600, Q: 0.5 }).connect(reverb);
+  const drone = new Tone.PolySynth(Tone.Synth, {
+    oscillator: { type: 'sawtooth' }, volume: -30,
+    envelope: { attack: 3, decay: 1, sustain: 0.8, release: 4 },
+  }).connect(droneFilter);
+  const wood = new Tone.MembraneSynth({
+    pitchDecay: 0.008, octaves: 2, volume: -10,
+    envelope: { attack: 0.001, decay: 0.16, sustain: 0, release: 0.05 },
+  }).connect(reverb);
+  const click = new Tone.NoiseSynth({
+    noise: { type: 'brown' }, volume: -20, envelope: { attack: 0.001, decay: 0.03, sustain: 0 },
+  }).connect(reverb);
+
+  let lastScene = -1;
+  const played = new Set<Knock>();
+  const tick = () => {
+    if (time.paused) return;
+    const len = getSceneLen();
+    const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));
+    const toAudio = (sec: number) => s.audioTime(time.now + (sec - time.seconds) * 1000);
+    // The scene starting within the next 250 ms (or the current one, on the first tick).
+    const next = Math.floor((nowSec + 0.25) / len);
+    if (next !== lastScene) {
+      const at = Math.max(ctx.currentTime + 0.01, toAudio(next * len));
+      const chord = CHORDS[((next % CHORDS.length) + CHORDS.length) % CHORDS.length] ?? CHORDS[0]!;
+      drone.triggerAttackRelease(chord, Math.max(2, len - 2), at, 0.6);
+      lastScene = next;
+    }
+    for (const k of knocks.current) {
+      if (played.has(k)) continue;
+      played.add(k);
+      if (k.sec < nowSec - 0.3) continue;
+      const at = Math.max(ctx.currentTime + 0.005, toAudio(k.sec));
+      const storey = Math.max(0, Math.min(KNOCK_NOTES.length - 1, Math.floor((k.y + 0.5) * KNOCK_NOTES.length)));
+      wood.triggerAttackRelease(KNOCK_NOTES[storey] ?? 'A4', 0.12, at);
+      click.triggerAttackRelease(0.02, at);
+    }
+    for (const k of played) if (!knocks.current.includes(k)) played.delete(k);
+  };
+  tick();
+  const timer = setInterval(tick, 50);
+  return () => {
+    clearInterval(timer);
+    for (const n of [drone, droneFilter, wood, click, reverb]) n.dispose();
+  };
+}

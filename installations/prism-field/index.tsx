@@ -1,0 +1,165 @@
+import { useMemo, useRef } from 'react';
+import { Color, Vector3, Vector4, type Mesh } from 'three';
+import { useFrame } from '@react-three/fiber';
+import { defineInstallation, hashString, useParams, useQuality, useRandom, useShowTime, useVisitors, useWall, visitorColor, type ManifestInput } from 'pavilion/sdk';
+import manifest from './manifest.json';
+import { fragmentShader, MAX_LENSES, MAX_VISITORS, vertexShader } from './shader';
+
+interface PrismParams {
+  speed: number;
+  density: number;
+  palette: string;
+  [key: string]: string | number | boolean;
+}
+
+const PALETTES: Record<string, { bg0: string; bg1: string; a: string; b: string; accent: string; disp: number }> = {
+  spectral: { bg0: '#03030b', bg1: '#0c0a26', a: '#b9c6ff', b: '#fff4e8', accent: '#7c66ff', disp: 0.5 },
+  ember: { bg0: '#070201', bg1: '#1c0905', a: '#ff7a2e', b: '#ffd08a', accent: '#ff3b2a', disp: 0.3 },
+  glacier: { bg0: '#01070e', bg1: '#05192b', a: '#5fdcff', b: '#e2f8ff', accent: '#3a72ff', disp: 0.35 },
+  noir: { bg0: '#000000', bg1: '#0b0b0d', a: '#a8a8a8', b: '#ffffff', accent: '#555560', disp: 0.12 },
+};
+
+const QUALITY = { low: { octaves: 2, cross: 0 }, medium: { octaves: 3, cross: 1 }, high: { octaves: 4, cross: 1 } } as const;
+
+/** Movement weights (strata, contours, rings) at piece time t: each holds, then melts into the next. */
+function movements(t: number, out: Vector3) {
+  const phase = ((t / 90 + 0.05) % 3 + 3) % 3;
+  const i = Math.floor(phase);
+  const f = phase - i;
+  const k = f < 0.72 ? 0 : (f - 0.72) / 0.28;
+  const s = k * k * (3 - 2 * k);
+  const w = [0, 0, 0];
+  w[i] = 1 - s;
+  w[(i + 1) % 3] = s;
+  return out.set(w[0]!, w[1]!, w[2]!);
+}
+
+function PrismField() {
+  const params = useParams<PrismParams>();
+  const quality = useQuality();
+  const time = useShowTime();
+  const visitors = useVisitors();
+  const wall = useWall();
+  const rng = useRandom('prisms');
+  const mesh = useRef<Mesh>(null);
+  const speed = typeof params.speed === 'number' ? params.speed : 1;
+  const density = typeof params.density === 'number' ? params.density : 1;
+  const pal = PALETTES[String(params.palette)] ?? PALETTES.spectral!;
+  const q = QUALITY[quality] ?? QUALITY.low;
+
+  const lenses = useMemo(
+    () =>
+      Array.from({ length: MAX_LENSES }, (_, i) => ({
+        x0: (i + rng.range(0.2, 0.8)) / MAX_LENSES,
+        y0: rng.range(-0.18, 0.18),
+        v: rng.range(0.004, 0.009) * (i % 2 ? -1 : 1),
+        r: rng.range(0.11, 0.2),
+        spin: rng.range(-0.03, 0.03),
+        ph: rng.range(0, Math.PI * 2),
+      })),
+    [rng],
+  );
+
+  const uniforms = useMemo(
+    () => ({
+      uTime: { value: 0 },
+      uSec: { value: 0 },
+      uAspect: { value: 1 },
+      uDensity: { value: 1 },
+      uOctaves: { value: 2 },
+      uCross: { value: 0 },
+      uWarp: { value: 0.2 },
+      uRot: { value: 0 },
+      uMix: { value: new Vector3(1, 0, 0) },
+      uSweep: { value: 1e3 },
+      uLens: { value: Array.from({ length: MAX_LENSES }, () => new Vector4()) },
+      uLensRot: { value: new Array<number>(MAX_LENSES).fill(0) },
+      uVis: { value: Array.from({ length: MAX_VISITORS }, () => new Vector4()) },
+      uVisCol: { value: Array.from({ length: MAX_VISITORS }, () => new Vector3()) },
+      uVisN: { value: 0 },
+      uBg0: { value: new Color() },
+      uBg1: { value: new Color() },
+      uLineA: { value: new Color() },
+      uLineB: { value: new Color() },
+      uAccent: { value: new Color() },
+      uDisp: { value: 0.4 },
+    }),
+    [],
+  );
+  const marks = useRef(new Map<string, { x: number; y: number }>());
+  const tmp = useMemo(() => new Color(), []);
+
+  useFrame(({ camera }) => {
+    const m = mesh.current;
+    const sec = time.seconds;
+    const t = sec * speed;
+    const aspect = wall.aspect;
+    const u = uniforms;
+    // A plane filling the camera's view of the whole wall, one unit of wall height tall.
+    if (m && 'fov' in camera) {
+      const dist = 5;
+      const h = 2 * dist * Math.tan(((camera as { fov: number }).fov * Math.PI) / 360);
+      m.position.copy(camera.position);
+      m.quaternion.copy(camera.quaternion);
+      m.translateZ(-dist);
+      m.scale.set(h * aspect, h, 1);
+    }
+    u.uTime.value = t;
+    u.uSec.value = sec;
+    u.uAspect.value = aspect;
+    u.uDensity.value = density;
+    u.uOctaves.value = q.octaves;
+    u.uCross.value = q.cross;
+    u.uWarp.value = (0.16 + 0.09 * Math.sin(t * 0.017)) * (0.7 + 0.3 * density);
+    u.uRot.value = 0.22 * Math.sin(t * 0.0093) + 0.08 * Math.sin(t * 0.031);
+    movements(t, u.uMix.value);
+    const span = aspect + 0.8;
+    lenses.forEach((l, i) => {
+      const s = (((l.x0 + (t * l.v) / span) % 1) + 1) % 1;
+      const x = s * span - span / 2;
+      const fade = Math.min(1, Math.max(0, (span / 2 - Math.abs(x)) / 0.3));
+      u.uLens.value[i]!.set(x, l.y0 + 0.1 * Math.sin(t * 0.023 + l.ph), l.r * (0.9 + 0.1 * Math.sin(t * 0.05 + l.ph)), fade);
+      u.uLensRot.value[i] = l.ph + t * l.spin;
+    });
+    const sw = (t / 48) % 1;
+    u.uSweep.value = sw < 0.5 ? -aspect / 2 - 0.6 + (aspect + 1.2) * (sw / 0.5) : 1e3;
+    u.uBg0.value.set(pal.bg0);
+    u.uBg1.value.set(pal.bg1);
+    u.uLineA.value.set(pal.a);
+    u.uLineB.value.set(pal.b);
+    u.uAccent.value.set(pal.accent);
+    u.uDisp.value = pal.disp;
+
+    // Visitors: the pad maps onto the whole wall (y up); eased so 20 Hz input glides, converging
+    // to the same point on every screen. Until they touch, a visitor rests at a spot of their own.
+    const ease = 1 - Math.exp(-Math.min(Math.max(time.delta, 0), 0.5) * 14);
+    const list = visitors.visitors.slice(-MAX_VISITORS);
+    const seen = new Set<string>();
+    list.forEach((v, i) => {
+      seen.add(v.id);
+      const pad = v.input.pad as { x: number; y: number } | undefined;
+      const hsh = hashString(v.id);
+      const tx = pad ? (pad.x * aspect) / 2 : ((hsh % 1000) / 1000 - 0.5) * aspect * 0.85;
+      const ty = pad ? pad.y * 0.5 : (((hsh >>> 10) % 1000) / 1000 - 0.5) * 0.7;
+      let mark = marks.current.get(v.id);
+      if (!mark) marks.current.set(v.id, (mark = { x: tx, y: ty }));
+      mark.x += (tx - mark.x) * ease;
+      mark.y += (ty - mark.y) * ease;
+      const age = Math.max(0, (time.now - v.joinedAt) / 1000);
+      u.uVis.value[i]!.set(mark.x, mark.y, Math.min(1, age * 3) * (pad ? 1 : 0.6), age);
+      tmp.copy(visitorColor(v)).convertSRGBToLinear();
+      u.uVisCol.value[i]!.set(tmp.r, tmp.g, tmp.b);
+    });
+    for (const id of marks.current.keys()) if (!seen.has(id)) marks.current.delete(id);
+    u.uVisN.value = list.length;
+  });
+
+  return (
+    <mesh ref={mesh} frustumCulled={false} renderOrder={-1}>
+      <planeGeometry args={[1, 1]} />
+      <shaderMaterial args={[{ uniforms, vertexShader, fragmentShader, depthWrite: false }]} />
+    </mesh>
+  );
+}
+
+export default defineInstallation({ manifest: manifest as ManifestInput, Component: PrismField });

@@ -1,0 +1,158 @@
+/** Visitors drawn into the field at once (the most recent ones beyond this share the oldest slots). */
+export const MAX_VISITORS = 32;
+export const MAX_LENSES = 3;
+
+export const vertexShader = /* glsl */ `
+varying vec2 vUv;
+void main() {
+  vUv = uv;
+  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+}
+`;
+
+/**
+ * One full-wall surface. q is the wall coordinate: y in [-0.5, 0.5], x in [-aspect/2, aspect/2],
+ * so the picture is continuous across screens. The field h(q) is a blend of three slowly
+ * alternating structures (strata, contour map, rings around the prisms); its iso-lines are drawn
+ * a pixel wide with fwidth, once per colour channel with a small offset: where the field is bent
+ * (inside a prism, under a visitor) the channels part and the line splits into a spectrum.
+ */
+export const fragmentShader = /* glsl */ `
+uniform float uTime;
+uniform float uSec;
+uniform float uAspect;
+uniform float uDensity;
+uniform float uOctaves;
+uniform float uCross;
+uniform float uWarp;
+uniform float uRot;
+uniform vec3 uMix;            // strata, contour, rings
+uniform float uSweep;
+uniform vec4 uLens[${MAX_LENSES}];   // x, y, radius, strength
+uniform float uLensRot[${MAX_LENSES}];
+uniform vec4 uVis[${MAX_VISITORS}];  // x, y, strength, age (s)
+uniform vec3 uVisCol[${MAX_VISITORS}];
+uniform float uVisN;
+uniform vec3 uBg0;
+uniform vec3 uBg1;
+uniform vec3 uLineA;
+uniform vec3 uLineB;
+uniform vec3 uAccent;
+uniform float uDisp;
+varying vec2 vUv;
+
+float hash11(float p) { p = fract(p * 0.1031); p *= p + 33.33; p *= p + p; return fract(p); }
+float hash12(vec2 p) { vec3 p3 = fract(vec3(p.xyx) * 0.1031); p3 += dot(p3, p3.yzx + 33.33); return fract((p3.x + p3.y) * p3.z); }
+float vnoise(vec2 p) {
+  vec2 i = floor(p), f = fract(p);
+  vec2 u = f * f * (3.0 - 2.0 * f);
+  return mix(mix(hash12(i), hash12(i + vec2(1.0, 0.0)), u.x), mix(hash12(i + vec2(0.0, 1.0)), hash12(i + 1.0), u.x), u.y);
+}
+float fbm(vec2 p) {
+  float n = 0.0, a = 0.5, t = 0.0;
+  for (int i = 0; i < 4; i++) {
+    if (float(i) >= uOctaves) break;
+    n += a * vnoise(p);
+    t += a;
+    p = mat2(1.6, 1.2, -1.2, 1.6) * p + 5.1;
+    a *= 0.5;
+  }
+  return n / t;
+}
+mat2 rot(float a) { float c = cos(a), s = sin(a); return mat2(c, s, -s, c); }
+float sdTri(vec2 p, float r) {
+  const float k = 1.7320508;
+  p.x = abs(p.x) - r;
+  p.y = p.y + r / k;
+  if (p.x + k * p.y > 0.0) p = vec2(p.x - k * p.y, -k * p.x - p.y) / 2.0;
+  p.x -= clamp(p.x, -2.0 * r, 0.0);
+  return -length(p) * sign(p.y);
+}
+
+// Distance in pixels to the nearest iso-line of g, given g's screen-space derivative.
+float lineAt(float g, float fw) { return abs(fract(g + 0.5) - 0.5) / fw; }
+
+void main() {
+  vec2 q = (vUv - 0.5) * vec2(uAspect, 1.0);
+  float T = uTime;
+  float N = 34.0 * uDensity;
+
+  vec2 w = vec2(fbm(q * 1.4 + vec2(0.0, T * 0.021)), fbm(q * 1.4 + vec2(7.3, -T * 0.017))) - 0.5;
+  vec2 p = q + w * uWarp;
+
+  // Prisms: inside, the field is deflected (a tilt) and the spectrum opens.
+  float inside = 0.0, edge = 0.0, lensH = 0.0, rings = 1e3;
+  for (int i = 0; i < ${MAX_LENSES}; i++) {
+    vec4 L = uLens[i];
+    vec2 d = p - L.xy;
+    float sd = sdTri(rot(uLensRot[i]) * d, L.z);
+    float m = smoothstep(0.006, -0.006, sd) * L.w;
+    inside = max(inside, m);
+    edge += exp(-abs(sd) * 160.0) * L.w;
+    lensH += m * (dot(d, vec2(0.55, 0.25)) + dot(d, d) * 1.8);
+    rings = min(rings, length(d) - L.z * 0.4);
+  }
+
+  // Visitors: a bulge in the field and a light in their colour.
+  float vInfl = 0.0, vH = 0.0;
+  vec3 vCol = vec3(0.0), vHalo = vec3(0.0);
+  for (int i = 0; i < ${MAX_VISITORS}; i++) {
+    if (float(i) >= uVisN) break;
+    vec4 V = uVis[i];
+    vec2 d = q - V.xy;
+    float r2 = dot(d, d);
+    float k = exp(-r2 * 38.0) * V.z;
+    vH += k * 0.055 * (0.5 + 0.5 * sin(uSec * 1.7 + float(i) * 2.1)) + k * 0.03;
+    vInfl += k;
+    vCol += uVisCol[i] * k;
+    float born = V.w < 4.0 ? exp(-pow((sqrt(r2) - V.w * 0.22) * 45.0, 2.0)) * (1.0 - V.w / 4.0) : 0.0;
+    vHalo += uVisCol[i] * (exp(-r2 * 160.0) * 0.35 + born * 0.9) * V.z;
+  }
+
+  vec2 pr = rot(uRot) * p;
+  float hStrata = pr.y + 0.04 * sin(pr.x * 2.3 + T * 0.05);
+  float hContour = pr.y * 0.35 + (w.x + w.y) * 1.1 + fbm(p * 0.7 - T * 0.004) * 0.6;
+  float hRings = rings * 0.9;
+  float h = dot(uMix, vec3(hStrata, hContour, hRings)) + lensH * 0.9 + vH;
+
+  float g = h * N;
+  float fw = max(fwidth(g), 1e-4);
+  float disp = uDisp * (0.06 + 1.8 * inside + 2.2 * min(vInfl, 1.0));
+  vec3 dist = vec3(lineAt(g + disp, fw), lineAt(g, fw), lineAt(g - disp, fw));
+  vec3 core = 1.0 - smoothstep(0.0, 1.25, dist);
+  vec3 halo = exp(-dist * 0.35) * 0.16;
+
+  // Each stratum has its own slow brightness, and pulses of light run along it across the wall.
+  float b = floor(g + 0.5);
+  float hb = hash11(b * 1.37 + 11.0);
+  float bright = 0.18 + 0.82 * pow(0.5 + 0.5 * sin(b * 0.71 + T * 0.12 + hb * 6.28), 3.0);
+  float run = fract(pr.x * (0.06 + 0.05 * hb) - T * (0.012 + 0.02 * hb) + hb);
+  float pulse = exp(-pow((run - 0.5) * 16.0, 2.0)) * step(0.45, hb);
+  float sweep = exp(-pow((q.x - uSweep) * 2.6, 2.0));
+  float intensity = bright * 0.75 + pulse * 1.8 + sweep * 0.8;
+
+  vec3 lineCol = mix(uLineA, uLineB, 0.5 + 0.5 * sin(q.x * 0.9 + h * 2.5 + T * 0.031));
+  vec3 col = mix(uBg0, uBg1, smoothstep(-0.6, 0.6, q.y + 0.15 * w.x));
+  col += lineCol * 0.045 * (0.5 + 0.5 * sin(h * 5.0 - T * 0.07));
+  col += (core + halo) * lineCol * intensity;
+
+  // A second, finer lattice crossing the strata (medium/high), seen mostly inside the sweep.
+  if (uCross > 0.5) {
+    float gx = (rot(uRot + 1.2) * p).y * N * 0.5;
+    float dx = lineAt(gx, max(fwidth(gx), 1e-4));
+    col += uAccent * (1.0 - smoothstep(0.0, 1.0, dx)) * (0.05 + 0.4 * sweep) * (1.0 - inside);
+  }
+
+  // Prism edges, and a soft white where the spectrum opens.
+  col += uAccent * edge * 0.45 + vec3(1.0) * inside * 0.025;
+  // Visitors: their colour runs along the lines they bend.
+  col += vCol * (core.g * 1.6 + halo.g * 2.0 + 0.05) + vHalo;
+  // A faint architectural grid revealed as the sweep passes (projection-mapping reveal).
+  vec2 cell = abs(fract(q * vec2(4.0, 4.0) + 0.5) - 0.5) / max(fwidth(q * 4.0), vec2(1e-4));
+  col += uAccent * (1.0 - smoothstep(0.0, 1.0, min(cell.x, cell.y))) * sweep * 0.22;
+
+  col *= 1.0 - 0.35 * smoothstep(0.38, 0.5, abs(q.y));
+  gl_FragColor = vec4(col, 1.0);
+  #include <colorspace_fragment>
+}
+`;

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { Id } from './ids';
+
+/**
+ * A packed piece (`npm run pack-piece`): one JSON document, the `.pavilion` file an artist uploads
+ * with `POST /api/pieces`. Each file is base64 with its SHA-256, so a damaged upload is caught.
+ */
+export const PIECE_BUNDLE_FORMAT = 'pavilion.piece/1';
+export const VERSION_PATTERN = /^\d+\.\d+\.\d+$/;
+
+export const PieceBundleFile = z.object({
+  /** Relative POSIX path inside the bundle: module.js, manifest.json, assets/… */
+  path: z.string().min(1).max(200),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256'),
+  /** The file's bytes, base64. */
+  data: z.string(),
+});
+
+export const PieceBundle = z.object({
+  format: z.literal(PIECE_BUNDLE_FORMAT, { message: `must be "${PIECE_BUNDLE_FORMAT}"; make the bundle with npm run pack-piece` }),
+  id: Id,
+  version: z.string().regex(VERSION_PATTERN, 'must be a version like 1.0.0'),
+  files: z.array(PieceBundleFile).min(2).max(256),
+  /** Versions of the shared modules the piece was built against (three, react…), for warnings. */
+  runtime: z.record(z.string().max(64), z.string().max(32)).optional(),
+  builtAt: z.string().max(40).optional(),
+});
+export type PieceBundle = z.infer<typeof PieceBundle>;
+
+export const PieceRollback = z.object({ version: z.string().regex(VERSION_PATTERN, 'must be a version like 1.0.0') });
+
+/** One stored version of an uploaded piece (GET /api/pieces/:id/versions). */
+export interface PieceVersionInfo {
+  version: string;
+  /** Show time (ms since the epoch) of the upload. */
+  uploadedAt: number;
+  uploadedBy: 'technician' | 'artist';
+  bytes: number;
+  files: number;
+  active: boolean;
+  moduleUrl: string;
+}
+
+export interface PieceVersions {
+  id: string;
+  /** The artist who first uploaded this id; only they (or a technician) may upload new versions. */
+  owner: string;
+  active: string;
+  versions: PieceVersionInfo[];
+}
+
+/** Answer to a successful upload. */
+export interface PieceUploaded {
+  ok: true;
+  id: string;
+  version: string;
+  moduleUrl: string;
+  previewUrl: string;
+  /** Version that was active before, if any (roll back to it with POST /api/pieces/:id/rollback). */
+  previous: string | null;
+  warnings: string[];
+}
+
+/**
+ * The modules a piece shares with the running app instead of bundling its own copy: the app
+ * exposes each at /runtime/<name>.js, re-exporting the very instance the display uses (one React,
+ * one three.js, one Tone context). `npm run pack-piece` maps a piece's imports to those URLs.
+ */
+export const SHARED_MODULES = {
+  react: 'react',
+  'react/jsx-runtime': 'react-jsx-runtime',
+  'react-dom': 'react-dom',
+  three: 'three',
+  '@react-three/fiber': 'fiber',
+  '@react-three/drei': 'drei',
+  '@react-three/postprocessing': 'react-postprocessing',
+  postprocessing: 'postprocessing',
+  tone: 'tone',
+  'pavilion/sdk': 'sdk',
+} as const satisfies Record<string, string>;
+export type SharedSpecifier = keyof typeof SHARED_MODULES;
+export const RUNTIME_PREFIX = '/runtime/';
+
+/** The URL the browser loads a shared module from, e.g. /runtime/three.js. */
+export function runtimeUrl(specifier: SharedSpecifier): string {
+  return `${RUNTIME_PREFIX}${SHARED_MODULES[specifier]}.js`;
+}
+
+/** Where an uploaded piece's files are served: /pieces/<id>/<version>/<path>. */
+export function pieceFileUrl(id: string, version: string, file = 'module.js'): string {
+  return `/pieces/${id}/${version}/${file}`;
+}

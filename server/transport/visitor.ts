@@ -1,0 +1,160 @@
+import type { Namespace, Server } from 'socket.io';
+import type { Logger } from 'pino';
+import {
+  VisitorJoin,
+  describeIssues,
+  fail,
+  type Ack,
+  type Show,
+  type VisitorClientToServer,
+  type VisitorServerToClient,
+  type VisitorView,
+} from '../protocol';
+import type { ShowStore } from '../show/store';
+import type { TimeSource } from '../clock/time';
+import type { PieceCatalog } from '../pieces/catalog';
+import { NOT_JOINED, VisitorHub, type HubOptions, type Visitor, type VisitorStats, type WallInfo } from '../visitors';
+import type { DisplayTransport } from './display';
+import { ackOf, safe } from './safe';
+import { clockResponder } from './clock';
+
+interface SocketData {
+  visitor?: Visitor;
+  joins?: number;
+}
+
+type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, SocketData>;
+
+export interface VisitorTransport {
+  nsp: VisitorNamespace;
+  hub: VisitorHub;
+  stats(wallId: string): VisitorStats;
+  /** Called (unthrottled) when visitor counts, queues or input rates change. */
+  onStats(fn: () => void): void;
+  close(): void;
+}
+
+/** Events a phone may send; anything else is refused (a phone can never send commands). */
+const ALLOWED = new Set(['visitor:join', 'visitor:input', 'clock:ping']);
+const MAX_JOINS_PER_SOCKET = 20;
+const INTERNAL = Object.freeze(fail('internal', 'the server could not handle this input; it has been logged'));
+
+/** Walls as the visitor hub sees them: the show's walls with their current piece. */
+export function wallInfos(show: Show, catalog: Pick<PieceCatalog, 'get'>): WallInfo[] {
+  return Object.values(show.walls).map((w) => ({
+    id: w.id,
+    name: w.name,
+    cap: w.visitorCap,
+    inputOpen: w.visitorInput,
+    piece: w.installationId ? (catalog.get(w.installationId) ?? null) : null,
+  }));
+}
+
+/**
+ * The /visitor namespace: phones join a wall and send input; input frames go to the wall's
+ * screens (room `wall:<id>` of /display), volatile, at most once per frame.
+ */
+export function attachVisitors(
+  io: Server,
+  deps: { store: ShowStore; catalog: PieceCatalog; time: TimeSource; logger: Logger; display: DisplayTransport; options?: Partial<HubOptions> },
+): VisitorTransport {
+  const { logger, display } = deps;
+  const nsp = io.of('/visitor') as VisitorNamespace;
+  const statsListeners: Array<() => void> = [];
+
+  const hub = new VisitorHub(
+    deps.time,
+    {
+      view(socketId, view: VisitorView) {
+        nsp.sockets.get(socketId)?.emit('visitor:view', view);
+      },
+      kicked(socketId, payload) {
+        const s = nsp.sockets.get(socketId);
+        if (!s) return;
+        s.data.visitor = undefined; // its disconnect must not touch the visitor's place
+        s.emit('visitor:kicked', payload);
+        s.disconnect();
+      },
+      frame(wallId, frame) {
+        const room = `wall:${wallId}`;
+        if (!display.nsp.adapter.rooms.get(room)?.size) return; // nobody to draw it: skip the encoding
+        display.nsp.to(room).volatile.emit('visitors:frame', frame);
+      },
+      statsChanged() {
+        for (const l of statsListeners) l();
+      },
+    },
+    undefined,
+    deps.options,
+  );
+
+  let lastWalls: Show['walls'] | null = null;
+  const sync = (show: Show, force = false) => {
+    if (!force && show.walls === lastWalls) return;
+    lastWalls = show.walls;
+    hub.syncWalls(wallInfos(show, deps.catalog));
+  };
+  sync(deps.store.get(), true);
+  deps.store.subscribe((show, effects) => {
+    sync(show);
+    for (const e of effects)
+      if (e.kind === 'kick') {
+        const n = hub.kick(e.visitorId);
+        logger.info({ visitorId: e.visitorId, sessions: n }, 'visitors: kicked');
+      }
+  });
+  deps.catalog.subscribe(() => sync(deps.store.get(), true));
+
+  nsp.on('connection', (socket) => {
+    socket.on('clock:ping', clockResponder(deps.time));
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (ALLOWED.has(event)) return;
+      const last = args[args.length - 1];
+      if (typeof last === 'function')
+        (last as (r: Ack) => void)(fail('forbidden', `a visitor's phone cannot send '${String(event).slice(0, 40)}'; it can only join a wall and send input`));
+    });
+
+    socket.on('visitor:join', safe(logger, 'visitor:join', (payload: unknown, cb: unknown) => {
+      const ack = ackOf<Parameters<Parameters<VisitorClientToServer['visitor:join']>[1]>[0]>(cb);
+      socket.data.joins = (socket.data.joins ?? 0) + 1;
+      if (socket.data.joins > MAX_JOINS_PER_SOCKET) return ack(fail('rate_limited', 'too many joins on one connection; reload the page'));
+      const parsed = VisitorJoin.safeParse(payload);
+      if (!parsed.success) return ack(fail('bad_request', `visitor:join: ${describeIssues(parsed.error.issues)}`));
+      const { wallId, visitorId } = parsed.data;
+      const current = socket.data.visitor;
+      if (current && (current.wallId !== wallId || current.secret !== visitorId))
+        return ack(fail('conflict', 'this connection already joined a wall as another visitor; reload the page'));
+      const res = hub.join(socket.id, wallId, visitorId);
+      if (!res.ok) return ack(res);
+      socket.data.visitor = res.visitor;
+      ack({ ok: true, view: res.view });
+    }));
+
+    // The hot path: no zod, no logging, one ack per input (phones keep one input in flight).
+    socket.on('visitor:input', (payload: unknown, cb: unknown) => {
+      const v = socket.data.visitor;
+      let res: Ack<{ seq: number }>;
+      try {
+        res = v ? hub.input(v, payload) : NOT_JOINED;
+      } catch (e) {
+        logger.error({ err: e }, "transport: handler for 'visitor:input' failed");
+        res = INTERNAL;
+      }
+      if (typeof cb === 'function') (cb as (r: Ack<{ seq: number }>) => void)(res);
+    });
+
+    socket.on('disconnect', () => {
+      const v = socket.data.visitor;
+      if (v) hub.disconnect(v, socket.id);
+    });
+  });
+
+  return {
+    nsp,
+    hub,
+    stats: (wallId) => hub.stats(wallId),
+    onStats: (fn) => void statsListeners.push(fn),
+    close: () => hub.stop(),
+  };
+}

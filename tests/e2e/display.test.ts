@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { api, startServer, until } from '../support/server';
+import { launch, openPage, waitFrames } from '../support/browser';
+import { decodePng, variety } from '../support/image';
+import type { App } from '../../server/app';
+
+const STATIC = process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : path.resolve(import.meta.dirname, '../../dist/client');
+const SCREENS = ['main-1', 'main-2', 'main-3', 'canopy-1'];
+
+interface Diag {
+  screenId: string;
+  wallId: string | null;
+  installationId: string | null;
+  framesRendered: number;
+  lastSwitch: { installationId: string | null; showTime: number } | null;
+  errors: Array<{ message: string }>;
+  clock: { offsetMs: number; rttMs: number };
+}
+const diag = (page: Page) =>
+  page.evaluate(() => {
+    const p = (window as unknown as { __pavilion: Diag & { clock: { now(): number } } }).__pavilion;
+    return { screenId: p.screenId, wallId: p.wallId, installationId: p.installationId, framesRendered: p.framesRendered, lastSwitch: p.lastSwitch, errors: p.errors, clock: { offsetMs: p.clock.offsetMs, rttMs: p.clock.rttMs, now: p.clock.now() } };
+  });
+
+let app: App;
+let browser: Browser;
+const pages: Array<Awaited<ReturnType<typeof openPage>>> = [];
+
+beforeAll(async () => {
+  app = await startServer({ staticDir: STATIC, playLeadMs: 800 });
+  browser = await launch();
+  for (const id of SCREENS) pages.push(await openPage(browser, `${app.url}/display?screen=${id}`));
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('demo screens in Chromium', () => {
+  it('each demo screen registers and renders a non-uniform canvas', async () => {
+    for (const [i, p] of pages.entries()) {
+      await waitFrames(p.page, 20);
+      await until(async () => (await diag(p.page)).installationId, `${SCREENS[i]} to show its wall's piece`);
+      const d = await diag(p.page);
+      expect(d.screenId).toBe(SCREENS[i]);
+      expect(d.wallId).toBe(SCREENS[i]!.replace(/-\d$/, ''));
+      expect(d.errors).toEqual([]);
+      await waitFrames(p.page, 10);
+      const v = variety(decodePng(await p.page.screenshot()));
+      expect(v.stddev, `${SCREENS[i]} looks uniform`).toBeGreaterThan(4);
+      expect(v.colours).toBeGreaterThan(20);
+    }
+  });
+
+  it('reports its health to the server (GET /api/show)', async () => {
+    const screens = await until(async () => {
+      const res = await api(app, 'GET', '/api/show');
+      const list = (res.body as unknown as { screens: Array<{ id: string; connected: boolean; fps: number | null; offsetMs: number | null }> }).screens;
+      return list.every((s) => s.connected && s.fps !== null && s.offsetMs !== null) ? list : null;
+    }, 'every screen to report health');
+    expect(screens.map((s) => s.id)).toEqual(['canopy-1', 'main-1', 'main-2', 'main-3']);
+  });
+
+  it('wall.play via REST switches what the screens show', async () => {
+    const pieces = app.catalog.list().map((p) => p.id);
+    const current = (await diag(pages[0]!.page)).installationId;
+    const next = pieces.find((id) => id !== current)!;
+    const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: next });
+    expect(res.body.ok).toBe(true);
+    const startedAt = app.store.get().walls.main!.startedAt;
+    for (const p of pages.slice(0, 3)) {
+      const d = await until(async () => {
+        const x = await diag(p.page);
+        return x.installationId === next ? x : null;
+      }, `the screen to switch to ${next}`);
+      expect(d.lastSwitch?.installationId).toBe(next);
+      expect(d.lastSwitch!.showTime).toBeGreaterThanOrEqual(startedAt - 1);
+    }
+    // the other wall did not change
+    expect((await diag(pages[3]!.page)).installationId).not.toBe(null);
+  });
+
+  it('an unknown screen id gets a clear message, not a blank page', async () => {
+    const p = await openPage(browser, `${app.url}/display?screen=nobody-9`);
+    await p.page.getByTestId('unknown-screen').waitFor();
+    expect(await p.page.getByTestId('unknown-screen').innerText()).toContain('nobody-9');
+    const q = await openPage(browser, `${app.url}/display`);
+    await q.page.getByRole('alert').waitFor();
+    expect(await q.page.getByRole('alert').innerText()).toContain('/display?screen=');
+    await p.page.close();
+    await q.page.close();
+  });
+
+  it('had no console errors and reached nothing outside localhost', () => {
+    for (const p of pages) {
+      expect(p.consoleErrors).toEqual([]);
+      expect(p.external).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,273 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import type { VisitorFrame, VisitorView } from '../../server/protocol';
+import { ADMIN, api, ask, client, connected, nextEvent, startServer, until } from '../support/server';
+
+type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
+type App = Awaited<ReturnType<typeof startServer>>;
+
+/** Two pieces of our own, so the test does not depend on what the bundled pieces declare. */
+function installations(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-pieces-'));
+  const write = (id: string, inputs: unknown[]) => {
+    fs.mkdirSync(path.join(dir, id));
+    fs.writeFileSync(path.join(dir, id, 'manifest.json'), JSON.stringify({ id, title: `Piece ${id}`, artist: 'Test Artist', description: 'For tests.', params: {}, inputs }));
+  };
+  write('aa-pads', [
+    { id: 'pad', type: 'xy', label: { en: 'Pad', fr: 'Pavé' } },
+    { id: 'go', type: 'button', label: 'Go' },
+    { id: 'word', type: 'text', label: 'Word', maxLength: 12 },
+  ]);
+  write('bb-tilt', [{ id: 'tilt', type: 'tilt', label: 'Tilt' }]);
+  return dir;
+}
+
+let app: App;
+const open: Socket[] = [];
+
+function track<T extends Socket>(s: T): T {
+  open.push(s);
+  return s;
+}
+
+async function phone(wallId = 'main', visitorId = `phone-${Math.random().toString(36).slice(2, 12)}`) {
+  const socket = track(client(app, '/visitor'));
+  await connected(socket);
+  const res = await ask<Ack<{ view: VisitorView }>>(socket, 'visitor:join', { wallId, visitorId });
+  return { socket, res, visitorId };
+}
+
+async function joined(wallId = 'main') {
+  const p = await phone(wallId);
+  if (!p.res.ok) throw new Error(p.res.error.message);
+  return { ...p, view: p.res.view };
+}
+
+/** A display client registered as screen main-1: it is in room wall:main and gets the frames. */
+async function screen(screenId = 'main-1') {
+  const socket = track(client(app, '/display'));
+  const frames: VisitorFrame[] = [];
+  socket.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
+  await connected(socket);
+  const hello = await ask<Ack>(socket, 'display:hello', { screenId });
+  expect(hello.ok).toBe(true);
+  return { socket, frames, latest: () => frames.at(-1) };
+}
+
+const command = (body: unknown) => api(app, 'POST', '/api/commands', body);
+
+beforeAll(async () => {
+  app = await startServer({ installationsDir: installations(), visitors: { graceMs: 300 } });
+});
+afterAll(async () => {
+  await app.close();
+});
+afterEach(async () => {
+  for (const s of open.splice(0)) s.disconnect();
+  await command({ type: 'wall.visitors', wallId: 'main', cap: 200, input: true });
+  await command({ type: 'wall.play', wallId: 'main', installationId: 'aa-pads' });
+  await until(() => app.visitors.stats('main').visitors === 0, 'visitors gone');
+});
+
+describe('visitors (real server, real socket.io clients)', () => {
+  it("300 phones: everyone's input reaches the wall's screens in frames", async () => {
+    await command({ type: 'wall.visitors', wallId: 'main', cap: 1000 });
+    const display = await screen();
+    const phones = await Promise.all(Array.from({ length: 300 }, () => joined()));
+    for (const p of phones) expect(p.view).toMatchObject({ status: 'playing', wallId: 'main', piece: { id: 'aa-pads', artist: 'Test Artist' } });
+    expect(new Set(phones.map((p) => p.view.visitorId)).size).toBe(300);
+
+    const acks = await Promise.all(
+      phones.map((p, i) => ask<Ack<{ seq: number }>>(p.socket, 'visitor:input', { input: 'pad', value: { x: (i % 200) / 100 - 1, y: 0.5 }, sentAt: Date.now() })),
+    );
+    for (const a of acks) expect(a).toMatchObject({ ok: true, seq: expect.any(Number) });
+    await ask(phones[7]!.socket, 'visitor:input', { input: 'go', value: true });
+
+    const want = new Map(phones.map((p, i) => [p.view.visitorId, (i % 200) / 100 - 1]));
+    await until(() => {
+      const f = display.latest();
+      if (!f || f.visitors.length !== 300) return false;
+      return f.visitors.every((v) => (v.input.pad as { x: number } | undefined)?.x === want.get(v.id));
+    }, 'a frame with all 300 inputs');
+    const f = display.latest()!;
+    expect(f.wallId).toBe('main');
+    expect(f.visitors.every((v) => typeof v.hue === 'number' && v.hue >= 0 && v.hue < 1)).toBe(true);
+    // frames carry increasing sequence numbers, and the button press arrived as an event exactly once
+    for (let i = 1; i < display.frames.length; i++) expect(display.frames[i]!.seq).toBeGreaterThan(display.frames[i - 1]!.seq);
+    const presses = display.frames.flatMap((fr) => fr.events).filter((e) => e.input === 'go');
+    expect(presses).toEqual([expect.objectContaining({ visitorId: phones[7]!.view.visitorId, value: true })]);
+    // screens see public ids only, never the phones' secret ids
+    expect(JSON.stringify(display.frames)).not.toContain(phones[0]!.visitorId);
+    expect(app.visitors.stats('main').visitors).toBe(300);
+  });
+
+  it('phones never receive other phones’ input', async () => {
+    const a = await joined();
+    const b = await joined();
+    const seen: string[] = [];
+    b.socket.onAny((event) => seen.push(event));
+    await ask(a.socket, 'visitor:input', { input: 'go', value: true });
+    await ask(a.socket, 'visitor:input', { input: 'pad', value: { x: 0, y: 0 } });
+    await ask(b.socket, 'visitor:input', { input: 'go', value: true }); // a round trip after a's inputs
+    expect(seen).toEqual([]);
+  });
+
+  it('a flooding visitor is throttled; the others carry on', async () => {
+    await command({ type: 'wall.visitors', wallId: 'main', cap: 1000 });
+    const display = await screen();
+    const flood = await joined();
+    const calm = await Promise.all(Array.from({ length: 50 }, () => joined()));
+    // the flood: 600 inputs without waiting for answers
+    const floodAcks = Promise.all(Array.from({ length: 600 }, (_, i) => ask<Ack>(flood.socket, 'visitor:input', { input: 'pad', value: { x: (i % 100) / 100, y: 0 } })));
+    // meanwhile each calm phone sends 5 inputs, one in flight at a time
+    const calmResults = await Promise.all(
+      calm.map(async (p, k) => {
+        const out: Ack[] = [];
+        for (let i = 0; i < 5; i++) out.push(await ask<Ack>(p.socket, 'visitor:input', { input: 'pad', value: { x: -0.5, y: (k % 10) / 10 } }));
+        return out;
+      }),
+    );
+    const fr = await floodAcks;
+    const refused = fr.filter((a) => !a.ok);
+    expect(refused.length).toBeGreaterThanOrEqual(600 - 30 - 30 * 5); // burst 30 + at most a few seconds of refill
+    for (const r of refused) expect(r).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/too many inputs/) } });
+    for (const acks of calmResults) for (const a of acks) expect(a.ok).toBe(true);
+    await until(() => {
+      const f = display.latest();
+      return f && calm.every((p, k) => {
+        const v = f.visitors.find((x) => x.id === p.view.visitorId);
+        return (v?.input.pad as { y: number } | undefined)?.y === (k % 10) / 10;
+      });
+    }, 'every calm phone in the frames');
+  });
+
+  it('malformed input and malformed joins are refused with an error code', async () => {
+    const p = await joined();
+    const cases: unknown[] = [
+      { input: 'pad', value: { x: 3, y: 0 } },
+      { input: 'pad', value: 'left' },
+      { input: 'nope', value: true },
+      { input: 'word', value: 'bad\u0007bell' },
+      { input: 'word', value: 'much too long a word' },
+      'garbage',
+      null,
+    ];
+    for (const c of cases) {
+      const r = await ask<Ack>(p.socket, 'visitor:input', c);
+      expect(r, JSON.stringify(c)).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.any(String) } });
+    }
+    expect(await ask<Ack>(p.socket, 'visitor:input', { input: 'word', value: ' salut ' })).toMatchObject({ ok: true });
+
+    const stranger = track(client(app, '/visitor'));
+    await connected(stranger);
+    expect(await ask<Ack>(stranger, 'visitor:input', { input: 'go', value: true })).toMatchObject({ ok: false, error: { code: 'not_allowed_now' } });
+    expect(await ask<Ack>(stranger, 'visitor:join', { wallId: 'main', visitorId: 'x' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/visitorId/) } });
+    expect(await ask<Ack>(stranger, 'visitor:join', { wallId: 'atlantis', visitorId: 'phone-12345678' })).toMatchObject({ ok: false, error: { code: 'unknown_wall' } });
+    expect(await ask<Ack>(stranger, 'visitor:join', 'hello')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('a visitor socket cannot send commands', async () => {
+    const p = await joined();
+    const before = await api(app, 'GET', '/api/show');
+    const res = await ask<Ack>(p.socket, 'command', { type: 'show.blackout', on: true });
+    expect(res).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const kick = await ask<Ack>(p.socket, 'command', { type: 'visitor.kick', visitorId: 'someone-else' });
+    expect(kick.ok).toBe(false);
+    p.socket.emit('control:watch', { thumbnails: true });
+    p.socket.emit('display:hello', { screenId: 'main-1' });
+    const after = await api(app, 'GET', '/api/show');
+    expect(after.body.blackout).toBe(false);
+    expect(after.body.version).toBe(before.body.version);
+    // and it is still a working phone
+    expect(await ask<Ack>(p.socket, 'visitor:input', { input: 'go', value: true })).toMatchObject({ ok: true });
+  });
+
+  it('over the cap, visitors queue, see their position, and move up', async () => {
+    await command({ type: 'wall.visitors', wallId: 'main', cap: 2 });
+    const a = await joined();
+    const b = await joined();
+    const c = await joined();
+    const d = await joined();
+    expect([a, b, c, d].map((p) => [p.view.status, p.view.queuePosition])).toEqual([['playing', 0], ['playing', 0], ['queued', 1], ['queued', 2]]);
+    expect(await ask<Ack>(c.socket, 'visitor:input', { input: 'go', value: true })).toMatchObject({ ok: false, error: { code: 'not_allowed_now', message: expect.stringMatching(/queue/) } });
+    expect(app.visitors.stats('main')).toMatchObject({ visitors: 2, queue: 2 });
+
+    const cPlays = nextEvent<VisitorView>(c.socket, 'visitor:view', (v) => v.status === 'playing');
+    const dMoves = nextEvent<VisitorView>(d.socket, 'visitor:view', (v) => v.queuePosition === 1);
+    a.socket.disconnect(); // after the grace period, c takes a's place
+    await cPlays;
+    expect((await dMoves).status).toBe('queued');
+    expect(await ask<Ack>(c.socket, 'visitor:input', { input: 'go', value: true })).toMatchObject({ ok: true });
+
+    // raising the cap lets d in at once
+    const dPlays = nextEvent<VisitorView>(d.socket, 'visitor:view', (v) => v.status === 'playing');
+    await command({ type: 'wall.visitors', wallId: 'main', cap: 10 });
+    await dPlays;
+  });
+
+  it('a reload (same id, new socket) keeps the place and the colour', async () => {
+    await command({ type: 'wall.visitors', wallId: 'main', cap: 1 });
+    const first = await joined();
+    first.socket.disconnect();
+    const again = await phone('main', first.visitorId);
+    expect(again.res).toMatchObject({ ok: true, view: { status: 'playing', visitorId: first.view.visitorId, hue: first.view.hue } });
+  });
+
+  it('kick: the phone is told and disconnected, vanishes from the frames, and cannot come straight back', async () => {
+    const display = await screen();
+    const victim = await joined();
+    const other = await joined();
+    await until(() => display.latest()?.visitors.some((v) => v.id === victim.view.visitorId), 'victim on the wall');
+    const told = nextEvent<{ message: string; reason: string }>(victim.socket, 'visitor:kicked');
+    const gone = new Promise<void>((r) => victim.socket.once('disconnect', () => r()));
+    const res = await command({ type: 'visitor.kick', visitorId: victim.view.visitorId });
+    expect(res.body.ok).toBe(true);
+    expect(await told).toMatchObject({ reason: 'kick', message: expect.stringMatching(/staff/) });
+    await gone;
+    await until(() => {
+      const f = display.latest();
+      return f && !f.visitors.some((v) => v.id === victim.view.visitorId) && f.visitors.some((v) => v.id === other.view.visitorId);
+    }, 'a frame without the kicked visitor');
+    const back = await phone('main', victim.visitorId);
+    expect(back.res).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('piece switches and pauses reach every phone', async () => {
+    const phones = await Promise.all(Array.from({ length: 20 }, () => joined()));
+    const switched = Promise.all(phones.map((p) => nextEvent<VisitorView>(p.socket, 'visitor:view', (v) => v.piece?.id === 'bb-tilt')));
+    await command({ type: 'wall.play', wallId: 'main', installationId: 'bb-tilt' });
+    for (const v of await switched) expect(v.piece!.inputs).toEqual([{ id: 'tilt', type: 'tilt', label: 'Tilt' }]);
+    const p = phones[0]!;
+    expect(await ask<Ack>(p.socket, 'visitor:input', { input: 'pad', value: { x: 0, y: 0 } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await ask<Ack>(p.socket, 'visitor:input', { input: 'tilt', value: { x: 0.2, y: -0.3 } })).toMatchObject({ ok: true });
+
+    const paused = Promise.all(phones.map((q) => nextEvent<VisitorView>(q.socket, 'visitor:view', (v) => v.status === 'paused')));
+    await command({ type: 'wall.visitors', wallId: 'main', input: false });
+    await paused;
+    expect(await ask<Ack>(p.socket, 'visitor:input', { input: 'tilt', value: { x: 0, y: 0 } })).toMatchObject({
+      ok: false,
+      error: { code: 'not_allowed_now', message: expect.stringMatching(/paused/) },
+    });
+    const resumed = nextEvent<VisitorView>(p.socket, 'visitor:view', (v) => v.status === 'playing');
+    await command({ type: 'wall.visitors', wallId: 'main', input: true });
+    await resumed;
+  });
+
+  it('the control panel sees visitors and inputs per second on each wall', async () => {
+    const control = track(client(app, '/control', { token: ADMIN }));
+    const states: Array<{ walls: Array<{ id: string; visitors: number; inputsPerSecond: number; queue: number }> }> = [];
+    control.on('control:state', (s: (typeof states)[number]) => states.push(s));
+    await connected(control);
+    const phones = await Promise.all(Array.from({ length: 12 }, () => joined()));
+    const main = () => states.at(-1)?.walls.find((w) => w.id === 'main');
+    await until(() => main()?.visitors === 12, 'control state with 12 visitors');
+    const stop = Date.now() + 1500;
+    await Promise.all(phones.map(async (p) => {
+      while (Date.now() < stop) await ask(p.socket, 'visitor:input', { input: 'pad', value: { x: Math.random() * 2 - 1, y: 0 } });
+    }));
+    await until(() => (main()?.inputsPerSecond ?? 0) > 0, 'inputs per second in the control state');
+  });
+});
