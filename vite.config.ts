@@ -2,6 +2,7 @@ import path from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { pavilionRuntime } from './scripts/lib/runtime-modules.js';
+import { devPages } from './scripts/lib/dev-pages.js';
 
 const root = path.resolve(import.meta.dirname, 'client');
 
@@ -9,7 +10,7 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: false,
-  plugins: [react(), pavilionRuntime()],
+  plugins: [react(), pavilionRuntime(), devPages()],
   resolve: {
     alias: { 'pavilion/sdk': path.resolve(import.meta.dirname, 'installations/sdk/index.ts') },
     dedupe: ['react', 'react-dom', 'three', '@react-three/fiber'],
@@ -32,6 +33,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': 'http://localhost:8080',
+      '/pieces': 'http://localhost:8080',
       '/socket.io': { target: 'ws://localhost:8080', ws: true },
     },
   },

@@ -122,7 +122,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors }));
   attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => visitors.onStats(fn) });
 
-  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view });
+  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null) });
   await registerPieceRoutes(http, { auth, store: pieces, limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits } });
   await registerPages(http, staticDir);
 

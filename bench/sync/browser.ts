@@ -95,6 +95,8 @@ export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
       const context = await browser.newContext({ viewport: { width: 480, height: 270 } });
       const page = await context.newPage();
       page.on('pageerror', (e) => problems.push(`tab ${i + 1}: ${e.message}`));
+      // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
+      await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
       await page.addInitScript(initScript, shifts[i % shifts.length]!);
       await page.goto(`${job.url}/display?screen=main-${i + 1}`);
       pages.push(page);

@@ -6,13 +6,14 @@
  * - Bursts of pings; only the lowest round trip of each burst is kept (queued pings look like
  *   slow, lopsided paths), and anchors far slower than the best seen are dropped.
  * - A weighted line through those anchors, over minutes, models skew so the error does not grow
- *   between bursts. The slope has a prior (0 ppm, σ 100 ppm), so a few seconds of data cannot
- *   produce a wild skew, and the prior is forgotten as the span grows.
+ *   between bursts. Recent anchors weigh most for the offset; a slope is used once it is
+ *   significant (3 standard errors), with a prior (0 ppm, σ 100 ppm) that the data soon outweigh.
  * - A sample whose hard bound (offset ± rtt/2) excludes the model means a clock jumped (a laptop
  *   slept, a server restarted): the anchors are dropped and the skew kept.
- * - The published offset is a piecewise-linear function of local time that slews towards the
- *   model: small corrections at `slewRate`, large forward ones jump, large backward ones hold
- *   (show time nearly stands still). `now()` never goes backwards.
+ * - The published offset is a piecewise-linear function of local time. During the first burst it
+ *   moves in steps; after that, forward corrections over 1 ms jump (a frame a few ms longer is
+ *   invisible), backward ones slew at `slewRate`, or hold (show time nearly stands still) beyond
+ *   50 ms. `now()` never goes backwards.
  */
 export type PingReply = [t0: number, t1: number, t2: number];
 
@@ -32,12 +33,18 @@ export interface ClockSyncOptions {
   fastBursts?: number;
   /** How long anchors are kept for the skew model. */
   windowMs?: number;
-  /** Slew rate for small corrections: ms of correction per ms of local time. */
+  /** Slew rate for small backward corrections: ms of correction per ms of local time. */
   slewRate?: number;
-  /** Corrections larger than this jump forward, or hold (backward), instead of slewing. */
+  /** Forward corrections larger than this jump (a frame a few ms longer is invisible). */
   stepMs?: number;
+  /** Backward corrections larger than this hold show time (nearly) still instead of slewing. */
+  holdMs?: number;
   /** Rate at which a large backward correction is absorbed (show time runs at 1 − holdRate). */
   holdRate?: number;
+  /** The skew is fitted once anchors span this long (see fitLine). */
+  minSkewSpanMs?: number;
+  /** Anchors lose weight with age at this rate, ppm (see fitLine). */
+  wanderPpm?: number;
 }
 
 export interface Sample {
@@ -64,34 +71,68 @@ export function sampleOf(reply: PingReply, t3: number): Sample {
 
 /** Prior on the skew: 0 ± 100 ppm. */
 const SKEW_PRIOR_SIGMA = 100e-6;
+/** A fitted skew is used only when it stands this many standard errors away from the prior. */
+const SKEW_SIGNIFICANCE = 3;
 /** Beyond this, it is not a real clock: ignore the slope. */
 const MAX_SKEW = 500e-6;
 
+export interface FitOptions {
+  /** The slope is fitted only once the anchors span this long; before, it is `b0` (default 0). */
+  minSpanMs?: number;
+  /** How fast an anchor loses weight with age (unmodelled frequency wander), ppm. */
+  wanderPpm?: number;
+}
+
 /**
  * Weighted least-squares line offset = a + b·(local − ref), with a Gaussian prior b ~ N(b0, σ_b).
- * Weights favour low round trips: σ_i = floor + (rtt_i − minRtt), floor = max(0.05, minRtt/4) ms.
+ * An anchor's σ grows with its extra round trip (σ₀ + (rtt − minRtt)/2, σ₀ = max(0.05, minRtt/4) ms)
+ * and with its age (wander × age), so the intercept follows recent anchors while the slope is
+ * learned over minutes. The slope stays `b0` unless the data show it significantly (3 standard
+ * errors, from the residuals): over seconds, a drift in queueing asymmetry under load looks like
+ * skew, and a spurious slope would grow the error through any gap in the pings.
  */
-export function fitLine(samples: Sample[], ref: number, b0 = 0): { a: number; b: number; residual: number } {
+export function fitLine(samples: Sample[], ref: number, b0 = 0, opts: FitOptions = {}): { a: number; b: number; residual: number } {
   if (samples.length === 0) return { a: 0, b: b0, residual: Infinity };
+  const minSpan = opts.minSpanMs ?? 0;
+  const q = (opts.wanderPpm ?? 2) * 1e-6;
   let minRtt = Infinity;
-  for (const s of samples) minRtt = Math.min(minRtt, s.rtt);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of samples) {
+    minRtt = Math.min(minRtt, s.rtt);
+    lo = Math.min(lo, s.local);
+    hi = Math.max(hi, s.local);
+  }
   const floor = Math.max(0.05, minRtt / 4);
+  const weight = (s: Sample) => 1 / ((floor + (s.rtt - minRtt) / 2) ** 2 + (q * (ref - s.local)) ** 2);
   let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (const s of samples) {
-    const w = 1 / (floor + s.rtt - minRtt) ** 2;
+    const w = weight(s);
     const x = s.local - ref;
     sw += w; sx += w * x; sy += w * s.offset; sxx += w * x * x; sxy += w * x * s.offset;
   }
-  const lambda = 1 / SKEW_PRIOR_SIGMA ** 2;
-  const det = sw * (sxx + lambda) - sx * sx;
-  let b = det > 0 ? (sw * (sxy + lambda * b0) - sx * sy) / det : b0;
+  let b = b0;
+  const n = samples.length;
+  const dx = sw * sxx - sx * sx;
+  if (hi - lo >= minSpan && n >= 3 && dx > 0) {
+    // Is the slope significant? Least squares without the prior, with the noise scaled up to
+    // what the residuals show (never below the weights' own estimate).
+    const bOls = (sw * sxy - sx * sy) / dx;
+    const aOls = (sy - bOls * sx) / sw;
+    let rss = 0;
+    for (const s of samples) rss += weight(s) * (s.offset - (aOls + bOls * (s.local - ref))) ** 2;
+    const scale = Math.max(1, rss / (n - 2));
+    const sigmaB = Math.sqrt((scale * sw) / dx);
+    if (Math.abs(bOls - b0) > SKEW_SIGNIFICANCE * sigmaB) {
+      const lambda = 1 / SKEW_PRIOR_SIGMA ** 2;
+      const det = sw * (sxx + lambda) - sx * sx;
+      b = (sw * (sxy + lambda * b0) - sx * sy) / det;
+    }
+  }
   if (!Number.isFinite(b) || Math.abs(b) > MAX_SKEW) b = Math.abs(b0) <= MAX_SKEW ? b0 : 0;
   const a = (sy - b * sx) / sw;
   let r = 0;
-  for (const s of samples) {
-    const w = 1 / (floor + s.rtt - minRtt) ** 2;
-    r += w * (s.offset - (a + b * (s.local - ref))) ** 2;
-  }
+  for (const s of samples) r += weight(s) * (s.offset - (a + b * (s.local - ref))) ** 2;
   return { a, b, residual: Math.sqrt(r / sw) };
 }
 
@@ -136,8 +177,11 @@ export class ClockSync {
       fastBursts: 10,
       windowMs: 10 * 60_000,
       slewRate: 0.05,
-      stepMs: 50,
+      stepMs: 1,
+      holdMs: 50,
       holdRate: 0.9,
+      minSkewSpanMs: 0,
+      wanderPpm: 2,
       ...opts,
     };
   }
@@ -229,7 +273,7 @@ export class ClockSync {
     let minRtt = Infinity;
     for (const s of anchors) minRtt = Math.min(minRtt, s.rtt);
     const good = anchors.filter((s) => s.rtt <= minRtt * 2 + 0.5);
-    const fit = fitLine(good, best.local, this.skewPrior);
+    const fit = fitLine(good, best.local, this.skewPrior, { minSpanMs: this.o.minSkewSpanMs, wanderPpm: this.o.wanderPpm });
     this.publish({ a: fit.a, b: fit.b, ref: best.local, residual: fit.residual, minRtt });
   }
 
@@ -244,10 +288,11 @@ export class ClockSync {
     const published = this.offsetAt(u);
     this.model = model;
     const target = this.modelAt(u);
-    let e0 = first ? 0 : published - target;
+    // Until the first full burst is in, the estimate is provisional and moves in steps.
+    let e0 = first || this.bursts === 0 ? 0 : published - target;
     let rate = this.o.slewRate;
     if (e0 < -this.o.stepMs) e0 = 0; // far behind: jump forward
-    else if (e0 > this.o.stepMs) rate = this.o.holdRate; // far ahead: hold until caught up
+    else if (e0 > this.o.holdMs) rate = this.o.holdRate; // far ahead: hold until caught up
     this.segments.push({ from: u, a: model.a, b: model.b, ref: model.ref, e0, rate });
     if (this.segments.length > 4) this.segments.splice(0, this.segments.length - 4);
     if (first) this.lastNow = -Infinity;
@@ -278,8 +323,8 @@ export class ClockSync {
     }
     if (gen === this.generation && samples.length) {
       this.eager = false;
-      this.bursts++;
       this.addBurst(samples);
+      this.bursts++;
     }
   }
 

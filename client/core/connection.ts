@@ -29,7 +29,7 @@ export function syncOverSocket(socket: PingSocket, opts: { local?: () => number 
     ping: (t0) =>
       new Promise<PingReply>((resolve, reject) => {
         if (!socket.connected) return reject(new Error('not connected'));
-        socket.timeout(2000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
+        socket.timeout(1000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
       }),
   });
   let started = false;

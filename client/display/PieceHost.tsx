@@ -1,14 +1,12 @@
 import { flushSync, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { InstallationModule, PieceRuntime, WallGeometry } from 'pavilion/sdk';
-import { ParamsContext, PieceRuntimeContext, SoundContext } from '../../installations/sdk/runtime';
 import type { DisplayView, ParamValues, PieceError } from '../../server/protocol';
 import { displayStore, pushError } from './store';
 import { frame, onFrame } from './frame';
 import { loadPiece } from './pieces';
-import { PieceBoundary } from './ErrorBoundary';
-import { Fallback } from './Fallback';
+import { PieceMount } from './PieceMount';
 import { WallCamera } from './WallCamera';
 import { hostState } from './diagnostics';
 import { resolveQuality } from './quality';
@@ -17,6 +15,9 @@ import { reportError } from './report';
 import { useSoundRuntime } from './audio';
 
 type WallView = NonNullable<DisplayView['wall']>;
+
+/** A piece whose module has not loaded this long after its start time is reported and replaced. */
+export const LOAD_LIMIT_MS = 10_000;
 
 interface Target {
   key: string;
@@ -105,19 +106,28 @@ export function PieceHost() {
     if (activeRef.current?.key === target.key || (!activeRef.current && target.installationId === null && !pending.current)) return;
     const p = { target, module: null as InstallationModule | null, error: null as unknown };
     pending.current = p;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     if (target.installationId) {
       displayStore.setState({ preload: { installationId: target.installationId, progress: 0 } });
+      // Never left hanging: a module that does not arrive in time counts as failed to load.
+      timer = setTimeout(() => {
+        if (p.module || p.error) return;
+        p.error = new Error(`piece '${target.installationId}' did not load within ${LOAD_LIMIT_MS / 1000} s of its start; check the network and the module URL`);
+        reportError({ installationId: target.installationId, version: target.version, phase: 'load', error: p.error });
+      }, Math.max(0, target.startedAt - frame.showTime) + LOAD_LIMIT_MS);
       loadPiece(target.installationId, target.moduleUrl).then(
         (m) => {
           p.module = m;
           if (pending.current === p) displayStore.setState({ preload: { installationId: target.installationId!, progress: 1 } });
         },
         (e: unknown) => {
+          if (p.error) return; // timed out already, and reported
           p.error = e;
           reportError({ installationId: target.installationId, version: target.version, phase: 'load', error: e });
         },
       );
     }
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [targetKey]);
 
@@ -175,14 +185,23 @@ export function PieceHost() {
     [],
   );
 
+  // Takes the piece on screen off: reported, and the calm fallback in its place.
+  const failActive = useCallback((phase: PieceError['phase'], error: unknown) => {
+    const a = activeRef.current;
+    if (!a || a.failed) return;
+    a.failed = true; // at once: the same frame's next error is not reported twice
+    reportError({ installationId: a.installationId, version: a.version, phase, error });
+    setActive((cur) => (cur && cur.key === a.key ? { ...cur, failed: true } : cur));
+  }, []);
+
+  useEffect(() => {
+    hostState.renderer = gl;
+    return () => void (hostState.renderer = null);
+  }, [gl]);
+
   // Uncaught errors while a piece is on screen (useFrame, timers, promises) are the piece's.
   useEffect(() => {
-    const fail = (error: unknown, phase: PieceError['phase']) => {
-      const a = activeRef.current;
-      if (!a || a.failed) return;
-      reportError({ installationId: a.installationId, version: a.version, phase, error });
-      setActive({ ...a, failed: true });
-    };
+    const fail = (error: unknown, phase: PieceError['phase']) => failActive(phase, error);
     const onError = (e: ErrorEvent) => fail(e.error ?? e.message, 'frame');
     const onRejection = (e: PromiseRejectionEvent) => fail(e.reason, 'frame');
     window.addEventListener('error', onError);
@@ -198,8 +217,8 @@ export function PieceHost() {
   const runtime = useMemo(() => {
     if (!active || !geometry) return null;
     Object.assign(active.runtime, { wall: geometry, params, quality });
-    return { ...active.runtime, time: active.runtime.time, visitors: visitorsView, wall: geometry, params, quality } satisfies PieceRuntime;
-  }, [active, geometry, params, quality]);
+    return { ...active.runtime, time: active.runtime.time, visitors: visitorsView, wall: geometry, params, quality, fail: failActive } satisfies PieceRuntime;
+  }, [active, geometry, params, quality, failActive]);
   const sound = useSoundRuntime(active && !active.failed ? active.startedAt : null);
 
   if (!geometry) return null;
@@ -208,26 +227,17 @@ export function PieceHost() {
     <>
       <WallCamera wall={geometry} />
       {active && runtime && (
-        <PieceRuntimeContext.Provider value={runtime}>
-          <ParamsContext.Provider value={params}>
-            <SoundContext.Provider value={sound}>
-              {Piece && !active.failed ? (
-                <PieceBoundary
-                  key={active.key}
-                  fallback={<Fallback />}
-                  onError={(error) => {
-                    reportError({ installationId: active.installationId, version: active.version, phase: 'render', error });
-                    setActive((a) => (a && a.key === active.key ? { ...a, failed: true } : a));
-                  }}
-                >
-                  <Piece />
-                </PieceBoundary>
-              ) : (
-                <Fallback />
-              )}
-            </SoundContext.Provider>
-          </ParamsContext.Provider>
-        </PieceRuntimeContext.Provider>
+        <PieceMount
+          mountKey={active.key}
+          Piece={Piece ?? null}
+          failed={active.failed}
+          runtime={runtime}
+          params={params}
+          sound={sound}
+          onError={(phase, error) => {
+            if (activeRef.current?.key === active.key) failActive(phase, error);
+          }}
+        />
       )}
     </>
   );

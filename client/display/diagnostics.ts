@@ -1,7 +1,8 @@
+import type { WebGLRenderer } from 'three';
 import type { ClockSync } from '../core/clock-sync';
 import { displayStore } from './store';
 import { frame } from './frame';
-import { visitorCount } from './visitor-feed';
+import { visitorCount, visitorsView } from './visitor-feed';
 
 /** What the host knows about the piece on screen, for __pavilion and health reports. */
 export const hostState = {
@@ -9,7 +10,14 @@ export const hostState = {
   version: null as string | null,
   lastSwitch: null as { installationId: string | null; showTime: number } | null,
   memory: { geometries: 0, textures: 0, programs: 0 },
+  /** The screen's renderer, once the piece host is up (read-through GPU memory counts). */
+  renderer: null as WebGLRenderer | null,
 };
+
+/** GPU objects alive in the renderer right now (renderer.info), not the last health report's. */
+export function readMemory(r: WebGLRenderer): { geometries: number; textures: number; programs: number } {
+  return { geometries: r.info.memory.geometries, textures: r.info.memory.textures, programs: r.info.programs?.length ?? 0 };
+}
 
 /**
  * window.__pavilion: read-only diagnostics for automation and technicians (docs/display.md).
@@ -57,8 +65,12 @@ export function installDiagnostics(clock: ClockSync): void {
     get visitors() {
       return visitorCount();
     },
+    /** Each visitor's latest input as this screen last handed it to the piece (public ids only). */
+    get visitorInputs() {
+      return visitorsView.visitors.map((v) => ({ id: v.id, input: { ...v.input } }));
+    },
     get memory() {
-      return { ...hostState.memory };
+      return hostState.renderer ? readMemory(hostState.renderer) : { ...hostState.memory };
     },
     get connected() {
       return displayStore.getState().connected;

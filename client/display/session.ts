@@ -6,7 +6,7 @@ import { displayStore } from './store';
 import { frame, onFrame } from './frame';
 import { hostState } from './diagnostics';
 import { setErrorSender } from './report';
-import { receiveVisitorFrame } from './visitor-feed';
+import { receiveVisitorFrame, resetVisitorSequence } from './visitor-feed';
 import { startThumbnails } from './thumbnails';
 
 export type DisplaySocket = ReturnType<typeof connect<DisplayServerToClient, DisplayClientToServer>>;
@@ -26,6 +26,7 @@ export function startSession(screenId: string): { socket: DisplaySocket; clock: 
     });
   socket.on('connect', () => {
     displayStore.setState({ connected: true });
+    resetVisitorSequence();
     hello(); // after every reconnect: the server resends the full view
   });
   socket.on('disconnect', () => displayStore.setState({ connected: false }));

@@ -15,6 +15,11 @@ export function receiveVisitorFrame(f: VisitorFrame): void {
   queue.push(f);
 }
 
+/** After a (re)connect: the server may have restarted, and its frame numbers start again at 1. */
+export function resetVisitorSequence(): void {
+  lastSeq = 0;
+}
+
 /** Called once per rendered frame, before pieces run. */
 export function advanceVisitors(): void {
   if (!queue.length) {

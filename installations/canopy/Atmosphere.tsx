@@ -19,29 +19,7 @@ uniform vec3 uSkyTop;
 uniform vec3 uSkyHor;
 uniform vec3 uLeafDark;
 uniform vec3 uLeafLight;
-uniform float uCeiling;
 varying vec3 vWorld;
-
-vec2 hash22(vec2 p) {
-  vec3 p3 = fract(vec3(p.xyx) * vec3(0.1031, 0.1030, 0.0973));
-  p3 += dot(p3, p3.yzx + 33.33);
-  return fract((p3.xx + p3.yz) * p3.zy);
-}
-// Distances to the nearest and second-nearest crown centre (Voronoi F1, F2).
-vec2 crowns(vec2 x, float t) {
-  vec2 n = floor(x), f = fract(x);
-  float f1 = 8.0, f2 = 8.0;
-  for (int j = -1; j <= 1; j++)
-    for (int i = -1; i <= 1; i++) {
-      vec2 g = vec2(float(i), float(j));
-      vec2 o = hash22(n + g);
-      o = 0.5 + 0.38 * sin(t * 0.35 + 6.2832 * o);
-      vec2 r = g + o - f;
-      float d = dot(r, r);
-      if (d < f1) { f2 = f1; f1 = d; } else if (d < f2) f2 = d;
-    }
-  return vec2(sqrt(f1), sqrt(f2));
-}
 
 void main() {
   vec3 dir = normalize(vWorld - cameraPosition);
@@ -56,24 +34,6 @@ void main() {
   star *= 0.6 + 0.4 * sin(uSec * (1.5 + h * 3.0) + h * 40.0);
   col += vec3(0.8, 0.9, 1.0) * star * (1.0 - uDay) * (1.0 - uRain) * smoothstep(0.05, 0.3, dir.y);
 
-  // The canopy ceiling: crowns that keep apart (crown shyness), seen from below, swaying a little.
-  if (uCeiling > 0.5 && dir.y > 0.02) {
-    vec2 cp = dir.xz / dir.y;
-    vec2 sway = vec2(sin(uTime * 0.21 + cp.y), cos(uTime * 0.17 + cp.x)) * 0.015;
-    vec2 c = crowns(cp * 1.6 + sway, uTime);
-    float leafy = vnoise(cp * 22.0 + sway * 30.0) * 0.6 + vnoise(cp * 57.0) * 0.4;
-    float gap = c.y - c.x;
-    float aa = fwidth(gap) * 1.5;
-    float edge = 0.05 + 0.09 * leafy;
-    float crown = smoothstep(edge - aa, edge + aa, gap) * smoothstep(0.93, 0.86, leafy);
-    float lit = pow(leafy, 2.0) * (0.3 + 0.7 * smoothstep(0.5, 0.0, c.x)) * (0.2 + 0.8 * uDay);
-    vec3 leaves = mix(uLeafDark, uLeafLight * 0.7, lit * 0.7);
-    // Far crowns sink into the haze.
-    float dist = 22.0 / dir.y;
-    leaves = applyFog(leaves, dist * 0.8);
-    col = mix(col, leaves, crown * smoothstep(0.02, 0.12, dir.y));
-  }
-
   col = mix(col, uFogColor, 0.2 + 0.4 * uRain);
   gl_FragColor = vec4(col, 1.0);
   #include <colorspace_fragment>
@@ -81,8 +41,8 @@ void main() {
 `;
 
 /** The sky beyond the leaves: gradient, a sun (or moon) that crosses the wall, stars at night. */
-export function Sky({ u, ceiling }: { u: SharedUniforms; ceiling: boolean }) {
-  const uniforms = useMemo(() => ({ ...u, uCeiling: { value: ceiling ? 1 : 0 } }), [u, ceiling]);
+export function Sky({ u }: { u: SharedUniforms }) {
+  const uniforms = useMemo(() => ({ ...u }), [u]);
   return (
     <mesh position={[CAMERA.x, CAMERA.y, CAMERA.z]} renderOrder={-10} frustumCulled={false}>
       <sphereGeometry args={[200, 32, 16]} />
@@ -94,7 +54,9 @@ export function Sky({ u, ceiling }: { u: SharedUniforms; ceiling: boolean }) {
 const mistVertex = /* glsl */ `
 varying vec3 vWorld;
 varying float vDist;
+varying vec2 vUv;
 void main() {
+  vUv = uv;
   vec4 w = modelMatrix * vec4(position, 1.0);
   vWorld = w.xyz;
   vec4 mv = viewMatrix * w;
@@ -110,6 +72,7 @@ uniform float uSeed;
 uniform float uAmount;
 varying vec3 vWorld;
 varying float vDist;
+varying vec2 vUv;
 void main() {
   vec2 p = vWorld.xy * 0.06 + vec2(uSeed, uSeed * 0.37);
   vec2 drift = vec2(uTime * 0.012, -uTime * 0.004);
@@ -128,7 +91,7 @@ void main() {
   float low = smoothstep(0.5, -0.2, dir.y);
   float fwd = pow(max(dot(dir, uSunDir), 0.0), 4.0);
   vec3 col = uFogColor * (1.05 + 0.2 * uDay) + uSunColor * fwd * 0.45 * uDay;
-  float alpha = m * uAmount * (0.45 + 0.55 * low) * (1.0 + uRain * 0.8);
+  float alpha = m * uAmount * (0.45 + 0.55 * low) * (1.0 + uRain * 0.8) * smoothstep(1.0, 0.55, vUv.y) * smoothstep(0.0, 0.2, vUv.y);
   gl_FragColor = vec4(col, clamp(alpha, 0.0, 0.85));
   #include <colorspace_fragment>
 }
@@ -143,8 +106,8 @@ export function Mist({ u, layers, octaves }: { u: SharedUniforms; layers: number
       {depths.map((z, i) => {
         const v = viewAt(z, wall.aspect, 1.25);
         return (
-          <mesh key={z} position={[v.cx, v.cy, z]} renderOrder={2 - i} frustumCulled={false}>
-            <planeGeometry args={[v.hw * 2, v.hh * 2]} />
+          <mesh key={z} position={[v.cx, v.cy - v.hh * 0.3, z]} renderOrder={2 - i} frustumCulled={false}>
+            <planeGeometry args={[v.hw * 2, v.hh * 1.4]} />
             <shaderMaterial
               args={[
                 {
@@ -227,7 +190,7 @@ export function Trunks({ u, count }: { u: SharedUniforms; count: number }) {
   const uniforms = useMemo(() => ({ ...u }), [u]);
   return (
     <instancedMesh ref={ref} args={[undefined, undefined, count]} frustumCulled={false}>
-      <cylinderGeometry args={[0.45, 1, 1, 10, 1, true]} />
+      <cylinderGeometry args={[0.35, 1, 1, 8, 1, true]} />
       <shaderMaterial args={[{ uniforms, vertexShader: trunkVertex, fragmentShader: trunkFragment }]} />
     </instancedMesh>
   );

@@ -31,7 +31,7 @@ void main() {
   vCall = aAct.x;
   float age = aCol.w;
   float grow = smoothstep(0.0, 0.6, age) * (1.0 + 0.6 * exp(-age * 3.0) * sin(age * 12.0));
-  float span = 0.42 * grow * (1.0 + 0.25 * call);
+  float span = 0.62 * grow * (1.0 + 0.25 * call);
   vec3 right = vec3(viewMatrix[0][0], viewMatrix[1][0], viewMatrix[2][0]);
   vec3 up = vec3(viewMatrix[0][1], viewMatrix[1][1], viewMatrix[2][1]);
   vec3 fwd = cross(right, up);
@@ -43,7 +43,7 @@ void main() {
     local = vec3(side * x * cos(flap) * span, position.y * span, x * sin(flap) * span);
     vUv = vec2(x, position.y);
   } else {
-    float s = span * (5.0 + 5.0 * call);
+    float s = span * (3.2 + 5.0 * call);
     local = vec3(position.xy * s, 0.0);
   }
   float r = aAct.y;
@@ -72,10 +72,10 @@ void main() {
     float edge = exp(-abs(d) * 45.0);
     float spot = exp(-pow(length(p - vec2(0.55, 0.14)) - 0.07, 2.0) * 2500.0) * fill;
     float vein = smoothstep(0.85, 1.0, sin(atan(p.y, p.x + 0.05) * 14.0)) * fill * 0.5;
-    col = vCol * (fill * 0.35 + edge * 1.3 + spot + vein) + vec3(1.0) * edge * 0.25;
+    col = vCol * (fill * 0.55 + edge * 1.6 + spot * 1.2 + vein) + vec3(1.0) * (edge * 0.3 + spot * 0.4);
   } else {
     float r = length(vUv - 0.5) * 2.0;
-    float halo = exp(-r * r * 5.0) * 0.28 + exp(-r * r * 160.0) * 1.2;
+    float halo = exp(-r * r * 6.0) * 0.16 + exp(-r * r * 120.0) * 0.9;
     float ring = vCall < 2.5 ? exp(-pow((r - vCall * 0.55) * 9.0, 2.0)) * (1.0 - vCall / 2.5) : 0.0;
     col = vCol * (halo + ring * 0.9) * smoothstep(1.0, 0.8, r);
   }
@@ -175,6 +175,7 @@ export function Creatures({ u, calls }: { u: SharedUniforms; calls: { current: C
     });
     for (const id of flyers.current.keys()) if (!seen.has(id)) flyers.current.delete(id);
     u.uCreN.value = lights;
+    u.uRipOn.value = u.uRip.value.some((r) => t - r.w >= 0 && t - r.w < 7) ? 1 : 0;
     geometry.instanceCount = list.length;
     cre.needsUpdate = col.needsUpdate = act.needsUpdate = true;
 

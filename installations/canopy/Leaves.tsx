@@ -1,39 +1,22 @@
 import { useEffect, useMemo } from 'react';
-import { BufferAttribute, DoubleSide, InstancedBufferAttribute, InstancedBufferGeometry } from 'three';
+import { DoubleSide, Euler, Matrix4 } from 'three';
+import { bakeInstances } from './geometry';
 import { useRandom, useWall } from 'pavilion/sdk';
 import { placeLeaves } from './layout';
 import { GLSL_COMMON, MAX_LIGHTS, MAX_RIPPLES, type SharedUniforms } from './world';
 
-/** A leaf: a pointed blade along +y, a midrib down x = 0 (uv.x = 0.5). */
-function leafBlade(rows: number) {
-  const pos: number[] = [];
-  const uv: number[] = [];
-  const idx: number[] = [];
-  for (let r = 0; r <= rows; r++) {
-    const v = r / rows;
-    const w = 0.3 * Math.pow(Math.sin(Math.PI * Math.min(1, v * 1.08)), 0.7) * (1 - 0.25 * v);
-    for (const s of [-1, 0, 1]) {
-      pos.push(s * w, v, 0);
-      uv.push(0.5 + s * 0.5, v);
-    }
-    if (r < rows) {
-      const a = r * 3;
-      idx.push(a, a + 3, a + 1, a + 1, a + 3, a + 4, a + 1, a + 4, a + 2, a + 2, a + 4, a + 5);
-    }
-  }
-  return { pos: new Float32Array(pos), uv: new Float32Array(uv), idx };
-}
-
 const vertexShader = /* glsl */ `
 ${GLSL_COMMON}
-attribute vec4 aPos;
-attribute vec4 aRot;
-attribute vec4 aRnd;
+attribute vec4 aPos;    // centre, size
+attribute vec4 aRight;  // leaf's across axis, sway
+attribute vec4 aUp;     // leaf's stem-to-tip axis, phase
+attribute vec4 aRnd;    // -, tone, exposure, accent
 uniform vec4 uCre[${MAX_LIGHTS}];
 uniform vec3 uCreCol[${MAX_LIGHTS}];
 uniform float uCreN;
 uniform vec4 uRip[${MAX_RIPPLES}];
 uniform vec3 uRipCol[${MAX_RIPPLES}];
+uniform float uRipOn;
 varying vec2 vUv;
 varying float vDist;
 varying float vLight;
@@ -41,26 +24,18 @@ varying vec3 vGlow;
 varying float vTone;
 varying float vAccent;
 
-mat3 rotXYZ(vec3 a) {
-  float cx = cos(a.x), sx = sin(a.x), cy = cos(a.y), sy = sin(a.y), cz = cos(a.z), sz = sin(a.z);
-  mat3 rx = mat3(1.0, 0.0, 0.0, 0.0, cx, sx, 0.0, -sx, cx);
-  mat3 ry = mat3(cy, 0.0, -sy, 0.0, 1.0, 0.0, sy, 0.0, cy);
-  mat3 rz = mat3(cz, sz, 0.0, -sz, cz, 0.0, 0.0, 0.0, 1.0);
-  return ry * rx * rz;
-}
-
 void main() {
   vUv = uv;
   vec3 base = aPos.xyz;
   float t = uTime;
-  vec3 wind = windAt(base * 0.35, t * 0.6);
   float gust = gustAt(base, t);
-  float phase = aRnd.x * 6.2832;
+  vec3 wind = windAt(base * 0.35, t * 0.6, gust);
+  float phase = aUp.w * 6.2832;
 
   // Ripples of light from visitors' calls: a ring expanding through the foliage.
   vec3 glow = vec3(0.0);
   vec3 kick = vec3(0.0);
-  for (int i = 0; i < ${MAX_RIPPLES}; i++) {
+  if (uRipOn > 0.5) for (int i = 0; i < ${MAX_RIPPLES}; i++) {
     float age = uSec - uRip[i].w;
     if (age < 0.0 || age > 7.0) continue;
     vec3 d = base - uRip[i].xyz;
@@ -70,22 +45,22 @@ void main() {
     kick += d / max(dist, 0.001) * ring * 0.35;
   }
   // Light from the visitors' creatures.
-  for (int i = 0; i < ${MAX_LIGHTS}; i++) {
+  if (uCreN > 0.5) for (int i = 0; i < ${MAX_LIGHTS}; i++) {
     if (float(i) >= uCreN) break;
     vec3 d = base - uCre[i].xyz;
-    glow += uCreCol[i] * uCre[i].w * 1.6 / (1.0 + dot(d, d) * 1.2);
+    glow += uCreCol[i] * uCre[i].w * 1.1 / (1.0 + dot(d, d) * 5.0);
   }
   vGlow = glow;
 
   // Flutter about the stem, stronger in gusts; the whole leaf drifts with the curl wind.
-  float flutter = sin(t * (2.2 + aRnd.y * 1.5) + phase + base.x * 0.3) * 0.35 * gust;
-  vec3 ang = aRot.xyz + vec3(flutter, flutter * 0.6, 0.2 * sin(t * 1.3 + phase));
-  vec3 p = position;
-  p.z += abs(p.x) * 0.6;                          // fold along the midrib
-  p.z -= p.y * p.y * (0.25 + 0.25 * gust);         // droop and curl toward the tip
-  p *= aPos.w;
-  vec3 world = base + rotXYZ(ang) * p;
-  world += (wind * 0.18 * aRot.w + kick) * aPos.w * (1.0 + uv.y);
+  float flutter = sin(t * (2.2 + aRnd.y * 1.5) + phase + base.x * 0.3) * 0.45 * gust;
+  vec3 right = aRight.xyz;
+  vec3 n = cross(right, aUp.xyz);
+  vec3 up = normalize(aUp.xyz + n * flutter);
+  float s = aPos.w;
+  vec3 world = base + (right * position.x * 0.62 + up * position.y) * s;
+  world += n * position.y * position.y * (0.15 + 0.2 * gust) * s;      // droop toward the tip
+  world += (wind * 0.18 * aRight.w + kick) * s * (1.0 + position.y);
 
   vec4 mv = modelViewMatrix * vec4(world, 1.0);
   vDist = -mv.z;
@@ -112,7 +87,10 @@ varying float vTone;
 varying float vAccent;
 
 void main() {
-  float across = abs(vUv.x - 0.5) * 2.0;
+  // The blade: a pointed leaf drawn in the quad, with a midrib and side veins.
+  float w = 0.5 * pow(max(sin(3.14159 * vUv.y), 0.0), 0.6) * (1.0 - 0.3 * vUv.y);
+  float across = abs(vUv.x - 0.5) / max(w, 0.001);
+  if (across > 1.0) discard;
   float vein = smoothstep(0.12, 0.0, across) * 0.55 + smoothstep(0.05, 0.0, abs(fract(vUv.y * 5.0 + across * 1.4) - 0.5) * across) * 0.2;
   vec3 light = mix(uLeafLight, uAccent, vAccent * 0.8) * (0.8 + 0.4 * vTone);
   float l = clamp(vLight * (0.7 + 0.6 * vUv.y) * (1.0 - 0.4 * across), 0.0, 1.3);
@@ -125,27 +103,36 @@ void main() {
 }
 `;
 
-export function Leaves({ u, count }: { u: SharedUniforms; count: number }) {
+export function Leaves({ u, count, hq }: { u: SharedUniforms; count: number; hq: boolean }) {
   const wall = useWall();
   const rng = useRandom(`leaves:${count}:${wall.aspect.toFixed(3)}`);
   const geometry = useMemo(() => {
     const set = placeLeaves(rng, count, wall.aspect);
-    const blade = leafBlade(6);
-    const g = new InstancedBufferGeometry();
-    g.setIndex(blade.idx);
-    g.setAttribute('position', new BufferAttribute(blade.pos, 3));
-    g.setAttribute('uv', new BufferAttribute(blade.uv, 2));
-    g.setAttribute('aPos', new InstancedBufferAttribute(set.pos, 4));
-    g.setAttribute('aRot', new InstancedBufferAttribute(set.rot, 4));
-    g.setAttribute('aRnd', new InstancedBufferAttribute(set.rnd, 4));
-    g.instanceCount = set.count;
-    return g;
+    const right = new Float32Array(count * 4);
+    const up = new Float32Array(count * 4);
+    const m = new Matrix4();
+    const e = new Euler();
+    for (let i = 0; i < set.count; i++) {
+      const r = set.rot.subarray(i * 4, i * 4 + 4);
+      m.makeRotationFromEuler(e.set(r[1]!, r[0]!, r[2]!, 'YXZ'));
+      const el = m.elements;
+      right.set([el[0]!, el[1]!, el[2]!, r[3]!], i * 4);
+      up.set([el[4]!, el[5]!, el[6]!, set.rnd[i * 4]!], i * 4);
+    }
+    // A quad; the fragment shader cuts the pointed blade (fewer vertices beat fewer fragments here).
+    const blade = { position: [-0.5, 0, 0, 0.5, 0, 0, -0.5, 1, 0, 0.5, 1, 0], uv: [0, 0, 1, 0, 0, 1, 1, 1], index: [0, 1, 2, 2, 1, 3] };
+    return bakeInstances(blade, set.count, {
+      aPos: { data: set.pos, size: 4 },
+      aRight: { data: right, size: 4 },
+      aUp: { data: up, size: 4 },
+      aRnd: { data: set.rnd, size: 4 },
+    });
   }, [rng, count, wall.aspect]);
   useEffect(() => () => geometry.dispose(), [geometry]);
   const uniforms = useMemo(() => ({ ...u }), [u]);
   return (
     <mesh geometry={geometry} frustumCulled={false}>
-      <shaderMaterial args={[{ uniforms, vertexShader, fragmentShader, side: DoubleSide }]} />
+      <shaderMaterial key={hq ? 'hq' : 'lq'} args={[{ uniforms, vertexShader, fragmentShader, side: DoubleSide, defines: hq ? { HQ: 1 } : {} }]} />
     </mesh>
   );
 }

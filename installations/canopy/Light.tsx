@@ -40,7 +40,7 @@ void main() {
   vec2 dp = vec2(vUv.x * 10.0 + vSeed * 50.0, vUv.y * 70.0 + uTime * 0.8);
   float dust = step(0.93, hash12(floor(dp))) * smoothstep(0.45, 0.0, length(fract(dp) - 0.5));
   float a = e * fall * (flicker * 0.75 + dust * 0.9) * vStrength;
-  vec3 col = uSunColor * a * 0.32 * (0.15 + 0.85 * uDay) * (1.0 - 0.85 * uRain);
+  vec3 col = uSunColor * a * 0.45 * (0.15 + 0.85 * uDay) * (1.0 - 0.85 * uRain);
   gl_FragColor = vec4(col, 1.0);
   #include <colorspace_fragment>
 }
@@ -90,7 +90,7 @@ void main() {
   float ph = aSeed.x * 6.2832;
   float t = uTime;
   vec3 p = position + vec3(sin(t * 0.11 * aSeed.y + ph) * 1.4, sin(t * 0.07 * aSeed.y + ph * 2.0) * 0.9, cos(t * 0.09 * aSeed.y + ph) * 1.1);
-  p += windAt(position * 0.2, t * 0.3) * 0.5;
+  p += windAt(position * 0.2, t * 0.3, 1.0) * 0.5;
   vec4 mv = modelViewMatrix * vec4(p, 1.0);
   float dist = -mv.z;
   float night = 1.0 - uDay;

@@ -4,6 +4,7 @@ import { defineInstallation, useParams, useQuality, useShowTime, useSound, type 
 import manifest from './manifest.json';
 import { Sky, Mist, Trunks } from './Atmosphere';
 import { Leaves } from './Leaves';
+import { Crowns } from './Crowns';
 import { Motes, Rain, Rays } from './Light';
 import { Creatures, type CallNote } from './Creatures';
 import { CAMERA } from './layout';
@@ -18,9 +19,9 @@ interface CanopyParams {
 }
 
 const BUDGET = {
-  low: { leaves: 2400, maxLeaves: 4000, trunks: 10, mist: 1, octaves: 2, rays: 4, motes: 260, rain: 260 },
-  medium: { leaves: 7000, maxLeaves: 12000, trunks: 18, mist: 2, octaves: 3, rays: 6, motes: 1000, rain: 900 },
-  high: { leaves: 15000, maxLeaves: 26000, trunks: 26, mist: 3, octaves: 4, rays: 8, motes: 2500, rain: 2400 },
+  low: { leaves: 2400, maxLeaves: 3200, crowns: 70, trunks: 8, mist: 1, octaves: 2, rays: 4, motes: 220, rain: 220 },
+  medium: { leaves: 7000, maxLeaves: 12000, crowns: 140, trunks: 18, mist: 2, octaves: 3, rays: 6, motes: 1000, rain: 900 },
+  high: { leaves: 15000, maxLeaves: 26000, crowns: 220, trunks: 26, mist: 3, octaves: 4, rays: 8, motes: 2500, rain: 2400 },
 } as const;
 
 function Canopy() {
@@ -63,16 +64,19 @@ function Canopy() {
 
   useSound((s) => setupForestSound(s, time, () => speedRef.current, calls), []);
 
+  // DEBUG-OFF (temporary profiling switch)
+  const off = new Set((new URLSearchParams(location.search).get('off') ?? '').split(','));
   return (
     <>
-      <Sky u={u} ceiling />
-      <Trunks u={u} count={b.trunks} />
-      <Leaves u={u} count={leaves} />
-      <Mist u={u} layers={b.mist} octaves={b.octaves} />
-      <Rays u={u} count={b.rays} />
-      <Motes u={u} count={b.motes} />
-      <Rain u={u} count={b.rain} />
-      <Creatures u={u} calls={calls} />
+      {!off.has('sky') && <Sky u={u} />}
+      {!off.has('trunks') && <Trunks u={u} count={b.trunks} />}
+      {!off.has('crowns') && <Crowns u={u} count={b.crowns} />}
+      {!off.has('leaves') && <Leaves u={u} count={leaves} hq={quality !== 'low'} />}
+      {!off.has('mist') && <Mist u={u} layers={b.mist} octaves={b.octaves} />}
+      {!off.has('rays') && <Rays u={u} count={b.rays} />}
+      {!off.has('motes') && <Motes u={u} count={b.motes} />}
+      {!off.has('rain') && <Rain u={u} count={b.rain} />}
+      {!off.has('creatures') && <Creatures u={u} calls={calls} />}
     </>
   );
 }

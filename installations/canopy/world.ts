@@ -35,12 +35,12 @@ interface Palette {
 
 const PALETTES: Record<PaletteName, Palette> = {
   dawn: {
-    day: { skyTop: '#8fa6c4', skyHor: '#ffd7a6', fog: '#8a5e4e', leafDark: '#170f12', leafLight: '#e0b85a', sun: '#ffdca8', mote: '#ffe8c8' },
+    day: { skyTop: '#f6d2a4', skyHor: '#b87f68', fog: '#7a4e48', leafDark: '#170f12', leafLight: '#e0b85a', sun: '#ffdca8', mote: '#ffe8c8' },
     night: { skyTop: '#0b0d1e', skyHor: '#33284a', fog: '#241c33', leafDark: '#07080c', leafLight: '#3c3a5c', sun: '#b9a8ff', mote: '#c7b5ff' },
     warmSky: '#ff9d6b', warmSun: '#ffb070', accent: '#d2553a', firefly: '#ffcf6a', dayFloor: 0, dayCeil: 1,
   },
   emerald: {
-    day: { skyTop: '#7fc4b0', skyHor: '#d8f4d2', fog: '#2f6e5c', leafDark: '#061a13', leafLight: '#9be86a', sun: '#f4ffd8', mote: '#e8ffe0' },
+    day: { skyTop: '#d2f0c2', skyHor: '#4f8a70', fog: '#2a5e4b', leafDark: '#04140e', leafLight: '#a6ec6a', sun: '#f6ffd2', mote: '#eaffdc' },
     night: { skyTop: '#020a10', skyHor: '#0c2a33', fog: '#0a2026', leafDark: '#02080a', leafLight: '#15424a', sun: '#9fd4ff', mote: '#9fffe0' },
     warmSky: '#f2d58c', warmSun: '#ffe09a', accent: '#c7d94a', firefly: '#b8ff6a', dayFloor: 0, dayCeil: 1,
   },
@@ -95,6 +95,8 @@ export function createUniforms() {
     uCreN: { value: 0 },
     uRip: { value: Array.from({ length: MAX_RIPPLES }, () => new Vector4(0, 0, 0, -100)) },
     uRipCol: { value: Array.from({ length: MAX_RIPPLES }, () => new Vector3()) },
+    /** 1 while any call ripple is still travelling. */
+    uRipOn: { value: 0 },
   };
 }
 export type SharedUniforms = ReturnType<typeof createUniforms>;
@@ -173,10 +175,18 @@ float gustAt(vec3 p, float t) {
   return mix(0.35, 1.0, g * g) * (1.0 + uRain * 1.2);
 }
 
-vec3 windAt(vec3 p, float t) {
+// Wind at p with the gust already known. Medium/high: two octaves of 3D curl noise. Low: the curl
+// of one travelling stream function in the wall's plane (five trig calls instead of twenty-four).
+vec3 windAt(vec3 p, float t, float gust) {
+#ifdef HQ
   vec3 w = curlOctave(p, t, vec3(0.23, 0.17, 0.29), vec3(0.31, -0.23, 0.19)) / 0.3;
   w += 0.5 * curlOctave(p * 2.3 + 4.0, t * 1.7, vec3(0.23, 0.17, 0.29), vec3(-0.37, 0.29, 0.41)) / 0.3;
-  return w * gustAt(p, t) + vec3(0.6, 0.0, 0.0) * gustAt(p, t);
+#else
+  float a = p.x * 0.61 + t * 0.31, b = p.y * 0.53 - t * 0.23 + p.z * 0.2;
+  float sa = sin(a), ca = cos(a), sb = sin(b), cb = cos(b);
+  vec3 w = vec3(-sa * sb * 0.53, -ca * cb * 0.61, 0.5 * sin(p.z * 0.4 + p.x * 0.2 + t * 0.27)) / 0.45;
+#endif
+  return (w + vec3(0.6, 0.0, 0.0)) * gust;
 }
 `;
 

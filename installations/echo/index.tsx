@@ -9,7 +9,7 @@ import {
 import manifest from './manifest.json';
 import { cleanWord, echoForms, hash, type EchoForm } from './words';
 import { ambientWords, echoState, timing, type EchoState, type Timing, type WordSpec } from './layout';
-import { MAX_RIPPLES, roomFragment, roomVertex, traceFragment, traceVertex } from './shaders';
+import { MAX_RIPPLES, roomFragment, roomVertex, stemFragment, stemVertex, traceFragment, traceVertex } from './shaders';
 import { playEchoes } from './sound';
 
 type Params = { speed: number; echoes: number; decay: number; palette: string; quality: string };
@@ -36,7 +36,6 @@ interface Shared {
   tm: Timing;
   glow: boolean;
   colors: THREE.Color[];
-  material: THREE.Material;
 }
 
 function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
@@ -47,11 +46,20 @@ function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
   const colors = useMemo(() => forms.map(() => new THREE.Color()), [forms]);
   const clips = useMemo(() => forms.map((): [number, number, number, number] => [0, 0, 0, 0]), [forms]);
   const base = useMemo(() => (spec.color ? new THREE.Color(...spec.color) : null), [spec.color]);
+  // One material per word: troika derives one material per text from it, and disposing it when
+  // the word fades frees them all (a material shared by every word would collect them all show long).
+  const material = useMemo(
+    () => new THREE.MeshBasicMaterial({ transparent: true, blending: THREE.AdditiveBlending, depthWrite: false, depthTest: false, toneMapped: false }),
+    [],
+  );
+  useEffect(() => () => material.dispose(), [material]);
 
   useFrame(() => {
     const t = time.seconds;
     const { W, H, tm } = shared;
-    const [ink, tail] = shared.colors as [THREE.Color, THREE.Color];
+    const [ink0, tail, trace] = shared.colors as [THREE.Color, THREE.Color, THREE.Color];
+    // The wall's own words take the ink or the trace's colour, so the wall is never monochrome.
+    const ink = spec.seed % 3 === 0 ? trace : ink0;
     forms.forEach((f, j) => {
       const m = refs.current[j];
       if (!m) return;
@@ -94,7 +102,7 @@ function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
           anchorX="center"
           anchorY="middle"
           letterSpacing={f.spacing}
-          material={shared.material}
+          material={material}
           {...(shared.glow && j < 2 ? { outlineBlur: '35%', outlineOpacity: 0.35, outlineColor: spec.color ? new THREE.Color(...spec.color) : shared.colors[0] } : {})}
         >
           {f.text}
@@ -120,11 +128,7 @@ function Echo() {
   const count = Math.max(2, Math.min(quality === 'low' ? 5 : 10, Math.round(params.echoes)));
   const tm = useMemo(() => timing(params.speed, count, params.decay), [params.speed, count, params.decay]);
   const colors = useMemo(() => (PALETTES[params.palette] ?? PALETTES.phosphor!).map((c) => new THREE.Color(c)), [params.palette]);
-  const material = useMemo(
-    () => new THREE.MeshBasicMaterial({ transparent: true, blending: THREE.AdditiveBlending, depthWrite: false, depthTest: false, toneMapped: false }),
-    [],
-  );
-  const shared = useMemo<Shared>(() => ({ W, H, tm, colors, material, glow: quality !== 'low' }), [W, H, tm, colors, material, quality]);
+  const shared = useMemo<Shared>(() => ({ W, H, tm, colors, glow: quality !== 'low' }), [W, H, tm, colors, quality]);
   const maxVisitorWords = quality === 'low' ? 6 : 10;
 
   const visitorWords = useRef<WordSpec[]>([]);
@@ -157,12 +161,24 @@ function Echo() {
       },
       depthWrite: false, depthTest: false,
     });
-    return { trace, plane, echoes, echoCols, traceMat, roomMat, uTime };
+    const stems = new THREE.InstancedBufferGeometry();
+    stems.index = plane.index;
+    stems.setAttribute('position', plane.getAttribute('position'));
+    const aStem = new THREE.InstancedBufferAttribute(new Float32Array(MAX_RIPPLES * 4), 4).setUsage(THREE.DynamicDrawUsage);
+    const aCol = new THREE.InstancedBufferAttribute(new Float32Array(MAX_RIPPLES * 3), 3).setUsage(THREE.DynamicDrawUsage);
+    stems.setAttribute('aStem', aStem);
+    stems.setAttribute('aCol', aCol);
+    stems.instanceCount = 0;
+    const stemMat = new THREE.ShaderMaterial({
+      vertexShader: stemVertex, fragmentShader: stemFragment,
+      uniforms: { uTime, uPix: { value: 0.02 }, uDash: { value: 0.2 } },
+      blending: THREE.AdditiveBlending, transparent: true, depthWrite: false, depthTest: false,
+    });
+    return { trace, plane, echoes, echoCols, traceMat, roomMat, uTime, stems, aStem, aCol, stemMat };
   }, [quality]);
   useEffect(() => () => {
-    gpu.trace.dispose(); gpu.plane.dispose(); gpu.traceMat.dispose(); gpu.roomMat.dispose();
+    gpu.trace.dispose(); gpu.plane.dispose(); gpu.traceMat.dispose(); gpu.roomMat.dispose(); gpu.stems.dispose(); gpu.stemMat.dispose();
   }, [gpu]);
-  useEffect(() => () => material.dispose(), [material]);
 
   useSound((s) => playEchoes(s, time, live, () => tmRef.current), []);
 
@@ -191,7 +207,8 @@ function Echo() {
       setWords(list);
     }
 
-    // Every echo rings the trace where it lands.
+    // Every echo rings the trace where it lands, and hangs from it by a dashed thread.
+    const traceY = -H * 0.36;
     let n = 0;
     const [ink, tail, trace, room] = colors as [THREE.Color, THREE.Color, THREE.Color, THREE.Color];
     for (const w of list) {
@@ -202,11 +219,18 @@ function Echo() {
         (gpu.echoes[n] as THREE.Vector4).set(st.x, amp, st.age, 4.5 + (w.seed % 5));
         const ec = gpu.echoCols[n] as THREE.Color;
         if (w.color) ec.setRGB(...w.color); else ec.copy(j === 0 ? ink : tail);
+        gpu.aStem.setXYZW(n, st.x, st.y - st.size * 0.55, traceY, Math.min(1, st.opacity * (w.visitor ? 1.2 : 0.7)));
+        gpu.aCol.setXYZ(n, ec.r, ec.g, ec.b);
         n++;
       }
     }
+    gpu.stems.instanceCount = n;
+    gpu.aStem.needsUpdate = true;
+    gpu.aCol.needsUpdate = true;
     const u = gpu.traceMat.uniforms;
     const pix = H / Math.max(1, viewH);
+    gpu.stemMat.uniforms.uPix!.value = pix;
+    gpu.stemMat.uniforms.uDash!.value = H * 0.03;
     u.uCount!.value = n;
     u.uW!.value = W;
     u.uY!.value = -H * 0.36;
@@ -226,6 +250,7 @@ function Echo() {
   return (
     <group>
       <mesh geometry={gpu.plane} material={gpu.roomMat} scale={[W, H, 1]} renderOrder={0} frustumCulled={false} />
+      <mesh geometry={gpu.stems} material={gpu.stemMat} renderOrder={1} frustumCulled={false} />
       <mesh geometry={gpu.trace} material={gpu.traceMat} renderOrder={1} frustumCulled={false} />
       <group renderOrder={2}>
         {words.map((w) => <Word key={w.key} spec={w} shared={shared} />)}

@@ -33,13 +33,14 @@ export function timing(speed: number, count: number, decay: number): Timing {
   const s = Math.max(0.05, speed);
   const delay = 0.6 / s;
   const echoLife = 2.4 / s;
-  return { delay, echoLife, count, decay, total: (count - 1) * delay + echoLife * 3.6 + 1.5, interval: 2.6 / s };
+  return { delay, echoLife, count, decay, total: (count - 1) * delay + echoLife * 3.6 + 1.5, interval: 2.0 / s };
 }
 
 /** The wall's own words alive at `t`, skipping those that would talk over a visitor. */
 export function ambientWords(t: number, baseSeed: number, tm: Timing, visitorBirths: number[]): WordSpec[] {
   const out: WordSpec[] = [];
-  const first = Math.max(0, Math.floor((t - tm.total) / tm.interval) - 1);
+  // Negative indices too: at the first frame the wall is already mid-conversation.
+  const first = Math.floor((t - tm.total) / tm.interval) - 1;
   const last = Math.floor(t / tm.interval);
   for (let i = first; i <= last; i++) {
     const h = hash(`ambient:${i}`, baseSeed);
@@ -88,12 +89,12 @@ export function echoState(w: WordSpec, j: number, t: number, tm: Timing, W: numb
   const travel = Math.max(0, age) * H * 0.09 * (tm.delay > 0 ? 0.6 / tm.delay : 1);
   out.x = reflect(x0 + side * (n * sx + travel), W * 0.5 - H * 0.35);
   out.y = y0 + (j === 0 ? 0 : (j % 2 === 1 ? -1 : 1) * n * H * 0.055) + Math.sin(t * 0.4 + j + unit(h, 24) * 6) * H * 0.015;
-  out.size = (w.visitor ? 0.17 : 0.115) * H * Math.pow(0.9, j);
+  out.size = (w.visitor ? 0.2 : 0.13) * H * Math.pow(0.9, j);
   const fadeIn = Math.min(1, Math.max(0, age / 0.12));
   const hold = w.visitor && j === 0 ? 1.5 : 0.3;
   const fade = age < hold ? 1 : Math.exp(-(age - hold) / tm.echoLife);
-  out.opacity = age < 0 ? 0 : fadeIn * fade * Math.pow(tm.decay, j) * (w.visitor ? 1 : 0.8);
+  out.opacity = age < 0 ? 0 : fadeIn * fade * Math.pow(tm.decay, j) * (w.visitor ? 1 : 0.9);
   out.reveal = Math.min(1, Math.max(0, age / 0.3));
-  out.band = Math.min(1, out.opacity * 3.5 + 0.12);
+  out.band = Math.min(1, out.opacity * 6 + 0.15);
   return out;
 }

@@ -83,3 +83,37 @@ void main() {
   gl_FragColor = vec4(c, 1.0);
 }
 `;
+
+/** Stems: a dashed thread from each echo down to where it rings the trace. aStem = (x, yTop, yBottom, alpha). */
+export const stemVertex = /* glsl */ `
+attribute vec4 aStem;
+attribute vec3 aCol;
+uniform float uPix;
+varying float vAcross;
+varying float vY;
+varying float vT;
+varying vec4 vCol;
+void main() {
+  vT = position.y + 0.5;
+  vY = mix(aStem.z, aStem.y, vT);
+  vAcross = position.x * 8.0;
+  vCol = vec4(aCol, aStem.w);
+  vec2 p = vec2(aStem.x + position.x * uPix * 8.0, vY);
+  gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 0.0, 1.0);
+}
+`;
+
+export const stemFragment = /* glsl */ `
+uniform float uTime;
+uniform float uDash;
+varying float vAcross;
+varying float vY;
+varying float vT;
+varying vec4 vCol;
+void main() {
+  float core = exp(-vAcross * vAcross * 1.5) + 0.15 * exp(-abs(vAcross));
+  float dash = smoothstep(0.35, 0.5, abs(fract((vY + uTime * uDash * 0.5) / uDash) - 0.5) * 2.0);
+  float fade = smoothstep(0.0, 0.08, vT) * (1.0 - vT * 0.6);
+  gl_FragColor = vec4(vCol.rgb * core * (0.35 + 0.65 * dash) * fade * vCol.a, 1.0);
+}
+`;

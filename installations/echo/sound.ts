@@ -28,7 +28,16 @@ export function playEchoes(
   hum.start();
 
   const done = new Set<string>();
+  let warned = false;
   const tick = () => {
+    try {
+      schedule();
+    } catch (e) {
+      if (!warned) console.warn('echo: sound scheduling failed', e);
+      warned = true;
+    }
+  };
+  const schedule = () => {
     if (time.paused) return;
     const tm = getTiming();
     const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));

@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
+import { Bloom, EffectComposer } from '@react-three/postprocessing';
 import * as THREE from 'three';
 import {
   defineInstallation, hashString, useParams, useQuality, useShowTime, useSound, useVisitors, useWall, visitorColor,
   type ManifestInput,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
-import { facadeFragment, facadeVertex, MAX_KNOCKS, MAX_LIGHTS } from './shaders';
+import { facadeFragment, facadeVertex } from './shaders';
+import { makeCells, makeLightMap, updateCells, updateLightMap, type Light } from './lightfield';
 import { playFacade, type Knock } from './sound';
 
 type Params = { speed: number; density: number; palette: string; quality: string };
@@ -22,6 +24,9 @@ const PALETTES: Record<string, [string, string, string, string]> = {
 /** The scenes cycle in this order; the first frame opens on 'scan' so the wall is never empty. */
 const SCENES = ['scan', 'breath', 'night', 'shift', 'blueprint'] as const;
 type Scene = (typeof SCENES)[number];
+
+const MAX_LIGHTS = 12;
+const MAX_KNOCKS = 16;
 
 const smooth = (e0: number, e1: number, x: number) => {
   const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
@@ -64,31 +69,29 @@ function Facade() {
 
   const gpu = useMemo(() => {
     const plane = new THREE.PlaneGeometry(1, 1);
+    const cells = makeCells(bays, floors);
+    const lightMap = makeLightMap(A);
     const material = new THREE.ShaderMaterial({
       vertexShader: facadeVertex,
       fragmentShader: facadeFragment,
       uniforms: {
         uSize: { value: new THREE.Vector2(1, 1) }, uTime: { value: 0 }, uPix: { value: 0.004 },
-        uFloors: { value: 4 }, uBays: { value: 30 }, uPilaster: { value: 3 },
+        uFloors: { value: floors }, uBays: { value: bays }, uPilaster: { value: 3 },
         uReveal: { value: 1 }, uRevealAmt: { value: 0 }, uScanAmt: { value: 0 }, uScanX: { value: 0 }, uScanY: { value: 0 },
-        uDepth: { value: 0.3 }, uViewer: { value: new THREE.Vector2() }, uShift: { value: 0 }, uNight: { value: 0 },
-        uCascade: { value: 0 }, uBreath: { value: 0 },
-        uLine: { value: new THREE.Color() }, uAccent: { value: new THREE.Color() }, uFill: { value: new THREE.Color() }, uBg: { value: new THREE.Color() },
-        uLights: { value: Array.from({ length: MAX_LIGHTS }, () => new THREE.Vector4()) },
-        uLightCol: { value: Array.from({ length: MAX_LIGHTS }, () => new THREE.Color()) },
-        uLightCount: { value: 0 },
-        uKnocks: { value: Array.from({ length: MAX_KNOCKS }, () => new THREE.Vector4()) },
-        uKnockCol: { value: Array.from({ length: MAX_KNOCKS }, () => new THREE.Color()) },
-        uKnockCount: { value: 0 },
+        uDepth: { value: 0.3 }, uViewer: { value: new THREE.Vector2() }, uShift: { value: 0 }, uBreath: { value: 0 },
+        uLine: { value: new THREE.Color() }, uAccent: { value: new THREE.Color() }, uBg: { value: new THREE.Color() },
+        uCells: { value: cells }, uLightMap: { value: lightMap },
       },
       depthWrite: false,
       depthTest: false,
     });
-    return { plane, material };
-  }, []);
+    return { plane, material, cells, lightMap, lightsShown: -1 };
+  }, [bays, floors, A]);
   useEffect(() => () => {
     gpu.plane.dispose();
     gpu.material.dispose();
+    gpu.cells.dispose();
+    gpu.lightMap.dispose();
   }, [gpu]);
 
   const palette = useMemo(() => (PALETTES[params.palette] ?? PALETTES.sodium!).map((c) => new THREE.Color(c)), [params.palette]);
@@ -122,19 +125,13 @@ function Facade() {
     u.uDepth!.value = 0.45 + w.breath * 0.75 * Math.sin(ts * 0.55) + w.shift * 0.2;
     (u.uViewer!.value as THREE.Vector2).set(A * 0.42 * Math.sin(ts * 0.061) * (1 + w.breath * 0.6), 0.25 * Math.sin(ts * 0.093));
     u.uShift!.value = w.shift;
-    u.uNight!.value = 0.14 + 0.86 * w.night;
-    u.uCascade!.value = 0.1 + 0.35 * w.scan + 0.8 * w.shift + 0.25 * w.blueprint;
     u.uBreath!.value = 0.25 + w.breath;
     const [line, accent, fill, bg] = palette as [THREE.Color, THREE.Color, THREE.Color, THREE.Color];
     (u.uLine!.value as THREE.Color).copy(line);
     (u.uAccent!.value as THREE.Color).copy(accent);
-    (u.uFill!.value as THREE.Color).copy(fill);
     (u.uBg!.value as THREE.Color).copy(bg);
 
     // Visitors' sweeps: each is a light they drag (an idle drift until they touch).
-    const lights = u.uLights!.value as THREE.Vector4[];
-    const lightCols = u.uLightCol!.value as THREE.Color[];
-    const vs = visitors.visitors.slice(-MAX_LIGHTS);
     const aimOf = (id: string, input: unknown) => {
       const h = hashString(id) / 4294967296;
       if (input && typeof input === 'object' && 'x' in input && 'y' in input) {
@@ -143,12 +140,14 @@ function Facade() {
       }
       return { x: A * 0.45 * Math.sin(ts * 0.11 + h * 40), y: 0.3 * Math.sin(ts * 0.17 + h * 13), touched: false };
     };
-    vs.forEach((v, i) => {
+    const lights: Light[] = visitors.visitors.slice(-MAX_LIGHTS).map((v) => {
       const aim = aimOf(v.id, v.input.sweep);
-      (lights[i] as THREE.Vector4).set(aim.x, aim.y, aim.touched ? 1.3 : 0.7, 0.16);
-      (lightCols[i] as THREE.Color).copy(visitorColor(v));
+      return { x: aim.x, y: aim.y, intensity: aim.touched ? 1.3 : 0.7, color: visitorColor(v) };
     });
-    u.uLightCount!.value = vs.length;
+    if (lights.length || gpu.lightsShown !== 0) {
+      updateLightMap(gpu.lightMap, lights, A);
+      gpu.lightsShown = lights.length;
+    }
 
     // Knocks light the windows in the visitor's colour, rippling out from where they aim.
     for (const ev of visitors.events) {
@@ -160,16 +159,22 @@ function Facade() {
       knocks.current.push({ sec: ev.at / 1000 + offset, x: aim.x, y: aim.y, r: c.r, g: c.g, b: c.b });
     }
     knocks.current = knocks.current.filter((k) => t - k.sec < 14).slice(-MAX_KNOCKS);
-    const ks = u.uKnocks!.value as THREE.Vector4[];
-    const kc = u.uKnockCol!.value as THREE.Color[];
-    knocks.current.forEach((k, i) => {
-      (ks[i] as THREE.Vector4).set(k.x, k.y, Math.max(0, t - k.sec), 1);
-      (kc[i] as THREE.Color).setRGB(k.r, k.g, k.b);
+    updateCells(gpu.cells, {
+      t: ts, night: 0.14 + 0.86 * w.night, cascade: 0.1 + 0.35 * w.scan + 0.8 * w.shift + 0.25 * w.blueprint,
+      fill, accent, knocks: knocks.current.map((k) => ({ ...k, sec: k.sec * speed })), aspect: A, bays, floors,
     });
-    u.uKnockCount!.value = knocks.current.length;
   });
 
-  return <mesh geometry={gpu.plane} material={gpu.material} scale={[W, H, 1]} frustumCulled={false} />;
+  return (
+    <>
+      <mesh geometry={gpu.plane} material={gpu.material} scale={[W, H, 1]} frustumCulled={false} />
+      {quality !== 'low' && (
+        <EffectComposer multisampling={quality === 'high' ? 4 : 0}>
+          <Bloom mipmapBlur intensity={0.6} luminanceThreshold={0.35} luminanceSmoothing={0.3} />
+        </EffectComposer>
+      )}
+    </>
+  );
 }
 
 export default defineInstallation({ manifest: manifest as ManifestInput, Component: Facade });

@@ -48,7 +48,17 @@ export function playFacade(
 
   let lastScene = -1;
   const played = new Set<Knock>();
+  let lastKnock = 0;
+  let warned = false;
   const tick = () => {
+    try {
+      schedule();
+    } catch (e) {
+      if (!warned) console.warn('facade: sound scheduling failed', e);
+      warned = true;
+    }
+  };
+  const schedule = () => {
     if (time.paused) return;
     const len = getSceneLen();
     const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));
@@ -65,7 +75,9 @@ export function playFacade(
       if (played.has(k)) continue;
       played.add(k);
       if (k.sec < nowSec - 0.3) continue;
-      const at = Math.max(ctx.currentTime + 0.005, toAudio(k.sec));
+      // Mono synths need strictly rising start times, even when two visitors knock at once.
+      const at = Math.max(ctx.currentTime + 0.005, toAudio(k.sec), lastKnock + 0.03);
+      lastKnock = at;
       const storey = Math.max(0, Math.min(KNOCK_NOTES.length - 1, Math.floor((k.y + 0.5) * KNOCK_NOTES.length)));
       wood.triggerAttackRelease(KNOCK_NOTES[storey] ?? 'A4', 0.12, at);
       click.triggerAttackRelease(0.02, at);

@@ -93,7 +93,7 @@ export function aimEmitters(m: Moment, seconds: number, xs: number[], wallW: num
         const ex = x * wallW * 0.5;
         const ey = -wallH * 0.5;
         a.angle = Math.atan2(fx - ex, fy - ey);
-        a.spread = 0.03 + 0.14 * leadEnv;
+        a.spread = 0.004 + 0.12 * leadEnv;
         a.bright = 0.35 + 0.5 * leadEnv;
         break;
       }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
+import { Bloom, EffectComposer } from '@react-three/postprocessing';
 import * as THREE from 'three';
 import {
   defineInstallation, hashString, type ManifestInput, useParams, useQuality, useShowTime, useSound, useVisitors, useWall, visitorColor,
@@ -213,6 +214,11 @@ function LaserScore() {
       <mesh geometry={gpu.cones.g} material={gpu.coneMat} renderOrder={1} frustumCulled={false} />
       <mesh geometry={gpu.beams.g} material={gpu.beamMat} renderOrder={2} frustumCulled={false} />
       <mesh geometry={gpu.sprites.g} material={gpu.spriteMat} renderOrder={3} frustumCulled={false} />
+      {quality !== 'low' && (
+        <EffectComposer multisampling={quality === 'high' ? 4 : 0}>
+          <Bloom mipmapBlur intensity={0.8} luminanceThreshold={0.25} luminanceSmoothing={0.4} />
+        </EffectComposer>
+      )}
     </group>
   );
 }

@@ -49,7 +49,8 @@ void main() {
   float glow = exp(-d * 0.45) * 0.22;
   float s = smoke(vWorld, uTime);
   float fade = smoothstep(0.0, 0.25, vLocal.y) * exp(-vLocal.y / max(vCol.a, 0.001));
-  vec3 c = vCol.rgb * (core * (0.55 + 0.7 * s) + glow * s * 1.4) * fade;
+  float sm = s * s * 2.2;
+  vec3 c = vCol.rgb * (core * (0.3 + sm) + glow * sm) * fade;
   gl_FragColor = vec4(c, 1.0);
 }
 `;

@@ -59,9 +59,20 @@ export function playScore(
   const strobeBoom = new Tone.MembraneSynth({ pitchDecay: 0.2, octaves: 3, volume: -8 }).connect(reverb);
 
   let lastSec = -Infinity;
+  let lastStrobe = 0;
   const firedPulses = new Set<Pulse>();
+  let warned = false;
 
   const tick = () => {
+    try {
+      schedule();
+    } catch (e) {
+      // A scheduling hiccup must never take the picture down; skip this tick.
+      if (!warned) console.warn('laser-score: sound scheduling failed', e);
+      warned = true;
+    }
+  };
+  const schedule = () => {
     if (time.paused) {
       lastSec = -Infinity;
       return;
@@ -90,10 +101,12 @@ export function playScore(
     for (const p of pulses.current) {
       if (firedPulses.has(p) || p.sec > horizon) continue;
       firedPulses.add(p);
-      const at = toAudio(p.sec);
-      if (at < ctx.currentTime - 0.05) continue;
-      strobeNoise.triggerAttackRelease(0.5, Math.max(at, ctx.currentTime));
-      strobeBoom.triggerAttackRelease(55, 0.4, Math.max(at, ctx.currentTime));
+      const at = Math.max(toAudio(p.sec), ctx.currentTime + 0.005);
+      // Several visitors may ask for the same beat: one strobe is enough (and mono synths need rising times).
+      if (at < lastStrobe + 0.05) continue;
+      lastStrobe = at;
+      strobeNoise.triggerAttackRelease(0.5, at);
+      strobeBoom.triggerAttackRelease(55, 0.4, at);
     }
     for (const p of firedPulses) if (!pulses.current.includes(p)) firedPulses.delete(p);
   };

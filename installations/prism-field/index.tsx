@@ -13,10 +13,10 @@ interface PrismParams {
 }
 
 const PALETTES: Record<string, { bg0: string; bg1: string; a: string; b: string; accent: string; disp: number }> = {
-  spectral: { bg0: '#03030b', bg1: '#0c0a26', a: '#b9c6ff', b: '#fff4e8', accent: '#7c66ff', disp: 0.5 },
-  ember: { bg0: '#070201', bg1: '#1c0905', a: '#ff7a2e', b: '#ffd08a', accent: '#ff3b2a', disp: 0.3 },
-  glacier: { bg0: '#01070e', bg1: '#05192b', a: '#5fdcff', b: '#e2f8ff', accent: '#3a72ff', disp: 0.35 },
-  noir: { bg0: '#000000', bg1: '#0b0b0d', a: '#a8a8a8', b: '#ffffff', accent: '#555560', disp: 0.12 },
+  spectral: { bg0: '#020208', bg1: '#08071a', a: '#a9b8ff', b: '#fff1e0', accent: '#7c66ff', disp: 0.7 },
+  ember: { bg0: '#050100', bg1: '#140603', a: '#ff7a2e', b: '#ffd08a', accent: '#ff3b2a', disp: 0.45 },
+  glacier: { bg0: '#01050a', bg1: '#04121f', a: '#5fdcff', b: '#e2f8ff', accent: '#3a72ff', disp: 0.5 },
+  noir: { bg0: '#000000', bg1: '#070708', a: '#a8a8a8', b: '#ffffff', accent: '#555560', disp: 0.15 },
 };
 
 const QUALITY = { low: { octaves: 2, cross: 0 }, medium: { octaves: 3, cross: 1 }, high: { octaves: 4, cross: 1 } } as const;

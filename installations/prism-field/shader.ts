@@ -111,29 +111,32 @@ void main() {
 
   vec2 pr = rot(uRot) * p;
   float hStrata = pr.y + 0.04 * sin(pr.x * 2.3 + T * 0.05);
-  float hContour = pr.y * 0.35 + (w.x + w.y) * 1.1 + fbm(p * 0.7 - T * 0.004) * 0.6;
+  float hContour = pr.y * 0.35 + (w.x + w.y) * 1.1;
+  if (uMix.y > 0.001) hContour += fbm(p * 0.7 - T * 0.004) * 0.6;
   float hRings = rings * 0.9;
   float h = dot(uMix, vec3(hStrata, hContour, hRings)) + lensH * 0.9 + vH;
 
   float g = h * N;
   float fw = max(fwidth(g), 1e-4);
-  float disp = uDisp * (0.06 + 1.8 * inside + 2.2 * min(vInfl, 1.0));
+  float disp = uDisp * (0.03 + 0.3 * inside + 0.4 * min(vInfl, 1.0));
   vec3 dist = vec3(lineAt(g + disp, fw), lineAt(g, fw), lineAt(g - disp, fw));
-  vec3 core = 1.0 - smoothstep(0.0, 1.25, dist);
-  vec3 halo = exp(-dist * 0.35) * 0.16;
+  vec3 core = 1.0 - smoothstep(0.0, 1.25 + inside * 0.8, dist);
+  vec3 halo = exp(-dist * 0.45) * 0.12;
 
   // Each stratum has its own slow brightness, and pulses of light run along it across the wall.
   float b = floor(g + 0.5);
   float hb = hash11(b * 1.37 + 11.0);
-  float bright = 0.18 + 0.82 * pow(0.5 + 0.5 * sin(b * 0.71 + T * 0.12 + hb * 6.28), 3.0);
+  float bright = 0.05 + 0.95 * pow(0.5 + 0.5 * sin(b * 0.71 + T * 0.12 + hb * 6.28), 4.0);
+  // Broad regions of the wall light up and fall dark, slowly, like a projection finding its surface.
+  float reveal = smoothstep(0.3, 0.75, vnoise(q * vec2(0.9, 1.6) + vec2(T * 0.013, -T * 0.007)) + 0.25 * sin(q.x * 0.7 - T * 0.02));
   float run = fract(pr.x * (0.06 + 0.05 * hb) - T * (0.012 + 0.02 * hb) + hb);
   float pulse = exp(-pow((run - 0.5) * 16.0, 2.0)) * step(0.45, hb);
   float sweep = exp(-pow((q.x - uSweep) * 2.6, 2.0));
-  float intensity = bright * 0.75 + pulse * 1.8 + sweep * 0.8;
+  float intensity = (bright * 0.9 + pulse * 1.6) * (0.12 + 0.88 * reveal) + sweep * 0.7 + inside * 0.35;
 
   vec3 lineCol = mix(uLineA, uLineB, 0.5 + 0.5 * sin(q.x * 0.9 + h * 2.5 + T * 0.031));
   vec3 col = mix(uBg0, uBg1, smoothstep(-0.6, 0.6, q.y + 0.15 * w.x));
-  col += lineCol * 0.045 * (0.5 + 0.5 * sin(h * 5.0 - T * 0.07));
+  col += lineCol * 0.025 * reveal * (0.5 + 0.5 * sin(h * 5.0 - T * 0.07));
   col += (core + halo) * lineCol * intensity;
 
   // A second, finer lattice crossing the strata (medium/high), seen mostly inside the sweep.
@@ -144,7 +147,7 @@ void main() {
   }
 
   // Prism edges, and a soft white where the spectrum opens.
-  col += uAccent * edge * 0.45 + vec3(1.0) * inside * 0.025;
+  col += uAccent * edge * 0.35 + uAccent * inside * 0.03;
   // Visitors: their colour runs along the lines they bend.
   col += vCol * (core.g * 1.6 + halo.g * 2.0 + 0.05) + vHalo;
   // A faint architectural grid revealed as the sweep passes (projection-mapping reveal).

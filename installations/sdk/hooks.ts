@@ -55,11 +55,13 @@ export function useSound(setup: (sound: SoundRuntime) => (() => void) | void, de
   setupRef.current = setup;
   useEffect(() => {
     if (!sound) return;
+    // A piece whose sound throws is taken off this screen (the fallback replaces it), and reported.
+    const broken = (e: unknown) => (rt.fail ? rt.fail('audio', e) : rt.reportError('audio', e));
     let dispose: (() => void) | void;
     try {
       dispose = setupRef.current(sound);
     } catch (e) {
-      rt.reportError('audio', e);
+      broken(e);
     }
     return () => {
       try {

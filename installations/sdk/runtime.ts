@@ -69,6 +69,8 @@ export interface PieceRuntime {
   reportProgress(loaded: number, total: number): void;
   /** Reports an error that the piece caught itself (e.g. an asset that failed). */
   reportError(phase: 'asset' | 'audio' | 'frame', error: unknown): void;
+  /** Reports the error and replaces the piece with the calm fallback on this screen (hosts that support it). */
+  fail?(phase: 'asset' | 'audio' | 'frame', error: unknown): void;
 }
 
 export const PieceRuntimeContext = createContext<PieceRuntime | null>(null);

@@ -68,6 +68,8 @@ export async function packPiece(folderArg: string, opts: { out?: string; log?: (
   if (!res.ok) throw new PackError(res.message.replace(/; fix it and restart$/, '; fix it and pack again'));
   const { id, version } = res.manifest;
 
+  // A production build: the JSX runtime must be react/jsx-runtime (shared), never the dev one.
+  process.env.NODE_ENV = 'production';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pavilion-pack-${id}-`));
   const specifiers = Object.keys(SHARED_MODULES) as SharedSpecifier[];
   try {

@@ -13,6 +13,8 @@ export interface ApiDeps {
   startedAt: number;
   now: () => number;
   view: () => ShowView;
+  /** Who is on a wall (public ids), for the kick list; null when the wall does not exist. */
+  visitors?: (wallId: string) => Array<{ id: string; hue: number; joinedAt: number; status: string; queuePosition: number }> | null;
 }
 
 /** Refuses the request unless it carries a token or session of one of `roles`. */
@@ -38,6 +40,13 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   );
 
   app.get('/api/show', technician, async () => deps.view());
+
+  app.get('/api/walls/:wallId/visitors', technician, async (req, reply) => {
+    const { wallId } = req.params as { wallId: string };
+    const list = deps.visitors?.(wallId) ?? null;
+    if (!list) return reply.code(404).send(fail('unknown_wall', `there is no wall '${String(wallId).slice(0, 64)}'`));
+    return { ok: true, visitors: list };
+  });
 
   app.post('/api/commands', { ...technician, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (req, reply) => {
     const res = deps.store.dispatch(req.body);

@@ -199,8 +199,15 @@ export function createScheduler(opts: {
     tick,
     start() {
       if (timer) return;
-      tick();
-      timer = setInterval(tick, intervalMs);
+      const safeTick = () => {
+        try {
+          tick();
+        } catch (e) {
+          logger.warn({ err: e }, 'schedule: check failed; retrying in a moment');
+        }
+      };
+      safeTick();
+      timer = setInterval(safeTick, intervalMs);
       timer.unref?.();
     },
     close() {

@@ -2,6 +2,7 @@ import { Command, Show, describeIssues, fail, type Ack } from '../protocol';
 import type { ShowStorage } from '../persistence/journal';
 import type { TimeSource } from '../clock/time';
 import { reduce, type Effect, type ReduceContext } from './reducer';
+import { showProblem } from './validate';
 
 export type ShowListener = (show: Show, effects: Effect[], command: Command | null) => void;
 
@@ -69,10 +70,8 @@ export function createShowStore(opts: {
       const parsed = Show.safeParse(raw);
       if (!parsed.success) return fail('bad_request', `the show document is not valid: ${describeIssues(parsed.error.issues)}`);
       const next = parsed.data;
-      for (const s of Object.values(next.screens))
-        if (s.wallId && !next.walls[s.wallId]) return fail('bad_request', `screen '${s.id}' names wall '${s.wallId}', which the document does not define`);
-      for (const w of Object.values(next.walls))
-        if (w.installationId && !opts.piece(w.installationId)) return fail('unknown_installation', `wall '${w.id}' plays '${w.installationId}', which is not installed here`);
+      const problem = showProblem(next, opts.piece);
+      if (problem) return problem;
       try {
         commit({ ...next, version: show.version + 1 }, [], null);
       } catch (e) {

@@ -69,7 +69,7 @@ afterEach(async () => {
   for (const s of open.splice(0)) s.disconnect();
   await command({ type: 'wall.visitors', wallId: 'main', cap: 200, input: true });
   await command({ type: 'wall.play', wallId: 'main', installationId: 'aa-pads' });
-  await until(() => app.visitors.stats('main').visitors === 0, 'visitors gone');
+  await until(() => app.visitors.list('main').length === 0, 'every visitor gone (grace over)');
 });
 
 describe('visitors (real server, real socket.io clients)', () => {
@@ -81,12 +81,12 @@ describe('visitors (real server, real socket.io clients)', () => {
     expect(new Set(phones.map((p) => p.view.visitorId)).size).toBe(300);
 
     const acks = await Promise.all(
-      phones.map((p, i) => ask<Ack<{ seq: number }>>(p.socket, 'visitor:input', { input: 'pad', value: { x: (i % 200) / 100 - 1, y: 0.5 }, sentAt: Date.now() })),
+      phones.map((p, i) => ask<Ack<{ seq: number }>>(p.socket, 'visitor:input', { input: 'pad', value: { x: ((i % 200) - 100) / 100, y: 0.5 }, sentAt: Date.now() })),
     );
     for (const a of acks) expect(a).toMatchObject({ ok: true, seq: expect.any(Number) });
     await ask(phones[7]!.socket, 'visitor:input', { input: 'go', value: true });
 
-    const want = new Map(phones.map((p, i) => [p.view.visitorId, (i % 200) / 100 - 1]));
+    const want = new Map(phones.map((p, i) => [p.view.visitorId, ((i % 200) - 100) / 100]));
     await until(() => {
       const f = display.latest();
       if (!f || f.visitors.length !== 300) return false;
@@ -95,9 +95,13 @@ describe('visitors (real server, real socket.io clients)', () => {
     const f = display.latest()!;
     expect(f.wallId).toBe('main');
     expect(f.visitors.every((v) => typeof v.hue === 'number' && v.hue >= 0 && v.hue < 1)).toBe(true);
-    // frames carry increasing sequence numbers, and the button press arrived as an event exactly once
+    // frames carry increasing sequence numbers, and the button press arrives as an event exactly once
+    const pressed = () => display.frames.flatMap((fr) => fr.events).filter((e) => e.input === 'go');
+    await until(() => pressed().length > 0, 'the button press in a frame');
+    await ask(phones[8]!.socket, 'visitor:input', { input: 'go', value: true });
+    await until(() => pressed().length > 1, 'a second press in a later frame');
     for (let i = 1; i < display.frames.length; i++) expect(display.frames[i]!.seq).toBeGreaterThan(display.frames[i - 1]!.seq);
-    const presses = display.frames.flatMap((fr) => fr.events).filter((e) => e.input === 'go');
+    const presses = pressed().slice(0, 1);
     expect(presses).toEqual([expect.objectContaining({ visitorId: phones[7]!.view.visitorId, value: true })]);
     // screens see public ids only, never the phones' secret ids
     expect(JSON.stringify(display.frames)).not.toContain(phones[0]!.visitorId);
@@ -221,6 +225,15 @@ describe('visitors (real server, real socket.io clients)', () => {
     const victim = await joined();
     const other = await joined();
     await until(() => display.latest()?.visitors.some((v) => v.id === victim.view.visitorId), 'victim on the wall');
+    // The technician finds the visitor in the wall's list (public ids only) …
+    const list = await api(app, 'GET', '/api/walls/main/visitors');
+    expect(list.status).toBe(200);
+    const ids = (list.body.visitors as Array<{ id: string; status: string }>).map((v) => v.id);
+    expect(ids).toEqual(expect.arrayContaining([victim.view.visitorId, other.view.visitorId]));
+    expect(JSON.stringify(list.body)).not.toContain(victim.visitorId);
+    expect((await api(app, 'GET', '/api/walls/atlantis/visitors')).status).toBe(404);
+    expect((await api(app, 'GET', '/api/walls/main/visitors', undefined, null)).status).toBe(401);
+    // … and kicks them.
     const told = nextEvent<{ message: string; reason: string }>(victim.socket, 'visitor:kicked');
     const gone = new Promise<void>((r) => victim.socket.once('disconnect', () => r()));
     const res = await command({ type: 'visitor.kick', visitorId: victim.view.visitorId });

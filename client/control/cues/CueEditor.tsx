@@ -194,7 +194,7 @@ function CommandFields({ command: c, onChange, screens, index }: { command: RawC
     case 'screen.blackout':
       return (
         <div className="cmd-fields">
-          <select value={String(c.screenId ?? '')} onChange={(e) => set({ screenId: e.target.value })} aria-label="Screen">
+          <select value={String(c.screenId ?? '')} onChange={(e) => set({ screenId: e.target.value })} aria-label="Screen" data-testid={`cmd-screen-${index}`}>
             {screens.map((s) => (
               <option key={s} value={s}>
                 {s}

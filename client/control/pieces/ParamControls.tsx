@@ -15,8 +15,12 @@ export function ParamControls({ wall, piece }: { wall: WallStatus; piece: PieceS
     const flush = throttle(() => {
       const params = batch;
       batch = {};
+      const drop = () => setOverrides((o) => Object.fromEntries(Object.entries(o).filter(([k, v]) => !(k in params) || params[k] !== v)));
       void send({ type: 'wall.params', wallId: wall.id, params }, `${piece.title} params`).then((ok) => {
-        if (!ok) setOverrides((o) => Object.fromEntries(Object.entries(o).filter(([k]) => !(k in params))));
+        // Refused: show the server's values again. Applied: the mirror confirms it within ~250 ms;
+        // if someone else changed it meanwhile, theirs shows after a moment.
+        if (!ok) drop();
+        else setTimeout(drop, 1500);
       });
     }, 100);
     return (key: string, value: ParamValue) => {

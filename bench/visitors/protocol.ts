@@ -1,0 +1,45 @@
+/** IPC between the visitors benchmark's orchestrator and its child processes. */
+export type Mode = 'pavilion' | 'relay';
+
+export interface ServerReport {
+  cpuPct: number;
+  /** Server CPU time per input taken in, µs (less sensitive to other load on the machine than latency). */
+  cpuUsPerInput: number;
+  /** Event-loop delay beyond the sampling interval, ms. */
+  lagP50: number;
+  lagP99: number;
+  lagMax: number;
+  /** Inputs the server took in (pavilion: merged; relay: forwarded) per second. */
+  acceptedPerSec: number;
+  coalescedPerSec: number;
+  dropped: number;
+  refused: Record<string, number>;
+  framesPerSec: number;
+  rssMB: number;
+}
+
+export type ToServer = { type: 'start' } | { type: 'stop' };
+export type FromServer = { type: 'ready'; port: number } | ({ type: 'report' } & ServerReport);
+
+export interface PhoneJob {
+  mode: Mode;
+  url: string;
+  count: number;
+  prefix: string;
+  hz: number;
+}
+export interface PhoneReport {
+  connected: number;
+  failed: number;
+  sent: number;
+  acked: number;
+  /** Ticks skipped because an input was still in flight (the phone sends its latest state after the ack). */
+  heldAtPhone: number;
+  refused: Record<string, number>;
+  /** Phones whose input has been in flight for more than a second at the end. */
+  stalled: number;
+  /** CPU time of this phone process over the window, ms. */
+  cpuMs: number;
+}
+export type ToPhones = { type: 'go' } | { type: 'window-start' } | { type: 'window-stop' } | { type: 'quit' };
+export type FromPhones = { type: 'connected'; connected: number; failed: number; errors: string[] } | ({ type: 'window' } & PhoneReport);

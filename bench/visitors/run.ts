@@ -1,0 +1,262 @@
+/**
+ * npm run bench:visitors — how many phones can play at 20 Hz with input→screen p99 ≤ 50 ms?
+ *
+ * For each N, side by side in the same run: (a) Pavilion (createApp: per-wall input frames,
+ * ack-paced phones) and (b) a bare socket.io relay forwarding every phone message to the display.
+ * Phones are socket.io clients in child processes; the server runs in its own child process
+ * (its own event loop, measured); one display client in this process stamps arrival times.
+ * Loopback only, bounded in time. Prints a table; writes bench/results/visitors-<date>.json.
+ *
+ * Options: --steps 200,400,700,1000,1500,2000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
+import { io, type Socket } from 'socket.io-client';
+import type { VisitorFrame } from '../../server/protocol';
+import type { FromPhones, FromServer, Mode, PhoneJob, PhoneReport, ServerReport, ToPhones, ToServer } from './protocol';
+import { Samples, fmt } from './stats';
+
+const HERE = import.meta.dirname;
+const ROOT = path.resolve(HERE, '../..');
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+};
+const STEPS = arg('steps', '200,400,700,1000,1500,2000').split(',').map(Number).filter((n) => n > 0);
+const SECONDS = Number(arg('seconds', '8'));
+const WARMUP = Number(arg('warmup', '3'));
+const HZ = Number(arg('hz', '20'));
+const MODES: Mode[] = arg('only', '') ? [arg('only', '') as Mode] : ['pavilion', 'relay'];
+const P99_LIMIT = 50;
+
+interface StepResult {
+  mode: Mode;
+  phones: number;
+  connected: number;
+  offeredPerSec: number;
+  sentPerSec: number;
+  serverInPerSec: number;
+  /** Input updates the display saw (pavilion: new states per visitor; relay: messages). */
+  deliveredPerSec: number;
+  latency: { count: number; p50: number; p90: number; p99: number; max: number };
+  /** Pavilion only: now − the oldest input merged in each frame (the worst input of every frame). */
+  frameWorst: { p50: number; p99: number; max: number } | null;
+  displayMsgsPerSec: number;
+  /** CPU of all phone processes together, and of the display client (this process), % of one core. */
+  phonesCpuPct: number;
+  displayCpuPct: number;
+  server: ServerReport;
+  phonesReport: PhoneReport;
+  /** 1-minute load average of the machine at the end of the step (other work on the machine shows here). */
+  loadAvg: number;
+  held: boolean;
+}
+
+function child(file: string, args: string[]): ChildProcess {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process (open it in Chrome DevTools).
+  const prof = process.env.BENCH_CPU_PROF && file === 'server.ts' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  return fork(path.join(HERE, file), args, { cwd: ROOT, execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function next<T>(c: ChildProcess, pred: (m: T) => boolean, what: string, timeoutMs = 120_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`bench: timed out waiting for ${what}`)), timeoutMs);
+    const onMsg = (m: unknown) => {
+      if (!pred(m as T)) return;
+      clearTimeout(t);
+      c.off('message', onMsg);
+      c.off('exit', onExit);
+      resolve(m as T);
+    };
+    const onExit = (code: number | null) => {
+      clearTimeout(t);
+      reject(new Error(`bench: a child exited (${code}) while waiting for ${what}`));
+    };
+    c.on('message', onMsg);
+    c.once('exit', onExit);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function step(mode: Mode, n: number): Promise<StepResult> {
+  const server = child('server.ts', [mode]);
+  const { port } = await next<Extract<FromServer, { type: 'ready' }>>(server, (m) => m.type === 'ready', 'the server');
+  const url = `http://127.0.0.1:${port}`;
+
+  // The display: one screen of the wall, stamping arrivals.
+  const latency = new Samples();
+  const frameWorst = new Samples();
+  let displayMsgs = 0;
+  let delivered = 0;
+  const lastSent = new Map<string, number>();
+  const display: Socket = io(`${url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    display.once('connect', () => resolve());
+    display.once('connect_error', reject);
+  });
+  if (mode === 'pavilion') {
+    const hello = (await display.timeout(10_000).emitWithAck('display:hello', { screenId: 'main-1' })) as { ok: boolean };
+    if (!hello.ok) throw new Error('bench: the display was refused');
+    display.on('visitors:frame', (f: VisitorFrame) => {
+      const now = Date.now();
+      displayMsgs++;
+      if (f.oldestSentAt !== null) frameWorst.add(now - f.oldestSentAt);
+      for (const v of f.visitors) {
+        if (v.sentAt === undefined || lastSent.get(v.id) === v.sentAt) continue;
+        lastSent.set(v.id, v.sentAt);
+        latency.add(now - v.sentAt);
+        delivered++;
+      }
+    });
+  } else {
+    display.on('input', (m: { sentAt: number }) => {
+      displayMsgs++;
+      delivered++;
+      latency.add(Date.now() - m.sentAt);
+    });
+  }
+
+  // The phones: several processes, many sockets each.
+  const procs = Math.max(2, Math.min(4, Math.ceil(n / 300)));
+  const phones = Array.from({ length: procs }, () => child('phones.ts', []));
+  const connected = await Promise.all(
+    phones.map((p, i) => {
+      const job: PhoneJob = { mode, url, count: Math.floor(n / procs) + (i < n % procs ? 1 : 0), prefix: `bench${i}`, hz: HZ };
+      p.send(job);
+      return next<Extract<FromPhones, { type: 'connected' }>>(p, (m) => m.type === 'connected', 'the phones to connect');
+    }),
+  );
+  const nConnected = connected.reduce((s, c) => s + c.connected, 0);
+  const errors = connected.flatMap((c) => c.errors);
+  if (errors.length) console.warn(`  ${mode} ${n}: ${n - nConnected} phones failed to connect: ${errors.slice(0, 3).join('; ')}`);
+
+  const toPhones = (m: ToPhones) => phones.forEach((p) => p.send(m));
+  toPhones({ type: 'go' });
+  await sleep(WARMUP * 1000);
+
+  latency.reset();
+  frameWorst.reset();
+  displayMsgs = 0;
+  delivered = 0;
+  toPhones({ type: 'window-start' });
+  server.send({ type: 'start' } satisfies ToServer);
+  const t0 = performance.now();
+  const myCpu0 = process.cpuUsage();
+  await sleep(SECONDS * 1000);
+  const reports = phones.map((p) => next<Extract<FromPhones, { type: 'window' }>>(p, (m) => m.type === 'window', 'the phone reports'));
+  const serverReport = next<Extract<FromServer, { type: 'report' }>>(server, (m) => m.type === 'report', 'the server report');
+  toPhones({ type: 'window-stop' });
+  server.send({ type: 'stop' } satisfies ToServer);
+  const secs = (performance.now() - t0) / 1000;
+  const myCpu = process.cpuUsage(myCpu0);
+  const lat = latency.summary();
+  const worst = frameWorst.summary();
+  const msgs = displayMsgs;
+  const del = delivered;
+  const [srv, ...phoneReports] = await Promise.all([serverReport, ...reports]);
+  const { type: _t, ...serverStats } = srv;
+
+  toPhones({ type: 'quit' });
+  display.close();
+  await Promise.all(phones.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
+  const exited = new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+  server.disconnect(); // it exits on its own (and writes its CPU profile if asked)
+  const killer = setTimeout(() => server.kill(), 10_000);
+  await exited;
+  clearTimeout(killer);
+
+  const pr: PhoneReport = { connected: 0, failed: 0, sent: 0, acked: 0, heldAtPhone: 0, refused: {}, stalled: 0, cpuMs: 0 };
+  for (const r of phoneReports) {
+    pr.connected += r.connected;
+    pr.failed += r.failed;
+    pr.sent += r.sent;
+    pr.acked += r.acked;
+    pr.heldAtPhone += r.heldAtPhone;
+    pr.stalled += r.stalled;
+    pr.cpuMs += r.cpuMs;
+    for (const [k, v] of Object.entries(r.refused)) pr.refused[k] = (pr.refused[k] ?? 0) + v;
+  }
+  const offered = n * HZ;
+  const deliveredPerSec = del / secs;
+  const result: StepResult = {
+    mode,
+    phones: n,
+    connected: nConnected,
+    offeredPerSec: offered,
+    sentPerSec: pr.sent / secs,
+    serverInPerSec: serverStats.acceptedPerSec,
+    deliveredPerSec,
+    latency: lat,
+    frameWorst: mode === 'pavilion' ? { p50: worst.p50, p99: worst.p99, max: worst.max } : null,
+    displayMsgsPerSec: msgs / secs,
+    phonesCpuPct: pr.cpuMs / 10 / secs,
+    displayCpuPct: ((myCpu.user + myCpu.system) / 1000 / 10) / secs,
+    server: serverStats,
+    phonesReport: pr,
+    loadAvg: os.loadavg()[0] ?? NaN,
+    // Held: every phone connected, p99 within the limit, and the screen got ≥ 90 % of the offered rate.
+    held: nConnected === n && lat.p99 <= P99_LIMIT && deliveredPerSec >= 0.9 * offered,
+  };
+  return result;
+}
+
+function row(r: StepResult): string {
+  const cells = [
+    String(r.phones).padStart(5),
+    r.mode.padEnd(8),
+    fmt(r.sentPerSec, 0).padStart(7),
+    fmt(r.deliveredPerSec, 0).padStart(7),
+    fmt(r.latency.p50).padStart(7),
+    fmt(r.latency.p99).padStart(8),
+    fmt(r.latency.max, 0).padStart(7),
+    fmt(r.server.cpuPct, 0).padStart(5),
+    fmt(r.server.cpuUsPerInput, 0).padStart(6),
+    fmt(r.server.lagP99).padStart(7),
+    fmt(r.phonesCpuPct, 0).padStart(6),
+    fmt(r.displayCpuPct, 0).padStart(6),
+    fmt(r.displayMsgsPerSec, 0).padStart(7),
+    fmt(r.server.coalescedPerSec, 0).padStart(7),
+    String(r.phonesReport.heldAtPhone).padStart(7),
+    (r.held ? 'yes' : 'no').padStart(4),
+    fmt(r.loadAvg).padStart(5),
+  ];
+  return cells.join(' │ ');
+}
+
+const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'dp CPU', 'disp/s', 'coal/s', ' held@ph', ' ok?', ' load'].join(' │ ');
+
+console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz phones, ${SECONDS} s per step after ${WARMUP} s warm-up`);
+console.log(HEADER);
+const results: StepResult[] = [];
+for (const n of STEPS) {
+  for (const mode of MODES) {
+    try {
+      const r = await step(mode, n);
+      results.push(r);
+      console.log(row(r));
+    } catch (e) {
+      console.error(`  ${mode} ${n}: ${(e as Error).message}`);
+    }
+  }
+}
+
+const capacity = (mode: Mode) => Math.max(0, ...results.filter((r) => r.mode === mode && r.held).map((r) => r.phones));
+const summary = Object.fromEntries(MODES.map((m) => [m, { capacityPhones: capacity(m) }]));
+console.log(`\ncapacity (most phones with every phone connected, p99 ≤ ${P99_LIMIT} ms and ≥ 90 % of inputs seen): ${MODES.map((m) => `${m} ${capacity(m)}`).join(', ')}`);
+console.log('columns: sent/s = phone inputs sent; seen/s = input updates the display saw; CPU% = server process (100 = one core); µs/in = server CPU per input;');
+console.log('         lag = server event-loop delay beyond its 10 ms sampling tick; ph/dp CPU = all phone processes / the display client, % of one core;');
+console.log('         disp/s = display messages per second;');
+console.log('         coal/s = inputs the server overwrote before a frame carried them; held@ph = ticks a phone skipped while its input was in flight (it then sends its latest state)');
+
+const dir = path.join(ROOT, 'bench', 'results');
+fs.mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `visitors-${new Date().toISOString().slice(0, 10)}.json`);
+fs.writeFileSync(
+  file,
+  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT }, summary, results }, null, 2),
+);
+console.log(`wrote ${path.relative(ROOT, file)}`);
+process.exit(0);

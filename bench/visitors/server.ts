@@ -1,0 +1,90 @@
+/**
+ * One server under test, in its own process so that its event loop is its own:
+ *   pavilion — the real createApp (visitor hub, frames to the wall's screens);
+ *   relay    — a bare socket.io relay that forwards every phone message to the display.
+ * Measures its CPU and event-loop delay between 'start' and 'stop'.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pino from 'pino';
+import { Server } from 'socket.io';
+import { createApp } from '../../server/app';
+import type { FromServer, Mode, ToServer } from './protocol';
+
+const mode = process.argv[2] as Mode;
+const RESOLUTION_MS = 10;
+const send = (m: FromServer) => process.send!(m);
+
+let counters: () => { accepted: number; coalesced: number; dropped: number; frames: number; refused: Record<string, number> };
+let port: number;
+
+if (mode === 'pavilion') {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-'));
+  const pieces = path.join(root, 'installations');
+  fs.mkdirSync(path.join(pieces, 'bench-pad'), { recursive: true });
+  fs.writeFileSync(
+    path.join(pieces, 'bench-pad', 'manifest.json'),
+    JSON.stringify({ id: 'bench-pad', title: 'Bench pad', artist: 'Bench', description: 'An xy pad.', params: {}, inputs: [{ id: 'pad', type: 'xy', label: 'Pad' }] }),
+  );
+  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir: path.join(root, 'data'), installationsDir: pieces, logger: pino({ level: 'silent' }), publicUrl: 'http://127.0.0.1' });
+  const res = app.store.dispatch({ type: 'wall.visitors', wallId: 'main', cap: 10000 });
+  if (!res.ok) throw new Error(res.error.message);
+  port = app.port;
+  counters = () => app.visitors.counters();
+} else {
+  const server = http.createServer();
+  const io = new Server(server, { perMessageDeflate: false, maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
+  const display = io.of('/display');
+  let forwarded = 0;
+  io.of('/visitor').on('connection', (s) => {
+    s.on('input', (msg: unknown) => {
+      forwarded++;
+      display.emit('input', msg);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+  counters = () => ({ accepted: forwarded, coalesced: 0, dropped: 0, frames: forwarded, refused: {} });
+}
+
+const lag = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+let cpu0 = process.cpuUsage();
+let t0 = performance.now();
+let c0 = counters();
+
+process.on('message', (m: ToServer) => {
+  if (m.type === 'start') {
+    lag.reset();
+    lag.enable();
+    cpu0 = process.cpuUsage();
+    t0 = performance.now();
+    c0 = counters();
+  } else if (m.type === 'stop') {
+    lag.disable();
+    const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const c = counters();
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+    const refused: Record<string, number> = {};
+    for (const [k, v] of Object.entries(c.refused)) refused[k] = v - (c0.refused[k] ?? 0);
+    send({
+      type: 'report',
+      cpuPct: ((cpu.user + cpu.system) / 1000 / (secs * 1000)) * 100,
+      cpuUsPerInput: (cpu.user + cpu.system) / Math.max(1, c.accepted - c0.accepted),
+      lagP50: ms(lag.percentile(50)),
+      lagP99: ms(lag.percentile(99)),
+      lagMax: ms(lag.max),
+      acceptedPerSec: (c.accepted - c0.accepted) / secs,
+      coalescedPerSec: (c.coalesced - c0.coalesced) / secs,
+      dropped: c.dropped - c0.dropped,
+      refused,
+      framesPerSec: (c.frames - c0.frames) / secs,
+      rssMB: process.memoryUsage().rss / 1048576,
+    });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', port });

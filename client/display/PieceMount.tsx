@@ -1,0 +1,80 @@
+import { Suspense, useEffect, useState, type ComponentType } from 'react';
+import { useThree } from '@react-three/fiber';
+import type { PieceRuntime, SoundRuntime } from 'pavilion/sdk';
+import { ParamsContext, PieceRuntimeContext, SoundContext } from '../../installations/sdk/runtime';
+import type { ParamValues, PieceError } from '../../server/protocol';
+import { PieceBoundary } from './ErrorBoundary';
+import { Fallback } from './Fallback';
+
+/** A piece that suspends (drei's useTexture, useGLTF…) this long is reported and replaced. */
+export const SUSPEND_LIMIT_MS = 30_000;
+
+export interface PieceMountProps {
+  /** Changes whenever another piece (or another run of it) takes the stage. */
+  mountKey: string;
+  Piece: ComponentType | null;
+  failed: boolean;
+  runtime: PieceRuntime;
+  params: ParamValues;
+  sound: SoundRuntime | null;
+  /** A failure the mount caught: the host reports it and marks the piece failed. */
+  onError: (phase: PieceError['phase'], error: unknown) => void;
+}
+
+/**
+ * Mounts one piece the way every host does (display, preview): its runtime, params and sound in
+ * context, an error boundary, a Suspense boundary that gives up after SUSPEND_LIMIT_MS, the calm
+ * fallback in place of a failed piece, and a fresh mount after the WebGL context comes back.
+ */
+export function PieceMount({ mountKey, Piece, failed, runtime, params, sound, onError }: PieceMountProps) {
+  const generation = useContextGeneration();
+  if (generation < 0) return null; // context lost: nothing to draw into until it is restored
+  return (
+    <PieceRuntimeContext.Provider value={runtime}>
+      <ParamsContext.Provider value={params}>
+        <SoundContext.Provider value={sound}>
+          {Piece && !failed ? (
+            <PieceBoundary key={`${mountKey}#${generation}`} fallback={<Fallback />} onError={(error) => onError('render', error)}>
+              <Suspense fallback={<StillLoading onTimeout={() => onError('asset', new Error(`the piece was still loading after ${SUSPEND_LIMIT_MS / 1000} s (a suspending loader that never finished)`))} />}>
+                <Piece />
+              </Suspense>
+            </PieceBoundary>
+          ) : (
+            <Fallback key={`fallback#${generation}`} />
+          )}
+        </SoundContext.Provider>
+      </ParamsContext.Provider>
+    </PieceRuntimeContext.Provider>
+  );
+}
+
+/** Shown while a piece suspends; reports it if it never stops. */
+function StillLoading({ onTimeout }: { onTimeout: () => void }) {
+  useEffect(() => {
+    const t = setTimeout(onTimeout, SUSPEND_LIMIT_MS);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return <Fallback />;
+}
+
+/**
+ * -1 while the canvas has lost its WebGL context; then a number that grows by one each time the
+ * browser restores it, so the piece is mounted afresh into the new context.
+ */
+export function useContextGeneration(): number {
+  const canvas = useThree((s) => s.gl.domElement);
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let restored = 0;
+    const lost = () => setGeneration(-1);
+    const back = () => setGeneration(++restored);
+    canvas.addEventListener('webglcontextlost', lost);
+    canvas.addEventListener('webglcontextrestored', back);
+    return () => {
+      canvas.removeEventListener('webglcontextlost', lost);
+      canvas.removeEventListener('webglcontextrestored', back);
+    };
+  }, [canvas]);
+  return generation;
+}

@@ -1,0 +1,92 @@
+import type { VisitorClientToServer, VisitorServerToClient, VisitorView } from '../../server/protocol';
+import { connect } from '../core/connection';
+import { LightClock } from './clock';
+import { visitorId } from './identity';
+import { InputSender } from './sender';
+
+export type Phase = 'connecting' | 'joined' | 'reconnecting' | 'kicked' | 'replaced' | 'refused';
+
+export interface VisitState {
+  phase: Phase;
+  view: VisitorView | null;
+  /** Why the server refused the join: an error code, and its message. */
+  refusal: { code: string; message: string } | null;
+}
+
+/**
+ * The phone's session: joins the wall (again after every reconnect, with the same id, so the
+ * server resumes its place), mirrors its VisitorView, and paces input through one InputSender.
+ */
+export function startVisit(wallId: string, lang: string, onChange: (s: VisitState) => void) {
+  const id = visitorId();
+  const socket = connect<VisitorServerToClient, VisitorClientToServer>('/visitor');
+  const state: VisitState = { phase: 'connecting', view: null, refusal: null };
+  const set = (patch: Partial<VisitState>) => {
+    Object.assign(state, patch);
+    sender.setOpen(state.phase === 'joined' && state.view?.status === 'playing');
+    onChange(state);
+  };
+
+  const clock = new LightClock(
+    (t0) =>
+      new Promise((resolve, reject) => {
+        if (!socket.connected) return reject(new Error('not connected'));
+        socket.timeout(2000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
+      }),
+  );
+
+  const sender = new InputSender({
+    send: (msg, done) =>
+      socket.timeout(3000).emit('visitor:input', msg, (err, res) =>
+        done(err ? { ok: false, code: 'timeout', message: 'no answer' } : res.ok ? { ok: true } : { ok: false, code: res.error.code, message: res.error.message }),
+      ),
+    now: () => performance.now(),
+    stamp: () => clock.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  });
+
+  let joinTimer: ReturnType<typeof setTimeout> | null = null;
+  const join = () => {
+    if (joinTimer) clearTimeout(joinTimer);
+    joinTimer = null;
+    socket.timeout(5000).emit('visitor:join', { wallId, visitorId: id, lang }, (err, res) => {
+      if (err) {
+        if (socket.connected) joinTimer = setTimeout(join, 1000);
+        return;
+      }
+      if (!res.ok) return set({ phase: 'refused', refusal: res.error });
+      set({ phase: 'joined', view: res.view, refusal: null });
+    });
+  };
+
+  socket.on('connect', () => {
+    sender.reset();
+    join();
+    clock.start();
+  });
+  socket.on('disconnect', () => {
+    sender.reset();
+    clock.stop();
+    if (state.phase === 'joined' || state.phase === 'connecting') set({ phase: 'reconnecting' });
+  });
+  socket.on('visitor:view', (view) => {
+    if (view.piece?.id !== state.view?.piece?.id) sender.clear();
+    set({ phase: state.phase === 'reconnecting' || state.phase === 'connecting' ? 'joined' : state.phase, view });
+  });
+  socket.on('visitor:kicked', (p) => set({ phase: p.reason === 'replaced' ? 'replaced' : 'kicked' }));
+
+  return {
+    state,
+    sender,
+    visitorId: id,
+    /** After 'replaced' or a refusal: connect again (taking the place back from another tab). */
+    retry() {
+      set({ phase: 'connecting', refusal: null });
+      if (socket.connected) join();
+      else socket.connect();
+    },
+  };
+}
+
+export type Visit = ReturnType<typeof startVisit>;

@@ -1,0 +1,88 @@
+import { useEffect, useMemo } from 'react';
+import { useRandom, useWall } from 'pavilion/sdk';
+import { viewAt } from './layout';
+import { bakeInstances, QUAD } from './geometry';
+import { GLSL_COMMON, GLSL_NOISE, type SharedUniforms } from './world';
+
+const vertexShader = /* glsl */ `
+${GLSL_COMMON}
+attribute vec4 aCrown; // centre, radius
+attribute vec2 aSeed;  // seed, exposure
+varying vec2 vP;
+varying float vSeed;
+varying float vExposure;
+varying float vDist;
+void main() {
+  vec3 right = vec3(viewMatrix[0][0], viewMatrix[1][0], viewMatrix[2][0]);
+  vec3 up = vec3(viewMatrix[0][1], viewMatrix[1][1], viewMatrix[2][1]);
+  float r = aCrown.w;
+  vec3 c = aCrown.xyz;
+  float gust = gustAt(c, uTime);
+  c.x += sin(uTime * 0.35 + aSeed.x * 6.28) * r * 0.035 * gust;
+  c.y += sin(uTime * 0.27 + aSeed.x * 4.0) * r * 0.015 * gust;
+  vP = position.xy * 2.0;
+  vSeed = aSeed.x;
+  vExposure = aSeed.y;
+  vec3 w = c + right * position.x * r * 3.2 + up * position.y * r * 1.9;
+  vec4 mv = viewMatrix * vec4(w, 1.0);
+  vDist = -mv.z;
+  gl_Position = projectionMatrix * mv;
+}
+`;
+
+const fragmentShader = /* glsl */ `
+${GLSL_COMMON}
+${GLSL_NOISE}
+uniform vec3 uLeafDark;
+uniform vec3 uLeafLight;
+varying vec2 vP;
+varying float vSeed;
+varying float vExposure;
+varying float vDist;
+void main() {
+  vec2 p = vP;
+  float ang = atan(p.y, p.x);
+  vec2 cs = vec2(cos(ang), sin(ang));
+  float s = vSeed * 37.0;
+  float edge = 0.58 + 0.3 * vnoise(cs * 2.2 + s) + 0.12 * vnoise(cs * 6.0 + s * 1.7);
+  float r = length(p * vec2(1.0, p.y < 0.0 ? 1.25 : 1.0));
+  float leafy = vnoise(p * 17.0 + s + uTime * 0.05) * 0.6 + vnoise(p * 41.0 + s) * 0.4;
+  float inside = edge - r + (leafy - 0.5) * 0.34;
+  // Holes where the sky shows through, more of them toward the edge.
+  if (leafy > 0.78 - 0.25 * smoothstep(0.3, 0.0, inside)) discard;
+  if (inside < 0.0) discard;
+  // The upper rim catches the sky; inside the crown it is shade, with a few bright clumps.
+  float rim = smoothstep(0.22, 0.0, inside) * (0.35 + 0.65 * smoothstep(-0.4, 0.8, p.y));
+  float clump = smoothstep(0.62, 0.9, vnoise(p * 4.0 + s * 2.3)) * 0.5;
+  float lit = (rim + clump) * vExposure * (0.25 + 0.75 * uDay) * (0.6 + 0.4 * leafy);
+  vec3 col = mix(uLeafDark, uLeafLight * 0.8, clamp(lit, 0.0, 1.0));
+  gl_FragColor = vec4(applyFog(col, vDist), 1.0);
+  #include <colorspace_fragment>
+}
+`;
+
+/** Distant tree crowns: leafy silhouettes layered into the mist, behind the instanced leaves. */
+export function Crowns({ u, count }: { u: SharedUniforms; count: number }) {
+  const wall = useWall();
+  const rng = useRandom(`crowns:${count}`);
+  const geometry = useMemo(() => {
+    const crown = new Float32Array(count * 4);
+    const seed = new Float32Array(count * 2);
+    for (let i = 0; i < count; i++) {
+      const z = -12 - 62 * Math.pow(rng.next(), 0.8);
+      const v = viewAt(z, wall.aspect);
+      const far = (-12 - z) / 62;
+      const y = v.cy + v.hh * (rng.next() < 0.8 ? rng.range(0.7, 1.3) : rng.range(0.1, 0.6) * far + 0.6 * (1 - far));
+      crown.set([v.cx + rng.range(-v.hw, v.hw), y, z, v.d * rng.range(0.06, 0.13)], i * 4);
+      seed.set([rng.next(), rng.range(0.4, 1)], i * 2);
+    }
+    return bakeInstances(QUAD, count, { aCrown: { data: crown, size: 4 }, aSeed: { data: seed, size: 2 } });
+  }, [rng, count, wall.aspect]);
+  useEffect(() => () => geometry.dispose(), [geometry]);
+  const uniforms = useMemo(() => ({ ...u }), [u]);
+  return (
+    <mesh geometry={geometry} frustumCulled={false}>
+      <shaderMaterial args={[{ uniforms, vertexShader, fragmentShader }]} />
+    </mesh>
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * __TITLE__: a Pavilion piece, scaffolded by `npm run new-piece`. Make it yours.
+ *
+ * The rules that make a wall of screens look like one picture (docs/artist-guide.md):
+ *  - animate ONLY from useShowTime() (read `time.seconds` inside useFrame), never Date.now(),
+ *    performance.now(), state.clock or `x += delta`: every screen draws the same moment;
+ *  - draw randomness from useRandom() once (in useMemo), never per frame;
+ *  - the host spans the wall for you: never change camera.aspect or its view offset;
+ *  - free what you create yourself (geometries, materials, textures, Tone nodes) on unmount.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
+import * as THREE from 'three';
+import {
+  defineInstallation, useParams, useQuality, useRandom, useShowTime, useSound, useVisitors, useWall, visitorColor,
+  type ManifestInput, type SoundRuntime,
+} from 'pavilion/sdk';
+import manifest from './manifest.json';
+import { LANTERN_VERTEX, LANTERN_FRAGMENT, RINGS, SKY_FRAGMENT, SKY_VERTEX, VISITOR_FRAGMENT, VISITOR_VERTEX } from './shaders';
+
+type Params = { speed: number; density: number; palette: string; quality: string };
+
+/** [lantern, its hot centre, the sky]: one restrained palette per choice. */
+const PALETTES: Record<string, [string, string, string]> = {
+  ember: ['#ff8a3d', '#fff0c2', '#1c0b14'],
+  sea: ['#36d6ff', '#e6fffb', '#02101c'],
+  dusk: ['#ff5fa2', '#ffe3f0', '#100720'],
+};
+/** Lanterns per quality level: 'low' must stay smooth in software rendering at 480×270. */
+const BUDGET = { low: 600, medium: 2500, high: 6000 };
+const MAX_VISITORS = 64;
+const NOTES = ['C4', 'D4', 'E4', 'G4', 'A4', 'C5', 'D5', 'E5'];
+
+/** A unit quad, drawn once per instance. */
+function quads(): THREE.InstancedBufferGeometry {
+  const plane = new THREE.PlaneGeometry(1, 1);
+  const g = new THREE.InstancedBufferGeometry();
+  g.index = plane.index;
+  g.setAttribute('position', plane.getAttribute('position'));
+  g.setAttribute('uv', plane.getAttribute('uv'));
+  return g;
+}
+
+function Lanterns() {
+  const { speed, density, palette } = useParams<Params>();
+  const quality = useQuality();
+  const time = useShowTime(); // a live object: read it inside useFrame
+  const visitors = useVisitors(); // a live object too
+  const wall = useWall();
+  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
+
+  // The z = 0 plane the camera sees for the whole wall, in world units.
+  const height = 2 * camera.position.z * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
+  const width = height * wall.aspect;
+  const count = Math.round(BUDGET[quality] * density);
+  const random = useRandom(`lanterns-${count}`); // the same sequence on every screen of the wall
+  const colors = (PALETTES[palette] ?? PALETTES.ember!).map((c) => new THREE.Color(c)) as [THREE.Color, THREE.Color, THREE.Color];
+
+  // Shared uniforms: updated in place every frame (never re-created).
+  const uniforms = useMemo(
+    () => ({
+      uTime: { value: 0 },
+      uSpeed: { value: 1 },
+      uSize: { value: new THREE.Vector2(1, 1) },
+      uRings: { value: Array.from({ length: RINGS }, () => new THREE.Vector4(0, 0, -1e4, 0)) },
+      uColor: { value: new THREE.Color() },
+      uHot: { value: new THREE.Color() },
+      uSky: { value: new THREE.Color() },
+    }),
+    [],
+  );
+
+  // One instanced quad per lantern; its seed (x, phase, rate, size) is drawn once.
+  const lanterns = useMemo(() => {
+    const g = quads();
+    const seeds = new Float32Array(count * 4);
+    for (let i = 0; i < count; i++) seeds.set([random.next(), random.next(), random.range(0.5, 1.5), 0.07 + 0.35 * random.next() ** 3], i * 4); // mostly small, a few big and near
+    g.setAttribute('aSeed', new THREE.InstancedBufferAttribute(seeds, 4));
+    g.instanceCount = count;
+    return g;
+  }, [count, random]);
+  useEffect(() => () => lanterns.dispose(), [lanterns]); // made imperatively, so freed by hand
+
+  // Visitors' own lanterns: position (x, y, size) and colour, rewritten every frame.
+  const mine = useMemo(() => {
+    const g = quads();
+    g.setAttribute('aOffset', new THREE.InstancedBufferAttribute(new Float32Array(MAX_VISITORS * 3), 3).setUsage(THREE.DynamicDrawUsage));
+    g.setAttribute('aColor', new THREE.InstancedBufferAttribute(new Float32Array(MAX_VISITORS * 3), 3).setUsage(THREE.DynamicDrawUsage));
+    g.instanceCount = 0;
+    return g;
+  }, []);
+  useEffect(() => () => mine.dispose(), [mine]);
+
+  // Sound (only on the screen that plays the wall's sound): a soft chime for each Glow.
+  const sound = useRef<{ s: SoundRuntime; synth: import('tone').PolySynth } | null>(null);
+  useSound((s) => {
+    const synth = new s.Tone.PolySynth(s.Tone.Synth, { oscillator: { type: 'sine' }, envelope: { attack: 0.02, decay: 1.4, sustain: 0, release: 2 } });
+    const echo = new s.Tone.FeedbackDelay(0.38, 0.35);
+    synth.volume.value = -14;
+    synth.chain(echo, s.output);
+    sound.current = { s, synth };
+    return () => {
+      sound.current = null;
+      synth.dispose();
+      echo.dispose();
+    };
+  });
+
+  const ring = useRef(0);
+  useFrame(() => {
+    uniforms.uTime.value = time.seconds;
+    uniforms.uSpeed.value = speed;
+    uniforms.uSize.value.set(width, height);
+    uniforms.uColor.value.copy(colors[0]);
+    uniforms.uHot.value.copy(colors[1]);
+    uniforms.uSky.value.copy(colors[2]);
+
+    // Where each visitor's lantern is: their pad, mapped onto the whole wall.
+    const list = visitors.visitors.slice(0, MAX_VISITORS);
+    const offset = mine.getAttribute('aOffset') as THREE.InstancedBufferAttribute;
+    const color = mine.getAttribute('aColor') as THREE.InstancedBufferAttribute;
+    const at = (v: (typeof list)[number]) => {
+      const p = v.input.pad as { x: number; y: number } | undefined;
+      // No input yet: a spot of its own along the bottom, from the visitor's hue.
+      return p ? { x: (p.x * width) / 2, y: (p.y * height) / 2 } : { x: (v.hue - 0.5) * width * 0.9, y: -height * 0.35 };
+    };
+    list.forEach((v, i) => {
+      const { x, y } = at(v);
+      offset.setXYZ(i, x, y, 0.5 + 0.08 * Math.sin(time.seconds * 2 + v.hue * 20));
+      const c = visitorColor(v);
+      color.setXYZ(i, c.r, c.g, c.b);
+    });
+    mine.instanceCount = list.length;
+    offset.needsUpdate = true;
+    color.needsUpdate = true;
+
+    // A Glow press starts a ring at the visitor's lantern, dated in show time (the same on every screen).
+    for (const ev of visitors.events) {
+      if (ev.input !== 'glow') continue;
+      const v = list.find((x) => x.id === ev.visitorId);
+      if (!v) continue;
+      const { x, y } = at(v);
+      const start = time.seconds - (time.now - ev.at) / 1000;
+      uniforms.uRings.value[ring.current++ % RINGS]!.set(x, y, start, 0);
+      const snd = sound.current;
+      if (snd) snd.synth.triggerAttackRelease(NOTES[Math.floor(v.hue * NOTES.length)] ?? 'C4', 1.5, snd.s.audioTime(time.now + 60));
+    }
+  });
+
+  return (
+    <>
+      {/* JSX-declared geometries and materials are freed by react-three-fiber on unmount. */}
+      <mesh scale={[width * 1.2, height * 1.2, 1]} position={[0, 0, -1]} renderOrder={-1}>
+        <planeGeometry args={[1, 1]} />
+        <shaderMaterial uniforms={uniforms} vertexShader={SKY_VERTEX} fragmentShader={SKY_FRAGMENT} depthWrite={false} />
+      </mesh>
+      <mesh geometry={lanterns} frustumCulled={false}>
+        <shaderMaterial uniforms={uniforms} vertexShader={LANTERN_VERTEX} fragmentShader={LANTERN_FRAGMENT} transparent depthWrite={false} blending={THREE.AdditiveBlending} />
+      </mesh>
+      <mesh geometry={mine} frustumCulled={false}>
+        <shaderMaterial uniforms={uniforms} vertexShader={VISITOR_VERTEX} fragmentShader={VISITOR_FRAGMENT} transparent depthWrite={false} blending={THREE.AdditiveBlending} />
+      </mesh>
+    </>
+  );
+}
+
+export default defineInstallation({ manifest: manifest as ManifestInput, Component: Lanterns });

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ADMIN, ARTIST, api, startServer, until } from '../support/server';
+import { launch, openPage, waitFrames } from '../support/browser';
+import { packFixture, readBundle, rebundle, upload } from '../support/pieces';
+import { STATIC_DIR, diag, pictureOf, playOn, serverErrors } from '../support/stage';
+import type { App } from '../../server/app';
+
+let app: App;
+let browser: Browser;
+let canopy: Awaited<ReturnType<typeof openPage>>;
+let main: Awaited<ReturnType<typeof openPage>>;
+const bundles: Record<string, string> = {};
+const requested: string[] = [];
+
+beforeAll(async () => {
+  for (const name of ['fixture-glow', 'fixture-throws-frame', 'fixture-throws-load', 'fixture-throws-audio']) bundles[name] = await packFixture(name);
+  app = await startServer({ staticDir: STATIC_DIR, playLeadMs: 300 });
+  browser = await launch();
+  canopy = await openPage(browser, `${app.url}/display?screen=canopy-1`);
+  canopy.page.on('response', (r) => requested.push(`${r.status()} ${new URL(r.url()).pathname}`));
+  main = await openPage(browser, `${app.url}/display?screen=main-1`);
+  await waitFrames(canopy.page, 5);
+  await waitFrames(main.page, 5);
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('live add in Chromium', () => {
+  it('a display plays an uploaded piece without a restart, its modules and assets from the server', async () => {
+    const res = await upload(app, fs.readFileSync(bundles['fixture-glow']!), ARTIST);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await playOn(app, canopy.page, 'canopy', 'fixture-glow', 10);
+    const d = await diag(canopy.page);
+    expect(d.installationId).toBe('fixture-glow');
+    expect(d.errors).toEqual([]);
+    expect((await pictureOf(canopy.page)).stddev).toBeGreaterThan(4);
+    expect(requested).toContain('200 /pieces/fixture-glow/1.0.0/module.js');
+    expect(requested).toContain('200 /runtime/three.js');
+    expect(requested).toContain('200 /runtime/sdk.js');
+    await until(() => requested.some((r) => /^200 \/pieces\/fixture-glow\/1\.0\.0\/assets\/dot-.*\.png$/.test(r)), 'the piece to load its asset');
+    expect(canopy.consoleErrors).toEqual([]);
+    expect(canopy.external).toEqual([]);
+  });
+
+  it('a new version replaces the one playing; a roll back brings the old one back', async () => {
+    const next = rebundle(readBundle(bundles['fixture-glow']!), { version: '1.1.0' });
+    expect((await upload(app, next, ARTIST)).status).toBe(201);
+    await until(() => requested.includes('200 /pieces/fixture-glow/1.1.0/module.js'), 'the screen to load version 1.1.0');
+    const back = await api(app, 'POST', '/api/pieces/fixture-glow/rollback', { version: '1.0.0' }, ADMIN);
+    expect(back.status).toBe(200);
+    const switches = (await diag(canopy.page)).framesRendered;
+    await until(async () => (await diag(canopy.page)).framesRendered > switches + 10, 'frames after the roll back');
+    expect((await diag(canopy.page)).errors).toEqual([]);
+  });
+
+  it('a piece that throws in useFrame falls back on its screen, is reported with its version and stack, and the other walls play on', async () => {
+    expect((await upload(app, fs.readFileSync(bundles['fixture-throws-frame']!), ARTIST)).status).toBe(201);
+    await playOn(app, main.page, 'main', 'fixture-glow', 3);
+    await playOn(app, canopy.page, 'canopy', 'fixture-throws-frame', 0);
+    const err = await until(async () => (await diag(canopy.page)).errors.find((e) => e.installationId === 'fixture-throws-frame'), 'the error in __pavilion.errors');
+    expect(err).toMatchObject({ phase: 'frame', version: '1.0.0' });
+    expect(err.message).toContain('broken on purpose in useFrame');
+    expect(err.stack).toBeTruthy();
+    // The screen keeps rendering (the calm fallback), and reported the error once.
+    await waitFrames(canopy.page, 20);
+    expect((await diag(canopy.page)).errors.filter((e) => e.installationId === 'fixture-throws-frame')).toHaveLength(1);
+    expect((await pictureOf(canopy.page)).mean).toBeGreaterThan(2); // the fallback gradient, not black
+    const onServer = await until(async () => (await serverErrors(app, 'canopy-1')).find((e) => e.installationId === 'fixture-throws-frame'), 'the error in GET /api/show');
+    expect(onServer).toMatchObject({ phase: 'frame', version: '1.0.0' });
+    expect(onServer.stack).toBeTruthy();
+    // The main wall never noticed.
+    await waitFrames(main.page, 10);
+    expect((await diag(main.page)).installationId).toBe('fixture-glow');
+    expect((await diag(main.page)).errors).toEqual([]);
+  });
+
+  it('a piece that throws while loading falls back and is reported', async () => {
+    expect((await upload(app, fs.readFileSync(bundles['fixture-throws-load']!), ARTIST)).status).toBe(201);
+    await playOn(app, canopy.page, 'canopy', 'fixture-throws-load', 10);
+    const err = (await diag(canopy.page)).errors.find((e) => e.installationId === 'fixture-throws-load');
+    expect(err).toMatchObject({ phase: 'load', version: '1.0.0' });
+    expect(err!.message).toContain('broken on purpose while loading');
+    await until(async () => (await serverErrors(app, 'canopy-1')).some((e) => e.installationId === 'fixture-throws-load' && e.phase === 'load'), 'the load error in GET /api/show');
+  });
+
+  it('a piece whose sound throws falls back on the screen that plays the sound, and is reported', async () => {
+    expect((await upload(app, fs.readFileSync(bundles['fixture-throws-audio']!), ARTIST)).status).toBe(201);
+    await playOn(app, canopy.page, 'canopy', 'fixture-throws-audio', 0);
+    const err = await until(async () => (await diag(canopy.page)).errors.find((e) => e.installationId === 'fixture-throws-audio'), 'the audio error', 30_000);
+    expect(err).toMatchObject({ phase: 'audio', version: '1.0.0' });
+    expect(err.message).toContain('broken on purpose in useSound');
+    await waitFrames(canopy.page, 10);
+    await until(async () => (await serverErrors(app, 'canopy-1')).some((e) => e.installationId === 'fixture-throws-audio' && e.phase === 'audio'), 'the audio error in GET /api/show');
+  });
+
+  it('a screen that loses its WebGL context gets it back and plays the piece again', async () => {
+    await playOn(app, canopy.page, 'canopy', 'fixture-glow', 5);
+    await canopy.page.evaluate(() => {
+      const gl = document.querySelector('canvas')!.getContext('webgl2')!;
+      const ext = gl.getExtension('WEBGL_lose_context')!;
+      ext.loseContext();
+      setTimeout(() => ext.restoreContext(), 300);
+    });
+    await until(async () => (await diag(canopy.page)).errors.some((e) => e.phase === 'context'), 'the context loss to be reported');
+    await until(async () => !(await canopy.page.evaluate(() => document.querySelector('canvas')!.getContext('webgl2')!.isContextLost())), 'the context to come back');
+    await waitFrames(canopy.page, 15);
+    const d = await diag(canopy.page);
+    expect(d.installationId).toBe('fixture-glow');
+    expect(d.errors.filter((e) => e.installationId === 'fixture-glow')).toEqual([]);
+    expect(d.memory.geometries).toBeGreaterThan(0); // the piece was mounted again into the new context
+    expect((await pictureOf(canopy.page)).stddev).toBeGreaterThan(4);
+  });
+});

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { api, until } from './server';
+import { decodePng, variety } from './image';
+import { waitFrames } from './browser';
+
+/** The built client the e2e tests serve: dist/client (npm test builds it), or PAVILION_STATIC_DIR. */
+export const STATIC_DIR = process.env.PAVILION_STATIC_DIR
+  ? path.resolve(process.env.PAVILION_STATIC_DIR)
+  : path.resolve(import.meta.dirname, '../../dist/client');
+
+export interface PieceErrorSeen {
+  installationId: string | null;
+  version: string | null;
+  phase: string;
+  message: string;
+  stack?: string;
+}
+
+export interface Diag {
+  installationId: string | null;
+  framesRendered: number;
+  lastSwitch: { installationId: string | null; showTime: number } | null;
+  errors: PieceErrorSeen[];
+  memory: { geometries: number; textures: number; programs: number };
+  visitors: number;
+  now: number;
+}
+
+export const diag = (page: Page): Promise<Diag> =>
+  page.evaluate(() => {
+    const p = (window as unknown as { __pavilion: Omit<Diag, 'now'> & { clock: { now(): number } } }).__pavilion;
+    return {
+      installationId: p.installationId,
+      framesRendered: p.framesRendered,
+      lastSwitch: p.lastSwitch,
+      errors: p.errors,
+      memory: p.memory,
+      visitors: p.visitors,
+      now: p.clock.now(),
+    };
+  });
+
+/**
+ * Plays a piece on a wall through REST and waits until `page` (a screen of that wall) has switched
+ * to it and drawn a few frames with it.
+ */
+export async function playOn(app: { url: string }, page: Page, wallId: string, installationId: string | null, frames = 3, extra: Record<string, unknown> = {}): Promise<void> {
+  const before = (await diag(page)).now;
+  const command = installationId ? { type: 'wall.play', wallId, installationId, ...extra } : { type: 'wall.stop', wallId };
+  const res = await api(app, 'POST', '/api/commands', command);
+  if (res.status !== 200) throw new Error(`${command.type} ${installationId ?? ''} refused: ${JSON.stringify(res.body)}`);
+  await until(
+    async () => {
+      const d = await diag(page);
+      return d.lastSwitch && d.lastSwitch.installationId === installationId && d.lastSwitch.showTime >= before;
+    },
+    `the screen to switch to ${installationId ?? 'nothing'}`,
+    60_000,
+  );
+  if (frames > 0) await waitFrames(page, frames);
+}
+
+/** Luminance spread and colour count of what the page shows now. */
+export async function pictureOf(page: Page): Promise<ReturnType<typeof variety>> {
+  return variety(decodePng(await page.screenshot()));
+}
+
+/** A Chrome DevTools session that can force a GC and read the JS heap. */
+export async function heapProbe(page: Page): Promise<{ usedAfterGc: () => Promise<number>; session: CDPSession }> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('HeapProfiler.enable');
+  return {
+    session,
+    async usedAfterGc() {
+      for (let i = 0; i < 3; i++) await session.send('HeapProfiler.collectGarbage');
+      const { usedSize } = (await session.send('Runtime.getHeapUsage')) as { usedSize: number };
+      return usedSize;
+    },
+  };
+}
+
+/** The errors one screen reported, as GET /api/show lists them. */
+export async function serverErrors(app: { url: string }, screenId: string): Promise<PieceErrorSeen[]> {
+  const res = await api(app, 'GET', '/api/show');
+  const screens = (res.body as unknown as { screens: Array<{ id: string; errors: PieceErrorSeen[] }> }).screens;
+  return screens.find((s) => s.id === screenId)?.errors ?? [];
+}

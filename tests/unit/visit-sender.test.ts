@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { InputSender, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
+
+/** The phone's pacing, with a fake clock and a fake transport that answers when told. */
+function setup() {
+  let now = 0;
+  const timers: Array<{ at: number; fn: () => void }> = [];
+  const sent: Array<{ msg: OutgoingInput; done: (r: SendOutcome) => void }> = [];
+  const sender = new InputSender({
+    send: (msg, done) => void sent.push({ msg: { ...msg }, done }),
+    now: () => now,
+    stamp: () => 1000 + now,
+    setTimeout: (fn, ms) => {
+      const t = { at: now + ms, fn };
+      timers.push(t);
+      return t;
+    },
+    clearTimeout: (h) => void timers.splice(timers.indexOf(h as (typeof timers)[number]), 1),
+  });
+  const advance = (ms: number) => {
+    now += ms;
+    for (const t of timers.filter((x) => x.at <= now)) {
+      timers.splice(timers.indexOf(t), 1);
+      t.fn();
+    }
+  };
+  const answer = (r: SendOutcome = { ok: true }) => sent.find((s) => !('answered' in s) && Object.assign(s, { answered: true }))!.done(r);
+  return { sender, sent, advance, answer };
+}
+
+describe('phone input pacing', () => {
+  it('keeps one input in flight and sends only the latest state', () => {
+    const { sender, sent, advance, answer } = setup();
+    sender.setOpen(true);
+    sender.state('pad', { x: 0, y: 0 });
+    expect(sent).toHaveLength(1);
+    for (let i = 1; i <= 10; i++) sender.state('pad', { x: i / 10, y: 0 });
+    advance(200);
+    expect(sent).toHaveLength(1); // still waiting for the answer
+    answer();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.msg).toEqual({ input: 'pad', value: { x: 1, y: 0 }, sentAt: 1200 });
+    expect(sender.pending).toBe(0);
+  });
+
+  it('sends at most 20 per second even when answers are instant', () => {
+    const { sender, sent, advance, answer } = setup();
+    sender.setOpen(true);
+    for (let t = 0; t < 1000; t += 5) {
+      sender.state('pad', { x: (t % 100) / 100, y: 0 });
+      if (sender.busy) answer();
+      advance(5);
+    }
+    expect(sent.length).toBeGreaterThanOrEqual(19);
+    expect(sent.length).toBeLessThanOrEqual(21);
+  });
+
+  it('sends button presses and words before state, and none is lost', () => {
+    const { sender, sent, answer, advance } = setup();
+    sender.setOpen(true);
+    sender.state('pad', { x: 0, y: 0 });
+    sender.event('go', true);
+    sender.state('pad', { x: 1, y: 1 });
+    sender.event('word', 'hi');
+    for (let i = 0; i < 4; i++) {
+      answer();
+      advance(60);
+    }
+    expect(sent.map((s) => s.msg.input)).toEqual(['pad', 'go', 'word', 'pad']);
+    expect(sent[3]!.msg.value).toEqual({ x: 1, y: 1 });
+  });
+
+  it('backs off and retries when the server says too fast', () => {
+    const { sender, sent, answer, advance } = setup();
+    sender.setOpen(true);
+    sender.event('go', true);
+    answer({ ok: false, code: 'rate_limited', message: 'too many inputs' });
+    expect(sent).toHaveLength(1);
+    advance(100);
+    expect(sent).toHaveLength(1);
+    advance(300);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.msg.input).toBe('go');
+  });
+
+  it('sends nothing while closed (queued, paused) and forgets stale input; a reconnect frees the slot', () => {
+    const { sender, sent, advance } = setup();
+    sender.state('pad', { x: 0, y: 0 });
+    expect(sent).toHaveLength(0);
+    sender.setOpen(true);
+    expect(sent).toHaveLength(0); // closing forgot it
+    sender.state('pad', { x: 0.5, y: 0 });
+    expect(sent).toHaveLength(1);
+    sender.reset(); // the connection dropped: that answer will never come
+    advance(100);
+    sender.state('pad', { x: 0.6, y: 0 });
+    expect(sent).toHaveLength(2);
+  });
+});
