@@ -1,8 +1,9 @@
 /**
  * One clock-sync client in its own process (a device of its own): ours (the same code as the
  * screens: syncOverSocket over socket.io-client), @ircam/sync or timesync. Its local clock is
- * deliberately wrong by `offsetMs` (and `skewPpm`), so an unsynced client shows its error; the
- * truth is this machine's clock, which the server shares. Reports through IPC.
+ * deliberately wrong by `offsetMs` (and `skewPpm`), and the server's show clock runs `shiftMs`
+ * ahead of the machine's, so an unsynced client shows its error. The truth is this machine's
+ * clock (which the server shares) + shiftMs. Reports through IPC.
  */
 import { io } from 'socket.io-client';
 import { localNow, syncOverSocket } from '../../client/core/connection';
@@ -10,6 +11,9 @@ import { ircamClient, timesyncClient, type PeerClock } from './peers';
 import type { ClientJob, ClientResult } from './protocol';
 
 const job = await new Promise<ClientJob>((resolve) => process.once('message', (m) => resolve(m as ClientJob)));
+// Loaded and compiled: connect when told to, so clients connect one by one into a steady server.
+process.send!({ loaded: true });
+await new Promise<void>((resolve) => process.once('message', () => resolve()));
 const startReal = localNow();
 const local = () => {
   const r = localNow();
@@ -55,7 +59,7 @@ function sample(): void {
     errors.push(NaN);
     return;
   }
-  const err = est - real;
+  const err = est - (real + job.shiftMs);
   if (firstEstimateMs === null) firstEstimateMs = t;
   if (firstWithin1Ms === null && Math.abs(err) <= 1) firstWithin1Ms = t;
   times.push(t);

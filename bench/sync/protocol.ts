@@ -6,6 +6,8 @@ export interface ClientJob {
   index: number;
   url: string;
   durationMs: number;
+  /** The server's show clock runs this far ahead of the machine's clock (the truth's offset). */
+  shiftMs: number;
   /** The client's local clock is wrong by this much (and drifts by skewPpm). */
   offsetMs: number;
   skewPpm: number;
@@ -44,6 +46,8 @@ export interface LoadReport {
 export interface ServerReady {
   url: string;
   adminToken: string;
+  /** The server's show clock = this machine's clock + shiftMs. */
+  shiftMs: number;
   originOffsetMs: number;
 }
 

@@ -127,6 +127,7 @@ server.send('stats'); // reset the window
 const statsTimer = setInterval(() => server.send('stats'), 5000);
 
 const results: Promise<ClientResult>[] = [];
+const loaded: Promise<ChildProcess>[] = [];
 for (let i = 0; i < opts.clients; i++)
   for (const kind of KINDS) {
     const c = child('client.ts');
@@ -134,20 +135,28 @@ for (let i = 0; i < opts.clients; i++)
       kind,
       index: i,
       url: ready.url,
+      shiftMs: ready.shiftMs,
       durationMs,
       offsetMs: (i % 2 ? -1 : 1) * (1500.25 + 731.3 * i),
       skewPpm: opts.skewPpm,
     };
     c.send(job);
-    results.push(resultOf(c, durationMs + 60_000));
-    await new Promise((r) => setTimeout(r, 30));
+    loaded.push(message<boolean>(c, 'loaded', 120_000).then(() => c));
   }
+// Every client process has started (tsx compiles, imports load: a CPU burst); now connect them
+// one at a time, 250 ms apart, interleaving the libraries.
+const clientProcs = await Promise.all(loaded);
+for (const c of clientProcs) {
+  c.send('go');
+  results.push(resultOf(c, durationMs + 60_000));
+  await new Promise((r) => setTimeout(r, 250));
+}
 const tabsUnderLoad = flag('tabs-under-load');
 log(`${opts.clients} clients of each kind; ${opts.warmup} s warm-up + ${opts.seconds} s measured${opts.tabs && tabsUnderLoad ? `; ${opts.tabs} Chromium tabs alongside` : ''}`);
 
 let browserResult: BrowserResult | null = null;
 let browserError: string | null = null;
-const browserJob = (seconds: number) => ({ url: ready.url, token: ready.adminToken, tabs: Math.min(3, opts.tabs), durationMs: warmupMs + seconds * 1000, warmupMs, switches: opts.switches });
+const browserJob = (seconds: number) => ({ url: ready.url, token: ready.adminToken, shiftMs: ready.shiftMs, tabs: Math.min(3, opts.tabs), durationMs: warmupMs + seconds * 1000, warmupMs, switches: opts.switches });
 const runTabs = (seconds: number) =>
   runBrowser(browserJob(seconds)).then(
     (r) => void (browserResult = r),

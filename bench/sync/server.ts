@@ -13,6 +13,12 @@ import { mountPeers } from './peers';
 import type { ServerReady, ServerStats } from './protocol';
 
 const ADMIN = 'bench-admin-token-0123456789';
+/**
+ * The bench's show clock runs this far ahead of the machine's clock, so every client's truth is
+ * an offset it must find: a client that never synced shows an error of −SHIFT, not a perfect 0.
+ */
+const SHIFT_MS = 3210.123;
+const time = () => systemTime() + SHIFT_MS;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-sync-'));
 const app = await createApp({
   port: 0,
@@ -22,9 +28,10 @@ const app = await createApp({
   adminToken: ADMIN,
   artistToken: 'bench-artist-token-0123456789',
   publicUrl: 'http://127.0.0.1',
+  time,
   ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
 });
-mountPeers(app.io, systemTime);
+mountPeers(app.io, time);
 
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
@@ -55,6 +62,7 @@ process.on('message', (m: unknown) => {
 const ready: ServerReady = {
   url: app.url.replace('localhost', '127.0.0.1'),
   adminToken: ADMIN,
+  shiftMs: SHIFT_MS,
   originOffsetMs: performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6,
 };
 process.send!({ ready });

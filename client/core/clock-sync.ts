@@ -10,18 +10,31 @@
  *   significant (3 standard errors), with a prior (0 ppm, σ 100 ppm) that the data soon outweigh.
  * - A sample whose hard bound (offset ± rtt/2) excludes the model means a clock jumped (a laptop
  *   slept, a server restarted): the anchors are dropped and the skew kept.
- * - The published offset is a piecewise-linear function of local time. During the first burst it
+ * - The published offset is a piecewise-linear function of local time. During the first bursts it
  *   moves in steps; after that, forward corrections over 1 ms jump (a frame a few ms longer is
  *   invisible), backward ones slew at `slewRate`, or hold (show time nearly stands still) beyond
  *   50 ms. `now()` never goes backwards.
  */
 export type PingReply = [t0: number, t1: number, t2: number];
 
+/**
+ * A reply whose send and receive times were stamped by the transport itself (on the local clock's
+ * base): a Web Worker that pings off the page's busy main thread, for instance.
+ */
+export interface StampedPingReply {
+  reply: PingReply;
+  sent: number;
+  received: number;
+}
+
 export interface ClockSyncOptions {
   /** Local monotonic clock in ms (epoch-based: performance.timeOrigin + performance.now()). */
   local: () => number;
-  /** Sends t0, resolves with [t0, serverReceive, serverSend], or rejects on timeout/disconnect. */
-  ping: (t0: number) => Promise<PingReply>;
+  /**
+   * Sends t0, resolves with [t0, serverReceive, serverSend] (or a StampedPingReply), or rejects
+   * on timeout/disconnect.
+   */
+  ping: (t0: number) => Promise<PingReply | StampedPingReply>;
   /** Pings per burst. */
   burst?: number;
   /** Pings in the first burst after (re)connect. */
@@ -288,8 +301,9 @@ export class ClockSync {
     const published = this.offsetAt(u);
     this.model = model;
     const target = this.modelAt(u);
-    // Until the first full burst is in, the estimate is provisional and moves in steps.
-    let e0 = first || this.bursts === 0 ? 0 : published - target;
+    // While the first bursts come in (about 2.5 s after start) the estimate is provisional and
+    // moves in steps, both ways; now() still never goes backwards.
+    let e0 = first || this.bursts < this.o.fastBursts ? 0 : published - target;
     let rate = this.o.slewRate;
     if (e0 < -this.o.stepMs) e0 = 0; // far behind: jump forward
     else if (e0 > this.o.holdMs) rate = this.o.holdRate; // far ahead: hold until caught up
@@ -308,10 +322,17 @@ export class ClockSync {
     for (let i = 0; i < count && gen === this.generation; i++) {
       try {
         const t0 = this.o.local();
-        const reply = await this.o.ping(t0);
+        const res = await this.o.ping(t0);
         const t3 = this.o.local();
-        if (gen !== this.generation || !Array.isArray(reply) || reply[0] !== t0) continue;
-        const s = sampleOf(reply, t3);
+        if (gen !== this.generation) continue;
+        let s: Sample;
+        if (Array.isArray(res)) {
+          if (res[0] !== t0) continue;
+          s = sampleOf(res, t3);
+        } else {
+          if (!res || !Array.isArray(res.reply) || res.reply[0] !== res.sent) continue;
+          s = sampleOf(res.reply, res.received);
+        }
         samples.push(s);
         // First burst after (re)start: publish every improvement at once (first estimate in one
         // round trip, then better ones as the burst goes on).

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { ClockSync, type PingReply } from './clock-sync';
+import { ClockSync, type PingReply, type StampedPingReply } from './clock-sync';
 
 /** Epoch-based local clock: the same base the server uses for show time. */
 export const localNow = (): number => performance.timeOrigin + performance.now();
@@ -19,18 +19,70 @@ interface PingSocket {
   on(ev: 'connect', fn: () => void): unknown;
 }
 
+/** Pings through a Web Worker with its own socket (see clock-worker.ts); null where there are no workers. */
+function workerPinger(url: string, onConnect: () => void): { ready(): boolean; ping(): Promise<StampedPingReply> } | null {
+  if (typeof Worker === 'undefined') return null;
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./clock-worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    return null;
+  }
+  let ready = false;
+  let next = 0;
+  const pending = new Map<number, { resolve: (r: StampedPingReply) => void; reject: (e: Error) => void }>();
+  worker.onmessage = (e: MessageEvent) => {
+    const m = e.data as { type: string; id?: number; ok?: boolean } & Partial<StampedPingReply>;
+    if (m.type === 'connect') {
+      ready = true;
+      onConnect();
+    } else if (m.type === 'pong' && typeof m.id === 'number') {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (!p) return;
+      if (m.ok && m.reply && typeof m.sent === 'number' && typeof m.received === 'number') p.resolve({ reply: m.reply, sent: m.sent, received: m.received });
+      else p.reject(new Error('worker ping failed'));
+    }
+  };
+  worker.onerror = () => {
+    ready = false; // fall back to pinging over the page's own socket
+    for (const p of pending.values()) p.reject(new Error('clock worker failed'));
+    pending.clear();
+  };
+  worker.postMessage({ type: 'start', url });
+  return {
+    ready: () => ready,
+    ping: () =>
+      new Promise<StampedPingReply>((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ type: 'ping', id });
+        setTimeout(() => {
+          if (pending.delete(id)) reject(new Error('worker ping timed out'));
+        }, 1500);
+      }),
+  };
+}
+
 /**
  * A clock sync bound to a socket: starts on connect, resyncs on reconnect and on tab wake.
  * `local` replaces the local clock (the sync benchmark gives each client a deliberately wrong one).
+ * `workerUrl` (a namespace URL, in browsers) pings from a Web Worker with its own socket instead,
+ * off the main thread; until that worker connects, and if it fails, pings go over `socket`.
  */
-export function syncOverSocket(socket: PingSocket, opts: { local?: () => number } = {}): ClockSync {
-  const sync = new ClockSync({
+export function syncOverSocket(socket: PingSocket, opts: { local?: () => number; workerUrl?: string } = {}): ClockSync {
+  let sync: ClockSync | null = null;
+  // Every worker (re)connect: sample again at once, now off the main thread.
+  const viaWorker = opts.workerUrl && !opts.local ? workerPinger(opts.workerUrl, () => sync?.resync()) : null;
+  sync = new ClockSync({
     local: opts.local ?? localNow,
     ping: (t0) =>
-      new Promise<PingReply>((resolve, reject) => {
-        if (!socket.connected) return reject(new Error('not connected'));
-        socket.timeout(1000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
-      }),
+      viaWorker?.ready()
+        ? viaWorker.ping()
+        : new Promise<PingReply>((resolve, reject) => {
+            if (!socket.connected) return reject(new Error('not connected'));
+            socket.timeout(1000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
+          }),
   });
   let started = false;
   socket.on('connect', () => {

@@ -14,7 +14,8 @@ export type DisplaySocket = ReturnType<typeof connect<DisplayServerToClient, Dis
 /** Connects this screen: registers, mirrors its view, syncs the clock, reports health. */
 export function startSession(screenId: string): { socket: DisplaySocket; clock: ClockSync } {
   const socket = connect<DisplayServerToClient, DisplayClientToServer>('/display');
-  const clock = syncOverSocket(socket);
+  // Clock pings from a worker: this page's main thread is busy rendering (docs/sync.md).
+  const clock = syncOverSocket(socket, { workerUrl: `${location.origin}/display` });
   startThumbnails(socket);
   displayStore.setState({ screenId });
 

@@ -1,80 +1,18 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
-import { BackSide, Euler, Matrix4, Quaternion, Vector3, type InstancedMesh } from 'three';
+import { Euler, Matrix4, Quaternion, Vector3, type InstancedMesh } from 'three';
 import { useRandom, useWall } from 'pavilion/sdk';
-import { CAMERA, viewAt } from './layout';
+import { viewAt } from './layout';
 import { GLSL_COMMON, GLSL_NOISE, type SharedUniforms } from './world';
 
-const skyVertex = /* glsl */ `
-varying vec3 vWorld;
-void main() {
-  vec4 w = modelMatrix * vec4(position, 1.0);
-  vWorld = w.xyz;
-  gl_Position = projectionMatrix * viewMatrix * w;
-}
-`;
-const skyFragment = /* glsl */ `
-${GLSL_COMMON}
-${GLSL_NOISE}
-uniform vec3 uSkyTop;
-uniform vec3 uSkyHor;
-uniform vec3 uLeafDark;
-uniform vec3 uLeafLight;
-varying vec3 vWorld;
-
-void main() {
-  vec3 dir = normalize(vWorld - cameraPosition);
-  vec3 col = mix(uSkyHor, uSkyTop, smoothstep(0.0, 0.75, dir.y));
-  col = mix(col, uFogColor, smoothstep(0.05, -0.3, dir.y));
-  float sd = max(dot(dir, uSunDir), 0.0);
-  col += uSunColor * (pow(sd, 300.0) * 1.5 + pow(sd, 10.0) * 0.45 + pow(sd, 2.5) * 0.15) * (0.35 + 0.65 * uDay) * (1.0 - 0.6 * uRain);
-  // Stars between the crowns at night.
-  vec3 sp = dir * 170.0;
-  float h = hash13(floor(sp));
-  float star = step(0.988, h) * smoothstep(0.32, 0.0, length(fract(sp) - 0.5));
-  star *= 0.6 + 0.4 * sin(uSec * (1.5 + h * 3.0) + h * 40.0);
-  col += vec3(0.8, 0.9, 1.0) * star * (1.0 - uDay) * (1.0 - uRain) * smoothstep(0.05, 0.3, dir.y);
-
-  col = mix(col, uFogColor, 0.2 + 0.4 * uRain);
-  gl_FragColor = vec4(col, 1.0);
-  #include <colorspace_fragment>
-}
-`;
-
-/** The sky beyond the leaves: gradient, a sun (or moon) that crosses the wall, stars at night. */
-export function Sky({ u }: { u: SharedUniforms }) {
-  const uniforms = useMemo(() => ({ ...u }), [u]);
-  return (
-    <mesh position={[CAMERA.x, CAMERA.y, CAMERA.z]} renderOrder={-10} frustumCulled={false}>
-      <sphereGeometry args={[200, 32, 16]} />
-      <shaderMaterial args={[{ uniforms, vertexShader: skyVertex, fragmentShader: skyFragment, side: BackSide, depthWrite: false }]} />
-    </mesh>
-  );
-}
-
-const mistVertex = /* glsl */ `
-varying vec3 vWorld;
-varying float vDist;
-varying vec2 vUv;
-void main() {
-  vUv = uv;
-  vec4 w = modelMatrix * vec4(position, 1.0);
-  vWorld = w.xyz;
-  vec4 mv = viewMatrix * w;
-  vDist = -mv.z;
-  gl_Position = projectionMatrix * mv;
-}
-`;
-const mistFragment = /* glsl */ `
+const MIST = /* glsl */ `
 ${GLSL_COMMON}
 ${GLSL_NOISE}
 uniform float uOctaves;
 uniform float uSeed;
 uniform float uAmount;
-varying vec3 vWorld;
-varying float vDist;
-varying vec2 vUv;
-void main() {
-  vec2 p = vWorld.xy * 0.06 + vec2(uSeed, uSeed * 0.37);
+// Drifting mist at a point of its layer: colour and opacity.
+vec4 mistAt(vec3 world, vec2 uv) {
+  vec2 p = world.xy * 0.06 + vec2(uSeed, uSeed * 0.37);
   vec2 drift = vec2(uTime * 0.012, -uTime * 0.004);
   float n = 0.0, a = 0.55, tot = 0.0;
   for (int i = 0; i < 4; i++) {
@@ -86,19 +24,48 @@ void main() {
   }
   n /= tot;
   float m = smoothstep(0.35, 0.85, n);
-  // Thicker mist low down, light scattered forward from the sun.
-  vec3 dir = normalize(vWorld - cameraPosition);
+  // Thicker low down; light scattered forward from the sun.
+  vec3 dir = normalize(world - cameraPosition);
   float low = smoothstep(0.5, -0.2, dir.y);
   float fwd = pow(max(dot(dir, uSunDir), 0.0), 4.0);
   vec3 col = uFogColor * (1.05 + 0.2 * uDay) + uSunColor * fwd * 0.45 * uDay;
-  float alpha = m * uAmount * (0.45 + 0.55 * low) * (1.0 + uRain * 0.8) * smoothstep(1.0, 0.55, vUv.y) * smoothstep(0.0, 0.2, vUv.y);
-  gl_FragColor = vec4(col, clamp(alpha, 0.0, 0.85));
+  float alpha = m * uAmount * (0.45 + 0.55 * low) * (1.0 + uRain * 0.8) * smoothstep(1.0, 0.55, uv.y) * smoothstep(0.0, 0.2, uv.y);
+  return vec4(col, clamp(alpha, 0.0, 0.85));
+}
+`;
+// At low quality the mist is evaluated per vertex of a divided plane (it is soft anyway).
+const mistVertex = /* glsl */ `
+${MIST}
+varying vec3 vWorld;
+varying vec2 vUv;
+varying vec4 vMist;
+void main() {
+  vUv = uv;
+  vec4 w = modelMatrix * vec4(position, 1.0);
+  vWorld = w.xyz;
+#ifdef PER_VERTEX
+  vMist = mistAt(w.xyz, uv);
+#endif
+  gl_Position = projectionMatrix * viewMatrix * w;
+}
+`;
+const mistFragment = /* glsl */ `
+${MIST}
+varying vec3 vWorld;
+varying vec2 vUv;
+varying vec4 vMist;
+void main() {
+#ifdef PER_VERTEX
+  gl_FragColor = vMist;
+#else
+  gl_FragColor = mistAt(vWorld, vUv);
+#endif
   #include <colorspace_fragment>
 }
 `;
 
 /** Layers of drifting mist between the crowns. */
-export function Mist({ u, layers, octaves }: { u: SharedUniforms; layers: number; octaves: number }) {
+export function Mist({ u, layers, octaves, perVertex }: { u: SharedUniforms; layers: number; octaves: number; perVertex: boolean }) {
   const wall = useWall();
   const depths = [-8, -24, -42].slice(0, layers);
   return (
@@ -106,8 +73,8 @@ export function Mist({ u, layers, octaves }: { u: SharedUniforms; layers: number
       {depths.map((z, i) => {
         const v = viewAt(z, wall.aspect, 1.25);
         return (
-          <mesh key={z} position={[v.cx, v.cy - v.hh * 0.3, z]} renderOrder={2 - i} frustumCulled={false}>
-            <planeGeometry args={[v.hw * 2, v.hh * 1.4]} />
+          <mesh key={`${z}:${perVertex}`} position={[v.cx, v.cy - v.hh * 0.3, z]} renderOrder={2 - i} frustumCulled={false}>
+            <planeGeometry args={[v.hw * 2, v.hh * 1.4, perVertex ? 64 : 1, perVertex ? 16 : 1]} />
             <shaderMaterial
               args={[
                 {
@@ -116,6 +83,7 @@ export function Mist({ u, layers, octaves }: { u: SharedUniforms; layers: number
                   fragmentShader: mistFragment,
                   transparent: true,
                   depthWrite: false,
+                  defines: perVertex ? { PER_VERTEX: 1 } : {},
                 },
               ]}
             />

@@ -120,7 +120,7 @@ interface Flyer {
  * Position = the tilt mapped onto the wall, eased with a frame-rate-independent exponential that
  * converges to the same point on every screen, plus a closed-form flutter from show time.
  */
-export function Creatures({ u, calls }: { u: SharedUniforms; calls: { current: CallNote[] } }) {
+export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { current: CallNote[] }; lights: { current: number } }) {
   const time = useShowTime();
   const visitors = useVisitors();
   const wall = useWall();
@@ -129,6 +129,8 @@ export function Creatures({ u, calls }: { u: SharedUniforms; calls: { current: C
   const flyers = useRef(new Map<string, Flyer>());
   const lastSeq = useRef(-1);
   const ripple = useRef(0);
+  const lightBucket = lights;
+  const lastShrink = useRef(0);
   const tmp = useMemo(() => ({ c: new Color(), v: new Vector3() }), []);
   const uniforms = useMemo(() => ({ uSec: u.uSec }), [u]);
 
@@ -141,7 +143,7 @@ export function Creatures({ u, calls }: { u: SharedUniforms; calls: { current: C
     const cre = geometry.getAttribute('aCre') as InstancedBufferAttribute;
     const col = geometry.getAttribute('aCol') as InstancedBufferAttribute;
     const act = geometry.getAttribute('aAct') as InstancedBufferAttribute;
-    let lights = 0;
+    let lit = 0;
     list.forEach((v, i) => {
       seen.add(v.id);
       const h = hashString(v.id);
@@ -166,16 +168,22 @@ export function Creatures({ u, calls }: { u: SharedUniforms; calls: { current: C
       cre.setXYZW(i, x, y, zz, seed);
       col.setXYZW(i, tmp.c.r, tmp.c.g, tmp.c.b, Math.max(0, age));
       act.setXYZW(i, t - f.lastCall, Math.max(-0.8, Math.min(0.8, -dx * 4)) + 0.15 * Math.sin(t * 1.1 + seed * 3), 0, 0);
-      if (lights < MAX_LIGHTS) {
+      if (lit < MAX_LIGHTS) {
         const flash = Math.max(0, 1 - (t - f.lastCall) / 2);
-        u.uCre.value[lights]!.set(x, y, zz, Math.min(1, Math.max(0, age) * 1.5) * (0.8 + 2.5 * flash));
-        u.uCreCol.value[lights]!.set(tmp.c.r, tmp.c.g, tmp.c.b);
-        lights++;
+        u.uCre.value[lit]!.set(x, y, zz, Math.min(1, Math.max(0, age) * 1.5) * (0.8 + 2.5 * flash));
+        u.uCreCol.value[lit]!.set(tmp.c.r, tmp.c.g, tmp.c.b);
+        lit++;
       }
     });
     for (const id of flyers.current.keys()) if (!seen.has(id)) flyers.current.delete(id);
-    u.uCreN.value = lights;
-    u.uRipOn.value = u.uRip.value.some((r) => t - r.w >= 0 && t - r.w < 7) ? 1 : 0;
+    // The leaves compile their light loop for a bucket of creatures (0 when nobody plays).
+    for (let i = lit; i < MAX_LIGHTS; i++) u.uCre.value[i]!.w = 0;
+    const bucket = lit === 0 ? 0 : lit <= 4 ? 4 : lit <= 8 ? 8 : MAX_LIGHTS;
+    if (bucket === 0 || bucket > lightBucket.current) lightBucket.current = bucket;
+    else if (bucket < lightBucket.current && t - lastShrink.current > 10) {
+      lightBucket.current = bucket;
+      lastShrink.current = t;
+    }
     geometry.instanceCount = list.length;
     cre.needsUpdate = col.needsUpdate = act.needsUpdate = true;
 

@@ -41,12 +41,10 @@ varying float vExposure;
 varying float vDist;
 void main() {
   vec2 p = vP;
-  float ang = atan(p.y, p.x);
-  vec2 cs = vec2(cos(ang), sin(ang));
   float s = vSeed * 37.0;
-  float edge = 0.58 + 0.3 * vnoise(cs * 2.2 + s) + 0.12 * vnoise(cs * 6.0 + s * 1.7);
+  float edge = 0.6 + 0.34 * vnoise(p * 2.2 + s);
   float r = length(p * vec2(1.0, p.y < 0.0 ? 1.25 : 1.0));
-  float leafy = vnoise(p * 17.0 + s + uTime * 0.05) * 0.6 + vnoise(p * 41.0 + s) * 0.4;
+  float leafy = vnoise(p * 19.0 + s + uTime * 0.05);
   float inside = edge - r + (leafy - 0.5) * 0.34;
   // Holes where the sky shows through, more of them toward the edge.
   if (leafy > 0.78 - 0.25 * smoothstep(0.3, 0.0, inside)) discard;

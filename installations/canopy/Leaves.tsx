@@ -1,5 +1,6 @@
-import { useEffect, useMemo } from 'react';
-import { DoubleSide, Euler, Matrix4 } from 'three';
+import { useEffect, useMemo, useRef } from 'react';
+import { useFrame } from '@react-three/fiber';
+import { DoubleSide, Euler, Matrix4, type ShaderMaterial } from 'three';
 import { bakeInstances } from './geometry';
 import { useRandom, useWall } from 'pavilion/sdk';
 import { placeLeaves } from './layout';
@@ -13,10 +14,8 @@ attribute vec4 aUp;     // leaf's stem-to-tip axis, phase
 attribute vec4 aRnd;    // -, tone, exposure, accent
 uniform vec4 uCre[${MAX_LIGHTS}];
 uniform vec3 uCreCol[${MAX_LIGHTS}];
-uniform float uCreN;
 uniform vec4 uRip[${MAX_RIPPLES}];
 uniform vec3 uRipCol[${MAX_RIPPLES}];
-uniform float uRipOn;
 varying vec2 vUv;
 varying float vDist;
 varying float vLight;
@@ -35,7 +34,10 @@ void main() {
   // Ripples of light from visitors' calls: a ring expanding through the foliage.
   vec3 glow = vec3(0.0);
   vec3 kick = vec3(0.0);
-  if (uRipOn > 0.5) for (int i = 0; i < ${MAX_RIPPLES}; i++) {
+  // Loop bounds are compile-time (LIGHTS: 0 without visitors): a software rasteriser runs every
+  // iteration of a loop whatever its exit condition.
+#if LIGHTS > 0
+  for (int i = 0; i < ${MAX_RIPPLES}; i++) {
     float age = uSec - uRip[i].w;
     if (age < 0.0 || age > 7.0) continue;
     vec3 d = base - uRip[i].xyz;
@@ -45,11 +47,11 @@ void main() {
     kick += d / max(dist, 0.001) * ring * 0.35;
   }
   // Light from the visitors' creatures.
-  if (uCreN > 0.5) for (int i = 0; i < ${MAX_LIGHTS}; i++) {
-    if (float(i) >= uCreN) break;
+  for (int i = 0; i < LIGHTS; i++) {
     vec3 d = base - uCre[i].xyz;
     glow += uCreCol[i] * uCre[i].w * 1.1 / (1.0 + dot(d, d) * 5.0);
   }
+#endif
   vGlow = glow;
 
   // Flutter about the stem, stronger in gusts; the whole leaf drifts with the curl wind.
@@ -88,7 +90,7 @@ varying float vAccent;
 
 void main() {
   // The blade: a pointed leaf drawn in the quad, with a midrib and side veins.
-  float w = 0.5 * pow(max(sin(3.14159 * vUv.y), 0.0), 0.6) * (1.0 - 0.3 * vUv.y);
+  float w = 0.5 * pow(max(sin(3.14159 * pow(vUv.y, 0.8)), 0.0), 0.9) * (1.0 - 0.35 * vUv.y);
   float across = abs(vUv.x - 0.5) / max(w, 0.001);
   if (across > 1.0) discard;
   float vein = smoothstep(0.12, 0.0, across) * 0.55 + smoothstep(0.05, 0.0, abs(fract(vUv.y * 5.0 + across * 1.4) - 0.5) * across) * 0.2;
@@ -103,7 +105,7 @@ void main() {
 }
 `;
 
-export function Leaves({ u, count, hq }: { u: SharedUniforms; count: number; hq: boolean }) {
+export function Leaves({ u, count, hq, lights }: { u: SharedUniforms; count: number; hq: boolean; lights: { current: number } }) {
   const wall = useWall();
   const rng = useRandom(`leaves:${count}:${wall.aspect.toFixed(3)}`);
   const geometry = useMemo(() => {
@@ -130,9 +132,17 @@ export function Leaves({ u, count, hq }: { u: SharedUniforms; count: number; hq:
   }, [rng, count, wall.aspect]);
   useEffect(() => () => geometry.dispose(), [geometry]);
   const uniforms = useMemo(() => ({ ...u }), [u]);
+  const material = useRef<ShaderMaterial>(null);
+  useFrame(() => {
+    const m = material.current;
+    if (m && m.defines.LIGHTS !== lights.current) {
+      m.defines.LIGHTS = lights.current;
+      m.needsUpdate = true;
+    }
+  });
   return (
     <mesh geometry={geometry} frustumCulled={false}>
-      <shaderMaterial key={hq ? 'hq' : 'lq'} args={[{ uniforms, vertexShader, fragmentShader, side: DoubleSide, defines: hq ? { HQ: 1 } : {} }]} />
+      <shaderMaterial ref={material} key={hq ? 'hq' : 'lq'} args={[{ uniforms, vertexShader, fragmentShader, side: DoubleSide, defines: { LIGHTS: 0, ...(hq ? { HQ: 1 } : {}) } }]} />
     </mesh>
   );
 }

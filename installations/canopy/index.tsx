@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import { defineInstallation, useParams, useQuality, useShowTime, useSound, type ManifestInput } from 'pavilion/sdk';
 import manifest from './manifest.json';
-import { Sky, Mist, Trunks } from './Atmosphere';
+import { Mist, Trunks } from './Atmosphere';
+import { Sky } from './Sky';
 import { Leaves } from './Leaves';
 import { Crowns } from './Crowns';
 import { Motes, Rain, Rays } from './Light';
@@ -19,9 +20,9 @@ interface CanopyParams {
 }
 
 const BUDGET = {
-  low: { leaves: 2400, maxLeaves: 3200, crowns: 70, trunks: 8, mist: 1, octaves: 2, rays: 4, motes: 220, rain: 220 },
-  medium: { leaves: 7000, maxLeaves: 12000, crowns: 140, trunks: 18, mist: 2, octaves: 3, rays: 6, motes: 1000, rain: 900 },
-  high: { leaves: 15000, maxLeaves: 26000, crowns: 220, trunks: 26, mist: 3, octaves: 4, rays: 8, motes: 2500, rain: 2400 },
+  low: { leaves: 1800, maxLeaves: 2800, stars: 250, crowns: 40, trunks: 8, mist: 0, octaves: 2, rays: 4, motes: 220, rain: 220 },
+  medium: { leaves: 7000, maxLeaves: 12000, stars: 600, crowns: 140, trunks: 18, mist: 2, octaves: 3, rays: 6, motes: 1000, rain: 900 },
+  high: { leaves: 15000, maxLeaves: 26000, stars: 1200, crowns: 220, trunks: 26, mist: 3, octaves: 4, rays: 8, motes: 2500, rain: 2400 },
 } as const;
 
 function Canopy() {
@@ -31,6 +32,8 @@ function Canopy() {
   const camera = useThree((s) => s.camera);
   const u = useMemo(createUniforms, []);
   const calls = useRef<CallNote[]>([]);
+  /** Creature lights the leaf shader is compiled for (a bucket: 0, 4, 8, 16). */
+  const lights = useRef(0);
   const speed = typeof params.speed === 'number' ? params.speed : 1;
   const density = typeof params.density === 'number' ? params.density : 1;
   const speedRef = useRef(speed);
@@ -68,15 +71,15 @@ function Canopy() {
   const off = new Set((new URLSearchParams(location.search).get('off') ?? '').split(','));
   return (
     <>
-      {!off.has('sky') && <Sky u={u} />}
+      {!off.has('sky') && <Sky u={u} stars={b.stars} haze={b.mist === 0} />}
       {!off.has('trunks') && <Trunks u={u} count={b.trunks} />}
       {!off.has('crowns') && <Crowns u={u} count={b.crowns} />}
-      {!off.has('leaves') && <Leaves u={u} count={leaves} hq={quality !== 'low'} />}
-      {!off.has('mist') && <Mist u={u} layers={b.mist} octaves={b.octaves} />}
+      {!off.has('leaves') && <Leaves u={u} count={leaves} hq={quality !== 'low'} lights={lights} />}
+      {!off.has('mist') && b.mist > 0 && <Mist u={u} layers={b.mist} octaves={b.octaves} perVertex={quality === 'low'} />}
       {!off.has('rays') && <Rays u={u} count={b.rays} />}
       {!off.has('motes') && <Motes u={u} count={b.motes} />}
       {!off.has('rain') && <Rain u={u} count={b.rain} />}
-      {!off.has('creatures') && <Creatures u={u} calls={calls} />}
+      {!off.has('creatures') && <Creatures u={u} calls={calls} lights={lights} />}
     </>
   );
 }

@@ -3,7 +3,7 @@ import { Color, Vector3, Vector4 } from 'three';
 /** Most creatures that light the leaves (the nearest/oldest 16 of the visitors). */
 export const MAX_LIGHTS = 16;
 /** Call ripples travelling through the foliage at once. */
-export const MAX_RIPPLES = 8;
+export const MAX_RIPPLES = 6;
 /** Length of one forest day, in piece seconds at speed 1. */
 export const DAY_SECONDS = 360;
 /** Where in the day the piece starts: a golden morning. */
@@ -92,11 +92,8 @@ export function createUniforms() {
     uFirefly: { value: new Color() },
     uCre: { value: Array.from({ length: MAX_LIGHTS }, () => new Vector4(0, 0, 0, 0)) },
     uCreCol: { value: Array.from({ length: MAX_LIGHTS }, () => new Vector3()) },
-    uCreN: { value: 0 },
     uRip: { value: Array.from({ length: MAX_RIPPLES }, () => new Vector4(0, 0, 0, -100)) },
     uRipCol: { value: Array.from({ length: MAX_RIPPLES }, () => new Vector3()) },
-    /** 1 while any call ripple is still travelling. */
-    uRipOn: { value: 0 },
   };
 }
 export type SharedUniforms = ReturnType<typeof createUniforms>;

@@ -16,7 +16,8 @@ export function playEchoes(
 ): () => void {
   const { Tone } = s;
   const ctx = Tone.getContext();
-  const reverb = new Tone.Reverb({ decay: 7, wet: 0.5 }).connect(s.output);
+  const bus = new Tone.Gain(1).connect(s.output);
+  const reverb = new Tone.Reverb({ decay: 7, wet: 0.5 }).connect(bus);
   const filter = new Tone.Filter({ type: 'lowpass', frequency: 2600, Q: 0.4 }).connect(reverb);
   const synth = new Tone.PolySynth(Tone.FMSynth, {
     harmonicity: 2.01, modulationIndex: 5, volume: -16,
@@ -65,7 +66,33 @@ export function playEchoes(
   const timer = setInterval(tick, 50);
   return () => {
     clearInterval(timer);
-    hum.stop();
-    for (const n of [hum, synth, filter, reverb]) n.dispose();
+    releaseLater(bus, [hum, synth, filter, reverb, bus], 9000);
   };
+}
+
+/**
+ * Fades this piece's sound out, then frees its nodes once every voice has finished: Tone's
+ * one-shot sources dispose themselves when they end, and disposing a synth under a voice still
+ * sounding can make that late self-disposal throw from a timer.
+ */
+function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 6000): void {
+  try {
+    bus.gain.rampTo(0, 0.15);
+  } catch {
+    /* already gone */
+  }
+  setTimeout(() => {
+    try {
+      bus.disconnect();
+    } catch {
+      /* already gone */
+    }
+    for (const n of nodes) {
+      try {
+        n.dispose();
+      } catch {
+        /* already disposed */
+      }
+    }
+  }, after);
 }

@@ -8,6 +8,15 @@
  * Units: wall height = 1, x in [-aspect/2, aspect/2].
  */
 
+/**
+ * Colours here are authored as display values. Writing them through the renderer's output
+ * transform makes the picture the same whether it goes straight to the screen or through the
+ * bloom composer (which works in linear light and encodes at the end).
+ */
+const OUTPUT = /* glsl */ `
+vec4 toOutput(vec3 c) { return linearToOutputTexel(vec4(pow(max(c, 0.0), vec3(2.2)), 1.0)); }
+`;
+
 export const facadeVertex = /* glsl */ `
 varying vec2 vWorld;
 void main() {
@@ -43,6 +52,7 @@ float hash12(vec2 p) { vec3 p3 = fract(vec3(p.xyx) * 0.1031); p3 += dot(p3, p3.y
 float sdBox(vec2 p, vec2 b) { vec2 d = abs(p) - b; return length(max(d, 0.0)) + min(max(d.x, d.y), 0.0); }
 float sdSeg(vec2 p, vec2 a, vec2 b) { vec2 pa = p - a, ba = b - a; float h = clamp(dot(pa, ba) / dot(ba, ba), 0.0, 1.0); return length(pa - ba * h); }
 
+${OUTPUT}
 void main() {
   float A = uSize.x / uSize.y;
   vec2 p = vWorld / uSize.y;
@@ -190,6 +200,6 @@ void main() {
   col += light * (line * 1.8 + 0.07 * stone);
   col += (light * clamp(dot(jambN, ldir), 0.0, 1.0) * 0.8 + uLine * 0.05 * (0.5 + 0.5 * jambN.x)) * jamb;
   col += fill * glass * (0.8 + 0.2 * stone);
-  gl_FragColor = vec4(col, 1.0);
+  gl_FragColor = toOutput(col);
 }
 `;

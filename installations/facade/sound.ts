@@ -32,7 +32,8 @@ export function playFacade(
 ): () => void {
   const { Tone } = s;
   const ctx = Tone.getContext();
-  const reverb = new Tone.Reverb({ decay: 6, wet: 0.45 }).connect(s.output);
+  const bus = new Tone.Gain(1).connect(s.output);
+  const reverb = new Tone.Reverb({ decay: 6, wet: 0.45 }).connect(bus);
   const droneFilter = new Tone.Filter({ type: 'lowpass', frequency: 600, Q: 0.5 }).connect(reverb);
   const drone = new Tone.PolySynth(Tone.Synth, {
     oscillator: { type: 'sawtooth' }, volume: -30,
@@ -88,6 +89,34 @@ export function playFacade(
   const timer = setInterval(tick, 50);
   return () => {
     clearInterval(timer);
-    for (const n of [drone, droneFilter, wood, click, reverb]) n.dispose();
+    drone.releaseAll();
+    releaseLater(bus, [drone, droneFilter, wood, click, reverb, bus], 8000);
   };
+}
+
+/**
+ * Fades this piece's sound out, then frees its nodes once every voice has finished: Tone's
+ * one-shot sources dispose themselves when they end, and disposing a synth under a voice still
+ * sounding can make that late self-disposal throw from a timer.
+ */
+function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 6000): void {
+  try {
+    bus.gain.rampTo(0, 0.15);
+  } catch {
+    /* already gone */
+  }
+  setTimeout(() => {
+    try {
+      bus.disconnect();
+    } catch {
+      /* already gone */
+    }
+    for (const n of nodes) {
+      try {
+        n.dispose();
+      } catch {
+        /* already disposed */
+      }
+    }
+  }, after);
 }

@@ -216,7 +216,7 @@ function LaserScore() {
       <mesh geometry={gpu.sprites.g} material={gpu.spriteMat} renderOrder={3} frustumCulled={false} />
       {quality !== 'low' && (
         <EffectComposer multisampling={quality === 'high' ? 4 : 0}>
-          <Bloom mipmapBlur intensity={0.8} luminanceThreshold={0.25} luminanceSmoothing={0.4} />
+          <Bloom mipmapBlur intensity={1.2} luminanceThreshold={0.15} luminanceSmoothing={0.4} />
         </EffectComposer>
       )}
     </group>

@@ -1,5 +1,14 @@
 /** GLSL for Laser Score: beams, haze cones, glow sprites and the hazy room behind them. */
 
+/**
+ * Colours here are authored as display values. Writing them through the renderer's output
+ * transform makes the picture the same whether it goes straight to the screen or through the
+ * bloom composer (which works in linear light and encodes at the end).
+ */
+const OUTPUT = /* glsl */ `
+vec4 toOutput(vec3 c) { return linearToOutputTexel(vec4(pow(max(c, 0.0), vec3(2.2)), 1.0)); }
+`;
+
 const NOISE = /* glsl */ `
 float hash21(vec2 p) { p = fract(p * vec2(123.34, 456.21)); p += dot(p, p + 45.32); return fract(p.x * p.y); }
 float vnoise(vec2 p) {
@@ -43,6 +52,7 @@ varying vec2 vLocal;
 varying vec2 vWorld;
 varying vec4 vCol;
 ${NOISE}
+${OUTPUT}
 void main() {
   float d = abs(vLocal.x) / uCore;
   float core = exp(-d * d);
@@ -51,7 +61,7 @@ void main() {
   float fade = smoothstep(0.0, 0.25, vLocal.y) * exp(-vLocal.y / max(vCol.a, 0.001));
   float sm = s * s * 2.2;
   vec3 c = vCol.rgb * (core * (0.3 + sm) + glow * sm) * fade;
-  gl_FragColor = vec4(c, 1.0);
+  gl_FragColor = toOutput(c);
 }
 `;
 
@@ -83,11 +93,12 @@ varying float vAlong;
 varying vec2 vWorld;
 varying vec4 vCol;
 ${NOISE}
+${OUTPUT}
 void main() {
   float edge = smoothstep(1.0, 0.55, abs(vT));
   float s = smoke(vWorld * 1.3, uTime);
   float fade = smoothstep(0.0, 0.08, vAlong) * (1.0 - vAlong) * (1.0 - vAlong);
-  gl_FragColor = vec4(vCol.rgb * edge * fade * s * s * 1.6, 1.0);
+  gl_FragColor = toOutput(vCol.rgb * edge * fade * s * s * 1.6);
 }
 `;
 
@@ -108,11 +119,12 @@ void main() {
 export const spriteFragment = /* glsl */ `
 varying vec2 vUv;
 varying vec3 vCol;
+${OUTPUT}
 void main() {
   float r = length(vUv);
   float g = exp(-r * r * 30.0) * 1.4 + exp(-r * 6.0) * 0.35;
   g *= smoothstep(1.0, 0.7, r);
-  gl_FragColor = vec4(vCol * g, 1.0);
+  gl_FragColor = toOutput(vCol * g);
 }
 `;
 
@@ -133,6 +145,7 @@ uniform vec3 uStrobe;
 uniform float uLevel;
 varying vec2 vWorld;
 ${NOISE}
+${OUTPUT}
 void main() {
   vec2 q = vWorld / uSize + 0.5;
   float s = smoke(vWorld * 0.8, uTime);
@@ -140,6 +153,6 @@ void main() {
   vec3 c = uTint * (0.025 + 0.09 * uLevel) * s * (0.4 + 1.2 * floorGlow);
   c += uTint * floorGlow * 0.05 * (0.5 + uLevel);
   c += uStrobe * (0.35 + 0.65 * s);
-  gl_FragColor = vec4(c, 1.0);
+  gl_FragColor = toOutput(c);
 }
 `;

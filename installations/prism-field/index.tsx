@@ -1,5 +1,5 @@
 import { useMemo, useRef } from 'react';
-import { Color, Vector3, Vector4, type Mesh } from 'three';
+import { Color, Vector2, Vector3, Vector4, type Mesh, type ShaderMaterial } from 'three';
 import { useFrame } from '@react-three/fiber';
 import { defineInstallation, hashString, useParams, useQuality, useRandom, useShowTime, useVisitors, useWall, visitorColor, type ManifestInput } from 'pavilion/sdk';
 import manifest from './manifest.json';
@@ -19,7 +19,10 @@ const PALETTES: Record<string, { bg0: string; bg1: string; a: string; b: string;
   noir: { bg0: '#000000', bg1: '#070708', a: '#a8a8a8', b: '#ffffff', accent: '#555560', disp: 0.15 },
 };
 
-const QUALITY = { low: { octaves: 2, cross: 0 }, medium: { octaves: 3, cross: 1 }, high: { octaves: 4, cross: 1 } } as const;
+const QUALITY = { low: { octaves: 2, lenses: 2, cross: false }, medium: { octaves: 3, lenses: 3, cross: true }, high: { octaves: 4, lenses: 3, cross: true } } as const;
+
+/** Visitor loop sizes compiled into the shader (a software rasteriser runs every iteration). */
+const VIS_BUCKETS = [0, 4, 8, 16, MAX_VISITORS];
 
 /** Movement weights (strata, contours, rings) at piece time t: each holds, then melts into the next. */
 function movements(t: number, out: Vector3) {
@@ -42,6 +45,7 @@ function PrismField() {
   const wall = useWall();
   const rng = useRandom('prisms');
   const mesh = useRef<Mesh>(null);
+  const material = useRef<ShaderMaterial>(null);
   const speed = typeof params.speed === 'number' ? params.speed : 1;
   const density = typeof params.density === 'number' ? params.density : 1;
   const pal = PALETTES[String(params.palette)] ?? PALETTES.spectral!;
@@ -66,17 +70,14 @@ function PrismField() {
       uSec: { value: 0 },
       uAspect: { value: 1 },
       uDensity: { value: 1 },
-      uOctaves: { value: 2 },
-      uCross: { value: 0 },
       uWarp: { value: 0.2 },
       uRot: { value: 0 },
       uMix: { value: new Vector3(1, 0, 0) },
       uSweep: { value: 1e3 },
       uLens: { value: Array.from({ length: MAX_LENSES }, () => new Vector4()) },
-      uLensRot: { value: new Array<number>(MAX_LENSES).fill(0) },
+      uLensRot: { value: Array.from({ length: MAX_LENSES }, () => new Vector2()) },
       uVis: { value: Array.from({ length: MAX_VISITORS }, () => new Vector4()) },
       uVisCol: { value: Array.from({ length: MAX_VISITORS }, () => new Vector3()) },
-      uVisN: { value: 0 },
       uBg0: { value: new Color() },
       uBg1: { value: new Color() },
       uLineA: { value: new Color() },
@@ -108,8 +109,6 @@ function PrismField() {
     u.uSec.value = sec;
     u.uAspect.value = aspect;
     u.uDensity.value = density;
-    u.uOctaves.value = q.octaves;
-    u.uCross.value = q.cross;
     u.uWarp.value = (0.16 + 0.09 * Math.sin(t * 0.017)) * (0.7 + 0.3 * density);
     u.uRot.value = 0.22 * Math.sin(t * 0.0093) + 0.08 * Math.sin(t * 0.031);
     movements(t, u.uMix.value);
@@ -119,7 +118,8 @@ function PrismField() {
       const x = s * span - span / 2;
       const fade = Math.min(1, Math.max(0, (span / 2 - Math.abs(x)) / 0.3));
       u.uLens.value[i]!.set(x, l.y0 + 0.1 * Math.sin(t * 0.023 + l.ph), l.r * (0.9 + 0.1 * Math.sin(t * 0.05 + l.ph)), fade);
-      u.uLensRot.value[i] = l.ph + t * l.spin;
+      const a = l.ph + t * l.spin;
+      u.uLensRot.value[i]!.set(Math.cos(a), Math.sin(a));
     });
     const sw = (t / 48) % 1;
     u.uSweep.value = sw < 0.5 ? -aspect / 2 - 0.6 + (aspect + 1.2) * (sw / 0.5) : 1e3;
@@ -151,13 +151,22 @@ function PrismField() {
       u.uVisCol.value[i]!.set(tmp.r, tmp.g, tmp.b);
     });
     for (const id of marks.current.keys()) if (!seen.has(id)) marks.current.delete(id);
-    u.uVisN.value = list.length;
+    for (let i = list.length; i < MAX_VISITORS; i++) u.uVis.value[i]!.set(0, 0, 0, 99);
+    const bucket = VIS_BUCKETS.find((b) => b >= list.length) ?? MAX_VISITORS;
+    if (material.current && material.current.defines.VIS_N !== bucket) {
+      material.current.defines.VIS_N = bucket;
+      material.current.needsUpdate = true;
+    }
   });
 
   return (
     <mesh ref={mesh} frustumCulled={false} renderOrder={-1}>
-      <planeGeometry args={[1, 1]} />
-      <shaderMaterial args={[{ uniforms, vertexShader, fragmentShader, depthWrite: false }]} />
+      <planeGeometry args={[1, 1, Math.ceil(26 * wall.aspect), 20]} />
+      <shaderMaterial
+        key={`${q.octaves}:${q.lenses}:${q.cross}`}
+        ref={material}
+        args={[{ uniforms, vertexShader, fragmentShader, depthWrite: false, defines: { OCTAVES: q.octaves, LENSES: q.lenses, VIS_N: 0, ...(q.cross ? { CROSS: 1 } : {}) } }]}
+      />
     </mesh>
   );
 }

@@ -123,7 +123,7 @@ export function attachVisitors(
       if (!parsed.success) return ack(fail('bad_request', `visitor:join: ${describeIssues(parsed.error.issues)}`));
       const { wallId, visitorId } = parsed.data;
       const current = socket.data.visitor;
-      if (current && (current.wallId !== wallId || current.secret !== visitorId))
+      if (current && hub.isCurrent(current) && (current.wallId !== wallId || current.secret !== visitorId))
         return ack(fail('conflict', 'this connection already joined a wall as another visitor; reload the page'));
       const res = hub.join(socket.id, wallId, visitorId);
       if (!res.ok) return ack(res);

@@ -211,6 +211,11 @@ export class VisitorHub {
     return { ok: true, view: this.viewOf(w, v), visitor: v };
   }
 
+  /** Whether this visitor still has a place on its wall (not kicked, expired or closed). */
+  isCurrent(v: Visitor): boolean {
+    return this.walls.get(v.wallId)?.visitors.get(v.secret) === v;
+  }
+
   /** The hot path: one phone input. Returns the ack to send. */
   input(v: Visitor, payload: unknown): Ack<{ seq: number }> {
     const w = this.walls.get(v.wallId);

@@ -53,6 +53,8 @@ export async function playOn(app: { url: string }, page: Page, wallId: string, i
   await until(
     async () => {
       const d = await diag(page);
+      // Stopping a screen that never played anything switches nothing: it just stays empty.
+      if (installationId === null && d.installationId === null && (d.lastSwitch?.installationId ?? null) === null) return true;
       return d.lastSwitch && d.lastSwitch.installationId === installationId && d.lastSwitch.showTime >= before;
     },
     `the screen to switch to ${installationId ?? 'nothing'}`,

@@ -1,0 +1,154 @@
+/**
+ * The contract every piece keeps, run against EVERY folder of installations/ (new ones are covered
+ * without touching this file) and against a freshly scaffolded piece: a valid manifest; it loads
+ * and draws a non-uniform picture; it spans a 3-screen wall without errors; it responds to real
+ * phones (socket.io clients on /visitor); it unmounts with nothing left on the GPU.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { api, ask, startServer, until } from '../support/server';
+import { launch, openPage, waitFrames } from '../support/browser';
+import { packFolder, upload } from '../support/pieces';
+import { STATIC_DIR, diag } from '../support/stage';
+import { command, diffAll, grew, memoryOf, phones, playWall, settleTo, shoot, valueFor, variety, type Memory } from '../support/contract';
+import { readManifest } from '../../server/pieces/catalog';
+import { scaffoldPiece } from '../../scripts/lib/scaffold';
+import type { App } from '../../server/app';
+import type { InputSpec, PieceSummary } from '../../server/protocol';
+
+const INSTALLATIONS = path.resolve(import.meta.dirname, '../../installations');
+const PIECES = fs
+  .readdirSync(INSTALLATIONS, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && e.name !== 'sdk' && !e.name.startsWith('.') && !e.name.startsWith('_'))
+  .map((e) => e.name)
+  .sort();
+const SCAFFOLDED = 'contract-scaffold';
+const WALL = 'main';
+const VISITORS = 6;
+
+let app: App;
+let browser: Browser;
+let pages: Page[] = [];
+const consoleErrors: string[][] = [];
+let scaffoldDir = '';
+
+beforeAll(async () => {
+  // A fresh scaffold, packed and uploaded: the template must keep the contract too.
+  scaffoldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-scaffold-'));
+  const { folder } = scaffoldPiece(SCAFFOLDED, { dir: scaffoldDir, artist: 'Contract Test' });
+  const bundle = await packFolder(folder);
+  app = await startServer({ staticDir: STATIC_DIR, playLeadMs: 250, visitors: { graceMs: 150 } });
+  const res = await upload(app, fs.readFileSync(bundle));
+  if (res.status !== 201) throw new Error(`the scaffolded piece was refused: ${JSON.stringify(res.body)}`);
+  browser = await launch();
+  for (const id of ['main-1', 'main-2', 'main-3']) {
+    const p = await openPage(browser, `${app.url}/display?screen=${id}`);
+    pages.push(p.page);
+    consoleErrors.push(p.consoleErrors);
+  }
+  await playWall(app, pages, WALL, null, 3);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  if (scaffoldDir) fs.rmSync(scaffoldDir, { recursive: true, force: true });
+});
+
+const serverNow = async () => ((await api(app, 'GET', '/api/show')).body as unknown as { serverTime: number }).serverTime;
+
+/** Waits until every screen has drawn frames past the wall's pause time. */
+async function frozen(at: number): Promise<void> {
+  for (const p of pages) {
+    await until(async () => (await diag(p)).now > at + 100, 'the pause to take effect', 30_000);
+    await waitFrames(p, 4);
+  }
+}
+
+/** Each phone uses every input of the piece, with values of its own. */
+async function sendInputs(socks: Socket[], inputs: InputSpec[]): Promise<void> {
+  for (const [k, s] of socks.entries())
+    for (const spec of inputs) {
+      const res = await ask<{ ok: boolean; error?: { message: string } }>(s, 'visitor:input', { input: spec.id, value: valueFor(spec, k, socks.length) });
+      if (!res.ok) throw new Error(`input ${spec.id} refused: ${res.error?.message}`);
+    }
+}
+
+async function contract(id: string): Promise<void> {
+  const piece = app.catalog.get(id) as PieceSummary;
+  expect(piece, `'${id}' is not in the catalog`).toBeTruthy();
+  const errorsOf = async (p: Page) => (await diag(p)).errors.filter((e) => e.installationId === id);
+
+  // Loads and renders a non-uniform picture on every screen of the wall.
+  await playWall(app, pages, WALL, null, 3);
+  const base: Memory[] = await memoryOf(pages);
+  await playWall(app, pages, WALL, piece, 12);
+  for (const [i, p] of pages.entries()) {
+    expect(await errorsOf(p), `main-${i + 1}`).toEqual([]);
+    expect((await diag(p)).installationId).toBe(id);
+  }
+  const shots = await shoot(pages);
+  const looks = shots.map(variety);
+  expect(Math.max(...looks.map((v) => v.stddev)), `'${id}' draws a uniform picture`).toBeGreaterThan(3);
+  for (const [i, v] of looks.entries()) expect(v.colours, `main-${i + 1} shows a single colour`).toBeGreaterThan(1);
+
+  // Spans the wall: each screen draws its own part of one picture.
+  expect(diffAll([shots[0]!, shots[1]!], [shots[1]!, shots[2]!]), 'the three screens show the same picture').toBeGreaterThan(0.2);
+
+  // Responds to visitors. The same run of the piece (same start, so the same seed) is frozen at the
+  // same show time twice: once with phones that joined and played, once replayed without them.
+  const socks = await phones(app, WALL, [], VISITORS);
+  for (const p of pages) await until(async () => (await diag(p)).visitors >= VISITORS, 'the screens to see the phones');
+  await playWall(app, pages, WALL, null, 2);
+  const T = (await serverNow()) + 600;
+  const frozenAt = T + 5000;
+  await playWall(app, pages, WALL, piece, 0, { at: T });
+  await sendInputs(socks, piece.inputs); // pads, tilts, sliders, buttons and words, a moment into the run
+  await command(app, { type: 'wall.pause', wallId: WALL, at: frozenAt });
+  await frozen(frozenAt);
+  const withPhones = await shoot(pages);
+  for (const s of socks) s.disconnect();
+  for (const p of pages) await until(async () => (await diag(p)).visitors === 0, 'the phones to leave');
+  await playWall(app, pages, WALL, null, 2);
+  await playWall(app, pages, WALL, piece, 0, { at: T });
+  await command(app, { type: 'wall.pause', wallId: WALL, at: frozenAt });
+  await frozen(frozenAt);
+  const without = await shoot(pages);
+  for (const p of pages) await waitFrames(p, 4);
+  const without2 = await shoot(pages);
+  const noise = diffAll(without, without2);
+  const response = diffAll(withPhones, without2);
+  console.info(`contract ${id}: visitor response ${response.toFixed(3)} (noise ${noise.toFixed(3)}) at one frozen show time`);
+  expect(response, `'${id}' looks the same with ${VISITORS} phones as without`).toBeGreaterThan(Math.max(0.05, 3 * noise));
+  for (const p of pages) expect(await errorsOf(p)).toEqual([]);
+
+  // Unmounts with nothing left behind: a second run ends where the first one did.
+  await playWall(app, pages, WALL, null, 3);
+  const afterFirst = await settleTo(pages, base, 3000);
+  await playWall(app, pages, WALL, piece, 8);
+  await playWall(app, pages, WALL, null, 3);
+  const afterSecond = await settleTo(pages, afterFirst);
+  console.info(`contract ${id}: GPU before ${JSON.stringify(base[1])}, after one run ${JSON.stringify(afterFirst[1])}, after two ${JSON.stringify(afterSecond[1])}`);
+  for (const [i, m] of afterSecond.entries()) expect(grew(m, afterFirst[i]!), `'${id}' leaks on main-${i + 1}: ${JSON.stringify(afterFirst[i])} → ${JSON.stringify(m)}`).toBe(false);
+  for (const p of pages) expect(await errorsOf(p)).toEqual([]);
+  for (const list of consoleErrors) expect(list.filter((e) => !/favicon/.test(e))).toEqual([]);
+}
+
+describe('the piece contract', () => {
+  for (const id of PIECES)
+    describe(id, () => {
+      it('has a valid manifest whose id is its folder name', () => {
+        const res = readManifest(path.join(INSTALLATIONS, id, 'manifest.json'), id);
+        expect(res.ok ? null : res.message).toBeNull();
+        expect(fs.existsSync(path.join(INSTALLATIONS, id, 'index.tsx')), `${id}/index.tsx`).toBe(true);
+        expect(fs.existsSync(path.join(INSTALLATIONS, id, 'README.md')), `${id}/README.md`).toBe(true);
+      });
+      it('loads, renders, spans a wall, responds to visitors and unmounts clean', () => contract(id), 240_000);
+    });
+
+  it('a newly scaffolded piece (npm run new-piece, packed and uploaded) keeps it too', () => contract(SCAFFOLDED), 240_000);
+});
