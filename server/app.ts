@@ -69,7 +69,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const time = opts.time ?? systemTime;
   const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const installationsDir = opts.installationsDir ?? path.join(ROOT, 'installations');
-  const staticDir = opts.staticDir ?? (process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : path.join(ROOT, 'dist', 'client'));
+  const staticDir = opts.staticDir ? path.resolve(opts.staticDir) : (process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : path.join(ROOT, 'dist', 'client'));
   fs.mkdirSync(opts.dataDir, { recursive: true });
 
   const secrets = loadSecrets(opts.dataDir, { admin: opts.adminToken, artist: opts.artistToken });

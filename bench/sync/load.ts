@@ -7,7 +7,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import type { LoadJob, LoadReport } from './protocol';
 
 const job = await new Promise<LoadJob>((resolve) => process.once('message', (m) => resolve(m as LoadJob)));
-const report: LoadReport = { connected: 0, sent: 0, acked: 0, refused: 0, mode: 'display-health', errors: [] };
+const report: LoadReport = { connected: 0, sent: 0, acked: 0, refused: 0, disconnects: 0, connectedNow: 0, mode: 'display-health', errors: [] };
 const sockets: Socket[] = [];
 const timers: NodeJS.Timeout[] = [];
 
@@ -45,22 +45,29 @@ const health = {
 
 function startOne(i: number): Promise<void> {
   return new Promise((resolve) => {
-    const s = io(`${job.url}${visitor ? '/visitor' : '/display'}`, opts);
+    // Reconnects (a starved server can miss heartbeats and drop sockets): the load stays on.
+    const s = io(`${job.url}${visitor ? '/visitor' : '/display'}`, { ...opts, reconnection: true, reconnectionDelay: 1000 });
     sockets.push(s);
     const period = 1000 / job.hz;
+    const id = `${job.prefix}${String(i).padStart(6, '0')}`;
+    let started = false;
     s.once('connect_error', (e) => {
       if (report.errors.length < 5) report.errors.push(e.message);
       resolve();
     });
-    s.once('connect', () => {
-      report.connected++;
+    s.on('disconnect', () => report.disconnects++);
+    s.on('connect', () => {
+      if (!started) report.connected++;
       const begin = () => {
+        if (started) return;
+        started = true;
         const t = setTimeout(() => {
           timers.push(
             setInterval(() => {
               if (!s.connected) return;
               report.sent++;
-              if (visitor) s.emit('visitor:input', { input: visitor.input, value: { x: Math.random() * 2 - 1, y: Math.random() * 2 - 1 } }, (res: { ok?: boolean } | undefined) => {
+              if (visitor)
+                s.emit('visitor:input', { input: visitor.input, value: { x: Math.random() * 2 - 1, y: Math.random() * 2 - 1 } }, (res: { ok?: boolean } | undefined) => {
                   if (res?.ok) report.acked++;
                   else report.refused++;
                 });
@@ -71,7 +78,6 @@ function startOne(i: number): Promise<void> {
         timers.push(t);
         resolve();
       };
-      const id = `${job.prefix}${String(i).padStart(6, '0')}`;
       if (visitor) s.emit('visitor:join', { wallId: 'main', visitorId: `${id}vv` }, begin);
       else s.emit('display:hello', { screenId: id }, begin);
     });
@@ -85,6 +91,7 @@ for (let i = 0; i < job.sockets; i += 25) {
 process.send!({ ready: report });
 
 process.on('message', (m: unknown) => {
+  report.connectedNow = sockets.filter((s) => s.connected).length;
   if (m === 'report') process.send!({ report });
   if (m === 'close') {
     for (const t of timers) clearInterval(t);

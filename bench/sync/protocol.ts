@@ -39,6 +39,9 @@ export interface LoadReport {
   /** Visitor inputs the server accepted / refused (visitor mode only). */
   acked: number;
   refused: number;
+  /** Sockets dropped (they reconnect), and how many are connected at the end. */
+  disconnects: number;
+  connectedNow: number;
   mode: 'visitor' | 'display-health';
   errors: string[];
 }

@@ -99,6 +99,18 @@ process.on('SIGINT', () => process.exit(130));
 
 const log = (s: string) => process.stderr.write(`[bench:sync] ${s}\n`);
 
+/** Share of the last 60 s in which some runnable task waited for a CPU (Linux PSI), or null. */
+function cpuPressure(): number | null {
+  try {
+    const m = /some avg10=[\d.]+ avg60=([\d.]+)/.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+const before = { loadavg: os.loadavg(), cpuPressure60s: cpuPressure() };
+log(`machine before the run: load average ${before.loadavg.map((x) => x.toFixed(1)).join(' ')}, CPU pressure (60 s) ${before.cpuPressure60s ?? '?'} %`);
+
 // 1. The server.
 const server = child('server.ts');
 const ready = await message<ServerReady>(server, 'ready');
@@ -114,6 +126,7 @@ for (let i = 0; i * perProc < opts.load; i++) {
 }
 const loadReady = await Promise.all(loadProcs.map((c) => message<LoadReport>(c, 'ready', 300_000)));
 const loadMode = loadReady[0]?.mode ?? 'none';
+const loadStartedAt = Date.now();
 log(`load: ${loadReady.reduce((s, r) => s + r.connected, 0)}/${opts.load} sockets at ${opts.hz} Hz (${loadMode})`);
 
 // 3. Clients of each kind, interleaved, and the Chromium tabs, all at once.
@@ -170,6 +183,7 @@ const browserRun = opts.tabs > 0 && tabsUnderLoad ? runTabs(opts.seconds) : Prom
 const clientResults = await Promise.all(results);
 await browserRun;
 clearInterval(statsTimer);
+const loadSeconds = (Date.now() - loadStartedAt) / 1000;
 const loadFinal = await Promise.all(
   loadProcs.map((c) => {
     const p = message<LoadReport>(c, 'report', 10_000).catch(() => null);
@@ -278,11 +292,18 @@ if (b) {
 const loopP99 = statsSeries.map((s) => s.loopDelayP99Ms);
 const cpu = statsSeries.map((s) => s.cpuPercent);
 lines.push('');
-lines.push(`server: event-loop delay p99 median ${fmt(median(loopP99), 1)} ms (worst 5-s window ${fmt(Math.max(...loopP99), 1)} ms), CPU median ${fmt(median(cpu), 0)} %; load sent ${loadFinal.reduce((s, r) => s + (r?.sent ?? 0), 0)} messages`);
+const sent = loadFinal.reduce((s, r) => s + (r?.sent ?? 0), 0);
+lines.push(`server: event-loop delay p99 median ${fmt(median(loopP99), 1)} ms (worst 5-s window ${fmt(Math.max(...loopP99), 1)} ms), CPU median ${fmt(median(cpu), 0)} %`);
+lines.push(
+  `load: ${sent} messages, ${fmt(sent / loadSeconds, 0)}/s delivered on average (asked ${opts.load * opts.hz}/s); ${loadFinal.reduce((s, r) => s + (r?.connectedNow ?? 0), 0)} sockets connected at the end, ${loadFinal.reduce((s, r) => s + (r?.disconnects ?? 0), 0)} drops${loadMode === 'visitor' ? `, inputs accepted ${loadFinal.reduce((s, r) => s + (r?.acked ?? 0), 0)} / refused ${loadFinal.reduce((s, r) => s + (r?.refused ?? 0), 0)}` : ''}`,
+);
+const after = { loadavg: os.loadavg(), cpuPressure60s: cpuPressure() };
+lines.push(`machine: load average ${before.loadavg[0]!.toFixed(1)} before, ${after.loadavg[0]!.toFixed(1)} after; CPU pressure (some, 60 s) ${before.cpuPressure60s ?? '?'} % before, ${after.cpuPressure60s ?? '?'} % after`);
 lines.push(`truth: performance.timeOrigin + now() agrees across the ${origins.length} Node processes to ${truthSpreadUs.toFixed(1)} µs`);
 process.stdout.write(`${lines.join('\n')}\n`);
 
-const date = new Date().toISOString().slice(0, 10);
+const stamp = new Date().toISOString();
+const date = `${stamp.slice(0, 10)}T${stamp.slice(11, 16).replace(':', '')}`; // one file per run
 const label = opts.label || [saturate ? 'saturated' : '', opts.seconds >= 300 ? `${Math.round(opts.seconds / 60)}min` : ''].filter(Boolean).join('-');
 const out = path.join(ROOT, 'bench', 'results', `sync-${date}${label ? `-${label}` : ''}.json`);
 fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -293,7 +314,7 @@ fs.writeFileSync(
       bench: 'sync',
       date: new Date().toISOString(),
       command: `npm run bench:sync -- ${process.argv.slice(2).join(' ')}`.trim(),
-      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', loadavg: os.loadavg(), node: process.version },
+      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', before, after, node: process.version },
       options: { ...opts, tabsUnderLoad },
       load: { mode: loadMode, reports: loadFinal },
       summaries,

@@ -120,7 +120,7 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
   }
 
   // The phones: several processes, many sockets each.
-  const procs = Math.max(2, Math.min(4, Math.ceil(n / 300)));
+  const procs = Math.max(2, Math.min(4, Math.ceil(n / 500)));
   const phones = Array.from({ length: procs }, () => child('phones.ts', []));
   const connected = await Promise.all(
     phones.map((p, i) => {

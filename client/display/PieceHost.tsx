@@ -7,6 +7,7 @@ import { displayStore, pushError } from './store';
 import { frame, onFrame } from './frame';
 import { loadPiece } from './pieces';
 import { PieceMount } from './PieceMount';
+import { describeStray, isStrayEngineError } from './stray';
 import { WallCamera } from './WallCamera';
 import { hostState } from './diagnostics';
 import { resolveQuality } from './quality';
@@ -201,7 +202,11 @@ export function PieceHost() {
 
   // Uncaught errors while a piece is on screen (useFrame, timers, promises) are the piece's.
   useEffect(() => {
-    const fail = (error: unknown, phase: PieceError['phase']) => failActive(phase, error);
+    const fail = (error: unknown, phase: PieceError['phase']) => {
+      const a = activeRef.current;
+      if (isStrayEngineError(error)) reportError({ installationId: a?.installationId ?? null, version: a?.version ?? null, phase: 'audio', error: describeStray(error) });
+      else failActive(phase, error);
+    };
     const onError = (e: ErrorEvent) => fail(e.error ?? e.message, 'frame');
     const onRejection = (e: PromiseRejectionEvent) => fail(e.reason, 'frame');
     window.addEventListener('error', onError);

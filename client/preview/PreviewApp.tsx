@@ -5,6 +5,7 @@ import { Manifest, defaultParams, describeIssues, type PieceSummary } from '../.
 import { loadPiece } from '../display/pieces';
 import { frame } from '../display/frame';
 import { readMemory } from '../display/diagnostics';
+import { describeStray, isStrayEngineError } from '../display/stray';
 import { Stage, renderers, type SimWall } from './Stage';
 import { ParamPanel } from './ParamPanel';
 import { FakeVisitor } from './FakeVisitor';
@@ -78,8 +79,13 @@ export function PreviewApp({ id, version }: { id: string; version: string | null
 
   // As on a screen: an uncaught error while the piece plays (useFrame, timers, promises) is its own.
   useEffect(() => {
-    const onError = (e: ErrorEvent) => previewStore.getState().module && reportPreviewError('preview-1', 'frame', e.error ?? e.message);
-    const onRejection = (e: PromiseRejectionEvent) => previewStore.getState().module && reportPreviewError('preview-1', 'frame', e.reason);
+    const fail = (error: unknown) => {
+      if (!previewStore.getState().module) return;
+      if (isStrayEngineError(error)) reportPreviewError('preview-1', 'audio', describeStray(error), false);
+      else reportPreviewError('preview-1', 'frame', error);
+    };
+    const onError = (e: ErrorEvent) => fail(e.error ?? e.message);
+    const onRejection = (e: PromiseRejectionEvent) => fail(e.reason);
     window.addEventListener('error', onError);
     window.addEventListener('unhandledrejection', onRejection);
     return () => {

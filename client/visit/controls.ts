@@ -45,6 +45,7 @@ function buttonControl(id: string, label: string, ctx: ControlContext): Control 
   b.style.setProperty('--me', ctx.colour);
   const fire = () => {
     ctx.sender.event(id, true);
+    navigator.vibrate?.(12);
     b.classList.remove('fired');
     void b.offsetWidth; // restart the flash
     b.classList.add('fired');

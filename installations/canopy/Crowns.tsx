@@ -44,11 +44,11 @@ void main() {
   float s = vSeed * 37.0;
   float edge = 0.6 + 0.34 * vnoise(p * 2.2 + s);
   float r = length(p * vec2(1.0, p.y < 0.0 ? 1.25 : 1.0));
-  float leafy = vnoise(p * 19.0 + s + uTime * 0.05);
-  float inside = edge - r + (leafy - 0.5) * 0.34;
-  // Holes where the sky shows through, more of them toward the edge.
-  if (leafy > 0.78 - 0.25 * smoothstep(0.3, 0.0, inside)) discard;
+  float leafy = vnoise(p * 9.0 + s + uTime * 0.05);
+  float inside = edge - r + (leafy - 0.5) * 0.3;
   if (inside < 0.0) discard;
+  // A few holes where the sky shows through, near the edge.
+  if (leafy > 0.86 - 0.2 * smoothstep(0.25, 0.0, inside)) discard;
   // The upper rim catches the sky; inside the crown it is shade, with a few bright clumps.
   float rim = smoothstep(0.22, 0.0, inside) * (0.35 + 0.65 * smoothstep(-0.4, 0.8, p.y));
   float clump = smoothstep(0.62, 0.9, vnoise(p * 4.0 + s * 2.3)) * 0.5;
@@ -70,8 +70,9 @@ export function Crowns({ u, count }: { u: SharedUniforms; count: number }) {
       const z = -12 - 62 * Math.pow(rng.next(), 0.8);
       const v = viewAt(z, wall.aspect);
       const far = (-12 - z) / 62;
-      const y = v.cy + v.hh * (rng.next() < 0.8 ? rng.range(0.7, 1.3) : rng.range(0.1, 0.6) * far + 0.6 * (1 - far));
-      crown.set([v.cx + rng.range(-v.hw, v.hw), y, z, v.d * rng.range(0.06, 0.13)], i * 4);
+      // A ceiling: crowns crowd the top of the view, the farthest lower down (seen toward the horizon).
+      const y = v.cy + v.hh * (1.25 - 0.55 * Math.pow(rng.next(), 1.5) - 0.45 * far);
+      crown.set([v.cx + ((i + rng.next()) / count * 2 - 1) * v.hw, y, z, v.d * rng.range(0.1, 0.19)], i * 4);
       seed.set([rng.next(), rng.range(0.4, 1)], i * 2);
     }
     return bakeInstances(QUAD, count, { aCrown: { data: crown, size: 4 }, aSeed: { data: seed, size: 2 } });

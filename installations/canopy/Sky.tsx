@@ -28,7 +28,7 @@ void main() {
     float band = smoothstep(0.45, 0.0, dir.y) * smoothstep(-0.35, -0.05, dir.y);
     col = mix(col, uFogColor * 1.25 + uSunColor * 0.08 * uDay, smoothstep(0.4, 0.8, n) * band * (0.6 + 0.4 * uRain));
   }
-  vCol = mix(col, uFogColor, 0.2 + 0.4 * uRain);
+  vCol = mix(col, uFogColor, 0.12 + 0.4 * uRain);
   gl_Position = projectionMatrix * viewMatrix * w;
 }
 `;

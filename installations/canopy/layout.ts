@@ -44,7 +44,7 @@ export function placeLeaves(rng: Random, count: number, aspect: number): LeafSet
     const v = viewAt(z, aspect);
     const x = v.cx + rng.range(-v.hw, v.hw);
     const leafSize = (0.04 * v.d + 0.22) * rng.range(0.7, 1.3);
-    if (kind < 0.62) {
+    if (kind < 0.55) {
       // Canopy crown: upper part of the view, dense.
       const y = v.cy + v.hh * (1.1 - 0.8 * Math.pow(rng.next(), 1.4));
       const r = v.d * rng.range(0.045, 0.09);
@@ -56,11 +56,11 @@ export function placeLeaves(rng: Random, count: number, aspect: number): LeafSet
         const exposure = 0.08 + 0.92 * Math.pow(edge, 2.5) * (gy > 0 ? 1 : 0.5);
         put(x + gx * r * 1.5, y + gy * r * 0.45, z + gz * r, leafSize * rng.range(0.7, 1.2), exposure, rng.range(0.5, 1));
       }
-    } else if (kind < 0.8) {
+    } else if (kind < 0.82) {
       // Liana: a drooping strand of leaves from the ceiling.
       const top = v.cy + v.hh * rng.range(0.6, 1.05);
-      const len = v.hh * rng.range(0.5, 1.3);
-      const n = Math.round(rng.range(14, 36));
+      const len = v.hh * rng.range(0.6, 1.6);
+      const n = Math.round(rng.range(18, 44));
       for (let k = 0; k < n; k++) {
         const s = k / n;
         put(x + Math.sin(s * 3 + x) * 0.15 * v.d * 0.05, top - s * len, z + rng.gaussian() * 0.2, leafSize * rng.range(0.5, 0.9), 0.15 + 0.5 * rng.next(), 1 + s * 1.5);

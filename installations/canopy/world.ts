@@ -40,9 +40,9 @@ const PALETTES: Record<PaletteName, Palette> = {
     warmSky: '#ff9d6b', warmSun: '#ffb070', accent: '#d2553a', firefly: '#ffcf6a', dayFloor: 0, dayCeil: 1,
   },
   emerald: {
-    day: { skyTop: '#d2f0c2', skyHor: '#4f8a70', fog: '#2a5e4b', leafDark: '#04140e', leafLight: '#a6ec6a', sun: '#f6ffd2', mote: '#eaffdc' },
+    day: { skyTop: '#d2f0c2', skyHor: '#4a8a6c', fog: '#224c3d', leafDark: '#04140e', leafLight: '#a6ec6a', sun: '#f6ffd2', mote: '#eaffdc' },
     night: { skyTop: '#020a10', skyHor: '#0c2a33', fog: '#0a2026', leafDark: '#02080a', leafLight: '#15424a', sun: '#9fd4ff', mote: '#9fffe0' },
-    warmSky: '#f2d58c', warmSun: '#ffe09a', accent: '#c7d94a', firefly: '#b8ff6a', dayFloor: 0, dayCeil: 1,
+    warmSky: '#d9e8a0', warmSun: '#fff0b0', accent: '#c7d94a', firefly: '#b8ff6a', dayFloor: 0, dayCeil: 1,
   },
   night: {
     day: { skyTop: '#0a1530', skyHor: '#2a4a78', fog: '#1c2f52', leafDark: '#03070d', leafLight: '#2a5d78', sun: '#b8ccff', mote: '#a8d8ff' },
@@ -106,7 +106,7 @@ function blend(out: Color, p: Palette, key: keyof Tones, day: number, warm: stri
   tmpA.set(p.night[key]);
   tmpB.set(p.day[key]);
   out.copy(tmpA).lerp(tmpB, day);
-  if (warm) out.lerp(tmpA.set(warm), w * 0.7);
+  if (warm) out.lerp(tmpA.set(warm), w * 0.5);
   if (rain > 0) {
     const l = out.getHSL({ h: 0, s: 0, l: 0 }).l;
     out.lerp(tmpB.copy(grey).multiplyScalar(l * 1.6), rain * 0.45);

@@ -66,7 +66,7 @@ export function playEchoes(
   const timer = setInterval(tick, 50);
   return () => {
     clearInterval(timer);
-    releaseLater(bus, [hum, synth, filter, reverb, bus], 9000);
+    releaseLater(bus, [hum, synth, filter, reverb, bus], 2500);
   };
 }
 

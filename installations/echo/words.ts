@@ -95,9 +95,28 @@ function dropLetter(w: string, r: () => number): string {
   return w.slice(0, i) + w.slice(i + 1);
 }
 
-/** Cleans a visitor's word: one line, trimmed, at most 24 characters. */
+/** Characters the shipped font (Space Grotesk, Latin subset) draws. */
+const DRAWABLE = /[\u0020-\u007e\u00a0-\u00ff\u0131\u0152\u0153\u2013\u2014\u2018-\u201e\u2026\u20ac]/;
+
+/**
+ * Cleans a visitor's word: one line, trimmed, at most 24 characters, and only characters the
+ * shipped font has (accents it lacks are dropped from their letter, other scripts and emoji are
+ * left out). Text with a missing glyph would make the text renderer fetch a fallback font from a
+ * CDN, which an offline pavilion cannot reach.
+ */
 export function cleanWord(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 24);
+  let out = '';
+  for (const ch of s.normalize('NFC')) {
+    if (DRAWABLE.test(ch)) out += ch;
+    else {
+      const base = ch.normalize('NFD')[0] ?? '';
+      out += DRAWABLE.test(base) ? base : /\s/.test(ch) ? ' ' : '';
+    }
+  }
+  out = out.replace(/\s+/g, ' ').trim().slice(0, 24);
+  // A word in a script the font lacks still gets its echo: the machine cannot read it.
+  if (!out && s.trim()) out = '#'.repeat(Math.min(8, Math.max(2, [...s.trim()].length)));
+  return out;
 }
 
 /**
@@ -119,6 +138,9 @@ export function echoForms(word: string, seed: number, count: number): EchoForm[]
       else if (p < 0.9) cur = cur === cur.toUpperCase() ? cur.toLowerCase() : cur.toUpperCase();
       else cur = drift(cur, r);
     }
+    // Case changes can leave the font (ÿ → Ÿ, µ → Μ): keep only what it draws.
+    const kept = [...cur].filter((c) => DRAWABLE.test(c)).join('');
+    cur = kept || (forms[forms.length - 1]?.text ?? word);
     // Late echoes lose information.
     if (j > count / 2 && r() < 0.6) cur = dropLetter(cur, r);
     if (cur.length > 28) cur = cur.slice(0, 28);

@@ -90,7 +90,7 @@ export function playFacade(
   return () => {
     clearInterval(timer);
     drone.releaseAll();
-    releaseLater(bus, [drone, droneFilter, wood, click, reverb, bus], 8000);
+    releaseLater(bus, [drone, droneFilter, wood, click, reverb, bus], 5000);
   };
 }
 

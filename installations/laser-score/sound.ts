@@ -115,6 +115,7 @@ export function playScore(
 
   return () => {
     clearInterval(id);
+    pad.releaseAll();
     releaseLater(bus, [kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delay, reverb, bus]);
   };
 }
@@ -124,7 +125,7 @@ export function playScore(
  * one-shot sources dispose themselves when they end, and disposing a synth under a voice still
  * sounding can make that late self-disposal throw from a timer.
  */
-function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 6000): void {
+function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 3000): void {
   try {
     bus.gain.rampTo(0, 0.15);
   } catch {

@@ -227,10 +227,14 @@ export class VisitorHub {
     if (!v.bucket.take(now)) return this.refuse(RATE_LIMITED);
     const c = checkInput(w.table, payload);
     if ('code' in c) return this.refuse({ ok: false, error: c });
+    const seq = this.seq; // the input rides in the first frame after this one
     w.merger.put(v.id, c, now);
     w.inputs++;
-    if (w.timer === null) this.requestFlush(w, now);
-    return { ok: true, seq: this.seq };
+    // A frame is due: send it now rather than after this burst of network events (under load one
+    // poll phase can take longer than a frame, and the timer would only run after it).
+    if (now - w.lastFlushAt >= this.o.frameMs) this.flush(w, false, now);
+    else if (w.timer === null) this.requestFlush(w, now);
+    return { ok: true, seq };
   }
 
   /** The visitor's socket went away: they vanish from the wall but keep their place for `graceMs`. */
@@ -424,8 +428,11 @@ export class VisitorHub {
     }, wait);
   }
 
-  private flush(w: WallState, heartbeat: boolean): void {
-    const now = this.time();
+  private flush(w: WallState, heartbeat: boolean, now = this.time()): void {
+    if (w.timer !== null) {
+      this.timers.clearTimeout(w.timer);
+      w.timer = null;
+    }
     const f = heartbeat ? w.merger.frame(now) : w.merger.flush(now);
     if (!f) return;
     w.lastFlushAt = now;
