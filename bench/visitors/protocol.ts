@@ -16,6 +16,8 @@ export interface ServerReport {
   refused: Record<string, number>;
   framesPerSec: number;
   rssMB: number;
+  /** The window as the server saw it (from 'start' to 'stop'), s: far shorter than asked means it was starved. */
+  windowSecs: number;
 }
 
 export type ToServer = { type: 'start' } | { type: 'stop' };

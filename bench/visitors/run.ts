@@ -52,11 +52,14 @@ interface StepResult {
   /** 1-minute load average of the machine at the end of the step (other work on the machine shows here). */
   loadAvg: number;
   held: boolean;
+  /** False when the server saw a window far from the one asked (the machine starved it): numbers meaningless. */
+  valid: boolean;
 }
 
 function child(file: string, args: string[]): ChildProcess {
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process (open it in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF && file === 'server.ts' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  if (process.env.BENCH_TRACE_GC && file === 'server.ts') prof.push('--trace-gc');
   return fork(path.join(HERE, file), args, { cwd: ROOT, execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
@@ -199,7 +202,9 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
     loadAvg: os.loadavg()[0] ?? NaN,
     // Held: every phone connected, p99 within the limit, and the screen got ≥ 90 % of the offered rate.
     held: nConnected === n && lat.p99 <= P99_LIMIT && deliveredPerSec >= 0.9 * offered,
+    valid: Math.abs(serverStats.windowSecs - secs) < 0.1 * secs,
   };
+  if (!result.valid) result.held = false;
   return result;
 }
 
@@ -220,7 +225,7 @@ function row(r: StepResult): string {
     fmt(r.displayMsgsPerSec, 0).padStart(7),
     fmt(r.server.coalescedPerSec, 0).padStart(7),
     String(r.phonesReport.heldAtPhone).padStart(7),
-    (r.held ? 'yes' : 'no').padStart(4),
+    (r.valid ? (r.held ? 'yes' : 'no') : 'n/a').padStart(4),
     fmt(r.loadAvg).padStart(5),
   ];
   return cells.join(' │ ');
@@ -250,6 +255,7 @@ console.log('columns: sent/s = phone inputs sent; seen/s = input updates the dis
 console.log('         lag = server event-loop delay beyond its 10 ms sampling tick; ph/dp CPU = all phone processes / the display client, % of one core;');
 console.log('         disp/s = display messages per second;');
 console.log('         coal/s = inputs the server overwrote before a frame carried them; held@ph = ticks a phone skipped while its input was in flight (it then sends its latest state)');
+console.log('         ok? = held (n/a: the server process was starved by other work on the machine, so the step says nothing); load = 1-min load average');
 
 const dir = path.join(ROOT, 'bench', 'results');
 fs.mkdirSync(dir, { recursive: true });

@@ -83,6 +83,7 @@ process.on('message', (m: ToServer) => {
       refused,
       framesPerSec: (c.frames - c0.frames) / secs,
       rssMB: process.memoryUsage().rss / 1048576,
+      windowSecs: secs,
     });
   }
 });

@@ -8,6 +8,9 @@ import { displayStore } from './store';
 import { startHealth, type DisplaySocket } from './session';
 import { startFrameClock } from './frame';
 import { reportError } from './report';
+import { probeSoftware } from './quality';
+
+const SOFTWARE = probeSoftware();
 import type { ClockSync } from '../core/clock-sync';
 
 /** The screen: one <Canvas> for the life of the page; pieces come and go inside it. */
@@ -22,7 +25,7 @@ export function DisplayApp({ socket, clock }: { socket: DisplaySocket; clock: Cl
       <Canvas
         dpr={Math.min(window.devicePixelRatio || 1, 2)}
         camera={{ position: [0, 0, 10], fov: 40, near: 0.1, far: 500 }}
-        gl={{ antialias: true, powerPreference: 'high-performance', preserveDrawingBuffer: false }}
+        gl={{ antialias: !SOFTWARE, powerPreference: 'high-performance', preserveDrawingBuffer: false }}
         onCreated={({ gl }) => {
           glRef.current = gl;
           gl.setClearColor('#000000');

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { SoundRuntime } from 'pavilion/sdk';
 import type { ClockSync } from '../core/clock-sync';
 import { displayStore } from './store';
+import { patchTone } from './tone-fixes';
 
 type ToneModule = typeof import('tone');
 
@@ -26,6 +27,7 @@ export function setAudioClock(clock: ClockSync): void {
 function ensureEngine(): Promise<AudioEngine> {
   if (!enginePromise)
     enginePromise = import('tone').then(async (Tone) => {
+      patchTone(Tone); // Tone 15 leaks native nodes on dispose (tone-fixes.ts)
       const output = new Tone.Gain(0).toDestination();
       const e: AudioEngine = { Tone, output, audioMinusLocal: 0 };
       const resample = () => {

@@ -1,6 +1,7 @@
 import type { SoundRuntime } from 'pavilion/sdk';
 import { localNow } from '../core/connection';
 import { previewStore, startedAt } from './state';
+import { patchTone } from '../display/tone-fixes';
 
 let engine: { Tone: typeof import('tone'); output: import('tone').Gain } | null = null;
 
@@ -9,6 +10,7 @@ export async function startSound(): Promise<void> {
   previewStore.setState({ sound: 'starting' });
   try {
     const Tone = await import('tone');
+    patchTone(Tone);
     await Tone.start();
     engine ??= { Tone, output: new Tone.Gain(0.8).toDestination() };
     previewStore.setState({ sound: Tone.getContext().state === 'running' ? 'on' : 'blocked' });

@@ -110,15 +110,31 @@ function creatureGeometry() {
   return g;
 }
 
+/** How fast a creature closes on its tilt target (1/s). */
+const GLIDE_RATE = 3.5;
+
+/**
+ * A creature's position between tilt changes: an exponential glide from where it was when the
+ * target last changed, evaluated in closed form from show time (the same on a 10 fps screen as on
+ * a 60 fps one, and frozen while the wall is paused).
+ */
 interface Flyer {
+  from: Vector3;
+  to: Vector3;
+  t0: number;
   pos: Vector3;
   lastCall: number;
+}
+function glide(f: Flyer, t: number, out: Vector3): Vector3 {
+  const k = Math.exp(-Math.max(0, t - f.t0) * GLIDE_RATE);
+  return out.set(f.to.x + (f.from.x - f.to.x) * k, f.to.y + (f.from.y - f.to.y) * k, f.to.z + (f.from.z - f.to.z) * k);
 }
 
 /**
  * One glowing moth per visitor, in the visitor's colour, flying where their phone is tilted.
- * Position = the tilt mapped onto the wall, eased with a frame-rate-independent exponential that
- * converges to the same point on every screen, plus a closed-form flutter from show time.
+ * Position = the tilt mapped onto the wall, reached by a closed-form glide (see Flyer), plus a
+ * closed-form flutter from show time. Before a visitor tilts, their creature wanders near a home
+ * spot of its own, purely from show time.
  */
 export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { current: CallNote[] }; lights: { current: number } }) {
   const time = useShowTime();
@@ -136,8 +152,6 @@ export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { cu
 
   useFrame(() => {
     const t = time.seconds;
-    const dt = Math.min(Math.max(time.delta, 0), 0.5);
-    const ease = 1 - Math.exp(-dt * 3.5);
     const list = visitors.visitors.slice(0, MAX_CREATURES);
     const seen = new Set<string>();
     const cre = geometry.getAttribute('aCre') as InstancedBufferAttribute;
@@ -156,9 +170,17 @@ export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { cu
       tmp.v.set(view.cx + tx * view.hw, view.cy + ty * view.hh, z);
       let f = flyers.current.get(v.id);
       if (!f) {
-        f = { pos: tmp.v.clone(), lastCall: -100 };
+        f = { from: tmp.v.clone(), to: tmp.v.clone(), t0: t, pos: tmp.v.clone(), lastCall: -100 };
         flyers.current.set(v.id, f);
-      } else f.pos.lerp(tmp.v, ease);
+      } else if (!tilt) {
+        f.from.copy(tmp.v);
+        f.to.copy(tmp.v);
+      } else if (f.to.distanceToSquared(tmp.v) > 1e-10) {
+        glide(f, t, f.from);
+        f.to.copy(tmp.v);
+        f.t0 = t;
+      }
+      glide(f, t, f.pos);
       const dx = (tmp.v.x - f.pos.x) / Math.max(view.hw, 1);
       const x = f.pos.x + Math.sin(t * 1.3 + seed * 20) * 0.25;
       const y = f.pos.y + Math.sin(t * 2.1 + seed * 11) * 0.18;

@@ -81,6 +81,7 @@ ${GLSL_COMMON}
 uniform vec3 uLeafDark;
 uniform vec3 uLeafLight;
 uniform vec3 uAccent;
+uniform vec3 uFirefly;
 varying vec2 vUv;
 varying float vDist;
 varying float vLight;
@@ -99,6 +100,8 @@ void main() {
   vec3 col = mix(uLeafDark, light, l);
   col = mix(col, col * 1.35 + uSunColor * 0.05, vein * l);
   col += vGlow * (0.55 + 0.45 * vein);
+  // At night a few leaves glow along their veins, like bioluminescent fungi.
+  col += uFirefly * vein * smoothstep(0.78, 1.0, vTone) * (1.0 - uDay) * 0.35;
   col = applyFog(col, vDist);
   gl_FragColor = vec4(col, 1.0);
   #include <colorspace_fragment>

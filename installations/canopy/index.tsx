@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
+import { Bloom, EffectComposer } from '@react-three/postprocessing';
 import { defineInstallation, useParams, useQuality, useShowTime, useSound, type ManifestInput } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import { Mist, Trunks } from './Atmosphere';
@@ -20,7 +21,7 @@ interface CanopyParams {
 }
 
 const BUDGET = {
-  low: { leaves: 1800, maxLeaves: 2800, stars: 250, crowns: 40, trunks: 8, mist: 0, octaves: 2, rays: 4, motes: 220, rain: 220 },
+  low: { leaves: 1800, maxLeaves: 2800, stars: 250, crowns: 40, trunks: 8, mist: 0, octaves: 2, rays: 4, motes: 400, rain: 220 },
   medium: { leaves: 7000, maxLeaves: 12000, stars: 600, crowns: 140, trunks: 18, mist: 2, octaves: 3, rays: 6, motes: 1000, rain: 900 },
   high: { leaves: 15000, maxLeaves: 26000, stars: 1200, crowns: 220, trunks: 26, mist: 3, octaves: 4, rays: 8, motes: 2500, rain: 2400 },
 } as const;
@@ -67,19 +68,22 @@ function Canopy() {
 
   useSound((s) => setupForestSound(s, time, () => speedRef.current, calls), []);
 
-  // DEBUG-OFF (temporary profiling switch)
-  const off = new Set((new URLSearchParams(location.search).get('off') ?? '').split(','));
   return (
     <>
-      {!off.has('sky') && <Sky u={u} stars={b.stars} haze={b.mist === 0} />}
-      {!off.has('trunks') && <Trunks u={u} count={b.trunks} />}
-      {!off.has('crowns') && <Crowns u={u} count={b.crowns} />}
-      {!off.has('leaves') && <Leaves u={u} count={leaves} hq={quality !== 'low'} lights={lights} />}
-      {!off.has('mist') && b.mist > 0 && <Mist u={u} layers={b.mist} octaves={b.octaves} perVertex={quality === 'low'} />}
-      {!off.has('rays') && <Rays u={u} count={b.rays} />}
-      {!off.has('motes') && <Motes u={u} count={b.motes} />}
-      {!off.has('rain') && <Rain u={u} count={b.rain} />}
-      {!off.has('creatures') && <Creatures u={u} calls={calls} lights={lights} />}
+      <Sky u={u} stars={b.stars} haze={b.mist === 0} />
+      <Trunks u={u} count={b.trunks} />
+      <Crowns u={u} count={b.crowns} />
+      <Leaves u={u} count={leaves} hq={quality !== 'low'} lights={lights} />
+      {b.mist > 0 && <Mist u={u} layers={b.mist} octaves={b.octaves} perVertex={quality !== 'high'} />}
+      <Rays u={u} count={b.rays} />
+      <Motes u={u} count={b.motes} />
+      <Rain u={u} count={b.rain} />
+      <Creatures u={u} calls={calls} lights={lights} />
+      {quality === 'high' && (
+        <EffectComposer multisampling={0}>
+          <Bloom mipmapBlur intensity={0.55} luminanceThreshold={0.6} luminanceSmoothing={0.25} />
+        </EffectComposer>
+      )}
     </>
   );
 }

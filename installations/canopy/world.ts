@@ -41,7 +41,7 @@ const PALETTES: Record<PaletteName, Palette> = {
   },
   emerald: {
     day: { skyTop: '#d2f0c2', skyHor: '#4a8a6c', fog: '#224c3d', leafDark: '#04140e', leafLight: '#a6ec6a', sun: '#f6ffd2', mote: '#eaffdc' },
-    night: { skyTop: '#020a10', skyHor: '#0c2a33', fog: '#0a2026', leafDark: '#02080a', leafLight: '#15424a', sun: '#9fd4ff', mote: '#9fffe0' },
+    night: { skyTop: '#04121c', skyHor: '#123a48', fog: '#0d2a33', leafDark: '#030b0d', leafLight: '#1f5a60', sun: '#9fd4ff', mote: '#9fffe0' },
     warmSky: '#d9e8a0', warmSun: '#fff0b0', accent: '#c7d94a', firefly: '#b8ff6a', dayFloor: 0, dayCeil: 1,
   },
   night: {

@@ -194,7 +194,8 @@ function Echo() {
       const v = visitors.visitors.find((x) => x.id === ev.visitorId);
       const c = v ? visitorColor(v) : new THREE.Color().setHSL((hash(ev.visitorId) % 360) / 360, 0.9, 0.62);
       visitorWords.current.push({
-        key: `v${ev.visitorId}@${ev.at}`, text, birth: ev.at / 1000 + offset, seed: hash(`${text}@${ev.at}`),
+        // Never born in the future: a word sent while the wall is paused shows on the frozen frame.
+        key: `v${ev.visitorId}@${ev.at}`, text, birth: Math.min(t, ev.at / 1000 + offset), seed: hash(`${text}@${ev.at}`),
         color: [c.r, c.g, c.b], visitor: true,
       });
     }

@@ -90,11 +90,13 @@ export function echoState(w: WordSpec, j: number, t: number, tm: Timing, W: numb
   out.x = reflect(x0 + side * (n * sx + travel), W * 0.5 - H * 0.35);
   out.y = y0 + (j === 0 ? 0 : (j % 2 === 1 ? -1 : 1) * n * H * 0.055) + Math.sin(t * 0.4 + j + unit(h, 24) * 6) * H * 0.015;
   out.size = (w.visitor ? 0.2 : 0.13) * H * Math.pow(0.9, j);
-  const fadeIn = Math.min(1, Math.max(0, age / 0.12));
+  // A visitor's own word lands at once, whole (they must see it within a frame); echoes fade in.
+  const primary = w.visitor && j === 0;
+  const fadeIn = primary ? 1 : Math.min(1, Math.max(0, age / 0.12));
   const hold = w.visitor && j === 0 ? 1.5 : 0.3;
   const fade = age < hold ? 1 : Math.exp(-(age - hold) / tm.echoLife);
   out.opacity = age < 0 ? 0 : fadeIn * fade * Math.pow(tm.decay, j) * (w.visitor ? 1 : 0.9);
-  out.reveal = Math.min(1, Math.max(0, age / 0.3));
+  out.reveal = primary ? 1 : Math.min(1, Math.max(0, age / 0.3));
   out.band = Math.min(1, out.opacity * 6 + 0.15);
   return out;
 }

@@ -64,10 +64,11 @@ export function playFacade(
     const len = getSceneLen();
     const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));
     const toAudio = (sec: number) => s.audioTime(time.now + (sec - time.seconds) * 1000);
-    // The scene starting within the next 250 ms (or the current one, on the first tick).
-    const next = Math.floor((nowSec + 0.25) / len);
+    // The scene that has started (a drone with a 3 s attack needs no lookahead, and triggering
+    // only in the present leaves no pending voice behind when the piece is switched off).
+    const next = Math.floor(nowSec / len);
     if (next !== lastScene) {
-      const at = Math.max(ctx.currentTime + 0.01, toAudio(next * len));
+      const at = ctx.currentTime + 0.01;
       const chord = CHORDS[((next % CHORDS.length) + CHORDS.length) % CHORDS.length] ?? CHORDS[0]!;
       drone.triggerAttackRelease(chord, Math.max(2, len - 2), at, 0.6);
       lastScene = next;
@@ -90,7 +91,7 @@ export function playFacade(
   return () => {
     clearInterval(timer);
     drone.releaseAll();
-    releaseLater(bus, [drone, droneFilter, wood, click, reverb, bus], 5000);
+    releaseLater(bus, [drone, droneFilter, wood, click, reverb, bus], 5500);
   };
 }
 

@@ -125,7 +125,7 @@ export function playScore(
  * one-shot sources dispose themselves when they end, and disposing a synth under a voice still
  * sounding can make that late self-disposal throw from a timer.
  */
-function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 3000): void {
+function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 4500): void {
   try {
     bus.gain.rampTo(0, 0.15);
   } catch {

@@ -24,6 +24,16 @@ const QUALITY = { low: { octaves: 2, lenses: 2, cross: false }, medium: { octave
 /** Visitor loop sizes compiled into the shader (a software rasteriser runs every iteration). */
 const VIS_BUCKETS = [0, 4, 8, 16, MAX_VISITORS];
 
+/** A visitor's mark: an exponential glide from (fx, fy) toward (tx, ty) since piece time t0. */
+interface Mark {
+  fx: number;
+  fy: number;
+  tx: number;
+  ty: number;
+  t0: number;
+}
+const GLIDE_RATE = 12;
+
 /** Movement weights (strata, contours, rings) at piece time t: each holds, then melts into the next. */
 function movements(t: number, out: Vector3) {
   const phase = ((t / 90 + 0.05) % 3 + 3) % 3;
@@ -87,7 +97,7 @@ function PrismField() {
     }),
     [],
   );
-  const marks = useRef(new Map<string, { x: number; y: number }>());
+  const marks = useRef(new Map<string, Mark>());
   const tmp = useMemo(() => new Color(), []);
 
   useFrame(({ camera }) => {
@@ -130,9 +140,9 @@ function PrismField() {
     u.uAccent.value.set(pal.accent);
     u.uDisp.value = pal.disp;
 
-    // Visitors: the pad maps onto the whole wall (y up); eased so 20 Hz input glides, converging
-    // to the same point on every screen. Until they touch, a visitor rests at a spot of their own.
-    const ease = 1 - Math.exp(-Math.min(Math.max(time.delta, 0), 0.5) * 14);
+    // Visitors: the pad maps onto the whole wall (y up), reached by a closed-form glide so 20 Hz
+    // input moves smoothly and alike on every screen. Until they touch, a visitor rests at a spot
+    // of their own.
     const list = visitors.visitors.slice(-MAX_VISITORS);
     const seen = new Set<string>();
     list.forEach((v, i) => {
@@ -142,11 +152,20 @@ function PrismField() {
       const tx = pad ? (pad.x * aspect) / 2 : ((hsh % 1000) / 1000 - 0.5) * aspect * 0.85;
       const ty = pad ? pad.y * 0.5 : (((hsh >>> 10) % 1000) / 1000 - 0.5) * 0.7;
       let mark = marks.current.get(v.id);
-      if (!mark) marks.current.set(v.id, (mark = { x: tx, y: ty }));
-      mark.x += (tx - mark.x) * ease;
-      mark.y += (ty - mark.y) * ease;
+      if (!mark) marks.current.set(v.id, (mark = { fx: tx, fy: ty, tx, ty, t0: sec }));
+      else if (mark.tx !== tx || mark.ty !== ty) {
+        const k = Math.exp(-Math.max(0, sec - mark.t0) * GLIDE_RATE);
+        mark.fx = mark.tx + (mark.fx - mark.tx) * k;
+        mark.fy = mark.ty + (mark.fy - mark.ty) * k;
+        mark.tx = tx;
+        mark.ty = ty;
+        mark.t0 = sec;
+      }
+      const k = Math.exp(-Math.max(0, sec - mark.t0) * GLIDE_RATE);
+      const mx = mark.tx + (mark.fx - mark.tx) * k;
+      const my = mark.ty + (mark.fy - mark.ty) * k;
       const age = Math.max(0, (time.now - v.joinedAt) / 1000);
-      u.uVis.value[i]!.set(mark.x, mark.y, Math.min(1, age * 3) * (pad ? 1 : 0.6), age);
+      u.uVis.value[i]!.set(mx, my, Math.min(1, age * 3) * (pad ? 1 : 0.6), age);
       tmp.copy(visitorColor(v)).convertSRGBToLinear();
       u.uVisCol.value[i]!.set(tmp.r, tmp.g, tmp.b);
     });

@@ -167,7 +167,7 @@ void main() {
   float sx = q.x - uSweep;
   float sweep = max(0.0, 1.0 - sx * sx * 2.5);
   sweep *= sweep;
-  float intensity = (bright * 0.9 + pulse * 1.6) * (0.12 + 0.88 * vReveal) + sweep * 0.7 + inside * 0.35;
+  float intensity = (bright * 0.9 + pulse * 1.6) * (0.25 + 0.75 * vReveal) + sweep * 0.7 + inside * 0.35;
 
   vec3 col = vBg + (core + halo) * vLineCol * intensity;
 #ifdef CROSS
