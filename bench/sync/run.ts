@@ -295,7 +295,7 @@ lines.push('');
 const sent = loadFinal.reduce((s, r) => s + (r?.sent ?? 0), 0);
 lines.push(`server: event-loop delay p99 median ${fmt(median(loopP99), 1)} ms (worst 5-s window ${fmt(Math.max(...loopP99), 1)} ms), CPU median ${fmt(median(cpu), 0)} %`);
 lines.push(
-  `load: ${sent} messages, ${fmt(sent / loadSeconds, 0)}/s delivered on average (asked ${opts.load * opts.hz}/s); ${loadFinal.reduce((s, r) => s + (r?.connectedNow ?? 0), 0)} sockets connected at the end, ${loadFinal.reduce((s, r) => s + (r?.disconnects ?? 0), 0)} drops${loadMode === 'visitor' ? `, inputs accepted ${loadFinal.reduce((s, r) => s + (r?.acked ?? 0), 0)} / refused ${loadFinal.reduce((s, r) => s + (r?.refused ?? 0), 0)}` : ''}`,
+  `load: ${sent} messages, ${fmt(sent / loadSeconds, 0)}/s emitted on average (asked ${opts.load * opts.hz}/s); ${loadFinal.reduce((s, r) => s + (r?.connectedNow ?? 0), 0)} sockets connected at the end, ${loadFinal.reduce((s, r) => s + (r?.disconnects ?? 0), 0)} drops${loadMode === 'visitor' ? `, inputs accepted ${loadFinal.reduce((s, r) => s + (r?.acked ?? 0), 0)} / refused ${loadFinal.reduce((s, r) => s + (r?.refused ?? 0), 0)}` : ''}`,
 );
 const after = { loadavg: os.loadavg(), cpuPressure60s: cpuPressure() };
 lines.push(`machine: load average ${before.loadavg[0]!.toFixed(1)} before, ${after.loadavg[0]!.toFixed(1)} after; CPU pressure (some, 60 s) ${before.cpuPressure60s ?? '?'} % before, ${after.cpuPressure60s ?? '?'} % after`);

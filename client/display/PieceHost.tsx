@@ -202,10 +202,15 @@ export function PieceHost() {
 
   // Uncaught errors while a piece is on screen (useFrame, timers, promises) are the piece's.
   useEffect(() => {
+    const strays = new Set<string>(); // reported once per run of a piece: they come in bursts
     const fail = (error: unknown, phase: PieceError['phase']) => {
       const a = activeRef.current;
-      if (isStrayEngineError(error)) reportError({ installationId: a?.installationId ?? null, version: a?.version ?? null, phase: 'audio', error: describeStray(error) });
-      else failActive(phase, error);
+      if (!isStrayEngineError(error)) return failActive(phase, error);
+      const once = `${a?.key ?? ''}|${error.name}`;
+      if (strays.has(once)) return;
+      if (strays.size > 100) strays.clear();
+      strays.add(once);
+      reportError({ installationId: a?.installationId ?? null, version: a?.version ?? null, phase: 'audio', error: describeStray(error) });
     };
     const onError = (e: ErrorEvent) => fail(e.error ?? e.message, 'frame');
     const onRejection = (e: PromiseRejectionEvent) => fail(e.reason, 'frame');

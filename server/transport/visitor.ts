@@ -38,6 +38,7 @@ export interface VisitorTransport {
 const ALLOWED = new Set(['visitor:join', 'visitor:input', 'clock:ping']);
 const MAX_JOINS_PER_SOCKET = 20;
 const INTERNAL = Object.freeze(fail('internal', 'the server could not handle this input; it has been logged'));
+const noAck = () => {};
 
 /** Walls as the visitor hub sees them: the show's walls with their current piece. */
 export function wallInfos(show: Show, catalog: Pick<PieceCatalog, 'get'>): WallInfo[] {
@@ -131,17 +132,18 @@ export function attachVisitors(
       ack({ ok: true, view: res.view });
     }));
 
-    // The hot path: no zod, no logging, one ack per input (phones keep one input in flight).
+    // The hot path: no zod, no logging. One ack per input, sent with the frame that carries it
+    // (phones keep one input in flight, so this paces them).
     socket.on('visitor:input', (payload: unknown, cb: unknown) => {
+      const ack = typeof cb === 'function' ? (cb as (r: Ack<{ seq: number }>) => void) : noAck;
       const v = socket.data.visitor;
-      let res: Ack<{ seq: number }>;
+      if (!v) return ack(NOT_JOINED);
       try {
-        res = v ? hub.input(v, payload) : NOT_JOINED;
+        hub.input(v, payload, ack);
       } catch (e) {
         logger.error({ err: e }, "transport: handler for 'visitor:input' failed");
-        res = INTERNAL;
+        ack(INTERNAL);
       }
-      if (typeof cb === 'function') (cb as (r: Ack<{ seq: number }>) => void)(res);
     });
 
     socket.on('disconnect', () => {

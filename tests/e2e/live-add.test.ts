@@ -97,6 +97,17 @@ describe('live add in Chromium', () => {
     await until(async () => (await serverErrors(app, 'canopy-1')).some((e) => e.installationId === 'fixture-throws-audio' && e.phase === 'audio'), 'the audio error in GET /api/show');
   });
 
+  it('a piece whose asset fails to load is reported, and plays on without it', async () => {
+    await playOn(app, canopy.page, 'canopy', 'fixture-glow', 0, { params: { brokenAsset: true } });
+    const err = await until(async () => (await diag(canopy.page)).errors.find((e) => e.installationId === 'fixture-glow' && e.phase === 'asset'), 'the asset error');
+    expect(err.message).toMatch(/missing-on-purpose\.png failed to load: HTTP 404/);
+    await waitFrames(canopy.page, 10);
+    const d = await diag(canopy.page);
+    expect(d.installationId).toBe('fixture-glow');
+    expect(d.errors.filter((e) => e.installationId === 'fixture-glow' && e.phase !== 'asset')).toEqual([]);
+    await until(async () => (await serverErrors(app, 'canopy-1')).some((e) => e.installationId === 'fixture-glow' && e.phase === 'asset'), 'the asset error in GET /api/show');
+  });
+
   it('a screen that loses its WebGL context gets it back and plays the piece again', async () => {
     await playOn(app, canopy.page, 'canopy', 'fixture-glow', 5);
     await canopy.page.evaluate(() => {
@@ -110,7 +121,7 @@ describe('live add in Chromium', () => {
     await waitFrames(canopy.page, 15);
     const d = await diag(canopy.page);
     expect(d.installationId).toBe('fixture-glow');
-    expect(d.errors.filter((e) => e.installationId === 'fixture-glow')).toEqual([]);
+    expect(d.errors.filter((e) => e.installationId === 'fixture-glow' && e.phase !== 'asset')).toEqual([]);
     expect(d.memory.geometries).toBeGreaterThan(0); // the piece was mounted again into the new context
     expect((await pictureOf(canopy.page)).stddev).toBeGreaterThan(4);
   });

@@ -26,7 +26,7 @@ function hashTree(dir: string, h = crypto.createHash('sha256')): crypto.Hash {
  */
 export async function packFolder(folder: string): Promise<string> {
   const h = hashTree(folder);
-  h.update(fs.readFileSync(path.join(ROOT, 'scripts', 'lib', 'pack.ts')));
+  for (const f of ['scripts/lib/pack.ts', 'server/protocol/shared-modules.ts', 'package-lock.json']) h.update(fs.readFileSync(path.join(ROOT, f)));
   const out = path.join(CACHE, h.digest('hex').slice(0, 16));
   const cached = fs.existsSync(out) ? fs.readdirSync(out).find((f) => f.endsWith('.pavilion')) : undefined;
   if (cached) return path.join(out, cached);

@@ -57,17 +57,30 @@ function setup(opts: Partial<WallInfo> = {}) {
     { graceMs: 5000, banMs: 60_000 },
   );
   hub.syncWalls([wall(opts)]);
+  /** An input: the refusal if refused at once, else `{ ok: true }` (its ack comes with the frame, into `acks`). */
+  const acks: Array<{ ok: boolean; seq?: number }> = [];
+  const send = (v: Parameters<VisitorHub['input']>[0], payload: unknown) => {
+    type R = { ok: boolean; seq?: number; error?: { code: string; message: string } };
+    let now: R | null = null;
+    let sync = true;
+    hub.input(v, payload, (r) => {
+      if (r.ok || !sync) acks.push(r);
+      else now = r;
+    });
+    sync = false;
+    return (now ?? { ok: true }) as R;
+  };
   const join = (socket: string, secret = `secret-${socket}-0000`) => {
     const r = hub.join(socket, 'main', secret);
     if (!r.ok) throw new Error(r.error.message);
     return r;
   };
-  return { clock, frames, views, kicked, hub, join, stats: () => stats };
+  return { clock, frames, views, kicked, hub, join, send, acks, stats: () => stats };
 }
 
 describe('visitor hub (fake time)', () => {
   it('merges input into frames, at most one per 1/60 s, only when something changed', () => {
-    const { clock, frames, hub, join } = setup({ cap: 10 });
+    const { clock, frames, hub, join, send, acks: acks_ } = setup({ cap: 10 });
     const a = join('s1').visitor;
     clock.advance(100);
     expect(frames).toHaveLength(1); // the join
@@ -76,13 +89,16 @@ describe('visitor hub (fake time)', () => {
 
     // 20 inputs over 100 ms: 1 per 5 ms
     let acks = 0;
+    const sentAcks = acks_;
     for (let i = 0; i < 20; i++) {
-      const r = hub.input(a, { input: 'pad', value: { x: i / 20, y: 0 }, sentAt: clock.now });
+      const r = send(a, { input: 'pad', value: { x: i / 20, y: 0 }, sentAt: clock.now });
       if (r.ok) acks++;
       clock.advance(5);
     }
-    expect(acks).toBe(20);
     clock.advance(50);
+    expect(acks).toBe(20); // none refused …
+    expect(sentAcks.length).toBe(20); // … and each answered with the frame that carried it
+    for (const a of sentAcks) expect(frames.some((f) => f.seq === a.seq)).toBe(true);
     expect(frames.length).toBeGreaterThanOrEqual(5);
     expect(frames.length).toBeLessThanOrEqual(7); // 150 ms at ≤ 60/s
     for (let i = 1; i < frames.length; i++) expect(frames[i]!.at - frames[i - 1]!.at).toBeGreaterThanOrEqual(1000 / 60);
@@ -97,43 +113,44 @@ describe('visitor hub (fake time)', () => {
     expect(frames[0]!.events).toEqual([]);
   });
 
-  it('acks carry the last frame seq; the input is in the first later frame', () => {
-    const { clock, frames, hub, join } = setup();
+  it('an accepted input is answered with the frame that carries it, not before', () => {
+    const { clock, frames, join, send, acks } = setup();
     const a = join('s1').visitor;
     clock.advance(50);
-    const r = hub.input(a, { input: 'go', value: true });
-    expect(r.ok).toBe(true);
+    send(a, { input: 'pad', value: { x: 0, y: 0 } }); // a frame is due: this one goes out at once
+    send(a, { input: 'go', value: true }); // this one waits for the next frame
+    expect(acks).toHaveLength(1);
     clock.advance(20);
-    const seq = r.ok ? r.seq : -1;
-    const next = frames.find((f) => f.seq > seq)!;
-    expect(next.events).toMatchObject([{ visitorId: a.id, input: 'go', value: true }]);
+    expect(acks).toHaveLength(2);
+    const f = frames.find((x) => x.seq === acks[1]!.seq)!;
+    expect(f.events).toMatchObject([{ visitorId: a.id, input: 'go', value: true }]);
   });
 
   it('rate-limits one visitor without touching another', () => {
-    const { clock, hub, join } = setup();
+    const { clock, join, send } = setup();
     const flood = join('s1').visitor;
     const calm = join('s2').visitor;
     const refused: string[] = [];
     for (let i = 0; i < 200; i++) {
-      const r = hub.input(flood, { input: 'pad', value: { x: 0, y: 0 } });
-      if (!r.ok) refused.push(r.error.code);
+      const r = send(flood, { input: 'pad', value: { x: 0, y: 0 } });
+      if (!r.ok) refused.push(r.error!.code);
     }
     expect(refused.length).toBe(170);
     expect(new Set(refused)).toEqual(new Set(['rate_limited']));
-    expect(hub.input(calm, { input: 'pad', value: { x: 0, y: 0 } }).ok).toBe(true);
+    expect(send(calm, { input: 'pad', value: { x: 0, y: 0 } }).ok).toBe(true);
     clock.advance(1000);
-    expect(hub.input(flood, { input: 'pad', value: { x: 0, y: 0 } }).ok).toBe(true);
+    expect(send(flood, { input: 'pad', value: { x: 0, y: 0 } }).ok).toBe(true);
   });
 
   it('queues over the cap, reports positions, admits in order', () => {
-    const { clock, views, hub, join, frames } = setup({ cap: 1 });
+    const { clock, views, hub, join, frames, send } = setup({ cap: 1 });
     const a = join('s1');
     const b = join('s2');
     const c = join('s3');
     expect(a.view.status).toBe('playing');
     expect(b.view).toMatchObject({ status: 'queued', queuePosition: 1 });
     expect(c.view).toMatchObject({ status: 'queued', queuePosition: 2 });
-    expect(hub.input(b.visitor, { input: 'go', value: true })).toMatchObject({ ok: false, error: { code: 'not_allowed_now' } });
+    expect(send(b.visitor, { input: 'go', value: true })).toMatchObject({ ok: false, error: { code: 'not_allowed_now' } });
     expect(hub.stats('main')).toMatchObject({ visitors: 1, queue: 2 });
 
     // a leaves; their place is kept through the grace period, then b plays and c moves up
@@ -144,12 +161,12 @@ describe('visitor hub (fake time)', () => {
     expect(views.find((v) => v.socketId === 's2')?.view).toMatchObject({ status: 'playing', queuePosition: 0 });
     clock.advance(300);
     expect(views.filter((v) => v.socketId === 's3').at(-1)?.view).toMatchObject({ status: 'queued', queuePosition: 1 });
-    expect(hub.input(b.visitor, { input: 'go', value: true }).ok).toBe(true);
+    expect(send(b.visitor, { input: 'go', value: true }).ok).toBe(true);
     expect(frames.at(-1)!.visitors.map((v) => v.id)).toEqual([b.visitor.id]);
   });
 
   it('a reconnect within the grace period resumes the same place and colour', () => {
-    const { clock, hub, join } = setup({ cap: 1 });
+    const { clock, hub, join, send } = setup({ cap: 1 });
     const first = join('s1', 'phone-secret-1');
     hub.disconnect(first.visitor, 's1');
     clock.advance(2000);
@@ -162,7 +179,7 @@ describe('visitor hub (fake time)', () => {
   });
 
   it('the same visitor on a second socket takes over; the first is told why', () => {
-    const { hub, join, kicked } = setup();
+    const { hub, join, kicked, send } = setup();
     join('s1', 'phone-secret-1');
     join('s2', 'phone-secret-1');
     expect(kicked).toEqual(['s1']);
@@ -170,29 +187,29 @@ describe('visitor hub (fake time)', () => {
   });
 
   it('pause and piece switches reach every phone; input follows the new schema', () => {
-    const { clock, views, hub, join, frames } = setup();
+    const { clock, views, hub, join, frames, send } = setup();
     const a = join('s1').visitor;
-    hub.input(a, { input: 'pad', value: { x: 1, y: 1 } });
+    send(a, { input: 'pad', value: { x: 1, y: 1 } });
     clock.advance(50);
     views.length = 0;
     hub.syncWalls([wall({ inputOpen: false })]);
     expect(views.map((v) => v.view.status)).toEqual(['paused']);
-    expect(hub.input(a, { input: 'pad', value: { x: 0, y: 0 } })).toMatchObject({ ok: false, error: { code: 'not_allowed_now', message: expect.stringMatching(/paused/) } });
+    expect(send(a, { input: 'pad', value: { x: 0, y: 0 } })).toMatchObject({ ok: false, error: { code: 'not_allowed_now', message: expect.stringMatching(/paused/) } });
 
     hub.syncWalls([wall({ piece: TILT })]);
     expect(views.at(-1)!.view).toMatchObject({ status: 'playing', piece: { id: 'tilts', inputs: [{ id: 'tilt' }] } });
-    expect(hub.input(a, { input: 'pad', value: { x: 0, y: 0 } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(hub.input(a, { input: 'tilt', value: { x: 0.5, y: 0 } }).ok).toBe(true);
+    expect(send(a, { input: 'pad', value: { x: 0, y: 0 } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(send(a, { input: 'tilt', value: { x: 0.5, y: 0 } }).ok).toBe(true);
     clock.advance(50);
     expect(frames.at(-1)!.visitors[0]!.input).toEqual({ tilt: { x: 0.5, y: 0 } }); // the old piece's input is gone
 
     hub.syncWalls([wall({ piece: null })]);
     expect(views.at(-1)!.view).toMatchObject({ status: 'closed', piece: null });
-    expect(hub.input(a, { input: 'tilt', value: { x: 0, y: 0 } })).toMatchObject({ ok: false, error: { code: 'not_allowed_now' } });
+    expect(send(a, { input: 'tilt', value: { x: 0, y: 0 } })).toMatchObject({ ok: false, error: { code: 'not_allowed_now' } });
   });
 
   it('raising the cap admits the queue at once', () => {
-    const { views, hub, join } = setup({ cap: 0 });
+    const { views, hub, join, send } = setup({ cap: 0 });
     const a = join('s1');
     expect(a.view.status).toBe('queued');
     hub.syncWalls([wall({ cap: 5 })]);
@@ -200,34 +217,34 @@ describe('visitor hub (fake time)', () => {
   });
 
   it('kick removes the visitor, admits the next, and keeps them out for a while', () => {
-    const { clock, hub, join, kicked, views } = setup({ cap: 1 });
+    const { clock, hub, join, kicked, views, send } = setup({ cap: 1 });
     const a = join('s1', 'phone-secret-1');
     join('s2', 'phone-secret-2');
     expect(hub.kick(a.visitor.id)).toBe(1);
     expect(kicked).toEqual(['s1']);
     expect(views.at(-1)).toMatchObject({ socketId: 's2', view: { status: 'playing' } });
     expect(hub.join('s3', 'main', 'phone-secret-1')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(hub.input(a.visitor, { input: 'go', value: true }).ok).toBe(false);
+    expect(send(a.visitor, { input: 'go', value: true }).ok).toBe(false);
     clock.advance(61_000);
     expect(hub.join('s3', 'main', 'phone-secret-1')).toMatchObject({ ok: true, view: { status: 'queued' } });
     expect(hub.kick('v-nobody-at-all')).toBe(0);
   });
 
   it('unknown walls are refused; a deleted wall closes its phones', () => {
-    const { hub, join, views } = setup();
+    const { hub, join, views, send } = setup();
     expect(hub.join('s1', 'nowhere', 'phone-secret-1')).toMatchObject({ ok: false, error: { code: 'unknown_wall' } });
     const a = join('s1').visitor;
     hub.syncWalls([]);
     expect(views.at(-1)!.view).toMatchObject({ status: 'closed', piece: null });
-    expect(hub.input(a, { input: 'go', value: true })).toMatchObject({ ok: false, error: { code: 'unknown_wall' } });
+    expect(send(a, { input: 'go', value: true })).toMatchObject({ ok: false, error: { code: 'unknown_wall' } });
   });
 
   it('inputs per second are counted once a second', () => {
-    const { clock, hub, join } = setup();
+    const { clock, hub, join, send } = setup();
     const a = join('s1').visitor;
     clock.advance(10);
     for (let i = 0; i < 20; i++) {
-      hub.input(a, { input: 'pad', value: { x: 0, y: 0 } });
+      send(a, { input: 'pad', value: { x: 0, y: 0 } });
       clock.advance(50);
     }
     expect(hub.stats('main').inputsPerSecond).toBeGreaterThanOrEqual(19);
