@@ -79,15 +79,26 @@ export function setupForestSound(
   cicadaLFO.start(t0);
   for (const v of voices) v.osc.start(t0);
 
+  // Tone's timelines refuse events scheduled before ones already queued on the same node. The
+  // show-time → audio-time map moves slightly as the clock is corrected, so keep each node's
+  // events in order: never before the last one scheduled on it.
+  const lastAt = new Map<object, number>();
+  const after = (node: object, at: number, end = at) => {
+    const t = Math.max(at, (lastAt.get(node) ?? 0) + 0.001);
+    lastAt.set(node, t + (end - at));
+    return t;
+  };
+
   const pieceT = (ms: number) => (time.seconds + (ms - time.now) / 1000) * speed();
 
   /** One bird phrase on a voice: a list of [frequency, duration] glides. */
   const phrase = (voiceIdx: number, at: number, notes: [number, number][], level: number) => {
     const v = voices[voiceIdx]!;
+    const total = notes.reduce((a, n) => a + n[1], 0);
+    at = after(v, at, at + total);
     let t = at;
     v.osc.frequency.setValueAtTime(notes[0]![0], t);
     v.gain.gain.setValueAtTime(level, t);
-    const total = notes.reduce((a, n) => a + n[1], 0);
     v.env.triggerAttackRelease(total, at);
     for (const [f, d] of notes) {
       v.osc.frequency.exponentialRampToValueAtTime(f, t + d);
@@ -124,14 +135,15 @@ export function setupForestSound(
     for (let ms = Math.ceil(from / LEVEL_GRID_MS) * LEVEL_GRID_MS; ms < horizon; ms += LEVEL_GRID_MS) {
       const at = s.audioTime(ms);
       if (at < audioNow) continue;
+      const ramp = (p: { linearRampToValueAtTime(v: number, t: number): unknown }, value: number) => p.linearRampToValueAtTime(value, after(p, at));
       const t = pieceT(ms);
       const cy = cycleAt(t);
       const gust = 0.5 + 0.5 * Math.sin(-t * 0.55 + Math.sin(t * 0.071) * 2);
-      rainGain.gain.linearRampToValueAtTime(0.11 * cy.rain, at);
-      windGain.gain.linearRampToValueAtTime((0.05 + 0.08 * gust * gust) * (1 + cy.rain), at);
-      windBP.frequency.linearRampToValueAtTime(300 + 500 * gust, at);
+      ramp(rainGain.gain, 0.11 * cy.rain);
+      ramp(windGain.gain, (0.05 + 0.08 * gust * gust) * (1 + cy.rain));
+      ramp(windBP.frequency, 300 + 500 * gust);
       const swell = 0.5 + 0.5 * Math.sin(t * 0.09);
-      cicadaGain.gain.linearRampToValueAtTime(0.007 * cy.day * swell * swell * (1 - cy.rain), at);
+      ramp(cicadaGain.gain, 0.007 * cy.day * swell * swell * (1 - cy.rain));
     }
     for (let slot = Math.ceil(from / CHIRP_SLOT_MS); slot * CHIRP_SLOT_MS < horizon; slot++) {
       const ms = slot * CHIRP_SLOT_MS;
@@ -141,7 +153,7 @@ export function setupForestSound(
       const night = 1 - cy.day;
       if (ih(slot) < 0.4 * night * (1 - cy.rain)) {
         const f = 4100 + ih(slot + 77) * 900;
-        for (let k = 0; k < 3; k++) cricket.triggerAttackRelease(f, 0.025, at + k * 0.032, 0.5 + 0.5 * ih(slot + k));
+        for (let k = 0; k < 3; k++) cricket.triggerAttackRelease(f, 0.025, after(cricket, at + k * 0.032, at + k * 0.032 + 0.025), 0.5 + 0.5 * ih(slot + k));
       }
     }
     for (let slot = Math.ceil(from / BIRD_SLOT_MS); slot * BIRD_SLOT_MS < horizon; slot++) {

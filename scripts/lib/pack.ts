@@ -65,7 +65,7 @@ export async function packPiece(folderArg: string, opts: { out?: string; log?: (
   if (!fs.existsSync(manifestFile)) throw new PackError(`${folderArg} has no manifest.json; scaffold a piece with npm run new-piece -- <id>`);
   if (!fs.existsSync(entry)) throw new PackError(`${folderArg} has no index.tsx; it must default-export defineInstallation({ manifest, Component })`);
   const res = readManifest(manifestFile, path.basename(folder));
-  if (!res.ok) throw new PackError(res.message.replace(/; fix it and restart$/, '; fix it and pack again'));
+  if (!res.ok) throw new PackError(`${res.message.replace(/^pieces: (skipping )?/, '').replace(/; fix it and restart$/, '')}; fix manifest.json and pack again`);
   const { id, version } = res.manifest;
 
   // A production build: the JSX runtime must be react/jsx-runtime (shared), never the dev one.

@@ -98,7 +98,7 @@ describe('live add in Chromium', () => {
   });
 
   it('a piece whose asset fails to load is reported, and plays on without it', async () => {
-    await playOn(app, canopy.page, 'canopy', 'fixture-glow', 0, { params: { brokenAsset: true } });
+    await playOn(app, canopy.page, 'canopy', 'fixture-glow', 0, { params: { 'broken-asset': true } });
     const err = await until(async () => (await diag(canopy.page)).errors.find((e) => e.installationId === 'fixture-glow' && e.phase === 'asset'), 'the asset error');
     expect(err.message).toMatch(/missing-on-purpose\.png failed to load: HTTP 404/);
     await waitFrames(canopy.page, 10);

@@ -43,7 +43,7 @@ describe('/preview/<id>', () => {
     const { page, consoleErrors, external } = await openPage(browser, `${app.url}/preview/fixture-glow`, { width: 1100, height: 620 });
     await until(async () => (await state(page)).ready, 'the piece to load');
     await until(async () => (await state(page)).framesRendered > 10, 'frames');
-    expect(await page.locator('section[aria-label=Params] .field').count()).toBe(2); // hue, quality
+    expect(await page.locator('section[aria-label=Params] .field').count()).toBe(3); // hue, quality, broken-asset
     // The fake visitor's lantern appears where the pad is dragged.
     const stage = page.locator('.stage').first();
     const before = variety(decodePng(await stage.screenshot()));
