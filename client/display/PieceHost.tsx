@@ -212,8 +212,16 @@ export function PieceHost() {
       strays.add(once);
       reportError({ installationId: a?.installationId ?? null, version: a?.version ?? null, phase: 'audio', error: describeStray(error) });
     };
-    const onError = (e: ErrorEvent) => fail(e.error ?? e.message, 'frame');
-    const onRejection = (e: PromiseRejectionEvent) => fail(e.reason, 'frame');
+    // A stray engine error is handled here (reported once as an audio error): mark it handled so
+    // the browser does not also log it as uncaught.
+    const onError = (e: ErrorEvent) => {
+      if (isStrayEngineError(e.error)) e.preventDefault();
+      fail(e.error ?? e.message, 'frame');
+    };
+    const onRejection = (e: PromiseRejectionEvent) => {
+      if (isStrayEngineError(e.reason)) e.preventDefault();
+      fail(e.reason, 'frame');
+    };
     window.addEventListener('error', onError);
     window.addEventListener('unhandledrejection', onRejection);
     return () => {
