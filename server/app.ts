@@ -22,6 +22,7 @@ import { registerPieceRoutes } from './http/pieces';
 import { attachDisplay } from './transport/display';
 import { attachControl } from './transport/control';
 import { attachVisitors, type VisitorTransport } from './transport/visitor';
+import { pavilionParser } from './transport/encoder';
 import type { HubOptions, VisitorHub } from './visitors';
 import { systemTime, type TimeSource } from './clock/time';
 import { defaultParams } from './protocol';
@@ -104,6 +105,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const http = await createHttp(logger, { bodyLimit: 1024 * 1024 });
   const io = new Server(http.server, {
     perMessageDeflate: false,
+    parser: pavilionParser, // the standard wire format; input frames skip the search for binary
     maxHttpBufferSize: 256 * 1024,
     serveClient: false,
     cors: { origin: false },

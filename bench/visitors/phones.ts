@@ -17,6 +17,9 @@ interface Phone {
   inFlight: boolean;
   pending: boolean;
   lastSent: number;
+  /** Earliest next send: one tick after the last, and at least 2 round trips after it (client/visit/sender.ts). */
+  nextAt: number;
+  timer: NodeJS.Timeout | null;
   phase: number;
 }
 const phones: Phone[] = [];
@@ -34,7 +37,7 @@ function open(i: number): Promise<void> {
         failed++;
         if (why && errors.length < 5) errors.push(why);
         socket.close();
-      } else phones.push({ socket, inFlight: false, pending: false, lastSent: 0, phase: Math.random() * 100 });
+      } else phones.push({ socket, inFlight: false, pending: false, lastSent: 0, nextAt: 0, timer: null, phase: Math.random() * 100 });
       resolve();
     };
     socket.once('connect_error', (e) => done(false, e.message));
@@ -67,10 +70,25 @@ function sendPaced(p: Phone): void {
   report.sent++;
   p.socket.emit('visitor:input', { input: 'pad', value: position(p, p.lastSent), sentAt: p.lastSent }, (res: { ok: boolean; error?: { code: string } }) => {
     p.inFlight = false;
+    p.nextAt = p.lastSent + Math.max(period, 2 * (Date.now() - p.lastSent));
     if (res.ok) report.acked++;
     else report.refused[res.error?.code ?? '?'] = (report.refused[res.error?.code ?? '?'] ?? 0) + 1;
-    if (p.pending && running) sendPaced(p); // the latest state, at once: it waited a tick already
+    if (p.pending) trySend(p); // a tick came meanwhile: its latest state goes as soon as pacing allows
   });
+}
+
+/** Sends now if nothing is in flight and pacing allows; otherwise as soon as it does. */
+function trySend(p: Phone): void {
+  if (!running || p.inFlight || !p.socket.connected) return;
+  const wait = p.nextAt - Date.now();
+  if (wait > 0) {
+    p.timer ??= setTimeout(() => {
+      p.timer = null;
+      trySend(p);
+    }, wait);
+    return;
+  }
+  sendPaced(p);
 }
 
 function tick(p: Phone): void {
@@ -81,12 +99,9 @@ function tick(p: Phone): void {
     p.socket.emit('input', { id: p.phase, ...position(p, now), sentAt: now });
     return;
   }
-  if (p.inFlight) {
-    p.pending = true;
-    report.heldAtPhone++;
-    return;
-  }
-  sendPaced(p);
+  if (p.inFlight || p.timer) report.heldAtPhone++;
+  p.pending = true;
+  trySend(p);
 }
 
 let running = false;

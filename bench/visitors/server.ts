@@ -69,7 +69,9 @@ process.on('message', (m: ToServer) => {
     const secs = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const c = counters();
-    const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+    // No sample at all means the loop never came round to the sampling timer in the whole window.
+    const starved = lag.count === 0;
+    const ms = (ns: number) => (starved ? secs * 1000 : Math.max(0, ns / 1e6 - RESOLUTION_MS));
     const refused: Record<string, number> = {};
     for (const [k, v] of Object.entries(c.refused)) refused[k] = v - (c0.refused[k] ?? 0);
     send({

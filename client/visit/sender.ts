@@ -28,6 +28,8 @@ export class InputSender {
   private inFlight = false;
   private lastSent = -Infinity;
   private holdUntil = -Infinity;
+  /** Round trip of the last answered input, ms. */
+  private rtt = 0;
   private timer: unknown = null;
   private open = false;
   private generation = 0;
@@ -35,7 +37,7 @@ export class InputSender {
 
   constructor(
     private readonly deps: SenderDeps,
-    private readonly opts = { minIntervalMs: 50, maxEvents: 8, backoffMs: 300 },
+    private readonly opts = { minIntervalMs: 50, maxEvents: 8, backoffMs: 300, rttFactor: 2 },
   ) {}
 
   /** Sending is allowed (joined and playing). While closed, input is dropped: stale input is worthless. */
@@ -86,7 +88,10 @@ export class InputSender {
     if (!this.open || this.inFlight || this.timer !== null) return;
     if (!this.events.length && !this.states.size) return;
     const now = this.deps.now();
-    const wait = Math.max(this.lastSent + this.opts.minIntervalMs, this.holdUntil) - now;
+    // At most one per minIntervalMs, and never more often than every rttFactor round trips: when
+    // the server is busy its answers slow down, and phones then leave it room instead of keeping
+    // a full queue (the latency stays low for everyone; the server stays just as busy).
+    const wait = Math.max(this.lastSent + Math.max(this.opts.minIntervalMs, this.opts.rttFactor * this.rtt), this.holdUntil) - now;
     if (wait > 0) {
       this.timer = this.deps.setTimeout(() => {
         this.timer = null;
@@ -112,6 +117,7 @@ export class InputSender {
     this.deps.send(msg, (r) => {
       if (gen !== this.generation) return;
       this.inFlight = false;
+      this.rtt = r.ok ? this.deps.now() - now : this.rtt;
       if (!r.ok && (r.code === 'rate_limited' || r.code === 'timeout')) {
         this.holdUntil = this.deps.now() + this.opts.backoffMs;
         // Put it back unless something newer replaced it.

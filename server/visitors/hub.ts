@@ -1,84 +1,27 @@
-import { fail, type Ack, type ErrorCode, type PieceSummary, type VisitorFrame, type VisitorView } from '../protocol';
+import { fail, type Ack, type ErrorCode, type PieceSummary, type VisitorView } from '../protocol';
 import { Admission } from './admission';
 import { hueOf, publicIdOf } from './identity';
 import { InputMerger, type MergerCounters } from './merger';
 import { TokenBucket } from './rate-limit';
 import { checkInput, compileInputs, type InputTable } from './validate';
+import {
+  CLOSED,
+  DEFAULT_HUB_OPTIONS,
+  GONE,
+  NOT_JOINED,
+  PAUSED,
+  QUEUED,
+  RATE_LIMITED,
+  type HubCounters,
+  type HubOptions,
+  type HubOutbox,
+  type HubTimers,
+  type Visitor,
+  type VisitorStats,
+  type WallInfo,
+} from './options';
 
-/** What the hub asks the transport to do; the hub itself knows no sockets. */
-export interface HubOutbox {
-  view(socketId: string, view: VisitorView): void;
-  kicked(socketId: string, payload: { message: string; reason: 'kick' | 'replaced' }): void;
-  frame(wallId: string, frame: VisitorFrame): void;
-  /** Visitor counts, queue lengths or input rates changed (the control panel mirror). */
-  statsChanged(): void;
-}
-
-export interface HubTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
-export interface HubOptions {
-  /** Per-visitor token bucket. */
-  ratePerSecond: number;
-  burst: number;
-  /** Minimum time between two frames of one wall (≤ 60 frames/s). */
-  frameMs: number;
-  /** A frame at least this often even when nothing changed. */
-  heartbeatMs: number;
-  /** A disconnected visitor keeps their place this long (a reload, a tunnel). */
-  graceMs: number;
-  /** A kicked visitor cannot come back for this long. */
-  banMs: number;
-  maxEventsPerFrame: number;
-  maxQueue: number;
-  /** Answer accepted inputs with the frame that carries them (true) or at once (false). */
-  ackWithFrame: boolean;
-}
-
-export const DEFAULT_HUB_OPTIONS: HubOptions = {
-  ratePerSecond: 30,
-  burst: 30,
-  frameMs: 1000 / 60,
-  heartbeatMs: 1000,
-  graceMs: 15_000,
-  banMs: 10 * 60_000,
-  maxEventsPerFrame: 256,
-  maxQueue: 5000,
-  ackWithFrame: true,
-};
-
-/** What the hub needs to know of a wall (from the show and the piece catalog). */
-export interface WallInfo {
-  id: string;
-  name: string;
-  cap: number;
-  inputOpen: boolean;
-  piece: PieceSummary | null;
-}
-
-export interface VisitorStats {
-  visitors: number;
-  inputsPerSecond: number;
-  queue: number;
-}
-
-/** A visitor's place on one wall; the transport keeps it on the socket. */
-export interface Visitor {
-  readonly secret: string;
-  /** Public id (hash of the secret): frames, events, control panel, kicks. */
-  readonly id: string;
-  readonly hue: number;
-  readonly joinedAt: number;
-  readonly wallId: string;
-  socketId: string | null;
-  status: 'playing' | 'queued' | 'gone';
-  goneAt: number;
-  bucket: TokenBucket;
-}
+export * from './options';
 
 interface WallState {
   info: WallInfo;
@@ -96,20 +39,6 @@ interface WallState {
   /** Answers owed to the inputs merged since the last frame. */
   acks: Array<(res: Ack<{ seq: number }>) => void>;
 }
-
-export interface HubCounters extends MergerCounters {
-  refused: Record<string, number>;
-}
-
-const refusal = (code: ErrorCode, message: string) => Object.freeze(fail(code, message));
-const NOT_JOINED = refusal('not_allowed_now', 'join a wall first (visitor:join), then send input');
-const QUEUED = refusal('not_allowed_now', 'you are in the queue; your controls open when it is your turn');
-const PAUSED = refusal('not_allowed_now', 'the staff paused visitor input on this wall; it will come back shortly');
-const CLOSED = refusal('not_allowed_now', 'nothing on this wall takes input right now; wait for the next piece');
-const GONE = refusal('unknown_wall', 'this wall has closed; scan the code on another wall');
-const RATE_LIMITED = refusal('rate_limited', 'too many inputs: send at most one at a time, waiting for each answer');
-
-export { NOT_JOINED };
 
 /**
  * Visitors of every wall: admission and queue, rate limits, validation against the current

@@ -74,7 +74,8 @@ describe('a visitor on a phone', () => {
           ([id, input]) => {
             const v = (window as unknown as Win).__pavilion.visitorInputs.find((x) => x.id === id);
             const xy = v?.input[input] as { x: number; y: number } | undefined;
-            return xy && xy.x > 0.4 && xy.y > 0.4 ? xy : null;
+            // wait for the end of the drag: intermediate positions arrive first
+            return xy && Math.abs(xy.x - 0.6) < 0.05 && Math.abs(xy.y - 0.6) < 0.05 ? xy : null;
           },
           [me, padId] as const,
         ),

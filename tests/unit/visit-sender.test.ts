@@ -35,12 +35,28 @@ describe('phone input pacing', () => {
     sender.state('pad', { x: 0, y: 0 });
     expect(sent).toHaveLength(1);
     for (let i = 1; i <= 10; i++) sender.state('pad', { x: i / 10, y: 0 });
-    advance(200);
+    advance(10);
     expect(sent).toHaveLength(1); // still waiting for the answer
     answer();
+    advance(40);
     expect(sent).toHaveLength(2);
-    expect(sent[1]!.msg).toEqual({ input: 'pad', value: { x: 1, y: 0 }, sentAt: 1200 });
+    expect(sent[1]!.msg).toEqual({ input: 'pad', value: { x: 1, y: 0 }, sentAt: 1050 });
     expect(sender.pending).toBe(0);
+  });
+
+  it('leaves a slow server room: never more often than every two round trips', () => {
+    const { sender, sent, advance, answer } = setup();
+    sender.setOpen(true);
+    // The server answers each input 100 ms after it was sent; the finger never stops.
+    for (let t = 0; t < 2000; t += 10) {
+      sender.state('pad', { x: (t % 100) / 100, y: 0 });
+      const last = sent.at(-1);
+      if (sender.busy && last && 1000 + t - last.msg.sentAt! >= 100) answer();
+      advance(10);
+    }
+    // ~ one every 200 ms, not one every 100 ms (which would keep a queue full at the server)
+    expect(sent.length).toBeGreaterThanOrEqual(9);
+    expect(sent.length).toBeLessThanOrEqual(11);
   });
 
   it('sends at most 20 per second even when answers are instant', () => {
