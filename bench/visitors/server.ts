@@ -29,8 +29,8 @@ if (mode === 'pavilion') {
     path.join(pieces, 'bench-pad', 'manifest.json'),
     JSON.stringify({ id: 'bench-pad', title: 'Bench pad', artist: 'Bench', description: 'An xy pad.', params: {}, inputs: [{ id: 'pad', type: 'xy', label: 'Pad' }] }),
   );
-  // BENCH_ACK=now: answer each input at once instead of with its frame (to compare the two).
-  const visitors = process.env.BENCH_ACK === 'now' ? { ackWithFrame: false } : {};
+  // BENCH_ACK=frame: answer each input with the frame that carries it instead of at once (to compare the two).
+  const visitors = process.env.BENCH_ACK === 'frame' ? { ackWithFrame: true } : {};
   const app = await createApp({ port: 0, host: '127.0.0.1', dataDir: path.join(root, 'data'), installationsDir: pieces, logger: pino({ level: 'silent' }), publicUrl: 'http://127.0.0.1', visitors });
   const res = app.store.dispatch({ type: 'wall.visitors', wallId: 'main', cap: 10000 });
   if (!res.ok) throw new Error(res.error.message);

@@ -151,10 +151,10 @@ export class VisitorHub {
   }
 
   /**
-   * The hot path: one phone input. A refusal is answered at once; an accepted input is answered
-   * when the frame that carries it goes out, with that frame's `seq`. So the phone's next input
-   * waits for the frame (≤ 1/60 s), and the server writes its acks in one burst per frame: far
-   * fewer wake-ups for the network stack and for the phones than one reply per message.
+   * The hot path: one phone input, answered at once (`seq`: the last frame issued before it; the
+   * input rides in the first later frame of its wall). With `ackWithFrame` the answer waits for
+   * that frame instead: measured slower here (longer round trips, and a burst of acks after every
+   * frame holds the event loop; docs/performance.md), so it is off by default.
    */
   input(v: Visitor, payload: unknown, done: (res: Ack<{ seq: number }>) => void): void {
     const w = this.walls.get(v.wallId);
@@ -169,7 +169,7 @@ export class VisitorHub {
     w.merger.put(v.id, c, now);
     w.inputs++;
     if (this.o.ackWithFrame) w.acks.push(done);
-    else done({ ok: true, seq: this.seq + 1 });
+    else done({ ok: true, seq: this.seq });
     // A frame is due: send it now rather than after this burst of network events (under load one
     // poll phase can take longer than a frame, and the timer would only run after it).
     if (now - w.lastFlushAt >= this.o.frameMs) this.flush(w, false, now);

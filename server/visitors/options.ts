@@ -32,7 +32,7 @@ export interface HubOptions {
   banMs: number;
   maxEventsPerFrame: number;
   maxQueue: number;
-  /** Answer accepted inputs with the frame that carries them (true) or at once (false). */
+  /** Answer accepted inputs with the frame that carries them (true) or at once (false, the default: measured faster). */
   ackWithFrame: boolean;
 }
 
@@ -45,7 +45,7 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = {
   banMs: 10 * 60_000,
   maxEventsPerFrame: 256,
   maxQueue: 5000,
-  ackWithFrame: true,
+  ackWithFrame: false,
 };
 
 /** What the hub needs to know of a wall (from the show and the piece catalog). */

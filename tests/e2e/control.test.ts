@@ -99,7 +99,10 @@ describe('control panel in Chromium', () => {
       await control$.fill(before === '#ff0000' ? '#00ff00' : '#ff0000');
     }
     await everyScreen((d) => d.params !== null && d.params[key!] !== before, `param '${key}' to change from ${String(before)}`);
+    // Key presses are throttled into a few commands: wait for the screens to reach the last one.
+    await everyScreen((d) => d.params !== null && d.params[key!] === app.store.get().walls.main!.params[key!], `param '${key}' to reach the panel's last value`);
     const after = (await diag(displays[0]!.page)).params![key!];
+    expect(after).not.toBe(before);
     expect(app.store.get().walls.main!.params[key!]).toBe(after);
   });
 
