@@ -8,6 +8,8 @@
  * Loopback only, bounded in time. Prints a table; writes bench/results/visitors-<date>.json.
  *
  * Options: --steps 200,400,700,1000,1500,2000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay
+ *          --wait-idle 600: before each step, wait (up to 600 s) until the machine is ≥ 90 % idle
+ *          for two 5 s samples (Linux; for shared machines).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +32,32 @@ const WARMUP = Number(arg('warmup', '3'));
 const HZ = Number(arg('hz', '20'));
 const MODES: Mode[] = arg('only', '') ? [arg('only', '') as Mode] : ['pavilion', 'relay'];
 const P99_LIMIT = 50;
+const WAIT_IDLE_S = Number(arg('wait-idle', '0'));
+
+function cpuTimes(): { idle: number; total: number } | null {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: (f[3] ?? 0) + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until the machine is mostly idle (other people's work would otherwise be measured too). */
+async function waitIdle(maxS: number): Promise<void> {
+  if (maxS <= 0 || !cpuTimes()) return;
+  const until = Date.now() + maxS * 1000;
+  let quiet = 0;
+  while (Date.now() < until) {
+    const a = cpuTimes()!;
+    await sleep(5000);
+    const b = cpuTimes()!;
+    const idle = (b.idle - a.idle) / Math.max(1, b.total - a.total);
+    quiet = idle >= 0.9 ? quiet + 1 : 0;
+    if (quiet >= 2) return;
+  }
+  console.warn(`  the machine did not go idle within ${maxS} s; measuring anyway (see the load column)`);
+}
 
 interface StepResult {
   mode: Mode;
@@ -239,6 +267,7 @@ const results: StepResult[] = [];
 for (const n of STEPS) {
   for (const mode of MODES) {
     try {
+      await waitIdle(WAIT_IDLE_S);
       const r = await step(mode, n);
       results.push(r);
       console.log(row(r));
