@@ -14,6 +14,7 @@ import { demoShow } from './show/demo';
 import { createScheduler, fileMemory, schedulerFile } from './show/scheduler';
 import { showView, type VisitorStats } from './show/views';
 import { ScreenRegistry } from './screens/registry';
+import { DEFAULT_LEAD } from './screens/preload-times';
 import { createCatalog, discoverPieces, type PieceCatalog } from './pieces/catalog';
 import { createPieceStore, type PieceStore } from './pieces/uploads';
 import { DEFAULT_LIMITS, type BundleLimits } from './pieces/bundle';
@@ -40,6 +41,10 @@ export interface AppOptions {
   artistToken?: string;
   /** Public base URL for visitor links and QR codes; default from the first LAN address. */
   publicUrl?: string;
+  /**
+   * The least lead for a piece switch without `at` (default 600 ms). The lead grows past it when
+   * the wall's screens report slower preloads (server/screens/preload-times.ts).
+   */
   playLeadMs?: number;
   /** Size limits of uploaded piece bundles (tests shrink them). */
   pieceLimits?: Partial<BundleLimits>;
@@ -91,15 +96,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
     storage.save(initial);
     logger.info(`show: created the demo show in ${opts.dataDir}`);
   }
+  const registry = new ScreenRegistry(time, { ...DEFAULT_LEAD, ...(opts.playLeadMs !== undefined ? { minMs: opts.playLeadMs } : {}) });
   const store = createShowStore({
     initial,
     storage,
     time,
     piece: (id) => catalog.get(id),
-    playLeadMs: opts.playLeadMs,
+    playLeadMs: (wallId, installationId) => {
+      const show = store.get();
+      const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && registry.isConnected(s.id)).map((s) => s.id);
+      return registry.preloads.leadMs(screens, installationId, catalog.get(installationId)?.version ?? null);
+    },
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
   });
-  const registry = new ScreenRegistry(time);
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
   const http = await createHttp(logger, { bodyLimit: 1024 * 1024 });

@@ -5,7 +5,8 @@ import type { InstallationModule, PieceRuntime, WallGeometry } from 'pavilion/sd
 import type { DisplayView, ParamValues, PieceError } from '../../server/protocol';
 import { displayStore, pushError } from './store';
 import { frame, onFrame } from './frame';
-import { loadPiece } from './pieces';
+import { isPieceLoaded, loadPiece } from './pieces';
+import { reportPreload } from './preload-report';
 import { PieceMount } from './PieceMount';
 import { describeStray, isStrayEngineError } from './stray';
 import { WallCamera } from './WallCamera';
@@ -116,9 +117,12 @@ export function PieceHost() {
         p.error = new Error(`piece '${target.installationId}' did not load within ${LOAD_LIMIT_MS / 1000} s of its start; check the network and the module URL`);
         reportError({ installationId: target.installationId, version: target.version, phase: 'load', error: p.error });
       }, Math.max(0, target.startedAt - frame.showTime) + LOAD_LIMIT_MS);
+      const cold = !isPieceLoaded(target.installationId, target.moduleUrl);
+      const loadStart = performance.now();
       loadPiece(target.installationId, target.moduleUrl).then(
         (m) => {
           p.module = m;
+          reportPreload({ installationId: target.installationId!, version: target.version, ms: performance.now() - loadStart, cold });
           if (pending.current === p) displayStore.setState({ preload: { installationId: target.installationId!, progress: 1 } });
         },
         (e: unknown) => {

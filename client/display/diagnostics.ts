@@ -9,6 +9,8 @@ export const hostState = {
   installationId: null as string | null,
   version: null as string | null,
   lastSwitch: null as { installationId: string | null; showTime: number } | null,
+  /** The last piece module this screen preloaded, and how long it took (reported to the server). */
+  lastPreload: null as { installationId: string; version: string | null; ms: number; cold: boolean } | null,
   memory: { geometries: 0, textures: 0, programs: 0 },
   /** The screen's renderer, once the piece host is up (read-through GPU memory counts). */
   renderer: null as WebGLRenderer | null,
@@ -58,6 +60,9 @@ export function installDiagnostics(clock: ClockSync): void {
     },
     get lastSwitch() {
       return hostState.lastSwitch ? { ...hostState.lastSwitch } : null;
+    },
+    get lastPreload() {
+      return hostState.lastPreload ? { ...hostState.lastPreload } : null;
     },
     get errors() {
       return displayStore.getState().errors.map((e) => ({ ...e }));

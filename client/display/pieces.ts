@@ -30,6 +30,11 @@ export function loadPiece(id: string, moduleUrl: string | null): Promise<Install
   return p;
 }
 
+/** Whether this page has already loaded (or is loading) that module: a preload of it is no cold load. */
+export function isPieceLoaded(id: string, moduleUrl: string | null): boolean {
+  return cache.has(moduleUrl ?? id);
+}
+
 export function bundledPieceIds(): string[] {
   return [...loaders.keys()];
 }

@@ -6,6 +6,7 @@ import { displayStore } from './store';
 import { frame, onFrame } from './frame';
 import { hostState } from './diagnostics';
 import { setErrorSender } from './report';
+import { setPreloadSender } from './preload-report';
 import { receiveVisitorFrame, resetVisitorSequence } from './visitor-feed';
 import { startThumbnails } from './thumbnails';
 
@@ -37,6 +38,7 @@ export function startSession(screenId: string): { socket: DisplaySocket; clock: 
   socket.on('visitors:frame', receiveVisitorFrame);
   socket.on('error:notice', (n) => console.warn(`[pavilion] server notice: ${n.code}: ${n.message}`));
   setErrorSender((e) => socket.emit('display:error', e));
+  setPreloadSender((p) => socket.emit('display:preloaded', p));
   return { socket, clock };
 }
 

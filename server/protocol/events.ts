@@ -9,6 +9,7 @@ export interface DisplayClientToServer {
   'display:hello': (payload: unknown, ack: (res: Ack<{ view: DisplayView }>) => void) => void;
   'display:health': (payload: unknown) => void;
   'display:error': (payload: unknown) => void;
+  'display:preloaded': (payload: unknown) => void;
   'display:thumbnail': (payload: unknown) => void;
   'clock:ping': ClockPing;
 }

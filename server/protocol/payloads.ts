@@ -21,6 +21,16 @@ export const DisplayHealthSchema = z.object({
   heapMB: z.number().finite().optional(),
 });
 
+/** A screen finished preloading a piece (its module, before the switch): sets the play lead. */
+export const DisplayPreloadedSchema = z.object({
+  installationId: Id,
+  version: z.string().max(32).nullable(),
+  ms: z.number().finite().min(0).max(600_000),
+  /** True when this page had never loaded that module (a cold load, not the page's cache). */
+  cold: z.boolean(),
+});
+export type DisplayPreloaded = z.infer<typeof DisplayPreloadedSchema>;
+
 export const PieceErrorSchema = z.object({
   installationId: Id.nullable(),
   version: z.string().max(32).nullable(),

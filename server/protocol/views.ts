@@ -59,6 +59,8 @@ export interface ScreenStatus {
   rttMs: number | null;
   uncertaintyMs: number | null;
   memory: DisplayHealth['memory'] | null;
+  /** How long its last preload of a piece it had never loaded took, in ms (sets the play lead). */
+  preloadMs: number | null;
   blackout: boolean;
   /** This screen's own blackout (screen.blackout), apart from the master blackout. */
   ownBlackout: boolean;

@@ -1,5 +1,6 @@
 import type { DisplayHealth, PieceError, Show, ScreenStatus } from '../protocol';
 import type { TimeSource } from '../clock/time';
+import { DEFAULT_LEAD, PreloadTimes, type LeadOptions } from './preload-times';
 
 interface Live {
   connections: number;
@@ -16,7 +17,15 @@ export class ScreenRegistry {
   private errorTimes: number[] = [];
   private listeners = new Set<() => void>();
 
-  constructor(private readonly time: TimeSource) {}
+  /** How long each screen takes to preload pieces: sets the lead of piece switches. */
+  readonly preloads: PreloadTimes;
+
+  constructor(
+    private readonly time: TimeSource,
+    lead: LeadOptions = DEFAULT_LEAD,
+  ) {
+    this.preloads = new PreloadTimes(lead);
+  }
 
   private entry(id: string): Live {
     let e = this.live.get(id);
@@ -93,6 +102,7 @@ export class ScreenRegistry {
         rttMs: h ? round(h.clock.rttMs, 3) : null,
         uncertaintyMs: h ? round(h.clock.uncertaintyMs, 3) : null,
         memory: h?.memory ?? null,
+        preloadMs: this.preloads.lastColdMs(id),
         blackout: wallBlack,
         ownBlackout: cfg?.blackout ?? false,
         errors: e?.errors ?? [],

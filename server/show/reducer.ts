@@ -23,8 +23,8 @@ export interface ReduceContext {
   now: number;
   /** Looks up a piece's manifest by id. */
   piece: (id: string) => Pick<Manifest, 'id' | 'params'> | undefined;
-  /** Lead time for a piece switch without `at` (screens preload in it). */
-  playLeadMs: number;
+  /** Lead time for switching a wall to a piece without `at`: long enough for its screens to preload. */
+  playLeadMs: (wallId: string, installationId: string) => number;
   /** Lead time for params and pauses without `at`. */
   changeLeadMs: number;
 }
@@ -67,7 +67,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number):
       }
       const checked = checkParams(manifest, { ...params, ...(c.params ?? {}) });
       if (!checked.ok) return err('bad_request', checked.message);
-      const at = c.at ?? ctx.now + ctx.playLeadMs;
+      const at = c.at ?? ctx.now + ctx.playLeadMs(c.wallId, c.installationId);
       return withWall(show, c.wallId, (w) => ({
         ...w,
         installationId: c.installationId,

@@ -20,7 +20,8 @@ export function createShowStore(opts: {
   storage: ShowStorage;
   time: TimeSource;
   piece: ReduceContext['piece'];
-  playLeadMs?: number;
+  /** Lead for a piece switch without `at` (default 600 ms); see server/screens/preload-times.ts. */
+  playLeadMs?: (wallId: string, installationId: string) => number;
   changeLeadMs?: number;
   onError?: (err: unknown) => void;
 }): ShowStore {
@@ -50,7 +51,7 @@ export function createShowStore(opts: {
       const res = reduce(show, parsed.data, {
         now: opts.time(),
         piece: opts.piece,
-        playLeadMs: opts.playLeadMs ?? 600,
+        playLeadMs: opts.playLeadMs ?? (() => 600),
         changeLeadMs: opts.changeLeadMs ?? 150,
       });
       if (!res.ok) return res;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   DisplayHealthSchema,
   DisplayHello,
+  DisplayPreloadedSchema,
   PieceErrorSchema,
   Thumbnail,
   describeIssues,
@@ -99,6 +100,7 @@ export function attachDisplay(
         socket.data.screenId = id;
         void socket.join(`screen:${id}`);
         registry.connected(id);
+        registry.preloads.pageStarted(id); // maybe a new page, with an empty module cache: assume so
         logger.info({ screenId: id, known: !!store.get().screens[id] }, 'display: screen connected');
       }
       syncWallRoom(socket);
@@ -114,6 +116,15 @@ export function attachDisplay(
       const parsed = DisplayHealthSchema.safeParse(payload);
       if (!parsed.success) return void socket.emit('error:notice', { code: 'bad_request', message: `display:health: ${describeIssues(parsed.error.issues)}` });
       registry.health(id, parsed.data);
+    }));
+
+    socket.on('display:preloaded', safe(logger, 'display:preloaded', (payload: unknown) => {
+      const id = socket.data.screenId;
+      if (!id) return;
+      const parsed = DisplayPreloadedSchema.safeParse(payload);
+      if (!parsed.success) return void socket.emit('error:notice', { code: 'bad_request', message: `display:preloaded: ${describeIssues(parsed.error.issues)}` });
+      const p = parsed.data;
+      registry.preloads.record(id, p.installationId, p.version, p.ms, p.cold);
     }));
 
     socket.on('display:error', safe(logger, 'display:error', (payload: unknown) => {

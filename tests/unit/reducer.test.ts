@@ -10,7 +10,7 @@ const canopy: Pick<Manifest, 'id' | 'params'> = {
     palette: { type: 'select', options: ['dawn', 'night'], default: 'dawn' },
   },
 };
-const ctx: ReduceContext = { now: 1_000_000, piece: (id) => (id === 'canopy' ? canopy : undefined), playLeadMs: 600, changeLeadMs: 150 };
+const ctx: ReduceContext = { now: 1_000_000, piece: (id) => (id === 'canopy' ? canopy : undefined), playLeadMs: () => 600, changeLeadMs: 150 };
 const show = (): Show => demoShow(0, () => null);
 const run = (s: Show, c: unknown) => reduce(s, Command.parse(c), ctx);
 

@@ -1,0 +1,82 @@
+/**
+ * How long each screen takes to preload pieces, as the screens report it (`display:preloaded`),
+ * and the lead time a piece switch needs so that every screen of a wall has preloaded before the
+ * switch (issue: "without `at`, the server picks now plus a lead time long enough for every screen
+ * of the wall to preload").
+ */
+export interface LeadOptions {
+  /** The least lead, whatever the screens say (the configured `playLeadMs`). */
+  minMs: number;
+  /** The most lead: a screen slower than this switches late rather than hold the whole wall. */
+  maxMs: number;
+  /** A screen's assumed load time for a piece when it has reported none at all. */
+  unknownMs: number;
+}
+
+export const DEFAULT_LEAD: LeadOptions = { minMs: 600, maxMs: 15_000, unknownMs: 800 };
+/** Slack over the slowest estimate, for variance and the view's trip to the screens. */
+const FACTOR = 1.5;
+const MARGIN_MS = 100;
+/** Cold loads remembered per screen (its estimate for a piece it never loaded is their worst). */
+const COLD_KEPT = 5;
+
+interface ScreenLoads {
+  /** Pieces (id@version) this page has loaded, and how long the last load took. */
+  loaded: Map<string, number>;
+  /** The last few loads that had to fetch a module this page had never loaded. */
+  cold: number[];
+}
+
+const keyOf = (installationId: string, version: string | null) => `${installationId}@${version ?? '?'}`;
+
+export class PreloadTimes {
+  private readonly screens = new Map<string, ScreenLoads>();
+
+  constructor(private readonly o: LeadOptions = DEFAULT_LEAD) {}
+
+  private entry(screenId: string): ScreenLoads {
+    let e = this.screens.get(screenId);
+    if (!e) {
+      e = { loaded: new Map(), cold: [] };
+      this.screens.set(screenId, e);
+    }
+    return e;
+  }
+
+  /** A screen finished preloading a piece in `ms` (`cold`: it had never loaded that module). */
+  record(screenId: string, installationId: string, version: string | null, ms: number, cold: boolean): void {
+    const e = this.entry(screenId);
+    e.loaded.set(keyOf(installationId, version), ms);
+    if (cold) {
+      e.cold.push(ms);
+      if (e.cold.length > COLD_KEPT) e.cold.shift();
+    }
+  }
+
+  /** A new page for this screen (a reload, a new browser): its module cache is empty again. */
+  pageStarted(screenId: string): void {
+    this.entry(screenId).loaded.clear();
+  }
+
+  /** The estimated preload time of one piece on one screen. */
+  estimateMs(screenId: string, installationId: string, version: string | null): number {
+    const e = this.screens.get(screenId);
+    const known = e?.loaded.get(keyOf(installationId, version));
+    if (known !== undefined) return known;
+    return e?.cold.length ? Math.max(...e.cold) : this.o.unknownMs;
+  }
+
+  /** The lead for switching these screens to a piece: long enough for the slowest to preload. */
+  leadMs(screenIds: readonly string[], installationId: string, version: string | null): number {
+    let worst = 0;
+    for (const id of screenIds) worst = Math.max(worst, this.estimateMs(id, installationId, version));
+    const lead = screenIds.length ? Math.ceil(worst * FACTOR + MARGIN_MS) : 0;
+    return Math.min(this.o.maxMs, Math.max(this.o.minMs, lead));
+  }
+
+  /** For GET /api/show: the last cold load time of a screen, or null. */
+  lastColdMs(screenId: string): number | null {
+    const c = this.screens.get(screenId)?.cold;
+    return c?.length ? c[c.length - 1]! : null;
+  }
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { PreloadTimes } from '../../server/screens/preload-times';
+
+const opts = { minMs: 600, maxMs: 15_000, unknownMs: 800 };
+
+describe('PreloadTimes: the lead of a piece switch', () => {
+  it('assumes unknownMs for screens that reported nothing, with slack', () => {
+    const t = new PreloadTimes(opts);
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(Math.ceil(800 * 1.5 + 100));
+  });
+
+  it('never goes below the configured least lead, nor above the most', () => {
+    const t = new PreloadTimes(opts);
+    t.record('a', 'canopy', '1.0.0', 5, false);
+    expect(t.leadMs(['a'], 'canopy', '1.0.0')).toBe(600);
+    t.record('a', 'echo', '1.0.0', 60_000, true);
+    expect(t.leadMs(['a'], 'facade', '1.0.0')).toBe(15_000);
+    expect(t.leadMs([], 'facade', '1.0.0')).toBe(600);
+  });
+
+  it('waits for the slowest screen of the wall', () => {
+    const t = new PreloadTimes(opts);
+    t.record('a', 'canopy', '1.0.0', 100, true);
+    t.record('b', 'canopy', '1.0.0', 3000, true);
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(4600);
+    expect(t.leadMs(['a'], 'canopy', '1.0.0')).toBe(600);
+  });
+
+  it('expects a piece a screen never loaded to load as slowly as its worst recent cold load', () => {
+    const t = new PreloadTimes(opts);
+    t.record('a', 'canopy', '1.0.0', 2000, true);
+    t.record('a', 'echo', '1.0.0', 400, true);
+    expect(t.estimateMs('a', 'facade', '1.0.0')).toBe(2000);
+    // a new version is a new module: cold again
+    expect(t.estimateMs('a', 'echo', '1.0.1')).toBe(2000);
+    expect(t.estimateMs('a', 'echo', '1.0.0')).toBe(400);
+  });
+
+  it('forgets what a page had loaded when a new page starts, but keeps its cold times', () => {
+    const t = new PreloadTimes(opts);
+    t.record('a', 'canopy', '1.0.0', 1200, true);
+    t.record('a', 'canopy', '1.0.0', 3, false);
+    expect(t.estimateMs('a', 'canopy', '1.0.0')).toBe(3);
+    t.pageStarted('a');
+    expect(t.estimateMs('a', 'canopy', '1.0.0')).toBe(1200);
+    expect(t.lastColdMs('a')).toBe(1200);
+  });
+
+  it('remembers only the last few cold loads', () => {
+    const t = new PreloadTimes(opts);
+    t.record('a', 'p0', null, 9000, true);
+    for (let i = 1; i <= 5; i++) t.record('a', `p${i}`, null, 100, true);
+    expect(t.estimateMs('a', 'never', null)).toBe(100);
+  });
+});
