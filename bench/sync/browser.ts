@@ -15,16 +15,29 @@ export interface BrowserJob {
   tabs: number;
   durationMs: number;
   warmupMs: number;
+  /** Switches per set of pieces. */
   switches: number;
+  /** The pieces to alternate between, set by set (each set measured on its own). */
+  pieceSets: PieceSet[];
+}
+
+export interface PieceSet {
+  label: string;
+  ids: string[];
 }
 
 export interface SwitchResult {
+  set: string;
   installationId: string;
   startedAt: number;
   showTimes: number[];
   spreadMs: number;
   /** First-frame show time minus startedAt, per tab. */
   latenessMs: number[];
+  /** startedAt minus the server's time just after the command: the lead the server chose. */
+  leadMs: number;
+  /** How long each tab took to preload the piece (window.__pavilion.lastPreload), and whether cold. */
+  preloads: Array<{ ms: number; cold: boolean } | null>;
 }
 
 export interface BrowserResult {
@@ -32,6 +45,8 @@ export interface BrowserResult {
   errors: number[];
   perTabP99: number[];
   fps: number[];
+  /** Frames per second of each tab while each set of pieces played. */
+  fpsBySet: Record<string, number[]>;
   firstWithin1MsFromLoad: Array<number | null>;
   switches: SwitchResult[];
   problems: string[];
@@ -41,6 +56,7 @@ type Diag = {
   clock: { now(): number; synced: boolean };
   framesRendered: number;
   lastSwitch: { installationId: string | null; showTime: number } | null;
+  lastPreload: { installationId: string; ms: number; cold: boolean } | null;
 };
 type BenchWindow = Window & { __pavilion?: Diag; __bench: { d: number; errs: number[]; first1: number | null; t0: number; f0: number } };
 
@@ -121,36 +137,60 @@ export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
         }, 20);
       });
 
-    // Switch pieces over REST, spread over the run, alternating between the pieces there are.
-    const pieces = ((await api(job, 'GET', '/api/installations')) as Array<{ id: string }>).map((p) => p.id);
+    // Switch pieces over REST, set by set, alternating between the pieces of each set.
+    const known = new Set(((await api(job, 'GET', '/api/installations')) as Array<{ id: string }>).map((p) => p.id));
     const switches: SwitchResult[] = [];
+    const fpsBySet: Record<string, number[]> = {};
     const measureEnd = Date.now() + job.durationMs - (Date.now() - started);
-    const gap = Math.max(3000, (measureEnd - Date.now() - 3000) / Math.max(1, job.switches));
-    for (let k = 0; k < job.switches && Date.now() + 2500 < measureEnd; k++) {
-      const before = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch)));
-      const current = before[0]?.installationId ?? null;
-      const choices = pieces.filter((p) => p !== current);
-      const id = (choices.length ? choices : pieces)[k % Math.max(1, (choices.length ? choices : pieces).length)]!;
-      await api(job, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: id });
-      const show = (await api(job, 'GET', '/api/show')) as { walls: Array<{ id: string; startedAt: number }> };
-      const startedAt = show.walls.find((w) => w.id === 'main')!.startedAt;
-      const after = await poll(async () => {
-        const s = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch)));
-        return s.every((x, i) => x && x.installationId === id && x.showTime !== before[i]?.showTime) ? s : null;
-      }, 20_000);
-      if (!after) {
-        problems.push(`switch ${k + 1} to ${id}: not every tab switched within 20 s`);
-      } else {
-        const showTimes = after.map((x) => x!.showTime);
-        switches.push({
-          installationId: id,
-          startedAt,
-          showTimes,
-          spreadMs: Math.max(...showTimes) - Math.min(...showTimes),
-          latenessMs: showTimes.map((t) => t - startedAt),
-        });
+    const total = job.switches * job.pieceSets.length;
+    const gap = Math.max(3000, (measureEnd - Date.now() - 3000) / Math.max(1, total));
+    const frames = () => Promise.all(pages.map((p) => p.evaluate(() => [performance.now(), (window as unknown as BenchWindow).__pavilion!.framesRendered] as const)));
+    for (const set of job.pieceSets) {
+      const pieces = set.ids.filter((id) => known.has(id));
+      if (pieces.length < 2) {
+        problems.push(`set ${set.label}: needs two installed pieces, has ${pieces.join(', ') || 'none'}`);
+        continue;
       }
-      await sleep(Math.max(0, Math.min(gap, measureEnd - Date.now() - 2500)));
+      const f0 = await frames();
+      for (let k = 0; k < job.switches && Date.now() + 2500 < measureEnd; k++) {
+        const before = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch)));
+        const current = before[0]?.installationId ?? null;
+        const choices = pieces.filter((p) => p !== current);
+        const id = choices[k % choices.length]!;
+        await api(job, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: id });
+        const show = (await api(job, 'GET', '/api/show')) as { serverTime: number; walls: Array<{ id: string; startedAt: number }> };
+        const startedAt = show.walls.find((w) => w.id === 'main')!.startedAt;
+        const after = await poll(async () => {
+          const s = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch)));
+          return s.every((x, i) => x && x.installationId === id && x.showTime !== before[i]?.showTime) ? s : null;
+        }, 20_000);
+        if (!after) {
+          problems.push(`switch ${k + 1} of ${set.label} to ${id}: not every tab switched within 20 s`);
+        } else {
+          const showTimes = after.map((x) => x!.showTime);
+          const preloads = await Promise.all(
+            pages.map((p) =>
+              p.evaluate((piece) => {
+                const l = (window as unknown as BenchWindow).__pavilion!.lastPreload;
+                return l && l.installationId === piece ? { ms: Math.round(l.ms), cold: l.cold } : null;
+              }, id),
+            ),
+          );
+          switches.push({
+            set: set.label,
+            installationId: id,
+            startedAt,
+            showTimes,
+            spreadMs: Math.max(...showTimes) - Math.min(...showTimes),
+            latenessMs: showTimes.map((t) => t - startedAt),
+            leadMs: Math.round(startedAt - show.serverTime),
+            preloads,
+          });
+        }
+        await sleep(Math.max(0, Math.min(gap, measureEnd - Date.now() - 2500)));
+      }
+      const f1 = await frames();
+      fpsBySet[set.label] = f1.map(([t, n], i) => ((n - f0[i]![1]) * 1000) / Math.max(1, t - f0[i]![0]));
     }
     await sleep(Math.max(0, measureEnd - Date.now()));
 
@@ -172,6 +212,7 @@ export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
       errors: perTab.flatMap((t) => t.errs),
       perTabP99: perTab.map((t) => p99(t.errs)),
       fps: perTab.map((t) => t.fps),
+      fpsBySet,
       firstWithin1MsFromLoad: perTab.map((t) => t.first1),
       switches,
       problems,

@@ -49,6 +49,7 @@ export interface LoadReport {
 export interface ServerReady {
   url: string;
   adminToken: string;
+  artistToken: string;
   /** The server's show clock = this machine's clock + shiftMs. */
   shiftMs: number;
   originOffsetMs: number;

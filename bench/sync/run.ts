@@ -1,19 +1,22 @@
 /**
  * npm run bench:sync [-- --seconds 60 | --minutes 10] [--clients 4] [--load 500] [--hz 20]
  *                      [--saturate] [--tabs 3] [--tabs-under-load] [--switches 8] [--warmup 15] [--skew-ppm 0]
- *                      [--label x] [--raw]
+ *                      [--cue light,bundled] [--label x] [--raw]
  *
  * Starts the real server (createApp) in a child process with the peers' responders mounted,
  * background load from busy sockets in child processes, then N Node clients of each kind (ours,
  * @ircam/sync, timesync) side by side, each in its own process with a deliberately wrong local
- * clock, and K Chromium tabs of the demo wall. Prints a table and writes bench/results/sync-*.json.
+ * clock, and K Chromium tabs of the demo wall. The cue spread is measured with each set of pieces
+ * named by --cue: `light` (bench/sync/pieces/cue-tide, packed twice and uploaded like an artist's
+ * piece: cheap enough for software WebGL to hold 60 fps) and `bundled` (the showcase pieces). Prints a table and writes bench/results/sync-*.json.
  * Not part of npm test. See docs/performance.md for the figures and docs/sync.md for the method.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runBrowser, type BrowserResult } from './browser';
+import { runBrowser, type BrowserResult, type PieceSet } from './browser';
+import { packFolder, upload } from '../../tests/support/pieces';
 import { fmt, median, percentile } from './stats';
 import type { ClientJob, ClientKind, ClientResult, LoadReport, ServerReady, ServerStats } from './protocol';
 
@@ -49,6 +52,7 @@ const opts = {
   warmup: arg('warmup', 15),
   skewPpm: arg('skew-ppm', 0),
   label: arg('label', ''),
+  cue: arg('cue', 'light,bundled').split(',').filter(Boolean),
 };
 const KINDS: ClientKind[] = ['ours', 'ircam', 'timesync'];
 const NAMES: Record<ClientKind, string> = { ours: 'Pavilion ClockSync', ircam: '@ircam/sync 2.1.0', timesync: 'timesync 1.0.11' };
@@ -167,9 +171,39 @@ for (const c of clientProcs) {
 const tabsUnderLoad = flag('tabs-under-load');
 log(`${opts.clients} clients of each kind; ${opts.warmup} s warm-up + ${opts.seconds} s measured${opts.tabs && tabsUnderLoad ? `; ${opts.tabs} Chromium tabs alongside` : ''}`);
 
+/** The light cue piece, packed twice (two ids to switch between) and uploaded with the artist token. */
+async function uploadLightPieces(): Promise<string[]> {
+  const src = path.join(HERE, 'pieces', 'cue-tide');
+  const ids = ['cue-tide', 'cue-tide-2'];
+  for (const [i, id] of ids.entries()) {
+    let folder = src;
+    if (i > 0) {
+      folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-cue-')), id);
+      fs.cpSync(src, folder, { recursive: true });
+      const m = JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as { id: string; title: string; params: { hue: { default: number } } };
+      m.id = id;
+      m.title = `${m.title} II`;
+      m.params.hue.default = 0.08;
+      fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(m, null, 2));
+    }
+    const res = await upload(ready, fs.readFileSync(await packFolder(folder)), ready.artistToken);
+    if (res.status >= 300) throw new Error(`uploading ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return ids;
+}
+const pieceSets: PieceSet[] = [];
+for (const set of opts.cue) {
+  if (set === 'light' && opts.tabs > 0) pieceSets.push({ label: 'light', ids: await uploadLightPieces() });
+  else if (set === 'bundled') pieceSets.push({ label: 'bundled', ids: fs.readdirSync(path.join(ROOT, 'installations')).filter((d) => d !== 'sdk' && fs.existsSync(path.join(ROOT, 'installations', d, 'manifest.json'))) });
+  else if (set !== 'light') {
+    console.error(`--cue takes light and/or bundled, got '${set}'`);
+    process.exit(2);
+  }
+}
+
 let browserResult: BrowserResult | null = null;
 let browserError: string | null = null;
-const browserJob = (seconds: number) => ({ url: ready.url, token: ready.adminToken, shiftMs: ready.shiftMs, tabs: Math.min(3, opts.tabs), durationMs: warmupMs + seconds * 1000, warmupMs, switches: opts.switches });
+const browserJob = (seconds: number) => ({ url: ready.url, token: ready.adminToken, shiftMs: ready.shiftMs, tabs: Math.min(3, opts.tabs), durationMs: warmupMs + seconds * 1000, warmupMs, switches: opts.switches, pieceSets });
 const runTabs = (seconds: number) =>
   runBrowser(browserJob(seconds)).then(
     (r) => void (browserResult = r),
@@ -259,8 +293,7 @@ for (const kind of KINDS) {
 const origins = [ready.originOffsetMs, ...clientResults.map((r) => r.originOffsetMs)];
 const truthSpreadUs = (Math.max(...origins) - Math.min(...origins)) * 1000;
 const b = browserResult as BrowserResult | null;
-const spreads = b?.switches.map((s) => s.spreadMs) ?? [];
-const lateness = b?.switches.flatMap((s) => s.latenessMs) ?? [];
+const spreadsOf = (set: string) => b?.switches.filter((s) => s.set === set).map((s) => s.spreadMs) ?? [];
 
 // 5. The table.
 const o = summaries.ours;
@@ -285,8 +318,13 @@ if (b) {
   const abs = b.errors.map(Math.abs);
   lines.push('');
   lines.push(`Chromium tabs (ours, ${b.tabs}, ${tabsUnderLoad ? 'alongside the load' : 'after the load, server idle'}): |err| p50 ${fmt(percentile(abs, 50))} ms, p99 ${fmt(percentile(abs, 99))} ms, max ${fmt(percentile(abs, 100))} ms (per tab p99: ${b.perTabP99.map((v) => fmt(v)).join(', ')}); fps ${b.fps.map((v) => v.toFixed(1)).join(', ')}`);
-  lines.push(`Cue spread over ${b.switches.length} switches: median ${fmt(median(spreads), 2)} ms, max ${fmt(Math.max(...spreads), 2)} ms; first frame after startedAt: median ${fmt(median(lateness), 1)} ms, max ${fmt(Math.max(...lateness), 1)} ms`);
-  lines.push(`  spreads ms: ${spreads.map((v) => v.toFixed(2)).join(', ')}`);
+  for (const set of pieceSets) {
+    const sw = b.switches.filter((x) => x.set === set.label);
+    const sp = sw.map((x) => x.spreadMs);
+    const late = sw.flatMap((x) => x.latenessMs);
+    lines.push(`Cue spread, ${set.label} pieces (${set.ids.join(', ')}), ${sw.length} switches, tabs at ${(b.fpsBySet[set.label] ?? []).map((v) => v.toFixed(0)).join('/')} fps: median ${fmt(median(sp), 2)} ms, max ${fmt(Math.max(...sp), 2)} ms; first frame after startedAt: median ${fmt(median(late), 1)} ms, max ${fmt(Math.max(...late), 1)} ms`);
+    lines.push(`  spreads ms: ${sp.map((v) => v.toFixed(2)).join(', ')}`);
+  }
   for (const p of b.problems) lines.push(`  problem: ${p}`);
 } else if (browserError) lines.push(`Chromium tabs: failed: ${browserError}`);
 const loopP99 = statsSeries.map((s) => s.loopDelayP99Ms);
@@ -319,7 +357,7 @@ fs.writeFileSync(
       load: { mode: loadMode, reports: loadFinal },
       summaries,
       ratios: { p99OursOverIrcam: o.p99 / summaries.ircam.p99, p99OursOverTimesync: o.p99 / summaries.timesync.p99 },
-      browser: b ? { ...b, errors: undefined, p50: percentile(b.errors.map(Math.abs), 50), p99: percentile(b.errors.map(Math.abs), 99), spreadMedianMs: median(spreads), spreadMaxMs: Math.max(...spreads) } : { error: browserError },
+      browser: b ? { ...b, errors: undefined, p50: percentile(b.errors.map(Math.abs), 50), p99: percentile(b.errors.map(Math.abs), 99), spreadBySet: Object.fromEntries(pieceSets.map((p) => [p.label, { medianMs: median(spreadsOf(p.label)), maxMs: Math.max(...spreadsOf(p.label)), fps: b.fpsBySet[p.label] ?? [] }])) } : { error: browserError },
       server: statsSeries,
       truthSpreadUs,
     },

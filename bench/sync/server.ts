@@ -13,6 +13,7 @@ import { mountPeers } from './peers';
 import type { ServerReady, ServerStats } from './protocol';
 
 const ADMIN = 'bench-admin-token-0123456789';
+const ARTIST = 'bench-artist-token-0123456789';
 /**
  * The bench's show clock runs this far ahead of the machine's clock, so every client's truth is
  * an offset it must find: a client that never synced shows an error of −SHIFT, not a perfect 0.
@@ -26,7 +27,7 @@ const app = await createApp({
   dataDir,
   logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
   adminToken: ADMIN,
-  artistToken: 'bench-artist-token-0123456789',
+  artistToken: ARTIST,
   publicUrl: 'http://127.0.0.1',
   time,
   ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
@@ -62,6 +63,7 @@ process.on('message', (m: unknown) => {
 const ready: ServerReady = {
   url: app.url.replace('localhost', '127.0.0.1'),
   adminToken: ADMIN,
+  artistToken: ARTIST,
   shiftMs: SHIFT_MS,
   originOffsetMs: performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6,
 };

@@ -15,8 +15,8 @@ export interface LeadOptions {
 
 export const DEFAULT_LEAD: LeadOptions = { minMs: 600, maxMs: 15_000, unknownMs: 800 };
 /** Slack over the slowest estimate, for variance and the view's trip to the screens. */
-const FACTOR = 1.5;
-const MARGIN_MS = 100;
+const FACTOR = 2;
+const MARGIN_MS = 200;
 /** Cold loads remembered per screen (its estimate for a piece it never loaded is their worst). */
 const COLD_KEPT = 5;
 

@@ -47,13 +47,13 @@ describe('play lead: long enough for every screen of the wall to preload', () =>
     const s1 = await screen('main-1');
     const s2 = await screen('main-2');
     // Screens that reported nothing yet: a cautious default.
-    expect(await leadOf(b.id)).toBe(1300);
+    expect(await leadOf(b.id)).toBe(1800);
 
-    // main-1 took 3 s to load a piece cold: a piece it never loaded gets 1.5 × that + 100 ms.
+    // main-1 took 3 s to load a piece cold: a piece it never loaded gets 2 × that + 200 ms.
     s1.emit('display:preloaded', { installationId: a.id, version: a.version, ms: 3000, cold: true });
     s2.emit('display:preloaded', { installationId: a.id, version: a.version, ms: 200, cold: true });
     await until(async () => (await preloadMsOf('main-1')) === 3000, 'main-1 preload time in GET /api/show');
-    expect(await leadOf(c.id)).toBe(4600);
+    expect(await leadOf(c.id)).toBe(6200);
 
     // Both have c in their page now: the least lead again.
     s1.emit('display:preloaded', { installationId: c.id, version: c.version, ms: 40, cold: true });
@@ -67,8 +67,8 @@ describe('play lead: long enough for every screen of the wall to preload', () =>
     await until(async () => !((await api(app, 'GET', '/api/show')).body as unknown as ShowView).screens.find((s) => s.id === 'main-1')?.connected, 'main-1 gone');
     s2.emit('display:preloaded', { installationId: b.id, version: b.version, ms: 2000, cold: true });
     await until(async () => (await preloadMsOf('main-2')) === 2000, 'main-2 preload time of b');
-    // main-2 loads b in 2 s; main-1 (never loaded b, 3 s cold) would need 4.6 s, but it is gone.
-    expect(await leadOf(b.id)).toBe(3100);
+    // main-2 loads b in 2 s; main-1 (never loaded b, 3 s cold) would need 6.2 s, but it is gone.
+    expect(await leadOf(b.id)).toBe(4200);
     const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: c.id, at: NOW + 50 });
     expect(res.status).toBe(200);
     const show = (await api(app, 'GET', '/api/show')).body as unknown as ShowView;

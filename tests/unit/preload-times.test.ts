@@ -6,7 +6,7 @@ const opts = { minMs: 600, maxMs: 15_000, unknownMs: 800 };
 describe('PreloadTimes: the lead of a piece switch', () => {
   it('assumes unknownMs for screens that reported nothing, with slack', () => {
     const t = new PreloadTimes(opts);
-    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(Math.ceil(800 * 1.5 + 100));
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(Math.ceil(800 * 2 + 200));
   });
 
   it('never goes below the configured least lead, nor above the most', () => {
@@ -22,7 +22,7 @@ describe('PreloadTimes: the lead of a piece switch', () => {
     const t = new PreloadTimes(opts);
     t.record('a', 'canopy', '1.0.0', 100, true);
     t.record('b', 'canopy', '1.0.0', 3000, true);
-    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(4600);
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(6200);
     expect(t.leadMs(['a'], 'canopy', '1.0.0')).toBe(600);
   });
 
