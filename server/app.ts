@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Server } from 'socket.io';
 import pino, { type Logger } from 'pino';
-import { createHttp } from './http/server';
+import { createHttp, type TlsFiles } from './http/server';
 import { registerApi } from './http/api';
 import { registerPages } from './http/pages';
 import { createAuth } from './http/auth';
@@ -46,6 +46,8 @@ export interface AppOptions {
    * the wall's screens report slower preloads (server/screens/preload-times.ts).
    */
   playLeadMs?: number;
+  /** Serve HTTPS (and WSS) with this certificate: phones need it for tilt (docs/operations.md). */
+  tls?: TlsFiles;
   /** Size limits of uploaded piece bundles (tests shrink them). */
   pieceLimits?: Partial<BundleLimits>;
   /** Visitor hub tuning (rate limit, grace, frame interval); tests and benchmarks shorten them. */
@@ -111,7 +113,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
-  const http = await createHttp(logger, { bodyLimit: 1024 * 1024 });
+  const http = await createHttp(logger, { bodyLimit: 1024 * 1024, ...(opts.tls ? { tls: opts.tls } : {}) });
   const io = new Server(http.server, {
     perMessageDeflate: false,
     parser: pavilionParser, // the standard wire format; input frames skip the search for binary
@@ -133,15 +135,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors }));
   attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => visitors.onStats(fn) });
 
-  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null) });
+  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs });
   await registerPieceRoutes(http, { auth, store: pieces, limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits } });
   await registerPages(http, staticDir);
 
   await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
-  const url = `http://localhost:${port}`;
-  if (!opts.publicUrl) baseUrl = `http://${lanAddress() ?? 'localhost'}:${port}`;
+  const scheme = opts.tls ? 'https' : 'http';
+  const url = `${scheme}://localhost:${port}`;
+  if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
   scheduler.start();
 
   return {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { createApp } from './app';
@@ -10,6 +11,27 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = path.resolve(process.env.PAVILION_DATA ?? 'data');
 
+/** PAVILION_TLS_CERT and PAVILION_TLS_KEY: PEM files to serve HTTPS (phones need it for tilt). */
+function readTls(): { cert: Buffer; key: Buffer } | undefined {
+  const certFile = process.env.PAVILION_TLS_CERT;
+  const keyFile = process.env.PAVILION_TLS_KEY;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    logger.fatal(`config: set both PAVILION_TLS_CERT and PAVILION_TLS_KEY (PEM files) to serve HTTPS, or neither for plain HTTP; only ${certFile ? 'PAVILION_TLS_CERT' : 'PAVILION_TLS_KEY'} is set`);
+    process.exit(1);
+  }
+  const read = (name: string, file: string) => {
+    try {
+      return fs.readFileSync(path.resolve(file));
+    } catch (e) {
+      logger.fatal(`config: ${name}=${file} cannot be read (${(e as Error).message}); give the path of a PEM file`);
+      process.exit(1);
+    }
+  };
+  return { cert: read('PAVILION_TLS_CERT', certFile), key: read('PAVILION_TLS_KEY', keyFile) };
+}
+const tls = readTls();
+
 try {
   const app = await createApp({
     port,
@@ -19,6 +41,7 @@ try {
     adminToken: process.env.PAVILION_ADMIN_TOKEN || undefined,
     artistToken: process.env.PAVILION_ARTIST_TOKEN || undefined,
     publicUrl: process.env.PAVILION_PUBLIC_URL || undefined,
+    ...(tls ? { tls } : {}),
   });
   const show = app.store.get();
   const lines = [
@@ -49,6 +72,8 @@ try {
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EADDRINUSE') logger.fatal(`server: port ${port} is in use; stop the other program or start with PORT=<another port>`);
+  else if (tls && (String(err.code).startsWith('ERR_OSSL') || /PEM|certificate|private key/i.test(err.message)))
+    logger.fatal(`server: the TLS certificate or key was refused (${err.message}); check that PAVILION_TLS_CERT and PAVILION_TLS_KEY are a matching PEM certificate and key`);
   else logger.fatal({ err }, `server: could not start: ${err.message}`);
   process.exit(1);
 }

@@ -5,9 +5,17 @@ import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import { fail } from '../protocol';
 
+/** A PEM certificate (chain) and its private key. */
+export interface TlsFiles {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
 /** A fastify instance with security headers, rate limits and JSON errors that never leak stacks. */
-export async function createHttp(logger: Logger, opts: { bodyLimit: number }): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: opts.bodyLimit, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
+export async function createHttp(logger: Logger, opts: { bodyLimit: number; tls?: TlsFiles }): Promise<FastifyInstance> {
+  const base = { loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: opts.bodyLimit, logController: new LogController({ disableRequestLogging: true }), trustProxy: false };
+  // HTTPS makes pages a secure context: phones then allow the tilt sensor (DeviceOrientation).
+  const app = (opts.tls ? Fastify({ ...base, https: { cert: opts.tls.cert, key: opts.tls.key } }) : Fastify(base)) as unknown as FastifyInstance;
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,

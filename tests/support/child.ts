@@ -14,7 +14,7 @@ export function startChild(env: Record<string, string>): Promise<{ child: ChildP
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => {
       out += b.toString();
-      const m = /Pavilion is running on (http:\/\/\S+)/.exec(out);
+      const m = /Pavilion is running on (https?:\/\/\S+)/.exec(out);
       if (m) resolve({ child, url: m[1]!, output: () => out });
     };
     child.stdout!.on('data', onData);
