@@ -85,8 +85,10 @@ interface StepResult {
 }
 
 function child(file: string, args: string[]): ChildProcess {
-  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process (open it in Chrome DevTools).
-  const prof = process.env.BENCH_CPU_PROF && file === 'server.ts' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process (open it in Chrome DevTools);
+  // BENCH_CPU_PROF_PHONES=<dir>: the same for the phone processes.
+  const profDir = file === 'server.ts' ? process.env.BENCH_CPU_PROF : process.env.BENCH_CPU_PROF_PHONES;
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
   if (process.env.BENCH_TRACE_GC && file === 'server.ts') prof.push('--trace-gc');
   return fork(path.join(HERE, file), args, { cwd: ROOT, execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }

@@ -14,7 +14,9 @@ export interface ApiDeps {
   now: () => number;
   view: () => ShowView;
   /** Who is on a wall (public ids), for the kick list; null when the wall does not exist. */
-  visitors?: (wallId: string) => Array<{ id: string; hue: number; joinedAt: number; status: string; queuePosition: number }> | null;
+  visitors?: (wallId: string) => Array<{ id: string; hue: number; joinedAt: number; status: string; queuePosition: number; connected?: boolean }> | null;
+  /** How long a kicked visitor is kept out, sent with the list so the panel can say so. */
+  visitorBanMs?: number;
 }
 
 /** Refuses the request unless it carries a token or session of one of `roles`. */
@@ -45,7 +47,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     const { wallId } = req.params as { wallId: string };
     const list = deps.visitors?.(wallId) ?? null;
     if (!list) return reply.code(404).send(fail('unknown_wall', `there is no wall '${String(wallId).slice(0, 64)}'`));
-    return { ok: true, visitors: list };
+    return { ok: true, visitors: list, now: deps.now(), ...(deps.visitorBanMs !== undefined ? { banMs: deps.visitorBanMs } : {}) };
   });
 
   app.post('/api/commands', { ...technician, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (req, reply) => {

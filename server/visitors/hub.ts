@@ -214,11 +214,16 @@ export class VisitorHub {
     return { visitors: w.merger.size, inputsPerSecond: w.inputsPerSecond, queue: w.admission.queueLength };
   }
 
-  /** Who is on a wall (public ids only), for the control panel's kick list. */
-  list(wallId: string): Array<{ id: string; hue: number; joinedAt: number; status: Visitor['status']; queuePosition: number }> {
+  /** Who is on a wall (public ids only), for the control panel's kick list. `connected`: false while a dropped phone's place is held. */
+  list(wallId: string): Array<{ id: string; hue: number; joinedAt: number; status: Visitor['status']; queuePosition: number; connected: boolean }> {
     const w = this.walls.get(wallId);
     if (!w) return [];
-    return [...w.visitors.values()].map((v) => ({ id: v.id, hue: v.hue, joinedAt: v.joinedAt, status: v.status, queuePosition: w.admission.position(v.secret) }));
+    return [...w.visitors.values()].map((v) => ({ id: v.id, hue: v.hue, joinedAt: v.joinedAt, status: v.status, queuePosition: w.admission.position(v.secret), connected: v.socketId !== null }));
+  }
+
+  /** How long a kicked visitor is kept out (the control panel says so before a kick). */
+  get banMs(): number {
+    return this.o.banMs;
   }
 
   /** Totals since start, over all walls (benchmarks and diagnostics). */

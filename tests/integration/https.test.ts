@@ -11,7 +11,7 @@ import type { Ack, DisplayView } from '../../server/protocol';
 const TLS = path.resolve(import.meta.dirname, '..', 'fixtures', 'tls');
 const CERT = path.join(TLS, 'localhost.crt');
 const KEY = path.join(TLS, 'localhost.key');
-const ca = fs.readFileSync(CERT);
+const ca = fs.readFileSync(CERT, 'utf8');
 const TOKEN = 'https-test-admin-token-0123456789';
 const children: ChildProcess[] = [];
 

@@ -230,6 +230,9 @@ describe('visitors (real server, real socket.io clients)', () => {
     expect(list.status).toBe(200);
     const ids = (list.body.visitors as Array<{ id: string; status: string }>).map((v) => v.id);
     expect(ids).toEqual(expect.arrayContaining([victim.view.visitorId, other.view.visitorId]));
+    // … with what the panel's list shows: colour, status, connection, the server's clock and the ban time.
+    expect(list.body).toMatchObject({ now: expect.any(Number), banMs: 10 * 60_000 });
+    expect((list.body.visitors as unknown[]).find((v) => (v as { id: string }).id === victim.view.visitorId)).toMatchObject({ hue: victim.view.hue, status: 'playing', queuePosition: 0, connected: true });
     expect(JSON.stringify(list.body)).not.toContain(victim.visitorId);
     expect((await api(app, 'GET', '/api/walls/atlantis/visitors')).status).toBe(404);
     expect((await api(app, 'GET', '/api/walls/main/visitors', undefined, null)).status).toBe(401);

@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import type { WallStatus } from '../../../server/protocol';
 import { send } from '../link';
 import { NumberInput, Toggle } from '../ui';
+import { VisitorList } from './VisitorList';
 
 /** Which screens of the wall play its sound (none chosen: the first screen). */
 export function WallAudio({ wall }: { wall: WallStatus }) {
@@ -24,7 +25,7 @@ export function WallAudio({ wall }: { wall: WallStatus }) {
   );
 }
 
-/** Visitor admission and input for the wall, its phone URL and QR code, and live counts. */
+/** Visitor admission and input for the wall, its phone URL and QR code, live counts, and who is there. */
 export function WallVisitors({ wall }: { wall: WallStatus }) {
   const [qr, setQr] = useState<string | null>(null);
   useEffect(() => {
@@ -59,6 +60,7 @@ export function WallVisitors({ wall }: { wall: WallStatus }) {
         </a>
       </div>
       {qr && <img className="qr-img" src={qr} alt={`QR code for ${wall.visitUrl}`} />}
+      <VisitorList wall={wall} />
     </div>
   );
 }
