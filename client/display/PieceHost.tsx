@@ -214,7 +214,9 @@ export function PieceHost() {
       if (strays.has(once)) return;
       if (strays.size > 100) strays.clear();
       strays.add(once);
-      reportError({ installationId: a?.installationId ?? null, version: a?.version ?? null, phase: 'audio', error: describeStray(error) });
+      // Filed under the screen, not the piece on screen: it may come from a piece switched off
+      // a moment ago (its Tone timers outlive it), and must not blame the one that follows.
+      reportError({ installationId: null, version: null, phase: 'audio', error: describeStray(error) });
     };
     // A stray engine error is handled here (reported once as an audio error): mark it handled so
     // the browser does not also log it as uncaught.

@@ -9,6 +9,7 @@ const patched = new WeakSet<object>();
  * plays sound. Here the native node is stopped at once when its Tone wrapper is disposed.
  */
 export function patchTone(Tone: ToneModule): void {
+  patchOscillatorCleanUp(Tone);
   let probe: InstanceType<ToneModule['Signal']> | null = null;
   try {
     probe = new Tone.Signal(0);
@@ -30,4 +31,30 @@ export function patchTone(Tone: ToneModule): void {
   } finally {
     probe?.dispose();
   }
+}
+
+/**
+ * Works around the Tone.js 15 bug behind the stray `InvalidAccessError`s seen after a piece switch.
+ * A synth note that starts after the previous one has stopped gets a new ToneOscillatorNode, and its
+ * `onended` (run from one of Tone's timers when its stop time comes) disconnects the Oscillator's
+ * frequency and detune signals from it. When the Oscillator is disposed while an earlier note's
+ * stop is still pending (a piece switched off with notes scheduled ahead), dispose has already cut
+ * those signals off everything, so that disconnect names a connection that no longer exists and
+ * standardized-audio-context throws a stackless InvalidAccessError out of Tone's timer, while the
+ * next piece plays. A disposed Oscillator has nothing left to disconnect but the node itself.
+ */
+function patchOscillatorCleanUp(Tone: ToneModule): void {
+  type CleanUp = (this: { disposed?: boolean }, node: { disconnect(): unknown }) => void;
+  const proto = Tone.Oscillator?.prototype as unknown as { _cleanUpConnections?: CleanUp } | undefined;
+  const cleanUp = proto?._cleanUpConnections;
+  if (!proto || typeof cleanUp !== 'function' || patched.has(proto)) return; // another Tone version
+  proto._cleanUpConnections = function (node) {
+    if (!this.disposed) return cleanUp.call(this, node);
+    try {
+      node.disconnect();
+    } catch {
+      /* disposed already */
+    }
+  };
+  patched.add(proto);
 }

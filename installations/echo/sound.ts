@@ -1,4 +1,4 @@
-import type { ShowTime, SoundRuntime } from 'pavilion/sdk';
+import { releaseLater, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import type { Timing, WordSpec } from './layout';
 
 const SCALE = [0, 3, 5, 7, 10];
@@ -68,31 +68,4 @@ export function playEchoes(
     clearInterval(timer);
     releaseLater(bus, [hum, synth, filter, reverb, bus], 2500);
   };
-}
-
-/**
- * Fades this piece's sound out, then frees its nodes once every voice has finished: Tone's
- * one-shot sources dispose themselves when they end, and disposing a synth under a voice still
- * sounding can make that late self-disposal throw from a timer.
- */
-function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 6000): void {
-  try {
-    bus.gain.rampTo(0, 0.15);
-  } catch {
-    /* already gone */
-  }
-  setTimeout(() => {
-    try {
-      bus.disconnect();
-    } catch {
-      /* already gone */
-    }
-    for (const n of nodes) {
-      try {
-        n.dispose();
-      } catch {
-        /* already disposed */
-      }
-    }
-  }, after);
 }

@@ -1,4 +1,4 @@
-import type { ShowTime, SoundRuntime } from 'pavilion/sdk';
+import { releaseLater, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 
 export interface Knock {
   /** Piece seconds of the knock; x, y in wall units (height 1); the storey it hit. */
@@ -93,31 +93,4 @@ export function playFacade(
     drone.releaseAll();
     releaseLater(bus, [drone, droneFilter, wood, click, reverb, bus], 5500);
   };
-}
-
-/**
- * Fades this piece's sound out, then frees its nodes once every voice has finished: Tone's
- * one-shot sources dispose themselves when they end, and disposing a synth under a voice still
- * sounding can make that late self-disposal throw from a timer.
- */
-function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 6000): void {
-  try {
-    bus.gain.rampTo(0, 0.15);
-  } catch {
-    /* already gone */
-  }
-  setTimeout(() => {
-    try {
-      bus.disconnect();
-    } catch {
-      /* already gone */
-    }
-    for (const n of nodes) {
-      try {
-        n.dispose();
-      } catch {
-        /* already disposed */
-      }
-    }
-  }, after);
 }

@@ -1,4 +1,4 @@
-import type { ShowTime, SoundRuntime } from 'pavilion/sdk';
+import { releaseLater, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import { midiToHz, stepSeconds, type Step } from './score';
 
 export interface Pulse {
@@ -116,33 +116,6 @@ export function playScore(
   return () => {
     clearInterval(id);
     pad.releaseAll();
-    releaseLater(bus, [kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delay, reverb, bus]);
+    releaseLater(bus, [kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delay, reverb, bus], 4500);
   };
-}
-
-/**
- * Fades this piece's sound out, then frees its nodes once every voice has finished: Tone's
- * one-shot sources dispose themselves when they end, and disposing a synth under a voice still
- * sounding can make that late self-disposal throw from a timer.
- */
-function releaseLater(bus: { gain: { rampTo(value: number, time: number): unknown }; disconnect(): unknown }, nodes: { dispose(): unknown }[], after = 4500): void {
-  try {
-    bus.gain.rampTo(0, 0.15);
-  } catch {
-    /* already gone */
-  }
-  setTimeout(() => {
-    try {
-      bus.disconnect();
-    } catch {
-      /* already gone */
-    }
-    for (const n of nodes) {
-      try {
-        n.dispose();
-      } catch {
-        /* already disposed */
-      }
-    }
-  }, after);
 }

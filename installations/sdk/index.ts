@@ -6,6 +6,7 @@ export { defineInstallation, type InstallationModule } from './define';
 export { useShowTime, useParams, useWall, useRandom, useVisitors, useQuality, useSound, useProgress } from './hooks';
 export { useAsset, ASSET_STALL_MS, type AssetKind, type AssetKinds, type AssetState } from './assets';
 export { createRandom, hashString, type Random } from './random';
+export { releaseLater } from './release';
 export { fonts } from './fonts';
 export { hueColor, visitorColor } from './color';
 export type { ShowTime, WallGeometry, ScreenRect, VisitorsFrame, SoundRuntime, PieceRuntime } from './runtime';
