@@ -151,6 +151,18 @@ export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
         problems.push(`set ${set.label}: needs two installed pieces, has ${pieces.join(', ') || 'none'}`);
         continue;
       }
+      // An unmeasured switch into the set first: a switch away from the previous set's piece would
+      // land on that piece's frame rate, not this set's.
+      const now = await pages[0]!.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch?.installationId ?? null);
+      if (!now || !pieces.includes(now)) {
+        await api(job, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: pieces[0] });
+        const ok = await poll(async () => {
+          const s = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch?.installationId ?? null)));
+          return s.every((x) => x === pieces[0]);
+        }, 20_000);
+        if (!ok) problems.push(`set ${set.label}: the tabs did not switch to ${pieces[0]} within 20 s`);
+        await sleep(1500);
+      }
       const f0 = await frames();
       for (let k = 0; k < job.switches && Date.now() + 2500 < measureEnd; k++) {
         const before = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as BenchWindow).__pavilion!.lastSwitch)));

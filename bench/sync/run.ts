@@ -226,8 +226,10 @@ const loadFinal = await Promise.all(
   }),
 );
 if (opts.tabs > 0 && !tabsUnderLoad) {
-  log(`${opts.tabs} Chromium tabs, load stopped; ${opts.warmup} s warm-up + ${Math.min(60, opts.seconds)} s measured`);
-  await runTabs(Math.min(60, opts.seconds));
+  // Long enough for every switch asked (about 6 s each, with the switch into each set).
+  const tabSeconds = Math.max(Math.min(60, opts.seconds), Math.ceil(pieceSets.length * (opts.switches + 1) * 6));
+  log(`${opts.tabs} Chromium tabs, load stopped; ${opts.warmup} s warm-up + ${tabSeconds} s measured`);
+  await runTabs(tabSeconds);
 }
 server.send('close');
 
