@@ -46,6 +46,10 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
         </dd>
         <dt>Round trip</dt>
         <dd>{ms(s.rttMs, 2)}</dd>
+        <dt>Cold load</dt>
+        <dd title="how long this screen took to load the last piece it had never loaded; piece switches wait about twice that for the slowest screen of the wall">
+          {ms(s.preloadMs, 0)}
+        </dd>
       </dl>
       {err && (
         <details className="error">
