@@ -107,6 +107,22 @@ describe('control panel: the wall’s visitors, and removing one', () => {
     expect(await ask<Ack>(back, 'visitor:join', { wallId: 'main', visitorId: victim.secret })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
+  it('warns that tilt needs HTTPS on a plain-HTTP server, only for a piece that reads tilt', async () => {
+    const withTilt = app.catalog.list().find((p) => p.inputs.some((i) => i.type === 'tilt'));
+    const without = app.catalog.list().find((p) => !p.inputs.some((i) => i.type === 'tilt'));
+    expect(withTilt && without).toBeTruthy();
+    const play = (installationId: string) => api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId });
+    await play(without!.id);
+    await control.getByTestId('visitor-list').waitFor();
+    expect(await control.getByTestId('tilt-needs-https').count()).toBe(0);
+    await play(withTilt!.id);
+    const note = control.getByTestId('tilt-needs-https');
+    await note.waitFor();
+    expect(await note.innerText()).toMatch(/HTTPS.*PAVILION_TLS_CERT/s);
+    await play(without!.id);
+    await note.waitFor({ state: 'detached' });
+  });
+
   it('left no errors in the control page console', () => {
     expect(panel.consoleErrors).toEqual([]);
     expect(panel.external).toEqual([]);

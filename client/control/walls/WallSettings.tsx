@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import type { WallStatus } from '../../../server/protocol';
 import { send } from '../link';
+import { useControl } from '../store';
 import { NumberInput, Toggle } from '../ui';
 import { VisitorList } from './VisitorList';
 
@@ -28,6 +29,8 @@ export function WallAudio({ wall }: { wall: WallStatus }) {
 /** Visitor admission and input for the wall, its phone URL and QR code, live counts, and who is there. */
 export function WallVisitors({ wall }: { wall: WallStatus }) {
   const [qr, setQr] = useState<string | null>(null);
+  const piece = useControl((s) => s.pieces.find((p) => p.id === wall.installationId));
+  const tiltOverHttp = !!piece?.inputs.some((i) => i.type === 'tilt') && wall.visitUrl.startsWith('http:');
   useEffect(() => {
     let live = true;
     QRCode.toDataURL(wall.visitUrl, { margin: 1, width: 200, color: { dark: '#000000', light: '#ffffff' } }).then(
@@ -58,6 +61,12 @@ export function WallVisitors({ wall }: { wall: WallStatus }) {
         <a className="mono small" href={wall.visitUrl} target="_blank" rel="noreferrer">
           {wall.visitUrl}
         </a>
+        {tiltOverHttp && (
+          <p className="muted small" data-testid="tilt-needs-https">
+            This piece reads the phones' tilt, which phones allow only over HTTPS. Over plain HTTP its tilt control works as a drag
+            pad. To serve HTTPS, start the server with PAVILION_TLS_CERT and PAVILION_TLS_KEY (docs/operations.md).
+          </p>
+        )}
       </div>
       {qr && <img className="qr-img" src={qr} alt={`QR code for ${wall.visitUrl}`} />}
       <VisitorList wall={wall} />
