@@ -81,7 +81,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
 
   const secrets = loadSecrets(opts.dataDir, { admin: opts.adminToken, artist: opts.artistToken });
-  const auth = createAuth({ ...secrets, now: time });
+  const auth = createAuth({ ...secrets, now: time, revokedFile: path.join(opts.dataDir, 'revoked-sessions.json') });
   const catalog = createCatalog(discoverPieces(installationsDir, logger));
   logger.info({ pieces: catalog.list().map((p) => p.id) }, 'pieces: discovered');
   const pieces = createPieceStore({ dir: path.join(opts.dataDir, 'pieces'), catalog, logger, now: time, runtime: runtimeVersions(ROOT) });
@@ -135,7 +135,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors }));
   attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => visitors.onStats(fn) });
 
-  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs });
+  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
+    signedOut: (sessionId) => {
+      for (const s of io.of('/control').sockets.values()) if ((s.data as { sessionId?: string | null }).sessionId === sessionId) s.disconnect(true);
+    },
+  });
   await registerPieceRoutes(http, { auth, store: pieces, limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits } });
   await registerPages(http, staticDir);
 

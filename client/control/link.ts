@@ -29,7 +29,14 @@ export function openLink(): void {
     useControl.setState({ connected: true });
     if (watching) s.emit('control:watch', { thumbnails: true });
   });
-  s.on('disconnect', () => useControl.setState({ connected: false }));
+  s.on('disconnect', (reason) => {
+    useControl.setState({ connected: false });
+    // The server closes a session's sockets when it signs out (in another tab or window).
+    if (reason === 'io server disconnect') {
+      closeLink();
+      useControl.setState({ phase: 'signed-out', signInNote: 'This session was signed out (in another tab or window). Sign in again.' });
+    }
+  });
   s.on('connect_error', (err: Error) => {
     const code = (err as Error & { data?: { code?: string } }).data?.code ?? /^(unauthorized|forbidden)/.exec(err.message)?.[1] ?? null;
     if (code === 'unauthorized' || code === 'forbidden') {

@@ -3,7 +3,7 @@ import { fail } from '../protocol';
 import type { ShowStore } from '../show/store';
 import type { PieceCatalog } from '../pieces/catalog';
 import type { ShowView } from '../protocol';
-import { SESSION_COOKIE, type Auth, type Role } from './auth';
+import { SESSION_COOKIE, readCookie, type Auth, type Role } from './auth';
 
 export interface ApiDeps {
   store: ShowStore;
@@ -17,6 +17,8 @@ export interface ApiDeps {
   visitors?: (wallId: string) => Array<{ id: string; hue: number; joinedAt: number; status: string; queuePosition: number; connected?: boolean }> | null;
   /** How long a kicked visitor is kept out, sent with the list so the panel can say so. */
   visitorBanMs?: number;
+  /** A session was ended by signing out: close what it still has open (the panel's socket). */
+  signedOut?: (sessionId: string) => void;
 }
 
 /** Refuses the request unless it carries a token or session of one of `roles`. */
@@ -84,9 +86,12 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     return { ok: true, role };
   });
 
-  app.delete('/api/session', async (_req, reply) => {
+  // Signing out ends the session on the server too: a copy of the cookie stops working.
+  app.delete('/api/session', async (req, reply) => {
+    const id = deps.auth.revokeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
+    if (id) deps.signedOut?.(id);
+    return { ok: true, ended: id !== null };
   });
 }
 

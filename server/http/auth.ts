@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { RevokedSessions } from './revoked-sessions';
 
 export type Role = 'technician' | 'artist';
 export const SESSION_COOKIE = 'pavilion_session';
@@ -16,10 +17,25 @@ export interface Auth {
   roleOf(headers: { authorization?: string | undefined; cookie?: string | undefined }): Role | null;
   issueSession(role: Role, now: number): string;
   verifySession(value: string | undefined, now: number): Role | null;
+  /** The id of a valid session cookie, or null. */
+  sessionId(value: string | undefined): string | null;
+  /** Ends a session for good (sign-out): its cookie is refused from now on, also after a restart. */
+  revokeSession(value: string | undefined): string | null;
 }
 
-export function createAuth(opts: { adminToken: string; artistToken: string; sessionSecret: string; now: () => number }): Auth {
+export function createAuth(opts: { adminToken: string; artistToken: string; sessionSecret: string; now: () => number; revokedFile?: string }): Auth {
   const sign = (body: string) => crypto.createHmac('sha256', opts.sessionSecret).update(body).digest('base64url');
+  const revoked = new RevokedSessions(opts.revokedFile ?? null, opts.now);
+  /** role.expiry.id.mac, checked: the signature, the role and the id (not its expiry). */
+  const parse = (value: string | undefined) => {
+    if (!value) return null;
+    const parts = value.split('.');
+    if (parts.length !== 4) return null;
+    const [role, expiry, id, mac] = parts as [string, string, string, string];
+    if (!same(mac, sign(`${role}.${expiry}.${id}`))) return null;
+    if (role !== 'technician' && role !== 'artist') return null;
+    return { role: role as Role, expiry: Number(expiry), id };
+  };
   const auth: Auth = {
     roleOfToken(token) {
       if (!token) return null;
@@ -33,17 +49,23 @@ export function createAuth(opts: { adminToken: string; artistToken: string; sess
       return auth.verifySession(readCookie(headers.cookie, SESSION_COOKIE), opts.now());
     },
     issueSession(role, now) {
-      const body = `${role}.${Math.floor(now + SESSION_HOURS * 3600_000)}`;
+      const body = `${role}.${Math.floor(now + SESSION_HOURS * 3600_000)}.${crypto.randomBytes(12).toString('base64url')}`;
       return `${body}.${sign(body)}`;
     },
     verifySession(value, now) {
-      if (!value) return null;
-      const parts = value.split('.');
-      if (parts.length !== 3) return null;
-      const [role, expiry, mac] = parts as [string, string, string];
-      if (!same(mac, sign(`${role}.${expiry}`))) return null;
-      if (!(Number(expiry) > now)) return null;
-      return role === 'technician' || role === 'artist' ? role : null;
+      const s = parse(value);
+      if (!s || !(s.expiry > now) || revoked.has(s.id)) return null;
+      return s.role;
+    },
+    sessionId(value) {
+      const s = parse(value);
+      return s && !revoked.has(s.id) ? s.id : null;
+    },
+    revokeSession(value) {
+      const s = parse(value);
+      if (!s) return null;
+      revoked.revoke(s.id, s.expiry);
+      return s.id;
     },
   };
   return auth;

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import type { Auth, Role } from '../http/auth';
+import { SESSION_COOKIE, readCookie, type Auth, type Role } from '../http/auth';
 
 /** socket.io middleware: refuses a connection whose token or session is not of one of `roles`. */
 export function requireRole(auth: Auth, roles: Role[]) {
@@ -7,7 +7,10 @@ export function requireRole(auth: Auth, roles: Role[]) {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const role = typeof token === 'string' ? auth.roleOfToken(token) : auth.roleOf({ cookie: socket.handshake.headers.cookie });
     if (role && roles.includes(role)) {
-      (socket.data as { role?: Role }).role = role;
+      const data = socket.data as { role?: Role; sessionId?: string | null };
+      data.role = role;
+      // Signing out closes the sockets of that session (server/app.ts).
+      data.sessionId = typeof token === 'string' ? null : auth.sessionId(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
       return next();
     }
     const err = new Error(

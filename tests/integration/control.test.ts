@@ -178,12 +178,30 @@ describe('auth', () => {
     expect(await ask<Ack>(s, 'command', { type: 'show.volume', volume: 0.4 })).toMatchObject({ ok: true });
     expect((await state).volume).toBe(0.4);
 
+    const closed = new Promise<string>((resolve) => s.once('disconnect', resolve));
     const out = await fetch(`${app.url}/api/session`, { method: 'DELETE', headers: { cookie } });
     expect(out.status).toBe(200);
+    expect(await out.json()).toEqual({ ok: true, ended: true });
     const cleared = out.headers.getSetCookie().find((c) => c.startsWith('pavilion_session='));
     expect(cleared).toMatch(/pavilion_session=;|Max-Age=0|Expires=Thu, 01 Jan 1970/i);
     const anon = await fetch(`${app.url}/api/session`);
     expect(await anon.json()).toEqual({ ok: true, role: null });
+
+    // Signing out ends the session on the server: its open socket is closed, and a copy of the
+    // cookie is refused, by REST and by the socket, also after a restart.
+    expect(await closed).toBe('io server disconnect');
+    expect(await (await fetch(`${app.url}/api/session`, { headers: { cookie } })).json()).toEqual({ ok: true, role: null });
+    expect((await fetch(`${app.url}/api/show`, { headers: { cookie } })).status).toBe(401);
+    const again = io(`${app.url}/control`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+    expect((await refusal(again)).data?.code).toBe('unauthorized');
+    await app.close();
+    const restarted = await server({ dataDir: app.dataDir });
+    expect((await fetch(`${restarted.url}/api/show`, { headers: { cookie } })).status).toBe(401);
+    // A new sign-in works as before.
+    const back = await fetch(`${restarted.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN }) });
+    const fresh = back.headers.getSetCookie().find((c) => c.startsWith('pavilion_session='))!.split(';')[0]!;
+    expect((await fetch(`${restarted.url}/api/show`, { headers: { cookie: fresh } })).status).toBe(200);
+    app = restarted;
   });
 
   it('a wrong token is refused with 401; an artist cookie cannot open the control socket', async () => {
