@@ -54,6 +54,9 @@ export function reduce(show: Show, command: Command, ctx: ReduceContext): Reduce
   return res;
 }
 
+/** Commands that take an optional `at` (show time). */
+const TIMED = new Set<Command['type']>(['wall.play', 'wall.params', 'wall.stop', 'wall.pause']);
+
 function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number): ReduceResult {
   switch (c.type) {
     case 'wall.play': {
@@ -210,11 +213,19 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number):
       if (depth > 0) return err('bad_request', 'a cue cannot run other cues');
       let next = show;
       const effects: Effect[] = [];
+      const commands: Command[] = [];
       for (const [i, raw] of cue.commands.entries()) {
         const parsed = Command.safeParse(raw);
         if (!parsed.success) return err('bad_request', `command ${i + 1} of cue '${cue.id}': ${describeIssues(parsed.error.issues)}`);
-        const res = reduceInner(next, parsed.data, ctx, depth + 1);
-        if (!res.ok) return err(res.error.code, `cue '${cue.id}', command ${i + 1} (${parsed.data.type}): ${res.error.message}`);
+        commands.push(parsed.data);
+      }
+      // One GO: the cue's timed commands without `at` all take effect together, after the longest
+      // lead any of them needs (a piece to preload on the slowest screen of its wall).
+      const lead = Math.max(0, ...commands.map((c) => (c.type === 'wall.play' ? ctx.playLeadMs(c.wallId, c.installationId) : TIMED.has(c.type) ? ctx.changeLeadMs : 0)));
+      for (const [i, command] of commands.entries()) {
+        const timed = TIMED.has(command.type) && !('at' in command && command.at !== undefined) ? ({ ...command, at: ctx.now + lead } as Command) : command;
+        const res = reduceInner(next, timed, ctx, depth + 1);
+        if (!res.ok) return err(res.error.code, `cue '${cue.id}', command ${i + 1} (${command.type}): ${res.error.message}`);
         next = res.show;
         effects.push(...res.effects);
       }

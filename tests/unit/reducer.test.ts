@@ -123,6 +123,28 @@ describe('reducer', () => {
     expect(back.ok && back.show.cueStandby).toBe(0);
   });
 
+  it('a cue is one GO: its commands without `at` take effect together, after the longest lead', () => {
+    const leads: Record<string, number> = { main: 600, canopy: 2400 };
+    const slow: ReduceContext = { ...ctx, playLeadMs: (wallId) => leads[wallId] ?? 600 };
+    const saved = run(show(), {
+      type: 'cue.save', cueId: 'both', name: 'Both',
+      commands: [
+        { type: 'wall.play', wallId: 'main', installationId: 'canopy' },
+        { type: 'wall.play', wallId: 'canopy', installationId: 'canopy' },
+        { type: 'wall.pause', wallId: 'main', at: ctx.now + 9000 },
+      ],
+    });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const go = reduce(saved.show, Command.parse({ type: 'cue.go', cueId: 'both' }), slow);
+    if (!go.ok) throw new Error(go.error.message);
+    expect(go.show.walls.main!.startedAt).toBe(ctx.now + 2400);
+    expect(go.show.walls.canopy!.startedAt).toBe(ctx.now + 2400);
+    expect(go.show.walls.main!.pausedAt).toBe(ctx.now + 9000); // an explicit `at` is kept
+    // Alone, each wall.play gets its own wall's lead.
+    const alone = reduce(show(), Command.parse({ type: 'wall.play', wallId: 'main', installationId: 'canopy' }), slow);
+    expect(alone.ok && alone.show.walls.main!.startedAt).toBe(ctx.now + 600);
+  });
+
   it('refuses a cue whose command is invalid, all or nothing', () => {
     const saved = run(show(), { type: 'cue.save', cueId: 'bad', name: 'Bad', commands: [{ type: 'show.blackout', on: true }, { type: 'wall.play', wallId: 'nowhere', installationId: 'canopy' }] });
     if (!saved.ok) throw new Error();
