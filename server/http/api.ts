@@ -88,10 +88,12 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   // Signing out ends the session on the server too: a copy of the cookie stops working.
   app.delete('/api/session', async (req, reply) => {
-    const id = deps.auth.revokeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
+    const ended = deps.auth.revokeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    if (id) deps.signedOut?.(id);
-    return { ok: true, ended: id !== null };
+    if (ended && !ended.saved)
+      req.log.warn('auth: a signed-out session could not be saved to revoked-sessions.json (check the data directory); it is ended until the next restart only');
+    if (ended) deps.signedOut?.(ended.id);
+    return { ok: true, ended: ended !== null };
   });
 }
 

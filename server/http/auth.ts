@@ -20,7 +20,7 @@ export interface Auth {
   /** The id of a valid session cookie, or null. */
   sessionId(value: string | undefined): string | null;
   /** Ends a session for good (sign-out): its cookie is refused from now on, also after a restart. */
-  revokeSession(value: string | undefined): string | null;
+  revokeSession(value: string | undefined): { id: string; saved: boolean } | null;
 }
 
 export function createAuth(opts: { adminToken: string; artistToken: string; sessionSecret: string; now: () => number; revokedFile?: string }): Auth {
@@ -64,8 +64,7 @@ export function createAuth(opts: { adminToken: string; artistToken: string; sess
     revokeSession(value) {
       const s = parse(value);
       if (!s) return null;
-      revoked.revoke(s.id, s.expiry);
-      return s.id;
+      return { id: s.id, saved: revoked.revoke(s.id, s.expiry) };
     },
   };
   return auth;

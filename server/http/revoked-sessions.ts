@@ -27,15 +27,23 @@ export class RevokedSessions {
     return this.ids.has(id);
   }
 
-  /** Ends a session; `expiry` is when it would have expired. Throws if it cannot be saved. */
-  revoke(id: string, expiry: number): void {
+  /**
+   * Ends a session; `expiry` is when it would have expired. Returns false when it could not be
+   * saved to disk: it is then ended until the next restart only.
+   */
+  revoke(id: string, expiry: number): boolean {
     const now = this.now();
     for (const [k, e] of this.ids) if (e <= now) this.ids.delete(k);
     this.ids.set(id, expiry);
-    if (!this.file) return;
-    const tmp = `${this.file}.tmp`;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.ids)), { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
+    if (!this.file) return true;
+    try {
+      const tmp = `${this.file}.tmp`;
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.ids)), { mode: 0o600 });
+      fs.renameSync(tmp, this.file);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
