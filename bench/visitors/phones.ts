@@ -11,6 +11,8 @@ import type { FromPhones, PhoneJob, PhoneReport, ToPhones } from './protocol';
 const job = await new Promise<PhoneJob>((resolve) => process.once('message', (m) => resolve(m as PhoneJob)));
 const send = (m: FromPhones) => process.send!(m);
 const period = 1000 / job.hz;
+/** Pacing: at least this many round trips between two sends (client/visit/sender.ts rttFactor). */
+const RTT_FACTOR = Number(process.env.BENCH_RTT_FACTOR ?? 2);
 
 interface Phone {
   socket: Socket;
@@ -25,7 +27,7 @@ interface Phone {
 const phones: Phone[] = [];
 const errors: string[] = [];
 let failed = 0;
-const empty = (): PhoneReport => ({ connected: 0, failed: 0, sent: 0, acked: 0, heldAtPhone: 0, refused: {}, stalled: 0, cpuMs: 0 });
+const empty = (): PhoneReport => ({ connected: 0, failed: 0, sent: 0, acked: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, cpuMs: 0 });
 let report = empty();
 let cpu0 = process.cpuUsage();
 
@@ -68,9 +70,12 @@ function sendPaced(p: Phone): void {
   p.pending = false;
   p.lastSent = Date.now();
   report.sent++;
-  p.socket.emit('visitor:input', { input: 'pad', value: position(p, p.lastSent), sentAt: p.lastSent }, (res: { ok: boolean; error?: { code: string } }) => {
+  p.socket.emit('visitor:input', { input: 'pad', value: position(p, p.lastSent), sentAt: p.lastSent }, (res: { ok: boolean; pace?: number; error?: { code: string } }) => {
     p.inFlight = false;
-    p.nextAt = p.lastSent + Math.max(period, 2 * (Date.now() - p.lastSent));
+    // As client/visit/sender.ts: at most one per tick, every RTT_FACTOR round trips, and at the
+    // server's pace while it says it is behind.
+    p.nextAt = p.lastSent + Math.max(period, RTT_FACTOR * (Date.now() - p.lastSent), res.ok ? Math.min(5000, res.pace ?? 0) : 0);
+    if (res.pace) report.paced++;
     if (res.ok) report.acked++;
     else report.refused[res.error?.code ?? '?'] = (report.refused[res.error?.code ?? '?'] ?? 0) + 1;
     if (p.pending) trySend(p); // a tick came meanwhile: its latest state goes as soon as pacing allows

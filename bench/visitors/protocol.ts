@@ -37,6 +37,8 @@ export interface PhoneReport {
   acked: number;
   /** Ticks skipped because an input was still in flight (the phone sends its latest state after the ack). */
   heldAtPhone: number;
+  /** Answers that carried a pace (the server asked the phone to slow down). */
+  paced: number;
   refused: Record<string, number>;
   /** Phones whose input has been in flight for more than a second at the end. */
   stalled: number;

@@ -6,7 +6,7 @@
  * Phones are socket.io clients in child processes; the server runs in its own child process
  * (its own event loop, measured); one screen stamps arrival times: a Chromium page (default) or a
  * socket.io client in this process (--display node).
- * Loopback only, bounded in time. Prints a table; writes bench/results/visitors-<date>.json.
+ * Loopback only, bounded in time. Prints a table; writes bench/results/visitors-<date>T<hhmm>[-chromium].json.
  *
  * Options: --steps 200,300,400,700,1000,1500,2000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay
  *          --wait-idle 600: before each step, wait (up to 600 s) until the machine is ≥ 90 % idle
@@ -225,13 +225,14 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
   await exited;
   clearTimeout(killer);
 
-  const pr: PhoneReport = { connected: 0, failed: 0, sent: 0, acked: 0, heldAtPhone: 0, refused: {}, stalled: 0, cpuMs: 0 };
+  const pr: PhoneReport = { connected: 0, failed: 0, sent: 0, acked: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, cpuMs: 0 };
   for (const r of phoneReports) {
     pr.connected += r.connected;
     pr.failed += r.failed;
     pr.sent += r.sent;
     pr.acked += r.acked;
     pr.heldAtPhone += r.heldAtPhone;
+    pr.paced += r.paced;
     pr.stalled += r.stalled;
     pr.cpuMs += r.cpuMs;
     for (const [k, v] of Object.entries(r.refused)) pr.refused[k] = (pr.refused[k] ?? 0) + v;
@@ -317,7 +318,8 @@ console.log('         ok? = held (n/a: the server process was starved by other w
 
 const dir = path.join(ROOT, 'bench', 'results');
 fs.mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `visitors-${new Date().toISOString().slice(0, 10)}${DISPLAY === 'chromium' ? '-chromium' : ''}.json`);
+const stamp = new Date().toISOString();
+const file = path.join(dir, `visitors-${stamp.slice(0, 10)}T${stamp.slice(11, 16).replace(':', '')}${DISPLAY === 'chromium' ? '-chromium' : ''}.json`); // one file per run
 fs.writeFileSync(
   file,
   JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY }, summary, results }, null, 2),

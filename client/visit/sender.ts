@@ -5,7 +5,8 @@ export interface OutgoingInput {
   value: InputValue;
   sentAt?: number;
 }
-export type SendOutcome = { ok: true } | { ok: false; code: string; message: string };
+/** `pace`: the server is behind and asks for at least this many ms between two sends. */
+export type SendOutcome = { ok: true; pace?: number } | { ok: false; code: string; message: string };
 
 export interface SenderDeps {
   /** Sends one input; `done` is called once with the server's answer (or a timeout). */
@@ -30,6 +31,8 @@ export class InputSender {
   private holdUntil = -Infinity;
   /** Round trip of the last answered input, ms. */
   private rtt = 0;
+  /** The least interval the server last asked for (0: none). */
+  private pace = 0;
   private timer: unknown = null;
   private open = false;
   private generation = 0;
@@ -91,7 +94,8 @@ export class InputSender {
     // At most one per minIntervalMs, and never more often than every rttFactor round trips: when
     // the server is busy its answers slow down, and phones then leave it room instead of keeping
     // a full queue (the latency stays low for everyone; the server stays just as busy).
-    const wait = Math.max(this.lastSent + Math.max(this.opts.minIntervalMs, this.opts.rttFactor * this.rtt), this.holdUntil) - now;
+    // And while the server says it is behind, at its pace (server/visitors/pacer.ts).
+    const wait = Math.max(this.lastSent + Math.max(this.opts.minIntervalMs, this.opts.rttFactor * this.rtt, this.pace), this.holdUntil) - now;
     if (wait > 0) {
       this.timer = this.deps.setTimeout(() => {
         this.timer = null;
@@ -118,6 +122,7 @@ export class InputSender {
       if (gen !== this.generation) return;
       this.inFlight = false;
       this.rtt = r.ok ? this.deps.now() - now : this.rtt;
+      if (r.ok) this.pace = Math.min(5000, Math.max(0, r.pace ?? 0));
       if (!r.ok && (r.code === 'rate_limited' || r.code === 'timeout')) {
         this.holdUntil = this.deps.now() + this.opts.backoffMs;
         // Put it back unless something newer replaced it.

@@ -38,7 +38,13 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
   const sender = new InputSender({
     send: (msg, done) =>
       socket.timeout(3000).emit('visitor:input', msg, (err, res) =>
-        done(err ? { ok: false, code: 'timeout', message: 'no answer' } : res.ok ? { ok: true } : { ok: false, code: res.error.code, message: res.error.message }),
+        done(
+          err
+            ? { ok: false, code: 'timeout', message: 'no answer' }
+            : res.ok
+              ? { ok: true, ...(typeof res.pace === 'number' ? { pace: res.pace } : {}) }
+              : { ok: false, code: res.error.code, message: res.error.message },
+        ),
       ),
     now: () => performance.now(),
     stamp: () => clock.now(),

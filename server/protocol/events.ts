@@ -37,7 +37,8 @@ export interface ControlServerToClient {
 
 export interface VisitorClientToServer {
   'visitor:join': (payload: unknown, ack: (res: Ack<{ view: VisitorView }>) => void) => void;
-  'visitor:input': (payload: unknown, ack: (res: Ack<{ seq: number }>) => void) => void;
+  /** `pace`: while the server is behind, the least ms between two sends it asks of the phone. */
+  'visitor:input': (payload: unknown, ack: (res: Ack<{ seq: number; pace?: number }>) => void) => void;
   'clock:ping': ClockPing;
 }
 export interface VisitorServerToClient {

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Namespace, Server } from 'socket.io';
 import type { Logger } from 'pino';
 import {
@@ -135,7 +136,7 @@ export function attachVisitors(
     // The hot path: no zod, no logging. One ack per input, sent with the frame that carries it
     // (phones keep one input in flight, so this paces them).
     socket.on('visitor:input', (payload: unknown, cb: unknown) => {
-      const ack = typeof cb === 'function' ? (cb as (r: Ack<{ seq: number }>) => void) : noAck;
+      const ack = typeof cb === 'function' ? (cb as (r: Ack<{ seq: number; pace?: number }>) => void) : noAck;
       const v = socket.data.visitor;
       if (!v) return ack(NOT_JOINED);
       try {
@@ -152,11 +153,26 @@ export function attachVisitors(
     });
   });
 
+  // The event loop's lag, 4 times a second: when the server falls behind, phones are asked to
+  // send less often (server/visitors/pacer.ts).
+  const RESOLUTION_MS = 10;
+  const lag = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  lag.enable();
+  const lagTimer = setInterval(() => {
+    hub.loopLag(lag.count ? Math.max(0, lag.percentile(99) / 1e6 - RESOLUTION_MS) : 0);
+    lag.reset();
+  }, 250);
+  lagTimer.unref();
+
   return {
     nsp,
     hub,
     stats: (wallId) => hub.stats(wallId),
     onStats: (fn) => void statsListeners.push(fn),
-    close: () => hub.stop(),
+    close: () => {
+      clearInterval(lagTimer);
+      lag.disable();
+      hub.stop();
+    },
   };
 }

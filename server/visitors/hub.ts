@@ -3,6 +3,7 @@ import { Admission } from './admission';
 import { hueOf, publicIdOf } from './identity';
 import { InputMerger, type MergerCounters } from './merger';
 import { TokenBucket } from './rate-limit';
+import { Pacer } from './pacer';
 import { checkInput, compileInputs, type InputTable } from './validate';
 import {
   CLOSED,
@@ -56,6 +57,8 @@ export class VisitorHub {
   private readonly refusedBy: Record<string, number> = {};
   private closedCounters: MergerCounters = { accepted: 0, coalesced: 0, dropped: 0, frames: 0 };
   private rateFrom: number;
+  /** Asks phones to slow down while the server lags (fed by the transport: `loopLag`). */
+  private readonly pacer = new Pacer();
 
   constructor(
     private readonly time: () => number,
@@ -156,7 +159,7 @@ export class VisitorHub {
    * that frame instead: measured slower here (longer round trips, and a burst of acks after every
    * frame holds the event loop; docs/performance.md), so it is off by default.
    */
-  input(v: Visitor, payload: unknown, done: (res: Ack<{ seq: number }>) => void): void {
+  input(v: Visitor, payload: unknown, done: (res: Ack<{ seq: number; pace?: number }>) => void): void {
     const w = this.walls.get(v.wallId);
     if (!w || w.visitors.get(v.secret) !== v) return done(this.refuse(GONE));
     if (v.status !== 'playing') return done(this.refuse(v.status === 'queued' ? QUEUED : NOT_JOINED));
@@ -169,11 +172,24 @@ export class VisitorHub {
     w.merger.put(v.id, c, now);
     w.inputs++;
     if (this.o.ackWithFrame) w.acks.push(done);
-    else done({ ok: true, seq: this.seq });
+    else {
+      const pace = this.pacer.paceMs;
+      done(pace ? { ok: true, seq: this.seq, pace } : { ok: true, seq: this.seq });
+    }
     // A frame is due: send it now rather than after this burst of network events (under load one
     // poll phase can take longer than a frame, and the timer would only run after it).
     if (now - w.lastFlushAt >= this.o.frameMs) this.flush(w, false, now);
     else if (w.timer === null) this.requestFlush(w, now);
+  }
+
+  /** The server's event-loop lag (p99 ms over the last short window): sets the pace asked of phones. */
+  loopLag(lagMs: number): void {
+    this.pacer.sample(lagMs);
+  }
+
+  /** The pace asked of phones now (ms between two sends; 0: none). */
+  get paceMs(): number {
+    return this.pacer.paceMs;
   }
 
   /** The visitor's socket went away: they vanish from the wall but keep their place for `graceMs`. */

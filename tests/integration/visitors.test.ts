@@ -189,6 +189,19 @@ describe('visitors (real server, real socket.io clients)', () => {
     expect(await ask<Ack>(p.socket, 'visitor:input', { input: 'go', value: true })).toMatchObject({ ok: true });
   });
 
+  it('a server that falls behind asks its phones to send less often (pace in the answer)', async () => {
+    const p = await joined();
+    const send = () => ask<Ack<{ seq: number; pace?: number }>>(p.socket, 'visitor:input', { input: 'pad', value: { x: 0.1, y: 0.2 } });
+    for (let i = 0; i < 4; i++) app.visitors.loopLag(500); // as the transport reports a lagging event loop
+    const busy = await send();
+    expect(busy.ok).toBe(true);
+    const pace = busy.ok ? (busy.pace ?? 0) : 0;
+    expect(pace).toBeGreaterThanOrEqual(200);
+    for (let i = 0; i < 200; i++) app.visitors.loopLag(0); // caught up
+    const calm = await send();
+    expect(calm.ok && (calm.pace ?? 0)).toBeLessThan(pace);
+  });
+
   it('over the cap, visitors queue, see their position, and move up', async () => {
     await command({ type: 'wall.visitors', wallId: 'main', cap: 2 });
     const a = await joined();

@@ -59,6 +59,23 @@ describe('phone input pacing', () => {
     expect(sent.length).toBeLessThanOrEqual(11);
   });
 
+  it('sends at the pace a busy server asks for, and speeds up again when it stops asking', () => {
+    const { sender, sent, advance, answer } = setup();
+    sender.setOpen(true);
+    const run = (ms: number, pace: number | undefined) => {
+      const before = sent.length;
+      for (let t = 0; t < ms; t += 5) {
+        sender.state('pad', { x: (t % 100) / 100, y: 0 });
+        if (sender.busy) answer(pace === undefined ? { ok: true } : { ok: true, pace });
+        advance(5);
+      }
+      return sent.length - before;
+    };
+    expect(run(1000, 250)).toBeLessThanOrEqual(5); // one every 250 ms
+    expect(run(1000, undefined)).toBeGreaterThanOrEqual(18); // back to 20 per second
+    expect(run(1000, 1e9)).toBeLessThanOrEqual(1); // an absurd pace is capped (5 s), not obeyed forever
+  });
+
   it('sends at most 20 per second even when answers are instant', () => {
     const { sender, sent, advance, answer } = setup();
     sender.setOpen(true);
