@@ -1,4 +1,4 @@
-import type { ShowTime, SoundRuntime } from 'pavilion/sdk';
+import { releaseLater, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import type { CallNote } from './Creatures';
 import { cycleAt } from './world';
 
@@ -176,15 +176,10 @@ export function setupForestSound(
   tick();
   const timer = setInterval(tick, TICK_MS);
 
+  // Fade out (no click), let the notes already scheduled (up to a second ahead) and the reverb
+  // tail die away under the fade, then free everything.
   return () => {
     clearInterval(timer);
-    for (const n of [rainNoise, windNoise, cicada, cicadaLFO]) n.stop();
-    for (const v of voices) {
-      v.osc.stop();
-      v.osc.dispose();
-      v.env.dispose();
-      v.gain.dispose();
-    }
-    for (const n of [rainNoise, rainHP, rainLP, rainGain, windNoise, windBP, windGain, cicada, cicadaAM, cicadaLFO, cicadaGain, cricket, send, verb, master]) n.dispose();
+    releaseLater(master, [...voices.flatMap((v) => [v.osc, v.env, v.gain]), rainNoise, rainHP, rainLP, rainGain, windNoise, windBP, windGain, cicada, cicadaAM, cicadaLFO, cicadaGain, cricket, send, verb, master], 3000);
   };
 }
