@@ -1,11 +1,12 @@
 /**
  * Simulated phones: `count` socket.io clients in this process, each moving its finger at `hz`.
- *   pavilion — join the wall, then keep one input in flight (ack-paced) carrying the latest
- *              position, exactly like client/visit/sender.ts;
+ *   pavilion — join the wall, then send through the phone page's own InputSender
+ *              (client/visit/sender.ts): one input in flight, the latest position, paced;
  *   relay    — the naive phone: emit every position at `hz`, no acks.
  * Every input carries `sentAt` (Date.now(), shared by all processes on this host).
  */
 import { io, type Socket } from 'socket.io-client';
+import { InputSender, type SendOutcome } from '../../client/visit/sender';
 import type { FromPhones, PhoneJob, PhoneReport, ToPhones } from './protocol';
 
 const job = await new Promise<PhoneJob>((resolve) => process.once('message', (m) => resolve(m as PhoneJob)));
@@ -16,12 +17,9 @@ const RTT_FACTOR = Number(process.env.BENCH_RTT_FACTOR ?? 2);
 
 interface Phone {
   socket: Socket;
-  inFlight: boolean;
-  pending: boolean;
+  /** pavilion only: the phone page's pacing. */
+  sender: InputSender | null;
   lastSent: number;
-  /** Earliest next send: one tick after the last, and at least 2 round trips after it (client/visit/sender.ts). */
-  nextAt: number;
-  timer: NodeJS.Timeout | null;
   phase: number;
 }
 const phones: Phone[] = [];
@@ -39,7 +37,7 @@ function open(i: number): Promise<void> {
         failed++;
         if (why && errors.length < 5) errors.push(why);
         socket.close();
-      } else phones.push({ socket, inFlight: false, pending: false, lastSent: 0, nextAt: 0, timer: null, phase: Math.random() * 100 });
+      } else phones.push(phone(socket));
       resolve();
     };
     socket.once('connect_error', (e) => done(false, e.message));
@@ -65,35 +63,35 @@ const position = (p: Phone, t: number) => ({
   y: Math.round(Math.cos(t / 900 + p.phase * 1.3) * 10000) / 10000,
 });
 
-function sendPaced(p: Phone): void {
-  p.inFlight = true;
-  p.pending = false;
-  p.lastSent = Date.now();
-  report.sent++;
-  p.socket.emit('visitor:input', { input: 'pad', value: position(p, p.lastSent), sentAt: p.lastSent }, (res: { ok: boolean; pace?: number; error?: { code: string } }) => {
-    p.inFlight = false;
-    // As client/visit/sender.ts: at most one per tick, every RTT_FACTOR round trips, and at the
-    // server's pace while it says it is behind.
-    p.nextAt = p.lastSent + Math.max(period, RTT_FACTOR * (Date.now() - p.lastSent), res.ok ? Math.min(5000, res.pace ?? 0) : 0);
-    if (res.pace) report.paced++;
-    if (res.ok) report.acked++;
-    else report.refused[res.error?.code ?? '?'] = (report.refused[res.error?.code ?? '?'] ?? 0) + 1;
-    if (p.pending) trySend(p); // a tick came meanwhile: its latest state goes as soon as pacing allows
-  });
-}
+type InputAck = { ok: true; pace?: number } | { ok: false; error: { code: string; message: string } };
 
-/** Sends now if nothing is in flight and pacing allows; otherwise as soon as it does. */
-function trySend(p: Phone): void {
-  if (!running || p.inFlight || !p.socket.connected) return;
-  const wait = p.nextAt - Date.now();
-  if (wait > 0) {
-    p.timer ??= setTimeout(() => {
-      p.timer = null;
-      trySend(p);
-    }, wait);
-    return;
-  }
-  sendPaced(p);
+/** A connected phone; in pavilion mode its inputs go through InputSender, as on a real phone. */
+function phone(socket: Socket): Phone {
+  const p: Phone = { socket, sender: null, lastSent: 0, phase: Math.random() * 100 };
+  if (job.mode !== 'pavilion') return p;
+  p.sender = new InputSender(
+    {
+      send: (msg, done) => {
+        p.lastSent = Date.now();
+        report.sent++;
+        socket.emit('visitor:input', msg, (res: InputAck) => {
+          if (res.ok && res.pace) report.paced++;
+          done(res.ok ? res : { ok: false, code: res.error.code, message: res.error.message });
+        });
+      },
+      now: () => Date.now(),
+      stamp: () => Date.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    },
+    { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR },
+  );
+  p.sender.onOutcome = (_msg, r: SendOutcome) => {
+    if (r.ok) report.acked++;
+    else report.refused[r.code] = (report.refused[r.code] ?? 0) + 1;
+  };
+  p.sender.setOpen(true);
+  return p;
 }
 
 function tick(p: Phone): void {
@@ -104,9 +102,9 @@ function tick(p: Phone): void {
     p.socket.emit('input', { id: p.phase, ...position(p, now), sentAt: now });
     return;
   }
-  if (p.inFlight || p.timer) report.heldAtPhone++;
-  p.pending = true;
-  trySend(p);
+  const sender = p.sender!;
+  if (sender.busy || sender.pending) report.heldAtPhone++; // it will send its latest position later
+  sender.state('pad', position(p, Date.now()));
 }
 
 let running = false;
@@ -122,13 +120,14 @@ process.on('message', (m: ToPhones) => {
     const now = Date.now();
     report.connected = phones.filter((p) => p.socket.connected).length;
     report.failed = failed;
-    report.stalled = phones.filter((p) => p.inFlight && now - p.lastSent > 1000).length;
+    report.stalled = phones.filter((p) => p.sender?.busy && now - p.lastSent > 1000).length;
     const cpu = process.cpuUsage(cpu0);
     report.cpuMs = (cpu.user + cpu.system) / 1000;
     send({ type: 'window', ...report });
   } else if (m.type === 'quit') {
     running = false;
     for (const t of timers) clearTimeout(t);
+    for (const p of phones) p.sender?.setOpen(false);
     for (const p of phones) p.socket.close();
     setTimeout(() => process.exit(0), 100);
   }

@@ -121,8 +121,10 @@ export class InputSender {
     this.deps.send(msg, (r) => {
       if (gen !== this.generation) return;
       this.inFlight = false;
-      this.rtt = r.ok ? this.deps.now() - now : this.rtt;
-      if (r.ok) this.pace = Math.min(5000, Math.max(0, r.pace ?? 0));
+      if (r.ok) {
+        this.rtt = this.deps.now() - now;
+        this.pace = Math.min(5000, Math.max(0, r.pace ?? 0));
+      }
       if (!r.ok && (r.code === 'rate_limited' || r.code === 'timeout')) {
         this.holdUntil = this.deps.now() + this.opts.backoffMs;
         // Put it back unless something newer replaced it.

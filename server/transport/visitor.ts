@@ -133,8 +133,8 @@ export function attachVisitors(
       ack({ ok: true, view: res.view });
     }));
 
-    // The hot path: no zod, no logging. One ack per input, sent with the frame that carries it
-    // (phones keep one input in flight, so this paces them).
+    // The hot path: no zod, no logging. One ack per input, at once (phones keep one input in
+    // flight, so the acks pace them; while the server lags they carry a `pace` too).
     socket.on('visitor:input', (payload: unknown, cb: unknown) => {
       const ack = typeof cb === 'function' ? (cb as (r: Ack<{ seq: number; pace?: number }>) => void) : noAck;
       const v = socket.data.visitor;

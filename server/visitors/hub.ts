@@ -38,7 +38,7 @@ interface WallState {
   inputs: number;
   inputsPerSecond: number;
   /** Answers owed to the inputs merged since the last frame. */
-  acks: Array<(res: Ack<{ seq: number }>) => void>;
+  acks: Array<(res: Ack<{ seq: number; pace?: number }>) => void>;
 }
 
 /**
@@ -172,10 +172,7 @@ export class VisitorHub {
     w.merger.put(v.id, c, now);
     w.inputs++;
     if (this.o.ackWithFrame) w.acks.push(done);
-    else {
-      const pace = this.pacer.paceMs;
-      done(pace ? { ok: true, seq: this.seq, pace } : { ok: true, seq: this.seq });
-    }
+    else done(this.accepted(this.seq));
     // A frame is due: send it now rather than after this burst of network events (under load one
     // poll phase can take longer than a frame, and the timer would only run after it).
     if (now - w.lastFlushAt >= this.o.frameMs) this.flush(w, false, now);
@@ -185,11 +182,6 @@ export class VisitorHub {
   /** The server's event-loop lag (p99 ms over the last short window): sets the pace asked of phones. */
   loopLag(lagMs: number): void {
     this.pacer.sample(lagMs);
-  }
-
-  /** The pace asked of phones now (ms between two sends; 0: none). */
-  get paceMs(): number {
-    return this.pacer.paceMs;
   }
 
   /** The visitor's socket went away: they vanish from the wall but keep their place for `graceMs`. */
@@ -403,12 +395,18 @@ export class VisitorHub {
     this.answer(w, f ? f.seq : this.seq);
   }
 
+  /** The answer to an accepted input: in frame `seq`, with the pace asked of phones while the server lags. */
+  private accepted(seq: number): { ok: true; seq: number; pace?: number } {
+    const pace = this.pacer.paceMs;
+    return pace ? { ok: true, seq, pace } : { ok: true, seq };
+  }
+
   /** Acks every input merged since the last frame: they are in frame `seq`. */
   private answer(w: WallState, seq: number): void {
     if (!w.acks.length) return;
     const acks = w.acks;
     w.acks = [];
-    const res = { ok: true as const, seq }; // shared: socket.io encodes it at once
+    const res = this.accepted(seq); // shared: socket.io encodes it at once
     for (const done of acks) {
       try {
         done(res);
