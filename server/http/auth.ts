@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { parseCookie } from 'cookie';
 import { RevokedSessions } from './revoked-sessions';
 
 export type Role = 'technician' | 'artist';
@@ -70,11 +71,15 @@ export function createAuth(opts: { adminToken: string; artistToken: string; sess
   return auth;
 }
 
+/**
+ * One cookie from a Cookie header, parsed by the `cookie` package (the one @fastify/cookie uses).
+ * A malformed header or value counts as no cookie: client input never throws here.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  try {
+    return parseCookie(header)[name];
+  } catch {
+    return undefined;
   }
-  return undefined;
 }

@@ -4,6 +4,14 @@ import { SESSION_COOKIE, readCookie, type Auth, type Role } from '../http/auth';
 /** socket.io middleware: refuses a connection whose token or session is not of one of `roles`. */
 export function requireRole(auth: Auth, roles: Role[]) {
   return (socket: Socket, next: (err?: Error) => void) => {
+    try {
+      check(socket, next);
+    } catch {
+      // Whatever a handshake carries, it never stops the process: a failure here is a refusal.
+      next(Object.assign(new Error('unauthorized: the handshake could not be read; sign in again'), { data: { code: 'unauthorized' } }));
+    }
+  };
+  function check(socket: Socket, next: (err?: Error) => void): void {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const role = typeof token === 'string' ? auth.roleOfToken(token) : auth.roleOf({ cookie: socket.handshake.headers.cookie });
     if (role && roles.includes(role)) {
@@ -20,5 +28,5 @@ export function requireRole(auth: Auth, roles: Role[]) {
     ) as Error & { data?: unknown };
     err.data = { code: role ? 'forbidden' : 'unauthorized' };
     next(err);
-  };
+  }
 }
