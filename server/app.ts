@@ -11,7 +11,8 @@ import { loadSecrets, type Secrets } from './http/secrets';
 import { createFileStorage, type ShowStorage } from './persistence/journal';
 import { createShowStore, type ShowStore } from './show/store';
 import { demoShow } from './show/demo';
-import { createScheduler, fileMemory, schedulerFile } from './show/scheduler';
+import { createScheduler } from './show/scheduler';
+import { fileMemory, schedulerFile } from './persistence/scheduler-memory';
 import { showView, type VisitorStats } from './show/views';
 import { ScreenRegistry } from './screens/registry';
 import { DEFAULT_LEAD } from './screens/preload-times';
@@ -86,7 +87,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   logger.info({ pieces: catalog.list().map((p) => p.id) }, 'pieces: discovered');
   const pieces = createPieceStore({ dir: path.join(opts.dataDir, 'pieces'), catalog, logger, now: time, runtime: runtimeVersions(ROOT) });
 
-  const storage = opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'));
+  const storage = opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'), { log: logger });
   let initial = storage.load();
   if (!initial) {
     const pick = (ids: string[]) => ids.find((id) => catalog.get(id)) ?? catalog.list()[0]?.id ?? null;

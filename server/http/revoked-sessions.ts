@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { replaceFileDurably } from '../persistence/durable';
 
 /**
  * Sessions ended by signing out, kept until they would have expired anyway, in
@@ -37,10 +37,7 @@ export class RevokedSessions {
     this.ids.set(id, expiry);
     if (!this.file) return true;
     try {
-      const tmp = `${this.file}.tmp`;
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.ids)), { mode: 0o600 });
-      fs.renameSync(tmp, this.file);
+      replaceFileDurably(this.file, JSON.stringify(Object.fromEntries(this.ids)), { mode: 0o600 });
       return true;
     } catch {
       return false;

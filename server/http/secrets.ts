@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { replaceFileDurably } from '../persistence/durable';
 
 export interface Secrets {
   adminToken: string;
@@ -33,9 +34,7 @@ export function loadSecrets(dataDir: string, env: { admin?: string | undefined; 
     sessionSecret: stored.sessionSecret ?? crypto.randomBytes(32).toString('base64url'),
   };
   if (generated.length || !stored.sessionSecret || !fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ ...stored, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) }, null, 2), { mode: 0o600 });
-    fs.chmodSync(file, 0o600);
+    replaceFileDurably(file, JSON.stringify({ ...stored, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) }, null, 2), { mode: 0o600 });
   }
   return {
     adminToken: env.admin || next.adminToken!,

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Show } from '../protocol';
+import { DurableAppender, replaceFileDurably } from './durable';
 
 /**
  * Durable show storage: an fsync'd append-only journal of whole show states, compacted into an
- * atomically renamed snapshot. A line is acknowledged only after fsync, so a kill -9 at any moment
- * loses nothing acknowledged; a torn last line (never acknowledged) is ignored on load.
- * See docs/operations.md for why this and not SQLite.
+ * atomically renamed snapshot. A line is acknowledged only after all of its bytes were written and
+ * fsync'd; a failed write is cut back off and refused. On load, a torn or corrupt tail (a crash
+ * mid-write) is cut back to the last good line, and logged, before anything is appended after it.
+ * A snapshot is read back and compared before it replaces the old one, and only then is the
+ * journal emptied. See docs/operations.md for why this and not SQLite.
  */
 export interface ShowStorage {
   load(): Show | null;
@@ -14,91 +17,95 @@ export interface ShowStorage {
   close(): void;
 }
 
+export interface StorageLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
 const SNAPSHOT = 'show.json';
 const JOURNAL = 'show.journal';
 
-export function createFileStorage(dir: string, opts: { compactBytes?: number } = {}): ShowStorage {
+/** The byte length of the journal's good prefix: every line in it is whole and parses as a show. */
+function goodPrefix(bytes: Buffer): { end: number; shows: Show[] } {
+  const shows: Show[] = [];
+  let end = 0;
+  let start = 0;
+  for (;;) {
+    const nl = bytes.indexOf(0x0a, start);
+    if (nl < 0) break; // no newline: a torn last line
+    const line = bytes.subarray(start, nl).toString('utf8');
+    if (line.trim()) {
+      let parsed: ReturnType<typeof Show.safeParse> | null = null;
+      try {
+        parsed = Show.safeParse(JSON.parse(line));
+      } catch {
+        parsed = null;
+      }
+      if (!parsed?.success) break; // corrupt: everything from here on is cut
+      shows.push(parsed.data);
+    }
+    start = nl + 1;
+    end = start;
+  }
+  return { end, shows };
+}
+
+export function createFileStorage(dir: string, opts: { compactBytes?: number; log?: StorageLog } = {}): ShowStorage {
   fs.mkdirSync(dir, { recursive: true });
   const snapshotPath = path.join(dir, SNAPSHOT);
   const journalPath = path.join(dir, JOURNAL);
   const compactBytes = opts.compactBytes ?? 4 * 1024 * 1024;
-  let fd: number | null = null;
-  let journalBytes = 0;
+  const journal = new DurableAppender(journalPath);
 
-  function openJournal(): number {
-    if (fd === null) {
-      fd = fs.openSync(journalPath, 'a');
-      journalBytes = fs.fstatSync(fd).size;
-    }
-    return fd;
-  }
-
-  function writeSnapshot(show: Show): void {
-    const tmp = `${snapshotPath}.tmp`;
-    const tfd = fs.openSync(tmp, 'w');
+  function readSnapshot(): Show | null {
+    if (!fs.existsSync(snapshotPath)) return null;
+    const text = fs.readFileSync(snapshotPath, 'utf8');
+    let raw: unknown;
     try {
-      fs.writeSync(tfd, JSON.stringify(show));
-      fs.fsyncSync(tfd);
-    } finally {
-      fs.closeSync(tfd);
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`persistence: ${snapshotPath} is not readable JSON (${(e as Error).message}); restore it from an export or move it away to start fresh`);
     }
-    fs.renameSync(tmp, snapshotPath);
-    fsyncDir(dir);
+    const parsed = Show.safeParse(raw);
+    if (!parsed.success) throw new Error(`persistence: ${snapshotPath} is not a valid show (${parsed.error.issues[0]?.message}); restore it from an export or move it away to start fresh`);
+    return parsed.data;
   }
 
   return {
     load() {
-      let best: Show | null = null;
-      if (fs.existsSync(snapshotPath)) {
-        const parsed = Show.safeParse(JSON.parse(fs.readFileSync(snapshotPath, 'utf8')));
-        if (!parsed.success) throw new Error(`persistence: ${snapshotPath} is not a valid show (${parsed.error.issues[0]?.message}); restore it from an export or move it away to start fresh`);
-        best = parsed.data;
-      }
+      let best = readSnapshot();
       if (fs.existsSync(journalPath)) {
-        const lines = fs.readFileSync(journalPath, 'utf8').split('\n');
-        for (const line of lines) {
-          if (!line.trim()) continue;
-          let value: unknown;
-          try {
-            value = JSON.parse(line);
-          } catch {
-            continue; // a torn write from a crash: it was never acknowledged
-          }
-          const parsed = Show.safeParse(value);
-          if (parsed.success && (!best || parsed.data.version >= best.version)) best = parsed.data;
+        const bytes = fs.readFileSync(journalPath);
+        const { end, shows } = goodPrefix(bytes);
+        for (const s of shows) if (!best || s.version >= best.version) best = s;
+        if (end < bytes.length) {
+          // A crash mid-write leaves a torn line; it was never acknowledged. Cut it off before the next
+          // append, or that append would be glued onto it and be lost too.
+          opts.log?.warn(
+            { file: journalPath, cutBytes: bytes.length - end, keptBytes: end, keptRecords: shows.length },
+            `persistence: the journal ended in a torn or corrupt record (${bytes.length - end} bytes, never acknowledged); cut back to the last good record`,
+          );
+          fs.truncateSync(journalPath, end);
         }
       }
       return best;
     },
     save(show) {
-      const line = `${JSON.stringify(show)}\n`;
-      const f = openJournal();
-      fs.writeSync(f, line);
-      fs.fsyncSync(f);
-      journalBytes += Buffer.byteLength(line);
-      if (journalBytes > compactBytes) {
-        writeSnapshot(show);
-        fs.closeSync(f);
-        fd = null;
-        fs.truncateSync(journalPath, 0);
-        journalBytes = 0;
+      journal.append(`${JSON.stringify(show)}\n`);
+      if (journal.size > compactBytes) {
+        // The snapshot replaces the old one only after it was read back whole; the journal is emptied
+        // only after that. A failure here leaves the journal as it was: nothing is lost.
+        try {
+          replaceFileDurably(snapshotPath, JSON.stringify(show));
+          journal.truncate();
+        } catch (e) {
+          opts.log?.warn({ err: e, file: snapshotPath }, 'persistence: compaction failed; the journal keeps every change and compaction will be tried again');
+        }
       }
     },
     close() {
-      if (fd !== null) fs.closeSync(fd);
-      fd = null;
+      journal.close();
     },
   };
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const d = fs.openSync(dir, 'r');
-    fs.fsyncSync(d);
-    fs.closeSync(d);
-  } catch {
-    // some filesystems refuse fsync on directories; the rename is still atomic
-  }
 }
 
 /** In-memory storage for tests that do not exercise durability. */

@@ -7,6 +7,7 @@ import { ID_PATTERN, VERSION_PATTERN, pieceFileUrl, type ErrorCode, type PieceVe
 import { readManifest, toSummary, type PieceCatalog } from './catalog';
 import { unsafePath, type ParsedBundle } from './bundle';
 import { runtimeWarnings } from './runtime-versions';
+import { renameDurably, replaceFileDurably, writeFileSynced } from '../persistence/durable';
 
 /** <data>/pieces/<id>/piece.json: who owns the id, which version plays, which are kept. */
 const PieceRecord = z.object({
@@ -40,22 +41,6 @@ export interface PieceStore {
 }
 
 const norm = (s: string) => s.trim().toLowerCase();
-
-function writeFileDurable(file: string, data: Buffer | string): void {
-  const fd = fs.openSync(file, 'w', 0o644);
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  writeFileDurable(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  fs.renameSync(tmp, file);
-}
 
 /**
  * Uploaded pieces on disk: <dir>/<id>/<version>/ holds the files exactly as uploaded (written to
@@ -146,12 +131,12 @@ export function createPieceStore(opts: {
           const target = path.join(tmp, ...f.path.split('/'));
           if (!target.startsWith(tmp + path.sep)) throw new Error(`unsafe path ${f.path}`);
           fs.mkdirSync(path.dirname(target), { recursive: true });
-          writeFileDurable(target, f.data);
+          writeFileSynced(target, f.data);
         }
         fs.mkdirSync(path.join(dir, id), { recursive: true });
         const final = versionDir(id, version);
         fs.rmSync(final, { recursive: true, force: true }); // leftover of a crash before piece.json was written
-        fs.renameSync(tmp, final);
+        renameDurably(tmp, final);
       } catch (e) {
         fs.rmSync(tmp, { recursive: true, force: true });
         return { ok: false, code: 'internal', message: `the piece could not be stored in the data directory (${(e as Error).message}); check disk space and permissions` };
@@ -163,7 +148,7 @@ export function createPieceStore(opts: {
       for (const old of all.slice(keep)) fs.rmSync(versionDir(id, old.version), { recursive: true, force: true });
       const next: PieceRecord = { id, owner: rec?.owner ?? manifest.artist, active: version, versions: kept };
       try {
-        writeJsonAtomic(path.join(dir, id, 'piece.json'), next);
+        replaceFileDurably(path.join(dir, id, 'piece.json'), `${JSON.stringify(next, null, 2)}\n`);
       } catch (e) {
         return { ok: false, code: 'internal', message: `the piece could not be recorded in the data directory (${(e as Error).message}); check disk space and permissions` };
       }
@@ -181,7 +166,7 @@ export function createPieceStore(opts: {
         return { ok: false, code: 'not_found', message: `piece '${id}' has no version ${version}; kept versions: ${rec.versions.map((v) => v.version).join(', ')}` };
       const previous = rec.active;
       const next = { ...rec, active: version };
-      writeJsonAtomic(path.join(dir, id, 'piece.json'), next);
+      replaceFileDurably(path.join(dir, id, 'piece.json'), `${JSON.stringify(next, null, 2)}\n`);
       records.set(id, next);
       const announced = announce(id, version);
       if (!announced.ok) return announced;

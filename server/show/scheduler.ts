@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Schedule } from '../protocol';
 import type { TimeSource } from '../clock/time';
@@ -44,32 +42,6 @@ export type ScheduleEvent =
 export interface SchedulerMemory {
   load(): { day: string; handled: string[] } | null;
   save(state: { day: string; handled: string[] }): void;
-}
-
-export function fileMemory(file: string): SchedulerMemory {
-  return {
-    load() {
-      try {
-        const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { day?: unknown; handled?: unknown };
-        if (typeof raw.day === 'string' && Array.isArray(raw.handled) && raw.handled.every((h) => typeof h === 'string'))
-          return { day: raw.day, handled: raw.handled as string[] };
-      } catch {
-        /* missing or torn: start with nothing handled */
-      }
-      return null;
-    },
-    save(state) {
-      const tmp = `${file}.tmp`;
-      const fd = fs.openSync(tmp, 'w');
-      try {
-        fs.writeSync(fd, JSON.stringify(state));
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, file);
-    },
-  };
 }
 
 export function memoryOnly(): SchedulerMemory & { state: { day: string; handled: string[] } | null } {
@@ -221,8 +193,4 @@ export function createScheduler(opts: {
       return eventsOf(schedule).map((e) => ({ ...e, handled: state.day === day && handled.has(keyOf(e)) }));
     },
   };
-}
-
-export function schedulerFile(dataDir: string): string {
-  return path.join(dataDir, 'schedule-state.json');
 }
