@@ -12,7 +12,7 @@ export default defineConfig({
   publicDir: false,
   plugins: [react(), pavilionRuntime(), devPages()],
   resolve: {
-    alias: { 'pavilion/sdk': path.resolve(import.meta.dirname, 'installations/sdk/index.ts') },
+    alias: { 'pavilion/sdk': path.resolve(import.meta.dirname, 'sdk/index.ts') },
     dedupe: ['react', 'react-dom', 'three', '@react-three/fiber'],
   },
   build: {

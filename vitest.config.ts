@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-const alias = { 'pavilion/sdk': path.resolve(import.meta.dirname, 'installations/sdk/index.ts') };
+const alias = { 'pavilion/sdk': path.resolve(import.meta.dirname, 'sdk/index.ts') };
 
 export default defineConfig({
   resolve: { alias },

@@ -27,7 +27,7 @@ import { attachVisitors, type VisitorTransport } from './transport/visitor';
 import { pavilionParser } from './transport/encoder';
 import type { HubOptions, VisitorHub } from './visitors';
 import { systemTime, type TimeSource } from './clock/time';
-import { defaultParams } from './protocol';
+import { defaultParams } from '../protocol';
 
 export interface AppOptions {
   port?: number;

@@ -194,7 +194,7 @@ async function uploadLightPieces(): Promise<string[]> {
 const pieceSets: PieceSet[] = [];
 for (const set of opts.cue) {
   if (set === 'light' && opts.tabs > 0) pieceSets.push({ label: 'light', ids: await uploadLightPieces() });
-  else if (set === 'bundled') pieceSets.push({ label: 'bundled', ids: fs.readdirSync(path.join(ROOT, 'installations')).filter((d) => d !== 'sdk' && fs.existsSync(path.join(ROOT, 'installations', d, 'manifest.json'))) });
+  else if (set === 'bundled') pieceSets.push({ label: 'bundled', ids: fs.readdirSync(path.join(ROOT, 'installations')).filter((d) => fs.existsSync(path.join(ROOT, 'installations', d, 'manifest.json'))) });
   else if (set !== 'light') {
     console.error(`--cue takes light and/or bundled, got '${set}'`);
     process.exit(2);

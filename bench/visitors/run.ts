@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
-import type { VisitorFrame } from '../../server/protocol';
+import type { VisitorFrame } from '../../protocol';
 import type { FromPhones, FromServer, Mode, PhoneJob, PhoneReport, ServerReport, ToPhones, ToServer } from './protocol';
 import { Samples, fmt } from './stats';
 import { DisplayPage } from './display-page';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Localized } from '../../server/protocol';
+import type { Localized } from '../../protocol';
 import { showNow } from './link';
 
 /** Re-renders every `ms` and returns show time now (for "since" labels). */

@@ -1,4 +1,4 @@
-import type { CommandInput, ControlClientToServer, ControlServerToClient } from '../../server/protocol';
+import type { CommandInput, ControlClientToServer, ControlServerToClient } from '../../protocol';
 import { connect, localNow, syncOverSocket } from '../core/connection';
 import type { ClockSync } from '../core/clock-sync';
 import { toast, toastError, useControl } from './store';

@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import type { PieceSummary, ShowView, WireError } from '../../server/protocol';
+import type { PieceSummary, ShowView, WireError } from '../../protocol';
 
 /** Stable empties for selectors (a fresh [] or {} each call would re-render forever). */
 export const NONE: readonly never[] = [];
-export const NO_PRESETS: Record<string, Record<string, import('../../server/protocol').ParamValue>> = {};
+export const NO_PRESETS: Record<string, Record<string, import('../../protocol').ParamValue>> = {};
 
 export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule';
 export const TABS: Array<{ id: Tab; label: string }> = [

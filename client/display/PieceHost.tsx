@@ -2,7 +2,7 @@ import { flushSync, useThree } from '@react-three/fiber';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { InstallationModule, PieceRuntime, WallGeometry } from 'pavilion/sdk';
-import type { DisplayView, ParamValues, PieceError } from '../../server/protocol';
+import type { DisplayView, ParamValues, PieceError } from '../../protocol';
 import { displayStore, pushError } from './store';
 import { frame, onFrame } from './frame';
 import { isPieceLoaded, loadPiece } from './pieces';

@@ -1,8 +1,8 @@
 import { Suspense, useEffect, useState, type ComponentType } from 'react';
 import { useThree } from '@react-three/fiber';
 import type { PieceRuntime, SoundRuntime } from 'pavilion/sdk';
-import { ParamsContext, PieceRuntimeContext, SoundContext } from '../../installations/sdk/runtime';
-import type { ParamValues, PieceError } from '../../server/protocol';
+import { ParamsContext, PieceRuntimeContext, SoundContext } from '../../sdk/runtime';
+import type { ParamValues, PieceError } from '../../protocol';
 import { PieceBoundary } from './ErrorBoundary';
 import { Fallback } from './Fallback';
 

@@ -4,7 +4,7 @@ import { startSession } from './session';
 import { installDiagnostics } from './diagnostics';
 import { displayStore } from './store';
 import { setAudioClock } from './audio';
-import { ID_PATTERN } from '../../server/protocol/ids';
+import { ID_PATTERN } from '../../protocol/ids';
 import '../shared/base.css';
 import './display.css';
 

@@ -1,7 +1,7 @@
 import type { InstallationModule } from 'pavilion/sdk';
 
 /** Bundled pieces, each code-split into its own chunk and loaded on demand. */
-const bundled = import.meta.glob<{ default: InstallationModule }>(['../../installations/*/index.tsx', '!../../installations/sdk/**']);
+const bundled = import.meta.glob<{ default: InstallationModule }>('../../installations/*/index.tsx');
 
 const loaders = new Map<string, () => Promise<{ default: InstallationModule }>>();
 for (const [file, load] of Object.entries(bundled)) {

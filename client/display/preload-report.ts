@@ -1,4 +1,4 @@
-import type { DisplayPreloaded } from '../../server/protocol';
+import type { DisplayPreloaded } from '../../protocol';
 import { hostState } from './diagnostics';
 
 type Sender = (p: DisplayPreloaded) => void;

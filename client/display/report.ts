@@ -1,4 +1,4 @@
-import type { PieceError } from '../../server/protocol';
+import type { PieceError } from '../../protocol';
 import { pushError } from './store';
 
 type Sender = (err: Omit<PieceError, 'at'>) => void;

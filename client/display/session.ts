@@ -1,5 +1,5 @@
 import type { WebGLRenderer } from 'three';
-import type { DisplayClientToServer, DisplayServerToClient, DisplayHealth } from '../../server/protocol';
+import type { DisplayClientToServer, DisplayServerToClient, DisplayHealth } from '../../protocol';
 import { connect, syncOverSocket } from '../core/connection';
 import type { ClockSync } from '../core/clock-sync';
 import { displayStore } from './store';

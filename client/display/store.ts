@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { DisplayView, PieceError, VisitorFrame } from '../../server/protocol';
+import type { DisplayView, PieceError, VisitorFrame } from '../../protocol';
 
 export interface DisplayState {
   screenId: string | null;

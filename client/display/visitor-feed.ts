@@ -1,4 +1,4 @@
-import type { VisitorFrame } from '../../server/protocol';
+import type { VisitorFrame } from '../../protocol';
 import type { VisitorsFrame } from 'pavilion/sdk';
 
 /**

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { useStore } from 'zustand';
-import type { InputSpec } from '../../server/protocol';
+import type { InputSpec } from '../../protocol';
 import { YOU, previewStore, setPresence, setVisitorInput } from './state';
 
 const labelOf = (spec: InputSpec) => (typeof spec.label === 'string' ? spec.label : spec.label.en);

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { defaultParams, type ParamSpec, type ParamValue } from '../../server/protocol';
+import { defaultParams, type ParamSpec, type ParamValue } from '../../protocol';
 import { previewStore } from './state';
 
 const labelOf = (key: string, spec: ParamSpec) => (typeof spec.label === 'string' ? spec.label : (spec.label?.en ?? key));

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { addEffect } from '@react-three/fiber';
 import { useStore } from 'zustand';
-import { Manifest, defaultParams, describeIssues, type PieceSummary } from '../../server/protocol';
+import { Manifest, defaultParams, describeIssues, type PieceSummary } from '../../protocol';
 import { loadPiece } from '../display/pieces';
 import { frame } from '../display/frame';
 import { readMemory } from '../display/diagnostics';

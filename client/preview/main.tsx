@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { useEffect, useState } from 'react';
-import type { PieceSummary } from '../../server/protocol';
-import { ID_PATTERN } from '../../server/protocol/ids';
+import type { PieceSummary } from '../../protocol';
+import { ID_PATTERN } from '../../protocol/ids';
 import { PreviewApp } from './PreviewApp';
 import { Uploader } from './Uploader';
 import { installPreviewDiagnostics } from './diagnostics';

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { InstallationModule, ShowTime, VisitorsFrame } from 'pavilion/sdk';
-import type { InputSpec, InputValue, ParamValues, PieceError, PieceSummary, VisitorEvent } from '../../server/protocol';
+import type { InputSpec, InputValue, ParamValues, PieceError, PieceSummary, VisitorEvent } from '../../protocol';
 import { localNow } from '../core/connection';
 
 export interface PreviewError extends PieceError {

@@ -1,4 +1,4 @@
-import type { InputSpec } from '../../server/protocol';
+import type { InputSpec } from '../../protocol';
 import { h } from './dom';
 import { pad } from './pad';
 import { localize, type Lang, type T } from './i18n';

@@ -1,4 +1,4 @@
-import type { Localized } from '../../server/protocol';
+import type { Localized } from '../../protocol';
 
 export const LANGS = ['en', 'fr', 'nl', 'de', 'ja'] as const;
 export type Lang = (typeof LANGS)[number];

@@ -1,4 +1,4 @@
-import type { InputValue } from '../../server/protocol';
+import type { InputValue } from '../../protocol';
 
 export interface OutgoingInput {
   input: string;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { build, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { PIECE_BUNDLE_FORMAT, SHARED_MODULES, runtimeUrl, type PieceBundle, type SharedSpecifier } from '../../server/protocol';
+import { PIECE_BUNDLE_FORMAT, SHARED_MODULES, runtimeUrl, type PieceBundle, type SharedSpecifier } from '../../protocol';
 import { readManifest } from '../../server/pieces/catalog';
 import { unsafePath } from '../../server/pieces/bundle';
 import { runtimeVersions } from '../../server/pieces/runtime-versions';

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Plugin } from 'vite';
-import { SHARED_MODULES, type SharedSpecifier } from '../../server/protocol/shared-modules.js';
+import { SHARED_MODULES, type SharedSpecifier } from '../../protocol/shared-modules.js';
 
-export { SHARED_MODULES, runtimeUrl, RUNTIME_PREFIX, type SharedSpecifier } from '../../server/protocol/shared-modules.js';
+export { SHARED_MODULES, runtimeUrl, RUNTIME_PREFIX, type SharedSpecifier } from '../../protocol/shared-modules.js';
 
 /** CommonJS packages: `export *` cannot see their names, so they are listed explicitly. */
 const COMMONJS = new Set<SharedSpecifier>(['react', 'react/jsx-runtime', 'react-dom']);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ID_PATTERN } from '../../server/protocol/ids';
+import { ID_PATTERN } from '../../protocol/ids';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const TEMPLATE = path.join(ROOT, 'scripts', 'templates', 'piece');

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fail } from '../protocol';
+import { fail } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { PieceCatalog } from '../pieces/catalog';
-import type { ShowView } from '../protocol';
+import type { ShowView } from '../../protocol';
 import { SESSION_COOKIE, readCookie, type Auth, type Role } from './auth';
 
 export interface ApiDeps {

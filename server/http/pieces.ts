@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PieceRollback, describeIssues, fail, type PieceUploaded } from '../protocol';
+import { PieceRollback, describeIssues, fail, type PieceUploaded } from '../../protocol';
 import { FILE_TYPES, parseBundle, type BundleLimits } from '../pieces/bundle';
 import type { PieceStore, UploadRole } from '../pieces/uploads';
 import type { Auth, Role } from './auth';

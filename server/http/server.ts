@@ -3,7 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
-import { fail } from '../protocol';
+import { fail } from '../../protocol';
 
 /** A PEM certificate (chain) and its private key. */
 export interface TlsFiles {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Show } from '../protocol';
+import { Show } from '../../protocol';
 import { DurableAppender, replaceFileDurably } from './durable';
 
 /**

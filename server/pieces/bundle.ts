@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { init as lexerReady, parse as lexModule } from 'es-module-lexer';
-import { Manifest, PieceBundle, SHARED_MODULES, describeIssues, type ErrorCode } from '../protocol';
+import { Manifest, PieceBundle, SHARED_MODULES, describeIssues, type ErrorCode } from '../../protocol';
 
 /** What an uploaded bundle may weigh. */
 export interface BundleLimits {

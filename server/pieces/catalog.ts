@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Manifest, describeIssues, ID_PATTERN, type PieceSummary } from '../protocol';
+import { Manifest, describeIssues, ID_PATTERN, type PieceSummary } from '../../protocol';
 import type { Logger } from 'pino';
 
 export interface PieceCatalog {
@@ -35,7 +35,7 @@ export function discoverPieces(dir: string, logger: Pick<Logger, 'warn' | 'info'
   const out: PieceSummary[] = [];
   if (!fs.existsSync(dir)) return out;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isDirectory() || entry.name === 'sdk' || entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
+    if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
     const file = path.join(dir, entry.name, 'manifest.json');
     if (!ID_PATTERN.test(entry.name)) {
       logger.warn(`pieces: skipping folder ${path.join(dir, entry.name)}: its name must match ${ID_PATTERN}`);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { ID_PATTERN, VERSION_PATTERN, pieceFileUrl, type ErrorCode, type PieceVersions } from '../protocol';
+import { ID_PATTERN, VERSION_PATTERN, pieceFileUrl, type ErrorCode, type PieceVersions } from '../../protocol';
 import { readManifest, toSummary, type PieceCatalog } from './catalog';
 import { unsafePath, type ParsedBundle } from './bundle';
 import { runtimeWarnings } from './runtime-versions';

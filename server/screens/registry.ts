@@ -1,4 +1,4 @@
-import type { DisplayHealth, PieceError, Show, ScreenStatus } from '../protocol';
+import type { DisplayHealth, PieceError, Show, ScreenStatus } from '../../protocol';
 import type { TimeSource } from '../clock/time';
 import { DEFAULT_LEAD, PreloadTimes, type LeadOptions } from './preload-times';
 

@@ -1,4 +1,4 @@
-import type { Show, Wall } from '../protocol';
+import type { Show, Wall } from '../../protocol';
 
 function wall(id: string, name: string, width: number, height: number, now: number, installationId: string | null): Wall {
   return {

@@ -10,7 +10,7 @@ import {
   type Show,
   type Wall,
   type WireError,
-} from '../protocol';
+} from '../../protocol';
 
 /** Side effects a command asks for beyond changing the show (no state of their own). */
 export type Effect =

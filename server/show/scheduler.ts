@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Schedule } from '../protocol';
+import type { Schedule } from '../../protocol';
 import type { TimeSource } from '../clock/time';
 import type { ShowStore } from './store';
 

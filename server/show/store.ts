@@ -1,4 +1,4 @@
-import { Command, Show, describeIssues, fail, type Ack } from '../protocol';
+import { Command, Show, describeIssues, fail, type Ack } from '../../protocol';
 import type { ShowStorage } from '../persistence/journal';
 import type { TimeSource } from '../clock/time';
 import { reduce, type Effect, type ReduceContext } from './reducer';

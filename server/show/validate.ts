@@ -1,4 +1,4 @@
-import { Command, checkParams, describeIssues, fail, type Manifest, type Show, type WireError } from '../protocol';
+import { Command, checkParams, describeIssues, fail, type Manifest, type Show, type WireError } from '../../protocol';
 
 /**
  * Checks what the Show schema cannot: that a whole show document (an import) holds together and

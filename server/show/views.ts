@@ -1,4 +1,4 @@
-import type { DisplayView, PieceSummary, Show, ShowView } from '../protocol';
+import type { DisplayView, PieceSummary, Show, ShowView } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
 
 export interface VisitorStats {

@@ -1,6 +1,6 @@
 import type { Namespace, Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { ControlWatch, type ControlClientToServer, type ControlServerToClient, type ShowView } from '../protocol';
+import { ControlWatch, type ControlClientToServer, type ControlServerToClient, type ShowView } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { ScreenRegistry } from '../screens/registry';
 import type { TimeSource } from '../clock/time';

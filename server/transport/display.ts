@@ -11,7 +11,7 @@ import {
   type DisplayClientToServer,
   type DisplayServerToClient,
   type DisplayView,
-} from '../protocol';
+} from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { ScreenRegistry } from '../screens/registry';
 import { displayView, type ViewDeps } from '../show/views';
@@ -34,7 +34,7 @@ export interface DisplayTransport {
   reload(screenId: string): void;
   wantThumbnails(want: boolean): void;
   onThumbnail(fn: (screenId: string, dataUrl: string) => void): void;
-  onError(fn: (screenId: string, err: import('../protocol').PieceError) => void): void;
+  onError(fn: (screenId: string, err: import('../../protocol').PieceError) => void): void;
 }
 
 export function attachDisplay(
@@ -46,7 +46,7 @@ export function attachDisplay(
   const lastSent = new Map<string, string>();
   let thumbnails = false;
   const thumbListeners: Array<(id: string, url: string) => void> = [];
-  const errorListeners: Array<(id: string, e: import('../protocol').PieceError) => void> = [];
+  const errorListeners: Array<(id: string, e: import('../../protocol').PieceError) => void> = [];
 
   const viewOf = (screenId: string): DisplayView => displayView(store.get(), screenId, deps.views);
 

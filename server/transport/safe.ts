@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { fail, type Ack } from '../protocol';
+import { fail, type Ack } from '../../protocol';
 
 /** Wraps a socket handler so that nothing a client sends can crash the server. */
 export function safe<A extends unknown[]>(logger: Logger, event: string, fn: (...args: A) => void): (...args: A) => void {

@@ -10,7 +10,7 @@ import {
   type VisitorClientToServer,
   type VisitorServerToClient,
   type VisitorView,
-} from '../protocol';
+} from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { TimeSource } from '../clock/time';
 import type { PieceCatalog } from '../pieces/catalog';

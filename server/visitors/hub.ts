@@ -1,4 +1,4 @@
-import { fail, type Ack, type ErrorCode, type PieceSummary, type VisitorView } from '../protocol';
+import { fail, type Ack, type ErrorCode, type PieceSummary, type VisitorView } from '../../protocol';
 import { Admission } from './admission';
 import { hueOf, publicIdOf } from './identity';
 import { InputMerger, type MergerCounters } from './merger';

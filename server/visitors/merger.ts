@@ -1,4 +1,4 @@
-import type { VisitorEvent, VisitorFrame, VisitorState } from '../protocol';
+import type { VisitorEvent, VisitorFrame, VisitorState } from '../../protocol';
 import type { CheckedInput } from './validate';
 
 export interface MergerOptions {

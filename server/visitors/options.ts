@@ -1,4 +1,4 @@
-import { fail, type ErrorCode, type PieceSummary, type VisitorFrame, type VisitorView } from '../protocol';
+import { fail, type ErrorCode, type PieceSummary, type VisitorFrame, type VisitorView } from '../../protocol';
 import type { MergerCounters } from './merger';
 import type { TokenBucket } from './rate-limit';
 

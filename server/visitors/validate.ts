@@ -1,4 +1,4 @@
-import type { InputSpec, InputValue, ErrorCode } from '../protocol';
+import type { InputSpec, InputValue, ErrorCode } from '../../protocol';
 
 /** A piece's inputs by id, built once per piece switch. */
 export type InputTable = ReadonlyMap<string, InputSpec>;

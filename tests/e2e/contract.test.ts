@@ -18,12 +18,12 @@ import { command, diffAll, grew, memoryOf, phones, playWall, settleTo, shoot, va
 import { readManifest } from '../../server/pieces/catalog';
 import { scaffoldPiece } from '../../scripts/lib/scaffold';
 import type { App } from '../../server/app';
-import type { InputSpec, PieceSummary } from '../../server/protocol';
+import type { InputSpec, PieceSummary } from '../../protocol';
 
 const INSTALLATIONS = path.resolve(import.meta.dirname, '../../installations');
 const PIECES = fs
   .readdirSync(INSTALLATIONS, { withFileTypes: true })
-  .filter((e) => e.isDirectory() && e.name !== 'sdk' && !e.name.startsWith('.') && !e.name.startsWith('_'))
+  .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
   .map((e) => e.name)
   .sort();
 const SCAFFOLDED = 'contract-scaffold';

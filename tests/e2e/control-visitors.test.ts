@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { ADMIN, api, ask, client, connected, startServer, until } from '../support/server';
 import { launch, openPage } from '../support/browser';
 import type { App } from '../../server/app';
-import type { VisitorView } from '../../server/protocol';
+import type { VisitorView } from '../../protocol';
 
 const STATIC = process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : path.resolve(import.meta.dirname, '../../dist/client');
 

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ADMIN, startServer } from '../support/server';
 import { launch, openPage, waitFrames } from '../support/browser';
 import type { App } from '../../server/app';
-import type { ParamValue, PieceSummary } from '../../server/protocol';
+import type { ParamValue, PieceSummary } from '../../protocol';
 
 const STATIC = process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : path.resolve(import.meta.dirname, '../../dist/client');
 const SCREENS = ['main-1', 'main-2', 'main-3'];

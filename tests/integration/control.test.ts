@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { ADMIN, ARTIST, api, ask, client, connected, nextEvent, startServer } from '../support/server';
 import type { App } from '../../server/app';
-import type { Ack, PieceSummary, Show, ShowView } from '../../server/protocol';
+import type { Ack, PieceSummary, Show, ShowView } from '../../protocol';
 
 type TestApp = App & { dataDir: string };
 const NOW = 1_750_000_000_000;

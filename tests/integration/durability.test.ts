@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { exited, startChild } from '../support/child';
-import type { Show } from '../../server/protocol';
+import type { Show } from '../../protocol';
 
 const TOKEN = 'durability-admin-token-xyz';
 const children: ChildProcess[] = [];

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { ChildProcess } from 'node:child_process';
 import { exited, startChild } from '../support/child';
-import type { Ack, DisplayView } from '../../server/protocol';
+import type { Ack, DisplayView } from '../../protocol';
 
 const TLS = path.resolve(import.meta.dirname, '..', 'fixtures', 'tls');
 const CERT = path.join(TLS, 'localhost.crt');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { ADMIN, api, ask, client, connected, nextEvent, startServer } from '../support/server';
 import type { App } from '../../server/app';
-import type { Ack, DisplayView, Show } from '../../server/protocol';
+import type { Ack, DisplayView, Show } from '../../protocol';
 
 type TestApp = App & { dataDir: string };
 let app: TestApp;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, ARTIST, api, startServer } from '../support/server';
 import { packFixture, readBundle, rebundle, upload } from '../support/pieces';
-import type { PieceBundle } from '../../server/protocol';
+import type { PieceBundle } from '../../protocol';
 
 let app: Awaited<ReturnType<typeof startServer>>;
 let bundle: PieceBundle;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { api, ask, client, connected, nextEvent, startServer, until } from '../support/server';
 import type { App } from '../../server/app';
-import type { Ack, DisplayView, ShowView } from '../../server/protocol';
+import type { Ack, DisplayView, ShowView } from '../../protocol';
 
 // A still clock: the lead is then exactly startedAt − now.
 const NOW = 1_800_000_000_000;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { ADMIN, ARTIST, api, ask, client, connected, nextEvent, startServer } from '../support/server';
 import type { App } from '../../server/app';
-import type { Ack, DisplayView, ShowView } from '../../server/protocol';
+import type { Ack, DisplayView, ShowView } from '../../protocol';
 
 let app: App;
 const sockets: Socket[] = [];

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import type { VisitorFrame, VisitorView } from '../../server/protocol';
+import type { VisitorFrame, VisitorView } from '../../protocol';
 import { ADMIN, api, ask, client, connected, nextEvent, startServer, until } from '../support/server';
 
 type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import type { InputSpec, PieceSummary } from '../../server/protocol';
+import type { InputSpec, PieceSummary } from '../../protocol';
 import { api, ask, client, connected, until } from './server';
 import { waitFrames } from './browser';
 import { decodePng, variety, type Image } from './image';

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { PieceBundle } from '../../server/protocol';
+import type { PieceBundle } from '../../protocol';
 import { ARTIST } from './server';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -26,7 +26,7 @@ function hashTree(dir: string, h = crypto.createHash('sha256')): crypto.Hash {
  */
 export async function packFolder(folder: string): Promise<string> {
   const h = hashTree(folder);
-  for (const f of ['scripts/lib/pack.ts', 'server/protocol/shared-modules.ts', 'package-lock.json']) h.update(fs.readFileSync(path.join(ROOT, f)));
+  for (const f of ['scripts/lib/pack.ts', 'protocol/shared-modules.ts', 'package-lock.json']) h.update(fs.readFileSync(path.join(ROOT, f)));
   const out = path.join(CACHE, h.digest('hex').slice(0, 16));
   const cached = fs.existsSync(out) ? fs.readdirSync(out).find((f) => f.endsWith('.pavilion')) : undefined;
   if (cached) return path.join(out, cached);

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as sdk from '../../installations/sdk/index';
+import * as sdk from '../../sdk/index';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const guide = fs.readFileSync(path.join(ROOT, 'docs', 'artist-guide.md'), 'utf8');
-const index = fs.readFileSync(path.join(ROOT, 'installations', 'sdk', 'index.ts'), 'utf8');
+const index = fs.readFileSync(path.join(ROOT, 'sdk', 'index.ts'), 'utf8');
 
-/** Every name installations/sdk/index.ts exports, values and types, read from its export lists. */
+/** Every name sdk/index.ts exports, values and types, read from its export lists. */
 function exportedNames(source: string): string[] {
   const names = new Set<string>();
   for (const m of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g))
@@ -16,7 +16,7 @@ function exportedNames(source: string): string[] {
       if (name) names.add(name);
     }
   for (const m of source.matchAll(/export\s+(?:const|function|class|interface|type)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!);
-  if (/export\s+\*/.test(source)) throw new Error('installations/sdk/index.ts uses `export *`: list the names so the guide can be checked');
+  if (/export\s+\*/.test(source)) throw new Error('sdk/index.ts uses `export *`: list the names so the guide can be checked');
   return [...names].sort();
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileStorage } from '../../server/persistence/journal';
 import { demoShow } from '../../server/show/demo';
-import type { Show } from '../../server/protocol';
+import type { Show } from '../../protocol';
 
 const dirs: string[] = [];
 const tmp = () => {

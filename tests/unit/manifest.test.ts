@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Manifest, checkParams, defaultParams } from '../../server/protocol';
+import { Manifest, checkParams, defaultParams } from '../../protocol';
 import { discoverPieces } from '../../server/pieces/catalog';
 
 const good = {

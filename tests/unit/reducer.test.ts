@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reduce, type ReduceContext } from '../../server/show/reducer';
 import { demoShow } from '../../server/show/demo';
-import { Command, type Manifest, type Show } from '../../server/protocol';
+import { Command, type Manifest, type Show } from '../../protocol';
 
 const canopy: Pick<Manifest, 'id' | 'params'> = {
   id: 'canopy',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { releaseLater } from '../../installations/sdk/release';
+import { releaseLater } from '../../sdk/release';
 
 function fakeBus() {
   const calls: string[] = [];

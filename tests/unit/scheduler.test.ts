@@ -3,7 +3,7 @@ import { createScheduler, eventsOf, localTime, memoryOnly, type SchedulerMemory 
 import { createShowStore, type ShowStore } from '../../server/show/store';
 import { createMemoryStorage } from '../../server/persistence/journal';
 import { demoShow } from '../../server/show/demo';
-import type { Manifest, Schedule } from '../../server/protocol';
+import type { Manifest, Schedule } from '../../protocol';
 
 const pieces: Record<string, Pick<Manifest, 'id' | 'params'>> = {
   canopy: { id: 'canopy', params: { speed: { type: 'number', min: 0, max: 2, default: 1 } } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputSpec, type PieceSummary, type VisitorFrame, type VisitorView } from '../../server/protocol';
+import { InputSpec, type PieceSummary, type VisitorFrame, type VisitorView } from '../../protocol';
 import { VisitorHub, type HubOptions, type HubTimers, type WallInfo } from '../../server/visitors/hub';
 
 /** Fake time and timers: nothing here waits for real. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputSpec, VisitorInputMessage } from '../../server/protocol';
+import { InputSpec, VisitorInputMessage } from '../../protocol';
 import { checkInput, compileInputs, isRefusal } from '../../server/visitors/validate';
 import { Admission } from '../../server/visitors/admission';
 import { hueOf, publicIdOf } from '../../server/visitors/identity';

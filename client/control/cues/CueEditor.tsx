@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Cue } from '../../../server/protocol';
+import type { Cue } from '../../../protocol';
 import { NO_PRESETS, toast, useControl } from '../store';
 import { send } from '../link';
 import { slug } from '../format';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Cue } from '../../../server/protocol';
+import type { Cue } from '../../../protocol';
 import { useControl } from '../store';
 import { send } from '../link';
 import { ConfirmButton, Empty, Section } from '../ui';

@@ -1,4 +1,4 @@
-import type { PieceSummary, WallStatus } from '../../../server/protocol';
+import type { PieceSummary, WallStatus } from '../../../protocol';
 
 export type RawCommand = Record<string, unknown>;
 

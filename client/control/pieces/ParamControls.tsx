@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ParamSpec, ParamValue, PieceSummary, WallStatus } from '../../../server/protocol';
+import type { ParamSpec, ParamValue, PieceSummary, WallStatus } from '../../../protocol';
 import { send } from '../link';
 import { label, throttle } from '../format';
 

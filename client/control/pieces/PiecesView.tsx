@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { PieceSummary, WallStatus } from '../../../server/protocol';
+import type { PieceSummary, WallStatus } from '../../../protocol';
 import { NO_PRESETS, useControl, useWall } from '../store';
 import { send, toShowTime } from '../link';
 import { Empty, Section } from '../ui';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { PieceSummary, WallStatus } from '../../../server/protocol';
+import type { PieceSummary, WallStatus } from '../../../protocol';
 import { NO_PRESETS, useControl } from '../store';
 import { send } from '../link';
 import { slug } from '../format';

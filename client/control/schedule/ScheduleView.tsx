@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { Schedule } from '../../../server/protocol';
+import type { Schedule } from '../../../protocol';
 import { useControl } from '../store';
 import { send } from '../link';
 import { useNow } from '../format';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ScreenStatus, WallStatus } from '../../../server/protocol';
+import type { ScreenStatus, WallStatus } from '../../../protocol';
 import { useControl } from '../store';
 import { send } from '../link';
 import { ago, clockTime, ms, useNow } from '../format';

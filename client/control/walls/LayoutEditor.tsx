@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Rect, WallStatus } from '../../../server/protocol';
+import type { Rect, WallStatus } from '../../../protocol';
 import { NONE, useControl } from '../store';
 import { send } from '../link';
 import { NumberInput } from '../ui';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { WallStatus } from '../../../server/protocol';
+import type { WallStatus } from '../../../protocol';
 import { send } from '../link';
 import { toast } from '../store';
 import { ago, throttle, useNow } from '../format';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
-import type { WallStatus } from '../../../server/protocol';
+import type { WallStatus } from '../../../protocol';
 import { send } from '../link';
 import { useControl } from '../store';
 import { NumberInput, Toggle } from '../ui';

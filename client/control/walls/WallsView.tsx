@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { WallStatus } from '../../../server/protocol';
+import type { WallStatus } from '../../../protocol';
 import { useControl, useWall } from '../store';
 import { send } from '../link';
 import { slug } from '../format';

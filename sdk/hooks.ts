@@ -1,5 +1,5 @@
 import { useContext, useEffect, useMemo, useRef } from 'react';
-import type { ParamValues } from '../../server/protocol';
+import type { ParamValues } from '../protocol';
 import { ParamsContext, PieceRuntimeContext, SoundContext, type PieceRuntime, type ShowTime, type SoundRuntime, type VisitorsFrame, type WallGeometry } from './runtime';
 import { createRandom, type Random } from './random';
 

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import type { ManifestInput } from '../../server/protocol';
+import type { ManifestInput } from '../protocol';
 
 /** What a piece's index.tsx default-exports. */
 export interface InstallationModule {

@@ -1,5 +1,5 @@
 import { createContext } from 'react';
-import type { ManifestInput, ParamValues, VisitorState, VisitorEvent } from '../../server/protocol';
+import type { ManifestInput, ParamValues, VisitorState, VisitorEvent } from '../protocol';
 
 /** The show time of the frame being drawn. Read it inside useFrame; it is updated before pieces run. */
 export interface ShowTime {

@@ -10,4 +10,4 @@ export { releaseLater } from './release';
 export { fonts } from './fonts';
 export { hueColor, visitorColor } from './color';
 export type { ShowTime, WallGeometry, ScreenRect, VisitorsFrame, SoundRuntime, PieceRuntime } from './runtime';
-export type { VisitorState, VisitorEvent, InputValue, ParamValues, ManifestInput } from '../../server/protocol';
+export type { VisitorState, VisitorEvent, InputValue, ParamValues, ManifestInput } from '../protocol';
