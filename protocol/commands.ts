@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, ShowTime } from './ids';
-import { Params, Rect, Schedule, CueCommandList } from './show';
+import { Params, Quality, Rect, Schedule, CueCommandList } from './show';
 
 const wallId = { wallId: Id };
 const at = { at: ShowTime.optional() };
@@ -36,6 +36,7 @@ export const Command = z.discriminatedUnion('type', [
     input: z.boolean().optional(),
     showQr: z.boolean().optional(),
   }),
+  z.object({ type: z.literal('wall.quality'), ...wallId, quality: Quality }),
   z.object({ type: z.literal('screen.assign'), screenId: Id, wallId: Id.nullable(), rect: Rect.optional() }),
   z.object({ type: z.literal('screen.forget'), screenId: Id }),
   z.object({ type: z.literal('screen.identify'), screenId: Id }),

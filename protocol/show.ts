@@ -12,6 +12,10 @@ export type Rect = z.infer<typeof Rect>;
 
 export const Params = z.record(z.string(), ParamValueSchema);
 
+export const QUALITY_LEVELS = ['auto', 'low', 'medium', 'high'] as const;
+export const Quality = z.enum(QUALITY_LEVELS);
+export type Quality = z.infer<typeof Quality>;
+
 export const ScreenConfig = z.object({
   id: Id,
   wallId: Id.nullable(),
@@ -40,6 +44,8 @@ export const Wall = z.object({
   visitorCap: z.number().int().min(0).max(10000),
   visitorInput: z.boolean(),
   showQr: z.boolean(),
+  /** Rendering quality on this wall's screens; 'auto' lets each screen pick from its GPU and size. Host-owned: pieces read it with useQuality(). */
+  quality: Quality.default('auto'),
 });
 export type Wall = z.infer<typeof Wall>;
 

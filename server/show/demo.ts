@@ -3,7 +3,7 @@ import type { Show, Wall } from '../../protocol';
 function wall(id: string, name: string, width: number, height: number, now: number, installationId: string | null): Wall {
   return {
     id, name, width, height, installationId, params: {}, startedAt: now, paramsAt: now, pausedAt: null, heldMs: 0,
-    audioScreens: [], visitorCap: 200, visitorInput: true, showQr: false,
+    audioScreens: [], visitorCap: 200, visitorInput: true, showQr: false, quality: 'auto',
   };
 }
 

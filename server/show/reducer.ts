@@ -105,7 +105,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number):
       const wall: Wall = {
         id: c.wallId, name: c.name, width: c.width, height: c.height, installationId: null, params: {},
         startedAt: ctx.now, paramsAt: ctx.now, pausedAt: null, heldMs: 0, audioScreens: [],
-        visitorCap: 200, visitorInput: true, showQr: false,
+        visitorCap: 200, visitorInput: true, showQr: false, quality: 'auto',
       };
       return ok({ ...show, walls: { ...show.walls, [c.wallId]: wall } });
     }
@@ -144,6 +144,8 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number):
       return withWall(show, c.wallId, (w) => ({
         ...w, visitorCap: c.cap ?? w.visitorCap, visitorInput: c.input ?? w.visitorInput, showQr: c.showQr ?? w.showQr,
       }));
+    case 'wall.quality':
+      return withWall(show, c.wallId, (w) => ({ ...w, quality: c.quality }));
     case 'screen.assign': {
       if (c.wallId !== null && !show.walls[c.wallId]) return err('unknown_wall', `there is no wall '${c.wallId}'`);
       const prev = show.screens[c.screenId];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reduce, type ReduceContext } from '../../server/show/reducer';
 import { demoShow } from '../../server/show/demo';
-import { Command, type Manifest, type Show } from '../../protocol';
+import { Command, Show as ShowSchema, type Manifest, type Show } from '../../protocol';
 
 const canopy: Pick<Manifest, 'id' | 'params'> = {
   id: 'canopy',
@@ -15,6 +15,15 @@ const show = (): Show => demoShow(0, () => null);
 const run = (s: Show, c: unknown) => reduce(s, Command.parse(c), ctx);
 
 describe('reducer', () => {
+  it('sets a wall\'s quality (host-owned), and a show saved before the field existed loads as auto', () => {
+    const res = run(show(), { type: 'wall.quality', wallId: 'main', quality: 'low' });
+    expect(res.ok && res.show.walls.main!.quality).toBe('low');
+    const old = JSON.parse(JSON.stringify(show())) as { walls: Record<string, Record<string, unknown>> };
+    for (const w of Object.values(old.walls)) delete w.quality;
+    expect(ShowSchema.parse(old).walls.main!.quality).toBe('auto');
+    expect(() => Command.parse({ type: 'wall.quality', wallId: 'main', quality: 'ultra' })).toThrow();
+  });
+
   it('plays a piece on a wall with default params at now + lead', () => {
     const res = run(show(), { type: 'wall.play', wallId: 'main', installationId: 'canopy' });
     expect(res.ok).toBe(true);
