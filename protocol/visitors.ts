@@ -29,6 +29,11 @@ export interface VisitorState {
   /** A stable hue 0..1 derived from the id, so every screen draws the same colour. */
   hue: number;
   joinedAt: number;
+  /**
+   * Show time at which the server merged this visitor's latest input (joinedAt before any). Every
+   * screen of the wall gets the same number, so motion eased from it matches exactly across screens.
+   */
+  inputAt: number;
   /** Latest value of each input. */
   input: Record<string, InputValue>;
   /** The phone's send time (show time estimate) of its latest input, when it sent one: latency diagnostics. */

@@ -83,7 +83,7 @@ export function setVisitorInput(visitorId: string, input: string, value: InputVa
   const v = previewVisitors.visitors.find((x) => x.id === visitorId);
   if (!v) return;
   if (event) pending.push({ visitorId, input, value, at: localNow() });
-  else previewVisitors.visitors = previewVisitors.visitors.map((x) => (x === v ? { ...x, input: { ...x.input, [input]: value } } : x));
+  else previewVisitors.visitors = previewVisitors.visitors.map((x) => (x === v ? { ...x, inputAt: previewTime.now, input: { ...x.input, [input]: value } } : x));
 }
 
 export const YOU = 'preview-you';
@@ -96,10 +96,10 @@ export function setPresence(you: boolean, crowd: number, inputs: InputSpec[]): v
   const now = localNow();
   const keep = new Map(previewVisitors.visitors.map((v) => [v.id, v]));
   const list: VisitorsFrame['visitors'] = [];
-  if (you) list.push(keep.get(YOU) ?? { id: YOU, hue: 0.55, joinedAt: now, input: {} });
+  if (you) list.push(keep.get(YOU) ?? { id: YOU, hue: 0.55, joinedAt: now, inputAt: now, input: {} });
   for (let i = 0; i < crowd; i++) {
     const id = `preview-bot-${i + 1}`;
-    list.push(keep.get(id) ?? { id, hue: (0.13 + i * 0.618034) % 1, joinedAt: now, input: {} });
+    list.push(keep.get(id) ?? { id, hue: (0.13 + i * 0.618034) % 1, joinedAt: now, inputAt: now, input: {} });
   }
   previewVisitors.visitors = list;
   lastBeat = new Map([...lastBeat].filter(([id]) => keep.has(id)));
@@ -122,7 +122,7 @@ function moveCrowd(): void {
         lastBeat.set(key, beat);
       }
     }
-    return { ...v, input };
+    return { ...v, inputAt: previewTime.now, input };
   });
 }
 

@@ -57,7 +57,7 @@ export class InputMerger {
 
   add(v: { id: string; hue: number; joinedAt: number }): void {
     if (this.states.has(v.id)) return;
-    this.states.set(v.id, { id: v.id, hue: v.hue, joinedAt: v.joinedAt, input: {} });
+    this.states.set(v.id, { id: v.id, hue: v.hue, joinedAt: v.joinedAt, inputAt: v.joinedAt, input: {} });
     this.changed = true;
   }
 
@@ -81,7 +81,9 @@ export class InputMerger {
       else p[c.input] = true;
     }
     const input = { ...s.input, [c.input]: c.value };
-    this.states.set(visitorId, c.sentAt === null ? { id: s.id, hue: s.hue, joinedAt: s.joinedAt, input } : { id: s.id, hue: s.hue, joinedAt: s.joinedAt, input, sentAt: c.sentAt });
+    const next: VisitorState = { id: s.id, hue: s.hue, joinedAt: s.joinedAt, inputAt: now, input };
+    if (c.sentAt !== null) next.sentAt = c.sentAt;
+    this.states.set(visitorId, next);
     if (c.sentAt !== null && (this.oldestSentAt === null || c.sentAt < this.oldestSentAt)) this.oldestSentAt = c.sentAt;
     this.counters.accepted++;
     this.changed = true;
@@ -90,7 +92,7 @@ export class InputMerger {
 
   /** Forgets every visitor's input (the wall switched piece: the old controls mean nothing now). */
   resetInputs(): void {
-    for (const [id, s] of this.states) this.states.set(id, { id: s.id, hue: s.hue, joinedAt: s.joinedAt, input: {} });
+    for (const [id, s] of this.states) this.states.set(id, { id: s.id, hue: s.hue, joinedAt: s.joinedAt, inputAt: s.inputAt, input: {} });
     this.events = [];
     this.pending.clear();
     this.oldestSentAt = null;

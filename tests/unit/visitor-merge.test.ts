@@ -24,6 +24,9 @@ describe('input merger', () => {
     expect(f2.seq).toBe(2);
     expect(f2.visitors[0]!.input).toEqual({ pad: { x: 0.3, y: 0.4 } });
     expect(f2.visitors[1]!.input).toEqual({});
+    // The server's merge time of the latest input, the same number on every screen of the wall.
+    expect(f2.visitors[0]!.inputAt).toBe(21);
+    expect(f2.visitors[1]!.inputAt).toBe(f2.visitors[1]!.joinedAt);
     expect(m.counters).toMatchObject({ accepted: 2, coalesced: 1, dropped: 0, frames: 2 });
   });
 
