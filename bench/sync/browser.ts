@@ -5,8 +5,9 @@
  * Measures |estimate − truth| in each tab, and the cue spread: the show time of the first frame of
  * a new piece on each tab (window.__pavilion.lastSwitch) after wall.play over REST.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium';
+import { sleep } from '../lib/child';
 
 export interface BrowserJob {
   url: string;
@@ -87,8 +88,6 @@ async function api(job: BrowserJob, method: string, route: string, body?: unknow
   return json;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function poll<T>(fn: () => Promise<T | null | false>, timeoutMs: number): Promise<T | null> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
@@ -101,7 +100,7 @@ async function poll<T>(fn: () => Promise<T | null | false>, timeoutMs: number): 
 
 export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
   const problems: string[] = [];
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser: Browser = await launchChromium();
   const started = Date.now();
   try {
     const pages: Page[] = [];

@@ -11,35 +11,18 @@
  * piece: cheap enough for software WebGL to hold 60 fps) and `bundled` (the showcase pieces). Prints a table and writes bench/results/sync-*.json.
  * Not part of npm test. See docs/performance.md for the figures and docs/sync.md for the method.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runBrowser, type BrowserResult, type PieceSet } from './browser';
-import { packFolder, upload } from '../../tests/support/pieces';
-import { fmt, median, percentile } from './stats';
+import { packFolder, uploadPiece } from '../../scripts/lib/piece-upload';
+import { arg, flag } from '../lib/args';
+import { ROOT, childForker, keyedMessage } from '../lib/child';
+import { fmt as fmtDigits, median, percentile } from '../lib/stats';
 import type { ClientJob, ClientKind, ClientResult, LoadReport, ServerReady, ServerStats } from './protocol';
 
 const HERE = import.meta.dirname;
-const ROOT = path.resolve(HERE, '../..');
-
-function arg(name: string, fallback: number): number;
-function arg(name: string, fallback: string): string;
-function arg(name: string, fallback: number | string): number | string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = process.argv[i + 1];
-  if (typeof fallback === 'number') {
-    const n = Number(v);
-    if (!Number.isFinite(n)) {
-      console.error(`--${name} needs a number, got '${v}'`);
-      process.exit(2);
-    }
-    return n;
-  }
-  return v ?? fallback;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const saturate = flag('saturate');
 const opts = {
@@ -56,31 +39,10 @@ const opts = {
 };
 const KINDS: ClientKind[] = ['ours', 'ircam', 'timesync'];
 const NAMES: Record<ClientKind, string> = { ours: 'Pavilion ClockSync', ircam: '@ircam/sync 2.1.0', timesync: 'timesync 1.0.11' };
-const children: ChildProcess[] = [];
-
-function child(file: string): ChildProcess {
-  const c = fork(path.join(HERE, file), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.push(c);
-  return c;
-}
-
-function message<T>(c: ChildProcess, key: string, timeoutMs = 120_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no '${key}' from a child within ${timeoutMs / 1000} s`)), timeoutMs);
-    const on = (m: unknown) => {
-      if (m && typeof m === 'object' && key in m) {
-        clearTimeout(t);
-        c.off('message', on);
-        resolve((m as Record<string, T>)[key]!);
-      }
-    };
-    c.on('message', on);
-    c.once('exit', (code) => {
-      clearTimeout(t);
-      reject(new Error(`a child (${c.spawnargs.at(-1)}) exited with ${code} before '${key}'`));
-    });
-  });
-}
+const forker = childForker(HERE);
+const child = (file: string): ChildProcess => forker.fork(file);
+/** Figures in this bench's tables have 3 decimals unless told otherwise. */
+const fmt = (v: number | null | undefined, digits = 3): string => fmtDigits(v, digits);
 
 /** The whole result message of a client process. */
 function resultOf(c: ChildProcess, timeoutMs: number): Promise<ClientResult> {
@@ -96,9 +58,6 @@ function resultOf(c: ChildProcess, timeoutMs: number): Promise<ClientResult> {
   });
 }
 
-process.on('exit', () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-});
 process.on('SIGINT', () => process.exit(130));
 
 const log = (s: string) => process.stderr.write(`[bench:sync] ${s}\n`);
@@ -117,7 +76,7 @@ log(`machine before the run: load average ${before.loadavg.map((x) => x.toFixed(
 
 // 1. The server.
 const server = child('server.ts');
-const ready = await message<ServerReady>(server, 'ready');
+const ready = await keyedMessage<ServerReady>(server, 'ready');
 log(`server at ${ready.url}`);
 
 // 2. Background load, 250 sockets per process.
@@ -128,7 +87,7 @@ for (let i = 0; i * perProc < opts.load; i++) {
   c.send({ url: ready.url, sockets: Math.min(perProc, opts.load - i * perProc), hz: opts.hz, prefix: `load${i}-` });
   loadProcs.push(c);
 }
-const loadReady = await Promise.all(loadProcs.map((c) => message<LoadReport>(c, 'ready', 300_000)));
+const loadReady = await Promise.all(loadProcs.map((c) => keyedMessage<LoadReport>(c, 'ready', 300_000)));
 const loadMode = loadReady[0]?.mode ?? 'none';
 const loadStartedAt = Date.now();
 log(`load: ${loadReady.reduce((s, r) => s + r.connected, 0)}/${opts.load} sockets at ${opts.hz} Hz (${loadMode})`);
@@ -158,7 +117,7 @@ for (let i = 0; i < opts.clients; i++)
       skewPpm: opts.skewPpm,
     };
     c.send(job);
-    loaded.push(message<boolean>(c, 'loaded', 120_000).then(() => c));
+    loaded.push(keyedMessage<boolean>(c, 'loaded', 120_000).then(() => c));
   }
 // Every client process has started (tsx compiles, imports load: a CPU burst); now connect them
 // one at a time, 250 ms apart, interleaving the libraries.
@@ -186,7 +145,7 @@ async function uploadLightPieces(): Promise<string[]> {
       m.params.hue.default = 0.08;
       fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(m, null, 2));
     }
-    const res = await upload(ready, fs.readFileSync(await packFolder(folder)), ready.artistToken);
+    const res = await uploadPiece(ready, fs.readFileSync(await packFolder(folder)), ready.artistToken);
     if (res.status >= 300) throw new Error(`uploading ${id}: ${res.status} ${JSON.stringify(res.body)}`);
   }
   return ids;
@@ -220,7 +179,7 @@ clearInterval(statsTimer);
 const loadSeconds = (Date.now() - loadStartedAt) / 1000;
 const loadFinal = await Promise.all(
   loadProcs.map((c) => {
-    const p = message<LoadReport>(c, 'report', 10_000).catch(() => null);
+    const p = keyedMessage<LoadReport>(c, 'report', 10_000).catch(() => null);
     c.send('report');
     return p.then((r) => (c.send('close'), r));
   }),

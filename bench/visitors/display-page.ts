@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium';
+import { ROOT } from '../lib/child';
 import type { Mode } from './protocol';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLIENT = fs.readFileSync(path.join(ROOT, 'node_modules/socket.io-client/dist/socket.io.min.js'), 'utf8');
 
 export interface PageWindow {
@@ -72,7 +72,7 @@ export class DisplayPage {
   ) {}
 
   static async open(url: string, mode: Mode): Promise<DisplayPage> {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 480, height: 270 } });
     await page.setContent('<!doctype html><title>bench screen</title><body style="background:#000"></body>');
     await page.addScriptTag({ content: CLIENT });

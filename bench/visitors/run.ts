@@ -18,26 +18,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
 import type { VisitorFrame } from '../../protocol';
 import type { FromPhones, FromServer, Mode, PhoneJob, PhoneReport, ServerReport, ToPhones, ToServer } from './protocol';
-import { Samples, fmt } from './stats';
 import { DisplayPage } from './display-page';
+import { arg } from '../lib/args';
+import { ROOT, childForker, nextMessage, sleep } from '../lib/child';
+import { Samples, fmt as fmtDigits } from '../lib/stats';
 
 const HERE = import.meta.dirname;
-const ROOT = path.resolve(HERE, '../..');
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-};
 const STEPS = arg('steps', '200,300,400,700,1000,1500,2000').split(',').map(Number).filter((n) => n > 0);
-const SECONDS = Number(arg('seconds', '8'));
-const WARMUP = Number(arg('warmup', '3'));
-const HZ = Number(arg('hz', '20'));
+const SECONDS = arg('seconds', 8);
+const WARMUP = arg('warmup', 3);
+const HZ = arg('hz', 20);
 const MODES: Mode[] = arg('only', '') ? [arg('only', '') as Mode] : ['pavilion', 'relay'];
 const P99_LIMIT = 50;
-const WAIT_IDLE_S = Number(arg('wait-idle', '0'));
+const WAIT_IDLE_S = arg('wait-idle', 0);
+/** Figures in this bench's table have 1 decimal unless told otherwise. */
+const fmt = (v: number | null | undefined, digits = 1): string => fmtDigits(v, digits);
 const DISPLAY = arg('display', 'chromium');
 if (DISPLAY !== 'node' && DISPLAY !== 'chromium') {
   console.error(`--display takes node or chromium, got '${DISPLAY}'`);
@@ -96,35 +95,18 @@ interface StepResult {
   screenPage: { fps: number; worstFrameGapMs: number } | null;
 }
 
+const forker = childForker(HERE);
 function child(file: string, args: string[]): ChildProcess {
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process (open it in Chrome DevTools);
   // BENCH_CPU_PROF_PHONES=<dir>: the same for the phone processes.
   const profDir = file === 'server.ts' ? process.env.BENCH_CPU_PROF : process.env.BENCH_CPU_PROF_PHONES;
   const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
   if (process.env.BENCH_TRACE_GC && file === 'server.ts') prof.push('--trace-gc');
-  return fork(path.join(HERE, file), args, { cwd: ROOT, execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return forker.fork(file, { args, execArgv: prof });
 }
 
-function next<T>(c: ChildProcess, pred: (m: T) => boolean, what: string, timeoutMs = 120_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`bench: timed out waiting for ${what}`)), timeoutMs);
-    const onMsg = (m: unknown) => {
-      if (!pred(m as T)) return;
-      clearTimeout(t);
-      c.off('message', onMsg);
-      c.off('exit', onExit);
-      resolve(m as T);
-    };
-    const onExit = (code: number | null) => {
-      clearTimeout(t);
-      reject(new Error(`bench: a child exited (${code}) while waiting for ${what}`));
-    };
-    c.on('message', onMsg);
-    c.once('exit', onExit);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The next message of `c` that `pred` accepts (bench/lib/child.ts). */
+const next = <T>(c: ChildProcess, pred: (m: T) => boolean, what: string, timeoutMs?: number): Promise<T> => nextMessage<T>(c, (m) => pred(m as T), what, timeoutMs);
 
 async function step(mode: Mode, n: number): Promise<StepResult> {
   const server = child('server.ts', [mode]);
