@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
+import nodeFs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -10,10 +10,20 @@ import path from 'node:path';
  * Why each step: `fs.writeSync` may write fewer bytes than asked (a full disk does this), so a
  * single call can silently leave a cut-off file; fsync makes the bytes survive a power cut; the
  * rename makes the change all-or-nothing; fsync of the directory makes the rename itself durable.
+ *
+ * Every function takes the filesystem as its last argument (node:fs by default), so that tests can
+ * inject ENOSPC, EIO and short writes through a filesystem layer of their own.
  */
 
+/** The calls of node:fs this module makes. */
+export type FsLayer = Pick<
+  typeof nodeFs,
+  | 'openSync' | 'closeSync' | 'writeSync' | 'fsyncSync' | 'ftruncateSync' | 'fstatSync' | 'readFileSync' | 'renameSync'
+  | 'rmSync' | 'mkdirSync' | 'chmodSync' | 'existsSync' | 'truncateSync' | 'constants'
+>;
+
 /** Writes every byte of `data` at the file's current position (or `position`), or throws. */
-export function writeAll(fd: number, data: Buffer, position: number | null = null): void {
+export function writeAll(fd: number, data: Buffer, position: number | null = null, fs: FsLayer = nodeFs): void {
   let done = 0;
   while (done < data.length) {
     const n = fs.writeSync(fd, data, done, data.length - done, position === null ? null : position + done);
@@ -23,7 +33,7 @@ export function writeAll(fd: number, data: Buffer, position: number | null = nul
 }
 
 /** fsync of a directory, so that a rename or a new file in it survives a power cut. */
-export function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string, fs: FsLayer = nodeFs): void {
   let d: number | null = null;
   try {
     d = fs.openSync(dir, 'r');
@@ -38,10 +48,10 @@ export function fsyncDir(dir: string): void {
 }
 
 /** Creates (or truncates) `file`, writes all of `data` and fsyncs it. No rename: for files inside a folder that is renamed into place afterwards. */
-export function writeFileSynced(file: string, data: Buffer | string, mode = 0o644): void {
+export function writeFileSynced(file: string, data: Buffer | string, mode = 0o644, fs: FsLayer = nodeFs): void {
   const fd = fs.openSync(file, 'w', mode);
   try {
-    writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data, null, fs);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -53,28 +63,32 @@ export function writeFileSynced(file: string, data: Buffer | string, mode = 0o64
  * fsync'd, read back and compared, then renamed over `file`, and the directory fsync'd. On any
  * failure the old file is untouched and the temporary one removed.
  */
-export function replaceFileDurably(file: string, data: Buffer | string, opts: { mode?: number } = {}): void {
+export function replaceFileDurably(file: string, data: Buffer | string, opts: { mode?: number } = {}, fs: FsLayer = nodeFs): void {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSynced(tmp, bytes, opts.mode ?? 0o644);
+    writeFileSynced(tmp, bytes, opts.mode ?? 0o644, fs);
     const back = fs.readFileSync(tmp);
     if (!back.equals(bytes)) throw new Error(`${tmp} did not read back as written (${back.length} of ${bytes.length} bytes)`);
     if (opts.mode !== undefined) fs.chmodSync(tmp, opts.mode);
     fs.renameSync(tmp, file);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      /* leave it: a later start removes nothing it does not know, and the old file is intact */
+    }
     throw e;
   }
-  fsyncDir(dir);
+  fsyncDir(dir, fs);
 }
 
 /** Renames `from` to `to` (a file or a folder) and fsyncs the destination's directory. */
-export function renameDurably(from: string, to: string): void {
+export function renameDurably(from: string, to: string, fs: FsLayer = nodeFs): void {
   fs.renameSync(from, to);
-  fsyncDir(path.dirname(to));
+  fsyncDir(path.dirname(to), fs);
 }
 
 /**
@@ -85,7 +99,10 @@ export class DurableAppender {
   private fd: number | null = null;
   private bytes = 0;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly fs: FsLayer = nodeFs,
+  ) {}
 
   /** Current length of the file in bytes. */
   get size(): number {
@@ -97,12 +114,12 @@ export class DurableAppender {
     const fd = this.open();
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     try {
-      writeAll(fd, bytes, this.bytes);
-      fs.fsyncSync(fd);
+      writeAll(fd, bytes, this.bytes, this.fs);
+      this.fs.fsyncSync(fd);
     } catch (e) {
       try {
-        fs.ftruncateSync(fd, this.bytes);
-        fs.fsyncSync(fd);
+        this.fs.ftruncateSync(fd, this.bytes);
+        this.fs.fsyncSync(fd);
       } catch {
         // The cut failed too: close, so that the next append re-reads the real length.
         this.close();
@@ -115,20 +132,20 @@ export class DurableAppender {
   /** Empties the file (durably). */
   truncate(): void {
     const fd = this.open();
-    fs.ftruncateSync(fd, 0);
-    fs.fsyncSync(fd);
+    this.fs.ftruncateSync(fd, 0);
+    this.fs.fsyncSync(fd);
     this.bytes = 0;
   }
 
   close(): void {
-    if (this.fd !== null) fs.closeSync(this.fd);
+    if (this.fd !== null) this.fs.closeSync(this.fd);
     this.fd = null;
   }
 
   private open(): number {
     if (this.fd === null) {
-      this.fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
-      this.bytes = fs.fstatSync(this.fd).size;
+      this.fd = this.fs.openSync(this.file, this.fs.constants.O_RDWR | this.fs.constants.O_CREAT, 0o644);
+      this.bytes = this.fs.fstatSync(this.fd).size;
     }
     return this.fd;
   }

@@ -60,7 +60,7 @@ export function createShowStore(opts: {
           commit(res.show, res.effects, parsed.data);
         } catch (e) {
           opts.onError?.(e);
-          return fail('internal', 'the show could not be saved to the data directory; check disk space and permissions, then retry');
+          return fail('internal', saveFailure(e));
         }
       } else {
         for (const l of listeners) l(show, res.effects, parsed.data);
@@ -77,7 +77,7 @@ export function createShowStore(opts: {
         commit({ ...next, version: show.version + 1 }, [], null);
       } catch (e) {
         opts.onError?.(e);
-        return fail('internal', 'the show could not be saved to the data directory; check disk space and permissions, then retry');
+        return fail('internal', saveFailure(e));
       }
       return { ok: true, version: show.version };
     },
@@ -86,4 +86,16 @@ export function createShowStore(opts: {
       return () => listeners.delete(l);
     },
   };
+}
+
+/** What the technician reads when a change could not be made durable (nothing was changed). */
+function saveFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const why =
+    code === 'ENOSPC' ? 'the data disk is full; free space on it'
+    : code === 'EROFS' ? 'the data directory is on a read-only filesystem; remount it read-write'
+    : code === 'EACCES' || code === 'EPERM' ? 'the server may not write to the data directory; fix its permissions'
+    : code === 'EIO' ? 'the data disk reported an I/O error; check the disk'
+    : 'check disk space and permissions';
+  return `the change was not made: the show could not be saved to the data directory (${code ?? 'error'}): ${why}, then retry`;
 }
