@@ -68,3 +68,30 @@ export interface VisitorView {
   /** The visitor's public id (what screens and the control panel see; a one-way hash of the phone's secret id). */
   visitorId: string;
 }
+
+/* A wall's visitor counts (`VisitorStats`) are in views.ts, next to the `WallStatus` that extends them. */
+
+/** Where a visitor stands on a wall: playing, waiting in the queue, or gone (the phone dropped; its place is held a while). */
+export type VisitorPlace = 'playing' | 'queued' | 'gone';
+
+/** One row of `GET /api/walls/:wallId/visitors`, the control panel's kick list (public ids only). */
+export interface VisitorListEntry {
+  id: string;
+  hue: number;
+  joinedAt: number;
+  status: VisitorPlace;
+  /** 1-based place in the queue, or 0 when not queued. */
+  queuePosition: number;
+  /** False while a dropped phone's place is held. */
+  connected: boolean;
+}
+
+/** The answer of `GET /api/walls/:wallId/visitors`. */
+export interface VisitorListReply {
+  ok: true;
+  visitors: VisitorListEntry[];
+  /** Server time of the answer (ages are counted on the server's clock). */
+  now: number;
+  /** How long a kicked visitor is kept out. */
+  banMs?: number;
+}

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Server } from 'socket.io';
 import pino, { type Logger } from 'pino';
 import { createHttp, type TlsFiles } from './http/server';
 import { registerApi } from './http/api';
@@ -13,7 +12,7 @@ import { createShowStore, type ShowStore } from './show/store';
 import { demoShow } from './show/demo';
 import { createScheduler } from './show/scheduler';
 import { fileMemory, schedulerFile } from './persistence/scheduler-memory';
-import { showView, type VisitorStats } from './show/views';
+import { showView } from './show/views';
 import { ScreenRegistry } from './screens/registry';
 import { DEFAULT_LEAD } from './screens/preload-times';
 import { createCatalog, discoverPieces, type PieceCatalog } from './pieces/catalog';
@@ -24,10 +23,10 @@ import { registerPieceRoutes } from './http/pieces';
 import { attachDisplay } from './transport/display';
 import { attachControl } from './transport/control';
 import { attachVisitors, type VisitorTransport } from './transport/visitor';
-import { pavilionParser } from './transport/encoder';
+import { closeIo, createIo, type IoServer } from './transport/io';
 import type { HubOptions, VisitorHub } from './visitors';
 import { systemTime, type TimeSource } from './clock/time';
-import { defaultParams } from '../protocol';
+import { defaultParams, type VisitorStats } from '../protocol';
 
 export interface AppOptions {
   port?: number;
@@ -64,7 +63,7 @@ export interface App {
   /** Uploaded pieces: versions, owners, the active one. */
   pieces: PieceStore;
   /** The socket.io server (benchmarks mount extra responders on it). */
-  io: Server;
+  io: IoServer;
   /** Visitors of every wall: stats, counters, the kick list. */
   visitors: VisitorHub;
   close(): Promise<void>;
@@ -115,15 +114,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
   const http = await createHttp(logger, { bodyLimit: 1024 * 1024, ...(opts.tls ? { tls: opts.tls } : {}) });
-  const io = new Server(http.server, {
-    perMessageDeflate: false,
-    parser: pavilionParser, // the standard wire format; input frames skip the search for binary
-    maxHttpBufferSize: 256 * 1024,
-    serveClient: false,
-    cors: { origin: false },
-    pingInterval: 10_000,
-    pingTimeout: 8_000,
-  });
+  const io = createIo(http.server);
 
   let baseUrl = opts.publicUrl ?? '';
   const visitUrl = (wallId: string) => `${baseUrl}/visit/${wallId}`;
@@ -134,12 +125,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views });
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors }));
-  attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => visitors.onStats(fn) });
+  const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => visitors.onStats(fn) });
 
   registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
-    signedOut: (sessionId) => {
-      for (const s of io.of('/control').sockets.values()) if ((s.data as { sessionId?: string | null }).sessionId === sessionId) s.disconnect(true);
-    },
+    signedOut: (sessionId) => control.closeSession(sessionId),
   });
   await registerPieceRoutes(http, { auth, store: pieces, limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits } });
   await registerPages(http, staticDir);
@@ -164,7 +153,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async close() {
       visitors.close();
       scheduler.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closeIo(io);
       await http.close().catch(() => {});
       storage.close();
     },

@@ -4,9 +4,7 @@ import { buildControl, type Control } from './controls';
 import type { Lang, T } from './i18n';
 import type { SendOutcome } from './sender';
 import type { Visit, VisitState } from './session';
-
-/** The visitor's colour: the same HSL the screens use (sdk visitorColor: s 0.9, l 0.62). */
-export const colourOf = (hue: number) => `hsl(${Math.round(hue * 3600) / 10}, 90%, 62%)`;
+import { colourOf } from './colour';
 
 /**
  * The phone page: which piece plays and who made it, the visitor's colour, their state (in line,

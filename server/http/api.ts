@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fail } from '../../protocol';
+import { fail, type ShowView, type VisitorListEntry, type VisitorListReply } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { PieceCatalog } from '../pieces/catalog';
-import type { ShowView } from '../../protocol';
 import { SESSION_COOKIE, readCookie, type Auth, type Role } from './auth';
 
 export interface ApiDeps {
@@ -14,7 +13,7 @@ export interface ApiDeps {
   now: () => number;
   view: () => ShowView;
   /** Who is on a wall (public ids), for the kick list; null when the wall does not exist. */
-  visitors?: (wallId: string) => Array<{ id: string; hue: number; joinedAt: number; status: string; queuePosition: number; connected?: boolean }> | null;
+  visitors?: (wallId: string) => VisitorListEntry[] | null;
   /** How long a kicked visitor is kept out, sent with the list so the panel can say so. */
   visitorBanMs?: number;
   /** A session was ended by signing out: close what it still has open (the panel's socket). */
@@ -49,7 +48,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     const { wallId } = req.params as { wallId: string };
     const list = deps.visitors?.(wallId) ?? null;
     if (!list) return reply.code(404).send(fail('unknown_wall', `there is no wall '${String(wallId).slice(0, 64)}'`));
-    return { ok: true, visitors: list, now: deps.now(), ...(deps.visitorBanMs !== undefined ? { banMs: deps.visitorBanMs } : {}) };
+    const answer: VisitorListReply = { ok: true, visitors: list, now: deps.now(), ...(deps.visitorBanMs !== undefined ? { banMs: deps.visitorBanMs } : {}) };
+    return answer;
   });
 
   app.post('/api/commands', { ...technician, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (req, reply) => {

@@ -1,11 +1,5 @@
-import type { DisplayView, PieceSummary, Show, ShowView } from '../../protocol';
+import type { DisplayView, PieceSummary, Show, ShowView, VisitorStats } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
-
-export interface VisitorStats {
-  visitors: number;
-  inputsPerSecond: number;
-  queue: number;
-}
 
 export interface ViewDeps {
   piece: (id: string) => PieceSummary | undefined;

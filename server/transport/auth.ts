@@ -17,7 +17,7 @@ export function requireRole(auth: Auth, roles: Role[]) {
     if (role && roles.includes(role)) {
       const data = socket.data as { role?: Role; sessionId?: string | null };
       data.role = role;
-      // Signing out closes the sockets of that session (server/app.ts).
+      // Signing out closes the sockets of that session (closeSession in control.ts).
       data.sessionId = typeof token === 'string' ? null : auth.sessionId(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
       return next();
     }

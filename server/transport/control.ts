@@ -13,6 +13,13 @@ import { clockResponder } from './clock';
 
 type ControlNamespace = Namespace<ControlClientToServer, ControlServerToClient, Record<string, never>, { watching?: boolean }>;
 
+export interface ControlTransport {
+  nsp: ControlNamespace;
+  broadcast: () => void;
+  /** A session was ended by signing out: close the panels it still has open. */
+  closeSession(sessionId: string): void;
+}
+
 /** The technician's channel: commands in, the show mirror out (throttled). */
 export function attachControl(
   io: Server,
@@ -28,7 +35,7 @@ export function attachControl(
     /** Changes that the show store does not see (visitor counts) call this. */
     onExtraChange: (fn: () => void) => void;
   },
-): { nsp: ControlNamespace; broadcast: () => void } {
+): ControlTransport {
   const nsp = io.of('/control') as ControlNamespace;
   nsp.use(requireRole(deps.auth, ['technician']));
 
@@ -74,5 +81,12 @@ export function attachControl(
     }));
     socket.on('disconnect', updateWatching);
   });
-  return { nsp, broadcast };
+  return {
+    nsp,
+    broadcast,
+    closeSession(sessionId) {
+      // requireRole (auth.ts) put the session id on each socket it let in.
+      for (const s of nsp.sockets.values()) if ((s.data as { sessionId?: string | null }).sessionId === sessionId) s.disconnect(true);
+    },
+  };
 }

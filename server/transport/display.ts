@@ -35,7 +35,19 @@ export interface DisplayTransport {
   wantThumbnails(want: boolean): void;
   onThumbnail(fn: (screenId: string, dataUrl: string) => void): void;
   onError(fn: (screenId: string, err: import('../../protocol').PieceError) => void): void;
+  /**
+   * The screens of a wall, to emit to (typed with the display events), or null while none of them
+   * is connected, so that a caller can skip building the message. Other namespaces use this
+   * rather than naming the display's rooms.
+   */
+  toWall(wallId: string): WallBroadcast | null;
 }
+
+/** A broadcast to some of the display namespace's sockets. */
+export type WallBroadcast = ReturnType<DisplayNamespace['to']>;
+
+/** The room of a wall's screens. */
+const wallRoom = (wallId: string) => `wall:${wallId}`;
 
 export function attachDisplay(
   io: Server,
@@ -67,7 +79,7 @@ export function attachDisplay(
     const id = socket.data.screenId;
     if (!id) return;
     const wallId = store.get().screens[id]?.wallId ?? null;
-    const room = wallId ? `wall:${wallId}` : null;
+    const room = wallId ? wallRoom(wallId) : null;
     if ((socket.data.wallRoom ?? null) === room) return;
     if (socket.data.wallRoom) void socket.leave(socket.data.wallRoom);
     if (room) void socket.join(room);
@@ -166,5 +178,9 @@ export function attachDisplay(
     },
     onThumbnail: (fn) => void thumbListeners.push(fn),
     onError: (fn) => void errorListeners.push(fn),
+    toWall(wallId) {
+      const room = wallRoom(wallId);
+      return nsp.adapter.rooms.get(room)?.size ? nsp.to(room) : null;
+    },
   };
 }

@@ -9,12 +9,13 @@ import {
   type Show,
   type VisitorClientToServer,
   type VisitorServerToClient,
+  type VisitorStats,
   type VisitorView,
 } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { TimeSource } from '../clock/time';
 import type { PieceCatalog } from '../pieces/catalog';
-import { NOT_JOINED, VisitorHub, type HubOptions, type Visitor, type VisitorStats, type WallInfo } from '../visitors';
+import { NOT_JOINED, VisitorHub, type HubOptions, type InputAck, type Visitor, type WallInfo } from '../visitors';
 import type { DisplayTransport } from './display';
 import { ackOf, safe } from './safe';
 import { clockResponder } from './clock';
@@ -54,7 +55,7 @@ export function wallInfos(show: Show, catalog: Pick<PieceCatalog, 'get'>): WallI
 
 /**
  * The /visitor namespace: phones join a wall and send input; input frames go to the wall's
- * screens (room `wall:<id>` of /display), volatile, at most once per frame.
+ * screens (the display transport's `toWall`), volatile, at most once per frame.
  */
 export function attachVisitors(
   io: Server,
@@ -78,9 +79,8 @@ export function attachVisitors(
         s.disconnect();
       },
       frame(wallId, frame) {
-        const room = `wall:${wallId}`;
-        if (!display.nsp.adapter.rooms.get(room)?.size) return; // nobody to draw it: skip the encoding
-        display.nsp.to(room).volatile.emit('visitors:frame', frame);
+        // null: nobody to draw it, so skip the encoding
+        display.toWall(wallId)?.volatile.emit('visitors:frame', frame);
       },
       statsChanged() {
         for (const l of statsListeners) l();
@@ -136,7 +136,7 @@ export function attachVisitors(
     // The hot path: no zod, no logging. One ack per input, at once (phones keep one input in
     // flight, so the acks pace them; while the server lags they carry a `pace` too).
     socket.on('visitor:input', (payload: unknown, cb: unknown) => {
-      const ack = typeof cb === 'function' ? (cb as (r: Ack<{ seq: number; pace?: number }>) => void) : noAck;
+      const ack = typeof cb === 'function' ? (cb as (r: InputAck) => void) : noAck;
       const v = socket.data.visitor;
       if (!v) return ack(NOT_JOINED);
       try {

@@ -1,5 +1,16 @@
 /** Visitors: admission, rate limits, validation and per-wall input frames. No sockets here. */
-export { VisitorHub, DEFAULT_HUB_OPTIONS, NOT_JOINED, type HubOptions, type HubOutbox, type HubTimers, type Visitor, type VisitorStats, type WallInfo, type HubCounters } from './hub';
+export { VisitorHub } from './hub';
+export {
+  DEFAULT_HUB_OPTIONS,
+  NOT_JOINED,
+  type HubCounters,
+  type HubOptions,
+  type HubOutbox,
+  type HubTimers,
+  type InputAck,
+  type Visitor,
+  type WallInfo,
+} from './options';
 export { InputMerger, type MergerCounters, type MergerOptions } from './merger';
 export { TokenBucket } from './rate-limit';
 export { Admission } from './admission';

@@ -1,4 +1,4 @@
-import { fail, type ErrorCode, type PieceSummary, type VisitorFrame, type VisitorView } from '../../protocol';
+import { fail, type Ack, type ErrorCode, type PieceSummary, type VisitorFrame, type VisitorPlace, type VisitorView } from '../../protocol';
 import type { MergerCounters } from './merger';
 import type { TokenBucket } from './rate-limit';
 
@@ -57,12 +57,6 @@ export interface WallInfo {
   piece: PieceSummary | null;
 }
 
-export interface VisitorStats {
-  visitors: number;
-  inputsPerSecond: number;
-  queue: number;
-}
-
 /** A visitor's place on one wall; the transport keeps it on the socket. */
 export interface Visitor {
   readonly secret: string;
@@ -72,15 +66,19 @@ export interface Visitor {
   readonly joinedAt: number;
   readonly wallId: string;
   socketId: string | null;
-  status: 'playing' | 'queued' | 'gone';
+  status: VisitorPlace;
   goneAt: number;
   bucket: TokenBucket;
 }
 
-
 export interface HubCounters extends MergerCounters {
   refused: Record<string, number>;
 }
+
+/** The answer to one input: accepted (it rides in frame `seq`; `pace` while the server lags) or refused. */
+export type InputAck = Ack<{ seq: number; pace?: number }>;
+export type Accepted = { ok: true; seq: number; pace?: number };
+export type Refusal = { ok: false; error: { code: ErrorCode; message: string } };
 
 const refusal = (code: ErrorCode, message: string) => Object.freeze(fail(code, message));
 export const NOT_JOINED = refusal('not_allowed_now', 'join a wall first (visitor:join), then send input');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputSpec, type PieceSummary, type VisitorFrame, type VisitorView } from '../../protocol';
-import { VisitorHub, type HubOptions, type HubTimers, type WallInfo } from '../../server/visitors/hub';
+import { VisitorHub, type HubOptions, type HubTimers, type WallInfo } from '../../server/visitors';
 
 /** Fake time and timers: nothing here waits for real. */
 class FakeClock implements HubTimers {

@@ -1,35 +1,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { WallStatus } from '../../../protocol';
+import type { VisitorListEntry, VisitorListReply, WallStatus } from '../../../protocol';
+import { colourOf } from '../../visit/colour';
 import { send } from '../link';
 import { toast } from '../store';
 import { ago, throttle, useNow } from '../format';
 import { ConfirmButton } from '../ui';
 
-/** One row of `GET /api/walls/:wallId/visitors` (public ids only). */
-interface Entry {
-  id: string;
-  hue: number;
-  joinedAt: number;
-  status: 'playing' | 'queued' | 'gone' | string;
-  queuePosition: number;
-  connected?: boolean;
-}
-interface ListReply {
-  ok: true;
-  visitors: Entry[];
-  /** Server time of the answer (older servers leave it out). */
-  now?: number;
-  /** How long a kicked visitor is kept out. */
-  banMs?: number;
-}
-
 const POLL_MS = 2000;
 
-/** The same colour the visitor's phone and the wall draw for them. */
-const colourOf = (hue: number) => `hsl(${Math.round(hue * 3600) / 10}, 90%, 62%)`;
-
 /** Playing (and reconnecting) first, in order of arrival; then the queue, in its order. */
-function order(a: Entry, b: Entry): number {
+function order(a: VisitorListEntry, b: VisitorListEntry): number {
   const qa = a.status === 'queued' ? 1 : 0;
   const qb = b.status === 'queued' ? 1 : 0;
   if (qa !== qb) return qa - qb;
@@ -37,7 +17,7 @@ function order(a: Entry, b: Entry): number {
   return a.joinedAt - b.joinedAt;
 }
 
-function statusOf(v: Entry): { text: string; className: string; title: string } {
+function statusOf(v: VisitorListEntry): { text: string; className: string; title: string } {
   const offline = v.status === 'gone' || v.connected === false;
   if (v.status === 'queued')
     return { text: v.queuePosition > 0 ? `queued #${v.queuePosition}` : 'queued', className: 'warn', title: offline ? 'In the queue; the phone is offline and keeps its place for a few seconds' : 'Waiting in the queue for a place' };
@@ -46,7 +26,7 @@ function statusOf(v: Entry): { text: string; className: string; title: string } 
 }
 
 /** "2 playing, 1 queued, 1 offline" */
-function summary(list: Entry[]): string {
+function summary(list: VisitorListEntry[]): string {
   const n = { playing: 0, queued: 0, offline: 0 };
   for (const v of list) n[v.status === 'queued' ? 'queued' : v.status === 'gone' || v.connected === false ? 'offline' : 'playing']++;
   return Object.entries(n)
@@ -60,7 +40,7 @@ function summary(list: Entry[]): string {
  * while shown and whenever the counts in the show mirror change; each can be removed.
  */
 export function VisitorList({ wall }: { wall: WallStatus }) {
-  const [list, setList] = useState<Entry[] | null>(null);
+  const [list, setList] = useState<VisitorListEntry[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [banMs, setBanMs] = useState<number | null>(null);
   /** Server time minus local time, from the last answer (ages are counted on the server's clock). */
@@ -75,7 +55,7 @@ export function VisitorList({ wall }: { wall: WallStatus }) {
     const mine = ++seq.current;
     try {
       const res = await fetch(`/api/walls/${encodeURIComponent(wall.id)}/visitors`, { credentials: 'same-origin' });
-      const body = (await res.json().catch(() => null)) as ListReply | { ok: false; error?: { message?: string; code?: string } } | null;
+      const body = (await res.json().catch(() => null)) as VisitorListReply | { ok: false; error?: { message?: string; code?: string } } | null;
       if (mine !== seq.current) return;
       if (!res.ok || !body || !body.ok) {
         if (res.status === 401 || res.status === 403) return setProblem('The visitor list needs a technician session; sign in again.');
@@ -83,7 +63,7 @@ export function VisitorList({ wall }: { wall: WallStatus }) {
         setProblem(`The visitor list could not be loaded (HTTP ${res.status}${why ? `: ${why}` : ''}). It retries every few seconds.`);
         return;
       }
-      if (typeof body.now === 'number') offset.current = body.now - Date.now();
+      offset.current = body.now - Date.now();
       if (typeof body.banMs === 'number') setBanMs(body.banMs);
       setList([...body.visitors].sort(order));
       setProblem(null);
@@ -106,7 +86,7 @@ export function VisitorList({ wall }: { wall: WallStatus }) {
   }, [refresh]);
   useEffect(() => refresh(), [refresh, wall.visitors, wall.queue]);
 
-  const kick = async (v: Entry) => {
+  const kick = async (v: VisitorListEntry) => {
     const ok = await send({ type: 'visitor.kick', visitorId: v.id }, `Remove visitor ${v.id}`);
     if (!ok) return;
     toast('ok', `Visitor ${v.id} removed`, `Their phone was disconnected and told the staff removed them${banMs ? `; they cannot come back for ${ago(banMs)}` : ''}.`);
