@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { Id, ShowTime } from './ids';
-import { Params, Quality, Rect, Schedule, CueCommandList } from './show';
+import { Params, Quality, Rect, Schedule } from './show-parts';
 
 const wallId = { wallId: Id };
 const at = { at: ShowTime.optional() };
 
-/** Every way to change the show. The control socket, REST and cues all speak this. */
-export const Command = z.discriminatedUnion('type', [
+/** The commands a cue may run: every command but the cue.* ones (a cue cannot run other cues). */
+const CUEABLE = [
   z.object({ type: z.literal('wall.play'), ...wallId, installationId: Id, params: Params.optional(), preset: Id.optional(), ...at }),
   z.object({ type: z.literal('wall.params'), ...wallId, params: Params, ...at }),
   z.object({ type: z.literal('wall.stop'), ...wallId, ...at }),
@@ -46,13 +46,38 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('show.volume'), volume: z.number().min(0).max(1) }),
   z.object({ type: z.literal('preset.save'), installationId: Id, name: Id, params: Params }),
   z.object({ type: z.literal('preset.delete'), installationId: Id, name: Id }),
+  z.object({ type: z.literal('schedule.set'), schedule: Schedule }),
+  z.object({ type: z.literal('visitor.kick'), visitorId: z.string().min(8).max(64) }),
+] as const;
+
+/** One command of a cue, parsed once at the edge (a command, a cue save, an import, a loaded show). */
+export const CueCommand = z.discriminatedUnion('type', [...CUEABLE], {
+  error: (issue) => {
+    const type = typeof issue.input === 'object' && issue.input !== null ? (issue.input as { type?: unknown }).type : undefined;
+    return typeof type === 'string' && type.startsWith('cue.') ? `a cue cannot run other cues ('${type.slice(0, 40)}')` : undefined;
+  },
+});
+export type CueCommand = z.infer<typeof CueCommand>;
+export type CueCommandInput = z.input<typeof CueCommand>;
+export const CueCommandList = z.array(CueCommand).max(32);
+
+export const Cue = z.object({
+  id: Id,
+  name: z.string().min(1).max(80),
+  /** Commands (same language as POST /api/commands, but no cue.*) run together when the cue fires. */
+  commands: CueCommandList,
+});
+export type Cue = z.infer<typeof Cue>;
+export type CueInput = z.input<typeof Cue>;
+
+/** Every way to change the show. The control socket, REST, OSC, cues and the schedule all speak this. */
+export const Command = z.discriminatedUnion('type', [
+  ...CUEABLE,
   z.object({ type: z.literal('cue.save'), cueId: Id, name: z.string().min(1).max(80), commands: CueCommandList, index: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('cue.delete'), cueId: Id }),
   z.object({ type: z.literal('cue.go'), cueId: Id.optional() }),
   z.object({ type: z.literal('cue.next') }),
   z.object({ type: z.literal('cue.back') }),
-  z.object({ type: z.literal('schedule.set'), schedule: Schedule }),
-  z.object({ type: z.literal('visitor.kick'), visitorId: z.string().min(8).max(64) }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

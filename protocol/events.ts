@@ -1,16 +1,27 @@
+import type { z } from 'zod';
 import type { Ack } from './errors';
-import type { DisplayHealth, DisplayView, PieceError, ShowView, PieceSummary } from './views';
-import type { VisitorFrame, VisitorView, VisitorInputMessage } from './visitors';
+import type { CommandInput } from './commands';
+import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPreloadedSchema, PieceError, PieceErrorSchema, Thumbnail } from './payloads';
+import type { DisplayView, ShowView, PieceSummary } from './views';
+import type { VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
+
+/*
+ * The socket.io event maps, one pair per namespace. Client→server maps carry the schemas' INPUT
+ * types: what a client may send (defaults may be left out). That is the clients' view. The
+ * server sees the same events through `Unvalidated<…>`: every argument `unknown`, because type
+ * hints do not replace validation; each handler parses its payload with the schema once, at
+ * the edge (server/transport/).
+ */
 
 /** Clock ping: the client's send time; the reply is [t0, serverReceive, serverSend]. */
 export type ClockPing = (t0: number, ack: (reply: [number, number, number]) => void) => void;
 
 export interface DisplayClientToServer {
-  'display:hello': (payload: unknown, ack: (res: Ack<{ view: DisplayView }>) => void) => void;
-  'display:health': (payload: unknown) => void;
-  'display:error': (payload: unknown) => void;
-  'display:preloaded': (payload: unknown) => void;
-  'display:thumbnail': (payload: unknown) => void;
+  'display:hello': (payload: z.input<typeof DisplayHello>, ack: (res: Ack<{ view: DisplayView }>) => void) => void;
+  'display:health': (payload: z.input<typeof DisplayHealthSchema>) => void;
+  'display:error': (payload: z.input<typeof PieceErrorSchema>) => void;
+  'display:preloaded': (payload: z.input<typeof DisplayPreloadedSchema>) => void;
+  'display:thumbnail': (payload: z.input<typeof Thumbnail>) => void;
   'clock:ping': ClockPing;
 }
 export interface DisplayServerToClient {
@@ -24,8 +35,8 @@ export interface DisplayServerToClient {
 }
 
 export interface ControlClientToServer {
-  command: (payload: unknown, ack: (res: Ack<{ version: number; result?: unknown }>) => void) => void;
-  'control:watch': (payload: unknown) => void;
+  command: (payload: CommandInput, ack: (res: Ack<{ version: number; result?: unknown }>) => void) => void;
+  'control:watch': (payload: z.input<typeof ControlWatch>) => void;
   'clock:ping': ClockPing;
 }
 export interface ControlServerToClient {
@@ -36,9 +47,9 @@ export interface ControlServerToClient {
 }
 
 export interface VisitorClientToServer {
-  'visitor:join': (payload: unknown, ack: (res: Ack<{ view: VisitorView }>) => void) => void;
+  'visitor:join': (payload: z.input<typeof VisitorJoin>, ack: (res: Ack<{ view: VisitorView }>) => void) => void;
   /** `pace`: while the server is behind, the least ms between two sends it asks of the phone. */
-  'visitor:input': (payload: unknown, ack: (res: Ack<{ seq: number; pace?: number }>) => void) => void;
+  'visitor:input': (payload: z.input<typeof VisitorInputMessage>, ack: (res: Ack<{ seq: number; pace?: number }>) => void) => void;
   'clock:ping': ClockPing;
 }
 export interface VisitorServerToClient {
@@ -47,4 +58,20 @@ export interface VisitorServerToClient {
   'visitor:kicked': (payload: { message: string; reason: 'kick' | 'replaced' }) => void;
 }
 
-export type { VisitorInputMessage };
+/**
+ * The server's view of a client→server map: the same events with every argument `unknown` (a
+ * client may send anything, or leave out the ack). `Namespace<Unvalidated<DisplayClientToServer>, …>`.
+ */
+export type Unvalidated<M> = {
+  [E in keyof M]: M[E] extends (...args: infer A) => void ? (...args: { [I in keyof A]: unknown }) => void : never;
+};
+
+/** The payload (first argument) a client sends with event `E`: `PayloadOf<VisitorClientToServer, 'visitor:input'>`. */
+export type PayloadOf<M, E extends keyof M> = M[E] extends (payload: infer P, ...rest: never[]) => void ? P : never;
+
+/** The answer the server acks event `E` with (its last argument's argument), e.g. `AckOf<ControlClientToServer, 'command'>`. */
+export type AckOf<M, E extends keyof M> = M[E] extends (...args: infer A) => void
+  ? A extends [...unknown[], (res: infer R) => void]
+    ? R
+    : never
+  : never;

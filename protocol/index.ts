@@ -1,4 +1,5 @@
-/** The wire contract, shared by server, clients and SDK. Imports nothing else of ours. */
+/** The wire contract, shared by server, clients and SDK. Imports only zod; the phone page imports ./plain alone (no zod). */
+export * from './plain';
 export * from './errors';
 export * from './ids';
 export * from './manifest';

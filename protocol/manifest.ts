@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Localized } from './ids';
+import { COLOUR_PATTERN, COLOUR_RULE, VERSION_PATTERN, VERSION_RULE } from './plain';
 
 const base = { label: Localized.optional(), description: z.string().max(500).optional() };
 
@@ -17,7 +18,7 @@ export const NumberParam = z
 
 export const ColorParam = z.object({
   type: z.literal('color'),
-  default: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #ff8800'),
+  default: z.string().regex(COLOUR_PATTERN, COLOUR_RULE),
   ...base,
 });
 export const BooleanParam = z.object({ type: z.literal('boolean'), default: z.boolean(), ...base });
@@ -59,7 +60,7 @@ export const Manifest = z.object({
   description: z.string().min(1).max(2000),
   version: z
     .string()
-    .regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.0.0')
+    .regex(VERSION_PATTERN, VERSION_RULE)
     .default('1.0.0'),
   params: z.record(Id, ParamSpec).refine((p) => Object.keys(p).length <= 32, 'at most 32 params'),
   inputs: z.array(InputSpec).max(8).default([]),
@@ -93,8 +94,7 @@ export function checkParams(
         out[key] = spec.type === 'integer' ? Math.round(value) : value;
         break;
       case 'color':
-        if (typeof value !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(value))
-          return { ok: false, message: `param '${key}' must be a colour like #ff8800` };
+        if (typeof value !== 'string' || !COLOUR_PATTERN.test(value)) return { ok: false, message: `param '${key}' ${COLOUR_RULE}` };
         out[key] = value;
         break;
       case 'boolean':

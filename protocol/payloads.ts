@@ -20,6 +20,8 @@ export const DisplayHealthSchema = z.object({
   }),
   heapMB: z.number().finite().optional(),
 });
+/** A screen's health report, sent every second. */
+export type DisplayHealth = z.infer<typeof DisplayHealthSchema>;
 
 /** A screen finished preloading a piece (its module, before the switch): sets the play lead. */
 export const DisplayPreloadedSchema = z.object({
@@ -38,6 +40,10 @@ export const PieceErrorSchema = z.object({
   message: z.string().max(2000),
   stack: z.string().max(8000).optional(),
 });
+/** A piece's error as a screen reports it. */
+export type PieceErrorReport = z.infer<typeof PieceErrorSchema>;
+/** A piece's error as the server keeps it: the report and the show time it arrived. */
+export type PieceError = PieceErrorReport & { at: number };
 
 export const Thumbnail = z.object({
   dataUrl: z

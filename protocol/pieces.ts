@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { Id } from './ids';
+import { VERSION_PATTERN, VERSION_RULE } from './plain';
 
 /**
  * A packed piece (`npm run pack-piece`): one JSON document, the `.pavilion` file an artist uploads
  * with `POST /api/pieces`. Each file is base64 with its SHA-256, so a damaged upload is caught.
  */
 export const PIECE_BUNDLE_FORMAT = 'pavilion.piece/1';
-export const VERSION_PATTERN = /^\d+\.\d+\.\d+$/;
 
 export const PieceBundleFile = z.object({
   /** Relative POSIX path inside the bundle: module.js, manifest.json, assets/… */
@@ -19,7 +19,7 @@ export const PieceBundleFile = z.object({
 export const PieceBundle = z.object({
   format: z.literal(PIECE_BUNDLE_FORMAT, { message: `must be "${PIECE_BUNDLE_FORMAT}"; make the bundle with npm run pack-piece` }),
   id: Id,
-  version: z.string().regex(VERSION_PATTERN, 'must be a version like 1.0.0'),
+  version: z.string().regex(VERSION_PATTERN, VERSION_RULE),
   files: z.array(PieceBundleFile).min(2).max(256),
   /** Versions of the shared modules the piece was built against (three, react…), for warnings. */
   runtime: z.record(z.string().max(64), z.string().max(32)).optional(),
@@ -27,7 +27,7 @@ export const PieceBundle = z.object({
 });
 export type PieceBundle = z.infer<typeof PieceBundle>;
 
-export const PieceRollback = z.object({ version: z.string().regex(VERSION_PATTERN, 'must be a version like 1.0.0') });
+export const PieceRollback = z.object({ version: z.string().regex(VERSION_PATTERN, VERSION_RULE) });
 
 /** One stored version of an uploaded piece (GET /api/pieces/:id/versions). */
 export interface PieceVersionInfo {

@@ -1,80 +1,11 @@
 import { z } from 'zod';
-import { Id, ShowTime } from './ids';
-import { ParamValueSchema } from './manifest';
+import { Id } from './ids';
+import { Params, ScreenConfig, Schedule, Wall } from './show-parts';
+import { Cue } from './commands';
 
-export const Rect = z.object({
-  x: z.number().finite(),
-  y: z.number().finite(),
-  w: z.number().finite().positive(),
-  h: z.number().finite().positive(),
-});
-export type Rect = z.infer<typeof Rect>;
+export * from './show-parts';
 
-export const Params = z.record(z.string(), ParamValueSchema);
-
-export const QUALITY_LEVELS = ['auto', 'low', 'medium', 'high'] as const;
-export const Quality = z.enum(QUALITY_LEVELS);
-export type Quality = z.infer<typeof Quality>;
-
-export const ScreenConfig = z.object({
-  id: Id,
-  wallId: Id.nullable(),
-  rect: Rect,
-  blackout: z.boolean(),
-});
-export type ScreenConfig = z.infer<typeof ScreenConfig>;
-
-export const Wall = z.object({
-  id: Id,
-  name: z.string().min(1).max(80),
-  width: z.number().finite().positive(),
-  height: z.number().finite().positive(),
-  installationId: Id.nullable(),
-  params: Params,
-  /** Show time at which the current piece starts (its first frame). */
-  startedAt: ShowTime,
-  /** Show time at which the current params take effect. */
-  paramsAt: ShowTime,
-  /** Show time at which the wall froze, or null when running. */
-  pausedAt: ShowTime.nullable(),
-  /** Total milliseconds the wall spent paused since the piece started. */
-  heldMs: z.number().finite().nonnegative(),
-  /** Screens that play the wall's sound. Empty: the first screen of the wall. */
-  audioScreens: z.array(Id),
-  visitorCap: z.number().int().min(0).max(10000),
-  visitorInput: z.boolean(),
-  showQr: z.boolean(),
-  /** Rendering quality on this wall's screens; 'auto' lets each screen pick from its GPU and size. Host-owned: pieces read it with useQuality(). */
-  quality: Quality.default('auto'),
-});
-export type Wall = z.infer<typeof Wall>;
-
-export const CueCommandList = z.array(z.record(z.string(), z.unknown())).max(32);
-
-export const Cue = z.object({
-  id: Id,
-  name: z.string().min(1).max(80),
-  /** Commands (same language as POST /api/commands) run together when the cue fires. */
-  commands: CueCommandList,
-});
-export type Cue = z.infer<typeof Cue>;
-
-export const ScheduleEntry = z.object({
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
-  cueId: Id,
-});
-
-export const Schedule = z.object({
-  enabled: z.boolean(),
-  timezone: z.string().min(1).max(64),
-  opening: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
-  closing: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
-  /** Piece each wall plays when opening and nothing else is scheduled. */
-  attract: z.record(Id, Id),
-  entries: z.array(ScheduleEntry).max(200),
-});
-export type Schedule = z.infer<typeof Schedule>;
-
+/** The whole show: what the store holds, the journal saves and GET /api/show/export returns. */
 export const Show = z.object({
   format: z.literal('pavilion.show/1'),
   version: z.number().int().nonnegative(),

@@ -1,5 +1,7 @@
 import type { Manifest, ParamValues, InputSpec } from './manifest';
-import type { Cue, Rect, Schedule, Wall } from './show';
+import type { Rect, Schedule, Wall } from './show-parts';
+import type { Cue } from './commands';
+import type { DisplayHealth, PieceError } from './payloads';
 
 /** What the server tells one screen: enough to render its part of its wall. */
 export interface DisplayView {
@@ -25,25 +27,6 @@ export interface PieceSummary {
   source: 'bundled' | 'uploaded';
 }
 
-export interface PieceError {
-  at: number;
-  installationId: string | null;
-  version: string | null;
-  phase: 'load' | 'render' | 'frame' | 'audio' | 'asset' | 'context' | 'app';
-  message: string;
-  stack?: string;
-}
-
-export interface DisplayHealth {
-  installationId: string | null;
-  fps: number;
-  frameMsP95: number;
-  framesRendered: number;
-  memory: { geometries: number; textures: number; programs: number };
-  clock: { offsetMs: number; rttMs: number; uncertaintyMs: number };
-  heapMB?: number;
-}
-
 export interface ScreenStatus {
   id: string;
   wallId: string | null;
@@ -67,11 +50,17 @@ export interface ScreenStatus {
   errors: PieceError[];
 }
 
-export interface WallStatus extends Wall {
-  screens: string[];
+/** A wall's visitor counts: the hub's stats, shown in the control panel's mirror of each wall. */
+export interface VisitorStats {
+  /** Visitors playing (their input reaches the wall's screens). */
   visitors: number;
   inputsPerSecond: number;
+  /** Visitors waiting in the wall's queue. */
   queue: number;
+}
+
+export interface WallStatus extends Wall, VisitorStats {
+  screens: string[];
   visitUrl: string;
 }
 

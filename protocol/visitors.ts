@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { Id } from './ids';
+import { VISITOR_SECRET_PATTERN } from './plain';
 import type { InputSpec } from './manifest';
 
 export const VisitorJoin = z.object({
   wallId: Id,
   /** Random id kept in the phone's storage, so a reload keeps its place. */
-  visitorId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 URL-safe characters'),
+  visitorId: z.string().regex(VISITOR_SECRET_PATTERN, 'must be 8–64 URL-safe characters'),
   lang: z.string().max(16).optional(),
 });
 

@@ -1,4 +1,4 @@
-import type { VisitorView } from '../../protocol';
+import type { VisitorView } from '../../protocol/plain';
 import { h } from './dom';
 import { buildControl, type Control } from './controls';
 import type { Lang, T } from './i18n';

@@ -1,7 +1,8 @@
 import type { Localized } from '../../protocol';
+import { LANGUAGES, type Language } from '../../protocol/plain';
 
-export const LANGS = ['en', 'fr', 'nl', 'de', 'ja'] as const;
-export type Lang = (typeof LANGS)[number];
+export const LANGS = LANGUAGES;
+export type Lang = Language;
 
 const en = {
   joining: 'Joining the wall…',

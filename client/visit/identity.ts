@@ -1,3 +1,5 @@
+import { VISITOR_SECRET_PATTERN } from '../../protocol/plain';
+
 const KEY = 'pavilion.visitor';
 
 /**
@@ -7,7 +9,7 @@ const KEY = 'pavilion.visitor';
 export function visitorId(): string {
   try {
     const saved = localStorage.getItem(KEY);
-    if (saved && /^[A-Za-z0-9_-]{8,64}$/.test(saved)) return saved;
+    if (saved && VISITOR_SECRET_PATTERN.test(saved)) return saved;
   } catch {
     /* storage blocked (private mode): a fresh id per page load */
   }

@@ -4,6 +4,7 @@ import { pickLanguage, translator } from './i18n';
 import { startVisit, type VisitState } from './session';
 import { mountApp } from './app';
 import { h } from './dom';
+import { ID_PATTERN } from '../../protocol/plain';
 
 /**
  * The visitor's phone page, /visit/<wallId>. Plain DOM and socket.io-client only: no React, no
@@ -16,7 +17,7 @@ const t = translator(lang);
 const root = document.getElementById('root')!;
 const wallId = decodeURIComponent(location.pathname.split('/')[2] ?? '') || params.get('wall') || '';
 
-if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(wallId)) {
+if (!ID_PATTERN.test(wallId)) {
   root.replaceChildren(h('main', { class: 'visit' }, h('section', { class: 'status' }, h('p', {}, t('unknownWall')))));
 } else {
   let render: (s: VisitState) => void = () => {};

@@ -1,10 +1,7 @@
-import type { InputValue } from '../../protocol';
+import type { InputValue, PayloadOf, VisitorClientToServer } from '../../protocol/plain';
 
-export interface OutgoingInput {
-  input: string;
-  value: InputValue;
-  sentAt?: number;
-}
+/** One input as the phone sends it (`visitor:input`). */
+export type OutgoingInput = PayloadOf<VisitorClientToServer, 'visitor:input'>;
 /** `pace`: the server is behind and asks for at least this many ms between two sends. */
 export type SendOutcome = { ok: true; pace?: number } | { ok: false; code: string; message: string };
 

@@ -1,4 +1,4 @@
-import type { VisitorClientToServer, VisitorServerToClient, VisitorView } from '../../protocol';
+import type { VisitorClientToServer, VisitorServerToClient, VisitorView } from '../../protocol/plain';
 import { connect } from '../core/connection';
 import { LightClock } from './clock';
 import { visitorId } from './identity';

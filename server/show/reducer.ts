@@ -1,9 +1,9 @@
 import {
-  Command,
   checkParams,
   defaultParams,
-  describeIssues,
   fail,
+  isTimeZone,
+  type Command,
   type ErrorCode,
   type Manifest,
   type ParamValues,
@@ -49,7 +49,7 @@ function ok(show: Show, effects: Effect[] = [], changed = true): ReduceResult {
 
 /** Applies one validated command to the show. Pure: same inputs, same output. */
 export function reduce(show: Show, command: Command, ctx: ReduceContext): ReduceResult {
-  const res = reduceInner(show, command, ctx, 0);
+  const res = reduceInner(show, command, ctx);
   if (res.ok && res.changed) return { ...res, show: { ...res.show, version: show.version + 1 } };
   return res;
 }
@@ -57,7 +57,7 @@ export function reduce(show: Show, command: Command, ctx: ReduceContext): Reduce
 /** Commands that take an optional `at` (show time). */
 const TIMED = new Set<Command['type']>(['wall.play', 'wall.params', 'wall.stop', 'wall.pause']);
 
-function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number): ReduceResult {
+function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
   switch (c.type) {
     case 'wall.play': {
       const manifest = ctx.piece(c.installationId);
@@ -189,11 +189,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number):
       return ok({ ...show, presets: { ...show.presets, [c.installationId]: rest } });
     }
     case 'cue.save': {
-      for (const [i, raw] of c.commands.entries()) {
-        const parsed = Command.safeParse(raw);
-        if (!parsed.success) return err('bad_request', `command ${i + 1} of cue '${c.cueId}': ${describeIssues(parsed.error.issues)}`);
-        if (parsed.data.type.startsWith('cue.')) return err('bad_request', `command ${i + 1} of cue '${c.cueId}': a cue cannot run other cues`);
-      }
+      // Its commands were parsed with the command (CueCommand: any command but cue.*).
       const cue = { id: c.cueId, name: c.name, commands: c.commands };
       const cues = show.cues.filter((q) => q.id !== c.cueId);
       const existing = show.cues.findIndex((q) => q.id === c.cueId);
@@ -212,21 +208,15 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number):
       const index = c.cueId === undefined ? show.cueStandby : show.cues.findIndex((q) => q.id === c.cueId);
       const cue = show.cues[index];
       if (!cue) return err(c.cueId ? 'unknown_cue' : 'not_allowed_now', c.cueId ? `there is no cue '${c.cueId}'` : 'no cue stands by: the cue list is empty or at its end');
-      if (depth > 0) return err('bad_request', 'a cue cannot run other cues');
       let next = show;
       const effects: Effect[] = [];
-      const commands: Command[] = [];
-      for (const [i, raw] of cue.commands.entries()) {
-        const parsed = Command.safeParse(raw);
-        if (!parsed.success) return err('bad_request', `command ${i + 1} of cue '${cue.id}': ${describeIssues(parsed.error.issues)}`);
-        commands.push(parsed.data);
-      }
+      const commands = cue.commands; // parsed when the cue was saved or the show loaded: no cue.* among them
       // One GO: the cue's timed commands without `at` all take effect together, after the longest
       // lead any of them needs (a piece to preload on the slowest screen of its wall).
       const lead = Math.max(0, ...commands.map((c) => (c.type === 'wall.play' ? ctx.playLeadMs(c.wallId, c.installationId) : TIMED.has(c.type) ? ctx.changeLeadMs : 0)));
       for (const [i, command] of commands.entries()) {
         const timed = TIMED.has(command.type) && !('at' in command && command.at !== undefined) ? ({ ...command, at: ctx.now + lead } as Command) : command;
-        const res = reduceInner(next, timed, ctx, depth + 1);
+        const res = reduceInner(next, timed, ctx);
         if (!res.ok) return err(res.error.code, `cue '${cue.id}', command ${i + 1} (${command.type}): ${res.error.message}`);
         next = res.show;
         effects.push(...res.effects);
@@ -249,14 +239,5 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext, depth: number):
     }
     case 'visitor.kick':
       return ok(show, [{ kind: 'kick', visitorId: c.visitorId }], false);
-  }
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
   }
 }

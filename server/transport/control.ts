@@ -1,6 +1,6 @@
 import type { Namespace, Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { ControlWatch, type ControlClientToServer, type ControlServerToClient, type ShowView } from '../../protocol';
+import { ControlWatch, type ControlClientToServer, type ControlServerToClient, type ShowView, type Unvalidated } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { ScreenRegistry } from '../screens/registry';
 import type { TimeSource } from '../clock/time';
@@ -11,7 +11,7 @@ import { requireRole } from './auth';
 import { ackOf, safe } from './safe';
 import { clockResponder } from './clock';
 
-type ControlNamespace = Namespace<ControlClientToServer, ControlServerToClient, Record<string, never>, { watching?: boolean }>;
+type ControlNamespace = Namespace<Unvalidated<ControlClientToServer>, ControlServerToClient, Record<string, never>, { watching?: boolean }>;
 
 export interface ControlTransport {
   nsp: ControlNamespace;

@@ -9,6 +9,7 @@ import {
   describeIssues,
   fail,
   type DisplayClientToServer,
+  type Unvalidated,
   type DisplayServerToClient,
   type DisplayView,
 } from '../../protocol';
@@ -26,7 +27,7 @@ interface SocketData {
   wallRoom?: string | null;
 }
 
-export type DisplayNamespace = Namespace<DisplayClientToServer, DisplayServerToClient, Record<string, never>, SocketData>;
+export type DisplayNamespace = Namespace<Unvalidated<DisplayClientToServer>, DisplayServerToClient, Record<string, never>, SocketData>;
 
 export interface DisplayTransport {
   nsp: DisplayNamespace;

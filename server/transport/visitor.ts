@@ -8,6 +8,7 @@ import {
   type Ack,
   type Show,
   type VisitorClientToServer,
+  type Unvalidated,
   type VisitorServerToClient,
   type VisitorStats,
   type VisitorView,
@@ -25,7 +26,7 @@ interface SocketData {
   joins?: number;
 }
 
-type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, SocketData>;
+type VisitorNamespace = Namespace<Unvalidated<VisitorClientToServer>, VisitorServerToClient, Record<string, never>, SocketData>;
 
 export interface VisitorTransport {
   nsp: VisitorNamespace;

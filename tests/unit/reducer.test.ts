@@ -160,8 +160,9 @@ describe('reducer', () => {
     const go = run(saved.show, { type: 'cue.go', cueId: 'bad' });
     expect(go.ok).toBe(false);
     expect(!go.ok && go.error.message).toContain('nowhere');
-    const malformed = run(show(), { type: 'cue.save', cueId: 'm', name: 'M', commands: [{ type: 'wall.play' }] });
-    expect(malformed.ok).toBe(false);
+    // A malformed cue command is refused where commands are parsed, at the edge (store.dispatch).
+    const malformed = Command.safeParse({ type: 'cue.save', cueId: 'm', name: 'M', commands: [{ type: 'wall.play' }] });
+    expect(malformed.success).toBe(false);
   });
 
   it('validates the schedule against cues, walls and time zones', () => {

@@ -1,44 +1,39 @@
 import { useState } from 'react';
-import type { Cue } from '../../../protocol';
+import { Params, type Cue } from '../../../protocol';
 import { NO_PRESETS, toast, useControl } from '../store';
 import { send } from '../link';
 import { slug } from '../format';
 import { Toggle } from '../ui';
-import { BUILDER_TYPES, defaultCommand, type RawCommand } from './commands';
+import { BUILDER_TYPES, commandsOf, defaultCommand, isBuilderType, jsonRow, parseJson, parseList, rowOf, type BuilderCommand, type CueRow, type Parsed } from './commands';
 
 /**
  * Builds a cue as a list of commands: a form per command for the common ones, a JSON field for
- * the rest, or the whole list as raw JSON for power users. The server validates on save.
+ * the rest, or the whole list as raw JSON for power users. JSON is checked against the command
+ * schema as it is typed; the server validates again on save.
  */
 export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; onDone: () => void }) {
   const show = useControl((s) => s.show)!;
   const pieces = useControl((s) => s.pieces);
   const [name, setName] = useState(cue?.name ?? '');
-  const [commands, setCommands] = useState<RawCommand[]>(() => structuredClone(cue?.commands ?? []));
+  const [rows, setRows] = useState<CueRow[]>(() => (cue?.commands ?? []).map((c) => rowOf(structuredClone(c))));
   const [rawMode, setRawMode] = useState(false);
   const [raw, setRaw] = useState('');
   const [rawError, setRawError] = useState<string | null>(null);
   const screens = show.screens.filter((s) => s.known).map((s) => s.id);
   const cueId = cue?.id ?? uniqueId(slug(name, 'cue'), show.cues.map((q) => q.id));
 
-  const update = (i: number, c: RawCommand) => setCommands((list) => list.map((x, j) => (j === i ? c : x)));
-  const parseRaw = (): RawCommand[] | null => {
-    try {
-      const v: unknown = JSON.parse(raw);
-      if (!Array.isArray(v) || !v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) throw new Error('it must be an array of command objects, e.g. [{"type":"show.blackout","on":true}]');
-      setRawError(null);
-      return v as RawCommand[];
-    } catch (e) {
-      setRawError(`The JSON is not valid: ${(e as Error).message}`);
-      return null;
-    }
+  const update = (i: number, row: CueRow) => setRows((list) => list.map((x, j) => (j === i ? row : x)));
+  const parseRaw = () => {
+    const list = parseList(raw);
+    setRawError(list.ok ? null : `The commands are not valid: ${list.problem}. Write an array of commands, e.g. [{"type":"show.blackout","on":true}].`);
+    return list;
   };
 
   const save = () => {
-    const list = rawMode ? parseRaw() : commands;
-    if (!list) return;
+    const list = rawMode ? parseRaw() : commandsOf(rows);
+    if (!list.ok) return rawMode ? undefined : toast('error', 'Cue: fix a command', `The ${list.problem}.`);
     if (!name.trim()) return toast('error', 'Cue: name it', 'Give the cue a name, e.g. "Sunset".');
-    void send({ type: 'cue.save', cueId, name: name.trim(), commands: list, ...(index !== undefined ? { index } : {}) }, `Save cue ${name.trim()}`).then((ok) => ok && onDone());
+    void send({ type: 'cue.save', cueId, name: name.trim(), commands: list.value, ...(index !== undefined ? { index } : {}) }, `Save cue ${name.trim()}`).then((ok) => ok && onDone());
   };
 
   return (
@@ -55,12 +50,14 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
           testId="cue-raw-toggle"
           onChange={(on) => {
             if (on) {
-              setRaw(JSON.stringify(commands, null, 2));
+              const list = commandsOf(rows);
+              if (!list.ok) return toast('error', 'Raw JSON: fix a command first', `The ${list.problem}.`);
+              setRaw(JSON.stringify(list.value, null, 2));
               setRawMode(true);
             } else {
               const list = parseRaw();
-              if (!list) return;
-              setCommands(list);
+              if (!list.ok) return;
+              setRows(list.value.map(rowOf));
               setRawMode(false);
             }
           }}
@@ -73,11 +70,15 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
         </>
       ) : (
         <ol className="cmd-list">
-          {commands.map((c, i) => (
+          {rows.map((row, i) => (
             <li key={i} className="cmd">
               <select
-                value={BUILDER_TYPES.some((t) => t.type === c.type) ? String(c.type) : 'other'}
-                onChange={(e) => update(i, e.target.value === 'other' ? { type: '' } : defaultCommand(e.target.value, show.walls, pieces, screens))}
+                value={row.kind === 'form' ? row.command.type : 'other'}
+                onChange={(e) => {
+                  const type = e.target.value;
+                  if (isBuilderType(type)) update(i, { kind: 'form', command: defaultCommand(type, show.walls, pieces, screens) });
+                  else if (row.kind === 'form') update(i, jsonRow(JSON.stringify(row.command)));
+                }}
                 aria-label={`Command ${i + 1} type`}
                 data-testid={`cmd-type-${i}`}
               >
@@ -88,8 +89,14 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
                 ))}
                 <option value="other">Other (JSON)</option>
               </select>
-              <CommandFields command={c} onChange={(next) => update(i, next)} screens={screens} index={i} />
-              <button type="button" className="ghost" aria-label={`Remove command ${i + 1}`} onClick={() => setCommands((l) => l.filter((_, j) => j !== i))}>
+              {row.kind === 'form' ? (
+                <CommandFields command={row.command} onChange={(command) => update(i, { kind: 'form', command })} screens={screens} index={i} />
+              ) : (
+                <div className="cmd-fields">
+                  <JsonField text={row.text} parsed={row.parsed} onChange={(text) => update(i, jsonRow(text))} label="Command as JSON" />
+                </div>
+              )}
+              <button type="button" className="ghost" aria-label={`Remove command ${i + 1}`} onClick={() => setRows((l) => l.filter((_, j) => j !== i))}>
                 Remove
               </button>
             </li>
@@ -98,7 +105,7 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
       )}
       <div className="row wrap">
         {!rawMode && (
-          <button type="button" onClick={() => setCommands((l) => [...l, defaultCommand('wall.play', show.walls, pieces, screens)])} data-testid="cmd-add">
+          <button type="button" onClick={() => setRows((l) => [...l, { kind: 'form', command: defaultCommand('wall.play', show.walls, pieces, screens) }])} data-testid="cmd-add">
             Add command
           </button>
         )}
@@ -119,13 +126,11 @@ function uniqueId(base: string, taken: string[]): string {
   for (let n = 2; ; n++) if (!taken.includes(`${base}-${n}`)) return `${base}-${n}`.slice(0, 64);
 }
 
-function CommandFields({ command: c, onChange, screens, index }: { command: RawCommand; onChange: (c: RawCommand) => void; screens: string[]; index: number }) {
+/** The wall of a wall.* command. */
+function WallSelect({ value, onChange, index }: { value: string; onChange: (wallId: string) => void; index: number }) {
   const walls = useControl((s) => s.show?.walls)!;
-  const pieces = useControl((s) => s.pieces);
-  const allPresets = useControl((s) => s.show?.presets ?? NO_PRESETS);
-  const set = (patch: RawCommand) => onChange({ ...c, ...patch });
-  const wallSelect = (
-    <select value={String(c.wallId ?? '')} onChange={(e) => set({ wallId: e.target.value })} aria-label="Wall" data-testid={`cmd-wall-${index}`}>
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} aria-label="Wall" data-testid={`cmd-wall-${index}`}>
       {walls.map((w) => (
         <option key={w.id} value={w.id}>
           {w.name}
@@ -133,18 +138,22 @@ function CommandFields({ command: c, onChange, screens, index }: { command: RawC
       ))}
     </select>
   );
+}
+
+function CommandFields({ command: c, onChange, screens, index }: { command: BuilderCommand; onChange: (c: BuilderCommand) => void; screens: string[]; index: number }) {
+  const pieces = useControl((s) => s.pieces);
+  const allPresets = useControl((s) => s.show?.presets ?? NO_PRESETS);
   switch (c.type) {
     case 'wall.play': {
-      const presets = Object.keys(allPresets[String(c.installationId)] ?? {});
+      const presets = Object.keys(allPresets[c.installationId] ?? {});
       return (
         <div className="cmd-fields">
-          {wallSelect}
+          <WallSelect value={c.wallId} onChange={(wallId) => onChange({ ...c, wallId })} index={index} />
           <select
-            value={String(c.installationId ?? '')}
+            value={c.installationId}
             onChange={(e) => {
-              const next: RawCommand = { ...c, installationId: e.target.value };
-              delete next.preset;
-              onChange(next);
+              const { preset: _dropped, ...rest } = c;
+              onChange({ ...rest, installationId: e.target.value });
             }}
             aria-label="Piece"
             data-testid={`cmd-piece-${index}`}
@@ -156,11 +165,10 @@ function CommandFields({ command: c, onChange, screens, index }: { command: RawC
             ))}
           </select>
           <select
-            value={String(c.preset ?? '')}
+            value={c.preset ?? ''}
             onChange={(e) => {
-              const next: RawCommand = { ...c, preset: e.target.value };
-              if (!e.target.value) delete next.preset;
-              onChange(next);
+              const { preset: _old, ...rest } = c;
+              onChange(e.target.value ? { ...rest, preset: e.target.value } : rest);
             }}
             aria-label="Preset"
           >
@@ -177,80 +185,85 @@ function CommandFields({ command: c, onChange, screens, index }: { command: RawC
     case 'wall.stop':
     case 'wall.pause':
     case 'wall.resume':
-      return <div className="cmd-fields">{wallSelect}</div>;
+      return (
+        <div className="cmd-fields">
+          <WallSelect value={c.wallId} onChange={(wallId) => onChange({ ...c, wallId })} index={index} />
+        </div>
+      );
     case 'wall.params':
       return (
         <div className="cmd-fields">
-          {wallSelect}
-          <JsonField value={c.params ?? {}} onChange={(params) => set({ params })} label="Params as JSON" />
+          <WallSelect value={c.wallId} onChange={(wallId) => onChange({ ...c, wallId })} index={index} />
+          <ParamsField value={c.params} onChange={(params) => onChange({ ...c, params })} />
         </div>
       );
     case 'show.blackout':
       return (
         <div className="cmd-fields">
-          <Toggle checked={c.on === true} onChange={(on) => set({ on })} label={c.on ? 'on' : 'off'} />
+          <Toggle checked={c.on} onChange={(on) => onChange({ ...c, on })} label={c.on ? 'on' : 'off'} />
         </div>
       );
     case 'screen.blackout':
       return (
         <div className="cmd-fields">
-          <select value={String(c.screenId ?? '')} onChange={(e) => set({ screenId: e.target.value })} aria-label="Screen" data-testid={`cmd-screen-${index}`}>
+          <select value={c.screenId} onChange={(e) => onChange({ ...c, screenId: e.target.value })} aria-label="Screen" data-testid={`cmd-screen-${index}`}>
             {screens.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>
             ))}
           </select>
-          <Toggle checked={c.on === true} onChange={(on) => set({ on })} label={c.on ? 'black' : 'unblack'} />
+          <Toggle checked={c.on} onChange={(on) => onChange({ ...c, on })} label={c.on ? 'black' : 'unblack'} />
         </div>
       );
     case 'show.volume':
       return (
         <div className="cmd-fields">
-          <input type="range" min={0} max={1} step={0.01} value={Number(c.volume ?? 0.8)} onChange={(e) => set({ volume: Number(e.target.value) })} aria-label="Volume" />
-          <span className="num">{Math.round(Number(c.volume ?? 0.8) * 100)}%</span>
+          <input type="range" min={0} max={1} step={0.01} value={c.volume} onChange={(e) => onChange({ ...c, volume: Number(e.target.value) })} aria-label="Volume" />
+          <span className="num">{Math.round(c.volume * 100)}%</span>
         </div>
       );
     case 'wall.visitors':
       return (
         <div className="cmd-fields">
-          {wallSelect}
-          <Toggle checked={c.input !== false} onChange={(input) => set({ input })} label="input" />
-          <Toggle checked={c.showQr === true} onChange={(showQr) => set({ showQr })} label="QR" />
-        </div>
-      );
-    default:
-      return (
-        <div className="cmd-fields">
-          <JsonField value={c} onChange={(v) => onChange(v as RawCommand)} label="Command as JSON" />
+          <WallSelect value={c.wallId} onChange={(wallId) => onChange({ ...c, wallId })} index={index} />
+          <Toggle checked={c.input !== false} onChange={(input) => onChange({ ...c, input })} label="input" />
+          <Toggle checked={c.showQr === true} onChange={(showQr) => onChange({ ...c, showQr })} label="QR" />
         </div>
       );
   }
 }
 
-/** A one-line JSON editor that reports bad JSON instead of losing it. */
-function JsonField({ value, onChange, label }: { value: unknown; onChange: (v: Record<string, unknown>) => void; label: string }) {
+/** A wall.params command's params, as one line of JSON; keeps the last valid value while the text is not. */
+function ParamsField({ value, onChange }: { value: Record<string, string | number | boolean>; onChange: (v: Record<string, string | number | boolean>) => void }) {
   const [text, setText] = useState(() => JSON.stringify(value));
-  const [bad, setBad] = useState(false);
+  const [parsed, setParsed] = useState<Parsed<unknown>>({ ok: true, value });
+  return (
+    <JsonField
+      text={text}
+      parsed={parsed}
+      label="Params as JSON"
+      onChange={(next) => {
+        setText(next);
+        const p = parseJson(next, Params);
+        setParsed(p);
+        if (p.ok) onChange(p.value);
+      }}
+    />
+  );
+}
+
+/** A one-line JSON editor that says what is wrong with its text instead of losing it. */
+function JsonField({ text, parsed, onChange, label }: { text: string; parsed: Parsed<unknown>; onChange: (text: string) => void; label: string }) {
   return (
     <input
-      className={`json-line${bad ? ' invalid' : ''}`}
+      className={`json-line${parsed.ok ? '' : ' invalid'}`}
       value={text}
       spellCheck={false}
       aria-label={label}
-      aria-invalid={bad}
-      title={bad ? 'Not valid JSON yet: the last valid value is kept' : label}
-      onChange={(e) => {
-        setText(e.target.value);
-        try {
-          const v: unknown = JSON.parse(e.target.value);
-          if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error();
-          setBad(false);
-          onChange(v as Record<string, unknown>);
-        } catch {
-          setBad(true);
-        }
-      }}
+      aria-invalid={!parsed.ok}
+      title={parsed.ok ? label : `Not valid yet: ${parsed.problem}`}
+      onChange={(e) => onChange(e.target.value)}
     />
   );
 }

@@ -1,6 +1,4 @@
-import type { PieceSummary, WallStatus } from '../../../protocol';
-
-export type RawCommand = Record<string, unknown>;
+import { CueCommand, CueCommandList, describeIssues, type CueCommandInput, type PieceSummary, type WallStatus } from '../../../protocol';
 
 /** Command types the cue builder has a form for; anything else is edited as JSON. */
 export const BUILDER_TYPES = [
@@ -13,9 +11,63 @@ export const BUILDER_TYPES = [
   { type: 'screen.blackout', label: 'Black out one screen' },
   { type: 'show.volume', label: 'Master volume' },
   { type: 'wall.visitors', label: 'Visitor settings of a wall' },
-] as const;
+] as const satisfies ReadonlyArray<{ type: CueCommand['type']; label: string }>;
 
-export function defaultCommand(type: string, walls: WallStatus[], pieces: PieceSummary[], screens: string[]): RawCommand {
+export type BuilderType = (typeof BUILDER_TYPES)[number]['type'];
+/** A command the builder edits with a form. */
+export type BuilderCommand = Extract<CueCommandInput, { type: BuilderType }>;
+
+/** What a JSON field holds: the text as typed, and the command it parses to, or why not. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** One line of the cue editor: a form for the common commands, JSON text for the rest. */
+export type CueRow = { kind: 'form'; command: BuilderCommand } | { kind: 'json'; text: string; parsed: Parsed<CueCommandInput> };
+
+export function isBuilderType(type: string): type is BuilderType {
+  return BUILDER_TYPES.some((t) => t.type === type);
+}
+
+function isBuilderCommand(c: CueCommandInput): c is BuilderCommand {
+  return isBuilderType(c.type);
+}
+
+/** Parses JSON text with a schema: the value, or a sentence saying what is wrong. */
+export function parseJson<T>(text: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } } }): Parsed<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problem: `not valid JSON (${(e as Error).message})` };
+  }
+  const res = schema.safeParse(value);
+  return res.success ? { ok: true, value: res.data } : { ok: false, problem: describeIssues(res.error.issues) };
+}
+
+export function jsonRow(text: string): CueRow {
+  return { kind: 'json', text, parsed: parseJson(text, CueCommand) };
+}
+
+export function rowOf(c: CueCommandInput): CueRow {
+  return isBuilderCommand(c) ? { kind: 'form', command: c } : jsonRow(JSON.stringify(c));
+}
+
+/** The rows' commands, or the first row that is not a valid command yet (1-based). */
+export function commandsOf(rows: CueRow[]): Parsed<CueCommandInput[]> {
+  const out: CueCommandInput[] = [];
+  for (const [i, row] of rows.entries()) {
+    if (row.kind === 'form') out.push(row.command);
+    else if (row.parsed.ok) out.push(row.parsed.value);
+    else return { ok: false, problem: `command ${i + 1} is not valid: ${row.parsed.problem}` };
+  }
+  return { ok: true, value: out };
+}
+
+/** The whole list as raw JSON, e.g. [{"type":"show.blackout","on":true}]. */
+export function parseList(text: string): Parsed<CueCommandInput[]> {
+  return parseJson(text, CueCommandList);
+}
+
+export function defaultCommand(type: BuilderType, walls: WallStatus[], pieces: PieceSummary[], screens: string[]): BuilderCommand {
   const wallId = walls[0]?.id ?? '';
   switch (type) {
     case 'wall.play':
@@ -34,32 +86,32 @@ export function defaultCommand(type: string, walls: WallStatus[], pieces: PieceS
       return { type, volume: 0.8 };
     case 'wall.visitors':
       return { type, wallId, showQr: true };
-    default:
-      return { type };
   }
 }
 
 /** One line per command, for the cue list. */
-export function describe(c: RawCommand, pieces: PieceSummary[]): string {
-  const title = (id: unknown) => pieces.find((p) => p.id === id)?.title ?? String(id);
+export function describe(c: CueCommandInput, pieces: PieceSummary[]): string {
+  const title = (id: string) => pieces.find((p) => p.id === id)?.title ?? id;
   switch (c.type) {
     case 'wall.play':
-      return `${String(c.wallId)} ▶ ${title(c.installationId)}${c.preset ? ` (${String(c.preset)})` : ''}`;
+      return `${c.wallId} ▶ ${title(c.installationId)}${c.preset ? ` (${c.preset})` : ''}`;
     case 'wall.params':
-      return `${String(c.wallId)} params ${Object.entries((c.params as Record<string, unknown>) ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`;
+      return `${c.wallId} params ${Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`;
     case 'wall.stop':
-      return `${String(c.wallId)} ■ stop`;
+      return `${c.wallId} ■ stop`;
     case 'wall.pause':
-      return `${String(c.wallId)} ❚❚ pause`;
+      return `${c.wallId} ❚❚ pause`;
     case 'wall.resume':
-      return `${String(c.wallId)} resume`;
+      return `${c.wallId} resume`;
+    case 'wall.quality':
+      return `${c.wallId} quality ${c.quality}`;
     case 'show.blackout':
       return c.on ? 'blackout ON' : 'blackout off';
     case 'screen.blackout':
-      return `${String(c.screenId)} ${c.on ? 'black' : 'unblack'}`;
+      return `${c.screenId} ${c.on ? 'black' : 'unblack'}`;
     case 'show.volume':
-      return `volume ${Math.round(Number(c.volume) * 100)}%`;
+      return `volume ${Math.round(c.volume * 100)}%`;
     default:
-      return String(c.type);
+      return c.type;
   }
 }

@@ -1,0 +1,69 @@
+/* The show's building blocks: walls, screens, params and the schedule (commands.ts builds on them). */
+import { z } from 'zod';
+import { Id, ShowTime } from './ids';
+import { ParamValueSchema } from './manifest';
+import { QUALITY_LEVELS, TIME_OF_DAY_PATTERN } from './plain';
+
+export const Rect = z.object({
+  x: z.number().finite(),
+  y: z.number().finite(),
+  w: z.number().finite().positive(),
+  h: z.number().finite().positive(),
+});
+export type Rect = z.infer<typeof Rect>;
+
+export const Params = z.record(z.string(), ParamValueSchema);
+
+export const Quality = z.enum(QUALITY_LEVELS);
+export type Quality = z.infer<typeof Quality>;
+
+export const ScreenConfig = z.object({
+  id: Id,
+  wallId: Id.nullable(),
+  rect: Rect,
+  blackout: z.boolean(),
+});
+export type ScreenConfig = z.infer<typeof ScreenConfig>;
+
+export const Wall = z.object({
+  id: Id,
+  name: z.string().min(1).max(80),
+  width: z.number().finite().positive(),
+  height: z.number().finite().positive(),
+  installationId: Id.nullable(),
+  params: Params,
+  /** Show time at which the current piece starts (its first frame). */
+  startedAt: ShowTime,
+  /** Show time at which the current params take effect. */
+  paramsAt: ShowTime,
+  /** Show time at which the wall froze, or null when running. */
+  pausedAt: ShowTime.nullable(),
+  /** Total milliseconds the wall spent paused since the piece started. */
+  heldMs: z.number().finite().nonnegative(),
+  /** Screens that play the wall's sound. Empty: the first screen of the wall. */
+  audioScreens: z.array(Id),
+  visitorCap: z.number().int().min(0).max(10000),
+  visitorInput: z.boolean(),
+  showQr: z.boolean(),
+  /** Rendering quality on this wall's screens; 'auto' lets each screen pick from its GPU and size. Host-owned: pieces read it with useQuality(). */
+  quality: Quality.default('auto'),
+});
+export type Wall = z.infer<typeof Wall>;
+
+const TimeOfDay = z.string().regex(TIME_OF_DAY_PATTERN, 'must be HH:MM');
+
+export const ScheduleEntry = z.object({
+  time: TimeOfDay,
+  cueId: Id,
+});
+
+export const Schedule = z.object({
+  enabled: z.boolean(),
+  timezone: z.string().min(1).max(64),
+  opening: TimeOfDay,
+  closing: TimeOfDay,
+  /** Piece each wall plays when opening and nothing else is scheduled. */
+  attract: z.record(Id, Id),
+  entries: z.array(ScheduleEntry).max(200),
+});
+export type Schedule = z.infer<typeof Schedule>;
