@@ -17,10 +17,14 @@ export default defineConfig({
   },
   build: {
     outDir: path.resolve(import.meta.dirname, process.env.PAVILION_BUILD_DIR ?? 'dist/client'),
+    // Hashed files go to static/: /assets/ is the server's shared media (assets/, server/http/assets.ts).
+    assetsDir: 'static',
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
     rollupOptions: {
+      // Fonts and patterns in the CSS are the server's /assets/ (assets/manifest.json), not bundled.
+      external: [/^\/assets\//],
       input: {
         index: path.join(root, 'index.html'),
         display: path.join(root, 'display.html'),
@@ -34,6 +38,7 @@ export default defineConfig({
     proxy: {
       '/api': 'http://localhost:8080',
       '/pieces': 'http://localhost:8080',
+      '/assets': 'http://localhost:8080',
       '/socket.io': { target: 'ws://localhost:8080', ws: true },
     },
   },

@@ -1,8 +1,8 @@
 /**
  * npm run dev: the API server and the Vite dev server in one process, with hot reload.
  *   PORT (API, default 8080), VITE_PORT (pages, default 5173), PAVILION_DATA (default data/).
- * Open the URLs it prints on the Vite port: pages reload as you save; /api, /socket.io and
- * /pieces are proxied to the API server. New folders in installations/ are picked up live.
+ * Open the URLs it prints on the Vite port: pages reload as you save; /api, /socket.io,
+ * /pieces and /assets are proxied to the API server. New folders in installations/ are picked up live.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,8 @@ try {
     artistToken: process.env.PAVILION_ARTIST_TOKEN || undefined,
     // Phones scan a QR code: send them to the dev pages, not to the API port.
     publicUrl: process.env.PAVILION_PUBLIC_URL || `http://${lanAddress()}:${vitePort}`,
+    // The panel opened on the Vite port reaches the API through its proxy: those pages are ours.
+    trustedOrigins: [`http://localhost:${vitePort}`, `http://127.0.0.1:${vitePort}`],
   });
   const api = `http://localhost:${app.port}`;
   const vite = await createServer({
@@ -45,6 +47,7 @@ try {
       proxy: {
         '/api': api,
         '/pieces': api,
+        '/assets': api,
         '/socket.io': { target: api.replace('http', 'ws'), ws: true },
       },
     },

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { registerAssets } from './assets';
 
 const PAGES: Record<string, string> = {
   '/': 'index.html',
@@ -12,8 +13,12 @@ const PAGES: Record<string, string> = {
   '/preview': 'preview.html',
 };
 
-/** Serves the built client (dist/client): one HTML page per app, hashed assets cached forever. */
+/**
+ * Serves the built client (dist/client): one HTML page per app, its hashed files (static/)
+ * cached forever; and the shared media of assets/ at /assets/ (server/http/assets.ts).
+ */
 export async function registerPages(app: FastifyInstance, staticDir: string): Promise<void> {
+  await registerAssets(app);
   const built = fs.existsSync(path.join(staticDir, 'display.html'));
   if (!built) {
     app.log.warn(`http: no built client in ${staticDir}; run \`npm run build\` (npm start does it for you)`);
@@ -32,7 +37,7 @@ export async function registerPages(app: FastifyInstance, staticDir: string): Pr
     index: false,
     wildcard: true,
     setHeaders(reply, file) {
-      if (file.includes(`${path.sep}assets${path.sep}`)) void reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+      if (path.relative(staticDir, file).startsWith(`static${path.sep}`)) void reply.header('Cache-Control', 'public, max-age=31536000, immutable');
     },
   });
   for (const [route, file] of Object.entries(PAGES))
