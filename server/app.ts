@@ -41,6 +41,8 @@ export interface AppOptions {
   artistToken?: string;
   /** Public base URL for visitor links and QR codes; default from the first LAN address. */
   publicUrl?: string;
+  /** Pages at these origins count as the server's own for the session cookie (the dev server's). */
+  trustedOrigins?: string[];
   /**
    * The least lead for a piece switch without `at` (default 600 ms). The lead grows past it when
    * the wall's screens report slower preloads (server/screens/preload-times.ts).
@@ -81,7 +83,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
 
   const secrets = loadSecrets(opts.dataDir, { admin: opts.adminToken, artist: opts.artistToken });
-  const auth = createAuth({ ...secrets, now: time, revokedFile: path.join(opts.dataDir, 'revoked-sessions.json') });
+  const auth = createAuth({ ...secrets, now: time, revokedFile: path.join(opts.dataDir, 'revoked-sessions.json'), secureCookies: Boolean(opts.tls), trustedOrigins: [...(opts.publicUrl ? [opts.publicUrl] : []), ...(opts.trustedOrigins ?? [])] });
   const catalog = createCatalog(discoverPieces(installationsDir, logger));
   logger.info({ pieces: catalog.list().map((p) => p.id) }, 'pieces: discovered');
   const pieces = createPieceStore({ dir: path.join(opts.dataDir, 'pieces'), catalog, logger, now: time, runtime: runtimeVersions(ROOT) });

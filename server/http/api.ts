@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { fail, type ShowView, type VisitorListEntry, type VisitorListReply } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { PieceCatalog } from '../pieces/catalog';
 import { SESSION_COOKIE, readCookie, type Auth, type Role } from './auth';
+import { checkRequest, refuse, requireHttpRole } from './guard';
 
 export interface ApiDeps {
   store: ShowStore;
@@ -20,18 +21,10 @@ export interface ApiDeps {
   signedOut?: (sessionId: string) => void;
 }
 
+const TECHNICIAN_HINT = 'send the technician token as `Authorization: Bearer <token>` (see data/secrets.json or PAVILION_ADMIN_TOKEN), or sign in on the control panel';
+
 /** Refuses the request unless it carries a token or session of one of `roles`. */
-export function guard(auth: Auth, roles: Role[]) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const role = auth.roleOf({ authorization: req.headers.authorization, cookie: req.headers.cookie });
-    if (!role)
-      return reply
-        .code(401)
-        .send(fail('unauthorized', 'send the technician token as `Authorization: Bearer <token>` (see data/secrets.json or PAVILION_ADMIN_TOKEN)'));
-    if (!roles.includes(role)) return reply.code(403).send(fail('forbidden', `the ${role} token cannot do this; it needs the ${roles.join(' or ')} role`));
-    (req as FastifyRequest & { role?: Role }).role = role;
-  };
-}
+export const guard = (auth: Auth, roles: Role[]) => requireHttpRole(auth, roles, TECHNICIAN_HINT);
 
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   const technician = { preHandler: guard(deps.auth, ['technician']) };
@@ -73,17 +66,24 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     '/api/session',
     { config: { rateLimit: { max: 10, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, message: 'too many sign-in attempts; wait a minute and try again', ...fail('rate_limited', 'too many sign-in attempts; wait a minute and try again') }) } } },
     async (req, reply) => {
+      // Signing in from another site's page would plant a session in this browser: refused.
+      if (deps.auth.foreign(req.headers.origin, req.headers.host))
+        return reply.code(403).send(fail('forbidden', 'sign in from this server\'s own control panel, not from another site\'s page'));
       const token = (req.body as { token?: unknown } | null)?.token;
-      const role = typeof token === 'string' ? deps.auth.roleOfToken(token) : null;
-      if (!role) return reply.code(401).send(fail('unauthorized', 'that token is not right; find it in data/secrets.json or PAVILION_ADMIN_TOKEN'));
-      reply.setCookie(SESSION_COOKIE, deps.auth.issueSession(role, deps.now()), { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 14 * 24 * 3600 });
-      return { ok: true, role };
+      const verdict = checkRequest(deps.auth, req, typeof token === 'string' ? token : '');
+      if (refuse(reply, verdict, ['technician', 'artist'], 'that token is not right; find it in data/secrets.json or PAVILION_ADMIN_TOKEN') || !verdict?.ok) return reply;
+      reply.setCookie(SESSION_COOKIE, deps.auth.issueSession(verdict.role, deps.now()), deps.auth.cookieOptions);
+      return { ok: true, role: verdict.role };
     },
   );
 
-  app.get('/api/session', async (req) => {
-    const role = deps.auth.roleOf({ authorization: req.headers.authorization, cookie: req.headers.cookie });
-    return { ok: true, role };
+  app.get('/api/session', async (req, reply) => {
+    const verdict = checkRequest(deps.auth, req);
+    if (verdict && !verdict.ok && verdict.code === 'rate_limited') {
+      refuse(reply, verdict, [], '');
+      return reply;
+    }
+    return { ok: true, role: verdict?.ok ? verdict.role : null };
   });
 
   // Signing out ends the session on the server too: a copy of the cookie stops working.

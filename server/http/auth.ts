@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { parseCookie } from 'cookie';
 import { RevokedSessions } from './revoked-sessions';
+import { AuthFailures, isForeignOrigin } from './auth-failures';
 
 export type Role = 'technician' | 'artist';
 export const SESSION_COOKIE = 'pavilion_session';
@@ -12,19 +13,52 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
+/** The credentials a request or a socket handshake presents, and where it comes from. */
+export interface Credentials {
+  /** The client's address (the limiter's key). */
+  address: string;
+  authorization?: string | undefined;
+  cookie?: string | undefined;
+  /** A token given directly: the sign-in form's, or a socket's `auth.token`. */
+  token?: string | undefined;
+  origin?: string | string[] | undefined;
+  host?: string | undefined;
+}
+
+/** What the credentials make of a request: a role, a refusal, or nothing presented at all. */
+export type Verdict =
+  | { ok: true; role: Role; via: 'bearer' | 'token' | 'cookie'; sessionId: string | null }
+  | { ok: false; code: 'unauthorized' | 'rate_limited' | 'foreign_origin'; retryAfterS?: number }
+  | null;
+
 export interface Auth {
+  /**
+   * Checks credentials once, for REST and sockets alike: a wrong token or a forged cookie counts
+   * against the address (AuthFailures); a session cookie from another site's page is refused.
+   */
+  check(c: Credentials): Verdict;
+  /** Whether a page at `origin` is another site's (see isForeignOrigin). */
+  foreign(origin: string | string[] | undefined, host: string | undefined): boolean;
+  /** Options of the session cookie: HttpOnly, SameSite=Strict, Secure when the server speaks TLS. */
+  readonly cookieOptions: { httpOnly: true; sameSite: 'strict'; secure: boolean; path: '/'; maxAge: number };
+  readonly failures: AuthFailures;
   roleOfToken(token: string | undefined | null): Role | null;
-  /** Role from an `Authorization: Bearer` header or the session cookie. */
-  roleOf(headers: { authorization?: string | undefined; cookie?: string | undefined }): Role | null;
   issueSession(role: Role, now: number): string;
-  verifySession(value: string | undefined, now: number): Role | null;
-  /** The id of a valid session cookie, or null. */
-  sessionId(value: string | undefined): string | null;
   /** Ends a session for good (sign-out): its cookie is refused from now on, also after a restart. */
   revokeSession(value: string | undefined): { id: string; saved: boolean } | null;
 }
 
-export function createAuth(opts: { adminToken: string; artistToken: string; sessionSecret: string; now: () => number; revokedFile?: string }): Auth {
+export function createAuth(opts: {
+  adminToken: string;
+  artistToken: string;
+  sessionSecret: string;
+  now: () => number;
+  revokedFile?: string;
+  /** Serve the session cookie with Secure (the server speaks TLS). */
+  secureCookies?: boolean;
+  /** Origins whose pages are this server's own besides its Host: the public URL, the dev server. */
+  trustedOrigins?: readonly string[];
+}): Auth {
   const sign = (body: string) => crypto.createHmac('sha256', opts.sessionSecret).update(body).digest('base64url');
   const revoked = new RevokedSessions(opts.revokedFile ?? null, opts.now);
   /** role.expiry.id.mac, checked: the signature, the role and the id (not its expiry). */
@@ -37,30 +71,44 @@ export function createAuth(opts: { adminToken: string; artistToken: string; sess
     if (role !== 'technician' && role !== 'artist') return null;
     return { role: role as Role, expiry: Number(expiry), id };
   };
+  const failures = new AuthFailures(opts.now);
   const auth: Auth = {
+    failures,
+    cookieOptions: { httpOnly: true, sameSite: 'strict', secure: opts.secureCookies ?? false, path: '/', maxAge: SESSION_HOURS * 3600 },
+    foreign: (origin, host) => isForeignOrigin(origin, host, opts.trustedOrigins),
+    check(c) {
+      const bearer = /^Bearer\s+(.+)$/i.exec(c.authorization ?? '')?.[1]?.trim();
+      const token = bearer ?? c.token;
+      const cookie = token === undefined ? readCookie(c.cookie, SESSION_COOKIE) : undefined;
+      if (token === undefined && cookie === undefined) return null;
+      const wait = failures.retryAfterS(c.address);
+      if (wait > 0) return { ok: false, code: 'rate_limited', retryAfterS: wait };
+      if (token !== undefined) {
+        const role = auth.roleOfToken(token);
+        if (!role) {
+          failures.fail(c.address);
+          return { ok: false, code: 'unauthorized' };
+        }
+        return { ok: true, role, via: bearer !== undefined ? 'bearer' : 'token', sessionId: null };
+      }
+      const s = parse(cookie);
+      if (!s) {
+        failures.fail(c.address); // a forged cookie; an expired or signed-out one is no guess
+        return { ok: false, code: 'unauthorized' };
+      }
+      if (!(s.expiry > opts.now()) || revoked.has(s.id)) return { ok: false, code: 'unauthorized' };
+      if (isForeignOrigin(c.origin, c.host, opts.trustedOrigins)) return { ok: false, code: 'foreign_origin' };
+      return { ok: true, role: s.role, via: 'cookie', sessionId: s.id };
+    },
     roleOfToken(token) {
       if (!token) return null;
       if (same(token, opts.adminToken)) return 'technician';
       if (same(token, opts.artistToken)) return 'artist';
       return null;
     },
-    roleOf(headers) {
-      const m = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
-      if (m) return auth.roleOfToken(m[1]!.trim());
-      return auth.verifySession(readCookie(headers.cookie, SESSION_COOKIE), opts.now());
-    },
     issueSession(role, now) {
       const body = `${role}.${Math.floor(now + SESSION_HOURS * 3600_000)}.${crypto.randomBytes(12).toString('base64url')}`;
       return `${body}.${sign(body)}`;
-    },
-    verifySession(value, now) {
-      const s = parse(value);
-      if (!s || !(s.expiry > now) || revoked.has(s.id)) return null;
-      return s.role;
-    },
-    sessionId(value) {
-      const s = parse(value);
-      return s && !revoked.has(s.id) ? s.id : null;
     },
     revokeSession(value) {
       const s = parse(value);

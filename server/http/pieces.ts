@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PieceRollback, describeIssues, fail, type PieceUploaded } from '../../protocol';
 import { FILE_TYPES, parseBundle, type BundleLimits } from '../pieces/bundle';
 import type { PieceStore, UploadRole } from '../pieces/uploads';
 import type { Auth, Role } from './auth';
+import { requireHttpRole } from './guard';
 import { statusOf } from './api';
 
 export interface PieceRoutesDeps {
@@ -20,13 +21,7 @@ const TOKEN_HINT = {
 
 /** Checks the token before the body is read: an unauthorised upload is refused before it is received. */
 function allow(auth: Auth, roles: Role[]) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const role = auth.roleOf({ authorization: req.headers.authorization, cookie: req.headers.cookie });
-    const hint = roles.includes('artist') ? TOKEN_HINT.artist : TOKEN_HINT.technician;
-    if (!role) return reply.code(401).send(fail('unauthorized', hint));
-    if (!roles.includes(role)) return reply.code(403).send(fail('forbidden', `the ${role} token cannot do this; it needs the ${roles.join(' or ')} role`));
-    (req as FastifyRequest & { role?: Role }).role = role;
-  };
+  return requireHttpRole(auth, roles, roles.includes('artist') ? TOKEN_HINT.artist : TOKEN_HINT.technician);
 }
 
 /**

@@ -13,11 +13,19 @@ export interface Secrets {
 
 const token = () => crypto.randomBytes(24).toString('base64url');
 
+/** Tokens given by environment variable are at least this long: a short one is guessable. */
+export const MIN_TOKEN_LENGTH = 24;
+
 /**
  * Tokens come from PAVILION_ADMIN_TOKEN / PAVILION_ARTIST_TOKEN, else from <data>/secrets.json,
  * which the first start creates with owner-only permissions.
  */
 export function loadSecrets(dataDir: string, env: { admin?: string | undefined; artist?: string | undefined }): Secrets {
+  for (const [name, value] of [['PAVILION_ADMIN_TOKEN', env.admin], ['PAVILION_ARTIST_TOKEN', env.artist]] as const)
+    if (value !== undefined && value.length < MIN_TOKEN_LENGTH)
+      throw new Error(
+        `config: ${name} is ${value.length} characters long; a token must have at least ${MIN_TOKEN_LENGTH} (make one with \`openssl rand -base64 24\`), or unset it to use the one in data/secrets.json`,
+      );
   const file = path.join(dataDir, 'secrets.json');
   let stored: Partial<Record<'adminToken' | 'artistToken' | 'sessionSecret', string>> = {};
   if (fs.existsSync(file)) {

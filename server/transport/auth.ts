@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
-import { SESSION_COOKIE, readCookie, type Auth, type Role } from '../http/auth';
+import type { Auth, Role } from '../http/auth';
+import { tooManyFailures } from '../http/auth-failures';
 
 /** socket.io middleware: refuses a connection whose token or session is not of one of `roles`. */
 export function requireRole(auth: Auth, roles: Role[]) {
@@ -13,20 +14,30 @@ export function requireRole(auth: Auth, roles: Role[]) {
   };
   function check(socket: Socket, next: (err?: Error) => void): void {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const role = typeof token === 'string' ? auth.roleOfToken(token) : auth.roleOf({ cookie: socket.handshake.headers.cookie });
-    if (role && roles.includes(role)) {
+    const h = socket.handshake.headers;
+    const verdict = auth.check({
+      address: socket.handshake.address,
+      token: typeof token === 'string' ? token : undefined,
+      cookie: h.cookie,
+      origin: h.origin,
+      host: h.host,
+    });
+    if (verdict?.ok && roles.includes(verdict.role)) {
       const data = socket.data as { role?: Role; sessionId?: string | null };
-      data.role = role;
+      data.role = verdict.role;
       // Signing out closes the sockets of that session (closeSession in control.ts).
-      data.sessionId = typeof token === 'string' ? null : auth.sessionId(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
+      data.sessionId = verdict.sessionId;
       return next();
     }
-    const err = new Error(
-      role
-        ? `forbidden: the ${role} role cannot use this channel; sign in with the technician token`
-        : 'unauthorized: sign in with the technician token (PAVILION_ADMIN_TOKEN or data/secrets.json)',
-    ) as Error & { data?: unknown };
-    err.data = { code: role ? 'forbidden' : 'unauthorized' };
-    next(err);
+    const [code, message] = !verdict
+      ? ['unauthorized', 'unauthorized: sign in with the technician token (PAVILION_ADMIN_TOKEN or data/secrets.json)']
+      : verdict.ok
+        ? ['forbidden', `forbidden: the ${verdict.role} role cannot use this channel; sign in with the technician token`]
+        : verdict.code === 'rate_limited'
+          ? ['rate_limited', `rate_limited: ${tooManyFailures(verdict.retryAfterS ?? 60)}`]
+          : verdict.code === 'foreign_origin'
+            ? ['forbidden', "forbidden: this page is not one of this server's own; open the control panel from the server"]
+            : ['unauthorized', 'unauthorized: sign in with the technician token (PAVILION_ADMIN_TOKEN or data/secrets.json)'];
+    next(Object.assign(new Error(message), { data: { code, ...(verdict && !verdict.ok && verdict.retryAfterS ? { retryAfterS: verdict.retryAfterS } : {}) } }));
   }
 }
