@@ -1,8 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { ClockSync, type PingReply, type StampedPingReply } from './clock-sync';
+import { localNow } from './now';
 
-/** Epoch-based local clock: the same base the server uses for show time. */
-export const localNow = (): number => performance.timeOrigin + performance.now();
+export { localNow };
 
 /** Opens a typed socket on one namespace of this origin (websocket only: lowest latency). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

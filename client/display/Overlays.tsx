@@ -1,13 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import QRCode from 'qrcode';
-import { displayStore } from './store';
-import { unlockAudio } from './audio';
-import type { ClockSync } from '../core/clock-sync';
+import type { Screen } from './session';
 
 /** Everything drawn over the canvas: messages, identify, blackout, preload bar, QR, sound button. */
-export function Overlays({ clock }: { clock: ClockSync }) {
-  const s = useStore(displayStore);
+export function Overlays({ screen }: { screen: Screen }) {
+  const { clock, host } = screen;
+  const s = useStore(screen.store);
+  const preload = useSyncExternalStore(
+    (fn) => host.subscribe(fn),
+    () => host.snapshot().progress,
+  );
   const [now, setNow] = useState(() => clock.now());
   const [offlineLong, setOfflineLong] = useState(false);
   useEffect(() => {
@@ -53,14 +56,14 @@ export function Overlays({ clock }: { clock: ClockSync }) {
           <div className="identify-wall">{view.screen.wallId ? `wall ${view.screen.wallId}` : 'unassigned'}</div>
         </div>
       )}
-      {s.preload && s.preload.progress < 1 && (
-        <div className="preload" aria-label={`loading ${s.preload.installationId}`}>
-          <div style={{ width: `${Math.round(s.preload.progress * 100)}%` }} />
+      {preload && preload.progress < 1 && (
+        <div className="preload" aria-label={`loading ${preload.installationId}`}>
+          <div style={{ width: `${Math.round(preload.progress * 100)}%` }} />
         </div>
       )}
       {offlineLong && <div className="corner-note warn">reconnecting to the server…</div>}
       {view?.audio && s.soundBlocked && (
-        <button className="sound-button" onClick={() => void unlockAudio()}>
+        <button className="sound-button" onClick={() => void screen.sound.unlock()}>
           Tap to enable sound
         </button>
       )}

@@ -1,10 +1,8 @@
 import { createRoot } from 'react-dom/client';
-import { DisplayApp } from './DisplayApp';
-import { startSession } from './session';
-import { installDiagnostics } from './diagnostics';
-import { displayStore } from './store';
-import { setAudioClock } from './audio';
+import { screenDiagnostics } from '../host';
 import { ID_PATTERN } from '../../protocol/ids';
+import { DisplayApp } from './DisplayApp';
+import { startScreen } from './session';
 import '../shared/base.css';
 import './display.css';
 
@@ -12,22 +10,30 @@ const root = createRoot(document.getElementById('root')!);
 const screenId = new URLSearchParams(location.search).get('screen');
 
 if (!screenId || !ID_PATTERN.test(screenId)) {
-  displayStore.setState({
-    problem: screenId
-      ? `“${screenId}” is not a valid screen id: use lower-case letters, digits and dashes, e.g. /display?screen=main-1.`
-      : 'This page drives one screen. Add the screen id to the address, e.g. /display?screen=main-1. The control panel lists every screen.',
-  });
-  root.render(<ProblemOnly />);
+  const problem = screenId
+    ? `“${screenId}” is not a valid screen id: use lower-case letters, digits and dashes, e.g. /display?screen=main-1.`
+    : 'This page drives one screen. Add the screen id to the address, e.g. /display?screen=main-1. The control panel lists every screen.';
+  root.render(<ProblemOnly problem={problem} />);
 } else {
-  const { socket, clock } = startSession(screenId);
-  installDiagnostics(clock);
-  setAudioClock(clock);
+  const screen = startScreen(screenId);
+  const { store, host, clock } = screen;
+  // window.__pavilion: read-only diagnostics for automation and technicians (docs/display.md).
+  const diagnostics = screenDiagnostics(
+    host,
+    {
+      screenId: () => store.getState().screenId,
+      wallId: () => store.getState().view?.screen.wallId ?? null,
+      params: () => store.getState().view?.wall?.params ?? null,
+      connected: () => store.getState().connected,
+    },
+    clock,
+  );
+  Object.defineProperty(window, '__pavilion', { value: diagnostics, configurable: false, writable: false });
   document.title = `Pavilion · ${screenId}`;
-  root.render(<DisplayApp socket={socket} clock={clock} />);
+  root.render(<DisplayApp screen={screen} />);
 }
 
-function ProblemOnly() {
-  const problem = displayStore.getState().problem;
+function ProblemOnly({ problem }: { problem: string }) {
   return (
     <div className="message" role="alert">
       <h1>Pavilion screen</h1>

@@ -1,5 +1,5 @@
-import { createStore } from 'zustand/vanilla';
-import type { DisplayView, PieceError, VisitorFrame } from '../../protocol';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { DisplayView } from '../../protocol';
 
 export interface DisplayState {
   screenId: string | null;
@@ -9,26 +9,19 @@ export interface DisplayState {
   /** A message the screen shows instead of the picture (bad URL, refused hello). */
   problem: string | null;
   identifyUntil: number;
-  errors: PieceError[];
-  /** Progress of the piece being preloaded, 0..1, or null. */
-  preload: { installationId: string; progress: number } | null;
-  visitorFrame: VisitorFrame | null;
   soundBlocked: boolean;
 }
 
-/** The screen's state, outside React (zustand vanilla), so the frame loop can read it. */
-export const displayStore = createStore<DisplayState>(() => ({
-  screenId: null,
-  connected: false,
-  view: null,
-  problem: null,
-  identifyUntil: 0,
-  errors: [],
-  preload: null,
-  visitorFrame: null,
-  soundBlocked: false,
-}));
+export type DisplayStore = StoreApi<DisplayState>;
 
-export function pushError(err: PieceError): void {
-  displayStore.setState((s) => ({ errors: [...s.errors.slice(-49), err] }));
+/** The screen page's own state, outside React (zustand vanilla). One per page, made in main.tsx. */
+export function createDisplayStore(screenId: string | null, problem: string | null = null): DisplayStore {
+  return createStore<DisplayState>(() => ({
+    screenId,
+    connected: false,
+    view: null,
+    problem,
+    identifyUntil: 0,
+    soundBlocked: false,
+  }));
 }

@@ -1,5 +1,9 @@
 type ToneModule = typeof import('tone');
-const patched = new WeakSet<object>();
+
+/** Marks a prototype this file has patched (on the prototype itself: Tone's classes are the page's). */
+const PATCHED = Symbol.for('pavilion.tonePatched');
+const isPatched = (proto: object) => Object.prototype.hasOwnProperty.call(proto, PATCHED);
+const markPatched = (proto: object) => Object.defineProperty(proto, PATCHED, { value: true });
 
 /**
  * Works around a Tone.js 15 leak: disposing a started ToneConstantSource (inside every Signal, so
@@ -15,7 +19,7 @@ export function patchTone(Tone: ToneModule): void {
     probe = new Tone.Signal(0);
     const source = (probe as unknown as { _constantSource?: object })._constantSource;
     const proto = source ? (Object.getPrototypeOf(source) as { dispose?: () => unknown }) : null;
-    if (!proto || typeof proto.dispose !== 'function' || patched.has(proto)) return;
+    if (!proto || typeof proto.dispose !== 'function' || isPatched(proto)) return;
     const dispose = proto.dispose;
     proto.dispose = function (this: { _source?: { stop(): void } }) {
       try {
@@ -25,7 +29,7 @@ export function patchTone(Tone: ToneModule): void {
       }
       return dispose.call(this);
     };
-    patched.add(proto);
+    markPatched(proto);
   } catch {
     /* another Tone version: leave it as it is */
   } finally {
@@ -47,7 +51,7 @@ function patchOscillatorCleanUp(Tone: ToneModule): void {
   type CleanUp = (this: { disposed?: boolean }, node: { disconnect(): unknown }) => void;
   const proto = Tone.Oscillator?.prototype as unknown as { _cleanUpConnections?: CleanUp } | undefined;
   const cleanUp = proto?._cleanUpConnections;
-  if (!proto || typeof cleanUp !== 'function' || patched.has(proto)) return; // another Tone version
+  if (!proto || typeof cleanUp !== 'function' || isPatched(proto)) return; // another Tone version
   proto._cleanUpConnections = function (node) {
     if (!this.disposed) return cleanUp.call(this, node);
     try {
@@ -56,5 +60,5 @@ function patchOscillatorCleanUp(Tone: ToneModule): void {
       /* disposed already */
     }
   };
-  patched.add(proto);
+  markPatched(proto);
 }

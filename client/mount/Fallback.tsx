@@ -1,6 +1,6 @@
 import { useFrame } from '@react-three/fiber';
-import { useMemo } from 'react';
-import { frame } from './frame';
+import { useContext, useMemo } from 'react';
+import { HostContext } from './context';
 
 const vertex = /* glsl */ `
 varying vec2 vUv;
@@ -19,9 +19,10 @@ void main() {
 
 /** A calm, slow gradient: what a screen shows in place of a piece that failed. */
 export function Fallback() {
+  const host = useContext(HostContext);
   const uniforms = useMemo(() => ({ uTime: { value: 0 } }), []);
   useFrame(() => {
-    uniforms.uTime.value = (frame.showTime / 1000) % 10000;
+    uniforms.uTime.value = ((host?.clock.showTime ?? 0) / 1000) % 10000;
   });
   return (
     <mesh frustumCulled={false} renderOrder={-1}>

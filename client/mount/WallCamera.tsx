@@ -1,6 +1,6 @@
 import { useFrame } from '@react-three/fiber';
 import type { WallGeometry } from 'pavilion/sdk';
-import { applyWallView } from './wall-view';
+import { applyWallView } from '../host';
 
 /**
  * Spans the wall: before pieces draw, the camera gets the wall's aspect and a view offset for this

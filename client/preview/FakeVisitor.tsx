@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { useStore } from 'zustand';
 import type { InputSpec } from '../../protocol';
-import { YOU, previewStore, setPresence, setVisitorInput } from './state';
+import { usePreview } from './context';
+import { YOU } from './visitors';
 
 const labelOf = (spec: InputSpec) => (typeof spec.label === 'string' ? spec.label : spec.label.en);
 
@@ -10,11 +11,12 @@ const labelOf = (spec: InputSpec) => (typeof spec.label === 'string' ? spec.labe
  * send a word), plus a crowd of bots: what useVisitors() gives the piece, without a phone.
  */
 export function FakeVisitor() {
-  const piece = useStore(previewStore, (s) => s.piece);
+  const { store, visitors } = usePreview();
+  const piece = useStore(store, (s) => s.piece);
   const [present, setPresent] = useState(true);
   const [crowd, setCrowd] = useState(0);
   const inputs = piece?.inputs ?? [];
-  useEffect(() => setPresence(present, crowd, inputs), [present, crowd, inputs]);
+  useEffect(() => visitors.setPresence(present, crowd, inputs), [visitors, present, crowd, inputs]);
   if (!piece) return null;
   return (
     <section className="panel" aria-label="Visitor">
@@ -35,6 +37,7 @@ export function FakeVisitor() {
 }
 
 function InputControl({ spec }: { spec: InputSpec }) {
+  const { visitors } = usePreview();
   switch (spec.type) {
     case 'xy':
     case 'tilt':
@@ -43,12 +46,12 @@ function InputControl({ spec }: { spec: InputSpec }) {
       return (
         <label className="field">
           <span>{labelOf(spec)}</span>
-          <input type="range" min={spec.min} max={spec.max} step={(spec.max - spec.min) / 100} defaultValue={spec.min} onChange={(e) => setVisitorInput(YOU, spec.id, Number(e.target.value), false)} />
+          <input type="range" min={spec.min} max={spec.max} step={(spec.max - spec.min) / 100} defaultValue={spec.min} onChange={(e) => visitors.setInput(YOU, spec.id, Number(e.target.value), false)} />
         </label>
       );
     case 'button':
       return (
-        <button type="button" className="visitor-button" onClick={() => setVisitorInput(YOU, spec.id, true, true)}>
+        <button type="button" className="visitor-button" onClick={() => visitors.setInput(YOU, spec.id, true, true)}>
           {labelOf(spec)}
         </button>
       );
@@ -58,6 +61,7 @@ function InputControl({ spec }: { spec: InputSpec }) {
 }
 
 function Pad({ spec }: { spec: InputSpec }) {
+  const { visitors } = usePreview();
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   const dragging = useRef(false);
   const move = (e: PointerEvent<HTMLDivElement>) => {
@@ -66,7 +70,7 @@ function Pad({ spec }: { spec: InputSpec }) {
     const clamp = (v: number) => Math.max(-1, Math.min(1, Math.round(v * 1e4) / 1e4));
     const p = { x: clamp(((e.clientX - r.left) / r.width) * 2 - 1), y: clamp(1 - ((e.clientY - r.top) / r.height) * 2) };
     setAt(p);
-    setVisitorInput(YOU, spec.id, p, false);
+    visitors.setInput(YOU, spec.id, p, false);
   };
   return (
     <div className="field">
@@ -91,13 +95,14 @@ function Pad({ spec }: { spec: InputSpec }) {
 }
 
 function TextInput({ spec }: { spec: Extract<InputSpec, { type: 'text' }> }) {
+  const { visitors } = usePreview();
   const [text, setText] = useState('');
   return (
     <form
       className="field"
       onSubmit={(e) => {
         e.preventDefault();
-        if (text.trim()) setVisitorInput(YOU, spec.id, text.trim().slice(0, spec.maxLength), true);
+        if (text.trim()) visitors.setInput(YOU, spec.id, text.trim().slice(0, spec.maxLength), true);
         setText('');
       }}
     >

@@ -1,21 +1,22 @@
 import { useStore } from 'zustand';
 import { defaultParams, type ParamSpec, type ParamValue } from '../../protocol';
-import { previewStore } from './state';
+import { usePreview } from './context';
 
 const labelOf = (key: string, spec: ParamSpec) => (typeof spec.label === 'string' ? spec.label : (spec.label?.en ?? key));
 
 /** Controls generated from the manifest's params, as the control panel draws them. */
 export function ParamPanel() {
-  const piece = useStore(previewStore, (s) => s.piece);
-  const params = useStore(previewStore, (s) => s.params);
+  const { store } = usePreview();
+  const piece = useStore(store, (s) => s.piece);
+  const params = useStore(store, (s) => s.params);
   if (!piece) return null;
   const entries = Object.entries(piece.params);
-  const set = (key: string, value: ParamValue) => previewStore.setState((s) => ({ params: { ...s.params, [key]: value } }));
+  const set = (key: string, value: ParamValue) => store.setState((s) => ({ params: { ...s.params, [key]: value } }));
   return (
     <section className="panel" aria-label="Params">
       <header>
         <h2>Params</h2>
-        <button type="button" onClick={() => previewStore.setState({ params: defaultParams(piece) })} disabled={!entries.length}>
+        <button type="button" onClick={() => store.setState({ params: defaultParams(piece) })} disabled={!entries.length}>
           Reset
         </button>
       </header>

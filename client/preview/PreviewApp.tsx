@@ -1,17 +1,15 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { addEffect } from '@react-three/fiber';
 import { useStore } from 'zustand';
-import { Manifest, defaultParams, describeIssues, type PieceSummary } from '../../protocol';
-import { loadPiece } from '../display/pieces';
-import { frame } from '../display/frame';
-import { readMemory } from '../display/diagnostics';
-import { describeStray, isStrayEngineError } from '../display/stray';
-import { Stage, renderers, type SimWall } from './Stage';
+import { QUALITY_LEVELS, type Quality } from '../../protocol';
+import type { GpuMemory } from '../host';
+import { Stage, type SimWall } from './Stage';
 import { ParamPanel } from './ParamPanel';
 import { FakeVisitor } from './FakeVisitor';
 import { Uploader } from './Uploader';
-import { soundRuntime, startSound, stopSound } from './sound';
-import { advanceTime, advanceVisitors, previewStore, reportPreviewError, restartClock, setPaused } from './state';
+import { usePreview } from './context';
+import { loadPreview } from './load';
+import { restart, setPaused, soundFor, startSound, stopSound } from './page';
 
 const SINGLE: SimWall = { width: 1920, height: 1080, screens: [{ id: 'preview-1', x: 0, y: 0, w: 1920, h: 1080 }] };
 const SPAN: SimWall = {
@@ -20,84 +18,29 @@ const SPAN: SimWall = {
   screens: [0, 1, 2].map((i) => ({ id: `preview-${i + 1}`, x: i * 1920, y: 0, w: 1920, h: 1080 })),
 };
 
-/** Finds the piece (the server's catalog, a stored version, or a bundled module the server has not seen yet) and loads it. */
-async function load(id: string, version: string | null): Promise<void> {
-  let piece: PieceSummary | undefined;
-  try {
-    const list = (await (await fetch('/api/installations')).json()) as PieceSummary[];
-    piece = list.find((p) => p.id === id);
-  } catch {
-    /* no server (static preview): try the bundled module below */
-  }
-  if (version) {
-    const res = await fetch(`/pieces/${id}/${version}/manifest.json`);
-    if (!res.ok) return void previewStore.setState({ problem: `there is no stored version ${version} of '${id}'; GET /api/pieces/${id}/versions lists them` });
-    const m = Manifest.parse(await res.json());
-    piece = { ...m, moduleUrl: `/pieces/${id}/${version}/module.js`, source: 'uploaded' };
-  }
-  try {
-    const module = await loadPiece(id, piece?.moduleUrl ?? null);
-    if (!piece) {
-      // A folder created since the server started: the app has it, the catalog not yet.
-      const m = Manifest.safeParse(module.manifest);
-      if (!m.success) throw new Error(`manifest.json of '${id}' is not valid: ${describeIssues(m.error.issues)}`);
-      piece = { ...m.data, moduleUrl: null, source: 'bundled' };
-    }
-    previewStore.setState({ piece, module, params: defaultParams(piece), problem: null });
-  } catch (e) {
-    if (!piece) {
-      previewStore.setState({
-        problem: `there is no piece '${id}' here. Bundled pieces are folders in installations/ (npm run new-piece -- ${id} makes one); uploaded ones are listed at /preview.`,
-      });
-      return;
-    }
-    previewStore.setState({ piece, params: defaultParams(piece) });
-    reportPreviewError('preview-1', 'load', e);
-  }
-}
-
 export function PreviewApp({ id, version }: { id: string; version: string | null }) {
-  const s = useStore(previewStore);
+  const page = usePreview();
+  const { host, store } = page;
+  const s = useStore(store);
+  const snap = useSyncExternalStore(
+    (fn) => host.subscribe(fn),
+    () => host.snapshot(),
+  );
   const wall = s.span ? SPAN : SINGLE;
-  const sound = useMemo(() => soundRuntime(), [s.sound]);
+  const startedAt = snap.run?.startedAt ?? null;
+  const sound = useMemo(() => soundFor(page, s.sound === 'on', startedAt), [page, s.sound, startedAt]);
 
-  useEffect(() => void load(id, version), [id, version]);
+  useEffect(() => void loadPreview(page, id, version), [page, id, version]);
 
   // One frame clock for every simulated screen: the same show time, the same visitor events.
   useEffect(
     () =>
       addEffect((timestamp) => {
-        const now = performance.timeOrigin + timestamp;
-        advanceTime(now);
-        advanceVisitors();
-        frame.showTime = now;
-        frame.timestamp = timestamp;
-        frame.count++;
+        page.visitors.step();
+        host.frame(timestamp);
       }),
-    [],
+    [page, host],
   );
-
-  // As on a screen: an uncaught error while the piece plays (useFrame, timers, promises) is its own.
-  useEffect(() => {
-    const fail = (error: unknown) => {
-      if (!previewStore.getState().module) return;
-      if (isStrayEngineError(error)) reportPreviewError('preview-1', 'audio', describeStray(error), false);
-      else reportPreviewError('preview-1', 'frame', error);
-    };
-    const onError = (e: ErrorEvent) => fail(e.error ?? e.message);
-    const onRejection = (e: PromiseRejectionEvent) => fail(e.reason);
-    window.addEventListener('error', onError);
-    window.addEventListener('unhandledrejection', onRejection);
-    return () => {
-      window.removeEventListener('error', onError);
-      window.removeEventListener('unhandledrejection', onRejection);
-    };
-  }, []);
-
-  const restart = () => {
-    restartClock();
-    previewStore.setState((st) => ({ run: st.run + 1, failed: false }));
-  };
 
   if (s.problem)
     return (
@@ -120,30 +63,40 @@ export function PreviewApp({ id, version }: { id: string; version: string | null
           {s.piece?.title ?? id} <small>{s.piece ? `${s.piece.artist} · ${s.piece.version} · ${s.piece.source}` : 'loading…'}</small>
         </h1>
         <div className="actions">
-          <button type="button" onClick={restart}>
+          <button type="button" onClick={() => restart(page)}>
             Restart
           </button>
-          <button type="button" onClick={() => setPaused(!s.paused)}>
+          <button type="button" onClick={() => setPaused(page, !s.paused)}>
             {s.paused ? 'Resume' : 'Pause'}
           </button>
           <label className="inline">
-            <input type="checkbox" checked={s.span} onChange={(e) => previewStore.setState({ span: e.target.checked })} /> span a 3×1 wall
+            <input type="checkbox" checked={s.span} onChange={(e) => store.setState({ span: e.target.checked })} /> span a 3×1 wall
           </label>
-          <button type="button" onClick={() => void (s.sound === 'on' ? stopSound() : startSound())}>
+          <label className="inline" title="The screens' quality setting, as a wall's: auto picks from the GPU and the canvas size">
+            quality{' '}
+            <select aria-label="Quality" value={s.quality} onChange={(e) => store.setState({ quality: e.target.value as Quality })}>
+              {QUALITY_LEVELS.map((q) => (
+                <option key={q} value={q}>
+                  {q}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => void (s.sound === 'on' ? stopSound(page) : startSound(page))}>
             {s.sound === 'on' ? 'Sound off' : s.sound === 'starting' ? 'Starting sound…' : 'Sound on'}
           </button>
         </div>
       </header>
       <main className={`stages ${s.span ? 'span' : 'single'}`}>
         {wall.screens.map((screen, i) => (
-          <Stage key={screen.id} wall={wall} screen={screen} sound={i === 0 ? sound : null} />
+          <Stage key={screen.id} page={page} wall={wall} screen={screen} sound={i === 0 ? sound : null} />
         ))}
-        {s.progress !== null && (
+        {snap.progress && snap.progress.progress < 1 && (
           <div className="progress" aria-label="loading assets">
-            <div style={{ width: `${Math.round(s.progress * 100)}%` }} />
+            <div style={{ width: `${Math.round(snap.progress.progress * 100)}%` }} />
           </div>
         )}
-        {s.failed && <p className="failed-note">The piece failed and the calm fallback replaced it, as on a screen. Fix it and save, or press Restart.</p>}
+        {snap.run?.failed && <p className="failed-note">The piece failed and the calm fallback replaced it, as on a screen. Fix it and save, or press Restart.</p>}
       </main>
       <aside className="side">
         <ParamPanel />
@@ -157,13 +110,17 @@ export function PreviewApp({ id, version }: { id: string; version: string | null
 }
 
 function Errors() {
-  const errors = useStore(previewStore, (s) => s.errors);
+  const { host } = usePreview();
+  const errors = useSyncExternalStore(
+    (fn) => host.errors.subscribe(fn),
+    () => host.errors.list(),
+  );
   return (
     <section className="panel" aria-label="Errors">
       <header>
         <h2>Errors</h2>
         {errors.length > 0 && (
-          <button type="button" onClick={() => previewStore.setState({ errors: [] })}>
+          <button type="button" onClick={() => host.errors.clear()}>
             Clear
           </button>
         )}
@@ -183,14 +140,12 @@ function Errors() {
 
 /** GPU objects alive: they must come back down when the piece unmounts (Restart shows it). */
 function Gpu() {
-  const [m, setM] = useState<{ geometries: number; textures: number; programs: number } | null>(null);
+  const { host } = usePreview();
+  const [m, setM] = useState<GpuMemory | null>(null);
   useEffect(() => {
-    const t = setInterval(() => {
-      const r = renderers.get('preview-1');
-      setM(r ? readMemory(r) : null);
-    }, 500);
+    const t = setInterval(() => setM(host.screens().includes('preview-1') ? host.memory('preview-1') : null), 500);
     return () => clearInterval(t);
-  }, []);
+  }, [host]);
   return (
     <section className="panel" aria-label="GPU">
       <header>

@@ -2,9 +2,11 @@ import { createRoot } from 'react-dom/client';
 import { useEffect, useState } from 'react';
 import type { PieceSummary } from '../../protocol';
 import { ID_PATTERN } from '../../protocol/ids';
+import { previewDiagnostics } from '../host';
 import { PreviewApp } from './PreviewApp';
 import { Uploader } from './Uploader';
-import { installPreviewDiagnostics } from './diagnostics';
+import { PreviewContext } from './context';
+import { startPreview } from './page';
 import '../shared/base.css';
 import './preview.css';
 
@@ -14,8 +16,15 @@ const version = new URLSearchParams(location.search).get('version');
 
 if (id && ID_PATTERN.test(id) && (!version || /^\d+\.\d+\.\d+$/.test(version))) {
   document.title = `Preview · ${id}`;
-  installPreviewDiagnostics();
-  root.render(<PreviewApp id={id} version={version} />);
+  const page = startPreview();
+  // window.__pavilionPreview: read-only state of the page, for tests and curious artists.
+  if (!('__pavilionPreview' in window))
+    Object.defineProperty(window, '__pavilionPreview', { value: previewDiagnostics(page.host, () => !!page.store.getState().module), configurable: false, writable: false });
+  root.render(
+    <PreviewContext.Provider value={page}>
+      <PreviewApp id={id} version={version} />
+    </PreviewContext.Provider>,
+  );
 } else {
   root.render(<PieceList bad={id} />);
 }

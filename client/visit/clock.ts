@@ -1,5 +1,4 @@
-/** Epoch-based local clock, the base the server's show time uses too. */
-export const localNow = (): number => performance.timeOrigin + performance.now();
+import { localNow } from '../core/now';
 
 type Ping = (t0: number) => Promise<[number, number, number]>;
 

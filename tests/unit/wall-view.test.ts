@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrthographicCamera, PerspectiveCamera, Vector3, type Camera } from 'three';
-import { applyWallView } from '../../client/display/wall-view';
+import { applyWallView } from '../../client/host/wall-view';
 
 /**
  * Spanning without a renderer: each screen's camera (wall aspect + view offset for its rectangle)

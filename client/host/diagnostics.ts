@@ -1,0 +1,103 @@
+import type { ParamValues } from '../../protocol';
+import type { PieceHost } from './host';
+
+/** The clock a page estimates show time with (client/core/clock-sync's ClockSync has this shape). */
+export interface DiagnosticsClock {
+  now(): number;
+  estimate(): { offsetMs: number; rttMs: number; uncertaintyMs: number; synced: boolean };
+}
+
+/** What the page knows besides the host: which screen it is, and its connection. */
+export interface PageFacts {
+  screenId(): string | null;
+  wallId(): string | null;
+  /** The wall params this screen has received (applied at the wall's paramsAt). */
+  params(): ParamValues | null;
+  connected(): boolean;
+}
+
+/**
+ * window.__pavilion: read-only diagnostics of a screen for automation and technicians
+ * (docs/display.md). Every field reads through to the host, the page and the clock.
+ */
+export function screenDiagnostics(host: PieceHost, page: PageFacts, clock: DiagnosticsClock) {
+  return Object.freeze({
+    get screenId() {
+      return page.screenId();
+    },
+    get wallId() {
+      return page.wallId();
+    },
+    get installationId() {
+      return host.snapshot().run?.installationId ?? null;
+    },
+    get params() {
+      const p = page.params();
+      return p ? { ...p } : null;
+    },
+    get framesRendered() {
+      return host.clock.count;
+    },
+    clock: Object.freeze({
+      now: () => clock.now(),
+      get offsetMs() {
+        return clock.estimate().offsetMs;
+      },
+      get rttMs() {
+        return clock.estimate().rttMs;
+      },
+      get uncertaintyMs() {
+        return clock.estimate().uncertaintyMs;
+      },
+      get synced() {
+        return clock.estimate().synced;
+      },
+    }),
+    get lastSwitch() {
+      return host.lastSwitch ? { ...host.lastSwitch } : null;
+    },
+    get lastPreload() {
+      return host.lastPreload ? { ...host.lastPreload } : null;
+    },
+    get errors() {
+      return host.errors.list().map((e) => ({ ...e }));
+    },
+    get visitors() {
+      return host.visitors.count();
+    },
+    /** Each visitor's latest input as this screen last handed it to the piece (public ids only). */
+    get visitorInputs() {
+      return host.visitors.inputs();
+    },
+    get memory() {
+      return host.memory();
+    },
+    get connected() {
+      return page.connected();
+    },
+  });
+}
+
+/** window.__pavilionPreview: read-only state of the preview page, for tests and curious artists. */
+export function previewDiagnostics(host: PieceHost, ready: () => boolean) {
+  return Object.freeze({
+    get framesRendered() {
+      return host.clock.count;
+    },
+    get ready() {
+      return ready();
+    },
+    get failed() {
+      return host.snapshot().run?.failed ?? false;
+    },
+    get errors() {
+      return host.errors.list().map((e) => ({ ...e }));
+    },
+    get screens() {
+      return host.screens();
+    },
+    memory(screen = 'preview-1') {
+      return host.screens().includes(screen) ? host.memory(screen) : null;
+    },
+  });
+}

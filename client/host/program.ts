@@ -1,0 +1,45 @@
+import type { DisplayView, ParamValues, Quality } from '../../protocol';
+import type { Target } from './switcher';
+
+/** What the show wants this host to draw: the run, its params (from a show time on), its pause state and quality. */
+export interface Program {
+  target: Target | null;
+  params: ParamValues;
+  /** Show time at which `params` take effect. */
+  paramsAt: number;
+  /** Show time at which the wall froze, or null while it runs. */
+  pausedAt: number | null;
+  /** Milliseconds the run spent paused (before the current pause). */
+  heldMs: number;
+  /** The wall's quality setting ('auto': each screen picks from its GPU and size). */
+  quality: Quality;
+}
+
+type WallView = NonNullable<DisplayView['wall']>;
+
+/** The run a wall plays: its key changes with the piece, its version and its start. */
+export function targetOf(wall: WallView): Target {
+  const m = wall.manifest;
+  if (!wall.installationId) return { key: `none@${wall.startedAt}`, installationId: null, version: null, moduleUrl: null, startedAt: wall.startedAt, seed: '' };
+  return {
+    key: `${wall.installationId}@${m?.version ?? '?'}@${wall.startedAt}`,
+    installationId: wall.installationId,
+    version: m?.version ?? null,
+    moduleUrl: m?.moduleUrl ?? null,
+    startedAt: wall.startedAt,
+    seed: `${wall.id}:${wall.installationId}:${wall.startedAt}`,
+  };
+}
+
+/** A screen's program, from the server's view of its wall (null: the screen belongs to no wall). */
+export function programOf(wall: DisplayView['wall']): Program | null {
+  if (!wall) return null;
+  return {
+    target: targetOf(wall),
+    params: wall.params,
+    paramsAt: wall.paramsAt,
+    pausedAt: wall.pausedAt,
+    heldMs: wall.heldMs,
+    quality: wall.quality ?? 'auto',
+  };
+}

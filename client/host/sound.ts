@@ -1,0 +1,116 @@
+import type { SoundRuntime } from 'pavilion/sdk';
+import { patchTone } from './tone-fixes';
+
+type ToneModule = typeof import('tone');
+
+interface Engine {
+  Tone: ToneModule;
+  output: import('tone').Gain;
+  /** Smoothed (audio context time − local epoch time), in seconds. */
+  audioMinusLocal: number;
+}
+
+export interface SoundEngineOptions {
+  /** Told whether the browser blocks audio (it waits for a user gesture then). */
+  onBlocked?(blocked: boolean): void;
+  /** Loads Tone.js (its own chunk). */
+  loadTone?: () => Promise<ToneModule>;
+  /** How long to wait for the audio context to start before calling it blocked. */
+  startTimeoutMs?: number;
+}
+
+/**
+ * A page's audio engine: Tone.js loaded on demand, one output gain, and the continuous mapping of
+ * show time to the audio clock (the audio clock drifts from the system clock, ~17 ppm). One per page.
+ */
+export class SoundEngine {
+  private engine: Engine | null = null;
+  private starting: Promise<Engine> | null = null;
+  private readonly listeners = new Set<() => void>();
+  private resampler: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly opts: SoundEngineOptions = {}) {}
+
+  /** Whether Tone.js is loaded and the engine made (audio may still be blocked). */
+  get ready(): boolean {
+    return this.engine !== null;
+  }
+
+  /** Loads Tone.js and tries to start audio; blocked until a gesture if the browser says so. */
+  ensure(): Promise<Engine> {
+    this.starting ??= (this.opts.loadTone ?? (() => import('tone')))().then(async (Tone) => {
+      patchTone(Tone); // Tone 15 leaks native nodes on dispose (tone-fixes.ts)
+      const e: Engine = { Tone, output: new Tone.Gain(0).toDestination(), audioMinusLocal: 0 };
+      const resample = () => {
+        const ctx = Tone.getContext().rawContext as AudioContext;
+        if (typeof ctx.getOutputTimestamp !== 'function') {
+          e.audioMinusLocal = ctx.currentTime - (performance.timeOrigin + performance.now()) / 1000;
+          return;
+        }
+        const ts = ctx.getOutputTimestamp();
+        if (ts.contextTime === undefined || ts.performanceTime === undefined || ts.performanceTime === 0) return;
+        const sample = ts.contextTime - (performance.timeOrigin + ts.performanceTime) / 1000;
+        // Re-mapped continuously: the audio clock drifts from the system clock.
+        e.audioMinusLocal = e.audioMinusLocal === 0 ? sample : e.audioMinusLocal + 0.2 * (sample - e.audioMinusLocal);
+      };
+      this.resampler = setInterval(resample, 500);
+      await this.tryStart(Tone);
+      resample();
+      this.engine = e;
+      for (const l of this.listeners) l();
+      return e;
+    });
+    return this.starting;
+  }
+
+  /** From a user gesture ("tap to enable sound"): starts audio. Resolves whether it runs. */
+  async unlock(): Promise<boolean> {
+    const e = await this.ensure();
+    return this.tryStart(e.Tone);
+  }
+
+  /** Whether the audio context runs now. */
+  running(): boolean {
+    return this.engine?.Tone.getContext().state === 'running';
+  }
+
+  /** Ramps the output gain (master volume, blackout) over `seconds`. */
+  setVolume(volume: number, seconds = 0.3): void {
+    this.engine?.output.gain.rampTo(volume, seconds);
+  }
+
+  /** Called once the engine is ready. */
+  onReady(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+
+  /**
+   * What a piece gets (useSound), or null before the engine is ready. `localOf` maps a show time to
+   * this page's epoch clock (the clock estimate's offset removed).
+   */
+  runtime(startedAt: number, localOf: (showMs: number) => number): SoundRuntime | null {
+    const e = this.engine;
+    if (!e) return null;
+    return {
+      Tone: e.Tone,
+      output: e.output,
+      startedAt,
+      audioTime: (showMs: number) => localOf(showMs) / 1000 + e.audioMinusLocal,
+    };
+  }
+
+  /** Stops re-mapping the audio clock (the page is going away). */
+  dispose(): void {
+    if (this.resampler) clearInterval(this.resampler);
+    this.resampler = null;
+  }
+
+  private async tryStart(Tone: ToneModule): Promise<boolean> {
+    const limit = this.opts.startTimeoutMs ?? 800;
+    const started = Promise.race([Tone.start().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), limit))]);
+    const ok = (await started) && Tone.getContext().state === 'running';
+    this.opts.onBlocked?.(!ok);
+    return ok;
+  }
+}

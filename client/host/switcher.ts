@@ -1,0 +1,142 @@
+import type { InstallationModule } from 'pavilion/sdk';
+import type { PieceSource } from './pieces';
+
+/** A piece module that has not loaded this long after its start time is reported and replaced. */
+export const LOAD_LIMIT_MS = 10_000;
+
+/** What the show wants on screen: a run of a piece (or of nothing) from a show time on. */
+export interface Target {
+  /** Changes with every new run (another piece, another version, another start). */
+  key: string;
+  installationId: string | null;
+  version: string | null;
+  moduleUrl: string | null;
+  /** Show time of the run's first frame. */
+  startedAt: number;
+  /** Seed shared by every screen showing this run (useRandom). */
+  seed: string;
+}
+
+/** The run on screen. `module` is null when it failed to load; `failed` shows the fallback instead. */
+export interface ActivePiece {
+  key: string;
+  installationId: string;
+  version: string;
+  startedAt: number;
+  seed: string;
+  module: InstallationModule | null;
+  failed: boolean;
+}
+
+interface Pending {
+  target: Target;
+  module: InstallationModule | null;
+  error: unknown;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface SwitcherDeps {
+  pieces: PieceSource;
+  /** Show time of the last frame drawn. */
+  showTime(): number;
+  /** A monotonic clock in ms (performance.now), to time preloads. */
+  now(): number;
+  timers: Timers;
+  /** A preload began (progress 0) or its module arrived (progress 1, while still the next run). */
+  onProgress(installationId: string, progress: 0 | 1): void;
+  /** A module preloaded in `ms`; `cold`: this page had never loaded it. */
+  onPreloaded(target: Target, ms: number, cold: boolean): void;
+  /** A module failed to load, or did not arrive within LOAD_LIMIT_MS of its start. */
+  onLoadError(target: Target, error: unknown): void;
+}
+
+/**
+ * Preload → scheduled switch → fallback. The next run's module is preloaded as soon as the run is
+ * announced; the switch happens on the first frame whose own show time is at or after the run's
+ * start, once the module is there (or has failed: the fallback then takes the stage, on time).
+ */
+export class Switcher {
+  private active: ActivePiece | null = null;
+  private pending: Pending | null = null;
+  private targetKey: string | null = null;
+  private timer: unknown = undefined;
+
+  constructor(private readonly deps: SwitcherDeps) {}
+
+  /** The run on screen now. */
+  current(): ActivePiece | null {
+    return this.active;
+  }
+
+  /** Whether a run is preloading or waiting for its start. */
+  waiting(): boolean {
+    return this.pending !== null;
+  }
+
+  /** The show's target changed (or not: the same key is ignored). Preloads a new run. */
+  setTarget(target: Target | null): void {
+    const key = target?.key ?? null;
+    if (key === this.targetKey) return;
+    this.targetKey = key;
+    this.deps.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!target) return;
+    // The run on screen already; or nothing to stop and nothing on the way.
+    if (this.active?.key === target.key || (!this.active && target.installationId === null && !this.pending)) return;
+    const p: Pending = { target, module: null, error: null };
+    this.pending = p;
+    const id = target.installationId;
+    if (!id) return;
+    this.deps.onProgress(id, 0);
+    // Never left hanging: a module that does not arrive in time counts as failed to load.
+    this.timer = this.deps.timers.setTimeout(
+      () => {
+        if (p.module || p.error) return;
+        p.error = new Error(`piece '${id}' did not load within ${LOAD_LIMIT_MS / 1000} s of its start; check the network and the module URL`);
+        this.deps.onLoadError(target, p.error);
+      },
+      Math.max(0, target.startedAt - this.deps.showTime()) + LOAD_LIMIT_MS,
+    );
+    const cold = !this.deps.pieces.isLoaded(id, target.moduleUrl);
+    const loadStart = this.deps.now();
+    this.deps.pieces.load(id, target.moduleUrl).then(
+      (m) => {
+        p.module = m;
+        this.deps.onPreloaded(target, this.deps.now() - loadStart, cold);
+        if (this.pending === p) this.deps.onProgress(id, 1);
+      },
+      (e: unknown) => {
+        if (p.error) return; // timed out already, and reported
+        p.error = e;
+        this.deps.onLoadError(target, e);
+      },
+    );
+  }
+
+  /**
+   * The switch decision for a frame, on the frame's own show time. Returns the run that took the
+   * stage (null: nothing plays now) when this frame switches, undefined when it does not.
+   */
+  frame(showTime: number): ActivePiece | null | undefined {
+    const p = this.pending;
+    if (!p || showTime < p.target.startedAt || !(p.module || p.error || p.target.installationId === null)) return undefined;
+    this.pending = null;
+    const t = p.target;
+    this.active = t.installationId
+      ? { key: t.key, installationId: t.installationId, version: t.version ?? '?', startedAt: t.startedAt, seed: t.seed, module: p.module, failed: !p.module }
+      : null;
+    return this.active;
+  }
+
+  /** Takes the run on screen off (the fallback replaces it). False if it was off already, or `key` is not on screen. */
+  fail(key?: string): boolean {
+    const a = this.active;
+    if (!a || a.failed || (key !== undefined && a.key !== key)) return false;
+    this.active = { ...a, failed: true };
+    return true;
+  }
+}
