@@ -93,7 +93,7 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
                 <CommandFields command={row.command} onChange={(command) => update(i, { kind: 'form', command })} screens={screens} index={i} />
               ) : (
                 <div className="cmd-fields">
-                  <JsonField text={row.text} parsed={row.parsed} onChange={(text) => update(i, jsonRow(text))} label="Command as JSON" />
+                  <JsonField text={row.text} parsed={row.parsed} onChange={(text) => update(i, jsonRow(text))} label="Command as JSON" testId={`cmd-json-${i}`} />
                 </div>
               )}
               <button type="button" className="ghost" aria-label={`Remove command ${i + 1}`} onClick={() => setRows((l) => l.filter((_, j) => j !== i))}>
@@ -254,7 +254,7 @@ function ParamsField({ value, onChange }: { value: Record<string, string | numbe
 }
 
 /** A one-line JSON editor that says what is wrong with its text instead of losing it. */
-function JsonField({ text, parsed, onChange, label }: { text: string; parsed: Parsed<unknown>; onChange: (text: string) => void; label: string }) {
+function JsonField({ text, parsed, onChange, label, testId }: { text: string; parsed: Parsed<unknown>; onChange: (text: string) => void; label: string; testId?: string }) {
   return (
     <input
       className={`json-line${parsed.ok ? '' : ' invalid'}`}
@@ -263,6 +263,7 @@ function JsonField({ text, parsed, onChange, label }: { text: string; parsed: Pa
       aria-label={label}
       aria-invalid={!parsed.ok}
       title={parsed.ok ? label : `Not valid yet: ${parsed.problem}`}
+      data-testid={testId}
       onChange={(e) => onChange(e.target.value)}
     />
   );

@@ -1,10 +1,47 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
-import type { WallStatus } from '../../../protocol';
+import { QUALITY_LEVELS, type Quality, type WallStatus } from '../../../protocol';
 import { send } from '../link';
 import { useControl } from '../store';
 import { NumberInput, Toggle } from '../ui';
 import { VisitorList } from './VisitorList';
+
+/** What each quality level means on the wall's screens, for the technician. */
+const QUALITY_HELP: Record<Quality, string> = {
+  auto: "Auto: each screen picks from its own GPU and size: low when it renders in software, medium above about 3 megapixels, else high.",
+  low: 'Low on every screen: fewer particles and effects. For weak GPUs, or when a screen drops frames.',
+  medium: 'Medium on every screen: a balance for mid-range GPUs and very large canvases.',
+  high: 'High on every screen: full detail. Use it only where every screen of the wall keeps a steady frame rate.',
+};
+
+/** The wall's rendering quality (wall.quality): pieces scale their detail to it. */
+export function WallQuality({ wall }: { wall: WallStatus }) {
+  return (
+    <div className="stack">
+      <label className="field narrow">
+        <span>Quality</span>
+        <select
+          value={wall.quality}
+          onChange={(e) => {
+            const quality = QUALITY_LEVELS.find((q) => q === e.target.value);
+            if (quality) void send({ type: 'wall.quality', wallId: wall.id, quality }, 'Quality');
+          }}
+          data-testid="wall-quality"
+        >
+          {QUALITY_LEVELS.map((q) => (
+            <option key={q} value={q}>
+              {q}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="muted small" data-testid="wall-quality-help">
+        {QUALITY_HELP[wall.quality]}
+      </p>
+      <p className="muted small">Screens follow a change at once, without a reload. Pieces scale their detail to it.</p>
+    </div>
+  );
+}
 
 /** Which screens of the wall play its sound (none chosen: the first screen). */
 export function WallAudio({ wall }: { wall: WallStatus }) {

@@ -5,7 +5,7 @@ import { send } from '../link';
 import { slug } from '../format';
 import { ConfirmButton, Empty, Section } from '../ui';
 import { LayoutEditor } from './LayoutEditor';
-import { WallAudio, WallVisitors } from './WallSettings';
+import { WallAudio, WallQuality, WallVisitors } from './WallSettings';
 import { WallPicker } from './WallPicker';
 
 /** Create, rename and delete walls; lay out their screens; audio and visitor settings. */
@@ -56,6 +56,9 @@ function WallDetail({ wall }: { wall: WallStatus }) {
       <div className="two-col">
         <Section title="Sound">
           <WallAudio wall={wall} />
+        </Section>
+        <Section title="Rendering quality">
+          <WallQuality wall={wall} />
         </Section>
         <Section title="Visitors">
           <WallVisitors wall={wall} />
