@@ -1,9 +1,9 @@
-import type { CommandInput, ControlClientToServer, ControlServerToClient } from '../../protocol';
-import { connect, localNow, syncOverSocket } from '../core/connection';
+import type { CommandInput } from '../../protocol';
+import { connect, localNow, syncOverSocket, type SocketOf } from '../core/connection';
 import type { ClockSync } from '../core/clock-sync';
 import { toast, toastError, useControl } from './store';
 
-type ControlSocket = ReturnType<typeof connect<ControlServerToClient, ControlClientToServer>>;
+type ControlSocket = SocketOf<'/control'>;
 
 let socket: ControlSocket | null = null;
 let clock: ClockSync | null = null;
@@ -22,7 +22,7 @@ export function toShowTime(localEpochMs: number): number {
 /** Opens the control socket. The session cookie authenticates it. */
 export function openLink(): void {
   if (socket) return;
-  const s = connect<ControlServerToClient, ControlClientToServer>('/control');
+  const s = connect('/control');
   socket = s;
   clock = syncOverSocket(s);
   s.on('connect', () => {

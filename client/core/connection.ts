@@ -1,15 +1,32 @@
 import { io, type Socket } from 'socket.io-client';
+import type {
+  ControlClientToServer,
+  ControlServerToClient,
+  DisplayClientToServer,
+  DisplayServerToClient,
+  VisitorClientToServer,
+  VisitorServerToClient,
+} from '../../protocol';
 import { ClockSync, type PingReply, type StampedPingReply } from './clock-sync';
 import { localNow } from './now';
 
 export { localNow };
 
-/** Opens a typed socket on one namespace of this origin (websocket only: lowest latency). */
+/** Each namespace's event maps (protocol/events.ts): [server→client, client→server]. */
+interface Namespaces {
+  '/display': [DisplayServerToClient, DisplayClientToServer];
+  '/control': [ControlServerToClient, ControlClientToServer];
+  '/visitor': [VisitorServerToClient, VisitorClientToServer];
+}
+/** The typed socket of a namespace: `emit` takes the payloads the server's schemas accept. */
+export type SocketOf<N extends keyof Namespaces> = Socket<Namespaces[N][0], Namespaces[N][1]>;
+
+/** Opens a typed socket on one namespace of this origin (websocket only: lowest latency): `connect('/visitor')`. */
+export function connect<N extends keyof Namespaces>(namespace: N, auth?: Record<string, string>): SocketOf<N>;
+/** @deprecated Name the namespace only (`connect('/display')`): its event maps follow from it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function connect<S2C extends { [event: string]: any }, C2S extends { [event: string]: any }>(
-  namespace: '/display' | '/control' | '/visitor',
-  auth?: Record<string, string>,
-): Socket<S2C, C2S> {
+export function connect<S2C extends { [event: string]: any }, C2S extends { [event: string]: any }>(namespace: keyof Namespaces, auth?: Record<string, string>): Socket<S2C, C2S>;
+export function connect(namespace: keyof Namespaces, auth?: Record<string, string>): Socket {
   return io(namespace, { transports: ['websocket'], auth, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
 }
 

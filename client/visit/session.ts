@@ -1,4 +1,4 @@
-import type { VisitorClientToServer, VisitorServerToClient, VisitorView } from '../../protocol/plain';
+import type { VisitorView } from '../../protocol/plain';
 import { connect } from '../core/connection';
 import { LightClock } from './clock';
 import { visitorId } from './identity';
@@ -19,7 +19,7 @@ export interface VisitState {
  */
 export function startVisit(wallId: string, lang: string, onChange: (s: VisitState) => void) {
   const id = visitorId();
-  const socket = connect<VisitorServerToClient, VisitorClientToServer>('/visitor');
+  const socket = connect('/visitor');
   const state: VisitState = { phase: 'connecting', view: null, refusal: null };
   const set = (patch: Partial<VisitState>) => {
     Object.assign(state, patch);
