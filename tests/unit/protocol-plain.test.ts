@@ -24,6 +24,15 @@ import {
 
 const root = path.resolve(import.meta.dirname, '../..');
 const read = (rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
+/** A listed file's text, or '' when it went away since it was listed (files move while others edit). */
+const readListed = (rel: string) => {
+  try {
+    return read(rel);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  }
+};
 
 /** Every import and re-export of a module: its specifier, and whether it is type-only (erased when built). */
 function importsOf(source: string): Array<{ from: string; typeOnly: boolean }> {
@@ -54,7 +63,7 @@ describe('the zod-free corner of the protocol (protocol/plain.ts)', () => {
     expect(files.length).toBeGreaterThan(5);
     const offenders: string[] = [];
     for (const file of files)
-      for (const i of importsOf(read(file))) {
+      for (const i of importsOf(readListed(file))) {
         if (i.from === 'zod' || (i.from.includes('protocol') && !i.typeOnly && !i.from.endsWith('/protocol/plain'))) offenders.push(`${file}: ${i.from}`);
       }
     expect(offenders).toEqual([]);
@@ -71,7 +80,7 @@ describe('the zod-free corner of the protocol (protocol/plain.ts)', () => {
     expect(isTimeZone('Europe/Brussels')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     const sources = ['protocol', 'server', 'client'].flatMap(filesUnder).filter((f) => f !== path.join('protocol', 'plain.ts'));
-    const copies = sources.filter((f) => /new Intl\.DateTimeFormat\([^)]*timeZone: (?:tz|sched)|\^#\[0-9a-fA-F\]\{6\}\$|\^\(\[01\]\\d\|2\[0-3\]\):/.test(read(f)));
+    const copies = sources.filter((f) => /new Intl\.DateTimeFormat\([^)]*timeZone: (?:tz|sched)|\^#\[0-9a-fA-F\]\{6\}\$|\^\(\[01\]\\d\|2\[0-3\]\):/.test(readListed(f)));
     expect(copies).toEqual([]);
   });
 });
