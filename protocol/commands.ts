@@ -82,4 +82,6 @@ export const Command = z.discriminatedUnion('type', [
 export type Command = z.infer<typeof Command>;
 export type CommandInput = z.input<typeof Command>;
 export type CommandType = Command['type'];
+/** One kind of command as a client sends it: `CommandOf<'wall.layout'>`. */
+export type CommandOf<T extends CommandType> = Extract<CommandInput, { type: T }>;
 export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];

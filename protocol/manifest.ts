@@ -28,8 +28,8 @@ export const SelectParam = z
 
 export const ParamSpec = z.union([NumberParam, ColorParam, BooleanParam, SelectParam]);
 export type ParamSpec = z.infer<typeof ParamSpec>;
-export type ParamValue = number | string | boolean;
 export const ParamValueSchema = z.union([z.number().finite(), z.string().max(200), z.boolean()]);
+export type ParamValue = z.infer<typeof ParamValueSchema>;
 export type ParamValues = Record<string, ParamValue>;
 
 /** What a visitor's phone can send to a piece: drawn as controls on the phone page. */

@@ -1,6 +1,5 @@
-import type { Manifest, ParamValues, InputSpec } from './manifest';
-import type { Rect, Schedule, Wall } from './show-parts';
-import type { Cue } from './commands';
+import type { Manifest, InputSpec } from './manifest';
+import type { Rect, Show, Wall } from './show';
 import type { DisplayHealth, PieceError } from './payloads';
 
 /** What the server tells one screen: enough to render its part of its wall. */
@@ -65,17 +64,9 @@ export interface WallStatus extends Wall, VisitorStats {
 }
 
 /** The technician's view of the show: GET /api/show and the control socket's mirror. */
-export interface ShowView {
-  version: number;
+export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' | 'presets' | 'cues' | 'cuePosition' | 'cueStandby' | 'schedule'> {
   serverTime: number;
-  blackout: boolean;
-  volume: number;
   walls: WallStatus[];
   screens: ScreenStatus[];
-  presets: Record<string, Record<string, ParamValues>>;
-  cues: Cue[];
-  cuePosition: number;
-  cueStandby: number;
-  schedule: Schedule;
   errorsLastHour: number;
 }

@@ -1,14 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Rect, WallStatus } from '../../../protocol';
+import type { CommandOf, Rect, WallStatus } from '../../../protocol';
 import { NONE, useControl } from '../store';
 import { send } from '../link';
 import { NumberInput } from '../ui';
 
-interface Draft {
-  width: number;
-  height: number;
-  screens: Array<{ screenId: string; rect: Rect }>;
-}
+/** The layout being edited: a `wall.layout` command for this wall, not sent yet. */
+type Draft = Omit<CommandOf<'wall.layout'>, 'type' | 'wallId'>;
 
 function fromShow(wall: WallStatus, rects: Record<string, Rect | null>): Draft {
   return {
