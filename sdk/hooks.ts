@@ -38,7 +38,10 @@ export function useVisitors(): Readonly<VisitorsFrame> {
   return useRuntime('useVisitors').visitors;
 }
 
-/** 'low' in software rendering and small windows; scale particle counts and effects by it. */
+/**
+ * The quality level this screen renders at: the wall's setting (control panel, `wall.quality`), or
+ * for 'auto' what the host picks ('low' in software rendering). Scale particle counts and effects by it.
+ */
 export function useQuality(): 'low' | 'medium' | 'high' {
   return useRuntime('useQuality').quality;
 }

@@ -53,7 +53,10 @@ export interface SoundRuntime {
   startedAt: number;
 }
 
-/** Mutable per-piece runtime the host fills in; pieces read it through the hooks. */
+/**
+ * What the host (client/host) hands one run of a piece on one screen; pieces read it through the
+ * hooks. `time` and `visitors` are live objects the host updates each frame before pieces run.
+ */
 export interface PieceRuntime {
   installationId: string;
   manifest: ManifestInput;
@@ -63,6 +66,7 @@ export interface PieceRuntime {
   visitors: VisitorsFrame;
   /** Seed shared by every screen of the wall for this run of the piece. */
   seed: string;
+  /** The wall's quality setting on this screen, resolved by the host ('auto': from the GPU and canvas size). */
   quality: 'low' | 'medium' | 'high';
   sound: SoundRuntime | null;
   /** Reports asset progress (bytes) so the screen shows a preload bar. */

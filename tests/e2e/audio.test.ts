@@ -1,7 +1,7 @@
 /**
  * Sound on a display: a piece switched off while its synth still has notes scheduled ahead, and
  * disposed at once, leaves no error behind on the screen (Tone.js 15 used to throw a stray
- * InvalidAccessError from its timers when those notes' oscillators ended; client/display/tone-fixes.ts).
+ * InvalidAccessError from its timers when those notes' oscillators ended; client/host/tone-fixes.ts).
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -44,10 +44,13 @@ export async function settleTo(pages: Page[], base: Memory[], timeoutMs = 8000):
   return last;
 }
 
-/** Plays `id` on a wall and waits until every one of its screens has switched and drawn. */
+/**
+ * Plays `id` on a wall and waits until every one of its screens has switched and drawn. The wall
+ * renders at 'low' quality (the host's setting, Wall.quality): the contract runs in software.
+ */
 export async function playWall(app: { url: string }, pages: Page[], wallId: string, piece: PieceSummary | null, frames = 8, extra: Record<string, unknown> = {}): Promise<void> {
-  const params = piece && 'quality' in piece.params ? { params: { quality: 'low' } } : {};
-  await playOn(app, pages[0]!, wallId, piece?.id ?? null, 0, { ...params, ...extra });
+  if (piece) await command(app, { type: 'wall.quality', wallId, quality: 'low' });
+  await playOn(app, pages[0]!, wallId, piece?.id ?? null, 0, extra);
   for (const p of pages) {
     await until(
       async () => {
