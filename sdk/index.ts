@@ -7,6 +7,10 @@ export { useShowTime, useParams, useWall, useRandom, useVisitors, useQuality, us
 export { useAsset, ASSET_STALL_MS, type AssetKind, type AssetKinds, type AssetState } from './assets';
 export { createRandom, hashString, type Random } from './random';
 export { releaseLater } from './release';
+export { useWallPlane, wallPlaneOf, type WallPlane, type PlaneCamera } from './wall-plane';
+export { scheduleByShowTime, createSoundScheduler, type SoundWindow, type SoundClock, type SoundScheduleOptions, type SoundScheduler } from './sound-schedule';
+export { glsl } from './glsl';
+export type { ParamsOf, ParamValueOf, ManifestJson } from './params';
 export { fonts } from './fonts';
 export { hueColor, visitorColor } from './color';
 export type { ShowTime, WallGeometry, ScreenRect, VisitorsFrame, SoundRuntime, PieceRuntime } from './runtime';

@@ -12,9 +12,9 @@ export interface Random {
   gaussian(): number;
 }
 
-/** 32-bit FNV-1a hash of a string, for seeding. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
+/** 32-bit FNV-1a hash of a string, for seeding; a `seed` gives another, independent family of hashes. */
+export function hashString(s: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);

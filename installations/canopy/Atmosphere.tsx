@@ -1,12 +1,12 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { Euler, Matrix4, Quaternion, Vector3, type InstancedMesh } from 'three';
-import { useRandom, useWall } from 'pavilion/sdk';
+import { glsl, useRandom, useWall } from 'pavilion/sdk';
 import { viewAt } from './layout';
-import { GLSL_COMMON, GLSL_NOISE, type SharedUniforms } from './world';
+import { GLSL_COMMON, type SharedUniforms } from './world';
 
 const MIST = /* glsl */ `
 ${GLSL_COMMON}
-${GLSL_NOISE}
+${glsl.noise}
 uniform float uOctaves;
 uniform float uSeed;
 uniform float uAmount;
@@ -112,7 +112,7 @@ void main() {
 `;
 const trunkFragment = /* glsl */ `
 ${GLSL_COMMON}
-${GLSL_NOISE}
+${glsl.noise}
 uniform vec3 uLeafDark;
 uniform vec3 uLeafLight;
 varying vec3 vNormal;

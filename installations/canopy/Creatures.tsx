@@ -9,7 +9,8 @@ export const MAX_CREATURES = 96;
 
 /** A call heard on this screen: the sound layer plays it. */
 export interface CallNote {
-  at: number;
+  /** Piece seconds of the call. */
+  sec: number;
   hue: number;
 }
 
@@ -115,8 +116,8 @@ const GLIDE_RATE = 3.5;
 
 /**
  * A creature's position between tilt changes: an exponential glide from where it was when the
- * target last changed, evaluated in closed form from show time (the same on a 10 fps screen as on
- * a 60 fps one, and frozen while the wall is paused).
+ * target last changed (the visitor's inputAt, the same on every screen), evaluated in closed form
+ * from show time (the same on a 10 fps screen as on a 60 fps one, and frozen while the wall is paused).
  */
 interface Flyer {
   from: Vector3;
@@ -176,9 +177,11 @@ export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { cu
         f.from.copy(tmp.v);
         f.to.copy(tmp.v);
       } else if (f.to.distanceToSquared(tmp.v) > 1e-10) {
-        glide(f, t, f.from);
+        // Eased from the server's merge time of the tilt, which every screen of the wall gets alike.
+        const t0 = Math.min(t, t - (time.now - v.inputAt) / 1000);
+        glide(f, t0, f.from);
         f.to.copy(tmp.v);
-        f.t0 = t;
+        f.t0 = t0;
       }
       glide(f, t, f.pos);
       const dx = (tmp.v.x - f.pos.x) / Math.max(view.hw, 1);
@@ -222,7 +225,7 @@ export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { cu
         u.uRip.value[slot]!.set(f.pos.x, f.pos.y, f.pos.z, start);
         tmp.c.copy(visitorColor(v)).convertSRGBToLinear();
         u.uRipCol.value[slot]!.set(tmp.c.r, tmp.c.g, tmp.c.b);
-        calls.current.push({ at: e.at, hue: v.hue });
+        calls.current.push({ sec: start, hue: v.hue });
         if (calls.current.length > 16) calls.current.shift();
       }
     }

@@ -1,8 +1,8 @@
 import { useEffect, useMemo } from 'react';
-import { useRandom, useWall } from 'pavilion/sdk';
+import { glsl, useRandom, useWall } from 'pavilion/sdk';
 import { viewAt } from './layout';
 import { bakeInstances, QUAD } from './geometry';
-import { GLSL_COMMON, GLSL_NOISE, type SharedUniforms } from './world';
+import { GLSL_COMMON, type SharedUniforms } from './world';
 
 const vertexShader = /* glsl */ `
 ${GLSL_COMMON}
@@ -32,7 +32,7 @@ void main() {
 
 const fragmentShader = /* glsl */ `
 ${GLSL_COMMON}
-${GLSL_NOISE}
+${glsl.noise}
 uniform vec3 uLeafDark;
 uniform vec3 uLeafLight;
 varying vec2 vP;

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { AdditiveBlending, BufferAttribute, BufferGeometry, InstancedBufferAttribute, InstancedBufferGeometry, PlaneGeometry, type LineSegments } from 'three';
 import { useFrame, useThree } from '@react-three/fiber';
-import { useRandom, useWall } from 'pavilion/sdk';
+import { glsl, useRandom, useWall } from 'pavilion/sdk';
 import { viewAt } from './layout';
-import { GLSL_COMMON, GLSL_NOISE, type SharedUniforms } from './world';
+import { GLSL_COMMON, type SharedUniforms } from './world';
 
 const rayVertex = /* glsl */ `
 ${GLSL_COMMON}
@@ -26,7 +26,7 @@ void main() {
 `;
 const rayFragment = /* glsl */ `
 ${GLSL_COMMON}
-${GLSL_NOISE}
+${glsl.noise}
 varying vec2 vUv;
 varying float vSeed;
 varying float vStrength;

@@ -1,15 +1,15 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { AdditiveBlending, BackSide, BufferAttribute, BufferGeometry, type Points } from 'three';
 import { useFrame } from '@react-three/fiber';
-import { useRandom } from 'pavilion/sdk';
+import { glsl, useRandom } from 'pavilion/sdk';
 import { CAMERA } from './layout';
-import { GLSL_COMMON, GLSL_NOISE, type SharedUniforms } from './world';
+import { GLSL_COMMON, type SharedUniforms } from './world';
 
 // The sky is shaded per vertex on a finely divided sphere: it is smooth anyway, and a per-pixel
 // full-screen pass is the most expensive thing a software rasteriser does.
 const skyVertex = /* glsl */ `
 ${GLSL_COMMON}
-${GLSL_NOISE}
+${glsl.noise}
 uniform float uHaze;
 uniform vec3 uSkyTop;
 uniform vec3 uSkyHor;

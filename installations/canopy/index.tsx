@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import { Bloom, EffectComposer } from '@react-three/postprocessing';
-import { defineInstallation, useParams, useQuality, useShowTime, useSound, type ManifestInput } from 'pavilion/sdk';
+import { defineInstallation, useParams, useQuality, useShowTime, useSound, type ParamsOf } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import { Mist, Trunks } from './Atmosphere';
 import { Sky } from './Sky';
@@ -13,12 +13,7 @@ import { CAMERA } from './layout';
 import { setupForestSound } from './sound';
 import { applyCycle, createUniforms, cycleAt, paletteOf } from './world';
 
-interface CanopyParams {
-  speed: number;
-  density: number;
-  palette: string;
-  [key: string]: string | number | boolean;
-}
+type CanopyParams = ParamsOf<typeof manifest>;
 
 const BUDGET = {
   low: { leaves: 1800, maxLeaves: 2800, stars: 250, crowns: 40, trunks: 8, mist: 0, octaves: 2, rays: 4, motes: 400, rain: 220 },
@@ -35,8 +30,7 @@ function Canopy() {
   const calls = useRef<CallNote[]>([]);
   /** Creature lights the leaf shader is compiled for (a bucket: 0, 4, 8, 16). */
   const lights = useRef(0);
-  const speed = typeof params.speed === 'number' ? params.speed : 1;
-  const density = typeof params.density === 'number' ? params.density : 1;
+  const { speed, density } = params;
   const speedRef = useRef(speed);
   speedRef.current = speed;
   const palette = paletteOf(params.palette);
@@ -88,4 +82,4 @@ function Canopy() {
   );
 }
 
-export default defineInstallation({ manifest: manifest as ManifestInput, Component: Canopy });
+export default defineInstallation({ manifest, Component: Canopy });

@@ -1,4 +1,4 @@
-import { releaseLater, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { releaseLater, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import type { CallNote } from './Creatures';
 import { cycleAt } from './world';
 
@@ -12,16 +12,17 @@ function ih(n: number): number {
 }
 
 const TICK_MS = 100;
-const LOOKAHEAD_MS = 600;
-const LEVEL_GRID_MS = 250;
-const CHIRP_SLOT_MS = 125;
-const BIRD_SLOT_MS = 1500;
+/** Seconds: how far ahead the forest is scheduled, and the grids (in piece seconds) it is drawn on. */
+const LOOKAHEAD = 0.6;
+const LEVEL_GRID = 0.25;
+const CHIRP_SLOT = 0.125;
+const BIRD_SLOT = 1.5;
 
 /**
  * A synthesised rainforest: rain (filtered pink noise), wind in the leaves (band-passed brown
  * noise), a cicada drone by day, crickets by night, and birds. Every event is drawn from a hash
- * of its show-time slot and scheduled with sound.audioTime, so every speaker plays the same
- * forest; levels follow the same day cycle as the picture.
+ * of its slot of piece time and scheduled by the SDK's show-time scheduler, so every speaker plays
+ * the same forest; levels follow the same day cycle as the picture.
  */
 export function setupForestSound(
   s: SoundRuntime,
@@ -89,8 +90,6 @@ export function setupForestSound(
     return t;
   };
 
-  const pieceT = (ms: number) => (time.seconds + (ms - time.now) / 1000) * speed();
-
   /** One bird phrase on a voice: a list of [frequency, duration] glides. */
   const phrase = (voiceIdx: number, at: number, notes: [number, number][], level: number) => {
     const v = voices[voiceIdx]!;
@@ -125,61 +124,55 @@ export function setupForestSound(
     } else phrase(voice, at, [[base * 0.55, 0.05], [base * 1.25, 0.45], [base * 0.5, 0.08]], 0.04);
   };
 
-  let until = time.now;
-  const tick = () => {
-    const now = time.now;
-    const horizon = now + LOOKAHEAD_MS;
-    const from = Math.max(until, now);
-    if (horizon <= from) return;
-    const audioNow = Tone.now();
-    for (let ms = Math.ceil(from / LEVEL_GRID_MS) * LEVEL_GRID_MS; ms < horizon; ms += LEVEL_GRID_MS) {
-      const at = s.audioTime(ms);
-      if (at < audioNow) continue;
-      const ramp = (p: { linearRampToValueAtTime(v: number, t: number): unknown }, value: number) => p.linearRampToValueAtTime(value, after(p, at));
-      const t = pieceT(ms);
-      const cy = cycleAt(t);
-      const gust = 0.5 + 0.5 * Math.sin(-t * 0.55 + Math.sin(t * 0.071) * 2);
-      ramp(rainGain.gain, 0.11 * cy.rain);
-      ramp(windGain.gain, (0.05 + 0.08 * gust * gust) * (1 + cy.rain));
-      ramp(windBP.frequency, 300 + 500 * gust);
-      const swell = 0.5 + 0.5 * Math.sin(t * 0.09);
-      ramp(cicadaGain.gain, 0.007 * cy.day * swell * swell * (1 - cy.rain));
-    }
-    for (let slot = Math.ceil(from / CHIRP_SLOT_MS); slot * CHIRP_SLOT_MS < horizon; slot++) {
-      const ms = slot * CHIRP_SLOT_MS;
-      const at = s.audioTime(ms);
-      if (at < audioNow) continue;
-      const cy = cycleAt(pieceT(ms));
-      const night = 1 - cy.day;
-      if (ih(slot) < 0.4 * night * (1 - cy.rain)) {
-        const f = 4100 + ih(slot + 77) * 900;
-        for (let k = 0; k < 3; k++) cricket.triggerAttackRelease(f, 0.025, after(cricket, at + k * 0.032, at + k * 0.032 + 0.025), 0.5 + 0.5 * ih(slot + k));
+  const stop = scheduleByShowTime(s, time, {
+    name: 'canopy',
+    lookahead: LOOKAHEAD,
+    interval: TICK_MS,
+    step(w) {
+      for (const k of w.steps(LEVEL_GRID)) {
+        const sec = k * LEVEL_GRID;
+        const at = w.at(sec);
+        if (at < w.audioNow) continue;
+        const ramp = (p: { linearRampToValueAtTime(v: number, t: number): unknown }, value: number) => p.linearRampToValueAtTime(value, after(p, at));
+        const t = sec * speed();
+        const cy = cycleAt(t);
+        const gust = 0.5 + 0.5 * Math.sin(-t * 0.55 + Math.sin(t * 0.071) * 2);
+        ramp(rainGain.gain, 0.11 * cy.rain);
+        ramp(windGain.gain, (0.05 + 0.08 * gust * gust) * (1 + cy.rain));
+        ramp(windBP.frequency, 300 + 500 * gust);
+        const swell = 0.5 + 0.5 * Math.sin(t * 0.09);
+        ramp(cicadaGain.gain, 0.007 * cy.day * swell * swell * (1 - cy.rain));
       }
-    }
-    for (let slot = Math.ceil(from / BIRD_SLOT_MS); slot * BIRD_SLOT_MS < horizon; slot++) {
-      const ms = slot * BIRD_SLOT_MS;
-      const at = s.audioTime(ms);
-      if (at < audioNow) continue;
-      const cy = cycleAt(pieceT(ms));
-      const chance = cy.day > 0.4 ? 0.28 * (1 - cy.rain * 0.8) : 0.06;
-      if (ih(slot * 3 + 1) < chance) bird(slot, at, 1 - cy.day);
-    }
-    // Visitors' calls: a rising three-note call in their own pitch.
-    while (calls.current.length) {
-      const c = calls.current.shift()!;
-      const at = Math.max(audioNow + 0.02, s.audioTime(c.at + 60));
-      const f = 700 + c.hue * 900;
-      phrase(2, at, [[f, 0.03], [f * 1.5, 0.12], [f * 1.25, 0.1], [f * 2, 0.18]], 0.06);
-    }
-    until = horizon;
-  };
-  tick();
-  const timer = setInterval(tick, TICK_MS);
+      for (const slot of w.steps(CHIRP_SLOT)) {
+        const at = w.at(slot * CHIRP_SLOT);
+        if (at < w.audioNow) continue;
+        const cy = cycleAt(slot * CHIRP_SLOT * speed());
+        const night = 1 - cy.day;
+        if (ih(slot) < 0.4 * night * (1 - cy.rain)) {
+          const f = 4100 + ih(slot + 77) * 900;
+          for (let k = 0; k < 3; k++) cricket.triggerAttackRelease(f, 0.025, after(cricket, at + k * 0.032, at + k * 0.032 + 0.025), 0.5 + 0.5 * ih(slot + k));
+        }
+      }
+      for (const slot of w.steps(BIRD_SLOT)) {
+        const at = w.at(slot * BIRD_SLOT);
+        if (at < w.audioNow) continue;
+        const cy = cycleAt(slot * BIRD_SLOT * speed());
+        const chance = cy.day > 0.4 ? 0.28 * (1 - cy.rain * 0.8) : 0.06;
+        if (ih(slot * 3 + 1) < chance) bird(slot, at, 1 - cy.day);
+      }
+      // Visitors' calls: a rising three-note call in their own pitch.
+      while (calls.current.length) {
+        const c = calls.current.shift()!;
+        const f = 700 + c.hue * 900;
+        phrase(2, w.asap(c.sec + 0.06, 0.02), [[f, 0.03], [f * 1.5, 0.12], [f * 1.25, 0.1], [f * 2, 0.18]], 0.06);
+      }
+    },
+  });
 
   // Fade out (no click), let the notes already scheduled (up to a second ahead) and the reverb
   // tail die away under the fade, then free everything.
   return () => {
-    clearInterval(timer);
+    stop();
     releaseLater(master, [...voices.flatMap((v) => [v.osc, v.env, v.gain]), rainNoise, rainHP, rainLP, rainGain, windNoise, windBP, windGain, cicada, cicadaAM, cicadaLFO, cicadaGain, cricket, send, verb, master], 3000);
   };
 }

@@ -1,18 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useFrame, useThree } from '@react-three/fiber';
+import { useFrame } from '@react-three/fiber';
 import { Text } from '@react-three/drei';
 import * as THREE from 'three';
 import {
-  defineInstallation, fonts, useParams, useQuality, useRandom, useShowTime, useSound, useVisitors, useWall, visitorColor,
-  type ManifestInput,
+  defineInstallation, fonts, glsl, hashString, useParams, useQuality, useRandom, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
+  type ParamsOf,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
-import { cleanWord, echoForms, hash, type EchoForm } from './words';
+import { cleanWord, echoForms, type EchoForm } from './words';
 import { ambientWords, echoState, timing, type EchoState, type Timing, type WordSpec } from './layout';
-import { MAX_RIPPLES, roomFragment, roomVertex, stemFragment, stemVertex, traceFragment, traceVertex } from './shaders';
+import { MAX_RIPPLES, roomFragment, stemFragment, stemVertex, traceFragment, traceVertex } from './shaders';
 import { playEchoes } from './sound';
 
-type Params = { speed: number; echoes: number; decay: number; palette: string; quality: string };
+type Params = ParamsOf<typeof manifest>;
 
 /** [word, echo tail, trace, room] per palette. */
 const PALETTES: Record<string, [string, string, string, string]> = {
@@ -70,7 +70,7 @@ function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
       }
       m.visible = true;
       // Glitches: short, rare horizontal tears, the same on every screen.
-      const g = hash(`${j}:${Math.floor(t * 11)}`, spec.seed) / 4294967296;
+      const g = hashString(`${j}:${Math.floor(t * 11)}`, spec.seed) / 4294967296;
       const tear = g < 0.05 ? (g * 20 - 0.5) * H * 0.12 : 0;
       m.position.set(st.x + tear, st.y, 0);
       const sx = (f.mirror ? -1 : 1) * f.stretch * st.size;
@@ -117,11 +117,8 @@ function Echo() {
   const quality = useQuality();
   const time = useShowTime();
   const visitors = useVisitors();
-  const wall = useWall();
-  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
-  const viewH = useThree((s) => s.size.height);
-  const H = 2 * camera.position.z * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
-  const W = H * wall.aspect;
+  const plane = useWallPlane();
+  const { width: W, height: H } = plane;
 
   const rand = useRandom('echo');
   const baseSeed = useMemo(() => Math.floor(rand.next() * 4294967296), [rand]);
@@ -154,7 +151,7 @@ function Echo() {
       blending: THREE.AdditiveBlending, transparent: true, depthWrite: false, depthTest: false,
     });
     const roomMat = new THREE.ShaderMaterial({
-      vertexShader: roomVertex, fragmentShader: roomFragment,
+      vertexShader: glsl.fullscreenVertex, fragmentShader: roomFragment,
       uniforms: {
         uSize: { value: new THREE.Vector2() }, uTime, uSpeed: { value: 1 }, uTint: { value: new THREE.Color() },
         uAccent: { value: new THREE.Color() }, uPix: { value: 0.02 }, uTraceY: { value: 0 },
@@ -192,10 +189,10 @@ function Echo() {
       const text = cleanWord(ev.value);
       if (!text) continue;
       const v = visitors.visitors.find((x) => x.id === ev.visitorId);
-      const c = v ? visitorColor(v) : new THREE.Color().setHSL((hash(ev.visitorId) % 360) / 360, 0.9, 0.62);
+      const c = v ? visitorColor(v) : new THREE.Color().setHSL((hashString(ev.visitorId) % 360) / 360, 0.9, 0.62);
       visitorWords.current.push({
         // Never born in the future: a word sent while the wall is paused shows on the frozen frame.
-        key: `v${ev.visitorId}@${ev.at}`, text, birth: Math.min(t, ev.at / 1000 + offset), seed: hash(`${text}@${ev.at}`),
+        key: `v${ev.visitorId}@${ev.at}`, text, birth: Math.min(t, ev.at / 1000 + offset), seed: hashString(`${text}@${ev.at}`),
         color: [c.r, c.g, c.b], visitor: true,
       });
     }
@@ -229,7 +226,7 @@ function Echo() {
     gpu.aStem.needsUpdate = true;
     gpu.aCol.needsUpdate = true;
     const u = gpu.traceMat.uniforms;
-    const pix = H / Math.max(1, viewH);
+    const pix = plane.pixel;
     gpu.stemMat.uniforms.uPix!.value = pix;
     gpu.stemMat.uniforms.uDash!.value = H * 0.03;
     u.uCount!.value = n;
@@ -260,4 +257,4 @@ function Echo() {
   );
 }
 
-export default defineInstallation({ manifest: manifest as ManifestInput, Component: Echo });
+export default defineInstallation({ manifest, Component: Echo });

@@ -2,7 +2,8 @@
  * Where every echo is, as a closed-form function of (piece seconds - the word's birth) and the
  * word's hash. No state: every screen of the wall computes the same picture.
  */
-import { AMBIENT_WORDS, hash } from './words';
+import { hashString } from 'pavilion/sdk';
+import { AMBIENT_WORDS } from './words';
 
 export interface WordSpec {
   /** Stable React key. */
@@ -43,12 +44,12 @@ export function ambientWords(t: number, baseSeed: number, tm: Timing, visitorBir
   const first = Math.floor((t - tm.total) / tm.interval) - 1;
   const last = Math.floor(t / tm.interval);
   for (let i = first; i <= last; i++) {
-    const h = hash(`ambient:${i}`, baseSeed);
+    const h = hashString(`ambient:${i}`, baseSeed);
     const birth = (i + 0.35 * ((h & 0xffff) / 0xffff)) * tm.interval;
     if (birth > t || t - birth > tm.total) continue;
     if (visitorBirths.some((b) => birth - b >= 0 && birth - b < 6)) continue;
     const text = AMBIENT_WORDS[h % AMBIENT_WORDS.length] ?? 'echo';
-    out.push({ key: `a${i}`, text, birth, seed: hash(text, h), color: null, visitor: false });
+    out.push({ key: `a${i}`, text, birth, seed: hashString(text, h), color: null, visitor: false });
   }
   return out;
 }

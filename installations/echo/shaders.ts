@@ -49,14 +49,6 @@ void main() {
 }
 `;
 
-export const roomVertex = /* glsl */ `
-varying vec2 vWorld;
-void main() {
-  vWorld = (modelMatrix * vec4(position, 1.0)).xy;
-  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
-}
-`;
-
 /** Dark room with a faint tape timeline: ticks scrolling past, and a breathing glow. */
 export const roomFragment = /* glsl */ `
 uniform vec2 uSize;

@@ -1,12 +1,12 @@
-import { releaseLater, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { releaseLater, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import type { Timing, WordSpec } from './layout';
 
 const SCALE = [0, 3, 5, 7, 10];
 
 /**
  * Each echo is a soft FM blip that sounds when the echo appears, each repeat quieter and a
- * little flatter than the last, like tape. A lookahead scheduler plays the echoes of the next
- * ~250 ms at the audio time of their show time.
+ * little flatter than the last, like tape. The SDK's show-time scheduler plays the echoes of the
+ * next ~250 ms at the audio time of their show time.
  */
 export function playEchoes(
   s: SoundRuntime,
@@ -15,7 +15,6 @@ export function playEchoes(
   getTiming: () => Timing,
 ): () => void {
   const { Tone } = s;
-  const ctx = Tone.getContext();
   const bus = new Tone.Gain(1).connect(s.output);
   const reverb = new Tone.Reverb({ decay: 7, wet: 0.5 }).connect(bus);
   const filter = new Tone.Filter({ type: 'lowpass', frequency: 2600, Q: 0.4 }).connect(reverb);
@@ -28,44 +27,25 @@ export function playEchoes(
   const hum = new Tone.Oscillator({ frequency: 55, type: 'sine', volume: -34 }).connect(filter);
   hum.start();
 
-  const done = new Set<string>();
-  let warned = false;
-  const tick = () => {
-    try {
-      schedule();
-    } catch (e) {
-      if (!warned) console.warn('echo: sound scheduling failed', e);
-      warned = true;
-    }
-  };
-  const schedule = () => {
-    if (time.paused) return;
-    const tm = getTiming();
-    const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));
-    const horizon = nowSec + 0.25;
-    const live = new Set<string>();
-    for (const w of words.current) {
-      for (let j = 0; j < tm.count; j++) {
-        const id = `${w.key}:${j}`;
-        live.add(id);
-        const onset = w.birth + j * tm.delay;
-        if (done.has(id) || onset > horizon) continue;
-        done.add(id);
-        if (onset < nowSec - 0.15) continue;
-        const at = Math.max(ctx.currentTime + 0.005, s.audioTime(time.now + (onset - time.seconds) * 1000));
-        const deg = SCALE[w.seed % SCALE.length] ?? 0;
-        const midi = 62 + deg + 12 * ((w.seed >>> 5) % 2) - (w.visitor ? 0 : 12);
-        const hz = 440 * Math.pow(2, (midi - 69) / 12) * Math.pow(2, (-j * 9) / 1200);
-        const vel = Math.pow(tm.decay, j) * (w.visitor ? 0.9 : 0.45);
-        if (vel > 0.03) synth.triggerAttackRelease(hz, 0.25, at, vel);
+  const stop = scheduleByShowTime(s, time, {
+    name: 'echo',
+    step(w) {
+      const tm = getTiming();
+      for (const word of words.current) {
+        for (let j = 0; j < tm.count; j++) {
+          const onset = word.birth + j * tm.delay;
+          if (!w.once(`${word.key}:${j}`, onset, 0.15)) continue;
+          const deg = SCALE[word.seed % SCALE.length] ?? 0;
+          const midi = 62 + deg + 12 * ((word.seed >>> 5) % 2) - (word.visitor ? 0 : 12);
+          const hz = 440 * Math.pow(2, (midi - 69) / 12) * Math.pow(2, (-j * 9) / 1200);
+          const vel = Math.pow(tm.decay, j) * (word.visitor ? 0.9 : 0.45);
+          if (vel > 0.03) synth.triggerAttackRelease(hz, 0.25, w.asap(onset), vel);
+        }
       }
-    }
-    for (const id of done) if (!live.has(id)) done.delete(id);
-  };
-  tick();
-  const timer = setInterval(tick, 50);
+    },
+  });
   return () => {
-    clearInterval(timer);
+    stop();
     releaseLater(bus, [hum, synth, filter, reverb, bus], 2500);
   };
 }

@@ -2,6 +2,7 @@
  * Echo's vocabulary and the machine that mutates words. Everything here is pure and seeded:
  * the same word and seed give the same echoes on every screen.
  */
+import { createRandom } from 'pavilion/sdk';
 
 /** Words the wall repeats to itself when nobody is talking to it (Latin script only). */
 export const AMBIENT_WORDS: readonly string[] = [
@@ -24,27 +25,6 @@ export interface EchoForm {
   stretch: number;
   /** Extra letter spacing, in em. */
   spacing: number;
-}
-
-/** Small seeded generator (mulberry32) for mutations. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function hash(s: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** Phonetic drift: spellings sliding between English, French, Dutch and German. */
@@ -124,7 +104,7 @@ export function cleanWord(s: string): string {
  * (permutations, glitches, phonetic drift, stretching) and loses a little of it, like a copy of a copy.
  */
 export function echoForms(word: string, seed: number, count: number): EchoForm[] {
-  const r = rng(seed);
+  const r = createRandom(seed).next;
   const forms: EchoForm[] = [{ text: word, mirror: false, stretch: 1, spacing: 0 }];
   let cur = word;
   for (let j = 1; j < count; j++) {

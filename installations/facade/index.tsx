@@ -1,17 +1,17 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { useFrame, useThree } from '@react-three/fiber';
+import { useFrame } from '@react-three/fiber';
 import { Bloom, EffectComposer } from '@react-three/postprocessing';
 import * as THREE from 'three';
 import {
-  defineInstallation, hashString, useParams, useQuality, useShowTime, useSound, useVisitors, useWall, visitorColor,
-  type ManifestInput,
+  defineInstallation, glsl, hashString, useParams, useQuality, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
+  type ParamsOf,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
-import { facadeFragment, facadeVertex } from './shaders';
+import { facadeFragment } from './shaders';
 import { makeCells, makeLightMap, updateCells, updateLightMap, type Light } from './lightfield';
 import { playFacade, type Knock } from './sound';
 
-type Params = { speed: number; density: number; palette: string; quality: string };
+type Params = ParamsOf<typeof manifest>;
 
 /** [lines, scanning light, window fill, stone] per palette. */
 const PALETTES: Record<string, [string, string, string, string]> = {
@@ -52,12 +52,8 @@ function Facade() {
   const quality = useQuality();
   const time = useShowTime();
   const visitors = useVisitors();
-  const wall = useWall();
-  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
-  const viewH = useThree((s) => s.size.height);
-  const H = 2 * camera.position.z * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
-  const W = H * wall.aspect;
-  const A = wall.aspect;
+  const plane = useWallPlane();
+  const { width: W, height: H, aspect: A } = plane;
 
   const floors = Math.max(2, Math.round(params.density * Math.min(7, Math.max(3, 8 / A + 2.5))));
   const fh = 0.65 / floors;
@@ -72,7 +68,7 @@ function Facade() {
     const cells = makeCells(bays, floors);
     const lightMap = makeLightMap(A);
     const material = new THREE.ShaderMaterial({
-      vertexShader: facadeVertex,
+      vertexShader: glsl.fullscreenVertex,
       fragmentShader: facadeFragment,
       uniforms: {
         uSize: { value: new THREE.Vector2(1, 1) }, uTime: { value: 0 }, uPix: { value: 0.004 },
@@ -109,7 +105,7 @@ function Facade() {
 
     (u.uSize!.value as THREE.Vector2).set(W, H);
     u.uTime!.value = ts;
-    u.uPix!.value = 1 / Math.max(1, viewH);
+    u.uPix!.value = plane.pixel / H; // one pixel, in wall heights
     u.uFloors!.value = floors;
     u.uBays!.value = bays;
     u.uPilaster!.value = bays > 24 ? 4 : 3;
@@ -177,4 +173,4 @@ function Facade() {
   );
 }
 
-export default defineInstallation({ manifest: manifest as ManifestInput, Component: Facade });
+export default defineInstallation({ manifest, Component: Facade });

@@ -8,22 +8,7 @@
  * Units: wall height = 1, x in [-aspect/2, aspect/2].
  */
 
-/**
- * Colours here are authored as display values. Writing them through the renderer's output
- * transform makes the picture the same whether it goes straight to the screen or through the
- * bloom composer (which works in linear light and encodes at the end).
- */
-const OUTPUT = /* glsl */ `
-vec4 toOutput(vec3 c) { return linearToOutputTexel(vec4(pow(max(c, 0.0), vec3(2.2)), 1.0)); }
-`;
-
-export const facadeVertex = /* glsl */ `
-varying vec2 vWorld;
-void main() {
-  vWorld = (modelMatrix * vec4(position, 1.0)).xy;
-  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
-}
-`;
+import { glsl } from 'pavilion/sdk';
 
 export const facadeFragment = /* glsl */ `
 uniform vec2 uSize;
@@ -48,11 +33,11 @@ uniform sampler2D uCells;
 uniform sampler2D uLightMap;
 varying vec2 vWorld;
 
-float hash12(vec2 p) { vec3 p3 = fract(vec3(p.xyx) * 0.1031); p3 += dot(p3, p3.yzx + 33.33); return fract((p3.x + p3.y) * p3.z); }
+${glsl.noise}
 float sdBox(vec2 p, vec2 b) { vec2 d = abs(p) - b; return length(max(d, 0.0)) + min(max(d.x, d.y), 0.0); }
 float sdSeg(vec2 p, vec2 a, vec2 b) { vec2 pa = p - a, ba = b - a; float h = clamp(dot(pa, ba) / dot(ba, ba), 0.0, 1.0); return length(pa - ba * h); }
 
-${OUTPUT}
+${glsl.output}
 void main() {
   float A = uSize.x / uSize.y;
   vec2 p = vWorld / uSize.y;

@@ -1,4 +1,4 @@
-import { releaseLater, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { releaseLater, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 
 export interface Knock {
   /** Piece seconds of the knock; x, y in wall units (height 1); the storey it hit. */
@@ -31,7 +31,6 @@ export function playFacade(
   knocks: { current: Knock[] },
 ): () => void {
   const { Tone } = s;
-  const ctx = Tone.getContext();
   const bus = new Tone.Gain(1).connect(s.output);
   const reverb = new Tone.Reverb({ decay: 6, wet: 0.45 }).connect(bus);
   const droneFilter = new Tone.Filter({ type: 'lowpass', frequency: 600, Q: 0.5 }).connect(reverb);
@@ -48,48 +47,32 @@ export function playFacade(
   }).connect(reverb);
 
   let lastScene = -1;
-  const played = new Set<Knock>();
   let lastKnock = 0;
-  let warned = false;
-  const tick = () => {
-    try {
-      schedule();
-    } catch (e) {
-      if (!warned) console.warn('facade: sound scheduling failed', e);
-      warned = true;
-    }
-  };
-  const schedule = () => {
-    if (time.paused) return;
-    const len = getSceneLen();
-    const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));
-    const toAudio = (sec: number) => s.audioTime(time.now + (sec - time.seconds) * 1000);
-    // The scene that has started (a drone with a 3 s attack needs no lookahead, and triggering
-    // only in the present leaves no pending voice behind when the piece is switched off).
-    const next = Math.floor(nowSec / len);
-    if (next !== lastScene) {
-      const at = ctx.currentTime + 0.01;
-      const chord = CHORDS[((next % CHORDS.length) + CHORDS.length) % CHORDS.length] ?? CHORDS[0]!;
-      drone.triggerAttackRelease(chord, Math.max(2, len - 2), at, 0.6);
-      lastScene = next;
-    }
-    for (const k of knocks.current) {
-      if (played.has(k)) continue;
-      played.add(k);
-      if (k.sec < nowSec - 0.3) continue;
-      // Mono synths need strictly rising start times, even when two visitors knock at once.
-      const at = Math.max(ctx.currentTime + 0.005, toAudio(k.sec), lastKnock + 0.03);
-      lastKnock = at;
-      const storey = Math.max(0, Math.min(KNOCK_NOTES.length - 1, Math.floor((k.y + 0.5) * KNOCK_NOTES.length)));
-      wood.triggerAttackRelease(KNOCK_NOTES[storey] ?? 'A4', 0.12, at);
-      click.triggerAttackRelease(0.02, at);
-    }
-    for (const k of played) if (!knocks.current.includes(k)) played.delete(k);
-  };
-  tick();
-  const timer = setInterval(tick, 50);
+  const stop = scheduleByShowTime(s, time, {
+    name: 'facade',
+    step(w) {
+      const len = getSceneLen();
+      // The scene that has started (a drone with a 3 s attack needs no lookahead, and triggering
+      // only in the present leaves no pending voice behind when the piece is switched off).
+      const scene = Math.floor(w.now / len);
+      if (scene !== lastScene) {
+        const chord = CHORDS[((scene % CHORDS.length) + CHORDS.length) % CHORDS.length] ?? CHORDS[0]!;
+        drone.triggerAttackRelease(chord, Math.max(2, len - 2), w.audioNow + 0.01, 0.6);
+        lastScene = scene;
+      }
+      for (const k of knocks.current) {
+        if (!w.once(k, k.sec, 0.3)) continue;
+        // Mono synths need strictly rising start times, even when two visitors knock at once.
+        const at = Math.max(w.asap(k.sec), lastKnock + 0.03);
+        lastKnock = at;
+        const storey = Math.max(0, Math.min(KNOCK_NOTES.length - 1, Math.floor((k.y + 0.5) * KNOCK_NOTES.length)));
+        wood.triggerAttackRelease(KNOCK_NOTES[storey] ?? 'A4', 0.12, at);
+        click.triggerAttackRelease(0.02, at);
+      }
+    },
+  });
   return () => {
-    clearInterval(timer);
+    stop();
     drone.releaseAll();
     releaseLater(bus, [drone, droneFilter, wood, click, reverb, bus], 5500);
   };

@@ -1,17 +1,17 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { useFrame, useThree } from '@react-three/fiber';
+import { useFrame } from '@react-three/fiber';
 import { Bloom, EffectComposer } from '@react-three/postprocessing';
 import * as THREE from 'three';
 import {
-  defineInstallation, hashString, type ManifestInput, useParams, useQuality, useShowTime, useSound, useVisitors, useWall, visitorColor,
+  defineInstallation, glsl, hashString, type ParamsOf, useParams, useQuality, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import { buildTimeline, SCORE, stepSeconds } from './score';
 import { aimEmitters, momentAt, type EmitterAim } from './formation';
 import { playScore, type Pulse } from './sound';
-import { beamFragment, beamVertex, coneFragment, coneVertex, roomFragment, roomVertex, spriteFragment, spriteVertex } from './shaders';
+import { beamFragment, beamVertex, coneFragment, coneVertex, roomFragment, spriteFragment, spriteVertex } from './shaders';
 
-type Params = { bpm: number; beams: number; palette: string; quality: string };
+type Params = ParamsOf<typeof manifest>;
 
 const PALETTES: Record<string, [string, string, string]> = {
   laser: ['#19ff6a', '#19d6ff', '#ff2bd6'],
@@ -56,15 +56,11 @@ function LaserScore() {
   const quality = useQuality();
   const time = useShowTime();
   const visitors = useVisitors();
-  const wall = useWall();
-  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
-  const viewH = useThree((s) => s.size.height);
-
   // The z = 0 plane the camera sees, in world units, for the whole wall.
-  const H = 2 * camera.position.z * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
-  const W = H * wall.aspect;
+  const plane = useWallPlane();
+  const { width: W, height: H } = plane;
   const timeline = useMemo(() => buildTimeline(), []);
-  const E = Math.max(3, Math.min(MAX_EMITTERS, Math.round(wall.aspect * 1.5) + 1));
+  const E = Math.max(3, Math.min(MAX_EMITTERS, Math.round(plane.aspect * 1.5) + 1));
   const xs = useMemo(() => Array.from({ length: E }, (_, e) => (-1 + (2 * e + 1) / E) * 0.94), [E]);
   const aims = useMemo<EmitterAim[]>(() => xs.map(() => ({ angle: 0, spread: 0, bright: 0, color: 0 })), [xs]);
 
@@ -83,7 +79,7 @@ function LaserScore() {
     const beamMat = additive(beamVertex, beamFragment, { uTime, uCore });
     const coneMat = additive(coneVertex, coneFragment, { uTime });
     const spriteMat = additive(spriteVertex, spriteFragment, {});
-    const roomMat = additive(roomVertex, roomFragment, {
+    const roomMat = additive(glsl.fullscreenVertex, roomFragment, {
       uTime, uSize: { value: new THREE.Vector2(1, 1) }, uTint: { value: new THREE.Color() },
       uStrobe: { value: new THREE.Color(0, 0, 0) }, uLevel: { value: 0 },
     });
@@ -104,7 +100,7 @@ function LaserScore() {
     const beat = stepSeconds(bpm) * SCORE.stepsPerBeat;
     const offset = t - time.now / 1000; // piece seconds = show seconds + offset
     gpu.uTime.value = t;
-    gpu.uCore.value = Math.max(0.012, (1.25 * H) / Math.max(1, viewH));
+    gpu.uCore.value = Math.max(0.012, 1.25 * plane.pixel);
 
     // Visitors' strobe requests fire on the next beat after they arrive (the same on every screen).
     for (const ev of visitors.events) {
@@ -223,4 +219,4 @@ function LaserScore() {
   );
 }
 
-export default defineInstallation({ manifest: manifest as ManifestInput, Component: LaserScore });
+export default defineInstallation({ manifest, Component: LaserScore });

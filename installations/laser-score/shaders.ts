@@ -1,21 +1,14 @@
 /** GLSL for Laser Score: beams, haze cones, glow sprites and the hazy room behind them. */
 
-/**
- * Colours here are authored as display values. Writing them through the renderer's output
- * transform makes the picture the same whether it goes straight to the screen or through the
- * bloom composer (which works in linear light and encodes at the end).
- */
-const OUTPUT = /* glsl */ `
-vec4 toOutput(vec3 c) { return linearToOutputTexel(vec4(pow(max(c, 0.0), vec3(2.2)), 1.0)); }
-`;
+import { glsl } from 'pavilion/sdk';
 
-const NOISE = /* glsl */ `
+/** What the haze shaders share: value noise, toOutput (colours are authored as display values) and the smoke. */
+const HAZE = /* glsl */ `
+// The haze's own grain: value noise over this hash.
 float hash21(vec2 p) { p = fract(p * vec2(123.34, 456.21)); p += dot(p, p + 45.32); return fract(p.x * p.y); }
-float vnoise(vec2 p) {
-  vec2 i = floor(p), f = fract(p);
-  vec2 u = f * f * (3.0 - 2.0 * f);
-  return mix(mix(hash21(i), hash21(i + vec2(1, 0)), u.x), mix(hash21(i + vec2(0, 1)), hash21(i + vec2(1, 1)), u.x), u.y);
-}
+#define VNOISE_HASH hash21
+${glsl.noise}
+${glsl.output}
 // Drifting haze: two octaves of value noise, rising slowly.
 float smoke(vec2 p, float t) {
   float n = vnoise(p * 0.55 + vec2(t * 0.05, -t * 0.16));
@@ -51,8 +44,7 @@ uniform float uCore;
 varying vec2 vLocal;
 varying vec2 vWorld;
 varying vec4 vCol;
-${NOISE}
-${OUTPUT}
+${HAZE}
 void main() {
   float d = abs(vLocal.x) / uCore;
   float core = exp(-d * d);
@@ -92,8 +84,7 @@ varying float vT;
 varying float vAlong;
 varying vec2 vWorld;
 varying vec4 vCol;
-${NOISE}
-${OUTPUT}
+${HAZE}
 void main() {
   float edge = smoothstep(1.0, 0.55, abs(vT));
   float s = smoke(vWorld * 1.3, uTime);
@@ -119,7 +110,7 @@ void main() {
 export const spriteFragment = /* glsl */ `
 varying vec2 vUv;
 varying vec3 vCol;
-${OUTPUT}
+${glsl.output}
 void main() {
   float r = length(vUv);
   float g = exp(-r * r * 30.0) * 1.4 + exp(-r * 6.0) * 0.35;
@@ -129,14 +120,6 @@ void main() {
 `;
 
 /** The room: faint haze lit by the beams' overall level, a warm floor line and the strobe wash. */
-export const roomVertex = /* glsl */ `
-varying vec2 vWorld;
-void main() {
-  vWorld = (modelMatrix * vec4(position, 1.0)).xy;
-  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
-}
-`;
-
 export const roomFragment = /* glsl */ `
 uniform float uTime;
 uniform vec2 uSize;
@@ -144,8 +127,7 @@ uniform vec3 uTint;
 uniform vec3 uStrobe;
 uniform float uLevel;
 varying vec2 vWorld;
-${NOISE}
-${OUTPUT}
+${HAZE}
 void main() {
   vec2 q = vWorld / uSize + 0.5;
   float s = smoke(vWorld * 0.8, uTime);

@@ -1,4 +1,4 @@
-import { releaseLater, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { releaseLater, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import { midiToHz, stepSeconds, type Step } from './score';
 
 export interface Pulse {
@@ -10,8 +10,8 @@ export interface Pulse {
 }
 
 /**
- * Plays the score with a lookahead scheduler: every 50 ms it schedules the steps of the next
- * ~250 ms at the audio time of their show time, so notes land with the picture's cuts.
+ * Plays the score with the SDK's show-time scheduler: every 50 ms it schedules the steps of the
+ * next ~250 ms at the audio time of their show time, so notes land with the picture's cuts.
  * Returns the dispose function useSound expects.
  */
 export function playScore(
@@ -22,7 +22,6 @@ export function playScore(
   pulses: { current: Pulse[] },
 ): () => void {
   const { Tone } = s;
-  const ctx = Tone.getContext();
 
   const bus = new Tone.Gain(0.8).connect(s.output);
   const reverb = new Tone.Reverb({ decay: 5, wet: 0.35 }).connect(bus);
@@ -58,63 +57,36 @@ export function playScore(
   }).connect(reverb);
   const strobeBoom = new Tone.MembraneSynth({ pitchDecay: 0.2, octaves: 3, volume: -8 }).connect(reverb);
 
-  let lastSec = -Infinity;
   let lastStrobe = 0;
-  const firedPulses = new Set<Pulse>();
-  let warned = false;
-
-  const tick = () => {
-    try {
-      schedule();
-    } catch (e) {
-      // A scheduling hiccup must never take the picture down; skip this tick.
-      if (!warned) console.warn('laser-score: sound scheduling failed', e);
-      warned = true;
-    }
-  };
-  const schedule = () => {
-    if (time.paused) {
-      lastSec = -Infinity;
-      return;
-    }
-    const bpm = getBpm();
-    const dt = stepSeconds(bpm);
-    delay.delayTime.value = dt * 3;
-    // Show time now, read through the audio clock (between frames too).
-    const nowSec = time.seconds + (ctx.currentTime - s.audioTime(time.now));
-    const horizon = nowSec + 0.25;
-    const toAudio = (sec: number) => s.audioTime(time.now + (sec - time.seconds) * 1000);
-    let k = Math.max(Math.floor(lastSec / dt + 1e-4) + 1, Math.ceil(nowSec / dt - 1e-4));
-    for (; k * dt < horizon; k++) {
-      const sec = k * dt;
-      lastSec = sec;
-      if (sec < 0) continue;
-      const at = toAudio(sec);
-      if (at < ctx.currentTime) continue;
-      const st = timeline[k % timeline.length] as Step;
-      if (st.kick) kick.triggerAttackRelease(42, 0.3, at);
-      if (st.hat) hat.triggerAttackRelease(0.04, at, k % 4 === 2 ? 1 : 0.55);
-      if (st.bass !== null) bass.triggerAttackRelease(midiToHz(st.bass), dt * 1.6, at);
-      if (st.lead !== null) lead.triggerAttackRelease(midiToHz(st.lead), dt * 1.2, at);
-      if (st.pad) pad.triggerAttackRelease(st.pad.map(midiToHz), dt * 15, at, 0.5);
-    }
-    for (const p of pulses.current) {
-      if (firedPulses.has(p) || p.sec > horizon) continue;
-      firedPulses.add(p);
-      const at = Math.max(toAudio(p.sec), ctx.currentTime + 0.005);
-      // Several visitors may ask for the same beat: one strobe is enough (and mono synths need rising times).
-      if (at < lastStrobe + 0.05) continue;
-      lastStrobe = at;
-      strobeNoise.triggerAttackRelease(0.5, at);
-      strobeBoom.triggerAttackRelease(55, 0.4, at);
-    }
-    for (const p of firedPulses) if (!pulses.current.includes(p)) firedPulses.delete(p);
-  };
-  tick();
-  const id = setInterval(tick, 50);
+  const stop = scheduleByShowTime(s, time, {
+    name: 'laser-score',
+    step(w) {
+      const dt = stepSeconds(getBpm());
+      delay.delayTime.value = dt * 3;
+      for (const k of w.steps(dt)) {
+        const at = w.at(k * dt);
+        if (k < 0 || at < w.audioNow) continue;
+        const st = timeline[k % timeline.length] as Step;
+        if (st.kick) kick.triggerAttackRelease(42, 0.3, at);
+        if (st.hat) hat.triggerAttackRelease(0.04, at, k % 4 === 2 ? 1 : 0.55);
+        if (st.bass !== null) bass.triggerAttackRelease(midiToHz(st.bass), dt * 1.6, at);
+        if (st.lead !== null) lead.triggerAttackRelease(midiToHz(st.lead), dt * 1.2, at);
+        if (st.pad) pad.triggerAttackRelease(st.pad.map(midiToHz), dt * 15, at, 0.5);
+      }
+      for (const p of pulses.current) {
+        if (!w.once(p, p.sec, 2)) continue;
+        const at = w.asap(p.sec);
+        // Several visitors may ask for the same beat: one strobe is enough (and mono synths need rising times).
+        if (at < lastStrobe + 0.05) continue;
+        lastStrobe = at;
+        strobeNoise.triggerAttackRelease(0.5, at);
+        strobeBoom.triggerAttackRelease(55, 0.4, at);
+      }
+    },
+  });
 
   return () => {
-    clearInterval(id);
+    stop();
     pad.releaseAll();
     releaseLater(bus, [kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delay, reverb, bus], 4500);
   };

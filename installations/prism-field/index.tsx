@@ -1,16 +1,11 @@
 import { useMemo, useRef } from 'react';
 import { Color, Vector2, Vector3, Vector4, type Mesh, type ShaderMaterial } from 'three';
 import { useFrame } from '@react-three/fiber';
-import { defineInstallation, hashString, useParams, useQuality, useRandom, useShowTime, useVisitors, useWall, visitorColor, type ManifestInput } from 'pavilion/sdk';
+import { defineInstallation, hashString, useParams, useQuality, useRandom, useShowTime, useVisitors, useWall, useWallPlane, visitorColor, type ParamsOf } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import { fragmentShader, MAX_LENSES, MAX_VISITORS, vertexShader } from './shader';
 
-interface PrismParams {
-  speed: number;
-  density: number;
-  palette: string;
-  [key: string]: string | number | boolean;
-}
+type PrismParams = ParamsOf<typeof manifest>;
 
 const PALETTES: Record<string, { bg0: string; bg1: string; a: string; b: string; accent: string; disp: number }> = {
   spectral: { bg0: '#020208', bg1: '#08071a', a: '#a9b8ff', b: '#fff1e0', accent: '#7c66ff', disp: 0.7 },
@@ -24,7 +19,10 @@ const QUALITY = { low: { octaves: 2, lenses: 2, cross: false }, medium: { octave
 /** Visitor loop sizes compiled into the shader (a software rasteriser runs every iteration). */
 const VIS_BUCKETS = [0, 4, 8, 16, MAX_VISITORS];
 
-/** A visitor's mark: an exponential glide from (fx, fy) toward (tx, ty) since piece time t0. */
+/**
+ * A visitor's mark: an exponential glide from (fx, fy) toward (tx, ty) since piece time t0, the
+ * server's merge time of the input (inputAt), so every screen of the wall eases alike.
+ */
 interface Mark {
   fx: number;
   fy: number;
@@ -53,12 +51,12 @@ function PrismField() {
   const time = useShowTime();
   const visitors = useVisitors();
   const wall = useWall();
+  const plane = useWallPlane();
   const rng = useRandom('prisms');
   const mesh = useRef<Mesh>(null);
   const material = useRef<ShaderMaterial>(null);
-  const speed = typeof params.speed === 'number' ? params.speed : 1;
-  const density = typeof params.density === 'number' ? params.density : 1;
-  const pal = PALETTES[String(params.palette)] ?? PALETTES.spectral!;
+  const { speed, density } = params;
+  const pal = PALETTES[params.palette] ?? PALETTES.spectral!;
   const q = QUALITY[quality] ?? QUALITY.low;
 
   const lenses = useMemo(
@@ -106,14 +104,14 @@ function PrismField() {
     const t = sec * speed;
     const aspect = wall.aspect;
     const u = uniforms;
-    // A plane filling the camera's view of the whole wall, one unit of wall height tall.
+    // A plane filling the camera's view of the whole wall, 5 units in front of it.
     if (m && 'fov' in camera) {
       const dist = 5;
-      const h = 2 * dist * Math.tan(((camera as { fov: number }).fov * Math.PI) / 360);
+      const { width, height } = plane.at(dist);
       m.position.copy(camera.position);
       m.quaternion.copy(camera.quaternion);
       m.translateZ(-dist);
-      m.scale.set(h * aspect, h, 1);
+      m.scale.set(width, height, 1);
     }
     u.uTime.value = t;
     u.uSec.value = sec;
@@ -154,12 +152,14 @@ function PrismField() {
       let mark = marks.current.get(v.id);
       if (!mark) marks.current.set(v.id, (mark = { fx: tx, fy: ty, tx, ty, t0: sec }));
       else if (mark.tx !== tx || mark.ty !== ty) {
-        const k = Math.exp(-Math.max(0, sec - mark.t0) * GLIDE_RATE);
+        // Eased from the input's merge time, which every screen of the wall gets alike.
+        const t0 = Math.min(sec, sec - (time.now - v.inputAt) / 1000);
+        const k = Math.exp(-Math.max(0, t0 - mark.t0) * GLIDE_RATE);
         mark.fx = mark.tx + (mark.fx - mark.tx) * k;
         mark.fy = mark.ty + (mark.fy - mark.ty) * k;
         mark.tx = tx;
         mark.ty = ty;
-        mark.t0 = sec;
+        mark.t0 = t0;
       }
       const k = Math.exp(-Math.max(0, sec - mark.t0) * GLIDE_RATE);
       const mx = mark.tx + (mark.fx - mark.tx) * k;
@@ -190,4 +190,4 @@ function PrismField() {
   );
 }
 
-export default defineInstallation({ manifest: manifest as ManifestInput, Component: PrismField });
+export default defineInstallation({ manifest, Component: PrismField });

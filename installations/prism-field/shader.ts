@@ -1,3 +1,5 @@
+import { glsl } from 'pavilion/sdk';
+
 /** Visitors drawn into the field at once (the most recent ones beyond this share the oldest slots). */
 export const MAX_VISITORS = 32;
 export const MAX_LENSES = 3;
@@ -29,13 +31,7 @@ uniform vec3 uLineB;
 uniform vec3 uAccent;
 uniform float uDisp;
 
-float hash11(float p) { p = fract(p * 0.1031); p *= p + 33.33; p *= p + p; return fract(p); }
-float hash12(vec2 p) { vec3 p3 = fract(vec3(p.xyx) * 0.1031); p3 += dot(p3, p3.yzx + 33.33); return fract((p3.x + p3.y) * p3.z); }
-float vnoise(vec2 p) {
-  vec2 i = floor(p), f = fract(p);
-  vec2 u = f * f * (3.0 - 2.0 * f);
-  return mix(mix(hash12(i), hash12(i + vec2(1.0, 0.0)), u.x), mix(hash12(i + vec2(0.0, 1.0)), hash12(i + 1.0), u.x), u.y);
-}
+${glsl.noise}
 float fbm(vec2 p) {
   float n = 0.0, a = 0.5, t = 0.0;
   for (int i = 0; i < OCTAVES; i++) {

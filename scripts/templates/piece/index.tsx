@@ -6,19 +6,23 @@
  *    performance.now(), state.clock or `x += delta`: every screen draws the same moment;
  *  - draw randomness from useRandom() once (in useMemo), never per frame;
  *  - the host spans the wall for you: never change camera.aspect or its view offset;
+ *    useWallPlane() gives the world size of the whole wall at z = 0;
+ *  - schedule sound from show time with scheduleByShowTime (every speaker on the same beat);
+ *  - quality is the wall's (the technician sets it): read useQuality(), declare no param for it;
  *  - free what you create yourself (geometries, materials, textures, Tone nodes) on unmount.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { useFrame, useThree } from '@react-three/fiber';
+import { useFrame } from '@react-three/fiber';
 import * as THREE from 'three';
 import {
-  defineInstallation, useParams, useQuality, useRandom, useShowTime, useSound, useVisitors, useWall, visitorColor,
-  type ManifestInput, type SoundRuntime,
+  defineInstallation, glsl, releaseLater, scheduleByShowTime, useParams, useQuality, useRandom, useShowTime, useSound, useVisitors,
+  useWallPlane, visitorColor, type ParamsOf,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
-import { LANTERN_VERTEX, LANTERN_FRAGMENT, RINGS, SKY_FRAGMENT, SKY_VERTEX, VISITOR_FRAGMENT, VISITOR_VERTEX } from './shaders';
+import { LANTERN_VERTEX, LANTERN_FRAGMENT, RINGS, SKY_FRAGMENT, VISITOR_FRAGMENT, VISITOR_VERTEX } from './shaders';
 
-type Params = { speed: number; density: number; palette: string; quality: string };
+/** The params' types, read from manifest.json: { speed: number; density: number; palette: string }. */
+type Params = ParamsOf<typeof manifest>;
 
 /** [lantern, its hot centre, the sky]: one restrained palette per choice. */
 const PALETTES: Record<string, [string, string, string]> = {
@@ -30,6 +34,11 @@ const PALETTES: Record<string, [string, string, string]> = {
 const BUDGET = { low: 600, medium: 2500, high: 6000 };
 const MAX_VISITORS = 64;
 const NOTES = ['C4', 'D4', 'E4', 'G4', 'A4', 'C5', 'D5', 'E5'];
+/** A Glow press waiting for its chime: piece seconds, and the note. */
+interface Chime {
+  sec: number;
+  note: string;
+}
 
 /** A unit quad, drawn once per instance. */
 function quads(): THREE.InstancedBufferGeometry {
@@ -46,12 +55,8 @@ function Lanterns() {
   const quality = useQuality();
   const time = useShowTime(); // a live object: read it inside useFrame
   const visitors = useVisitors(); // a live object too
-  const wall = useWall();
-  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
-
   // The z = 0 plane the camera sees for the whole wall, in world units.
-  const height = 2 * camera.position.z * Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
-  const width = height * wall.aspect;
+  const { width, height } = useWallPlane();
   const count = Math.round(BUDGET[quality] * density);
   const random = useRandom(`lanterns-${count}`); // the same sequence on every screen of the wall
   const colors = (PALETTES[palette] ?? PALETTES.ember!).map((c) => new THREE.Color(c)) as [THREE.Color, THREE.Color, THREE.Color];
@@ -91,18 +96,25 @@ function Lanterns() {
   }, []);
   useEffect(() => () => mine.dispose(), [mine]);
 
-  // Sound (only on the screen that plays the wall's sound): a soft chime for each Glow.
-  const sound = useRef<{ s: SoundRuntime; synth: import('tone').PolySynth } | null>(null);
+  // Sound (only on the screen that plays the wall's sound): a low bell every 8 seconds of show
+  // time, and a soft chime for each Glow. The scheduler hands us each stretch of piece seconds once.
+  const chimes = useRef<Chime[]>([]);
   useSound((s) => {
+    const bus = new s.Tone.Gain(1).connect(s.output);
     const synth = new s.Tone.PolySynth(s.Tone.Synth, { oscillator: { type: 'sine' }, envelope: { attack: 0.02, decay: 1.4, sustain: 0, release: 2 } });
-    const echo = new s.Tone.FeedbackDelay(0.38, 0.35);
+    const echo = new s.Tone.FeedbackDelay(0.38, 0.35).connect(bus);
     synth.volume.value = -14;
-    synth.chain(echo, s.output);
-    sound.current = { s, synth };
+    synth.connect(echo);
+    const stop = scheduleByShowTime(s, time, {
+      name: '__ID__',
+      step(w) {
+        for (const k of w.steps(8)) synth.triggerAttackRelease('C3', 3, w.at(k * 8), 0.3);
+        for (const c of chimes.current) if (w.once(c, c.sec, 1)) synth.triggerAttackRelease(c.note, 1.5, w.asap(c.sec));
+      },
+    });
     return () => {
-      sound.current = null;
-      synth.dispose();
-      echo.dispose();
+      stop();
+      releaseLater(bus, [synth, echo, bus], 4000); // fade out, let the last notes ring, then free
     };
   });
 
@@ -142,8 +154,7 @@ function Lanterns() {
       const { x, y } = at(v);
       const start = time.seconds - (time.now - ev.at) / 1000;
       uniforms.uRings.value[ring.current++ % RINGS]!.set(x, y, start, 0);
-      const snd = sound.current;
-      if (snd) snd.synth.triggerAttackRelease(NOTES[Math.floor(v.hue * NOTES.length)] ?? 'C4', 1.5, snd.s.audioTime(time.now + 60));
+      chimes.current = [...chimes.current.filter((c) => c.sec > time.seconds - 2), { sec: start + 0.06, note: NOTES[Math.floor(v.hue * NOTES.length)] ?? 'C4' }];
     }
   });
 
@@ -152,7 +163,7 @@ function Lanterns() {
       {/* JSX-declared geometries and materials are freed by react-three-fiber on unmount. */}
       <mesh scale={[width * 1.2, height * 1.2, 1]} position={[0, 0, -1]} renderOrder={-1}>
         <planeGeometry args={[1, 1]} />
-        <shaderMaterial uniforms={uniforms} vertexShader={SKY_VERTEX} fragmentShader={SKY_FRAGMENT} depthWrite={false} />
+        <shaderMaterial uniforms={uniforms} vertexShader={glsl.fullscreenVertex} fragmentShader={SKY_FRAGMENT} depthWrite={false} />
       </mesh>
       <mesh geometry={lanterns} frustumCulled={false}>
         <shaderMaterial uniforms={uniforms} vertexShader={LANTERN_VERTEX} fragmentShader={LANTERN_FRAGMENT} transparent depthWrite={false} blending={THREE.AdditiveBlending} />
@@ -164,4 +175,4 @@ function Lanterns() {
   );
 }
 
-export default defineInstallation({ manifest: manifest as ManifestInput, Component: Lanterns });
+export default defineInstallation({ manifest, Component: Lanterns });

@@ -1,3 +1,5 @@
+import { glsl } from 'pavilion/sdk';
+
 /** Glow rings remembered at once (a Glow press starts one). */
 export const RINGS = 8;
 
@@ -78,17 +80,14 @@ void main() {
   gl_FragColor = vec4(mix(vColor, vec3(1.0), exp(-r * r * 40.0)), a);
 }`;
 
-/** The night sky behind: the palette's sky colour, darker towards the top, a warm haze low down. */
-export const SKY_VERTEX = /* glsl */ `
-varying vec2 vUv;
-void main() { vUv = uv; gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0); }`;
-
+/** The night sky behind (drawn with the SDK's glsl.fullscreenVertex): the palette's sky colour, darker towards the top, a warm drifting haze low down. */
 export const SKY_FRAGMENT = /* glsl */ `
+${glsl.noise}
 uniform vec3 uSky;
 uniform vec3 uColor;
 uniform float uTime;
 varying vec2 vUv;
 void main() {
-  float haze = exp(-vUv.y * 5.0) * (0.16 + 0.04 * sin(uTime * 0.05 + vUv.x * 3.0));
+  float haze = exp(-vUv.y * 5.0) * (0.16 + 0.06 * vnoise(vec2(vUv.x * 4.0 + uTime * 0.05, uTime * 0.02)));
   gl_FragColor = vec4(uSky * (1.2 - vUv.y * 0.7) + uColor * haze, 1.0);
 }`;
