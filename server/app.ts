@@ -43,6 +43,10 @@ export interface AppOptions {
   publicUrl?: string;
   /** Pages at these origins count as the server's own for the session cookie (the dev server's). */
   trustedOrigins?: string[];
+  /** Visitor sockets one client address may hold at once (default 8; PAVILION_VISITORS_PER_ADDRESS). */
+  visitorsPerAddress?: number;
+  /** Reverse proxies in front of the server, in hops, whose X-Forwarded-For decides the client address (default 0; PAVILION_TRUST_PROXY). */
+  trustProxy?: number;
   /**
    * The least lead for a piece switch without `at` (default 600 ms). The lead grows past it when
    * the wall's screens report slower preloads (server/screens/preload-times.ts).
@@ -115,7 +119,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
-  const http = await createHttp(logger, { bodyLimit: 1024 * 1024, ...(opts.tls ? { tls: opts.tls } : {}) });
+  const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}) });
   const io = createIo(http.server);
 
   let baseUrl = opts.publicUrl ?? '';
@@ -126,7 +130,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const view = () => showView(store.get(), registry, time(), { ...views, visitorStats });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views });
-  const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors }));
+  const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, trustProxy: opts.trustProxy ?? 0 }));
   const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => visitors.onStats(fn) });
 
   registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,

@@ -11,6 +11,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = path.resolve(process.env.PAVILION_DATA ?? 'data');
 
+/** A whole number from the environment in [min, max], or the fallback when unset; anything else stops start-up. */
+function intFromEnv(name: string, fallback: number, min: number, max: number, what: string): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    logger.fatal(`config: ${name}='${raw}' is not valid; give ${what}, a whole number from ${min} to ${max}`);
+    process.exit(1);
+  }
+  return n;
+}
+const visitorsPerAddress = intFromEnv('PAVILION_VISITORS_PER_ADDRESS', 8, 1, 100_000, 'the visitor connections one address may hold');
+const trustProxy = intFromEnv('PAVILION_TRUST_PROXY', 0, 0, 10, 'the number of reverse proxies in front of the server (0: none)');
+
 /** PAVILION_TLS_CERT and PAVILION_TLS_KEY: PEM files to serve HTTPS (phones need it for tilt). */
 function readTls(): { cert: Buffer; key: Buffer } | undefined {
   const certFile = process.env.PAVILION_TLS_CERT;
@@ -41,6 +55,8 @@ try {
     adminToken: process.env.PAVILION_ADMIN_TOKEN || undefined,
     artistToken: process.env.PAVILION_ARTIST_TOKEN || undefined,
     publicUrl: process.env.PAVILION_PUBLIC_URL || undefined,
+    visitorsPerAddress,
+    trustProxy,
     ...(tls ? { tls } : {}),
   });
   const show = app.store.get();

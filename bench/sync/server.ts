@@ -30,6 +30,8 @@ const app = await createApp({
   artistToken: ARTIST,
   publicUrl: 'http://127.0.0.1',
   time,
+  // Every simulated phone comes from 127.0.0.1: lift the per-address cap (8 by default).
+  visitorsPerAddress: 100_000,
   ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
 });
 mountPeers(app.io, time);

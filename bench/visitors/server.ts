@@ -31,7 +31,7 @@ if (mode === 'pavilion') {
   );
   // BENCH_ACK=frame: answer each input with the frame that carries it instead of at once (to compare the two).
   const visitors = process.env.BENCH_ACK === 'frame' ? { ackWithFrame: true } : {};
-  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir: path.join(root, 'data'), installationsDir: pieces, logger: pino({ level: 'silent' }), publicUrl: 'http://127.0.0.1', visitors });
+  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir: path.join(root, 'data'), installationsDir: pieces, logger: pino({ level: 'silent' }), publicUrl: 'http://127.0.0.1', visitors, visitorsPerAddress: 100_000 }); // every phone is 127.0.0.1
   const res = app.store.dispatch({ type: 'wall.visitors', wallId: 'main', cap: 10000 });
   if (!res.ok) throw new Error(res.error.message);
   port = app.port;

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import cookie from '@fastify/cookie';
@@ -12,8 +12,8 @@ export interface TlsFiles {
 }
 
 /** A fastify instance with security headers, rate limits and JSON errors that never leak stacks. */
-export async function createHttp(logger: Logger, opts: { bodyLimit: number; tls?: TlsFiles }): Promise<FastifyInstance> {
-  const base = { loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: opts.bodyLimit, logController: new LogController({ disableRequestLogging: true }), trustProxy: false };
+export async function createHttp(logger: Logger, opts: { bodyLimit: number; tls?: TlsFiles; trustProxy?: number }): Promise<FastifyInstance> {
+  const base = { loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: opts.bodyLimit, logController: new LogController({ disableRequestLogging: true }), trustProxy: (opts.trustProxy ? opts.trustProxy : false) as FastifyServerOptions['trustProxy'] };
   // HTTPS makes pages a secure context: phones then allow the tilt sensor (DeviceOrientation).
   const app = (opts.tls ? Fastify({ ...base, https: { cert: opts.tls.cert, key: opts.tls.key } }) : Fastify(base)) as unknown as FastifyInstance;
   await app.register(helmet, {

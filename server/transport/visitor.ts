@@ -20,10 +20,15 @@ import { NOT_JOINED, VisitorHub, type HubOptions, type InputAck, type Visitor, t
 import type { DisplayTransport } from './display';
 import { ackOf, safe } from './safe';
 import { clockResponder } from './clock';
+import { AddressCounter, clientAddress } from './addresses';
 
 interface SocketData {
   visitor?: Visitor;
   joins?: number;
+  /** The address it counts against (server/transport/addresses.ts). */
+  address?: string;
+  /** Refusals in a row: a socket that keeps sending after them is disconnected. */
+  refusedInARow?: number;
 }
 
 type VisitorNamespace = Namespace<Unvalidated<VisitorClientToServer>, VisitorServerToClient, Record<string, never>, SocketData>;
@@ -40,6 +45,8 @@ export interface VisitorTransport {
 /** Events a phone may send; anything else is refused (a phone can never send commands). */
 const ALLOWED = new Set(['visitor:join', 'visitor:input', 'clock:ping']);
 const MAX_JOINS_PER_SOCKET = 20;
+/** Refusals in a row after which a socket is disconnected (an honest phone backs off long before). */
+const MAX_REFUSED_IN_A_ROW = 100;
 const INTERNAL = Object.freeze(fail('internal', 'the server could not handle this input; it has been logged'));
 const noAck = () => {};
 
@@ -60,7 +67,18 @@ export function wallInfos(show: Show, catalog: Pick<PieceCatalog, 'get'>): WallI
  */
 export function attachVisitors(
   io: Server,
-  deps: { store: ShowStore; catalog: PieceCatalog; time: TimeSource; logger: Logger; display: DisplayTransport; options?: Partial<HubOptions> },
+  deps: {
+    store: ShowStore;
+    catalog: PieceCatalog;
+    time: TimeSource;
+    logger: Logger;
+    display: DisplayTransport;
+    options?: Partial<HubOptions>;
+    /** Visitor sockets one address may hold at once (default 8). */
+    perAddress?: number;
+    /** Reverse proxies in front of the server (hops) whose X-Forwarded-For is believed (default 0). */
+    trustProxy?: number;
+  },
 ): VisitorTransport {
   const { logger, display } = deps;
   const nsp = io.of('/visitor') as VisitorNamespace;
@@ -108,6 +126,20 @@ export function attachVisitors(
   });
   deps.catalog.subscribe(() => sync(deps.store.get(), true));
 
+  // One address holds at most `perAddress` sockets: a phone needs one, a family behind one NAT a few.
+  const perAddress = new AddressCounter(deps.perAddress ?? 8);
+  nsp.use((socket, next) => {
+    try {
+      const address = clientAddress(socket.request, deps.trustProxy ?? 0);
+      if (!perAddress.tryAdd(address))
+        return next(Object.assign(new Error(`rate_limited: this address already has ${perAddress.max} visitor connections open; close a tab and try again`), { data: { code: 'rate_limited' } }));
+      socket.data.address = address;
+      next();
+    } catch {
+      next(Object.assign(new Error('bad_request: the connection could not be read'), { data: { code: 'bad_request' } }));
+    }
+  });
+
   nsp.on('connection', (socket) => {
     socket.on('clock:ping', clockResponder(deps.time));
 
@@ -137,7 +169,18 @@ export function attachVisitors(
     // The hot path: no zod, no logging. One ack per input, at once (phones keep one input in
     // flight, so the acks pace them; while the server lags they carry a `pace` too).
     socket.on('visitor:input', (payload: unknown, cb: unknown) => {
-      const ack = typeof cb === 'function' ? (cb as (r: InputAck) => void) : noAck;
+      const reply = typeof cb === 'function' ? (cb as (r: InputAck) => void) : noAck;
+      // Counts refusals in a row; a socket that keeps sending through them is cut off.
+      const ack = (r: InputAck) => {
+        if (r.ok) socket.data.refusedInARow = 0;
+        else if ((socket.data.refusedInARow = (socket.data.refusedInARow ?? 0) + 1) >= MAX_REFUSED_IN_A_ROW) {
+          reply(r);
+          logger.warn({ address: socket.data.address, refused: socket.data.refusedInARow }, 'visitors: disconnected a socket that kept sending after being refused');
+          socket.disconnect(true);
+          return;
+        }
+        reply(r);
+      };
       const v = socket.data.visitor;
       if (!v) return ack(NOT_JOINED);
       try {
@@ -149,6 +192,7 @@ export function attachVisitors(
     });
 
     socket.on('disconnect', () => {
+      if (socket.data.address !== undefined) perAddress.remove(socket.data.address);
       const v = socket.data.visitor;
       if (v) hub.disconnect(v, socket.id);
     });
