@@ -31,7 +31,10 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
 
   const save = () => {
     const list = rawMode ? parseRaw() : commandsOf(rows);
-    if (!list.ok) return rawMode ? undefined : toast('error', 'Cue: fix a command', `The ${list.problem}.`);
+    if (!list.ok) {
+      if (!rawMode) toast('error', 'Cue: fix a command', `The ${list.problem}.`); // raw mode shows its own error
+      return;
+    }
     if (!name.trim()) return toast('error', 'Cue: name it', 'Give the cue a name, e.g. "Sunset".');
     void send({ type: 'cue.save', cueId, name: name.trim(), commands: list.value, ...(index !== undefined ? { index } : {}) }, `Save cue ${name.trim()}`).then((ok) => ok && onDone());
   };
