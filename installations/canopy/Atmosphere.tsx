@@ -94,11 +94,10 @@ export function Mist({ u, layers, octaves, perVertex }: { u: SharedUniforms; lay
   );
 }
 
+/** What the trunk's vertex shader hands its fragment shader. */
+const TRUNK_VARYINGS = 'varying vec3 vNormal; varying vec3 vWorld; varying float vDist; varying vec2 vUv;';
 const trunkVertex = /* glsl */ `
-varying vec3 vNormal;
-varying vec3 vWorld;
-varying float vDist;
-varying vec2 vUv;
+${TRUNK_VARYINGS}
 void main() {
   vUv = uv;
   mat4 m = modelMatrix * instanceMatrix;
@@ -113,12 +112,7 @@ void main() {
 const trunkFragment = /* glsl */ `
 ${GLSL_COMMON}
 ${glsl.noise}
-uniform vec3 uLeafDark;
-uniform vec3 uLeafLight;
-varying vec3 vNormal;
-varying vec3 vWorld;
-varying float vDist;
-varying vec2 vUv;
+${TRUNK_VARYINGS}
 void main() {
   float ridges = vnoise(vec2(vUv.x * 40.0, vWorld.y * 0.6));
   vec3 bark = mix(uLeafDark, uFogColor, 0.25) * (0.6 + 0.7 * ridges);

@@ -4,14 +4,14 @@ import { viewAt } from './layout';
 import { bakeInstances, QUAD } from './geometry';
 import { GLSL_COMMON, type SharedUniforms } from './world';
 
+/** What the crown's vertex shader hands its fragment shader. */
+const VARYINGS = 'varying vec2 vP; varying float vSeed; varying float vExposure; varying float vDist;';
+
 const vertexShader = /* glsl */ `
 ${GLSL_COMMON}
 attribute vec4 aCrown; // centre, radius
 attribute vec2 aSeed;  // seed, exposure
-varying vec2 vP;
-varying float vSeed;
-varying float vExposure;
-varying float vDist;
+${VARYINGS}
 void main() {
   vec3 right = vec3(viewMatrix[0][0], viewMatrix[1][0], viewMatrix[2][0]);
   vec3 up = vec3(viewMatrix[0][1], viewMatrix[1][1], viewMatrix[2][1]);
@@ -33,12 +33,7 @@ void main() {
 const fragmentShader = /* glsl */ `
 ${GLSL_COMMON}
 ${glsl.noise}
-uniform vec3 uLeafDark;
-uniform vec3 uLeafLight;
-varying vec2 vP;
-varying float vSeed;
-varying float vExposure;
-varying float vDist;
+${VARYINGS}
 void main() {
   vec2 p = vP;
   float s = vSeed * 37.0;

@@ -6,6 +6,16 @@ import { useRandom, useWall } from 'pavilion/sdk';
 import { placeLeaves } from './layout';
 import { GLSL_COMMON, MAX_LIGHTS, MAX_RIPPLES, type SharedUniforms } from './world';
 
+/** What the leaf's vertex shader hands its fragment shader. */
+const VARYINGS = /* glsl */ `
+varying vec2 vUv;
+varying float vDist;
+varying float vLight;
+varying vec3 vGlow;
+varying float vTone;
+varying float vAccent;
+`;
+
 const vertexShader = /* glsl */ `
 ${GLSL_COMMON}
 attribute vec4 aPos;    // centre, size
@@ -16,12 +26,7 @@ uniform vec4 uCre[${MAX_LIGHTS}];
 uniform vec3 uCreCol[${MAX_LIGHTS}];
 uniform vec4 uRip[${MAX_RIPPLES}];
 uniform vec3 uRipCol[${MAX_RIPPLES}];
-varying vec2 vUv;
-varying float vDist;
-varying float vLight;
-varying vec3 vGlow;
-varying float vTone;
-varying float vAccent;
+${VARYINGS}
 
 void main() {
   vUv = uv;
@@ -78,16 +83,9 @@ void main() {
 
 const fragmentShader = /* glsl */ `
 ${GLSL_COMMON}
-uniform vec3 uLeafDark;
-uniform vec3 uLeafLight;
 uniform vec3 uAccent;
 uniform vec3 uFirefly;
-varying vec2 vUv;
-varying float vDist;
-varying float vLight;
-varying vec3 vGlow;
-varying float vTone;
-varying float vAccent;
+${VARYINGS}
 
 void main() {
   // The blade: a pointed leaf drawn in the quad, with a midrib and side veins.

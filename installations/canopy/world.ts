@@ -142,6 +142,8 @@ uniform float uFogDensity;
 uniform vec3 uFogColor;
 uniform vec3 uSunColor;
 uniform vec3 uSunDir;
+uniform vec3 uLeafDark;
+uniform vec3 uLeafLight;
 
 vec3 applyFog(vec3 col, float dist) {
   float f = 1.0 - exp(-dist * uFogDensity);

@@ -117,8 +117,7 @@ function Echo() {
   const quality = useQuality();
   const time = useShowTime();
   const visitors = useVisitors();
-  const plane = useWallPlane();
-  const { width: W, height: H } = plane;
+  const { width: W, height: H, pixel } = useWallPlane();
 
   const rand = useRandom('echo');
   const baseSeed = useMemo(() => Math.floor(rand.next() * 4294967296), [rand]);
@@ -226,7 +225,7 @@ function Echo() {
     gpu.aStem.needsUpdate = true;
     gpu.aCol.needsUpdate = true;
     const u = gpu.traceMat.uniforms;
-    const pix = plane.pixel;
+    const pix = pixel;
     gpu.stemMat.uniforms.uPix!.value = pix;
     gpu.stemMat.uniforms.uDash!.value = H * 0.03;
     u.uCount!.value = n;

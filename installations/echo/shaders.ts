@@ -7,11 +7,7 @@ export const traceVertex = /* glsl */ `
 uniform vec4 uEcho[${MAX_RIPPLES}];
 uniform vec3 uEchoCol[${MAX_RIPPLES}];
 uniform int uCount;
-uniform float uW;
-uniform float uY;
-uniform float uGain;
-uniform float uThick;
-uniform float uTime;
+uniform float uW, uY, uGain, uThick, uTime; // wall width, trace height, ripple gain, line thickness
 uniform vec3 uBase;
 varying float vSide;
 varying vec3 vCol;
@@ -76,15 +72,15 @@ void main() {
 }
 `;
 
+/** What the stem's vertex shader hands its fragment shader. */
+const STEM_VARYINGS = 'varying float vAcross; varying float vY; varying float vT; varying vec4 vCol;';
+
 /** Stems: a dashed thread from each echo down to where it rings the trace. aStem = (x, yTop, yBottom, alpha). */
 export const stemVertex = /* glsl */ `
 attribute vec4 aStem;
 attribute vec3 aCol;
 uniform float uPix;
-varying float vAcross;
-varying float vY;
-varying float vT;
-varying vec4 vCol;
+${STEM_VARYINGS}
 void main() {
   vT = position.y + 0.5;
   vY = mix(aStem.z, aStem.y, vT);
@@ -98,10 +94,7 @@ void main() {
 export const stemFragment = /* glsl */ `
 uniform float uTime;
 uniform float uDash;
-varying float vAcross;
-varying float vY;
-varying float vT;
-varying vec4 vCol;
+${STEM_VARYINGS}
 void main() {
   float core = exp(-vAcross * vAcross * 1.5) + 0.15 * exp(-abs(vAcross));
   float dash = smoothstep(0.35, 0.5, abs(fract((vY + uTime * uDash * 0.5) / uDash) - 0.5) * 2.0);

@@ -57,10 +57,9 @@ function LaserScore() {
   const time = useShowTime();
   const visitors = useVisitors();
   // The z = 0 plane the camera sees, in world units, for the whole wall.
-  const plane = useWallPlane();
-  const { width: W, height: H } = plane;
+  const { width: W, height: H, aspect, pixel } = useWallPlane();
   const timeline = useMemo(() => buildTimeline(), []);
-  const E = Math.max(3, Math.min(MAX_EMITTERS, Math.round(plane.aspect * 1.5) + 1));
+  const E = Math.max(3, Math.min(MAX_EMITTERS, Math.round(aspect * 1.5) + 1));
   const xs = useMemo(() => Array.from({ length: E }, (_, e) => (-1 + (2 * e + 1) / E) * 0.94), [E]);
   const aims = useMemo<EmitterAim[]>(() => xs.map(() => ({ angle: 0, spread: 0, bright: 0, color: 0 })), [xs]);
 
@@ -100,7 +99,7 @@ function LaserScore() {
     const beat = stepSeconds(bpm) * SCORE.stepsPerBeat;
     const offset = t - time.now / 1000; // piece seconds = show seconds + offset
     gpu.uTime.value = t;
-    gpu.uCore.value = Math.max(0.012, 1.25 * plane.pixel);
+    gpu.uCore.value = Math.max(0.012, 1.25 * pixel);
 
     // Visitors' strobe requests fire on the next beat after they arrive (the same on every screen).
     for (const ev of visitors.events) {

@@ -17,14 +17,16 @@ float smoke(vec2 p, float t) {
 }
 `;
 
+/** What each vertex shader hands its fragment shader, written once per pair. */
+const BEAM_VARYINGS = 'varying vec2 vLocal; varying vec2 vWorld; varying vec4 vCol;';
+const CONE_VARYINGS = 'varying float vT; varying float vAlong; varying vec2 vWorld; varying vec4 vCol;';
+
 /** Thin beams. Per instance: aBeam = (originX, originY, angle, length), aCol = (rgb, fade length). */
 export const beamVertex = /* glsl */ `
 attribute vec4 aBeam;
 attribute vec4 aCol;
 uniform float uCore;
-varying vec2 vLocal;
-varying vec2 vWorld;
-varying vec4 vCol;
+${BEAM_VARYINGS}
 void main() {
   vec2 dir = vec2(sin(aBeam.z), cos(aBeam.z));
   vec2 perp = vec2(dir.y, -dir.x);
@@ -41,9 +43,7 @@ void main() {
 export const beamFragment = /* glsl */ `
 uniform float uTime;
 uniform float uCore;
-varying vec2 vLocal;
-varying vec2 vWorld;
-varying vec4 vCol;
+${BEAM_VARYINGS}
 ${HAZE}
 void main() {
   float d = abs(vLocal.x) / uCore;
@@ -61,10 +61,7 @@ void main() {
 export const coneVertex = /* glsl */ `
 attribute vec4 aCone;
 attribute vec4 aCol;
-varying float vT;
-varying float vAlong;
-varying vec2 vWorld;
-varying vec4 vCol;
+${CONE_VARYINGS}
 void main() {
   float t = position.x * 2.0;
   float ang = aCone.z + t * aCone.w * 0.5;
@@ -80,10 +77,7 @@ void main() {
 
 export const coneFragment = /* glsl */ `
 uniform float uTime;
-varying float vT;
-varying float vAlong;
-varying vec2 vWorld;
-varying vec4 vCol;
+${CONE_VARYINGS}
 ${HAZE}
 void main() {
   float edge = smoothstep(1.0, 0.55, abs(vT));
