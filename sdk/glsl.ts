@@ -52,3 +52,20 @@ vec4 toOutput(vec3 c) { return linearToOutputTexel(vec4(pow(max(c, 0.0), vec3(2.
 
 /** Shared GLSL: `glsl.fullscreenVertex`, `glsl.noise` and `glsl.output`. */
 export const glsl = { fullscreenVertex, noise, output } as const;
+
+/** A vertex and a fragment shader, as three.js's ShaderMaterial takes them. */
+export interface ShaderPair {
+  vertexShader: string;
+  fragmentShader: string;
+}
+
+/**
+ * A vertex and a fragment shader that share declarations, written once: `shared` (the varyings
+ * the vertex shader hands the fragment shader, uniforms or chunks both read) goes at the top of
+ * each. Spread the result into a material:
+ *   const stem = shaderPair('varying float vT;', vertexSource, fragmentSource);
+ *   new ShaderMaterial({ ...stem, uniforms });
+ */
+export function shaderPair(shared: string, vertexShader: string, fragmentShader: string): ShaderPair {
+  return { vertexShader: `${shared}\n${vertexShader}`, fragmentShader: `${shared}\n${fragmentShader}` };
+}

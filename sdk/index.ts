@@ -7,9 +7,12 @@ export { useShowTime, useParams, useWall, useRandom, useVisitors, useQuality, us
 export { useAsset, ASSET_STALL_MS, type AssetKind, type AssetKinds, type AssetState } from './assets';
 export { createRandom, hashString, type Random } from './random';
 export { releaseLater } from './release';
+export { createSoundBus, type SoundBus, type SoundBusOptions } from './sound-bus';
+export { useLatest } from './live';
+export { usePalette, paletteColors, type Palettes } from './palette';
 export { useWallPlane, wallPlaneOf, type WallPlane, type PlaneCamera } from './wall-plane';
 export { scheduleByShowTime, createSoundScheduler, type SoundWindow, type SoundClock, type SoundScheduleOptions, type SoundScheduler } from './sound-schedule';
-export { glsl } from './glsl';
+export { glsl, shaderPair, type ShaderPair } from './glsl';
 export type { ParamsOf, ParamValueOf, ManifestJson } from './params';
 export { fonts } from './fonts';
 export { hueColor, visitorColor } from './color';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import { Bloom, EffectComposer } from '@react-three/postprocessing';
-import { defineInstallation, useParams, useQuality, useShowTime, useSound, type ParamsOf } from 'pavilion/sdk';
+import { defineInstallation, useLatest, useParams, useQuality, useShowTime, useSound, type ParamsOf } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import { Mist, Trunks } from './Atmosphere';
 import { Sky } from './Sky';
@@ -30,9 +30,8 @@ function Canopy() {
   const calls = useRef<CallNote[]>([]);
   /** Creature lights the leaf shader is compiled for (a bucket: 0, 4, 8, 16). */
   const lights = useRef(0);
-  const { speed, density } = params;
-  const speedRef = useRef(speed);
-  speedRef.current = speed;
+  const { density } = params;
+  const live = useLatest(params);
   const palette = paletteOf(params.palette);
   const b = BUDGET[quality] ?? BUDGET.low;
   const leaves = Math.round(Math.min(b.maxLeaves, b.leaves * density));
@@ -50,7 +49,7 @@ function Canopy() {
 
   useFrame(() => {
     const sec = time.seconds;
-    const t = sec * speedRef.current;
+    const t = sec * live.current.speed;
     u.uTime.value = t;
     u.uSec.value = sec;
     applyCycle(u, palette, cycleAt(t));
@@ -60,7 +59,7 @@ function Canopy() {
     camera.lookAt(x * 0.4 + Math.sin(t * 0.007) * 1.5, y + Math.tan(CAMERA.pitch + 0.03 * Math.sin(t * 0.013)) * 30, CAMERA.z - 30);
   }, -1);
 
-  useSound((s) => setupForestSound(s, time, () => speedRef.current, calls), []);
+  useSound((s) => setupForestSound(s, time, live, calls), []);
 
   return (
     <>

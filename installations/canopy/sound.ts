@@ -1,4 +1,4 @@
-import { releaseLater, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { createSoundBus, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import type { CallNote } from './Creatures';
 import { cycleAt } from './world';
 
@@ -27,14 +27,13 @@ const BIRD_SLOT = 1.5;
 export function setupForestSound(
   s: SoundRuntime,
   time: Readonly<ShowTime>,
-  speed: () => number,
+  params: { readonly current: { speed: number } },
   calls: { current: CallNote[] },
 ): () => void {
   const { Tone } = s;
-  const master = new Tone.Gain(0.5).connect(s.output);
-  // Tone.Reverb (convolution) rather than Freeverb/JCReverb: those need an AudioWorklet.
-  const verb = new Tone.Reverb({ decay: 4.5, preDelay: 0.03, wet: 1 }).connect(master);
-  const send = new Tone.Gain(0.35).connect(verb);
+  // Voices play dry into `master` and send what should ring in the forest to `send`.
+  const bus = createSoundBus(s, { level: 0.5, reverb: { decay: 4.5, preDelay: 0.03, wet: 1 }, send: 0.35 });
+  const { dry: master, wet: send } = bus;
 
   const rainNoise = new Tone.Noise('pink');
   const rainHP = new Tone.Filter(700, 'highpass');
@@ -134,7 +133,7 @@ export function setupForestSound(
         const at = w.at(sec);
         if (at < w.audioNow) continue;
         const ramp = (p: { linearRampToValueAtTime(v: number, t: number): unknown }, value: number) => p.linearRampToValueAtTime(value, after(p, at));
-        const t = sec * speed();
+        const t = sec * params.current.speed;
         const cy = cycleAt(t);
         const gust = 0.5 + 0.5 * Math.sin(-t * 0.55 + Math.sin(t * 0.071) * 2);
         ramp(rainGain.gain, 0.11 * cy.rain);
@@ -146,7 +145,7 @@ export function setupForestSound(
       for (const slot of w.steps(CHIRP_SLOT)) {
         const at = w.at(slot * CHIRP_SLOT);
         if (at < w.audioNow) continue;
-        const cy = cycleAt(slot * CHIRP_SLOT * speed());
+        const cy = cycleAt(slot * CHIRP_SLOT * params.current.speed);
         const night = 1 - cy.day;
         if (ih(slot) < 0.4 * night * (1 - cy.rain)) {
           const f = 4100 + ih(slot + 77) * 900;
@@ -156,7 +155,7 @@ export function setupForestSound(
       for (const slot of w.steps(BIRD_SLOT)) {
         const at = w.at(slot * BIRD_SLOT);
         if (at < w.audioNow) continue;
-        const cy = cycleAt(slot * BIRD_SLOT * speed());
+        const cy = cycleAt(slot * BIRD_SLOT * params.current.speed);
         const chance = cy.day > 0.4 ? 0.28 * (1 - cy.rain * 0.8) : 0.06;
         if (ih(slot * 3 + 1) < chance) bird(slot, at, 1 - cy.day);
       }
@@ -173,6 +172,6 @@ export function setupForestSound(
   // tail die away under the fade, then free everything.
   return () => {
     stop();
-    releaseLater(master, [...voices.flatMap((v) => [v.osc, v.env, v.gain]), rainNoise, rainHP, rainLP, rainGain, windNoise, windBP, windGain, cicada, cicadaAM, cicadaLFO, cicadaGain, cricket, send, verb, master], 3000);
+    bus.dispose([...voices.flatMap((v) => [v.osc, v.env, v.gain]), rainNoise, rainHP, rainLP, rainGain, windNoise, windBP, windGain, cicada, cicadaAM, cicadaLFO, cicadaGain, cricket], 3000);
   };
 }

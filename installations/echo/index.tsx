@@ -3,24 +3,17 @@ import { useFrame } from '@react-three/fiber';
 import { Text } from '@react-three/drei';
 import * as THREE from 'three';
 import {
-  defineInstallation, fonts, glsl, hashString, useParams, useQuality, useRandom, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
+  defineInstallation, fonts, glsl, hashString, useLatest, useParams, usePalette, useQuality, useRandom, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
   type ParamsOf,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
+import palettes from './palettes.json';
 import { cleanWord, echoForms, type EchoForm } from './words';
 import { ambientWords, echoState, timing, type EchoState, type Timing, type WordSpec } from './layout';
-import { MAX_RIPPLES, roomFragment, stemFragment, stemVertex, traceFragment, traceVertex } from './shaders';
+import { MAX_RIPPLES, roomFragment, stem, traceFragment, traceVertex } from './shaders';
 import { playEchoes } from './sound';
 
 type Params = ParamsOf<typeof manifest>;
-
-/** [word, echo tail, trace, room] per palette. */
-const PALETTES: Record<string, [string, string, string, string]> = {
-  phosphor: ['#b6ffc8', '#1fa860', '#5cffa0', '#020c06'],
-  signal: ['#f6f1e7', '#ff3b2f', '#ff6a55', '#0c0404'],
-  ultraviolet: ['#d9c2ff', '#35c8ff', '#9d7bff', '#07041a'],
-  amber: ['#ffd9a0', '#ff5a1f', '#ffb347', '#0e0702'],
-};
 
 /** The troika text mesh behind drei's <Text> (only what we touch per frame). */
 type TextMesh = THREE.Mesh & {
@@ -123,7 +116,8 @@ function Echo() {
   const baseSeed = useMemo(() => Math.floor(rand.next() * 4294967296), [rand]);
   const count = Math.max(2, Math.min(quality === 'low' ? 5 : 10, Math.round(params.echoes)));
   const tm = useMemo(() => timing(params.speed, count, params.decay), [params.speed, count, params.decay]);
-  const colors = useMemo(() => (PALETTES[params.palette] ?? PALETTES.phosphor!).map((c) => new THREE.Color(c)), [params.palette]);
+  /** [word, echo tail, trace, room]. */
+  const colors = usePalette(palettes, params.palette, 'phosphor');
   const shared = useMemo<Shared>(() => ({ W, H, tm, colors, glow: quality !== 'low' }), [W, H, tm, colors, quality]);
   const maxVisitorWords = quality === 'low' ? 6 : 10;
 
@@ -131,8 +125,7 @@ function Echo() {
   const live = useRef<WordSpec[]>([]);
   const [words, setWords] = useState<WordSpec[]>([]);
   const listKey = useRef('');
-  const tmRef = useRef(tm);
-  tmRef.current = tm;
+  const tmRef = useLatest(tm);
 
   const gpu = useMemo(() => {
     const segments = quality === 'low' ? 360 : 900;
@@ -166,7 +159,7 @@ function Echo() {
     stems.setAttribute('aCol', aCol);
     stems.instanceCount = 0;
     const stemMat = new THREE.ShaderMaterial({
-      vertexShader: stemVertex, fragmentShader: stemFragment,
+      ...stem,
       uniforms: { uTime, uPix: { value: 0.02 }, uDash: { value: 0.2 } },
       blending: THREE.AdditiveBlending, transparent: true, depthWrite: false, depthTest: false,
     });

@@ -1,5 +1,7 @@
 /** GLSL for Echo: the oscilloscope trace that rings where echoes land, and the tape-grid room. */
 
+import { shaderPair } from 'pavilion/sdk';
+
 export const MAX_RIPPLES = 48;
 
 /** A ribbon along the wall; each echo is a ripple on it. position.x in [-0.5, 0.5], position.y = ±0.5. */
@@ -72,15 +74,16 @@ void main() {
 }
 `;
 
-/** What the stem's vertex shader hands its fragment shader. */
-const STEM_VARYINGS = 'varying float vAcross; varying float vY; varying float vT; varying vec4 vCol;';
-
-/** Stems: a dashed thread from each echo down to where it rings the trace. aStem = (x, yTop, yBottom, alpha). */
-export const stemVertex = /* glsl */ `
+/**
+ * Stems: a dashed thread from each echo down to where it rings the trace. aStem = (x, yTop,
+ * yBottom, alpha). The vertex shader hands the fragment shader the varyings written first.
+ */
+export const stem = shaderPair(
+  'varying float vAcross; varying float vY; varying float vT; varying vec4 vCol;',
+  /* glsl */ `
 attribute vec4 aStem;
 attribute vec3 aCol;
 uniform float uPix;
-${STEM_VARYINGS}
 void main() {
   vT = position.y + 0.5;
   vY = mix(aStem.z, aStem.y, vT);
@@ -89,16 +92,15 @@ void main() {
   vec2 p = vec2(aStem.x + position.x * uPix * 8.0, vY);
   gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 0.0, 1.0);
 }
-`;
-
-export const stemFragment = /* glsl */ `
+`,
+  /* glsl */ `
 uniform float uTime;
 uniform float uDash;
-${STEM_VARYINGS}
 void main() {
   float core = exp(-vAcross * vAcross * 1.5) + 0.15 * exp(-abs(vAcross));
   float dash = smoothstep(0.35, 0.5, abs(fract((vY + uTime * uDash * 0.5) / uDash) - 0.5) * 2.0);
   float fade = smoothstep(0.0, 0.08, vT) * (1.0 - vT * 0.6);
   gl_FragColor = vec4(vCol.rgb * core * (0.35 + 0.65 * dash) * fade * vCol.a, 1.0);
 }
-`;
+`,
+);

@@ -1,4 +1,4 @@
-import { releaseLater, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { createSoundBus, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import type { Timing, WordSpec } from './layout';
 
 const SCALE = [0, 3, 5, 7, 10];
@@ -15,9 +15,8 @@ export function playEchoes(
   getTiming: () => Timing,
 ): () => void {
   const { Tone } = s;
-  const bus = new Tone.Gain(1).connect(s.output);
-  const reverb = new Tone.Reverb({ decay: 7, wet: 0.5 }).connect(bus);
-  const filter = new Tone.Filter({ type: 'lowpass', frequency: 2600, Q: 0.4 }).connect(reverb);
+  const bus = createSoundBus(s, { reverb: { decay: 7, wet: 0.5 } });
+  const filter = new Tone.Filter({ type: 'lowpass', frequency: 2600, Q: 0.4 }).connect(bus.wet);
   const synth = new Tone.PolySynth(Tone.FMSynth, {
     harmonicity: 2.01, modulationIndex: 5, volume: -16,
     envelope: { attack: 0.004, decay: 0.35, sustain: 0, release: 0.5 },
@@ -46,6 +45,6 @@ export function playEchoes(
   });
   return () => {
     stop();
-    releaseLater(bus, [hum, synth, filter, reverb, bus], 2500);
+    bus.dispose([hum, synth, filter], 2500);
   };
 }

@@ -3,23 +3,16 @@ import { useFrame } from '@react-three/fiber';
 import { Bloom, EffectComposer } from '@react-three/postprocessing';
 import * as THREE from 'three';
 import {
-  defineInstallation, glsl, hashString, useParams, useQuality, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
+  defineInstallation, glsl, hashString, useLatest, useParams, usePalette, useQuality, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
   type ParamsOf,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
+import palettes from './palettes.json';
 import { facadeFragment } from './shaders';
 import { makeCells, makeLightMap, updateCells, updateLightMap, type Light } from './lightfield';
 import { playFacade, type Knock } from './sound';
 
 type Params = ParamsOf<typeof manifest>;
-
-/** [lines, scanning light, window fill, stone] per palette. */
-const PALETTES: Record<string, [string, string, string, string]> = {
-  sodium: ['#ffd39a', '#fff1d6', '#ff8a2a', '#0a0604'],
-  blueprint: ['#78d0ff', '#e8f8ff', '#2d6bff', '#02060c'],
-  neon: ['#ff4fd8', '#4ff0ff', '#7a3cff', '#07020a'],
-  marble: ['#f0ece4', '#ffe2a0', '#ffbf5c', '#060606'],
-};
 
 /** The scenes cycle in this order; the first frame opens on 'scan' so the wall is never empty. */
 const SCENES = ['scan', 'breath', 'night', 'shift', 'blueprint'] as const;
@@ -52,15 +45,13 @@ function Facade() {
   const quality = useQuality();
   const time = useShowTime();
   const visitors = useVisitors();
-  const plane = useWallPlane();
-  const { width: W, height: H, aspect: A } = plane;
+  const { width: W, height: H, aspect: A, pixel } = useWallPlane();
 
   const floors = Math.max(2, Math.round(params.density * Math.min(7, Math.max(3, 8 / A + 2.5))));
   const fh = 0.65 / floors;
   const bays = Math.max(3, Math.round(A / (fh * 0.78)));
 
-  const paramsRef = useRef(params);
-  paramsRef.current = params;
+  const paramsRef = useLatest(params);
   const knocks = useRef<Knock[]>([]);
 
   const gpu = useMemo(() => {
@@ -90,7 +81,8 @@ function Facade() {
     gpu.lightMap.dispose();
   }, [gpu]);
 
-  const palette = useMemo(() => (PALETTES[params.palette] ?? PALETTES.sodium!).map((c) => new THREE.Color(c)), [params.palette]);
+  /** [lines, scanning light, window fill, stone]. */
+  const palette = usePalette(palettes, params.palette, 'sodium');
   const sceneLen = () => 34 / Math.max(0.1, paramsRef.current.speed);
 
   useSound((s) => playFacade(s, time, sceneLen, knocks), []);
@@ -105,7 +97,7 @@ function Facade() {
 
     (u.uSize!.value as THREE.Vector2).set(W, H);
     u.uTime!.value = ts;
-    u.uPix!.value = plane.pixel / H; // one pixel, in wall heights
+    u.uPix!.value = pixel / H; // one pixel, in wall heights
     u.uFloors!.value = floors;
     u.uBays!.value = bays;
     u.uPilaster!.value = bays > 24 ? 4 : 3;

@@ -1,4 +1,4 @@
-import { releaseLater, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { createSoundBus, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 
 export interface Knock {
   /** Piece seconds of the knock; x, y in wall units (height 1); the storey it hit. */
@@ -31,9 +31,8 @@ export function playFacade(
   knocks: { current: Knock[] },
 ): () => void {
   const { Tone } = s;
-  const bus = new Tone.Gain(1).connect(s.output);
-  const reverb = new Tone.Reverb({ decay: 6, wet: 0.45 }).connect(bus);
-  const droneFilter = new Tone.Filter({ type: 'lowpass', frequency: 600, Q: 0.5 }).connect(reverb);
+  const bus = createSoundBus(s, { reverb: { decay: 6, wet: 0.45 } });
+  const droneFilter = new Tone.Filter({ type: 'lowpass', frequency: 600, Q: 0.5 }).connect(bus.wet);
   const drone = new Tone.PolySynth(Tone.Synth, {
     oscillator: { type: 'sawtooth' }, volume: -30,
     envelope: { attack: 3, decay: 1, sustain: 0.8, release: 4 },
@@ -41,10 +40,10 @@ export function playFacade(
   const wood = new Tone.MembraneSynth({
     pitchDecay: 0.008, octaves: 2, volume: -10,
     envelope: { attack: 0.001, decay: 0.16, sustain: 0, release: 0.05 },
-  }).connect(reverb);
+  }).connect(bus.wet);
   const click = new Tone.NoiseSynth({
     noise: { type: 'brown' }, volume: -20, envelope: { attack: 0.001, decay: 0.03, sustain: 0 },
-  }).connect(reverb);
+  }).connect(bus.wet);
 
   let lastScene = -1;
   let lastKnock = 0;
@@ -74,6 +73,6 @@ export function playFacade(
   return () => {
     stop();
     drone.releaseAll();
-    releaseLater(bus, [drone, droneFilter, wood, click, reverb, bus], 5500);
+    bus.dispose([drone, droneFilter, wood, click], 5500);
   };
 }

@@ -3,22 +3,16 @@ import { useFrame } from '@react-three/fiber';
 import { Bloom, EffectComposer } from '@react-three/postprocessing';
 import * as THREE from 'three';
 import {
-  defineInstallation, glsl, hashString, type ParamsOf, useParams, useQuality, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
+  defineInstallation, glsl, hashString, type ParamsOf, type ShaderPair, useLatest, useParams, usePalette, useQuality, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
+import palettes from './palettes.json';
 import { buildTimeline, SCORE, stepSeconds } from './score';
 import { aimEmitters, momentAt, type EmitterAim } from './formation';
 import { playScore, type Pulse } from './sound';
-import { beamFragment, beamVertex, coneFragment, coneVertex, roomFragment, spriteFragment, spriteVertex } from './shaders';
+import { beam, cone, roomFragment, sprite } from './shaders';
 
 type Params = ParamsOf<typeof manifest>;
-
-const PALETTES: Record<string, [string, string, string]> = {
-  laser: ['#19ff6a', '#19d6ff', '#ff2bd6'],
-  ember: ['#ff3b12', '#ffae1a', '#ff1f4f'],
-  ice: ['#3fd0ff', '#8a7bff', '#e8fbff'],
-  rgb: ['#ff2030', '#20ff40', '#2a5cff'],
-};
 
 const MAX_VISITORS = 40;
 const MAX_EMITTERS = 13;
@@ -44,9 +38,9 @@ function put(arr: Float32Array, i: number, a: number, b: number, c: number, d?: 
   if (d !== undefined) arr[i + 3] = d;
 }
 
-function additive(vertexShader: string, fragmentShader: string, uniforms: Record<string, THREE.IUniform>) {
+function additive(shaders: ShaderPair, uniforms: Record<string, THREE.IUniform>) {
   return new THREE.ShaderMaterial({
-    vertexShader, fragmentShader, uniforms,
+    ...shaders, uniforms,
     blending: THREE.AdditiveBlending, transparent: true, depthWrite: false, depthTest: false,
   });
 }
@@ -63,8 +57,7 @@ function LaserScore() {
   const xs = useMemo(() => Array.from({ length: E }, (_, e) => (-1 + (2 * e + 1) / E) * 0.94), [E]);
   const aims = useMemo<EmitterAim[]>(() => xs.map(() => ({ angle: 0, spread: 0, bright: 0, color: 0 })), [xs]);
 
-  const paramsRef = useRef(params);
-  paramsRef.current = params;
+  const paramsRef = useLatest(params);
   const pulses = useRef<Pulse[]>([]);
 
   const gpu = useMemo(() => {
@@ -75,10 +68,10 @@ function LaserScore() {
     const sprites = instanced(plane, MAX_EMITTERS + MAX_VISITORS * 2, { aSprite: 4, aCol: 3 });
     const uTime = { value: 0 };
     const uCore = { value: 0.02 };
-    const beamMat = additive(beamVertex, beamFragment, { uTime, uCore });
-    const coneMat = additive(coneVertex, coneFragment, { uTime });
-    const spriteMat = additive(spriteVertex, spriteFragment, {});
-    const roomMat = additive(glsl.fullscreenVertex, roomFragment, {
+    const beamMat = additive(beam, { uTime, uCore });
+    const coneMat = additive(cone, { uTime });
+    const spriteMat = additive(sprite, {});
+    const roomMat = additive({ vertexShader: glsl.fullscreenVertex, fragmentShader: roomFragment }, {
       uTime, uSize: { value: new THREE.Vector2(1, 1) }, uTint: { value: new THREE.Color() },
       uStrobe: { value: new THREE.Color(0, 0, 0) }, uLevel: { value: 0 },
     });
@@ -88,7 +81,8 @@ function LaserScore() {
     for (const o of [gpu.plane, gpu.wedge, gpu.beams.g, gpu.cones.g, gpu.sprites.g, gpu.beamMat, gpu.coneMat, gpu.spriteMat, gpu.roomMat]) o.dispose();
   }, [gpu]);
 
-  const palette = useMemo(() => (PALETTES[params.palette] ?? PALETTES.laser!).map((c) => new THREE.Color(c)), [params.palette]);
+  /** Three beam colours, cycled by the score's sections. */
+  const palette = usePalette(palettes, params.palette, 'laser');
   const tmp = useMemo(() => ({ c: new THREE.Color(), d: new THREE.Color(), strobe: new THREE.Color() }), []);
 
   useSound((s) => playScore(s, timeline, time, () => paramsRef.current.bpm, pulses), [timeline]);

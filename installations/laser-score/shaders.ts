@@ -1,9 +1,10 @@
 /** GLSL for Laser Score: beams, haze cones, glow sprites and the hazy room behind them. */
 
-import { glsl } from 'pavilion/sdk';
+import { glsl, shaderPair } from 'pavilion/sdk';
 
-/** What the haze shaders share: value noise, toOutput (colours are authored as display values) and the smoke. */
+/** What the haze shaders share: their clock, value noise, toOutput (colours are authored as display values) and the smoke. */
 const HAZE = /* glsl */ `
+uniform float uTime;
 // The haze's own grain: value noise over this hash.
 float hash21(vec2 p) { p = fract(p * vec2(123.34, 456.21)); p += dot(p, p + 45.32); return fract(p.x * p.y); }
 #define VNOISE_HASH hash21
@@ -17,16 +18,15 @@ float smoke(vec2 p, float t) {
 }
 `;
 
-/** What each vertex shader hands its fragment shader, written once per pair. */
-const BEAM_VARYINGS = 'varying vec2 vLocal; varying vec2 vWorld; varying vec4 vCol;';
-const CONE_VARYINGS = 'varying float vT; varying float vAlong; varying vec2 vWorld; varying vec4 vCol;';
-
-/** Thin beams. Per instance: aBeam = (originX, originY, angle, length), aCol = (rgb, fade length). */
-export const beamVertex = /* glsl */ `
+/**
+ * Thin beams. Per instance: aBeam = (originX, originY, angle, length), aCol = (rgb, fade length).
+ * Each pair below starts with what its vertex shader hands its fragment shader.
+ */
+export const beam = shaderPair(
+  'varying vec2 vLocal; varying vec2 vWorld; varying vec4 vCol; uniform float uCore;',
+  /* glsl */ `
 attribute vec4 aBeam;
 attribute vec4 aCol;
-uniform float uCore;
-${BEAM_VARYINGS}
 void main() {
   vec2 dir = vec2(sin(aBeam.z), cos(aBeam.z));
   vec2 perp = vec2(dir.y, -dir.x);
@@ -38,12 +38,8 @@ void main() {
   vCol = aCol;
   gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 0.0, 1.0);
 }
-`;
-
-export const beamFragment = /* glsl */ `
-uniform float uTime;
-uniform float uCore;
-${BEAM_VARYINGS}
+`,
+  /* glsl */ `
 ${HAZE}
 void main() {
   float d = abs(vLocal.x) / uCore;
@@ -55,13 +51,15 @@ void main() {
   vec3 c = vCol.rgb * (core * (0.3 + sm) + glow * sm) * fade;
   gl_FragColor = toOutput(c);
 }
-`;
+`,
+);
 
 /** Haze cones (sheets of light between a fan's beams). aCone = (ox, oy, angle, spread), aCol = (rgb, length). */
-export const coneVertex = /* glsl */ `
+export const cone = shaderPair(
+  'varying float vT; varying float vAlong; varying vec2 vWorld; varying vec4 vCol;',
+  /* glsl */ `
 attribute vec4 aCone;
 attribute vec4 aCol;
-${CONE_VARYINGS}
 void main() {
   float t = position.x * 2.0;
   float ang = aCone.z + t * aCone.w * 0.5;
@@ -73,11 +71,8 @@ void main() {
   vCol = aCol;
   gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 0.0, 1.0);
 }
-`;
-
-export const coneFragment = /* glsl */ `
-uniform float uTime;
-${CONE_VARYINGS}
+`,
+  /* glsl */ `
 ${HAZE}
 void main() {
   float edge = smoothstep(1.0, 0.55, abs(vT));
@@ -85,25 +80,23 @@ void main() {
   float fade = smoothstep(0.0, 0.08, vAlong) * (1.0 - vAlong) * (1.0 - vAlong);
   gl_FragColor = toOutput(vCol.rgb * edge * fade * s * s * 1.6);
 }
-`;
+`,
+);
 
 /** Round glow sprites: emitter flares, visitors' laser dots. aSprite = (x, y, size, unused), aCol = rgb. */
-export const spriteVertex = /* glsl */ `
+export const sprite = shaderPair(
+  'varying vec2 vUv; varying vec3 vCol;',
+  /* glsl */ `
 attribute vec4 aSprite;
 attribute vec3 aCol;
-varying vec2 vUv;
-varying vec3 vCol;
 void main() {
   vUv = position.xy * 2.0;
   vCol = aCol;
   vec2 p = aSprite.xy + position.xy * aSprite.z;
   gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 0.0, 1.0);
 }
-`;
-
-export const spriteFragment = /* glsl */ `
-varying vec2 vUv;
-varying vec3 vCol;
+`,
+  /* glsl */ `
 ${glsl.output}
 void main() {
   float r = length(vUv);
@@ -111,11 +104,11 @@ void main() {
   g *= smoothstep(1.0, 0.7, r);
   gl_FragColor = toOutput(vCol * g);
 }
-`;
+`,
+);
 
 /** The room: faint haze lit by the beams' overall level, a warm floor line and the strobe wash. */
 export const roomFragment = /* glsl */ `
-uniform float uTime;
 uniform vec2 uSize;
 uniform vec3 uTint;
 uniform vec3 uStrobe;

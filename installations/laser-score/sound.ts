@@ -1,4 +1,4 @@
-import { releaseLater, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { createSoundBus, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import { midiToHz, stepSeconds, type Step } from './score';
 
 export interface Pulse {
@@ -23,14 +23,14 @@ export function playScore(
 ): () => void {
   const { Tone } = s;
 
-  const bus = new Tone.Gain(0.8).connect(s.output);
-  const reverb = new Tone.Reverb({ decay: 5, wet: 0.35 }).connect(bus);
+  const bus = createSoundBus(s, { level: 0.8, reverb: { decay: 5, wet: 0.35 } });
+  const { dry, wet: reverb } = bus;
   const delay = new Tone.FeedbackDelay({ delayTime: 0.3, feedback: 0.38, wet: 0.28 }).connect(reverb);
 
   const kick = new Tone.MembraneSynth({
     pitchDecay: 0.045, octaves: 6, volume: -5,
     envelope: { attack: 0.001, decay: 0.38, sustain: 0, release: 0.1 },
-  }).connect(bus);
+  }).connect(dry);
   const hatFilter = new Tone.Filter({ type: 'highpass', frequency: 7500 }).connect(reverb);
   const hat = new Tone.NoiseSynth({
     noise: { type: 'white' }, volume: -24,
@@ -41,7 +41,7 @@ export function playScore(
     filter: { Q: 3, type: 'lowpass', rolloff: -24 },
     envelope: { attack: 0.004, decay: 0.2, sustain: 0.4, release: 0.15 },
     filterEnvelope: { attack: 0.002, decay: 0.18, sustain: 0.2, release: 0.2, baseFrequency: 90, octaves: 3.2 },
-  }).connect(bus);
+  }).connect(dry);
   const lead = new Tone.Synth({
     oscillator: { type: 'square' }, volume: -22,
     envelope: { attack: 0.003, decay: 0.16, sustain: 0.1, release: 0.3 },
@@ -88,6 +88,6 @@ export function playScore(
   return () => {
     stop();
     pad.releaseAll();
-    releaseLater(bus, [kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delay, reverb, bus], 4500);
+    bus.dispose([kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delay], 4500);
   };
 }

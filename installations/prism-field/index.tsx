@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react';
 import { Color, Vector2, Vector3, Vector4, type Mesh, type ShaderMaterial } from 'three';
 import { useFrame } from '@react-three/fiber';
-import { defineInstallation, hashString, useParams, useQuality, useRandom, useShowTime, useVisitors, useWall, useWallPlane, visitorColor, type ParamsOf } from 'pavilion/sdk';
+import { defineInstallation, hashString, useParams, useQuality, useRandom, useShowTime, useVisitors, useWallPlane, visitorColor, type ParamsOf } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import { fragmentShader, MAX_LENSES, MAX_VISITORS, vertexShader } from './shader';
 
@@ -50,7 +50,6 @@ function PrismField() {
   const quality = useQuality();
   const time = useShowTime();
   const visitors = useVisitors();
-  const wall = useWall();
   const plane = useWallPlane();
   const rng = useRandom('prisms');
   const mesh = useRef<Mesh>(null);
@@ -102,7 +101,7 @@ function PrismField() {
     const m = mesh.current;
     const sec = time.seconds;
     const t = sec * speed;
-    const aspect = wall.aspect;
+    const aspect = plane.aspect;
     const u = uniforms;
     // A plane filling the camera's view of the whole wall, 5 units in front of it.
     if (m && 'fov' in camera) {
@@ -180,7 +179,7 @@ function PrismField() {
 
   return (
     <mesh ref={mesh} frustumCulled={false} renderOrder={-1}>
-      <planeGeometry args={[1, 1, Math.ceil(26 * wall.aspect), 20]} />
+      <planeGeometry args={[1, 1, Math.ceil(26 * plane.aspect), 20]} />
       <shaderMaterial
         key={`${q.octaves}:${q.lenses}:${q.cross}`}
         ref={material}
