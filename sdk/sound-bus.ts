@@ -7,8 +7,8 @@ export interface SoundBusOptions {
   level?: number;
   /**
    * A reverb on the bus: Tone.Reverb's options, passed as given. A convolution reverb, not
-   * Freeverb or JCReverb: those need an AudioWorklet, which some screens lack. Without it the
-   * bus is a plain Gain, and `wet` is `dry`.
+   * Freeverb or JCReverb: those are AudioWorklet nodes, which the display's content-security
+   * policy blocks. Without it the bus is a plain Gain, and `wet` is `dry`.
    */
   reverb?: { decay: number; wet: number; preDelay?: number };
   /**
@@ -36,7 +36,7 @@ export interface SoundBus {
  * a reverb into it (with `reverb`), and a send Gain into the reverb (with `send`). Build your voices on `dry` and
  * `wet`, and return `() => { stop(); bus.dispose([...voices], ms); }`.
  */
-export function createSoundBus(sound: SoundRuntime, options: SoundBusOptions): SoundBus {
+export function createSoundBus(sound: SoundRuntime, options: SoundBusOptions = {}): SoundBus {
   if (options.send !== undefined && !options.reverb) throw new Error('createSoundBus: a send goes into a reverb; give `reverb` options too, or leave `send` out');
   const { Tone } = sound;
   const dry = new Tone.Gain(options.level ?? 1).connect(sound.output);

@@ -7,7 +7,8 @@
  *  - draw randomness from useRandom() once (in useMemo), never per frame;
  *  - the host spans the wall for you: never change camera.aspect or its view offset;
  *    useWallPlane() gives the world size of the whole wall at z = 0;
- *  - schedule sound from show time with scheduleByShowTime (every speaker on the same beat);
+ *  - play sound through createSoundBus and schedule it from show time with scheduleByShowTime
+ *    (every speaker on the same beat);
  *  - quality is the wall's (the technician sets it): read useQuality(), declare no param for it;
  *  - free what you create yourself (geometries, materials, textures, Tone nodes) on unmount.
  */
@@ -15,21 +16,16 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useFrame } from '@react-three/fiber';
 import * as THREE from 'three';
 import {
-  defineInstallation, glsl, releaseLater, scheduleByShowTime, useParams, useQuality, useRandom, useShowTime, useSound, useVisitors,
-  useWallPlane, visitorColor, type ParamsOf,
+  createSoundBus, defineInstallation, glsl, scheduleByShowTime, useParams, usePalette, useQuality, useRandom, useShowTime, useSound,
+  useVisitors, useWallPlane, visitorColor, type ParamsOf,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
+import palettes from './palettes.json'; // one palette per option of the palette param
 import { LANTERN_VERTEX, LANTERN_FRAGMENT, RINGS, SKY_FRAGMENT, VISITOR_FRAGMENT, VISITOR_VERTEX } from './shaders';
 
 /** The params' types, read from manifest.json: { speed: number; density: number; palette: string }. */
 type Params = ParamsOf<typeof manifest>;
 
-/** [lantern, its hot centre, the sky]: one restrained palette per choice. */
-const PALETTES: Record<string, [string, string, string]> = {
-  ember: ['#ff8a3d', '#fff0c2', '#1c0b14'],
-  sea: ['#36d6ff', '#e6fffb', '#02101c'],
-  dusk: ['#ff5fa2', '#ffe3f0', '#100720'],
-};
 /** Lanterns per quality level: 'low' must stay smooth in software rendering at 480×270. */
 const BUDGET = { low: 600, medium: 2500, high: 6000 };
 const MAX_VISITORS = 64;
@@ -59,7 +55,8 @@ function Lanterns() {
   const { width, height } = useWallPlane();
   const count = Math.round(BUDGET[quality] * density);
   const random = useRandom(`lanterns-${count}`); // the same sequence on every screen of the wall
-  const colors = (PALETTES[palette] ?? PALETTES.ember!).map((c) => new THREE.Color(c)) as [THREE.Color, THREE.Color, THREE.Color];
+  // [lantern, its hot centre, the sky]: one restrained palette per choice, in palettes.json.
+  const colors = usePalette(palettes, palette, 'ember') as [THREE.Color, THREE.Color, THREE.Color];
 
   // Shared uniforms: updated in place every frame (never re-created).
   const uniforms = useMemo(
@@ -100,9 +97,9 @@ function Lanterns() {
   // time, and a soft chime for each Glow. The scheduler hands us each stretch of piece seconds once.
   const chimes = useRef<Chime[]>([]);
   useSound((s) => {
-    const bus = new s.Tone.Gain(1).connect(s.output);
+    const bus = createSoundBus(s); // a Gain into the wall's output; { reverb: { decay: 4, wet: 0.3 } } adds a room
     const synth = new s.Tone.PolySynth(s.Tone.Synth, { oscillator: { type: 'sine' }, envelope: { attack: 0.02, decay: 1.4, sustain: 0, release: 2 } });
-    const echo = new s.Tone.FeedbackDelay(0.38, 0.35).connect(bus);
+    const echo = new s.Tone.FeedbackDelay(0.38, 0.35).connect(bus.dry);
     synth.volume.value = -14;
     synth.connect(echo);
     const stop = scheduleByShowTime(s, time, {
@@ -114,7 +111,7 @@ function Lanterns() {
     });
     return () => {
       stop();
-      releaseLater(bus, [synth, echo, bus], 4000); // fade out, let the last notes ring, then free
+      bus.dispose([synth, echo], 4000); // fade out, let the last notes ring, then free
     };
   });
 
