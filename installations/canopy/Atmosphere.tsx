@@ -1,6 +1,6 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { Euler, Matrix4, Quaternion, Vector3, type InstancedMesh } from 'three';
-import { glsl, useRandom, useWall } from 'pavilion/sdk';
+import { glsl, shaderPair, useRandom, useWall } from 'pavilion/sdk';
 import { viewAt } from './layout';
 import { GLSL_COMMON, type SharedUniforms } from './world';
 
@@ -94,10 +94,10 @@ export function Mist({ u, layers, octaves, perVertex }: { u: SharedUniforms; lay
   );
 }
 
-/** What the trunk's vertex shader hands its fragment shader. */
-const TRUNK_VARYINGS = 'varying vec3 vNormal; varying vec3 vWorld; varying float vDist; varying vec2 vUv;';
-const trunkVertex = /* glsl */ `
-${TRUNK_VARYINGS}
+/** The trunk's shaders, after the varyings the vertex shader hands the fragment shader. */
+const trunk = shaderPair(
+  'varying vec3 vNormal; varying vec3 vWorld; varying float vDist; varying vec2 vUv;',
+  /* glsl */ `
 void main() {
   vUv = uv;
   mat4 m = modelMatrix * instanceMatrix;
@@ -108,11 +108,10 @@ void main() {
   vDist = -mv.z;
   gl_Position = projectionMatrix * mv;
 }
-`;
-const trunkFragment = /* glsl */ `
+`,
+  /* glsl */ `
 ${GLSL_COMMON}
 ${glsl.noise}
-${TRUNK_VARYINGS}
 void main() {
   float ridges = vnoise(vec2(vUv.x * 40.0, vWorld.y * 0.6));
   vec3 bark = mix(uLeafDark, uFogColor, 0.25) * (0.6 + 0.7 * ridges);
@@ -123,7 +122,8 @@ void main() {
   gl_FragColor = vec4(applyFog(col, vDist), 1.0);
   #include <colorspace_fragment>
 }
-`;
+`,
+);
 
 /** Tall trunks rising out of the mist into the canopy. */
 export function Trunks({ u, count }: { u: SharedUniforms; count: number }) {
@@ -153,7 +153,7 @@ export function Trunks({ u, count }: { u: SharedUniforms; count: number }) {
   return (
     <instancedMesh ref={ref} args={[undefined, undefined, count]} frustumCulled={false}>
       <cylinderGeometry args={[0.35, 1, 1, 8, 1, true]} />
-      <shaderMaterial args={[{ uniforms, vertexShader: trunkVertex, fragmentShader: trunkFragment }]} />
+      <shaderMaterial args={[{ uniforms, ...trunk }]} />
     </instancedMesh>
   );
 }

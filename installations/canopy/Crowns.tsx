@@ -1,17 +1,16 @@
-import { useEffect, useMemo } from 'react';
-import { glsl, useRandom, useWall } from 'pavilion/sdk';
+import { useMemo } from 'react';
+import { glsl, shaderPair } from 'pavilion/sdk';
 import { viewAt } from './layout';
+import { useScatter } from './scatter';
 import { bakeInstances, QUAD } from './geometry';
 import { GLSL_COMMON, type SharedUniforms } from './world';
 
-/** What the crown's vertex shader hands its fragment shader. */
-const VARYINGS = 'varying vec2 vP; varying float vSeed; varying float vExposure; varying float vDist;';
-
-const vertexShader = /* glsl */ `
-${GLSL_COMMON}
+/** The crown's shaders: both read the forest's shared GLSL and the varyings the vertex shader hands the fragment shader. */
+const shaders = shaderPair(
+  `${GLSL_COMMON}\nvarying vec2 vP; varying float vSeed; varying float vExposure; varying float vDist;`,
+  /* glsl */ `
 attribute vec4 aCrown; // centre, radius
 attribute vec2 aSeed;  // seed, exposure
-${VARYINGS}
 void main() {
   vec3 right = vec3(viewMatrix[0][0], viewMatrix[1][0], viewMatrix[2][0]);
   vec3 up = vec3(viewMatrix[0][1], viewMatrix[1][1], viewMatrix[2][1]);
@@ -28,12 +27,9 @@ void main() {
   vDist = -mv.z;
   gl_Position = projectionMatrix * mv;
 }
-`;
-
-const fragmentShader = /* glsl */ `
-${GLSL_COMMON}
+`,
+  /* glsl */ `
 ${glsl.noise}
-${VARYINGS}
 void main() {
   vec2 p = vP;
   float s = vSeed * 37.0;
@@ -52,18 +48,17 @@ void main() {
   gl_FragColor = vec4(applyFog(col, vDist), 1.0);
   #include <colorspace_fragment>
 }
-`;
+`,
+);
 
 /** Distant tree crowns: leafy silhouettes layered into the mist, behind the instanced leaves. */
 export function Crowns({ u, count }: { u: SharedUniforms; count: number }) {
-  const wall = useWall();
-  const rng = useRandom(`crowns:${count}`);
-  const geometry = useMemo(() => {
+  const geometry = useScatter('crowns', count, (rng, aspect) => {
     const crown = new Float32Array(count * 4);
     const seed = new Float32Array(count * 2);
     for (let i = 0; i < count; i++) {
       const z = -12 - 62 * Math.pow(rng.next(), 0.8);
-      const v = viewAt(z, wall.aspect);
+      const v = viewAt(z, aspect);
       const far = (-12 - z) / 62;
       // A ceiling: crowns crowd the top of the view, the farthest lower down (seen toward the horizon).
       const y = v.cy + v.hh * (1.25 - 0.55 * Math.pow(rng.next(), 1.5) - 0.45 * far);
@@ -71,12 +66,11 @@ export function Crowns({ u, count }: { u: SharedUniforms; count: number }) {
       seed.set([rng.next(), rng.range(0.4, 1)], i * 2);
     }
     return bakeInstances(QUAD, count, { aCrown: { data: crown, size: 4 }, aSeed: { data: seed, size: 2 } });
-  }, [rng, count, wall.aspect]);
-  useEffect(() => () => geometry.dispose(), [geometry]);
+  });
   const uniforms = useMemo(() => ({ ...u }), [u]);
   return (
     <mesh geometry={geometry} frustumCulled={false}>
-      <shaderMaterial args={[{ uniforms, vertexShader, fragmentShader }]} />
+      <shaderMaterial args={[{ uniforms, ...shaders }]} />
     </mesh>
   );
 }

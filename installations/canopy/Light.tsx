@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { AdditiveBlending, BufferAttribute, BufferGeometry, InstancedBufferAttribute, InstancedBufferGeometry, PlaneGeometry, type LineSegments } from 'three';
 import { useFrame, useThree } from '@react-three/fiber';
-import { glsl, useRandom, useWall } from 'pavilion/sdk';
+import { glsl } from 'pavilion/sdk';
 import { viewAt } from './layout';
+import { useScatter } from './scatter';
 import { GLSL_COMMON, type SharedUniforms } from './world';
 
 const rayVertex = /* glsl */ `
@@ -48,9 +49,7 @@ void main() {
 
 /** Shafts of light falling through gaps in the canopy, slanting with the sun. */
 export function Rays({ u, count }: { u: SharedUniforms; count: number }) {
-  const wall = useWall();
-  const rng = useRandom(`rays:${count}`);
-  const geometry = useMemo(() => {
+  const geometry = useScatter('rays', count, (rng, aspect) => {
     const plane = new PlaneGeometry(1, 1, 1, 1);
     const g = new InstancedBufferGeometry();
     g.setIndex(plane.index);
@@ -60,7 +59,7 @@ export function Rays({ u, count }: { u: SharedUniforms; count: number }) {
     const shape = new Float32Array(count * 4);
     for (let i = 0; i < count; i++) {
       const z = rng.range(-34, -6);
-      const v = viewAt(z, wall.aspect, 1);
+      const v = viewAt(z, aspect, 1);
       top.set([v.cx + v.hw * ((i + rng.range(0.1, 0.9)) / count * 2 - 1), v.cy + v.hh * 1.05, z], i * 3);
       shape.set([v.d * rng.range(0.03, 0.09), v.hh * rng.range(1.6, 2.6), rng.next(), rng.range(0.5, 1)], i * 4);
     }
@@ -69,8 +68,7 @@ export function Rays({ u, count }: { u: SharedUniforms; count: number }) {
     g.instanceCount = count;
     plane.dispose();
     return g;
-  }, [rng, count, wall.aspect]);
-  useEffect(() => () => geometry.dispose(), [geometry]);
+  });
   const uniforms = useMemo(() => ({ ...u }), [u]);
   return (
     <mesh geometry={geometry} frustumCulled={false} renderOrder={5}>
@@ -117,16 +115,13 @@ void main() {
 
 /** Spores drifting in the light by day; fireflies blinking by night. */
 export function Motes({ u, count }: { u: SharedUniforms; count: number }) {
-  const wall = useWall();
-  const rng = useRandom(`motes:${count}`);
-  const viewH = useThree((s) => s.size.height * s.viewport.dpr);
-  const geometry = useMemo(() => {
+  const geometry = useScatter('motes', count, (rng, aspect) => {
     const pos = new Float32Array(count * 3);
     const seed = new Float32Array(count * 4);
     for (let i = 0; i < count; i++) {
       const firefly = rng.next() < 0.45 ? 1 : 0;
       const z = firefly ? rng.range(-26, 7) : rng.range(-40, 7);
-      const v = viewAt(z, wall.aspect);
+      const v = viewAt(z, aspect);
       const y = firefly ? v.cy + v.hh * rng.range(-1, 0.4) : v.cy + v.hh * rng.range(-1, 1);
       pos.set([v.cx + rng.range(-v.hw, v.hw), y, z], i * 3);
       seed.set([rng.next(), rng.range(0.5, 1.5), rng.range(0.03, 0.08) * (firefly ? 1.6 : 1), firefly], i * 4);
@@ -135,8 +130,8 @@ export function Motes({ u, count }: { u: SharedUniforms; count: number }) {
     g.setAttribute('position', new BufferAttribute(pos, 3));
     g.setAttribute('aSeed', new BufferAttribute(seed, 4));
     return g;
-  }, [rng, count, wall.aspect]);
-  useEffect(() => () => geometry.dispose(), [geometry]);
+  });
+  const viewH = useThree((s) => s.size.height * s.viewport.dpr);
   const uniforms = useMemo(() => ({ ...u, uViewH: { value: viewH } }), [u, viewH]);
   return (
     <points geometry={geometry} frustumCulled={false} renderOrder={6}>
@@ -171,15 +166,13 @@ void main() {
 
 /** Rain streaks, visible only while the forest's rain passes. */
 export function Rain({ u, count }: { u: SharedUniforms; count: number }) {
-  const wall = useWall();
-  const rng = useRandom(`rain:${count}`);
-  const geometry = useMemo(() => {
+  const geometry = useScatter('rain', count, (rng, aspect) => {
     const pos = new Float32Array(count * 6);
     const drop = new Float32Array(count * 8);
     const fall = new Float32Array(count * 4);
     for (let i = 0; i < count; i++) {
       const z = rng.range(-30, 8);
-      const v = viewAt(z, wall.aspect);
+      const v = viewAt(z, aspect);
       const d = [v.cx + rng.range(-v.hw, v.hw), z, v.cy + v.hh, v.hh * 2];
       const f = [rng.next(), rng.range(9, 14)];
       pos.set([0, 0, 0, 0, 1, 0], i * 6);
@@ -191,8 +184,7 @@ export function Rain({ u, count }: { u: SharedUniforms; count: number }) {
     g.setAttribute('aDrop', new BufferAttribute(drop, 4));
     g.setAttribute('aFall', new BufferAttribute(fall, 2));
     return g;
-  }, [rng, count, wall.aspect]);
-  useEffect(() => () => geometry.dispose(), [geometry]);
+  });
   const uniforms = useMemo(() => ({ ...u }), [u]);
   const ref = useRef<LineSegments>(null);
   useFrame(() => {
