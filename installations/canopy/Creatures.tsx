@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { AdditiveBlending, BufferAttribute, Color, DynamicDrawUsage, InstancedBufferAttribute, InstancedBufferGeometry, Vector3 } from 'three';
 import { useFrame } from '@react-three/fiber';
-import { hashString, useShowTime, useVisitors, useWall, visitorColor } from 'pavilion/sdk';
+import { hashString, shaderPair, useShowTime, useVisitors, useWall, visitorColor } from 'pavilion/sdk';
 import { viewAt } from './layout';
 import { MAX_LIGHTS, MAX_RIPPLES, type SharedUniforms } from './world';
 
@@ -14,16 +14,15 @@ export interface CallNote {
   hue: number;
 }
 
-const vertexShader = /* glsl */ `
+/** The creatures' shaders, after the varyings the vertex shader hands the fragment shader. */
+const shaders = shaderPair(
+  'varying vec2 vUv; varying float vPart; varying vec3 vCol; varying float vCall;',
+  /* glsl */ `
 attribute float aPart;      // 0 left wing, 1 right wing, 2 halo
 attribute vec4 aCre;        // position, seed
 attribute vec4 aCol;        // colour, age since joining (s)
 attribute vec4 aAct;        // age since last call (s), roll, -, -
 uniform float uSec;
-varying vec2 vUv;
-varying float vPart;
-varying vec3 vCol;
-varying float vCall;
 void main() {
   vUv = uv;
   vPart = aPart;
@@ -52,13 +51,8 @@ void main() {
   vec3 w = aCre.xyz + right * local.x + up * local.y + fwd * local.z;
   gl_Position = projectionMatrix * viewMatrix * vec4(w, 1.0);
 }
-`;
-
-const fragmentShader = /* glsl */ `
-varying vec2 vUv;
-varying float vPart;
-varying vec3 vCol;
-varying float vCall;
+`,
+  /* glsl */ `
 float sdEllipse(vec2 p, vec2 c, vec2 r, float a) {
   p -= c;
   p = mat2(cos(a), -sin(a), sin(a), cos(a)) * p;
@@ -83,7 +77,8 @@ void main() {
   gl_FragColor = vec4(col, 1.0);
   #include <colorspace_fragment>
 }
-`;
+`,
+);
 
 function creatureGeometry() {
   const pos: number[] = [];
@@ -233,7 +228,7 @@ export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { cu
 
   return (
     <mesh geometry={geometry} frustumCulled={false} renderOrder={8}>
-      <shaderMaterial args={[{ uniforms, vertexShader, fragmentShader, transparent: true, depthWrite: false, blending: AdditiveBlending }]} />
+      <shaderMaterial args={[{ uniforms, ...shaders, transparent: true, depthWrite: false, blending: AdditiveBlending }]} />
     </mesh>
   );
 }

@@ -21,7 +21,7 @@ import {
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import palettes from './palettes.json'; // one palette per option of the palette param
-import { LANTERN_VERTEX, LANTERN_FRAGMENT, RINGS, SKY_FRAGMENT, VISITOR_FRAGMENT, VISITOR_VERTEX } from './shaders';
+import { LANTERN, RINGS, SKY_FRAGMENT, VISITOR } from './shaders';
 
 /** The params' types, read from manifest.json: { speed: number; density: number; palette: string }. */
 type Params = ParamsOf<typeof manifest>;
@@ -163,10 +163,10 @@ function Lanterns() {
         <shaderMaterial uniforms={uniforms} vertexShader={glsl.fullscreenVertex} fragmentShader={SKY_FRAGMENT} depthWrite={false} />
       </mesh>
       <mesh geometry={lanterns} frustumCulled={false}>
-        <shaderMaterial uniforms={uniforms} vertexShader={LANTERN_VERTEX} fragmentShader={LANTERN_FRAGMENT} transparent depthWrite={false} blending={THREE.AdditiveBlending} />
+        <shaderMaterial uniforms={uniforms} {...LANTERN} transparent depthWrite={false} blending={THREE.AdditiveBlending} />
       </mesh>
       <mesh geometry={mine} frustumCulled={false}>
-        <shaderMaterial uniforms={uniforms} vertexShader={VISITOR_VERTEX} fragmentShader={VISITOR_FRAGMENT} transparent depthWrite={false} blending={THREE.AdditiveBlending} />
+        <shaderMaterial uniforms={uniforms} {...VISITOR} transparent depthWrite={false} blending={THREE.AdditiveBlending} />
       </mesh>
     </>
   );

@@ -1,4 +1,4 @@
-import { glsl } from 'pavilion/sdk';
+import { glsl, shaderPair } from 'pavilion/sdk';
 
 /** Glow rings remembered at once (a Glow press starts one). */
 export const RINGS = 8;
@@ -18,16 +18,16 @@ float ringGlow(vec2 p) {
 
 /**
  * Each lantern's position is a closed-form function of show time and its seed: no state, so every
- * screen of the wall draws the same lantern in the same place.
+ * screen of the wall draws the same lantern in the same place. shaderPair writes what the vertex
+ * shader hands the fragment shader (the varyings) once, at the top of both.
  */
-export const LANTERN_VERTEX = /* glsl */ `
+export const LANTERN = shaderPair(
+  'varying float vGlow; varying float vSoft; varying vec2 vUv;',
+  /* glsl */ `
 uniform float uTime;
 uniform float uSpeed;
 uniform vec2 uSize;
 attribute vec4 aSeed; // x, phase, rate, size
-varying float vGlow;
-varying float vSoft;
-varying vec2 vUv;
 ${RING_GLOW}
 void main() {
   float rise = fract(aSeed.y + uTime * uSpeed * 0.018 * aSeed.z);
@@ -41,44 +41,39 @@ void main() {
   vec4 mv = modelViewMatrix * vec4(p, 0.0, 1.0);
   mv.xy += position.xy * aSeed.w * vec2(1.0, 1.3) * (1.0 + 0.5 * min(vGlow, 2.0)); // a quad facing the camera
   gl_Position = projectionMatrix * mv;
-}`;
-
-export const LANTERN_FRAGMENT = /* glsl */ `
+}`,
+  /* glsl */ `
 uniform vec3 uColor;
 uniform vec3 uHot;
-varying float vGlow;
-varying float vSoft;
-varying vec2 vUv;
 void main() {
   float r = length(vUv - 0.5) * 2.0;
   float core = exp(-r * r * mix(14.0, 3.0, vSoft));
   float halo = exp(-r * r * 2.2) * 0.4;
   vec3 c = mix(uColor, uHot, clamp(core * vGlow - 0.4, 0.0, 1.0));
   gl_FragColor = vec4(c, (core + halo) * clamp(vGlow, 0.0, 2.5));
-}`;
+}`,
+);
 
 /** A visitor's lantern: bigger, in the visitor's colour, with a halo ring. */
-export const VISITOR_VERTEX = /* glsl */ `
+export const VISITOR = shaderPair(
+  'varying vec3 vColor; varying vec2 vUv;',
+  /* glsl */ `
 attribute vec3 aOffset; // x, y, size
 attribute vec3 aColor;
-varying vec3 vColor;
-varying vec2 vUv;
 void main() {
   vColor = aColor;
   vUv = uv;
   vec4 mv = modelViewMatrix * vec4(aOffset.xy, 0.2, 1.0);
   mv.xy += position.xy * aOffset.z * 2.0;
   gl_Position = projectionMatrix * mv;
-}`;
-
-export const VISITOR_FRAGMENT = /* glsl */ `
-varying vec3 vColor;
-varying vec2 vUv;
+}`,
+  /* glsl */ `
 void main() {
   float r = length(vUv - 0.5) * 2.0;
   float a = exp(-r * r * 14.0) + 0.5 * exp(-pow((r - 0.62) * 9.0, 2.0)) + 0.15 * exp(-r * r * 3.0);
   gl_FragColor = vec4(mix(vColor, vec3(1.0), exp(-r * r * 40.0)), a);
-}`;
+}`,
+);
 
 /** The night sky behind (drawn with the SDK's glsl.fullscreenVertex): the palette's sky colour, darker towards the top, a warm drifting haze low down. */
 export const SKY_FRAGMENT = /* glsl */ `
