@@ -1,0 +1,128 @@
+import path from 'node:path';
+
+/**
+ * The screen computer's browser: which Chromium, with which flags, and when to start it again.
+ * Pure functions (no process, no filesystem of their own), used by scripts/screen.ts and tested
+ * without a browser (tests/unit/screen-launcher.test.ts).
+ */
+
+export interface KioskOptions {
+  /** The page to show, e.g. http://192.168.1.10:8080/display?screen=left. */
+  url: string;
+  /** This screen's own browser profile (cache, service worker, storage): one per screen. */
+  userDataDir: string;
+  /** GPU rasterization and WebGL on GPUs Chromium would block (default true); false for software GL. */
+  gpu?: boolean;
+  /** `x,y` of the monitor to open on, for a machine that drives several screens. */
+  windowPosition?: string;
+}
+
+/** Hosts that are secure contexts even over plain HTTP. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Parses and checks the page's URL; throws with what to give when it is not an http(s) URL. */
+export function pageUrl(raw: string): URL {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error(`'${raw}' is not a URL; give the screen's page, e.g. http://192.168.1.10:8080/display?screen=left`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`'${raw}' is not an http(s) URL; give the screen's page, e.g. http://192.168.1.10:8080/display?screen=left`);
+  return u;
+}
+
+/**
+ * The origin to treat as secure: a plain-HTTP server on the LAN, so that the page gets a secure
+ * context (service worker, storage persistence). null when the page is secure already (HTTPS, or
+ * localhost).
+ */
+export function insecureOrigin(url: URL): string | null {
+  if (url.protocol === 'https:' || LOCAL_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost')) return null;
+  return url.origin;
+}
+
+/** Chromium's command line for a kiosk screen (the URL last). */
+export function kioskArgs(opts: KioskOptions): string[] {
+  const url = pageUrl(opts.url);
+  const origin = insecureOrigin(url);
+  return [
+    '--kiosk', // full screen, no window frame, no way out without a keyboard
+    '--start-fullscreen',
+    `--user-data-dir=${opts.userDataDir}`,
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-infobars',
+    '--noerrdialogs',
+    '--disable-session-crashed-bubble',
+    '--hide-crash-restore-bubble',
+    '--disable-features=Translate,InfiniteSessionRestore',
+    '--password-store=basic', // no keyring prompt on a machine nobody logs in to
+    '--autoplay-policy=no-user-gesture-required', // sound without a tap (Tone.js)
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+    '--disable-pinch',
+    '--overscroll-history-navigation=0',
+    '--check-for-update-interval=31536000',
+    '--ozone-platform-hint=auto', // X11 or Wayland, whichever the session runs
+    ...(opts.gpu === false ? ['--disable-gpu-rasterization'] : ['--enable-gpu-rasterization', '--ignore-gpu-blocklist']),
+    ...(opts.windowPosition ? [`--window-position=${opts.windowPosition}`] : []),
+    // Needs --user-data-dir (above) to take effect.
+    ...(origin ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`] : []),
+    url.href,
+  ];
+}
+
+/** Where each screen's profile lives by default: one folder per screen id (or per server and port). */
+export function defaultUserDataDir(url: URL, env: Record<string, string | undefined>, home: string): string {
+  const base = env.XDG_DATA_HOME || path.join(home, '.local', 'share');
+  const screen = url.searchParams.get('screen');
+  const name = (screen || `${url.hostname}-${url.port || (url.protocol === 'https:' ? '443' : '80')}`).replace(/[^a-zA-Z0-9._-]/g, '_').slice(0, 64);
+  return path.join(base, 'pavilion', `screen-${name}`);
+}
+
+/** Where Chromium is looked for, in order (CHROMIUM_PATH first when set). */
+export function chromiumCandidates(env: Record<string, string | undefined>, platform: NodeJS.Platform): string[] {
+  const own = env.CHROMIUM_PATH ? [env.CHROMIUM_PATH] : [];
+  if (platform === 'darwin')
+    return [...own, '/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+  return [...own, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+}
+
+/** The first candidate that exists, or an error that says what to install. */
+export function findChromium(
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform,
+  exists: (file: string) => boolean,
+): { ok: true; path: string } | { ok: false; message: string } {
+  const candidates = chromiumCandidates(env, platform);
+  const found = candidates.find(exists);
+  if (found) return { ok: true, path: found };
+  return {
+    ok: false,
+    message:
+      `no Chromium found (looked for ${candidates.join(', ')}). Install one: ` +
+      (platform === 'darwin'
+        ? '`brew install --cask chromium` or Google Chrome'
+        : '`sudo apt install chromium` (Debian, Raspberry Pi OS) or `sudo apt install chromium-browser` (Ubuntu), or Google Chrome') +
+      '; or set CHROMIUM_PATH to the browser\'s executable',
+  };
+}
+
+/**
+ * How long to wait before starting the browser again after it exited on its own: 1 s, doubling
+ * with each quick exit up to a minute; a run that lasted `stableMs` starts the count again.
+ * Returns the delay and the count of quick exits to carry to the next one.
+ */
+export function restartDelay(quickExits: number, ranMs: number, opts: { baseMs?: number; maxMs?: number; stableMs?: number } = {}): { delayMs: number; quickExits: number } {
+  const base = opts.baseMs ?? 1000;
+  const max = opts.maxMs ?? 60_000;
+  const n = ranMs >= (opts.stableMs ?? 60_000) ? 0 : quickExits + 1;
+  return { delayMs: n === 0 ? base : Math.min(max, base * 2 ** (n - 1)), quickExits: n };
+}
+
+/** Chromium after a crash offers to restore the last session: mark the profile's last exit as clean. */
+export function cleanExitPreferences(json: string): string {
+  return json.replace(/"exit_type"\s*:\s*"[A-Za-z]+"/g, '"exit_type":"Normal"').replace(/"exited_cleanly"\s*:\s*false/g, '"exited_cleanly":true');
+}
