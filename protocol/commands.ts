@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, ShowTime } from './ids';
-import { Params, Quality, Rect, Schedule } from './show-parts';
+import { Params, Quality, Rect, Schedule, ScreenKey } from './show-parts';
+import { PairingCode } from './payloads';
 
 const wallId = { wallId: Id };
 const at = { at: ShowTime.optional() };
@@ -78,6 +79,20 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cue.go'), cueId: Id.optional() }),
   z.object({ type: z.literal('cue.next') }),
   z.object({ type: z.literal('cue.back') }),
+  // Pairing (docs/api.md): never in cues. `key` may be left out; the server then makes a random one.
+  z.object({
+    type: z.literal('screen.pair'),
+    /** The code the waiting page shows. */
+    code: PairingCode,
+    screenId: Id,
+    /** Take over a screen of the show (its id and place), e.g. when its hardware died. */
+    replace: z.boolean().default(false),
+    wallId: Id.nullable().optional(),
+    rect: Rect.optional(),
+    key: ScreenKey.optional(),
+  }),
+  z.object({ type: z.literal('screen.revoke'), screenId: Id }),
+  z.object({ type: z.literal('screen.rekey'), screenId: Id, key: ScreenKey.optional() }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ack } from './errors';
 import type { CommandInput } from './commands';
-import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPreloadedSchema, PieceError, PieceErrorSchema, Thumbnail } from './payloads';
+import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPaired, DisplayPairing, DisplayPreloadedSchema, PieceError, PieceErrorSchema, Thumbnail } from './payloads';
 import type { DisplayView, ShowView, PieceSummary } from './views';
 import type { VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
 
@@ -32,6 +32,10 @@ export interface DisplayServerToClient {
   'visitors:frame': (frame: VisitorFrame) => void;
   'pieces:changed': (payload: { pieces: PieceSummary[] }) => void;
   'error:notice': (payload: { code: string; message: string }) => void;
+  /** This page is not paired (no key, a wrong or revoked one): it shows the code and waits. */
+  'display:pairing': (payload: DisplayPairing) => void;
+  /** A technician approved this page: store the key and say hello with it. */
+  'display:paired': (payload: DisplayPaired) => void;
 }
 
 export interface ControlClientToServer {

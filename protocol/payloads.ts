@@ -1,7 +1,31 @@
 import { z } from 'zod';
 import { Id } from './ids';
 
-export const DisplayHello = z.object({ screenId: Id });
+/** The short code a screen page waiting to be paired shows (no 0/O, 1/I): 6 of 32 characters. */
+export const PAIRING_CODE_PATTERN = /^[A-HJ-NP-Z2-9]{6}$/;
+export const PairingCode = z.string().regex(PAIRING_CODE_PATTERN, 'must be the 6-character code the screen shows, e.g. K7M4QX');
+
+export const DisplayHello = z.object({
+  screenId: Id,
+  /** The screen's credential (from `?key=` or the page's storage); without the right one the page waits to be paired. */
+  key: z.string().max(128).optional(),
+  /** A waiting page's claim on its code across reconnects (from 'display:pairing'). */
+  claim: z.string().max(64).optional(),
+});
+
+/** What a page waiting to be paired shows, and its claim to keep the code over a reconnect. */
+export interface DisplayPairing {
+  code: string;
+  claim: string;
+  /** Show time when the code expires (the page then gets a new one). */
+  expiresAt: number;
+}
+
+/** The credential of an approved page: it stores it and says hello with it. */
+export interface DisplayPaired {
+  screenId: string;
+  key: string;
+}
 
 export const DisplayHealthSchema = z.object({
   installationId: Id.nullable(),

@@ -17,11 +17,16 @@ export const Params = z.record(z.string(), ParamValueSchema);
 export const Quality = z.enum(QUALITY_LEVELS);
 export type Quality = z.infer<typeof Quality>;
 
+/** A screen's credential: random, URL-safe, long enough to be unguessable (server/screens/keys.ts). */
+export const ScreenKey = z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'must be 32–128 characters of A-Z, a-z, 0-9, "-" and "_"');
+
 export const ScreenConfig = z.object({
   id: Id,
   wallId: Id.nullable(),
   rect: Rect,
   blackout: z.boolean(),
+  /** The screen's credential (`/display?screen=<id>&key=<key>`); absent: not paired, its page waits with a code. */
+  key: ScreenKey.optional(),
 });
 export type ScreenConfig = z.infer<typeof ScreenConfig>;
 

@@ -47,6 +47,23 @@ export interface ScreenStatus {
   /** This screen's own blackout (screen.blackout), apart from the master blackout. */
   ownBlackout: boolean;
   errors: PieceError[];
+  /** Whether the screen has a key: a page can play as it (docs/display.md, pairing). */
+  paired: boolean;
+  /** The ready-to-open address of this screen's page, with its key; null when it has none. */
+  displayUrl: string | null;
+}
+
+/** A page that opened /display without the right key: it shows `code` and waits for a technician. */
+export interface PendingScreen {
+  code: string;
+  /** The id in the page's address (`?screen=`): a wish, not an identity. */
+  requestedId: string;
+  address: string;
+  userAgent: string;
+  since: number;
+  expiresAt: number;
+  /** Whether its page is connected now (an approval reaches it only then). */
+  online: boolean;
 }
 
 /** A wall's visitor counts: the hub's stats, shown in the control panel's mirror of each wall. */
@@ -68,5 +85,7 @@ export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' |
   serverTime: number;
   walls: WallStatus[];
   screens: ScreenStatus[];
+  /** Pages waiting to be paired (capped; each expires). */
+  pending: PendingScreen[];
   errorsLastHour: number;
 }

@@ -15,6 +15,10 @@ import { fileMemory, schedulerFile } from './persistence/scheduler-memory';
 import { showView } from './show/views';
 import { ScreenRegistry } from './screens/registry';
 import { DEFAULT_LEAD } from './screens/preload-times';
+import { PendingScreens } from './screens/pairing';
+import { withPairing } from './screens/pairing-commands';
+import { ReportLimits } from './screens/report-limits';
+import { displayUrlOf, newScreenKey } from './screens/keys';
 import { createCatalog, discoverPieces, type PieceCatalog } from './pieces/catalog';
 import { createPieceStore, type PieceStore } from './pieces/uploads';
 import { DEFAULT_LIMITS, type BundleLimits } from './pieces/bundle';
@@ -72,6 +76,8 @@ export interface App {
   io: IoServer;
   /** Visitors of every wall: stats, counters, the kick list. */
   visitors: VisitorHub;
+  /** The address of a screen's page with its key, on `base` (default: this server's url); null when it has no key. */
+  displayUrl(screenId: string, base?: string): string | null;
   close(): Promise<void>;
 }
 
@@ -97,6 +103,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   if (!initial) {
     const pick = (ids: string[]) => ids.find((id) => catalog.get(id)) ?? catalog.list()[0]?.id ?? null;
     initial = demoShow(time(), pick);
+    // The demo screens are the server's own: paired from the start (npm start prints their addresses).
+    for (const s of Object.values(initial.screens)) s.key = newScreenKey();
     for (const w of Object.values(initial.walls)) {
       const m = w.installationId ? catalog.get(w.installationId) : undefined;
       if (m) w.params = defaultParams(m);
@@ -105,7 +113,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     logger.info(`show: created the demo show in ${opts.dataDir}`);
   }
   const registry = new ScreenRegistry(time, { ...DEFAULT_LEAD, ...(opts.playLeadMs !== undefined ? { minMs: opts.playLeadMs } : {}) });
-  const store = createShowStore({
+  // Pages waiting to be paired; every command passes the pairing edge (server/screens/pairing-commands.ts).
+  const pending = new PendingScreens(time);
+  const store = withPairing(createShowStore({
     initial,
     storage,
     time,
@@ -116,7 +126,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return registry.preloads.leadMs(screens, installationId, catalog.get(installationId)?.version ?? null);
     },
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
-  });
+  }), { pending });
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
   const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}) });
@@ -127,11 +137,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let visitorTransport: VisitorTransport | null = null;
   const visitorStats = (wallId: string): VisitorStats => visitorTransport?.stats(wallId) ?? { visitors: 0, inputsPerSecond: 0, queue: 0 };
   const views = { piece: (id: string) => catalog.get(id), visitUrl };
-  const view = () => showView(store.get(), registry, time(), { ...views, visitorStats });
+  const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key) });
 
-  const display = attachDisplay(io, { store, registry, catalog, time, logger, views });
+  const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0 });
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, trustProxy: opts.trustProxy ?? 0 }));
-  const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => visitors.onStats(fn) });
+  const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); } });
 
   registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
     signedOut: (sessionId) => control.closeSession(sessionId),
@@ -156,7 +166,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     pieces,
     io,
     visitors: visitors.hub,
+    displayUrl(screenId, base = url) {
+      const key = store.get().screens[screenId]?.key;
+      return key ? displayUrlOf(base, screenId, key) : null;
+    },
     async close() {
+      display.close();
       visitors.close();
       scheduler.close();
       await closeIo(io);

@@ -98,12 +98,24 @@ async function poll<T>(fn: () => Promise<T | null | false>, timeoutMs: number): 
   return null;
 }
 
+/** Each screen's paired address (its key from GET /api/show), on the bench's own url. */
+async function screenUrls(job: BrowserJob): Promise<Map<string, string>> {
+  const show = (await api(job, 'GET', '/api/show')) as { screens: Array<{ id: string; displayUrl: string | null }> };
+  const urls = new Map<string, string>();
+  for (const s of show.screens) {
+    const key = s.displayUrl ? new URL(s.displayUrl).searchParams.get('key') : null;
+    if (key) urls.set(s.id, `${job.url}/display?screen=${encodeURIComponent(s.id)}&key=${encodeURIComponent(key)}`);
+  }
+  return urls;
+}
+
 export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
   const problems: string[] = [];
   const browser: Browser = await launchChromium();
   const started = Date.now();
   try {
     const pages: Page[] = [];
+    const urls = await screenUrls(job);
     for (let i = 0; i < job.tabs; i++) {
       const context = await browser.newContext({ viewport: { width: 480, height: 270 } });
       const page = await context.newPage();
@@ -111,7 +123,9 @@ export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
       // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
       await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
       await page.addInitScript(initScript, job.shiftMs);
-      await page.goto(`${job.url}/display?screen=main-${i + 1}`);
+      const url = urls.get(`main-${i + 1}`);
+      if (!url) throw new Error(`bench: screen main-${i + 1} is not paired in this show (GET /api/show gives it no displayUrl)`);
+      await page.goto(url);
       pages.push(page);
     }
     for (const page of pages)

@@ -28,8 +28,8 @@ type BenchPage = Window & {
   __ready: boolean;
 };
 
-/** Runs in the page: connects as screen main-1 (pavilion) or as a display of the relay. */
-function pageMain(args: { url: string; mode: Mode }): void {
+/** Runs in the page: connects as screen main-1 with its key (pavilion) or as a display of the relay. */
+function pageMain(args: { url: string; mode: Mode; key: string | null }): void {
   const w = window as unknown as BenchPage;
   w.__b = { latencies: [], msgs: 0, delivered: 0, frames: 0, worstFrameGapMs: 0, lastSent: new Map(), lastFrame: 0 };
   const loop = (t: number) => {
@@ -42,7 +42,7 @@ function pageMain(args: { url: string; mode: Mode }): void {
   requestAnimationFrame(loop);
   const s = w.io(`${args.url}/display`, { transports: ['websocket'], reconnection: false });
   if (args.mode === 'pavilion') {
-    s.on('connect', () => s.emit('display:hello', { screenId: 'main-1' }, (r) => void (w.__ready = r.ok)));
+    s.on('connect', () => s.emit('display:hello', { screenId: 'main-1', ...(args.key ? { key: args.key } : {}) }, (r) => void (w.__ready = r.ok)));
     s.on('visitors:frame', (f: { visitors: Array<{ id: string; sentAt?: number }> }) => {
       const now = Date.now();
       const b = w.__b;
@@ -71,13 +71,14 @@ export class DisplayPage {
     private readonly page: Page,
   ) {}
 
-  static async open(url: string, mode: Mode): Promise<DisplayPage> {
+  /** `key`: screen main-1's key (pavilion mode; `app.store.get().screens['main-1'].key` or GET /api/show's displayUrl): without it the page only waits to be paired. */
+  static async open(url: string, mode: Mode, key: string | null = null): Promise<DisplayPage> {
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 480, height: 270 } });
     await page.setContent('<!doctype html><title>bench screen</title><body style="background:#000"></body>');
     await page.addScriptTag({ content: CLIENT });
     await page.addScriptTag({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
-    await page.evaluate(pageMain, { url, mode });
+    await page.evaluate(pageMain, { url, mode, key });
     await page.waitForFunction(() => (window as unknown as BenchPage).__ready === true, undefined, { timeout: 20_000 });
     return new DisplayPage(browser, page);
   }

@@ -2,6 +2,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import QRCode from 'qrcode';
 import type { Screen } from './session';
+import { PairingCode } from './Pairing';
 
 /** Everything drawn over the canvas: messages, identify, blackout, preload bar, QR, sound button. */
 export function Overlays({ screen }: { screen: Screen }) {
@@ -29,6 +30,7 @@ export function Overlays({ screen }: { screen: Screen }) {
   return (
     <>
       {view?.screen.blackout && <div className="blackout" data-testid="blackout" />}
+      {!view && s.pairing && !s.problem && <PairingCode pairing={s.pairing} requestedId={screen.screenId} />}
       {s.problem && (
         <div className="message" role="alert">
           <h1>Pavilion screen</h1>

@@ -2,7 +2,7 @@ import { FrameStats, healthReport } from '../host';
 import type { Screen } from './session';
 
 /** Reports fps, frame-time p95, GPU memory and the clock estimate every second (display:health). */
-export function startHealth({ socket, clock, host }: Screen): () => void {
+export function startHealth({ socket, clock, host, store }: Screen): () => void {
   const stats = new FrameStats(host.clock.count, performance.now());
   const off = host.clock.onFrame((_show, ts) => stats.frame(ts));
   const timer = setInterval(() => {
@@ -18,7 +18,7 @@ export function startHealth({ socket, clock, host }: Screen): () => void {
       clock: e,
       ...(heap ? { heapMB: heap.usedJSHeapSize / 1048576 } : {}),
     });
-    if (socket.connected) socket.emit('display:health', health);
+    if (socket.connected && store.getState().view) socket.emit('display:health', health); // a page waiting to be paired reports nothing
   }, 1000);
   return () => {
     off();

@@ -3,19 +3,25 @@ import { screenDiagnostics } from '../host';
 import { ID_PATTERN } from '../../protocol/ids';
 import { DisplayApp } from './DisplayApp';
 import { startScreen } from './session';
+import { becameScreen } from './credentials';
 import '../shared/base.css';
 import './display.css';
 
 const root = createRoot(document.getElementById('root')!);
-const screenId = new URLSearchParams(location.search).get('screen');
+const query = new URLSearchParams(location.search);
+const screenId = query.get('screen');
+const became = screenId && !query.get('key') ? becameScreen(screenId) : null; // an address with its own key wins
 
-if (!screenId || !ID_PATTERN.test(screenId)) {
+if (became) {
+  // A technician approved this page as another screen (a replacement): open as that one.
+  location.replace(`${location.pathname}?screen=${encodeURIComponent(became)}`);
+} else if (!screenId || !ID_PATTERN.test(screenId)) {
   const problem = screenId
     ? `“${screenId}” is not a valid screen id: use lower-case letters, digits and dashes, e.g. /display?screen=main-1.`
     : 'This page drives one screen. Add the screen id to the address, e.g. /display?screen=main-1. The control panel lists every screen.';
   root.render(<ProblemOnly problem={problem} />);
 } else {
-  const screen = startScreen(screenId);
+  const screen = startScreen(screenId, query.get('key'));
   const { store, host, clock } = screen;
   // window.__pavilion: read-only diagnostics for automation and technicians (docs/display.md).
   const diagnostics = screenDiagnostics(

@@ -4,6 +4,7 @@ import type { ClockSync } from '../core/clock-sync';
 import { PieceHost, PieceLoader, SoundEngine, programOf } from '../host';
 import { createDisplayStore, type DisplayStore } from './store';
 import { startThumbnails } from './thumbnails';
+import { Credentials } from './credentials';
 
 export type DisplaySocket = ReturnType<typeof connect<DisplayServerToClient, DisplayClientToServer>>;
 
@@ -17,8 +18,13 @@ export interface Screen {
   sound: SoundEngine;
 }
 
-/** Connects this screen: registers, mirrors its view into the store and the host, syncs the clock. */
-export function startScreen(screenId: string): Screen {
+/**
+ * Connects this screen: says hello with its key, mirrors its view into the store and the host,
+ * syncs the clock. Without a key the server takes, the page shows a pairing code and waits for a
+ * technician to approve it (docs/display.md, pairing); then it stores the key and plays.
+ */
+export function startScreen(screenId: string, urlKey: string | null = null): Screen {
+  const credentials = new Credentials(screenId, urlKey);
   const socket = connect<DisplayServerToClient, DisplayClientToServer>('/display');
   // Clock pings from a worker: this page's main thread is busy rendering (docs/sync.md).
   const clock = syncOverSocket(socket, { workerUrl: `${location.origin}/display` });
@@ -36,12 +42,28 @@ export function startScreen(screenId: string): Screen {
   host.capture(window);
   startThumbnails(socket);
 
-  const hello = () =>
-    socket.timeout(5000).emit('display:hello', { screenId }, (err, res) => {
-      if (err) return void setTimeout(hello, 1000);
-      if (!res.ok) return store.setState({ problem: `The server refused this screen: ${res.error.message}` });
-      store.setState({ view: res.view, problem: null });
+  let claim: string | undefined; // keeps this page's pairing code over a reconnect
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  /** Tries each key this page knows, newest first; with none left, the page waits to be paired. */
+  const hello = (attempt = 0) => {
+    clearTimeout(retry);
+    const keys = credentials.candidates();
+    const key = keys[attempt];
+    socket.timeout(5000).emit('display:hello', { screenId, ...(key ? { key } : {}), ...(claim ? { claim } : {}) }, (err, res) => {
+      if (err) return void (retry = setTimeout(() => hello(), 1000));
+      if (res.ok) {
+        if (key) credentials.accepted(key);
+        return store.setState({ view: res.view, problem: null, pairing: null });
+      }
+      if (res.error.code === 'unauthorized') {
+        if (attempt + 1 < keys.length) return hello(attempt + 1);
+        if (keys.length) credentials.refused();
+        return store.setState({ view: null, problem: null }); // 'display:pairing' came first and set the code
+      }
+      store.setState({ view: null, pairing: null, problem: `The server refused this screen: ${res.error.message}` });
+      if (res.error.code === 'rate_limited') retry = setTimeout(() => hello(), 15_000);
     });
+  };
   socket.on('connect', () => {
     store.setState({ connected: true });
     host.visitors.resetSequence();
@@ -49,6 +71,15 @@ export function startScreen(screenId: string): Screen {
   });
   socket.on('disconnect', () => store.setState({ connected: false }));
   socket.on('display:view', (view) => store.setState({ view }));
+  socket.on('display:pairing', (p) => {
+    claim = p.claim;
+    store.setState({ pairing: p, view: null, problem: null }); // a revoked key lands here too: stop playing
+  });
+  socket.on('display:paired', ({ screenId: id, key }) => {
+    credentials.approved(id, key);
+    if (id !== screenId) return location.replace(`${location.pathname}?screen=${encodeURIComponent(id)}`); // now another screen: start as it
+    hello();
+  });
   socket.on('screen:identify', ({ until }) => store.setState({ identifyUntil: clock.now() + Math.max(0, Math.min(10_000, until - clock.now())) }));
   socket.on('screen:reload', () => location.reload());
   socket.on('visitors:frame', (f) => host.visitors.receive(f));

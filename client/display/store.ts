@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { DisplayView } from '../../protocol';
+import type { DisplayPairing, DisplayView } from '../../protocol';
 
 export interface DisplayState {
   screenId: string | null;
@@ -8,6 +8,8 @@ export interface DisplayState {
   view: DisplayView | null;
   /** A message the screen shows instead of the picture (bad URL, refused hello). */
   problem: string | null;
+  /** Not paired: the code this page shows until a technician approves it. */
+  pairing: DisplayPairing | null;
   identifyUntil: number;
   soundBlocked: boolean;
 }
@@ -21,6 +23,7 @@ export function createDisplayStore(screenId: string | null, problem: string | nu
     connected: false,
     view: null,
     problem,
+    pairing: null,
     identifyUntil: 0,
     soundBlocked: false,
   }));

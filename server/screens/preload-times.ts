@@ -19,6 +19,13 @@ const FACTOR = 2;
 const MARGIN_MS = 200;
 /** Cold loads remembered per screen (its estimate for a piece it never loaded is their worst). */
 const COLD_KEPT = 5;
+/**
+ * Sane bounds of one report: a preload past a minute is no preload a wall could wait for (a
+ * broken or hostile page says 600 s to hold every switch at the longest lead); it feeds nothing.
+ */
+export const MAX_REPORTED_MS = 60_000;
+/** Pieces remembered per screen: a page cannot grow the server's memory with made-up versions. */
+const LOADED_KEPT = 64;
 
 interface ScreenLoads {
   /** Pieces (id@version) this page has loaded, and how long the last load took. */
@@ -45,8 +52,12 @@ export class PreloadTimes {
 
   /** A screen finished preloading a piece in `ms` (`cold`: it had never loaded that module). */
   record(screenId: string, installationId: string, version: string | null, ms: number, cold: boolean): void {
+    if (!Number.isFinite(ms) || ms < 0 || ms > MAX_REPORTED_MS) return;
     const e = this.entry(screenId);
-    e.loaded.set(keyOf(installationId, version), ms);
+    const key = keyOf(installationId, version);
+    e.loaded.delete(key); // re-inserted last: the map keeps the most recent pieces
+    e.loaded.set(key, ms);
+    if (e.loaded.size > LOADED_KEPT) e.loaded.delete(e.loaded.keys().next().value!);
     if (cold) {
       e.cold.push(ms);
       if (e.cold.length > COLD_KEPT) e.cold.shift();

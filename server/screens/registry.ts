@@ -80,10 +80,14 @@ export class ScreenRegistry {
     for (const l of this.listeners) l();
   }
 
-  /** Every screen the show knows, plus unknown ones that have connected ("unassigned"). */
-  statuses(show: Show): ScreenStatus[] {
-    const ids = new Set([...Object.keys(show.screens), ...this.live.keys()]);
-    return [...ids].sort().map((id) => {
+  /**
+   * Every screen the show knows. Only paired pages count as connected, and an unknown id never
+   * appears here: a page without the right key waits in server/screens/pairing.ts instead.
+   * `displayUrl`: the address of a screen's page with its key (null: it has no key).
+   */
+  statuses(show: Show, displayUrl: (screenId: string, key: string) => string | null = () => null): ScreenStatus[] {
+    const ids = Object.keys(show.screens);
+    return ids.sort().map((id) => {
       const cfg = show.screens[id];
       const e = this.live.get(id);
       const h = e?.health ?? null;
@@ -106,6 +110,8 @@ export class ScreenRegistry {
         blackout: wallBlack,
         ownBlackout: cfg?.blackout ?? false,
         errors: e?.errors ?? [],
+        paired: !!cfg?.key,
+        displayUrl: cfg?.key ? displayUrl(id, cfg.key) : null,
       };
     });
   }

@@ -47,6 +47,34 @@ function ok(show: Show, effects: Effect[] = [], changed = true): ReduceResult {
   return { ok: true, show, changed, effects };
 }
 
+/** Pairing (docs/display.md): a screen's key is part of the show, so approvals and revocations are journaled. */
+function reducePairing(show: Show, c: Extract<Command, { type: 'screen.pair' | 'screen.revoke' | 'screen.rekey' }>): ReduceResult {
+  const prev = show.screens[c.screenId];
+  switch (c.type) {
+    case 'screen.pair': {
+      if (prev && !c.replace) return err('conflict', `screen '${c.screenId}' is in the show already; approve this page as its replacement (replace: true), or give it a new id`);
+      if (!prev && c.replace) return err('unknown_screen', `there is no screen '${c.screenId}' to replace; approve the page as a new screen instead`);
+      if (!c.key) return err('bad_request', 'screen.pair needs a key; the server adds one when the command comes through the control panel or POST /api/commands');
+      const wallId = c.wallId !== undefined ? c.wallId : (prev?.wallId ?? null);
+      const wall = wallId !== null ? show.walls[wallId] : undefined;
+      if (wallId !== null && !wall) return err('unknown_wall', `there is no wall '${wallId}'; pick one of: ${Object.keys(show.walls).join(', ') || '(none)'}`);
+      const rect = c.rect ?? prev?.rect ?? { x: 0, y: 0, w: wall?.width ?? 1920, h: wall?.height ?? 1080 };
+      return ok({ ...show, screens: { ...show.screens, [c.screenId]: { id: c.screenId, wallId, rect, blackout: prev?.blackout ?? false, key: c.key } } });
+    }
+    case 'screen.revoke': {
+      if (!prev) return err('unknown_screen', `there is no screen '${c.screenId}' in the show`);
+      if (!prev.key) return ok(show, [], false);
+      const { key: _revoked, ...rest } = prev;
+      return ok({ ...show, screens: { ...show.screens, [c.screenId]: rest } });
+    }
+    case 'screen.rekey': {
+      if (!prev) return err('unknown_screen', `there is no screen '${c.screenId}' in the show`);
+      if (!c.key) return err('bad_request', 'screen.rekey needs a key; the server adds one when the command comes through the control panel or POST /api/commands');
+      return ok({ ...show, screens: { ...show.screens, [c.screenId]: { ...prev, key: c.key } } });
+    }
+  }
+}
+
 /** Applies one validated command to the show. Pure: same inputs, same output. */
 export function reduce(show: Show, command: Command, ctx: ReduceContext): ReduceResult {
   const res = reduceInner(show, command, ctx);
@@ -129,7 +157,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
       for (const [id, s] of Object.entries(screens)) if (s.wallId === c.wallId && !ids.has(id)) screens[id] = { ...s, wallId: null };
       for (const s of c.screens) {
         const prev = screens[s.screenId];
-        screens[s.screenId] = { id: s.screenId, wallId: c.wallId, rect: s.rect, blackout: prev?.blackout ?? false };
+        screens[s.screenId] = { ...prev, id: s.screenId, wallId: c.wallId, rect: s.rect, blackout: prev?.blackout ?? false }; // keeps its key
       }
       const audioScreens = wall.audioScreens.filter((id) => ids.has(id));
       return ok({ ...show, screens, walls: { ...show.walls, [c.wallId]: { ...wall, width: c.width, height: c.height, audioScreens } } });
@@ -151,8 +179,12 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
       const prev = show.screens[c.screenId];
       const wall = c.wallId ? show.walls[c.wallId] : undefined;
       const rect = c.rect ?? prev?.rect ?? { x: 0, y: 0, w: wall?.width ?? 1920, h: wall?.height ?? 1080 };
-      return ok({ ...show, screens: { ...show.screens, [c.screenId]: { id: c.screenId, wallId: c.wallId, rect, blackout: prev?.blackout ?? false } } });
+      return ok({ ...show, screens: { ...show.screens, [c.screenId]: { ...prev, id: c.screenId, wallId: c.wallId, rect, blackout: prev?.blackout ?? false } } });
     }
+    case 'screen.pair':
+    case 'screen.revoke':
+    case 'screen.rekey':
+      return reducePairing(show, c);
     case 'screen.forget': {
       if (!show.screens[c.screenId]) return err('unknown_screen', `there is no screen '${c.screenId}' in the show`);
       const screens = { ...show.screens };

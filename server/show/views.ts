@@ -1,5 +1,14 @@
 import type { DisplayView, PieceSummary, Show, ShowView, VisitorStats } from '../../protocol';
+import type { PendingScreen } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
+
+/** Pairing's part of the technician's view (server/screens/pairing.ts). */
+export interface PairingViewDeps {
+  /** Pages waiting to be paired. */
+  pending?: () => PendingScreen[];
+  /** The address of a screen's page with its key. */
+  displayUrl?: (screenId: string, key: string) => string | null;
+}
 
 export interface ViewDeps {
   piece: (id: string) => PieceSummary | undefined;
@@ -40,7 +49,7 @@ export function showView(
   show: Show,
   registry: ScreenRegistry,
   now: number,
-  deps: ViewDeps & { visitorStats: (wallId: string) => VisitorStats },
+  deps: ViewDeps & PairingViewDeps & { visitorStats: (wallId: string) => VisitorStats },
 ): ShowView {
   return {
     version: show.version,
@@ -53,7 +62,8 @@ export function showView(
       ...deps.visitorStats(w.id),
       visitUrl: deps.visitUrl(w.id),
     })),
-    screens: registry.statuses(show),
+    screens: registry.statuses(show, deps.displayUrl),
+    pending: deps.pending?.() ?? [],
     presets: show.presets,
     cues: show.cues,
     cuePosition: show.cuePosition,

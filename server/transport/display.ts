@@ -1,4 +1,4 @@
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import {
   DisplayHealthSchema,
@@ -12,9 +12,14 @@ import {
   type Unvalidated,
   type DisplayServerToClient,
   type DisplayView,
+  type Ack,
 } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { ScreenRegistry } from '../screens/registry';
+import type { PendingScreens } from '../screens/pairing';
+import { keyMatches } from '../screens/keys';
+import type { ReportLimits } from '../screens/report-limits';
+import { clientAddress } from './addresses';
 import { displayView, type ViewDeps } from '../show/views';
 import type { TimeSource } from '../clock/time';
 import type { PieceCatalog } from '../pieces/catalog';
@@ -22,12 +27,18 @@ import { ackOf, safe } from './safe';
 import { clockResponder } from './clock';
 
 interface SocketData {
+  /** Set once the page said hello with its screen's key: only then is it the screen. */
   screenId?: string;
+  /** The key it paired with, checked again on every change of the show (revoked, re-issued, forgotten). */
+  key?: string;
+  /** The id in the page's address, kept while it waits to be paired. */
+  requestedId?: string;
   /** Room `wall:<id>` of the screen's wall: visitor input frames go there. */
   wallRoom?: string | null;
 }
 
 export type DisplayNamespace = Namespace<Unvalidated<DisplayClientToServer>, DisplayServerToClient, Record<string, never>, SocketData>;
+type DisplaySocket = Socket<Unvalidated<DisplayClientToServer>, DisplayServerToClient, Record<string, never>, SocketData>;
 
 export interface DisplayTransport {
   nsp: DisplayNamespace;
@@ -42,6 +53,7 @@ export interface DisplayTransport {
    * rather than naming the display's rooms.
    */
   toWall(wallId: string): WallBroadcast | null;
+  close(): void;
 }
 
 /** A broadcast to some of the display namespace's sockets. */
@@ -49,10 +61,16 @@ export type WallBroadcast = ReturnType<DisplayNamespace['to']>;
 
 /** The room of a wall's screens. */
 const wallRoom = (wallId: string) => `wall:${wallId}`;
+/** Every paired page; a page waiting to be paired hears nothing but its own code. */
+const PAIRED = 'paired';
 
 export function attachDisplay(
   io: Server,
-  deps: { store: ShowStore; registry: ScreenRegistry; catalog: PieceCatalog; time: TimeSource; logger: Logger; views: ViewDeps },
+  deps: {
+    store: ShowStore; registry: ScreenRegistry; catalog: PieceCatalog; time: TimeSource; logger: Logger; views: ViewDeps;
+    /** Pages waiting to be paired, and the limits on what paired screens report (server/screens/). */
+    pending: PendingScreens; limits: ReportLimits; trustProxy: number;
+  },
 ): DisplayTransport {
   const nsp = io.of('/display') as DisplayNamespace;
   const { store, registry, logger } = deps;
@@ -87,7 +105,78 @@ export function attachDisplay(
     socket.data.wallRoom = room;
   }
 
-  store.subscribe((_show, effects) => {
+  /** The page proved its key: from now on it is the screen. */
+  function pair(socket: DisplaySocket, id: string, key: string): void {
+    socket.data.screenId = id;
+    socket.data.key = key;
+    void socket.join([`screen:${id}`, PAIRED]);
+    const waiting = deps.pending.bySocket(socket.id);
+    if (waiting) deps.pending.remove(waiting.code);
+    registry.connected(id);
+    registry.preloads.pageStarted(id); // maybe a new page, with an empty module cache: assume so
+    logger.info({ screenId: id }, 'display: screen connected');
+  }
+
+  /** Its key no longer opens the screen (revoked, re-issued, forgotten): it is a stranger again. */
+  function unpair(socket: DisplaySocket): void {
+    const id = socket.data.screenId;
+    if (!id) return;
+    void socket.leave(`screen:${id}`);
+    void socket.leave(PAIRED);
+    if (socket.data.wallRoom) void socket.leave(socket.data.wallRoom);
+    socket.data.screenId = undefined;
+    socket.data.key = undefined;
+    socket.data.wallRoom = null;
+    registry.disconnected(id);
+    if (!registry.isConnected(id)) lastSent.delete(id);
+    logger.info({ screenId: id }, 'display: key no longer valid; the page waits to be paired');
+  }
+
+  /** The page waits to be paired: it gets its code ('display:pairing'), and the refusal to ack. */
+  function wait(socket: DisplaySocket, requestedId: string, claim?: string): Ack<{ view: DisplayView }> {
+    socket.data.requestedId = requestedId;
+    const address = clientAddress(socket.request, deps.trustProxy);
+    const userAgent = String(socket.handshake.headers['user-agent'] ?? '');
+    const admitted = deps.pending.admit({ socketId: socket.id, requestedId, address, userAgent, claim });
+    if (!admitted.ok) {
+      logger.warn({ requestedId, address, reason: admitted.reason }, 'display: a page without a key was refused a pairing code');
+      return fail('rate_limited', admitted.reason === 'full'
+        ? `${deps.pending.options.max} screen pages wait to be paired already; approve or close some (control panel, Screens), then reload this page`
+        : 'too many screen pages from this computer wait to be paired; approve them in the control panel (Screens), then reload this page');
+    }
+    const { code, claim: ownClaim, expiresAt } = admitted.entry;
+    socket.emit('display:pairing', { code, claim: ownClaim, expiresAt });
+    return fail('unauthorized', `screen '${requestedId}' is not paired here (no key, or a wrong or revoked one): it waits with code ${code}; approve it in the control panel (Screens → Waiting to pair), or open the screen's address with its key`);
+  }
+
+  /** A waiting page whose code expired gets a new one (or, with no room left, is let go). */
+  const sweeper = setInterval(() => {
+    for (const socketId of deps.pending.takeExpired()) {
+      const socket = nsp.sockets.get(socketId);
+      if (!socket || socket.data.screenId || !socket.data.requestedId) continue;
+      wait(socket, socket.data.requestedId);
+      if (!deps.pending.bySocket(socketId)) socket.disconnect(true); // no room to wait: its reconnect hears why
+    }
+  }, 5000);
+  sweeper.unref();
+
+  store.subscribe((show, effects, command) => {
+    // Drop pages whose key no longer opens their screen, before anything is sent to the screens.
+    for (const socket of nsp.sockets.values()) {
+      const id = socket.data.screenId;
+      if (id && !keyMatches(socket.data.key, show.screens[id]?.key)) {
+        unpair(socket);
+        wait(socket, id);
+        if (!deps.pending.bySocket(socket.id)) socket.disconnect(true); // no room to wait: its reconnect hears why
+      }
+    }
+    if (command?.type === 'screen.pair' && command.key) {
+      // The approved page gets its key; it stores it and says hello with it.
+      const entry = deps.pending.remove(command.code);
+      const socket = entry?.socketId ? nsp.sockets.get(entry.socketId) : undefined;
+      socket?.emit('display:paired', { screenId: command.screenId, key: command.key });
+      logger.info({ screenId: command.screenId, code: command.code, delivered: !!socket }, 'display: page approved');
+    }
     pushAll();
     for (const socket of nsp.sockets.values()) syncWallRoom(socket);
     for (const e of effects) {
@@ -96,7 +185,7 @@ export function attachDisplay(
     }
   });
   deps.catalog.subscribe((pieces) => {
-    nsp.emit('pieces:changed', { pieces });
+    nsp.to(PAIRED).emit('pieces:changed', { pieces });
     pushAll();
   });
 
@@ -107,15 +196,14 @@ export function attachDisplay(
       const ack = ackOf<Parameters<Parameters<DisplayClientToServer['display:hello']>[1]>[0]>(cb);
       const parsed = DisplayHello.safeParse(payload);
       if (!parsed.success) return ack(fail('bad_request', `display:hello: ${describeIssues(parsed.error.issues)}`));
-      const id = parsed.data.screenId;
+      const { screenId: id, key, claim } = parsed.data;
       if (socket.data.screenId && socket.data.screenId !== id) return ack(fail('conflict', 'this connection already registered another screen; reload the page'));
-      if (!socket.data.screenId) {
-        socket.data.screenId = id;
-        void socket.join(`screen:${id}`);
-        registry.connected(id);
-        registry.preloads.pageStarted(id); // maybe a new page, with an empty module cache: assume so
-        logger.info({ screenId: id, known: !!store.get().screens[id] }, 'display: screen connected');
+      // Only the screen's key opens it (compared in constant time); an unknown id never joins the show.
+      if (!keyMatches(key, store.get().screens[id]?.key)) {
+        unpair(socket);
+        return ack(wait(socket, id, claim));
       }
+      if (!socket.data.screenId) pair(socket, id, key!);
       syncWallRoom(socket);
       const view = viewOf(id);
       lastSent.set(id, JSON.stringify(view));
@@ -125,7 +213,7 @@ export function attachDisplay(
 
     socket.on('display:health', safe(logger, 'display:health', (payload: unknown) => {
       const id = socket.data.screenId;
-      if (!id) return;
+      if (!id || !deps.limits.take(id, 'health')) return;
       const parsed = DisplayHealthSchema.safeParse(payload);
       if (!parsed.success) return void socket.emit('error:notice', { code: 'bad_request', message: `display:health: ${describeIssues(parsed.error.issues)}` });
       registry.health(id, parsed.data);
@@ -133,16 +221,22 @@ export function attachDisplay(
 
     socket.on('display:preloaded', safe(logger, 'display:preloaded', (payload: unknown) => {
       const id = socket.data.screenId;
-      if (!id) return;
+      if (!id || !deps.limits.take(id, 'preload')) return;
       const parsed = DisplayPreloadedSchema.safeParse(payload);
       if (!parsed.success) return void socket.emit('error:notice', { code: 'bad_request', message: `display:preloaded: ${describeIssues(parsed.error.issues)}` });
       const p = parsed.data;
+      if (!deps.catalog.get(p.installationId)) return; // a piece this server does not have sets no lead
       registry.preloads.record(id, p.installationId, p.version, p.ms, p.cold);
     }));
 
     socket.on('display:error', safe(logger, 'display:error', (payload: unknown) => {
       const id = socket.data.screenId;
       if (!id) return;
+      if (!deps.limits.take(id, 'error')) {
+        const dropped = deps.limits.dropped(id);
+        if (dropped % 100 === 1) logger.warn({ screenId: id, dropped }, 'display: reports over the rate limit dropped');
+        return;
+      }
       const parsed = PieceErrorSchema.safeParse(payload);
       if (!parsed.success) return void socket.emit('error:notice', { code: 'bad_request', message: `display:error: ${describeIssues(parsed.error.issues)}` });
       const err = { ...parsed.data, stack: parsed.data.stack ?? undefined, at: deps.time() };
@@ -153,7 +247,7 @@ export function attachDisplay(
 
     socket.on('display:thumbnail', safe(logger, 'display:thumbnail', (payload: unknown) => {
       const id = socket.data.screenId;
-      if (!id || !thumbnails) return;
+      if (!id || !thumbnails || !deps.limits.take(id, 'thumbnail')) return;
       const parsed = Thumbnail.safeParse(payload);
       if (!parsed.success) return;
       for (const l of thumbListeners) l(id, parsed.data.dataUrl);
@@ -161,7 +255,7 @@ export function attachDisplay(
 
     socket.on('disconnect', () => {
       const id = socket.data.screenId;
-      if (!id) return;
+      if (!id) return deps.pending.left(socket.id);
       registry.disconnected(id);
       if (!registry.isConnected(id)) lastSent.delete(id);
       logger.info({ screenId: id }, 'display: screen disconnected');
@@ -175,7 +269,7 @@ export function attachDisplay(
     wantThumbnails(want) {
       if (want === thumbnails) return;
       thumbnails = want;
-      nsp.emit('screen:thumbnails', { want });
+      nsp.to(PAIRED).emit('screen:thumbnails', { want });
     },
     onThumbnail: (fn) => void thumbListeners.push(fn),
     onError: (fn) => void errorListeners.push(fn),
@@ -183,5 +277,6 @@ export function attachDisplay(
       const room = wallRoom(wallId);
       return nsp.adapter.rooms.get(room)?.size ? nsp.to(room) : null;
     },
+    close: () => clearInterval(sweeper),
   };
 }

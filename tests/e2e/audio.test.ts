@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { ARTIST, startServer, until } from '../support/server';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { packFixture, upload } from '../support/pieces';
-import { STATIC_DIR, diag, playOn } from '../support/stage';
+import { STATIC_DIR, diag, playOn, screenUrl } from '../support/stage';
 import type { App } from '../../server/app';
 
 const FIXTURE = 'fixture-late-voice';
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const res = await upload(app, fs.readFileSync(bundle), ARTIST);
   if (res.status !== 201) throw new Error(`${FIXTURE} was refused: ${JSON.stringify(res.body)}`);
   browser = await launch();
-  screen = await openPage(browser, `${app.url}/display?screen=main-1`); // main-1 plays the wall's sound
+  screen = await openPage(browser, screenUrl(app, 'main-1')); // main-1 plays the wall's sound
   await waitFrames(screen.page, 5);
 }, 180_000);
 

@@ -13,7 +13,7 @@ import type { Socket } from 'socket.io-client';
 import { api, ask, startServer, until } from '../support/server';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { packFolder, upload } from '../support/pieces';
-import { STATIC_DIR, diag } from '../support/stage';
+import { STATIC_DIR, diag, screenUrl } from '../support/stage';
 import { command, diffAll, grew, memoryOf, phones, playWall, settleTo, shoot, valueFor, variety, type Memory } from '../support/contract';
 import { readManifest } from '../../server/pieces/catalog';
 import { scaffoldPiece } from '../../scripts/lib/scaffold';
@@ -46,7 +46,7 @@ beforeAll(async () => {
   if (res.status !== 201) throw new Error(`the scaffolded piece was refused: ${JSON.stringify(res.body)}`);
   browser = await launch();
   for (const id of ['main-1', 'main-2', 'main-3']) {
-    const p = await openPage(browser, `${app.url}/display?screen=${id}`);
+    const p = await openPage(browser, screenUrl(app, id));
     pages.push(p.page);
     consoleErrors.push(p.consoleErrors);
   }

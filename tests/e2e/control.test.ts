@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, startServer } from '../support/server';
+import { screenUrl } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
 import type { App } from '../../server/app';
 import type { ParamValue, PieceSummary } from '../../protocol';
@@ -40,7 +41,7 @@ let piece: PieceSummary;
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC, playLeadMs: 800 });
   browser = await launch();
-  for (const id of SCREENS) displays.push(await openPage(browser, `${app.url}/display?screen=${id}`, { width: 480, height: 270 }));
+  for (const id of SCREENS) displays.push(await openPage(browser, screenUrl(app, id), { width: 480, height: 270 }));
   for (const d of displays) await waitFrames(d.page, 3);
   panel = await openPage(browser, `${app.url}/control`, { width: 1024, height: 700 });
   control = panel.page;

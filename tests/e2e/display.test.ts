@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startServer, until } from '../support/server';
+import { screenUrl } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { decodePng, variety } from '../support/image';
 import type { App } from '../../server/app';
@@ -31,7 +32,7 @@ const pages: Array<Awaited<ReturnType<typeof openPage>>> = [];
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC, playLeadMs: 800 });
   browser = await launch();
-  for (const id of SCREENS) pages.push(await openPage(browser, `${app.url}/display?screen=${id}`));
+  for (const id of SCREENS) pages.push(await openPage(browser, screenUrl(app, id)));
 });
 afterAll(async () => {
   await browser?.close();
@@ -82,10 +83,10 @@ describe('demo screens in Chromium', () => {
     expect((await diag(pages[3]!.page)).installationId).not.toBe(null);
   });
 
-  it('an unknown screen id gets a clear message, not a blank page', async () => {
+  it('an unknown screen id shows a pairing code, not a blank page', async () => {
     const p = await openPage(browser, `${app.url}/display?screen=nobody-9`);
-    await p.page.getByTestId('unknown-screen').waitFor();
-    expect(await p.page.getByTestId('unknown-screen').innerText()).toContain('nobody-9');
+    await p.page.getByTestId('pairing').waitFor();
+    expect(await p.page.getByTestId('pairing').innerText()).toContain('nobody-9');
     const q = await openPage(browser, `${app.url}/display`);
     await q.page.getByRole('alert').waitFor();
     expect(await q.page.getByRole('alert').innerText()).toContain('/display?screen=');

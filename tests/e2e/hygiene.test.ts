@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { startServer, until } from '../support/server';
 import { CHROMIUM, CHROMIUM_ARGS, openPage, waitFrames } from '../support/browser';
-import { STATIC_DIR, diag, heapProbe, playOn } from '../support/stage';
+import { STATIC_DIR, diag, heapProbe, playOn, screenUrl } from '../support/stage';
 import { grew, type Memory } from '../support/contract';
 import type { App } from '../../server/app';
 import type { Page } from 'playwright-core';
@@ -44,7 +44,7 @@ beforeAll(async () => {
   app = await startServer({ staticDir: STATIC_DIR, playLeadMs: 60 });
   pieces = app.catalog.list().filter((p) => p.source === 'bundled').map((p) => p.id);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'], headless: true });
-  page = (await openPage(browser, `${app.url}/display?screen=${WALL}-1`)).page;
+  page = (await openPage(browser, screenUrl(app, `${WALL}-1`))).page;
   probe = await heapProbe(page);
   await waitFrames(page, 5);
 }, 120_000);

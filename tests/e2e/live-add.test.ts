@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { ADMIN, ARTIST, api, startServer, until } from '../support/server';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { packFixture, readBundle, rebundle, upload } from '../support/pieces';
-import { STATIC_DIR, diag, pictureOf, playOn, serverErrors } from '../support/stage';
+import { STATIC_DIR, diag, pictureOf, playOn, screenUrl, serverErrors } from '../support/stage';
 import type { App } from '../../server/app';
 
 let app: App;
@@ -18,9 +18,9 @@ beforeAll(async () => {
   for (const name of ['fixture-glow', 'fixture-throws-frame', 'fixture-throws-load', 'fixture-throws-audio']) bundles[name] = await packFixture(name);
   app = await startServer({ staticDir: STATIC_DIR, playLeadMs: 300 });
   browser = await launch();
-  canopy = await openPage(browser, `${app.url}/display?screen=canopy-1`);
+  canopy = await openPage(browser, screenUrl(app, 'canopy-1'));
   canopy.page.on('response', (r) => requested.push(`${r.status()} ${new URL(r.url()).pathname}`));
-  main = await openPage(browser, `${app.url}/display?screen=main-1`);
+  main = await openPage(browser, screenUrl(app, 'main-1'));
   await waitFrames(canopy.page, 5);
   await waitFrames(main.page, 5);
 }, 180_000);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startServer, until } from '../support/server';
+import { screenUrl } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { column, decodePng, meanAbsDiff, type Image } from '../support/image';
 import type { App } from '../../server/app';
@@ -55,7 +56,7 @@ const shot = async (page: Page): Promise<Image> => decodePng(await page.screensh
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC });
   browser = await launch();
-  for (const id of MAIN) pages.push((await openPage(browser, `${app.url}/display?screen=${id}`)).page);
+  for (const id of MAIN) pages.push((await openPage(browser, screenUrl(app, id))).page);
   for (const p of pages) {
     await waitFrames(p, 5);
     await until(async () => (await diag(p)).synced, 'the screen clock to sync');

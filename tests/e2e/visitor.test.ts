@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { api, startServer, until } from '../support/server';
+import { screenUrl } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
 import type { App } from '../../server/app';
 
@@ -40,7 +41,7 @@ describe('a visitor on a phone', () => {
     const padId = piece!.inputs.find((i) => i.type === 'xy')!.id;
     expect((await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: piece!.id })).body.ok).toBe(true);
 
-    const screen = await openPage(browser, `${app.url}/display?screen=main-1`, { width: 480, height: 270 });
+    const screen = await openPage(browser, screenUrl(app, 'main-1'), { width: 480, height: 270 });
     await waitFrames(screen.page, 10);
     expect(await screen.page.evaluate(() => (window as unknown as Win).__pavilion.visitors)).toBe(0);
 

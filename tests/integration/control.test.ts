@@ -81,7 +81,9 @@ describe('one command language: socket and REST', () => {
       expect(viaRest.body).toEqual(viaSocket);
     }
     const [showA, showB] = [await exported(a), await exported(b)];
-    expect(showA).toEqual(showB);
+    // Each server made its own random keys for the demo screens (docs/display.md, pairing): the rest is the same.
+    const unkeyed = (show: Show) => ({ ...show, screens: Object.fromEntries(Object.entries(show.screens).map(([id, c]) => [id, { ...c, key: undefined }])) });
+    expect(unkeyed(showA)).toEqual(unkeyed(showB));
     expect(showA.walls.side).toMatchObject({ name: 'Side', visitorCap: 50, audioScreens: ['side-2'], pausedAt: NOW + 1000 });
     expect(showA.cuePosition).toBe(0);
     expect(showA.volume).toBe(0.3);

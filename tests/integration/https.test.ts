@@ -46,14 +46,15 @@ describe('HTTPS (PAVILION_TLS_CERT / PAVILION_TLS_KEY): phones need a secure con
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok' });
 
-    const show = (await get(`${url}/api/show`, { authorization: `Bearer ${TOKEN}` })).body as { walls: Array<{ visitUrl: string }> };
+    const show = (await get(`${url}/api/show`, { authorization: `Bearer ${TOKEN}` })).body as { walls: Array<{ visitUrl: string }>; screens: Array<{ id: string; displayUrl: string | null }> };
     expect(show.walls.length).toBeGreaterThan(0);
     for (const w of show.walls) expect(w.visitUrl).toMatch(/^https:\/\//);
 
     // A screen over WSS, trusting only this certificate.
     const socket = io(`${url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false, ca });
     try {
-      const res = await socket.timeout(10_000).emitWithAck('display:hello', { screenId: 'main-1' }) as Ack<{ view: DisplayView }>;
+      const key = new URL(show.screens.find((s) => s.id === 'main-1')?.displayUrl ?? `${url}/display`).searchParams.get('key') ?? '';
+      const res = await socket.timeout(10_000).emitWithAck('display:hello', { screenId: 'main-1', key }) as Ack<{ view: DisplayView }>;
       expect(res.ok).toBe(true);
     } finally {
       socket.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { ADMIN, api, ask, client, connected, nextEvent, startServer } from '../support/server';
+import { ADMIN, api, ask, client, connected, helloOf, nextEvent, startServer } from '../support/server';
 import type { App } from '../../server/app';
 import type { Ack, DisplayView, Show } from '../../protocol';
 
@@ -95,7 +95,7 @@ describe('POST /api/show/import', () => {
     const display = client(app, '/display');
     sockets.push(display);
     await connected(display);
-    const hello = await ask<Ack<{ view: DisplayView }>>(display, 'display:hello', { screenId: 'main-1' });
+    const hello = await ask<Ack<{ view: DisplayView }>>(display, 'display:hello', helloOf(app, 'main-1'));
     expect(hello.ok && hello.view.wall?.installationId).toBe(changed);
     const panel = client(app, '/control', { token: ADMIN });
     sockets.push(panel);

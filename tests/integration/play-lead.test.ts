@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { api, ask, client, connected, nextEvent, startServer, until } from '../support/server';
+import { api, ask, client, connected, helloOf, nextEvent, startServer, until } from '../support/server';
 import type { App } from '../../server/app';
 import type { Ack, DisplayView, ShowView } from '../../protocol';
 
@@ -14,7 +14,7 @@ async function screen(id: string): Promise<Socket> {
   const s = client(app, '/display');
   sockets.push(s);
   await connected(s);
-  const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', { screenId: id });
+  const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', helloOf(app, id));
   expect(res.ok).toBe(true);
   return s;
 }
@@ -80,7 +80,7 @@ describe('play lead: long enough for every screen of the wall to preload', () =>
     const notice = nextEvent<{ code: string; message: string }>(s, 'error:notice');
     s.emit('display:preloaded', { installationId: 'Not An Id!', ms: -4 });
     expect((await notice).code).toBe('bad_request');
-    const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', { screenId: 'main-3' });
+    const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', helloOf(app, 'main-3'));
     expect(res.ok).toBe(true);
   });
 });

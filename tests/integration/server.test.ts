@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { ADMIN, ARTIST, api, ask, client, connected, nextEvent, startServer } from '../support/server';
+import { ADMIN, ARTIST, api, ask, client, connected, helloOf, nextEvent, startServer } from '../support/server';
 import type { App } from '../../server/app';
 import type { Ack, DisplayView, ShowView } from '../../protocol';
 
@@ -79,7 +79,7 @@ describe('REST', () => {
 describe('display namespace', () => {
   it('a screen registers and gets its assignment, then updates when its wall changes', async () => {
     const s = await open('/display');
-    const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', { screenId: 'main-2' });
+    const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', helloOf(app, 'main-2'));
     expect(res.ok).toBe(true);
     if (!res.ok) return;
     expect(res.view.screen).toMatchObject({ id: 'main-2', wallId: 'main', known: true, rect: { x: 1920, y: 0, w: 1920, h: 1080 } });
@@ -92,12 +92,13 @@ describe('display namespace', () => {
     expect(show.screens.find((x) => x.id === 'main-2')!.connected).toBe(true);
   });
 
-  it('an unknown screen id registers as unassigned', async () => {
+  it('an unknown screen id waits to be paired and never joins the show', async () => {
     const s = await open('/display');
     const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', { screenId: 'lobby-7' });
-    expect(res.ok && res.view.screen).toMatchObject({ id: 'lobby-7', known: false, wallId: null });
+    expect(res).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     const show = (await api(app, 'GET', '/api/show')).body as unknown as ShowView;
-    expect(show.screens.find((x) => x.id === 'lobby-7')).toMatchObject({ known: false, connected: true });
+    expect(show.screens.find((x) => x.id === 'lobby-7')).toBeUndefined();
+    expect(show.pending.find((p) => p.requestedId === 'lobby-7')).toMatchObject({ online: true });
   });
 
   it('rejects bad payloads with an error code and keeps serving', async () => {
@@ -111,7 +112,7 @@ describe('display namespace', () => {
     s.emit('display:health', { fps: 'fast' });
     s.emit('display:error', 'boom');
     s.emit('clock:ping', 'not a number', () => {});
-    const ok = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', { screenId: 'main-3' });
+    const ok = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', helloOf(app, 'main-3'));
     expect(ok.ok).toBe(true);
     const reply = await ask<[number, number, number]>(s, 'clock:ping', 5);
     expect(reply[0]).toBe(5);
@@ -121,7 +122,7 @@ describe('display namespace', () => {
 
   it('reports health and piece errors into GET /api/show', async () => {
     const s = await open('/display');
-    await ask(s, 'display:hello', { screenId: 'canopy-1' });
+    await ask(s, 'display:hello', helloOf(app, 'canopy-1'));
     s.emit('display:health', {
       installationId: firstPiece(), fps: 59.5, frameMsP95: 18.2, framesRendered: 600,
       memory: { geometries: 12, textures: 3, programs: 5 }, clock: { offsetMs: 0.12, rttMs: 0.8, uncertaintyMs: 0.4 },
@@ -140,7 +141,7 @@ describe('display namespace', () => {
   it('bounds payload size: an oversized message closes that socket only', async () => {
     const s = await open('/display');
     const closed = new Promise<void>((r) => s.once('disconnect', () => r()));
-    s.emit('display:hello', { screenId: 'main-1', junk: 'x'.repeat(400_000) });
+    s.emit('display:hello', { ...helloOf(app, 'main-1'), junk: 'x'.repeat(400_000) });
     await closed;
     expect((await api(app, 'GET', '/api/health', undefined, null)).status).toBe(200);
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { VisitorFrame, VisitorView } from '../../protocol';
-import { ADMIN, api, ask, client, connected, nextEvent, startServer, until } from '../support/server';
+import { ADMIN, api, ask, client, connected, helloOf, nextEvent, startServer, until } from '../support/server';
 
 type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
 type App = Awaited<ReturnType<typeof startServer>>;
@@ -52,7 +52,7 @@ async function screen(screenId = 'main-1') {
   const frames: VisitorFrame[] = [];
   socket.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
   await connected(socket);
-  const hello = await ask<Ack>(socket, 'display:hello', { screenId });
+  const hello = await ask<Ack>(socket, 'display:hello', helloOf(app, screenId));
   expect(hello.ok).toBe(true);
   return { socket, frames, latest: () => frames.at(-1) };
 }

@@ -24,6 +24,19 @@ export async function startServer(opts: Partial<AppOptions> = {}): Promise<App &
   return Object.assign(app, { dataDir });
 }
 
+/**
+ * A screen's key, read in-process from the show (the demo screens are paired from the start).
+ * GET /api/show gives the same as each screen's `displayUrl`.
+ */
+export function screenKey(app: Pick<App, 'store'>, screenId: string): string {
+  const key = app.store.get().screens[screenId]?.key;
+  if (!key) throw new Error(`screen '${screenId}' has no key: it is not in the show, or not paired`);
+  return key;
+}
+
+/** The `display:hello` of a paired screen: its id and its key. */
+export const helloOf = (app: Pick<App, 'store'>, screenId: string) => ({ screenId, key: screenKey(app, screenId) });
+
 export function client(app: { url: string }, namespace: string, auth?: Record<string, string>): Socket {
   return io(`${app.url}${namespace}`, { transports: ['websocket'], auth, forceNew: true, reconnection: false });
 }

@@ -9,6 +9,13 @@ export const STATIC_DIR = process.env.PAVILION_STATIC_DIR
   ? path.resolve(process.env.PAVILION_STATIC_DIR)
   : path.resolve(import.meta.dirname, '../../dist/client');
 
+/** The ready-to-open address of a paired screen's page, with its key (what `npm start` prints). */
+export function screenUrl(app: { displayUrl(screenId: string): string | null }, screenId: string): string {
+  const url = app.displayUrl(screenId);
+  if (!url) throw new Error(`screen '${screenId}' has no key: it is not in the show, or not paired`);
+  return url;
+}
+
 export interface PieceErrorSeen {
   installationId: string | null;
   version: string | null;

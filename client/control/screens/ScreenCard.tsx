@@ -4,6 +4,7 @@ import { useControl } from '../store';
 import { send } from '../link';
 import { ago, clockTime, ms, useNow } from '../format';
 import { ConfirmButton } from '../ui';
+import './pending.css';
 
 /** One screen: status, timing, thumbnail, last error and its actions. */
 export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; walls: WallStatus[]; adopt?: ReactNode }) {
@@ -30,6 +31,7 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
           <span className="muted small">{s.connected ? 'waiting for a picture…' : 'offline'}</span>
         )}
         {s.blackout && <span className="badge bad">black</span>}
+        {!s.paired && <span className="badge warn" data-testid={`unpaired-${s.id}`}>no key</span>}
       </div>
       <dl className="facts">
         <dt>Wall</dt>
@@ -63,6 +65,27 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
         </details>
       )}
       {adopt}
+      <details className="screen-key">
+        <summary>{s.paired ? 'Address and key' : 'Not paired'}</summary>
+        {s.displayUrl ? (
+          <p className="screen-address mono" data-testid={`display-url-${s.id}`}>
+            {s.displayUrl}
+          </p>
+        ) : (
+          <p className="muted small">Its page shows a code: approve it above, under Waiting to pair, as this screen's replacement. Or issue a key and open the new address on it.</p>
+        )}
+        <div className="row wrap">
+          <ConfirmButton className="" onConfirm={() => void send({ type: 'screen.rekey', screenId: s.id }, `New key for ${s.id}`)} testId={`rekey-${s.id}`}>
+            {s.paired ? 'New key' : 'Issue a key'}
+          </ConfirmButton>
+          {s.paired && (
+            <ConfirmButton onConfirm={() => void send({ type: 'screen.revoke', screenId: s.id }, `Revoke ${s.id}`)} testId={`revoke-${s.id}`}>
+              Revoke key
+            </ConfirmButton>
+          )}
+        </div>
+        {s.paired && <p className="muted small">A new key or a revoked one sends the page now playing back to its pairing code.</p>}
+      </details>
       <div className="row actions">
         <button type="button" disabled={!s.connected} onClick={() => void send({ type: 'screen.identify', screenId: s.id }, `Identify ${s.id}`)} data-testid={`identify-${s.id}`}>
           Identify

@@ -4,16 +4,19 @@ import { useControl } from '../store';
 import { send } from '../link';
 import { Empty, Section } from '../ui';
 import { ScreenCard } from './ScreenCard';
+import { PendingScreens } from './PendingScreens';
+import { placeNext } from './place';
 
-/** Every screen, live, grouped by wall; unassigned screens first, ready to adopt. */
+/** Every screen, live, grouped by wall; pages waiting to be paired first, then unassigned screens, ready to adopt. */
 export function ScreensView() {
   const show = useControl((s) => s.show)!;
   const unassigned = show.screens.filter((s) => !s.known || !s.wallId || !show.walls.some((w) => w.id === s.wallId));
   return (
     <>
+      <PendingScreens show={show} />
       {unassigned.length > 0 && (
         <Section title={`Unassigned (${unassigned.length})`} testId="unassigned">
-          <p className="muted">These screens connected but belong to no wall. Adopt each into a wall, then place it in the wall's layout.</p>
+          <p className="muted">These screens belong to no wall. Adopt each into a wall, then place it in the wall's layout.</p>
           <div className="cards">
             {unassigned.map((s) => (
               <ScreenCard key={s.id} screen={s} walls={show.walls} adopt={<Adopt screen={s} walls={show.walls} />} />
@@ -37,7 +40,9 @@ export function ScreensView() {
           </Section>
         );
       })}
-      {!show.screens.length && <Empty>No screen has connected yet. Open /display?screen=&lt;id&gt; on each screen's browser.</Empty>}
+      {!show.screens.length && !show.pending.length && (
+        <Empty>No screen yet. Open /display?screen=&lt;id&gt; on each screen's browser: it shows a code to approve here.</Empty>
+      )}
     </>
   );
 }
@@ -64,11 +69,5 @@ function Adopt({ screen, walls }: { screen: ScreenStatus; walls: WallStatus[] })
 /** Assigns a screen to a wall, placed to the right of the wall's screens so it does not cover them. */
 async function adopt(screenId: string, wall: WallStatus | null): Promise<void> {
   if (!wall) return;
-  const show = useControl.getState().show;
-  const rects = (show?.screens ?? []).filter((s) => s.wallId === wall.id && s.rect).map((s) => s.rect!);
-  const right = rects.reduce((m, r) => Math.max(m, r.x + r.w), 0);
-  const w = rects[0]?.w ?? Math.min(1920, wall.width);
-  const h = rects[0]?.h ?? Math.min(1080, wall.height);
-  const x = right + w <= wall.width ? right : 0;
-  await send({ type: 'screen.assign', screenId, wallId: wall.id, rect: { x, y: 0, w, h } }, `Adopt ${screenId}`);
+  await send({ type: 'screen.assign', screenId, wallId: wall.id, rect: placeNext(useControl.getState().show, wall) }, `Adopt ${screenId}`);
 }
