@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, ShowTime } from './ids';
-import { Params, Quality, Rect, Schedule, ScreenKey } from './show-parts';
+import { ArtistName, Params, PieceVersion, Quality, Rect, Schedule, ScreenKey } from './show-parts';
 import { PairingCode } from './payloads';
 
 const wallId = { wallId: Id };
@@ -49,6 +49,8 @@ const CUEABLE = [
   z.object({ type: z.literal('preset.delete'), installationId: Id, name: Id }),
   z.object({ type: z.literal('schedule.set'), schedule: Schedule }),
   z.object({ type: z.literal('visitor.kick'), visitorId: z.string().min(8).max(64) }),
+  // Makes a kept version of an uploaded piece the one wall.play starts; `live` (default): walls playing it switch now.
+  z.object({ type: z.literal('piece.rollback'), pieceId: Id, version: PieceVersion, live: z.boolean().default(true) }),
 ] as const;
 
 /** One command of a cue, parsed once at the edge (a command, a cue save, an import, a loaded show). */
@@ -79,6 +81,9 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cue.go'), cueId: Id.optional() }),
   z.object({ type: z.literal('cue.next') }),
   z.object({ type: z.literal('cue.back') }),
+  // Uploaded pieces (docs/api.md): piece.add is recorded by the server for each stored upload.
+  z.object({ type: z.literal('piece.add'), pieceId: Id, version: PieceVersion, artist: ArtistName.nullable(), live: z.boolean().default(false) }),
+  z.object({ type: z.literal('piece.transfer'), pieceId: Id, artist: ArtistName.nullable() }),
   // Pairing (docs/api.md): never in cues. `key` may be left out; the server then makes a random one.
   z.object({
     type: z.literal('screen.pair'),

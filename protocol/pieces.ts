@@ -27,7 +27,30 @@ export const PieceBundle = z.object({
 });
 export type PieceBundle = z.infer<typeof PieceBundle>;
 
-export const PieceRollback = z.object({ version: z.string().regex(VERSION_PATTERN, VERSION_RULE) });
+/** POST /api/pieces/:id/rollback: a thin wrapper over the command piece.rollback. */
+export const PieceRollback = z.object({ version: z.string().regex(VERSION_PATTERN, VERSION_RULE), live: z.boolean().optional() });
+
+/** POST /api/artists: a new artist and their token (technician only). */
+export const ArtistCreate = z.object({ name: Id });
+
+/** One artist as GET /api/artists lists them (never their token). */
+export interface ArtistInfo {
+  name: string;
+  /** panel: made in the control panel (revocable there); config: PAVILION_ARTIST_TOKEN or artistToken in data/secrets.json. */
+  source: 'panel' | 'config';
+  createdAt: number | null;
+  /** When its token was revoked; null while it works. */
+  revokedAt: number | null;
+  /** Uploaded piece ids this artist owns. */
+  pieces: string[];
+}
+
+/** Answer to POST /api/artists: the raw token, shown this once (only its hash is stored). */
+export interface ArtistCreated {
+  ok: true;
+  artist: ArtistInfo;
+  token: string;
+}
 
 /** One stored version of an uploaded piece (GET /api/pieces/:id/versions). */
 export interface PieceVersionInfo {
@@ -35,6 +58,8 @@ export interface PieceVersionInfo {
   /** Show time (ms since the epoch) of the upload. */
   uploadedAt: number;
   uploadedBy: 'technician' | 'artist';
+  /** The artist whose token uploaded it (absent for a technician's upload). */
+  artist?: string;
   bytes: number;
   files: number;
   active: boolean;
@@ -43,8 +68,9 @@ export interface PieceVersionInfo {
 
 export interface PieceVersions {
   id: string;
-  /** The artist who first uploaded this id; only they (or a technician) may upload new versions. */
-  owner: string;
+  /** The artist who owns this id (first uploader, or who it was transferred to); only they (or a technician) may upload new versions. Null: technicians only. */
+  owner: string | null;
+  /** The version the next wall.play starts (show.pieces). */
   active: string;
   versions: PieceVersionInfo[];
 }
@@ -56,8 +82,12 @@ export interface PieceUploaded {
   version: string;
   moduleUrl: string;
   previewUrl: string;
-  /** Version that was active before, if any (roll back to it with POST /api/pieces/:id/rollback). */
+  /** Version that was active before, if any (roll back to it with the command piece.rollback). */
   previous: string | null;
+  /** Whether walls playing the piece switched to this version at once (`?live=1` by a technician); otherwise it plays from the next wall.play. */
+  live: boolean;
+  /** The artist who owns the id. */
+  owner: string | null;
   warnings: string[];
 }
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Id, ShowTime } from './ids';
 import { ParamValueSchema } from './manifest';
-import { QUALITY_LEVELS, TIME_OF_DAY_PATTERN } from './plain';
+import { ID_PATTERN, ID_RULE, QUALITY_LEVELS, TIME_OF_DAY_PATTERN, VERSION_PATTERN, VERSION_RULE } from './plain';
 
 export const Rect = z.object({
   x: z.number().finite(),
@@ -52,8 +52,29 @@ export const Wall = z.object({
   showQr: z.boolean(),
   /** Rendering quality on this wall's screens; 'auto' lets each screen pick from its GPU and size. Host-owned: pieces read it with useQuality(). */
   quality: Quality.default('auto'),
+  /**
+   * The version of the uploaded piece the wall plays, fixed by its wall.play: a newer upload plays
+   * from the next wall.play (or at once with piece.rollback's `live`). Null for a bundled piece or
+   * nothing; absent in shows saved before versions were recorded (then: the piece's current one).
+   */
+  version: z.string().regex(VERSION_PATTERN, VERSION_RULE).nullable().optional(),
 });
 export type Wall = z.infer<typeof Wall>;
+
+/** A piece's version: major.minor.patch. */
+export const PieceVersion = z.string().regex(VERSION_PATTERN, VERSION_RULE);
+
+/** An artist's name on this server: who owns piece ids (their token says who they are). */
+export const ArtistName = z.string().regex(ID_PATTERN, ID_RULE);
+
+/** What the show records of an uploaded piece (show.pieces[id]). */
+export const PieceState = z.object({
+  /** The artist who owns the id; only they (or a technician) upload new versions. Null: no artist, technicians only. */
+  owner: ArtistName.nullable(),
+  /** The version the next wall.play starts. */
+  version: PieceVersion,
+});
+export type PieceState = z.infer<typeof PieceState>;
 
 const TimeOfDay = z.string().regex(TIME_OF_DAY_PATTERN, 'must be HH:MM');
 

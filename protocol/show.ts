@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from './ids';
-import { Params, ScreenConfig, Schedule, Wall } from './show-parts';
+import { Params, PieceState, ScreenConfig, Schedule, Wall } from './show-parts';
 import { Cue } from './commands';
 
 export * from './show-parts';
@@ -20,5 +20,7 @@ export const Show = z.object({
   /** Index of the cue GO fires next. */
   cueStandby: z.number().int().min(0),
   schedule: Schedule,
+  /** Uploaded pieces: owner and the version the next wall.play starts (no tokens: those stay in <data>/artists.json). */
+  pieces: z.record(Id, PieceState).optional(),
 });
 export type Show = z.infer<typeof Show>;

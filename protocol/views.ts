@@ -81,7 +81,7 @@ export interface WallStatus extends Wall, VisitorStats {
 }
 
 /** The technician's view of the show: GET /api/show and the control socket's mirror. */
-export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' | 'presets' | 'cues' | 'cuePosition' | 'cueStandby' | 'schedule'> {
+export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' | 'presets' | 'cues' | 'cuePosition' | 'cueStandby' | 'schedule' | 'pieces'> {
   serverTime: number;
   walls: WallStatus[];
   screens: ScreenStatus[];

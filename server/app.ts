@@ -6,7 +6,7 @@ import { createHttp, type TlsFiles } from './http/server';
 import { registerApi } from './http/api';
 import { registerPages } from './http/pages';
 import { createAuth } from './http/auth';
-import { loadSecrets, type Secrets } from './http/secrets';
+import { firstArtistName, loadSecrets, type Secrets } from './http/secrets';
 import { createFileStorage, type ShowStorage } from './persistence/journal';
 import { createShowStore, type ShowStore } from './show/store';
 import { demoShow } from './show/demo';
@@ -21,6 +21,9 @@ import { ReportLimits } from './screens/report-limits';
 import { displayUrlOf, newScreenKey } from './screens/keys';
 import { createCatalog, discoverPieces, type PieceCatalog } from './pieces/catalog';
 import { createPieceStore, type PieceStore } from './pieces/uploads';
+import { createPieceState, type PieceState } from './pieces/current';
+import { createArtistTokens, type ArtistTokens } from './http/artist-tokens';
+import { registerArtistRoutes } from './http/artists';
 import { DEFAULT_LIMITS, type BundleLimits } from './pieces/bundle';
 import { runtimeVersions } from './pieces/runtime-versions';
 import { registerPieceRoutes } from './http/pieces';
@@ -43,6 +46,8 @@ export interface AppOptions {
   storage?: ShowStorage;
   adminToken?: string;
   artistToken?: string;
+  /** The name of artistToken's artist (default PAVILION_ARTIST_NAME, else `artist`); other artists get their own tokens in the panel. */
+  artistName?: string;
   /** Public base URL for visitor links and QR codes; default from the first LAN address. */
   publicUrl?: string;
   /** Pages at these origins count as the server's own for the session cookie (the dev server's). */
@@ -72,6 +77,10 @@ export interface App {
   catalog: PieceCatalog;
   /** Uploaded pieces: versions, owners, the active one. */
   pieces: PieceStore;
+  /** Owners and the versions that play, as the show records them. */
+  pieceState: PieceState;
+  /** Artists' own tokens (hashed, <data>/artists.json). */
+  artists: ArtistTokens;
   /** The socket.io server (benchmarks mount extra responders on it). */
   io: IoServer;
   /** Visitors of every wall: stats, counters, the kick list. */
@@ -93,10 +102,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
 
   const secrets = loadSecrets(opts.dataDir, { admin: opts.adminToken, artist: opts.artistToken });
-  const auth = createAuth({ ...secrets, now: time, revokedFile: path.join(opts.dataDir, 'revoked-sessions.json'), secureCookies: Boolean(opts.tls), trustedOrigins: [...(opts.publicUrl ? [opts.publicUrl] : []), ...(opts.trustedOrigins ?? [])] });
+  const firstArtist = firstArtistName(opts.artistName ?? process.env.PAVILION_ARTIST_NAME);
+  const artists = createArtistTokens({ file: path.join(opts.dataDir, 'artists.json'), now: time, reserved: [firstArtist] });
+  const auth = createAuth({ ...secrets, artistName: firstArtist, artists, now: time, revokedFile: path.join(opts.dataDir, 'revoked-sessions.json'), secureCookies: Boolean(opts.tls), trustedOrigins: [...(opts.publicUrl ? [opts.publicUrl] : []), ...(opts.trustedOrigins ?? [])] });
   const catalog = createCatalog(discoverPieces(installationsDir, logger));
   logger.info({ pieces: catalog.list().map((p) => p.id) }, 'pieces: discovered');
-  const pieces = createPieceStore({ dir: path.join(opts.dataDir, 'pieces'), catalog, logger, now: time, runtime: runtimeVersions(ROOT) });
+  const pieces = createPieceStore({ dir: path.join(opts.dataDir, 'pieces'), catalog, logger, now: time, runtime: runtimeVersions(ROOT), legacyOwner: firstArtist });
 
   const storage = opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'), { log: logger });
   let initial = storage.load();
@@ -119,7 +130,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     initial,
     storage,
     time,
-    piece: (id) => catalog.get(id),
+    // Uploaded pieces by version (show.pieces, each wall's version); bundled ones from the catalog.
+    piece: (id, version) => pieceState.ref(id, version),
     playLeadMs: (wallId, installationId) => {
       const show = store.get();
       const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && registry.isConnected(s.id)).map((s) => s.id);
@@ -127,6 +139,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
   }), { pending });
+  // The catalog lists each uploaded piece's current version (the one the next wall.play starts).
+  const pieceState = createPieceState({ store: pieces, catalog, show: () => store.get() });
+  pieceState.sync();
+  store.subscribe(() => pieceState.sync());
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
   const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}) });
@@ -136,7 +152,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const visitUrl = (wallId: string) => `${baseUrl}/visit/${wallId}`;
   let visitorTransport: VisitorTransport | null = null;
   const visitorStats = (wallId: string): VisitorStats => visitorTransport?.stats(wallId) ?? { visitors: 0, inputsPerSecond: 0, queue: 0 };
-  const views = { piece: (id: string) => catalog.get(id), visitUrl };
+  // A screen loads the version its wall plays (wall.version), not the newest upload.
+  const views = { piece: (id: string, version?: string | null) => pieceState.summary(id, version), visitUrl };
   const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key) });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0 });
@@ -146,7 +163,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
     signedOut: (sessionId) => control.closeSession(sessionId),
   });
-  await registerPieceRoutes(http, { auth, store: pieces, limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits } });
+  await registerPieceRoutes(http, { auth, store: pieces, state: pieceState, dispatch: (c) => store.dispatch(c), limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits }, firstArtist });
+  registerArtistRoutes(http, { auth, artists, pieces: pieceState, firstArtist });
   await registerPages(http, staticDir);
 
   await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
@@ -164,6 +182,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     store,
     catalog,
     pieces,
+    pieceState,
+    artists,
     io,
     visitors: visitors.hub,
     displayUrl(screenId, base = url) {

@@ -10,6 +10,7 @@ import { WallsView } from './walls/WallsView';
 import { PiecesView } from './pieces/PiecesView';
 import { CuesView } from './cues/CuesView';
 import { ScheduleView } from './schedule/ScheduleView';
+import { ArtistsView } from './artists/ArtistsView';
 
 /** The technician's app: sign-in first; then the live show over the /control socket. */
 export function App() {
@@ -72,6 +73,8 @@ function Shell() {
           <PiecesView />
         ) : tab === 'cues' ? (
           <CuesView />
+        ) : tab === 'artists' ? (
+          <ArtistsView />
         ) : (
           <ScheduleView />
         )}

@@ -5,13 +5,14 @@ import type { PieceSummary, ShowView, WireError } from '../../protocol';
 export const NONE: readonly never[] = [];
 export const NO_PRESETS: Record<string, Record<string, import('../../protocol').ParamValue>> = {};
 
-export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule';
+export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule' | 'artists';
 export const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'screens', label: 'Screens' },
   { id: 'walls', label: 'Walls' },
   { id: 'pieces', label: 'Pieces' },
   { id: 'cues', label: 'Cues' },
   { id: 'schedule', label: 'Schedule' },
+  { id: 'artists', label: 'Artists' },
 ];
 
 export interface Toast {

@@ -72,7 +72,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       const token = (req.body as { token?: unknown } | null)?.token;
       const verdict = checkRequest(deps.auth, req, typeof token === 'string' ? token : '');
       if (refuse(reply, verdict, ['technician', 'artist'], 'that token is not right; find it in data/secrets.json or PAVILION_ADMIN_TOKEN') || !verdict?.ok) return reply;
-      reply.setCookie(SESSION_COOKIE, deps.auth.issueSession(verdict.role, deps.now()), deps.auth.cookieOptions);
+      reply.setCookie(SESSION_COOKIE, deps.auth.issueSession(verdict.role, deps.now(), verdict.artist), deps.auth.cookieOptions);
       return { ok: true, role: verdict.role };
     },
   );

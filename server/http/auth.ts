@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { parseCookie } from 'cookie';
 import { RevokedSessions } from './revoked-sessions';
 import { AuthFailures, isForeignOrigin } from './auth-failures';
+import type { ArtistTokens } from './artist-tokens';
 
 export type Role = 'technician' | 'artist';
 export const SESSION_COOKIE = 'pavilion_session';
@@ -27,7 +28,7 @@ export interface Credentials {
 
 /** What the credentials make of a request: a role, a refusal, or nothing presented at all. */
 export type Verdict =
-  | { ok: true; role: Role; via: 'bearer' | 'token' | 'cookie'; sessionId: string | null }
+  | { ok: true; role: Role; via: 'bearer' | 'token' | 'cookie'; sessionId: string | null; /** Who, for the artist role: their name. */ artist?: string }
   | { ok: false; code: 'unauthorized' | 'rate_limited' | 'foreign_origin'; retryAfterS?: number }
   | null;
 
@@ -43,7 +44,10 @@ export interface Auth {
   readonly cookieOptions: { httpOnly: true; sameSite: 'strict'; secure: boolean; path: '/'; maxAge: number };
   readonly failures: AuthFailures;
   roleOfToken(token: string | undefined | null): Role | null;
-  issueSession(role: Role, now: number): string;
+  /** Whose token this is: the technician, or an artist by name (each artist has their own token). */
+  identify(token: string | undefined | null): { role: Role; artist?: string } | null;
+  /** A signed session cookie; an artist's names them (by their token's key: revoking it ends the session). */
+  issueSession(role: Role, now: number, artist?: string): string;
   /** Ends a session for good (sign-out): its cookie is refused from now on, also after a restart. */
   revokeSession(value: string | undefined): { id: string; saved: boolean } | null;
 }
@@ -51,6 +55,10 @@ export interface Auth {
 export function createAuth(opts: {
   adminToken: string;
   artistToken: string;
+  /** The artist whose token artistToken is (PAVILION_ARTIST_NAME, default `artist`). */
+  artistName?: string;
+  /** Artists' own tokens, made in the control panel (stored hashed). */
+  artists?: ArtistTokens;
   sessionSecret: string;
   now: () => number;
   revokedFile?: string;
@@ -61,15 +69,20 @@ export function createAuth(opts: {
 }): Auth {
   const sign = (body: string) => crypto.createHmac('sha256', opts.sessionSecret).update(body).digest('base64url');
   const revoked = new RevokedSessions(opts.revokedFile ?? null, opts.now);
-  /** role.expiry.id.mac, checked: the signature, the role and the id (not its expiry). */
+  const firstArtist = opts.artistName ?? 'artist';
+  /**
+   * role.expiry.id.mac, checked: the signature, the role and the id (not its expiry). The role is
+   * `technician`, `artist` (the first artist's) or `artist~<key>` (an artist made in the panel).
+   */
   const parse = (value: string | undefined) => {
     if (!value) return null;
     const parts = value.split('.');
     if (parts.length !== 4) return null;
     const [role, expiry, id, mac] = parts as [string, string, string, string];
     if (!same(mac, sign(`${role}.${expiry}.${id}`))) return null;
-    if (role !== 'technician' && role !== 'artist') return null;
-    return { role: role as Role, expiry: Number(expiry), id };
+    if (role === 'technician' || role === 'artist') return { role: role as Role, artistKey: null, expiry: Number(expiry), id };
+    const key = /^artist~([A-Za-z0-9_-]{8,32})$/.exec(role)?.[1];
+    return key ? { role: 'artist' as Role, artistKey: key, expiry: Number(expiry), id } : null;
   };
   const failures = new AuthFailures(opts.now);
   const auth: Auth = {
@@ -84,12 +97,12 @@ export function createAuth(opts: {
       const wait = failures.retryAfterS(c.address);
       if (wait > 0) return { ok: false, code: 'rate_limited', retryAfterS: wait };
       if (token !== undefined) {
-        const role = auth.roleOfToken(token);
-        if (!role) {
-          failures.fail(c.address);
+        const who = auth.identify(token);
+        if (!who) {
+          failures.fail(c.address); // a wrong or revoked token
           return { ok: false, code: 'unauthorized' };
         }
-        return { ok: true, role, via: bearer !== undefined ? 'bearer' : 'token', sessionId: null };
+        return { ok: true, ...who, via: bearer !== undefined ? 'bearer' : 'token', sessionId: null };
       }
       const s = parse(cookie);
       if (!s) {
@@ -98,16 +111,31 @@ export function createAuth(opts: {
       }
       if (!(s.expiry > opts.now()) || revoked.has(s.id)) return { ok: false, code: 'unauthorized' };
       if (isForeignOrigin(c.origin, c.host, opts.trustedOrigins)) return { ok: false, code: 'foreign_origin' };
-      return { ok: true, role: s.role, via: 'cookie', sessionId: s.id };
+      if (s.role !== 'artist') return { ok: true, role: s.role, via: 'cookie', sessionId: s.id };
+      const artist = s.artistKey === null ? firstArtist : (opts.artists?.nameOfKey(s.artistKey) ?? null);
+      if (artist === null) return { ok: false, code: 'unauthorized' }; // the artist's token was revoked
+      return { ok: true, role: 'artist', artist, via: 'cookie', sessionId: s.id };
     },
     roleOfToken(token) {
-      if (!token) return null;
-      if (same(token, opts.adminToken)) return 'technician';
-      if (same(token, opts.artistToken)) return 'artist';
-      return null;
+      return auth.identify(token)?.role ?? null;
     },
-    issueSession(role, now) {
-      const body = `${role}.${Math.floor(now + SESSION_HOURS * 3600_000)}.${crypto.randomBytes(12).toString('base64url')}`;
+    identify(token) {
+      if (!token) return null;
+      const admin = same(token, opts.adminToken);
+      const first = same(token, opts.artistToken);
+      const own = opts.artists?.match(token) ?? null; // always asked: the time does not tell which matched
+      if (admin) return { role: 'technician' };
+      if (first) return { role: 'artist', artist: firstArtist };
+      return own ? { role: 'artist', artist: own.name } : null;
+    },
+    issueSession(role, now, artist) {
+      let tag: string = role;
+      if (role === 'artist' && artist !== undefined && artist !== firstArtist) {
+        const key = opts.artists?.keyOf(artist);
+        if (!key) throw new Error(`auth: artist '${artist}' has no working token; no session for them`);
+        tag = `artist~${key}`;
+      }
+      const body = `${tag}.${Math.floor(now + SESSION_HOURS * 3600_000)}.${crypto.randomBytes(12).toString('base64url')}`;
       return `${body}.${sign(body)}`;
     },
     revokeSession(value) {

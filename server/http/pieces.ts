@@ -1,28 +1,48 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PieceRollback, describeIssues, fail, type PieceUploaded } from '../../protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PieceRollback, describeIssues, fail, type Ack, type CommandInput, type PieceUploaded } from '../../protocol';
 import { FILE_TYPES, parseBundle, type BundleLimits } from '../pieces/bundle';
-import type { PieceStore, UploadRole } from '../pieces/uploads';
-import type { Auth, Role } from './auth';
-import { requireHttpRole } from './guard';
+import type { PieceStore, Uploader } from '../pieces/uploads';
+import type { PieceState } from '../pieces/current';
+import type { Auth, Role, Verdict } from './auth';
+import { checkRequest, refuse } from './guard';
 import { statusOf } from './api';
 
 export interface PieceRoutesDeps {
   auth: Auth;
   store: PieceStore;
+  /** Owners and versions as the show records them. */
+  state: PieceState;
+  /** The one way to change the show (server/show/store.ts). */
+  dispatch: (command: CommandInput) => Ack<{ version: number }>;
   limits: BundleLimits;
+  /** The name PAVILION_ARTIST_TOKEN's artist goes by (for a session without one). */
+  firstArtist: string;
 }
 
 const TOKEN_HINT = {
-  artist: 'send the artist token (PAVILION_ARTIST_TOKEN, or artistToken in data/secrets.json) or the technician token as `Authorization: Bearer <token>`',
+  artist: 'send your artist token (the technician makes one per artist in the control panel, Artists; or PAVILION_ARTIST_TOKEN) or the technician token as `Authorization: Bearer <token>`',
   technician: 'send the technician token (PAVILION_ADMIN_TOKEN, or adminToken in data/secrets.json) as `Authorization: Bearer <token>`',
 };
 
+type Checked = FastifyRequest & { verdict?: Verdict };
+
 /** Checks the token before the body is read: an unauthorised upload is refused before it is received. */
 function allow(auth: Auth, roles: Role[]) {
-  return requireHttpRole(auth, roles, roles.includes('artist') ? TOKEN_HINT.artist : TOKEN_HINT.technician);
+  const hint = roles.includes('artist') ? TOKEN_HINT.artist : TOKEN_HINT.technician;
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const verdict = checkRequest(auth, req);
+    if (refuse(reply, verdict, roles, hint)) return reply;
+    (req as Checked).verdict = verdict;
+  };
 }
+
+/** `?live=1` (or true/yes): the upload asks to replace the version walls play now. */
+const wantsLive = (q: unknown) => {
+  const v = (q as { live?: unknown } | null)?.live;
+  return typeof v === 'string' && ['1', 'true', 'yes'].includes(v.toLowerCase());
+};
 
 /**
  * Live add: POST /api/pieces (a .pavilion bundle as the raw body), the kept versions, roll back,
@@ -55,41 +75,67 @@ export async function registerPieceRoutes(app: FastifyInstance, deps: PieceRoute
       async (req, reply) => {
         if (!Buffer.isBuffer(req.body))
           return reply.code(415).send(fail('bad_request', 'send the .pavilion file as the raw request body with `Content-Type: application/octet-stream`'));
+        const verdict = (req as Checked).verdict;
+        const by: Uploader = verdict?.ok && verdict.role === 'technician' ? { role: 'technician' } : { role: 'artist', artist: (verdict?.ok && verdict.artist) || deps.firstArtist };
         const parsed = await parseBundle(req.body, limits);
         if (!parsed.ok) return reply.code(statusOf(parsed.code)).send(fail(parsed.code, `upload refused: ${parsed.message}`));
-        const role = ((req as FastifyRequest & { role?: Role }).role ?? 'artist') as UploadRole;
-        const res = store.accept(parsed.bundle, role);
-        if (!res.ok) return reply.code(statusOf(res.code)).send(fail(res.code, `upload refused: ${res.message}`));
         const { id, version } = parsed.bundle;
+        // From here to the answer nothing awaits: the owner checked is the owner recorded.
+        const owner = deps.state.owner(id);
+        if (by.role === 'artist' && owner !== undefined && owner !== by.artist)
+          return reply
+            .code(403)
+            .send(
+              fail(
+                'forbidden',
+                `upload refused: the piece id '${id}' belongs to ${owner === null ? 'the technician (no artist)' : `the artist '${owner}'`}, and your token is the artist '${by.artist}'s; only its owner or a technician may upload new versions of it. Give your piece another id (folder name and manifest "id"), or ask the technician to transfer '${id}' to you`,
+              ),
+            );
+        const live = wantsLive(req.query) && by.role === 'technician';
+        const previous = deps.state.current(id) ?? null;
+        const res = store.accept(parsed.bundle, by, deps.state.inUse(id));
+        if (!res.ok) return reply.code(statusOf(res.code)).send(fail(res.code, `upload refused: ${res.message}`));
+        const recorded = deps.dispatch({ type: 'piece.add', pieceId: id, version, artist: owner !== undefined ? owner : by.role === 'artist' ? by.artist : null, live });
+        if (!recorded.ok) {
+          store.discard(id, version);
+          return reply.code(statusOf(recorded.error.code)).send(fail(recorded.error.code, `upload refused: ${recorded.error.message}`));
+        }
+        const warnings = [...res.warnings];
+        if (wantsLive(req.query) && !live)
+          warnings.push('live=1 was ignored: only a technician can switch the walls playing a piece at once; this version plays from the next wall.play, or ask the technician to send piece.rollback with it');
         const body: PieceUploaded = {
           ok: true,
           id,
           version,
-          moduleUrl: store.versions(id)?.versions.find((v) => v.version === version)?.moduleUrl ?? '',
-          previewUrl: `/preview/${id}`,
-          previous: res.previous,
-          warnings: res.warnings,
+          moduleUrl: deps.state.versions(id)?.versions.find((v) => v.version === version)?.moduleUrl ?? '',
+          previewUrl: `/preview/${id}?version=${version}`, // this version, whichever plays
+          previous,
+          live,
+          owner: deps.state.owner(id) ?? null,
+          warnings,
         };
         return reply.code(201).send(body);
       },
     );
 
-    scope.get('/api/pieces', { onRequest: artistOrTechnician }, async () => ({ ok: true, pieces: store.list() }));
+    scope.get('/api/pieces', { onRequest: artistOrTechnician }, async () => ({ ok: true, pieces: deps.state.list() }));
 
     scope.get('/api/pieces/:id/versions', { onRequest: artistOrTechnician }, async (req, reply) => {
       const { id } = req.params as { id: string };
-      const v = store.versions(id);
+      const v = deps.state.versions(id);
       if (!v) return reply.code(404).send(fail('unknown_installation', `there is no uploaded piece '${id}'; GET /api/pieces lists them (bundled pieces have no versions to roll back)`));
       return { ok: true, ...v };
     });
 
+    // A thin wrapper over the command piece.rollback (also on POST /api/commands, in cues, on the panel's socket).
     scope.post('/api/pieces/:id/rollback', { onRequest: technician }, async (req, reply) => {
       const { id } = req.params as { id: string };
       const body = PieceRollback.safeParse(req.body);
       if (!body.success) return reply.code(400).send(fail('bad_request', `send {"version":"1.0.0"}: ${describeIssues(body.error.issues)}`));
-      const res = store.activate(id, body.data.version);
-      if (!res.ok) return reply.code(statusOf(res.code)).send(fail(res.code, res.message));
-      return { ok: true, id, active: body.data.version, previous: res.previous };
+      const previous = deps.state.current(id) ?? null;
+      const res = deps.dispatch({ type: 'piece.rollback', pieceId: id, version: body.data.version, ...(body.data.live !== undefined ? { live: body.data.live } : {}) });
+      if (!res.ok) return reply.code(statusOf(res.error.code)).send(res);
+      return { ok: true, id, active: body.data.version, previous, version: res.version };
     });
 
     scope.get('/pieces/:id/:version/*', async (req, reply) => {

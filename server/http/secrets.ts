@@ -13,6 +13,17 @@ export interface Secrets {
 
 const token = () => crypto.randomBytes(24).toString('base64url');
 
+/**
+ * The name of the artist whose token is PAVILION_ARTIST_TOKEN (or artistToken in secrets.json):
+ * PAVILION_ARTIST_NAME, default `artist`. Other artists get their own tokens in the control panel.
+ */
+export function firstArtistName(value: string | undefined): string {
+  if (value === undefined || value === '') return 'artist';
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(value))
+    throw new Error(`config: PAVILION_ARTIST_NAME '${value.slice(0, 64)}' must be 1–64 characters of a-z, 0-9 and "-", starting with a letter or digit (e.g. jane-doe)`);
+  return value;
+}
+
 /** Tokens given by environment variable are at least this long: a short one is guessable. */
 export const MIN_TOKEN_LENGTH = 24;
 

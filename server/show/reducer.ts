@@ -1,3 +1,4 @@
+import { reducePiece } from './piece-commands';
 import {
   checkParams,
   defaultParams,
@@ -18,11 +19,21 @@ export type Effect =
   | { kind: 'reload'; screenId: string }
   | { kind: 'kick'; visitorId: string };
 
+/** A piece as the reducer sees it: its manifest, and for an uploaded one its version, kept versions and owner. */
+export type PieceRef = Pick<Manifest, 'id' | 'params'> & {
+  version?: string;
+  source?: 'bundled' | 'uploaded';
+  /** Kept versions of an uploaded piece (piece.rollback picks one). */
+  versions?: string[];
+  /** Its owner where the show has not recorded one (pieces uploaded before owners were). */
+  owner?: string | null;
+};
+
 export interface ReduceContext {
   /** Show time now. */
   now: number;
-  /** Looks up a piece's manifest by id. */
-  piece: (id: string) => Pick<Manifest, 'id' | 'params'> | undefined;
+  /** Looks up a piece's manifest by id; with `version`, that kept version of an uploaded piece (undefined when not kept). */
+  piece: (id: string, version?: string) => PieceRef | undefined;
   /** Lead time for switching a wall to a piece without `at`: long enough for its screens to preload. */
   playLeadMs: (wallId: string, installationId: string) => number;
   /** Lead time for params and pauses without `at`. */
@@ -88,7 +99,9 @@ const TIMED = new Set<Command['type']>(['wall.play', 'wall.params', 'wall.stop',
 function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
   switch (c.type) {
     case 'wall.play': {
-      const manifest = ctx.piece(c.installationId);
+      // An uploaded piece plays the version the show names for it (piece.add, piece.rollback).
+      const want = show.pieces?.[c.installationId]?.version;
+      const manifest = (want !== undefined ? ctx.piece(c.installationId, want) : undefined) ?? ctx.piece(c.installationId);
       if (!manifest) return err('unknown_installation', `there is no piece '${c.installationId}'; GET /api/installations lists them`);
       let params: ParamValues = defaultParams(manifest);
       if (c.preset) {
@@ -102,6 +115,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
       return withWall(show, c.wallId, (w) => ({
         ...w,
         installationId: c.installationId,
+        version: manifest.source === 'uploaded' ? (manifest.version ?? null) : null,
         params: checked.params,
         startedAt: at,
         paramsAt: at,
@@ -112,7 +126,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
     case 'wall.params':
       return withWall(show, c.wallId, (w) => {
         if (!w.installationId) return err('not_allowed_now', `wall '${w.id}' plays nothing; play a piece first`);
-        const manifest = ctx.piece(w.installationId);
+        const manifest = (w.version ? ctx.piece(w.installationId, w.version) : undefined) ?? ctx.piece(w.installationId);
         if (!manifest) return err('unknown_installation', `piece '${w.installationId}' is no longer installed`);
         const checked = checkParams(manifest, c.params);
         if (!checked.ok) return err('bad_request', checked.message);
@@ -120,7 +134,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
       });
     case 'wall.stop':
       return withWall(show, c.wallId, (w) => ({
-        ...w, installationId: null, params: {}, startedAt: c.at ?? ctx.now + ctx.changeLeadMs, pausedAt: null, heldMs: 0,
+        ...w, installationId: null, version: null, params: {}, startedAt: c.at ?? ctx.now + ctx.changeLeadMs, pausedAt: null, heldMs: 0,
       }));
     case 'wall.pause':
       return withWall(show, c.wallId, (w) => (w.pausedAt !== null ? w : { ...w, pausedAt: c.at ?? ctx.now + ctx.changeLeadMs }));
@@ -271,5 +285,9 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
     }
     case 'visitor.kick':
       return ok(show, [{ kind: 'kick', visitorId: c.visitorId }], false);
+    case 'piece.add':
+    case 'piece.rollback':
+    case 'piece.transfer':
+      return reducePiece(show, c, ctx);
   }
 }

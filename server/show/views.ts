@@ -11,7 +11,8 @@ export interface PairingViewDeps {
 }
 
 export interface ViewDeps {
-  piece: (id: string) => PieceSummary | undefined;
+  /** A piece's summary; with `version`, that version's (its own moduleUrl), else the current one. */
+  piece: (id: string, version?: string | null) => PieceSummary | undefined;
   visitUrl: (wallId: string) => string;
 }
 
@@ -35,7 +36,8 @@ export function displayView(show: Show, screenId: string, deps: ViewDeps): Displ
       ? {
           ...wall,
           screens: wallScreens.map((s) => ({ id: s.id, rect: s.rect })),
-          manifest: wall.installationId ? (deps.piece(wall.installationId) ?? null) : null,
+          // The version the wall plays, not the newest upload: a new version waits for the next wall.play.
+          manifest: wall.installationId ? (deps.piece(wall.installationId, wall.version) ?? null) : null,
         }
       : null,
     audio: audioScreens.includes(screenId),
@@ -69,6 +71,7 @@ export function showView(
     cuePosition: show.cuePosition,
     cueStandby: show.cueStandby,
     schedule: show.schedule,
+    pieces: show.pieces ?? {},
     errorsLastHour: registry.errorsSince(now - 3600_000),
   };
 }

@@ -46,14 +46,21 @@ describe('live add in Chromium', () => {
     expect(canopy.external).toEqual([]);
   });
 
-  it('a new version replaces the one playing; a roll back brings the old one back', async () => {
+  it('a new version plays from the next wall.play, not at once; piece.rollback brings the old one back at once', async () => {
     const next = rebundle(readBundle(bundles['fixture-glow']!), { version: '1.1.0' });
     expect((await upload(app, next, ARTIST)).status).toBe(201);
-    await until(() => requested.includes('200 /pieces/fixture-glow/1.1.0/module.js'), 'the screen to load version 1.1.0');
-    const back = await api(app, 'POST', '/api/pieces/fixture-glow/rollback', { version: '1.0.0' }, ADMIN);
-    expect(back.status).toBe(200);
-    const switches = (await diag(canopy.page)).framesRendered;
-    await until(async () => (await diag(canopy.page)).framesRendered > switches + 10, 'frames after the roll back');
+    await waitFrames(canopy.page, 10);
+    expect(requested).not.toContain('200 /pieces/fixture-glow/1.1.0/module.js'); // the wall keeps the version it plays
+    await playOn(app, canopy.page, 'canopy', 'fixture-glow', 5);
+    expect(requested).toContain('200 /pieces/fixture-glow/1.1.0/module.js');
+    const before = (await diag(canopy.page)).now;
+    const back = await api(app, 'POST', '/api/commands', { type: 'piece.rollback', pieceId: 'fixture-glow', version: '1.0.0' }, ADMIN);
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    await until(async () => {
+      const d = await diag(canopy.page);
+      return d.lastSwitch?.installationId === 'fixture-glow' && d.lastSwitch.showTime >= before;
+    }, 'the screen to switch back to 1.0.0');
+    await waitFrames(canopy.page, 10);
     expect((await diag(canopy.page)).errors).toEqual([]);
   });
 

@@ -40,3 +40,20 @@ export function rebundle(
 export function upload(app: { url: string }, body: Buffer | string | PieceBundle, token: string | null = ARTIST, contentType = 'application/octet-stream'): Promise<UploadReply> {
   return uploadPiece(app, body, token, contentType);
 }
+
+/** Uploads a bundle with `?live=1`: it asks to replace the version walls play now (honoured for a technician only). */
+export async function uploadLive(app: { url: string }, body: Buffer | PieceBundle, token: string): Promise<UploadReply> {
+  const raw = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+  const res = await fetch(`${app.url}/api/pieces?live=1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` },
+    body: new Uint8Array(raw),
+  });
+  const json = (await res.json().catch(() => null)) as UploadReply['body'] | null;
+  return { status: res.status, body: json ?? {} };
+}
+
+/** A copy of a bundle under another piece id (manifest and bundle), at `version` if given. */
+export function asPiece(b: PieceBundle, id: string, version?: string): PieceBundle {
+  return { ...rebundle(b, { ...(version ? { version } : {}), manifest: (m) => ({ ...m, id }) }), id };
+}
