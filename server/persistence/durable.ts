@@ -58,6 +58,13 @@ export function writeFileSynced(file: string, data: Buffer | string, mode = 0o64
   }
 }
 
+/** Writes `file` in full, fsyncs it, and reads it back: throws unless the disk holds exactly `data`. */
+export function writeFileVerified(file: string, data: Buffer, mode = 0o644, fs: FsLayer = nodeFs): void {
+  writeFileSynced(file, data, mode, fs);
+  const back = fs.readFileSync(file) as Buffer;
+  if (!back.equals(data)) throw new Error(`${file} did not read back as written (${back.length} of ${data.length} bytes)`);
+}
+
 /**
  * Replaces `file` with `data` atomically and durably: a temporary file beside it is written in full,
  * fsync'd, read back and compared, then renamed over `file`, and the directory fsync'd. On any
@@ -69,9 +76,7 @@ export function replaceFileDurably(file: string, data: Buffer | string, opts: { 
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSynced(tmp, bytes, opts.mode ?? 0o644, fs);
-    const back = fs.readFileSync(tmp);
-    if (!back.equals(bytes)) throw new Error(`${tmp} did not read back as written (${back.length} of ${bytes.length} bytes)`);
+    writeFileVerified(tmp, bytes, opts.mode ?? 0o644, fs);
     if (opts.mode !== undefined) fs.chmodSync(tmp, opts.mode);
     fs.renameSync(tmp, file);
   } catch (e) {

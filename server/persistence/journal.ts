@@ -1,7 +1,7 @@
 import nodeFs from 'node:fs';
 import path from 'node:path';
 import { Show } from '../../protocol';
-import { DurableAppender, fsyncDir, writeFileSynced, type FsLayer } from './durable';
+import { DurableAppender, renameDurably, writeFileVerified, type FsLayer } from './durable';
 import { applyOps, decodeRecord, diffShows, encodeRecord, type Payload } from './records';
 
 /**
@@ -116,8 +116,7 @@ export function createFileStorage(dir: string, opts: { compactBytes?: number; lo
     const tmp = `${file('snapshot')}.tmp`;
     const json = JSON.stringify(show);
     try {
-      writeFileSynced(tmp, json, 0o644, fs);
-      if (!(fs.readFileSync(tmp) as Buffer).equals(Buffer.from(json))) throw new Error(`${tmp} did not read back as written`);
+      writeFileVerified(tmp, Buffer.from(json), 0o644, fs);
     } catch (e) {
       try {
         fs.rmSync(tmp, { force: true });
@@ -131,10 +130,9 @@ export function createFileStorage(dir: string, opts: { compactBytes?: number; lo
     // which records of the two journals to replay.
     journal.close();
     try {
-      if (fs.existsSync(file('snapshot'))) fs.renameSync(file('snapshot'), file('prevSnapshot'));
-      if (fs.existsSync(file('journal'))) fs.renameSync(file('journal'), file('prevJournal'));
-      fs.renameSync(tmp, file('snapshot'));
-      fsyncDir(dir, fs);
+      if (fs.existsSync(file('snapshot'))) renameDurably(file('snapshot'), file('prevSnapshot'), fs);
+      if (fs.existsSync(file('journal'))) renameDurably(file('journal'), file('prevJournal'), fs);
+      renameDurably(tmp, file('snapshot'), fs);
     } catch (e) {
       opts.log?.warn({ err: e, dir }, 'persistence: compaction stopped half-way; nothing is lost (the previous snapshot and the journals hold every change)');
     }
