@@ -13,7 +13,12 @@ export interface TlsFiles {
 
 /** A fastify instance with security headers, rate limits and JSON errors that never leak stacks. */
 export async function createHttp(logger: Logger, opts: { bodyLimit: number; tls?: TlsFiles; trustProxy?: number }): Promise<FastifyInstance> {
-  const base = { loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: opts.bodyLimit, logController: new LogController({ disableRequestLogging: true }), trustProxy: (opts.trustProxy ? opts.trustProxy : false) as FastifyServerOptions['trustProxy'] };
+  // `trustProxy` hops, as a function: fastify now ignores X-Forwarded-For for a plain hop count
+  // (it fails closed), which left REST counting every client as the proxy while the sockets
+  // (transport/addresses.ts) counted the forwarded address. The same rule for both.
+  const hops = opts.trustProxy ?? 0;
+  const trustProxy: FastifyServerOptions['trustProxy'] = hops > 0 ? (_address: string, hop: number) => hop < hops : false;
+  const base = { loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: opts.bodyLimit, logController: new LogController({ disableRequestLogging: true }), trustProxy };
   // HTTPS makes pages a secure context: phones then allow the tilt sensor (DeviceOrientation).
   const app = (opts.tls ? Fastify({ ...base, https: { cert: opts.tls.cert, key: opts.tls.key } }) : Fastify(base)) as unknown as FastifyInstance;
   await app.register(helmet, {
@@ -38,6 +43,12 @@ export async function createHttp(logger: Logger, opts: { bodyLimit: number; tls?
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  // A client that broke its connection before the request was handled (a malformed chunk, a reset)
+  // has no address left: nothing can answer it, and the limits per address (rate-limit's key
+  // included, which threw on it) have nothing to count. Stop here, before any route's hooks.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.ip === undefined) return reply.code(400).send(fail('bad_request', 'the connection closed before the request could be read; send it again'));
+  });
   app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, _req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) logger.error({ err: error }, 'http: request failed');

@@ -45,7 +45,9 @@ export function createShowStore(opts: {
     dispatch(raw) {
       const parsed = Command.safeParse(raw);
       if (!parsed.success) {
-        const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type) : '(none)';
+        // A client's `type` may be anything: String() on an object whose toString is not a function throws.
+        const given = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+        const type = typeof given === 'string' ? given.slice(0, 64) : typeof given === 'number' || typeof given === 'boolean' ? String(given) : '(none)';
         return fail('bad_request', `command '${type}' is not valid: ${describeIssues(parsed.error.issues)}`);
       }
       const res = reduce(show, parsed.data, {

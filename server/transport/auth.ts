@@ -1,9 +1,14 @@
 import type { Socket } from 'socket.io';
 import type { Auth, Role } from '../http/auth';
 import { tooManyFailures } from '../http/auth-failures';
+import { clientAddress } from './addresses';
 
-/** socket.io middleware: refuses a connection whose token or session is not of one of `roles`. */
-export function requireRole(auth: Auth, roles: Role[]) {
+/**
+ * socket.io middleware: refuses a connection whose token or session is not of one of `roles`.
+ * Wrong credentials count against the client's address as REST counts it: behind `trustProxy`
+ * reverse proxies (hops), the forwarded one (transport/addresses.ts).
+ */
+export function requireRole(auth: Auth, roles: Role[], trustProxy = 0) {
   return (socket: Socket, next: (err?: Error) => void) => {
     try {
       check(socket, next);
@@ -16,7 +21,7 @@ export function requireRole(auth: Auth, roles: Role[]) {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const h = socket.handshake.headers;
     const verdict = auth.check({
-      address: socket.handshake.address,
+      address: trustProxy > 0 ? clientAddress(socket.request, trustProxy) : socket.handshake.address,
       token: typeof token === 'string' ? token : undefined,
       cookie: h.cookie,
       origin: h.origin,

@@ -8,7 +8,7 @@ import type { Auth } from '../http/auth';
 import type { PieceCatalog } from '../pieces/catalog';
 import type { DisplayTransport } from './display';
 import { requireRole } from './auth';
-import { ackOf, safe } from './safe';
+import { ackOf, answerUnknownEvents, safe } from './safe';
 import { clockResponder } from './clock';
 
 type ControlNamespace = Namespace<Unvalidated<ControlClientToServer>, ControlServerToClient, Record<string, never>, { watching?: boolean }>;
@@ -34,10 +34,12 @@ export function attachControl(
     view: () => ShowView;
     /** Changes that the show store does not see (visitor counts) call this. */
     onExtraChange: (fn: () => void) => void;
+    /** Reverse proxies in front of the server (hops) whose X-Forwarded-For decides the address (default 0). */
+    trustProxy?: number;
   },
 ): ControlTransport {
   const nsp = io.of('/control') as ControlNamespace;
-  nsp.use(requireRole(deps.auth, ['technician']));
+  nsp.use(requireRole(deps.auth, ['technician'], deps.trustProxy ?? 0));
 
   let timer: NodeJS.Timeout | null = null;
   let lastAt = 0;
@@ -64,6 +66,7 @@ export function attachControl(
   const updateWatching = () => deps.display.wantThumbnails([...nsp.sockets.values()].some((s) => s.data.watching));
 
   nsp.on('connection', (socket) => {
+    answerUnknownEvents(socket, 'bad_request', (event, known) => `the control panel's channel has no event '${event}'; it takes ${known.join(', ')}`);
     socket.emit('control:state', deps.view());
     socket.emit('control:pieces', { pieces: deps.catalog.list() });
     socket.on('clock:ping', clockResponder(deps.time));

@@ -23,7 +23,7 @@ import { clientAddress } from './addresses';
 import { displayView, type ViewDeps } from '../show/views';
 import type { TimeSource } from '../clock/time';
 import type { PieceCatalog } from '../pieces/catalog';
-import { ackOf, safe } from './safe';
+import { ackOf, answerUnknownEvents, safe } from './safe';
 import { clockResponder } from './clock';
 
 interface SocketData {
@@ -190,6 +190,7 @@ export function attachDisplay(
   });
 
   nsp.on('connection', (socket) => {
+    answerUnknownEvents(socket, 'bad_request', (event, known) => `a screen's channel has no event '${event}'; it takes ${known.join(', ')}`);
     socket.on('clock:ping', clockResponder(deps.time));
 
     socket.on('display:hello', safe(logger, 'display:hello', (payload: unknown, cb: unknown) => {

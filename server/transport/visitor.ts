@@ -5,7 +5,6 @@ import {
   VisitorJoin,
   describeIssues,
   fail,
-  type Ack,
   type Show,
   type VisitorClientToServer,
   type Unvalidated,
@@ -18,7 +17,7 @@ import type { TimeSource } from '../clock/time';
 import type { PieceCatalog } from '../pieces/catalog';
 import { NOT_JOINED, VisitorHub, type HubOptions, type InputAck, type Visitor, type WallInfo } from '../visitors';
 import type { DisplayTransport } from './display';
-import { ackOf, safe } from './safe';
+import { ackOf, answerUnknownEvents, safe } from './safe';
 import { clockResponder } from './clock';
 import { AddressCounter, clientAddress } from './addresses';
 
@@ -42,8 +41,6 @@ export interface VisitorTransport {
   close(): void;
 }
 
-/** Events a phone may send; anything else is refused (a phone can never send commands). */
-const ALLOWED = new Set(['visitor:join', 'visitor:input', 'clock:ping']);
 const MAX_JOINS_PER_SOCKET = 20;
 /** Refusals in a row after which a socket is disconnected (an honest phone backs off long before). */
 const MAX_REFUSED_IN_A_ROW = 100;
@@ -143,12 +140,7 @@ export function attachVisitors(
   nsp.on('connection', (socket) => {
     socket.on('clock:ping', clockResponder(deps.time));
 
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (ALLOWED.has(event)) return;
-      const last = args[args.length - 1];
-      if (typeof last === 'function')
-        (last as (r: Ack) => void)(fail('forbidden', `a visitor's phone cannot send '${String(event).slice(0, 40)}'; it can only join a wall and send input`));
-    });
+    answerUnknownEvents(socket, 'forbidden', (event) => `a visitor's phone cannot send '${event}'; it can only join a wall and send input`);
 
     socket.on('visitor:join', safe(logger, 'visitor:join', (payload: unknown, cb: unknown) => {
       const ack = ackOf<Parameters<Parameters<VisitorClientToServer['visitor:join']>[1]>[0]>(cb);
