@@ -61,11 +61,11 @@ function PendingCard({ pending: p, show }: { pending: PendingScreen; show: ShowV
         <dt>From</dt>
         <dd className="mono" title={p.userAgent}>{p.address}</dd>
       </dl>
-      <div className="row wrap" role="radiogroup" aria-label={`How to pair ${p.code}`}>
-        <label className="row">
+      <div className="pending-mode" role="radiogroup" aria-label={`How to pair ${p.code}`}>
+        <label>
           <input type="radio" name={t('mode')} checked={mode === 'new'} onChange={() => setMode('new')} data-testid={t('new')} /> New screen
         </label>
-        <label className="row">
+        <label>
           <input type="radio" name={t('mode')} checked={mode === 'replace'} disabled={!show.screens.length} onChange={() => setMode('replace')} data-testid={t('replace')} />{' '}
           Replace a screen
         </label>
