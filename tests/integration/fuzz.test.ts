@@ -100,8 +100,8 @@ describe(`fuzz (seed ${SEED}): nothing a client sends stops the server`, () => {
       const res = await request(base, { ...r, agent, deadlineMs: 15_000 });
       if (res.status >= 500 && !(r.page && res.status === 503)) problems.push(`${r.method} ${r.path.slice(0, 120)} → ${res.status} ${res.body.slice(0, 200)}`);
     });
-    expect(problems.slice(0, 10)).toEqual([]);
     await alive();
+    expect(problems.slice(0, 10)).toEqual([]);
   }, 90_000);
 
   it('raw HTTP: broken request lines, headers and framing', async () => {
@@ -111,8 +111,8 @@ describe(`fuzz (seed ${SEED}): nothing a client sends stops the server`, () => {
       const answer = await rawTcp(base, bytes, 2000);
       if (/^HTTP\/1\.[01] 5\d\d/.test(answer) && !answer.startsWith('HTTP/1.1 503')) problems.push(answer.slice(0, 200));
     });
-    expect(problems).toEqual([]);
     await alive();
+    expect(problems).toEqual([]);
   }, 90_000);
 
   it('socket.io over a raw WebSocket: garbage events, unknown events with acks, broken and oversize frames, on every namespace', async () => {
@@ -150,9 +150,9 @@ describe(`fuzz (seed ${SEED}): nothing a client sends stops the server`, () => {
         await s.close();
       }
     });
-    expect(frames).toBeGreaterThan(2000);
-    expect(problems.slice(0, 10)).toEqual([]);
     await alive();
+    expect(problems.slice(0, 10)).toEqual([]);
+    expect(frames).toBeGreaterThan(2000);
   }, 120_000);
 
   it('engine.io polling: broken handshakes, packets and oversize bodies', async () => {
@@ -193,8 +193,8 @@ describe(`fuzz (seed ${SEED}): nothing a client sends stops the server`, () => {
         for (const p of poll) if (p) note('GET (poll)', p.status, p.body);
       }
     });
-    expect(problems.slice(0, 10)).toEqual([]);
     await alive();
+    expect(problems.slice(0, 10)).toEqual([]);
   }, 90_000);
 
   it('unknown events get an error ack on every namespace; known ones keep working', async () => {
