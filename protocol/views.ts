@@ -47,6 +47,10 @@ export interface ScreenStatus {
   /** This screen's own blackout (screen.blackout), apart from the master blackout. */
   ownBlackout: boolean;
   errors: PieceError[];
+  /** Show time of its last heartbeat (display:health), or of its connection when none came since; null when never seen. */
+  heartbeatAt: number | null;
+  /** Connected, but no heartbeat for a while: the machine may sleep or the page hang (a sleeping machine's socket looks alive for up to 45 s). */
+  stale: boolean;
   /** Whether the screen has a key: a page can play as it (docs/display.md, pairing). */
   paired: boolean;
   /** The ready-to-open address of this screen's page, with its key; null when it has none. */
@@ -80,6 +84,42 @@ export interface WallStatus extends Wall, VisitorStats {
   visitUrl: string;
 }
 
+/** The data disk, as the server watches it (server/persistence/disk.ts). */
+export interface DiskStatus {
+  /**
+   * ok; low: free space under the warning threshold; full: no space left, or the last save failed
+   * for want of space; failing: the last save failed otherwise (I/O error, read-only); unknown: the
+   * free space cannot be read on this filesystem.
+   */
+  state: 'ok' | 'low' | 'full' | 'failing' | 'unknown';
+  freeBytes: number | null;
+  totalBytes: number | null;
+  /** Below this many free bytes the server says it is degraded (PAVILION_DISK_WARN_MB). */
+  warnBytes: number;
+  /** The error code of the last failed save (ENOSPC, EIO, EROFS…), until a save succeeds again. */
+  writeError: string | null;
+  /** Show time of the last reading of the free space. */
+  checkedAt: number | null;
+}
+
+/** GET /api/health's verdict, also in the panel's mirror. */
+export interface ServerHealth {
+  status: 'ok' | 'degraded';
+  /** Why it is degraded, each in words that say what to do; empty when ok. */
+  reasons: string[];
+  disk: DiskStatus;
+}
+
+/** Something the server did on its own that a technician should know of. */
+export interface ServerNotice {
+  /** Increasing within one run of the server. */
+  id: number;
+  at: number;
+  /** params-migrated: a piece changed, and stored param values were reset or dropped to fit it. */
+  kind: 'params-migrated';
+  message: string;
+}
+
 /** The technician's view of the show: GET /api/show and the control socket's mirror. */
 export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' | 'presets' | 'cues' | 'cuePosition' | 'cueStandby' | 'schedule' | 'pieces'> {
   serverTime: number;
@@ -88,4 +128,7 @@ export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' |
   /** Pages waiting to be paired (capped; each expires). */
   pending: PendingScreen[];
   errorsLastHour: number;
+  health: ServerHealth;
+  /** The server's latest notices (the last 20), oldest first. */
+  notices: ServerNotice[];
 }

@@ -8,12 +8,15 @@ import { registerPages } from './http/pages';
 import { createAuth } from './http/auth';
 import { firstArtistName, loadSecrets, type Secrets } from './http/secrets';
 import { createFileStorage, type ShowStorage } from './persistence/journal';
+import { healthOf, warnBytesFromEnv, watchDisk, type DiskOptions } from './persistence/disk';
+import { createNotices } from './show/notices';
+import { importShow, upgradeStoredParams, type UpgradeDeps } from './show/param-upgrades';
 import { createShowStore, type ShowStore } from './show/store';
 import { demoShow } from './show/demo';
 import { createScheduler } from './show/scheduler';
 import { fileMemory, schedulerFile } from './persistence/scheduler-memory';
 import { showView } from './show/views';
-import { ScreenRegistry } from './screens/registry';
+import { DEFAULT_STALE_MS, ScreenRegistry } from './screens/registry';
 import { DEFAULT_LEAD } from './screens/preload-times';
 import { PendingScreens } from './screens/pairing';
 import { withPairing } from './screens/pairing-commands';
@@ -67,6 +70,10 @@ export interface AppOptions {
   pieceLimits?: Partial<BundleLimits>;
   /** Visitor hub tuning (rate limit, grace, frame interval); tests and benchmarks shorten them. */
   visitors?: Partial<HubOptions>;
+  /** The data disk's watch: warning threshold (default 500 MB; PAVILION_DISK_WARN_MB), poll interval, statfs (tests fake it). */
+  disk?: DiskOptions;
+  /** A connected screen without a heartbeat for this long is stale (default 10 s; PAVILION_SCREEN_STALE_S). */
+  screenStaleMs?: number;
 }
 
 export interface App {
@@ -109,7 +116,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   logger.info({ pieces: catalog.list().map((p) => p.id) }, 'pieces: discovered');
   const pieces = createPieceStore({ dir: path.join(opts.dataDir, 'pieces'), catalog, logger, now: time, runtime: runtimeVersions(ROOT), legacyOwner: firstArtist });
 
-  const storage = opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'), { log: logger });
+  const disk = watchDisk(opts.dataDir, { ...opts.disk, warnBytes: opts.disk?.warnBytes ?? warnBytesFromEnv(), now: time, log: logger });
+  const health = () => healthOf(disk.status());
+  // Every save reports to the disk watch: a failed one (ENOSPC, EIO) shows in the health until one succeeds.
+  const storage = disk.watch(opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'), { log: logger }));
   let initial = storage.load();
   if (!initial) {
     const pick = (ids: string[]) => ids.find((id) => catalog.get(id)) ?? catalog.list()[0]?.id ?? null;
@@ -123,7 +133,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     storage.save(initial);
     logger.info(`show: created the demo show in ${opts.dataDir}`);
   }
-  const registry = new ScreenRegistry(time, { ...DEFAULT_LEAD, ...(opts.playLeadMs !== undefined ? { minMs: opts.playLeadMs } : {}) });
+  const registry = new ScreenRegistry(time, { ...DEFAULT_LEAD, ...(opts.playLeadMs !== undefined ? { minMs: opts.playLeadMs } : {}) }, opts.screenStaleMs ?? staleMsFromEnv());
   // Pages waiting to be paired; every command passes the pairing edge (server/screens/pairing-commands.ts).
   const pending = new PendingScreens(time);
   const store = withPairing(createShowStore({
@@ -143,6 +153,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const pieceState = createPieceState({ store: pieces, catalog, show: () => store.get() });
   pieceState.sync();
   store.subscribe(() => pieceState.sync());
+  // A piece whose params changed (at start-up, or a new version now): stored values that no longer
+  // fit are reset to the defaults in one durable change and reported, before the screens hear of it.
+  let onNotice = () => {};
+  const notices = createNotices(time, () => onNotice());
+  const upgrades: UpgradeDeps = { store, piece: (id, version) => pieceState.ref(id, version), log: logger, notices };
+  upgradeStoredParams(upgrades, 'at start-up');
+  // Deferred: the catalog changes inside the store's own notifications (a piece.add), which must finish first.
+  catalog.subscribe(() => queueMicrotask(() => void upgradeStoredParams(upgrades, 'after a piece changed')));
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
   const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}) });
@@ -154,13 +172,21 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const visitorStats = (wallId: string): VisitorStats => visitorTransport?.stats(wallId) ?? { visitors: 0, inputsPerSecond: 0, queue: 0 };
   // A screen loads the version its wall plays (wall.version), not the newest upload.
   const views = { piece: (id: string, version?: string | null) => pieceState.summary(id, version), visitUrl };
-  const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key) });
+  const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key), health, notices: notices.list });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0 });
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, trustProxy: opts.trustProxy ?? 0 }));
-  const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); } });
+  const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
 
-  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
+  onNotice = control.broadcast;
+  disk.onChange(control.broadcast);
+  const sweep = setInterval(() => {
+    for (const id of registry.sweep())
+      logger.warn({ screenId: id, staleMs: registry.staleMs }, `display: screen '${id}' sent no heartbeat for ${registry.staleMs / 1000} s while its socket looks connected (asleep, or its page hangs)`);
+  }, Math.max(50, Math.min(1000, registry.staleMs / 4)));
+  sweep.unref();
+
+  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importShow(upgrades, raw), visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
     signedOut: (sessionId) => control.closeSession(sessionId),
   });
   await registerPieceRoutes(http, { auth, store: pieces, state: pieceState, dispatch: (c) => store.dispatch(c), limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits }, firstArtist });
@@ -192,6 +218,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async close() {
       display.close();
+      clearInterval(sweep);
+      disk.close();
       visitors.close();
       scheduler.close();
       await closeIo(io);
@@ -199,6 +227,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
       storage.close();
     },
   };
+}
+
+/** PAVILION_SCREEN_STALE_S in ms (the default when unset); anything but a number of seconds > 0 throws, saying what to give. */
+function staleMsFromEnv(): number {
+  const raw = process.env.PAVILION_SCREEN_STALE_S;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_STALE_MS;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s <= 0) throw new Error(`config: PAVILION_SCREEN_STALE_S='${raw}' is not valid; give the seconds without a heartbeat after which a screen shows as stale (e.g. 10)`);
+  return Math.round(s * 1000);
 }
 
 function lanAddress(): string | null {

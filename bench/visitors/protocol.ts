@@ -21,7 +21,8 @@ export interface ServerReport {
 }
 
 export type ToServer = { type: 'start' } | { type: 'stop' };
-export type FromServer = { type: 'ready'; port: number } | ({ type: 'report' } & ServerReport);
+/** `key`: screen main-1's pairing key (pavilion), so the bench's screen is a paired screen. */
+export type FromServer = { type: 'ready'; port: number; key: string | null } | ({ type: 'report' } & ServerReport);
 
 export interface PhoneJob {
   mode: Mode;

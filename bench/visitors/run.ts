@@ -110,7 +110,7 @@ const next = <T>(c: ChildProcess, pred: (m: T) => boolean, what: string, timeout
 
 async function step(mode: Mode, n: number): Promise<StepResult> {
   const server = child('server.ts', [mode]);
-  const { port } = await next<Extract<FromServer, { type: 'ready' }>>(server, (m) => m.type === 'ready', 'the server');
+  const { port, key } = await next<Extract<FromServer, { type: 'ready' }>>(server, (m) => m.type === 'ready', 'the server');
   const url = `http://127.0.0.1:${port}`;
 
   // The display: one screen of the wall, stamping arrivals.
@@ -119,7 +119,7 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
   let displayMsgs = 0;
   let delivered = 0;
   const lastSent = new Map<string, number>();
-  const page = DISPLAY === 'chromium' ? await DisplayPage.open(url, mode) : null;
+  const page = DISPLAY === 'chromium' ? await DisplayPage.open(url, mode, key) : null;
   const display: Socket = io(`${url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: !page });
   if (!page)
     await new Promise<void>((resolve, reject) => {
@@ -129,7 +129,7 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
   if (page) {
     // the page is the screen
   } else if (mode === 'pavilion') {
-    const hello = (await display.timeout(10_000).emitWithAck('display:hello', { screenId: 'main-1' })) as { ok: boolean };
+    const hello = (await display.timeout(10_000).emitWithAck('display:hello', { screenId: 'main-1', ...(key ? { key } : {}) })) as { ok: boolean };
     if (!hello.ok) throw new Error('bench: the display was refused');
     display.on('visitors:frame', (f: VisitorFrame) => {
       const now = Date.now();

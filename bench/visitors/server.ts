@@ -20,6 +20,7 @@ const send = (m: FromServer) => process.send!(m);
 
 let counters: () => { accepted: number; coalesced: number; dropped: number; frames: number; refused: Record<string, number> };
 let port: number;
+let key: string | null = null;
 
 if (mode === 'pavilion') {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-'));
@@ -35,6 +36,7 @@ if (mode === 'pavilion') {
   const res = app.store.dispatch({ type: 'wall.visitors', wallId: 'main', cap: 10000 });
   if (!res.ok) throw new Error(res.error.message);
   port = app.port;
+  key = app.store.get().screens['main-1']?.key ?? null; // the demo screens come paired
   counters = () => app.visitors.counters();
 } else {
   const server = http.createServer();
@@ -92,4 +94,4 @@ process.on('message', (m: ToServer) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
-send({ type: 'ready', port });
+send({ type: 'ready', port, key });

@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
-import { useControl } from './store';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ServerHealth, ServerNotice } from '../../protocol';
+import { toast, useControl } from './store';
 import { closeLink, send } from './link';
 import { signOut } from './session';
 import { throttle } from './format';
@@ -34,6 +35,12 @@ export function Header() {
           <span className={`stat ${errors ? 'bad' : ''}`} title="Piece errors reported by screens in the last hour">
             <b data-testid="errors-hour">{errors}</b> errors/h
           </span>
+          {show.health?.status === 'degraded' && (
+            <span className={`stat ${show.health.disk.state === 'low' ? 'warn' : 'bad'}`} title={show.health.reasons.join('\n')} data-testid="server-health" data-state={show.health.disk.state}>
+              <b>{diskLabel(show.health)}</b>
+            </span>
+          )}
+          <Notices notices={show.notices} serverTime={show.serverTime} />
         </div>
       )}
       {show && (
@@ -62,6 +69,40 @@ export function Header() {
         Sign out
       </button>
     </header>
+  );
+}
+
+/** The disk's state in a few words; the full reason (what to do) is in the title. */
+function diskLabel(h: ServerHealth): string {
+  const d = h.disk;
+  if (d.state === 'full') return 'disk full: changes refused';
+  if (d.state === 'failing') return `saving fails (${d.writeError ?? 'error'}): changes refused`;
+  if (d.state === 'low') return `disk low: ${Math.round((d.freeBytes ?? 0) / 1048576)} MB free`;
+  return h.reasons[0] ?? 'degraded';
+}
+
+/** What the server did on its own (params migrated after a piece changed): a toast when new, the list on demand. */
+function Notices({ notices, serverTime }: { notices: ServerNotice[] | undefined; serverTime: number }) {
+  const seen = useRef(0);
+  const list = notices ?? [];
+  useEffect(() => {
+    const last = list.at(-1)?.id ?? 0;
+    if (last < seen.current) seen.current = 0; // the server restarted: its ids start again
+    for (const n of list) if (n.id > seen.current && serverTime - n.at < 60_000) toast('warn', 'Stored params changed', n.message);
+    seen.current = Math.max(seen.current, last);
+  }, [list, serverTime]);
+  if (!list.length) return null;
+  return (
+    <details className="stat warn" data-testid="server-notices">
+      <summary>
+        <b>{list.length}</b> notice{list.length === 1 ? '' : 's'}
+      </summary>
+      <ul>
+        {list.map((n) => (
+          <li key={n.id}>{n.message}</li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { fail, type ShowView, type VisitorListEntry, type VisitorListReply } from '../../protocol';
+import { fail, type Ack, type ServerHealth, type ShowView, type VisitorListEntry, type VisitorListReply } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { PieceCatalog } from '../pieces/catalog';
 import { SESSION_COOKIE, readCookie, type Auth, type Role } from './auth';
@@ -13,6 +13,10 @@ export interface ApiDeps {
   startedAt: number;
   now: () => number;
   view: () => ShowView;
+  /** The server's health (the data disk): GET /api/health says `degraded`, with the reasons, when it is not ok. */
+  health?: () => ServerHealth;
+  /** Imports a show document (default: the store's replace); the app migrates stale param values first. */
+  importShow?: (raw: unknown) => Ack<{ version: number }>;
   /** Who is on a wall (public ids), for the kick list; null when the wall does not exist. */
   visitors?: (wallId: string) => VisitorListEntry[] | null;
   /** How long a kicked visitor is kept out, sent with the list so the panel can say so. */
@@ -29,7 +33,11 @@ export const guard = (auth: Auth, roles: Role[]) => requireHttpRole(auth, roles,
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   const technician = { preHandler: guard(deps.auth, ['technician']) };
 
-  app.get('/api/health', async () => ({ status: 'ok', version: deps.version, uptimeS: Math.round((deps.now() - deps.startedAt) / 1000) }));
+  app.get('/api/health', async () => {
+    const h = deps.health?.();
+    const uptimeS = Math.round((deps.now() - deps.startedAt) / 1000);
+    return h ? { status: h.status, version: deps.version, uptimeS, reasons: h.reasons, disk: h.disk } : { status: 'ok', version: deps.version, uptimeS };
+  });
 
   app.get('/api/installations', async () =>
     deps.catalog.list().map((p) => ({ id: p.id, title: p.title, artist: p.artist, description: p.description, version: p.version, params: p.params, inputs: p.inputs, source: p.source, moduleUrl: p.moduleUrl })),
@@ -57,7 +65,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/show/import', { ...technician, bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
-    const res = deps.store.replace(req.body);
+    const res = deps.importShow ? deps.importShow(req.body) : deps.store.replace(req.body);
     if (!res.ok) return reply.code(statusOf(res.error.code)).send(res);
     return res;
   });

@@ -7,9 +7,15 @@ interface Live {
   since: number | null;
   health: DisplayHealth | null;
   errors: PieceError[];
+  /** Show time of the last heartbeat (display:health), or of the connection when none came since. */
+  beatAt: number | null;
+  /** Stale as sweep() last announced it (statuses() reads it live). */
+  stale: boolean;
 }
 
 const MAX_ERRORS = 20;
+/** A screen reports its health every second: ten missed reports make it stale (PAVILION_SCREEN_STALE_S). */
+export const DEFAULT_STALE_MS = 10_000;
 
 /** Which screens are connected and how they are doing. Knows nothing of sockets. */
 export class ScreenRegistry {
@@ -23,6 +29,8 @@ export class ScreenRegistry {
   constructor(
     private readonly time: TimeSource,
     lead: LeadOptions = DEFAULT_LEAD,
+    /** No heartbeat for this long while the socket still looks connected: the screen is stale. */
+    readonly staleMs = DEFAULT_STALE_MS,
   ) {
     this.preloads = new PreloadTimes(lead);
   }
@@ -30,7 +38,7 @@ export class ScreenRegistry {
   private entry(id: string): Live {
     let e = this.live.get(id);
     if (!e) {
-      e = { connections: 0, since: null, health: null, errors: [] };
+      e = { connections: 0, since: null, health: null, errors: [], beatAt: null, stale: false };
       this.live.set(id, e);
     }
     return e;
@@ -38,7 +46,10 @@ export class ScreenRegistry {
 
   connected(id: string): void {
     const e = this.entry(id);
-    if (e.connections === 0) e.since = this.time();
+    if (e.connections === 0) {
+      e.since = e.beatAt = this.time();
+      e.stale = false;
+    }
     e.connections++;
     this.changed();
   }
@@ -46,7 +57,10 @@ export class ScreenRegistry {
   disconnected(id: string): void {
     const e = this.entry(id);
     e.connections = Math.max(0, e.connections - 1);
-    if (e.connections === 0) e.since = this.time();
+    if (e.connections === 0) {
+      e.since = this.time();
+      e.stale = false;
+    }
     this.changed();
   }
 
@@ -55,8 +69,35 @@ export class ScreenRegistry {
   }
 
   health(id: string, h: DisplayHealth): void {
-    this.entry(id).health = h;
+    const e = this.entry(id);
+    e.health = h;
+    e.beatAt = this.time();
+    e.stale = false;
     this.changed();
+  }
+
+  /**
+   * Marks connected screens stale whose heartbeats stopped for staleMs (a sleeping machine's socket
+   * looks alive for up to 45 s), and fresh again when they resume. Call it every second or so.
+   * Returns the screens that have just turned stale.
+   */
+  sweep(): string[] {
+    const now = this.time();
+    const turned: string[] = [];
+    let changed = false;
+    for (const [id, e] of this.live) {
+      const stale = this.isStale(e, now);
+      if (stale === e.stale) continue;
+      e.stale = stale;
+      changed = true;
+      if (stale) turned.push(id);
+    }
+    if (changed) this.changed();
+    return turned;
+  }
+
+  private isStale(e: Live, now: number): boolean {
+    return e.connections > 0 && e.beatAt !== null && now - e.beatAt >= this.staleMs;
   }
 
   error(id: string, err: PieceError): void {
@@ -87,6 +128,7 @@ export class ScreenRegistry {
    */
   statuses(show: Show, displayUrl: (screenId: string, key: string) => string | null = () => null): ScreenStatus[] {
     const ids = Object.keys(show.screens);
+    const now = this.time();
     return ids.sort().map((id) => {
       const cfg = show.screens[id];
       const e = this.live.get(id);
@@ -110,6 +152,8 @@ export class ScreenRegistry {
         blackout: wallBlack,
         ownBlackout: cfg?.blackout ?? false,
         errors: e?.errors ?? [],
+        heartbeatAt: e?.beatAt ?? null,
+        stale: e ? this.isStale(e, now) : false,
         paired: !!cfg?.key,
         displayUrl: cfg?.key ? displayUrl(id, cfg.key) : null,
       };

@@ -4,7 +4,7 @@ import { checkParams, fail, isTimeZone, type Manifest, type Show, type WireError
  * Checks what the Show schema cannot: that a whole show document (an import) holds together and
  * can run here. Returns the first problem, naming where it is, or null when the show is sound.
  */
-export function showProblem(show: Show, piece: (id: string) => Pick<Manifest, 'id' | 'params'> | undefined): { ok: false; error: WireError } | null {
+export function showProblem(show: Show, piece: (id: string, version?: string) => Pick<Manifest, 'id' | 'params'> | undefined): { ok: false; error: WireError } | null {
   for (const s of Object.values(show.screens)) {
     if (s.wallId && !show.walls[s.wallId]) return fail('bad_request', `screen '${s.id}' names wall '${s.wallId}', which the document does not define`);
   }
@@ -12,7 +12,8 @@ export function showProblem(show: Show, piece: (id: string) => Pick<Manifest, 'i
   for (const [key, w] of Object.entries(show.walls)) {
     if (w.id !== key) return fail('bad_request', `walls.${key} has id '${w.id}'; the key and the id must match`);
     if (w.installationId) {
-      const m = piece(w.installationId);
+      // Checked against the version the wall plays (an uploaded piece), as the reducer does.
+      const m = (w.version ? piece(w.installationId, w.version) : undefined) ?? piece(w.installationId);
       if (!m) return fail('unknown_installation', `wall '${w.id}' plays '${w.installationId}', which is not installed here`);
       const checked = checkParams(m, known(m, w.params));
       if (!checked.ok) return fail('bad_request', `wall '${w.id}': ${checked.message}`);

@@ -1,4 +1,4 @@
-import type { DisplayView, PieceSummary, Show, ShowView, VisitorStats } from '../../protocol';
+import type { DisplayView, PieceSummary, ServerHealth, ServerNotice, Show, ShowView, VisitorStats } from '../../protocol';
 import type { PendingScreen } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
 
@@ -51,7 +51,7 @@ export function showView(
   show: Show,
   registry: ScreenRegistry,
   now: number,
-  deps: ViewDeps & PairingViewDeps & { visitorStats: (wallId: string) => VisitorStats },
+  deps: ViewDeps & PairingViewDeps & { visitorStats: (wallId: string) => VisitorStats; health: () => ServerHealth; notices: () => ServerNotice[] },
 ): ShowView {
   return {
     version: show.version,
@@ -73,5 +73,7 @@ export function showView(
     schedule: show.schedule,
     pieces: show.pieces ?? {},
     errorsLastHour: registry.errorsSince(now - 3600_000),
+    health: deps.health(),
+    notices: deps.notices(),
   };
 }

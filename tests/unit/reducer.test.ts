@@ -181,3 +181,13 @@ describe('reducer', () => {
     expect(JSON.stringify(s)).toBe(before);
   });
 });
+
+describe('ids', () => {
+  it('refuse names every object inherits, which would corrupt the show\'s records', () => {
+    for (const wallId of ['constructor']) {
+      const res = Command.safeParse({ type: 'wall.rename', wallId, name: 'x' });
+      expect(res.success).toBe(false);
+    }
+    expect(Command.safeParse({ type: 'wall.rename', wallId: 'main', name: 'x' }).success).toBe(true);
+  });
+});

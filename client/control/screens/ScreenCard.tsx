@@ -14,13 +14,21 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
   const wall = walls.find((w) => w.id === s.wallId);
   const piece = s.installationId ? (pieces.find((p) => p.id === s.installationId)?.title ?? s.installationId) : null;
   const err = s.errors[0];
-  const since = s.since !== null ? `${s.connected ? 'online' : 'offline'} for ${ago(now - s.since)}` : s.connected ? 'online' : 'never connected';
+  // Connected, but its heartbeats stopped: a machine asleep or a page hung still looks connected for a while.
+  const stale = s.connected && s.stale;
+  const since = stale
+    ? `no heartbeat for ${ago(now - (s.heartbeatAt ?? now))}`
+    : s.since !== null ? `${s.connected ? 'online' : 'offline'} for ${ago(now - s.since)}` : s.connected ? 'online' : 'never connected';
   return (
-    <article className={`card screen ${s.connected ? 'online' : 'offline'}`} data-testid={`screen-${s.id}`} data-connected={s.connected}>
+    <article className={`card screen ${s.connected ? 'online' : 'offline'}${stale ? ' stale' : ''}`} data-testid={`screen-${s.id}`} data-connected={s.connected} data-stale={stale}>
       <header className="card-head">
-        <span className={`dot ${s.connected ? 'ok' : 'bad'}`} aria-hidden="true" />
+        <span className={`dot ${s.connected && !stale ? 'ok' : 'bad'}`} aria-hidden="true" />
         <strong className="mono">{s.id}</strong>
-        <span className="muted small" title={s.since !== null ? `since ${clockTime(s.since)}` : undefined} data-testid={`screen-status-${s.id}`}>
+        <span
+          className={`${stale ? 'warn' : 'muted'} small`}
+          title={stale ? 'its socket still looks connected, but it stopped reporting: the machine may be asleep or the page hung; reload it or check the machine' : s.since !== null ? `since ${clockTime(s.since)}` : undefined}
+          data-testid={`screen-status-${s.id}`}
+        >
           {since}
         </span>
       </header>
