@@ -57,6 +57,8 @@ export interface AppOptions {
   trustedOrigins?: string[];
   /** Visitor sockets one client address may hold at once (default 8; PAVILION_VISITORS_PER_ADDRESS). */
   visitorsPerAddress?: number;
+  /** Refusals in a row after which a visitor socket is disconnected (default 100). */
+  visitorsCutOffAfterRefusals?: number;
   /** Reverse proxies in front of the server, in hops, whose X-Forwarded-For decides the client address (default 0; PAVILION_TRUST_PROXY). */
   trustProxy?: number;
   /**
@@ -175,7 +177,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key), health, notices: notices.list });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0 });
-  const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, trustProxy: opts.trustProxy ?? 0 }));
+  const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
   const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
 
   onNotice = control.broadcast;

@@ -75,6 +75,8 @@ export function attachVisitors(
     perAddress?: number;
     /** Reverse proxies in front of the server (hops) whose X-Forwarded-For is believed (default 0). */
     trustProxy?: number;
+    /** Refusals in a row after which a socket is disconnected (default 100). */
+    cutOffAfterRefusals?: number;
   },
 ): VisitorTransport {
   const { logger, display } = deps;
@@ -125,6 +127,7 @@ export function attachVisitors(
 
   // One address holds at most `perAddress` sockets: a phone needs one, a family behind one NAT a few.
   const perAddress = new AddressCounter(deps.perAddress ?? 8);
+  const cutOff = deps.cutOffAfterRefusals ?? MAX_REFUSED_IN_A_ROW;
   nsp.use((socket, next) => {
     try {
       const address = clientAddress(socket.request, deps.trustProxy ?? 0);
@@ -165,7 +168,7 @@ export function attachVisitors(
       // Counts refusals in a row; a socket that keeps sending through them is cut off.
       const ack = (r: InputAck) => {
         if (r.ok) socket.data.refusedInARow = 0;
-        else if ((socket.data.refusedInARow = (socket.data.refusedInARow ?? 0) + 1) >= MAX_REFUSED_IN_A_ROW) {
+        else if ((socket.data.refusedInARow = (socket.data.refusedInARow ?? 0) + 1) >= cutOff) {
           reply(r);
           logger.warn({ address: socket.data.address, refused: socket.data.refusedInARow }, 'visitors: disconnected a socket that kept sending after being refused');
           socket.disconnect(true);
