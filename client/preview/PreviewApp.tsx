@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { addEffect } from '@react-three/fiber';
 import { useStore } from 'zustand';
-import { QUALITY_LEVELS, type Quality } from '../../protocol';
 import type { GpuMemory } from '../host';
 import { Stage, type SimWall } from './Stage';
 import { ParamPanel } from './ParamPanel';
 import { FakeVisitor } from './FakeVisitor';
 import { Uploader } from './Uploader';
+import { QualitySelect } from '../shared/QualitySelect';
 import { usePreview } from './context';
 import { loadPreview } from './load';
 import { restart, setPaused, soundFor, startSound, stopSound } from './page';
@@ -74,13 +74,7 @@ export function PreviewApp({ id, version }: { id: string; version: string | null
           </label>
           <label className="inline" title="The screens' quality setting, as a wall's: auto picks from the GPU and the canvas size">
             quality{' '}
-            <select aria-label="Quality" value={s.quality} onChange={(e) => store.setState({ quality: e.target.value as Quality })}>
-              {QUALITY_LEVELS.map((q) => (
-                <option key={q} value={q}>
-                  {q}
-                </option>
-              ))}
-            </select>
+            <QualitySelect aria-label="Quality" value={s.quality} onChange={(quality) => store.setState({ quality })} />
           </label>
           <button type="button" onClick={() => void (s.sound === 'on' ? stopSound(page) : startSound(page))}>
             {s.sound === 'on' ? 'Sound off' : s.sound === 'starting' ? 'Starting sound…' : 'Sound on'}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
-import { QUALITY_LEVELS, type Quality, type WallStatus } from '../../../protocol';
+import type { Quality, WallStatus } from '../../../protocol';
 import { send } from '../link';
 import { useControl } from '../store';
 import { NumberInput, Toggle } from '../ui';
 import { VisitorList } from './VisitorList';
+import { QualitySelect } from '../../shared/QualitySelect';
 
 /** What each quality level means on the wall's screens, for the technician. */
 const QUALITY_HELP: Record<Quality, string> = {
@@ -20,20 +21,7 @@ export function WallQuality({ wall }: { wall: WallStatus }) {
     <div className="stack">
       <label className="field narrow">
         <span>Quality</span>
-        <select
-          value={wall.quality}
-          onChange={(e) => {
-            const quality = QUALITY_LEVELS.find((q) => q === e.target.value);
-            if (quality) void send({ type: 'wall.quality', wallId: wall.id, quality }, 'Quality');
-          }}
-          data-testid="wall-quality"
-        >
-          {QUALITY_LEVELS.map((q) => (
-            <option key={q} value={q}>
-              {q}
-            </option>
-          ))}
-        </select>
+        <QualitySelect value={wall.quality} onChange={(quality) => void send({ type: 'wall.quality', wallId: wall.id, quality }, 'Quality')} data-testid="wall-quality" />
       </label>
       <p className="muted small" data-testid="wall-quality-help">
         {QUALITY_HELP[wall.quality]}
