@@ -13,17 +13,15 @@ export function Overlays({ screen }: { screen: Screen }) {
     () => host.snapshot().progress,
   );
   const [now, setNow] = useState(() => clock.now());
-  const [offlineLong, setOfflineLong] = useState(false);
+  // When the socket went away (local wall-clock ms), or null while connected. Shown only inside the
+  // identify overlay: the public picture never mentions the server (issue 12), it plays on meanwhile.
+  const [offlineSince, setOfflineSince] = useState<number | null>(null);
   useEffect(() => {
     if (s.identifyUntil <= clock.now()) return;
     const t = setInterval(() => setNow(clock.now()), 250);
     return () => clearInterval(t);
   }, [s.identifyUntil, clock]);
-  useEffect(() => {
-    if (s.connected) return setOfflineLong(false);
-    const t = setTimeout(() => setOfflineLong(true), 2000);
-    return () => clearTimeout(t);
-  }, [s.connected]);
+  useEffect(() => setOfflineSince(s.connected ? null : (since) => since ?? Date.now()), [s.connected]);
 
   const view = s.view;
   const identifying = s.identifyUntil > now;
@@ -56,6 +54,11 @@ export function Overlays({ screen }: { screen: Screen }) {
         <div className="identify" data-testid="identify">
           <div className="identify-id">{view.screen.id}</div>
           <div className="identify-wall">{view.screen.wallId ? `wall ${view.screen.wallId}` : 'unassigned'}</div>
+          {offlineSince !== null && (
+            <div className="identify-offline" data-testid="identify-offline">
+              offline since {new Date(offlineSince).toLocaleTimeString([], { hour12: false })}, retrying
+            </div>
+          )}
         </div>
       )}
       {preload && preload.progress < 1 && (
@@ -63,7 +66,6 @@ export function Overlays({ screen }: { screen: Screen }) {
           <div style={{ width: `${Math.round(preload.progress * 100)}%` }} />
         </div>
       )}
-      {offlineLong && <div className="corner-note warn">reconnecting to the server…</div>}
       {view?.audio && s.soundBlocked && (
         <button className="sound-button" onClick={() => void screen.sound.unlock()}>
           Tap to enable sound
