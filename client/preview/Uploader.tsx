@@ -1,7 +1,5 @@
 import { useState } from 'react';
 
-const TOKEN_KEY = 'pavilion.artistToken';
-
 interface Answer {
   ok: boolean;
   id?: string;
@@ -14,10 +12,12 @@ interface Answer {
 
 /**
  * Uploads a .pavilion bundle (from `npm run pack-piece`) to this server: POST /api/pieces with the
- * file as the raw body. The artist (or technician) token is kept for this tab only.
+ * file as the raw body. The artist (or technician) token lives in this component's state only:
+ * never in localStorage, sessionStorage or a cookie, where a piece previewed on this page could
+ * read it. It is gone on reload.
  */
 export function Uploader() {
-  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
+  const [token, setToken] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState<Answer | null>(null);
@@ -26,7 +26,6 @@ export function Uploader() {
     if (!file) return;
     setBusy(true);
     setAnswer(null);
-    sessionStorage.setItem(TOKEN_KEY, token);
     try {
       const res = await fetch('/api/pieces', {
         method: 'POST',
@@ -51,7 +50,10 @@ export function Uploader() {
       </p>
       <label className="field">
         <span>Artist token</span>
-        <input type="password" value={token} onChange={(e) => setToken(e.target.value)} placeholder="PAVILION_ARTIST_TOKEN" autoComplete="off" />
+        <input type="password" value={token} onChange={(e) => setToken(e.target.value)} placeholder="PAVILION_ARTIST_TOKEN" autoComplete="off" aria-describedby="upload-token-note" />
+        <small id="upload-token-note" className="muted">
+          Kept in this page only, never stored: the field empties when the page reloads.
+        </small>
       </label>
       <label className="field">
         <span>Bundle (.pavilion)</span>

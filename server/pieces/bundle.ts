@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { init as lexerReady, parse as lexModule } from 'es-module-lexer';
+import { ImportType, init as lexerReady, parse as lexModule } from 'es-module-lexer';
 import { Manifest, PieceBundle, SHARED_MODULES, describeIssues, type ErrorCode } from '../../protocol';
 
 /** What an uploaded bundle may weigh. */
@@ -155,29 +155,50 @@ export async function parseBundle(raw: Buffer, limits: BundleLimits = DEFAULT_LI
   return { ok: true, bundle: { id: b.id, version: b.version, manifest: manifest.data, files, totalBytes: total, runtime: b.runtime ?? {} } };
 }
 
-/** Every JavaScript file may import only the shared runtime modules and files of the bundle itself. */
+const ALLOWED_IMPORTS = () => `${Object.keys(SHARED_MODULES).join(', ')} (served by Pavilion) and its own files`;
+
+/**
+ * A dynamic import whose specifier is computed at run time (`import(someVar)`, `import('./' + name)`):
+ * nobody can tell before it runs what it would load, so it is refused whatever it would load.
+ */
+function computedImport(file: string, source: string, start: number, end: number): string {
+  const line = source.slice(0, start).split('\n').length;
+  const found = source.slice(start, end).replace(/\s+/g, ' ').slice(0, 80);
+  return (
+    `${file} (line ${line}) has a dynamic import whose specifier is computed at run time: ${found}${end - start > 80 ? '…' : ''}. ` +
+    `A piece may import only with literal specifiers (import('./chunk.js'), not import(name)), and only ${ALLOWED_IMPORTS()}; ` +
+    `load data with useAsset, or list each module in its own import('./…')`
+  );
+}
+
+/**
+ * Every JavaScript file may import only the shared runtime modules and files of the bundle itself,
+ * statically or with import('…'), and always with a literal specifier.
+ */
 async function checkImports(files: ParsedBundle['files']): Promise<string | null> {
   await lexerReady;
   const names = new Set(files.map((f) => f.path));
   for (const f of files) {
     if (!/\.m?js$/i.test(f.path)) continue;
+    const source = f.data.toString('utf8');
     let lexed: ReturnType<typeof lexModule>;
     try {
-      lexed = lexModule(f.data.toString('utf8'), f.path);
+      lexed = lexModule(source, f.path);
     } catch (e) {
       return `${f.path} is not valid JavaScript (${(e as Error).message.split('\n')[0]}); ${PACK_HINT}`;
     }
     const [imports, exports] = lexed;
     for (const imp of imports) {
+      if (imp.t === ImportType.ImportMeta) continue; // import.meta.url: the module's own address, nothing loaded
       const spec = imp.n;
-      if (spec === undefined || imp.t === 3) continue; // import.meta, or a computed dynamic import
+      if (spec === undefined) return computedImport(f.path, source, imp.ss, imp.se);
       if (spec.startsWith('./') || spec.startsWith('../')) {
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(f.path), spec));
         if (!names.has(target)) return `${f.path} imports '${spec}', which the bundle does not contain; ${PACK_HINT}`;
         continue;
       }
       if (RUNTIME_URLS.has(spec)) continue;
-      return `${f.path} imports '${spec.slice(0, 120)}': a piece may import only ${Object.keys(SHARED_MODULES).join(', ')} (served by Pavilion) and its own files. Nothing may load from the network: pavilions are often offline`;
+      return `${f.path} imports '${spec.slice(0, 120)}'${imp.d > -1 ? ' with import()' : ''}: a piece may import only ${ALLOWED_IMPORTS()}. Nothing may load from the network: pavilions are often offline`;
     }
     if (f.path === 'module.js' && !exports.some((e) => e.n === 'default'))
       return 'module.js has no default export: index.tsx must `export default defineInstallation({ manifest, Component })`';

