@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { pavilionRuntime } from './scripts/lib/runtime-modules.js';
 import { devPages } from './scripts/lib/dev-pages.js';
+import { pavilionServiceWorker } from './scripts/lib/service-worker.js';
 
 const root = path.resolve(import.meta.dirname, 'client');
 
@@ -10,7 +11,7 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: false,
-  plugins: [react(), pavilionRuntime(), devPages()],
+  plugins: [react(), pavilionRuntime(), devPages(), pavilionServiceWorker()],
   resolve: {
     alias: { 'pavilion/sdk': path.resolve(import.meta.dirname, 'sdk/index.ts') },
     dedupe: ['react', 'react-dom', 'three', '@react-three/fiber'],
@@ -31,6 +32,7 @@ export default defineConfig({
         control: path.join(root, 'control.html'),
         visit: path.join(root, 'visit.html'),
         preview: path.join(root, 'preview.html'),
+        stage: path.join(root, 'stage.html'),
       },
     },
   },

@@ -10,3 +10,4 @@ export * from './visitors';
 export * from './events';
 export * from './payloads';
 export * from './pieces';
+export * from './stage';

@@ -1,39 +1,43 @@
-import { addEffect, Canvas } from '@react-three/fiber';
-import { useEffect, useMemo } from 'react';
+import { useCallback } from 'react';
 import { useStore } from 'zustand';
-import { probeSoftware } from '../host';
-import { ScreenStage } from './ScreenStage';
 import { Overlays } from './Overlays';
-import { startHealth } from './health';
 import type { Screen } from './session';
 
-/** The screen: one <Canvas> for the life of the page; pieces come and go inside it. */
+/**
+ * The screen: the stage frame (the pieces run there, on the stage origin, out of reach of this
+ * page's key and socket; docs/security.md) and this page's overlays above it.
+ */
 export function DisplayApp({ screen }: { screen: Screen }) {
-  const { host, store } = screen;
-  const hasView = useStore(store, (s) => !!s.view);
-  // Each frame, before pieces run: the host switches if due, applies params and advances time and input.
-  useEffect(() => addEffect((timestamp) => host.frame(timestamp)), [host]);
-  useEffect(() => startHealth(screen), [screen]);
-  const software = useMemo(probeSoftware, []);
-
+  const origin = useStore(screen.store, (s) => s.stageOrigin);
   return (
     <>
-      <Canvas
-        dpr={Math.min(window.devicePixelRatio || 1, 2)}
-        camera={{ position: [0, 0, 10], fov: 40, near: 0.1, far: 500 }}
-        gl={{ antialias: !software, powerPreference: 'high-performance', preserveDrawingBuffer: false }}
-        onCreated={({ gl }) => {
-          gl.setClearColor('#000000');
-          const canvas = gl.domElement;
-          canvas.addEventListener('webglcontextlost', () =>
-            host.report({ installationId: null, version: null, phase: 'context', error: new Error('WebGL context lost; waiting for the browser to restore it') }),
-          );
-          canvas.addEventListener('webglcontextrestored', () => store.setState((s) => ({ view: s.view ? { ...s.view } : s.view })));
-        }}
-      >
-        {hasView && <ScreenStage screen={screen} />}
-      </Canvas>
+      {origin && <StageFrame screen={screen} origin={origin} />}
       <Overlays screen={screen} />
     </>
+  );
+}
+
+function StageFrame({ screen, origin }: { screen: Screen; origin: string }) {
+  const { relay } = screen;
+  const ref = useCallback(
+    (iframe: HTMLIFrameElement | null) => {
+      if (!iframe) return;
+      const link = relay.link?.origin === origin ? relay.link : relay.connect(origin);
+      link.attach(iframe);
+    },
+    [relay, origin],
+  );
+  return (
+    <iframe
+      ref={ref}
+      className="stage"
+      title="piece"
+      src={`${origin}/stage`}
+      // Its own origin stays (allow-same-origin keeps the stage origin, never this page's): no popups, no top navigation, no forms.
+      sandbox="allow-scripts allow-same-origin"
+      allow="autoplay; fullscreen"
+      referrerPolicy="no-referrer"
+      onLoad={() => relay.frameLoaded()}
+    />
   );
 }

@@ -1,17 +1,13 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import QRCode from 'qrcode';
 import type { Screen } from './session';
 import { PairingCode } from './Pairing';
 
-/** Everything drawn over the canvas: messages, identify, blackout, preload bar, QR, sound button. */
+/** Everything drawn over the stage: messages, identify, blackout, QR. (The preload bar and the sound button are the stage's own.) */
 export function Overlays({ screen }: { screen: Screen }) {
-  const { clock, host } = screen;
+  const { clock } = screen;
   const s = useStore(screen.store);
-  const preload = useSyncExternalStore(
-    (fn) => host.subscribe(fn),
-    () => host.snapshot().progress,
-  );
   const [now, setNow] = useState(() => clock.now());
   // When the socket went away (local wall-clock ms), or null while connected. Shown only inside the
   // identify overlay: the public picture never mentions the server (issue 12), it plays on meanwhile.
@@ -60,16 +56,6 @@ export function Overlays({ screen }: { screen: Screen }) {
             </div>
           )}
         </div>
-      )}
-      {preload && preload.progress < 1 && (
-        <div className="preload" aria-label={`loading ${preload.installationId}`}>
-          <div style={{ width: `${Math.round(preload.progress * 100)}%` }} />
-        </div>
-      )}
-      {view?.audio && s.soundBlocked && (
-        <button className="sound-button" onClick={() => void screen.sound.unlock()}>
-          Tap to enable sound
-        </button>
       )}
       {view?.wall?.showQr && view.visitUrl && <VisitQr url={view.visitUrl} />}
     </>

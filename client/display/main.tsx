@@ -1,8 +1,8 @@
 import { createRoot } from 'react-dom/client';
-import { screenDiagnostics } from '../host';
 import { ID_PATTERN } from '../../protocol/ids';
 import { DisplayApp } from './DisplayApp';
 import { startScreen } from './session';
+import { mirrorDiagnostics } from './mirror';
 import { becameScreen } from './credentials';
 import '../shared/base.css';
 import './display.css';
@@ -22,18 +22,8 @@ if (became) {
   root.render(<ProblemOnly problem={problem} />);
 } else {
   const screen = startScreen(screenId, query.get('key'));
-  const { store, host, clock } = screen;
   // window.__pavilion: read-only diagnostics for automation and technicians (docs/display.md).
-  const diagnostics = screenDiagnostics(
-    host,
-    {
-      screenId: () => store.getState().screenId,
-      wallId: () => store.getState().view?.screen.wallId ?? null,
-      params: () => store.getState().view?.wall?.params ?? null,
-      connected: () => store.getState().connected,
-    },
-    clock,
-  );
+  const diagnostics = mirrorDiagnostics(screen);
   Object.defineProperty(window, '__pavilion', { value: diagnostics, configurable: false, writable: false });
   document.title = `Pavilion · ${screenId}`;
   root.render(<DisplayApp screen={screen} />);

@@ -1,10 +1,10 @@
 import type { DisplayClientToServer, DisplayServerToClient } from '../../protocol';
 import { connect, syncOverSocket } from '../core/connection';
 import type { ClockSync } from '../core/clock-sync';
-import { PieceHost, PieceLoader, SoundEngine, programOf } from '../host';
 import { createDisplayStore, type DisplayStore } from './store';
-import { startThumbnails } from './thumbnails';
 import { Credentials } from './credentials';
+import { StageRelay } from './relay';
+import { findStageOrigin } from './stage-origin';
 
 export type DisplaySocket = ReturnType<typeof connect<DisplayServerToClient, DisplayClientToServer>>;
 
@@ -14,13 +14,13 @@ export interface Screen {
   socket: DisplaySocket;
   clock: ClockSync;
   store: DisplayStore;
-  host: PieceHost;
-  sound: SoundEngine;
+  /** The bridge to the stage frame, where the pieces run (client/stage). */
+  relay: StageRelay;
 }
 
 /**
- * Connects this screen: says hello with its key, mirrors its view into the store and the host,
- * syncs the clock. Without a key the server takes, the page shows a pairing code and waits for a
+ * Connects this screen: says hello with its key, mirrors its view into the store and on to the
+ * stage (the sandboxed frame that runs the pieces), syncs the clock. Without a key the server takes, the page shows a pairing code and waits for a
  * technician to approve it (docs/display.md, pairing); then it stores the key and plays.
  */
 export function startScreen(screenId: string, urlKey: string | null = null): Screen {
@@ -29,18 +29,13 @@ export function startScreen(screenId: string, urlKey: string | null = null): Scr
   // Clock pings from a worker: this page's main thread is busy rendering (docs/sync.md).
   const clock = syncOverSocket(socket, { workerUrl: `${location.origin}/display` });
   const store = createDisplayStore(screenId);
-  const host = new PieceHost({
-    toShowTime: (local) => clock.toShowTime(local),
-    pieces: new PieceLoader(),
-    sendError: ({ at: _at, screen: _screen, ...report }) => socket.emit('display:error', report),
-    sendPreload: (p) => socket.emit('display:preloaded', p),
-  });
-  const sound = new SoundEngine({ onBlocked: (blocked) => store.setState({ soundBlocked: blocked }) });
-  store.subscribe((s, prev) => {
-    if (s.view !== prev.view) host.setProgram(programOf(s.view?.wall ?? null));
-  });
-  host.capture(window);
-  startThumbnails(socket);
+  const relay = new StageRelay(screenId, socket, clock, store);
+  const locate = (): void =>
+    void findStageOrigin().then((origin) => {
+      if (origin) return store.setState({ stageOrigin: origin });
+      setTimeout(locate, 2000); // neither the server nor this page's storage knows it yet
+    });
+  locate();
 
   let claim: string | undefined; // keeps this page's pairing code over a reconnect
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -66,7 +61,6 @@ export function startScreen(screenId: string, urlKey: string | null = null): Scr
   };
   socket.on('connect', () => {
     store.setState({ connected: true });
-    host.visitors.resetSequence();
     hello(); // after every reconnect: the server resends the full view
   });
   socket.on('disconnect', () => store.setState({ connected: false }));
@@ -82,7 +76,6 @@ export function startScreen(screenId: string, urlKey: string | null = null): Scr
   });
   socket.on('screen:identify', ({ until }) => store.setState({ identifyUntil: clock.now() + Math.max(0, Math.min(10_000, until - clock.now())) }));
   socket.on('screen:reload', () => location.reload());
-  socket.on('visitors:frame', (f) => host.visitors.receive(f));
   socket.on('error:notice', (n) => console.warn(`[pavilion] server notice: ${n.code}: ${n.message}`));
-  return { screenId, socket, clock, store, host, sound };
+  return { screenId, socket, clock, store, relay };
 }

@@ -11,7 +11,8 @@ export interface DisplayState {
   /** Not paired: the code this page shows until a technician approves it. */
   pairing: DisplayPairing | null;
   identifyUntil: number;
-  soundBlocked: boolean;
+  /** Where the stage frame loads from (GET /api/stage), once known. */
+  stageOrigin: string | null;
 }
 
 export type DisplayStore = StoreApi<DisplayState>;
@@ -25,6 +26,6 @@ export function createDisplayStore(screenId: string | null, problem: string | nu
     problem,
     pairing: null,
     identifyUntil: 0,
-    soundBlocked: false,
+    stageOrigin: null,
   }));
 }

@@ -1,0 +1,77 @@
+import type { Screen } from './session';
+
+const NO_MEMORY = { geometries: 0, textures: 0, programs: 0 };
+
+/**
+ * window.__pavilion on the screen page: read-only diagnostics for automation and technicians
+ * (docs/display.md). The piece host runs in the stage frame; these fields mirror what the stage
+ * last reported (five times a second, and at once after a switch), with this page's own facts:
+ * its screen, its connection and its clock.
+ */
+export function mirrorDiagnostics({ relay, store, clock }: Screen) {
+  const d = () => relay.diag;
+  return Object.freeze({
+    get screenId() {
+      return store.getState().screenId;
+    },
+    get wallId() {
+      return store.getState().view?.screen.wallId ?? null;
+    },
+    get installationId() {
+      return d()?.installationId ?? null;
+    },
+    get params() {
+      const p = store.getState().view?.wall?.params;
+      return p ? { ...p } : null;
+    },
+    get framesRendered() {
+      return d()?.framesRendered ?? 0;
+    },
+    clock: Object.freeze({
+      now: () => clock.now(),
+      get offsetMs() {
+        return clock.estimate().offsetMs;
+      },
+      get rttMs() {
+        return clock.estimate().rttMs;
+      },
+      get uncertaintyMs() {
+        return clock.estimate().uncertaintyMs;
+      },
+      get synced() {
+        return clock.estimate().synced;
+      },
+    }),
+    get lastSwitch() {
+      const s = d()?.lastSwitch;
+      return s ? { ...s } : null;
+    },
+    get lastPreload() {
+      const p = d()?.lastPreload;
+      return p ? { ...p } : null;
+    },
+    get errors() {
+      return relay.errors.map((e) => ({ ...e }));
+    },
+    get visitors() {
+      return d()?.visitors ?? 0;
+    },
+    get visitorInputs() {
+      return (d()?.visitorInputs ?? []).map((v) => ({ ...v }));
+    },
+    get memory() {
+      return { ...(d()?.memory ?? NO_MEMORY) };
+    },
+    get connected() {
+      return store.getState().connected;
+    },
+    /** Where the pieces run (the stage frame's origin), once known. */
+    get stageOrigin() {
+      return store.getState().stageOrigin;
+    },
+    /** True while the stage has its channel open. */
+    get stageOpen() {
+      return relay.link?.open ?? false;
+    },
+  });
+}

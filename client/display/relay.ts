@@ -1,0 +1,135 @@
+import type { StageDiag, StageOutbound } from '../../protocol';
+import { localNow } from '../core/now';
+import type { ClockSync } from '../core/clock-sync';
+import type { DisplaySocket } from './session';
+import type { DisplayStore } from './store';
+import { StageLink } from './stage-link';
+
+/** A stage that draws no new frame for this long while it has something to show is reloaded. */
+export const STALL_MS = 10_000;
+/** A stage that never opens its channel within this long after its frame loads is reloaded. */
+export const SILENT_MS = 20_000;
+
+/**
+ * Between the screen's socket and its stage: the server's view, visitors and thumbnail requests go
+ * to the stage; the stage's errors, preload times, health and thumbnails go to the server; clock
+ * pings are answered from this page's estimate. It also watches the stage: a render loop that
+ * stalls, or a stage that never starts, is reloaded and reported.
+ */
+export class StageRelay {
+  link: StageLink | null = null;
+  diag: StageDiag | null = null;
+  errors: NonNullable<StageDiag['errors']> = [];
+  private wantThumbnails = false;
+  private lastFrames = -1;
+  private lastProgressAt = localNow();
+  private loadedAt = 0;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly screenId: string,
+    private readonly socket: DisplaySocket,
+    private readonly clock: ClockSync,
+    private readonly store: DisplayStore,
+  ) {
+    store.subscribe((s, prev) => {
+      if (s.view !== prev.view) this.link?.send({ t: 'view', view: s.view });
+    });
+    socket.on('visitors:frame', (frame) => this.link?.send({ t: 'visitors', frame }));
+    socket.on('screen:thumbnails', ({ want }) => this.setThumbnails(want));
+    socket.on('disconnect', () => this.setThumbnails(false));
+    socket.on('connect', () => this.link?.send({ t: 'visitors-reset' }));
+  }
+
+  /** Starts the bridge to the stage at `origin` (the frame attaches itself with attach()). */
+  connect(origin: string): StageLink {
+    this.link?.close();
+    const link = new StageLink(origin, { open: () => this.opened(), message: (m) => this.message(m) });
+    this.link = link;
+    clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => this.watch(), 1000);
+    return link;
+  }
+
+  /** The frame element finished loading a document (or failed to). */
+  frameLoaded(): void {
+    this.loadedAt = localNow();
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+
+  private opened(): void {
+    const link = this.link!;
+    link.send({ t: 'start', mode: 'screen', screenId: this.screenId });
+    link.send({ t: 'view', view: this.store.getState().view });
+    link.send({ t: 'thumbnails', want: this.wantThumbnails });
+    this.lastProgressAt = localNow();
+    this.lastFrames = -1;
+  }
+
+  private setThumbnails(want: boolean): void {
+    this.wantThumbnails = want;
+    this.link?.send({ t: 'thumbnails', want });
+  }
+
+  private message(m: StageOutbound): void {
+    const socket = this.socket;
+    const live = socket.connected && !!this.store.getState().view;
+    switch (m.t) {
+      case 'ping': {
+        const at = localNow();
+        const e = this.clock.estimate();
+        this.link?.send({ t: 'clock', clock: { t0: m.t0, at, offsetMs: this.clock.offsetAt(at), rttMs: e.rttMs, uncertaintyMs: e.uncertaintyMs, synced: e.synced } });
+        return;
+      }
+      case 'error':
+        if (socket.connected) socket.emit('display:error', m.report);
+        return;
+      case 'preloaded':
+        if (socket.connected) socket.emit('display:preloaded', m.preloaded);
+        return;
+      case 'health':
+        if (live) socket.emit('display:health', m.health); // a page waiting to be paired reports nothing
+        return;
+      case 'thumbnail':
+        if (live && this.wantThumbnails) socket.emit('display:thumbnail', m.thumbnail);
+        return;
+      case 'diag':
+        this.diag = m.diag;
+        if (m.diag.errors) this.errors = m.diag.errors;
+        if (m.diag.framesRendered !== this.lastFrames) {
+          this.lastFrames = m.diag.framesRendered;
+          this.lastProgressAt = localNow();
+        }
+        for (const fn of this.listeners) fn();
+        return;
+    }
+  }
+
+  private watch(): void {
+    const link = this.link;
+    if (!link || document.visibilityState !== 'visible') {
+      this.lastProgressAt = localNow();
+      return;
+    }
+    const now = localNow();
+    if (!link.open) {
+      if (this.loadedAt && now - this.loadedAt > SILENT_MS) this.restart('the stage did not start', null);
+      return;
+    }
+    if (this.store.getState().view && now - this.lastProgressAt > STALL_MS)
+      this.restart(`the render loop stalled for ${Math.round((now - this.lastProgressAt) / 1000)} s`, this.diag?.installationId ?? null);
+  }
+
+  private restart(why: string, installationId: string | null): void {
+    console.warn(`[pavilion] ${why}: reloading the stage`);
+    if (this.socket.connected) this.socket.emit('display:error', { installationId, version: null, phase: 'frame', message: `${why}; the screen reloaded its stage` });
+    this.loadedAt = localNow();
+    this.lastProgressAt = localNow();
+    this.link?.reload();
+  }
+}

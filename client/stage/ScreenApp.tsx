@@ -1,0 +1,77 @@
+import { addEffect, Canvas } from '@react-three/fiber';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useStore } from 'zustand';
+import { geometryOf, probeSoftware } from '../host';
+import { HostStage, useHostSnapshot } from '../mount';
+import { useSoundRuntime } from './audio';
+import { startHealth } from './health';
+import { startThumbnails } from './thumbnails';
+import type { StageScreen } from './screen';
+
+/** The screen's picture: one <Canvas> for the life of the stage; pieces come and go inside it. */
+export function ScreenApp({ screen }: { screen: StageScreen }) {
+  const { host, store, bridge } = screen;
+  const hasView = useStore(store, (s) => !!s.view);
+  // Each frame, before pieces run: the host switches if due, applies params and advances time and input.
+  useEffect(() => addEffect((timestamp) => host.frame(timestamp)), [host]);
+  useEffect(() => startHealth(screen), [screen]);
+  useEffect(() => startThumbnails(bridge), [bridge]);
+  const software = useMemo(probeSoftware, []);
+
+  return (
+    <>
+      <Canvas
+        dpr={Math.min(window.devicePixelRatio || 1, 2)}
+        camera={{ position: [0, 0, 10], fov: 40, near: 0.1, far: 500 }}
+        gl={{ antialias: !software, powerPreference: 'high-performance', preserveDrawingBuffer: false }}
+        onCreated={({ gl }) => {
+          gl.setClearColor('#000000');
+          const canvas = gl.domElement;
+          canvas.addEventListener('webglcontextlost', () =>
+            host.report({ installationId: null, version: null, phase: 'context', error: new Error('WebGL context lost; waiting for the browser to restore it') }),
+          );
+          canvas.addEventListener('webglcontextrestored', () => store.setState((s) => ({ view: s.view ? { ...s.view } : s.view })));
+        }}
+      >
+        {hasView && <ScreenStage screen={screen} />}
+      </Canvas>
+      <StageOverlays screen={screen} />
+    </>
+  );
+}
+
+/** The host's run on screen, spanning this screen's part of the wall, with the wall's sound if this screen plays it. */
+function ScreenStage({ screen }: { screen: StageScreen }) {
+  const view = useStore(screen.store, (s) => s.view);
+  const snap = useHostSnapshot(screen.host);
+  const wall = useMemo(() => (view ? geometryOf(view) : null), [view]);
+  const run = snap.run;
+  const sound = useSoundRuntime(screen, run && !run.failed ? run.startedAt : null);
+  if (!view || !wall) return null;
+  return <HostStage host={screen.host} snap={snap} wall={wall} screen={view.screen.id} sound={sound} />;
+}
+
+/** What the stage itself draws over its canvas: the preload bar, and the sound button (it needs a tap inside this frame). */
+function StageOverlays({ screen }: { screen: StageScreen }) {
+  const { host, store, sound } = screen;
+  const preload = useSyncExternalStore(
+    (fn) => host.subscribe(fn),
+    () => host.snapshot().progress,
+  );
+  const audio = useStore(store, (s) => s.view?.audio ?? false);
+  const blocked = useStore(store, (s) => s.soundBlocked);
+  return (
+    <>
+      {preload && preload.progress < 1 && (
+        <div className="preload" aria-label={`loading ${preload.installationId}`}>
+          <div style={{ width: `${Math.round(preload.progress * 100)}%` }} />
+        </div>
+      )}
+      {audio && blocked && (
+        <button className="sound-button" onClick={() => void sound.unlock()}>
+          Tap to enable sound
+        </button>
+      )}
+    </>
+  );
+}

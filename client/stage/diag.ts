@@ -1,0 +1,56 @@
+import type { StageDiag } from '../../protocol';
+import type { PieceHost } from '../host';
+import type { StageBridge } from './bridge';
+
+const EVERY_MS = 200;
+
+export interface DiagExtras {
+  ready(): boolean;
+  soundBlocked(): boolean;
+}
+
+/** The host's diagnostics as the page mirrors them (window.__pavilion, docs/display.md). */
+export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean): StageDiag {
+  const snap = host.snapshot();
+  const screens = host.screens().slice(0, 16);
+  return {
+    installationId: snap.run?.installationId ?? null,
+    framesRendered: host.clock.count,
+    lastSwitch: host.lastSwitch ? { ...host.lastSwitch } : null,
+    lastPreload: host.lastPreload ? { ...host.lastPreload } : null,
+    errors: withErrors ? host.errors.list().slice(-100).map((e) => ({ ...e })) : null,
+    visitors: host.visitors.count(),
+    visitorInputs: host.visitors.inputs().slice(0, 5000),
+    memory: host.memory(),
+    failed: snap.run?.failed ?? false,
+    ready: extras.ready(),
+    screens,
+    screenMemory: Object.fromEntries(screens.map((s) => [s, host.memory(s)])),
+    soundBlocked: extras.soundBlocked(),
+    progress: snap.progress,
+  };
+}
+
+/**
+ * Sends the diagnostics five times a second, and at once after a switch or an error, so that the
+ * page's mirror (and the watchdog that reloads a stalled stage) stays current.
+ */
+export function startDiag(bridge: StageBridge, host: PieceHost, extras: DiagExtras): () => void {
+  let errorsSig = '';
+  const send = () => {
+    const list = host.errors.list();
+    const last = list[list.length - 1];
+    const sig = `${list.length}:${last?.at ?? ''}:${last?.message ?? ''}`;
+    bridge.send({ t: 'diag', diag: diagOf(host, extras, sig !== errorsSig) });
+    errorsSig = sig;
+  };
+  const timer = setInterval(send, EVERY_MS);
+  const off = host.subscribe((sync) => {
+    if (sync) queueMicrotask(send);
+  });
+  send();
+  return () => {
+    clearInterval(timer);
+    off();
+  };
+}

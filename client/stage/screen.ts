@@ -1,0 +1,47 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { DisplayView } from '../../protocol';
+import { PieceHost, PieceLoader, SoundEngine, programOf } from '../host';
+import type { StageBridge } from './bridge';
+import { BridgedClock } from './clock';
+
+export interface StageScreenState {
+  view: DisplayView | null;
+  soundBlocked: boolean;
+}
+
+/** One screen's piece host, inside the sandbox: what the display page used to run itself. */
+export interface StageScreen {
+  screenId: string;
+  bridge: StageBridge;
+  clock: BridgedClock;
+  store: StoreApi<StageScreenState>;
+  host: PieceHost;
+  sound: SoundEngine;
+}
+
+/**
+ * Starts the host of one screen in the stage: its view, visitors and clock come from the display
+ * page over the bridge, and its errors, preload times, health and thumbnails go back the same way
+ * (the page sends them on to the server). Nothing here can reach the server or the page's key.
+ */
+export function startStageScreen(bridge: StageBridge, screenId: string): StageScreen {
+  const clock = new BridgedClock(bridge);
+  const store = createStore<StageScreenState>(() => ({ view: null, soundBlocked: false }));
+  const host = new PieceHost({
+    toShowTime: (local) => clock.toShowTime(local),
+    pieces: new PieceLoader(),
+    sendError: ({ at: _at, screen: _screen, ...report }) => bridge.send({ t: 'error', report }),
+    sendPreload: (preloaded) => bridge.send({ t: 'preloaded', preloaded }),
+  });
+  const sound = new SoundEngine({ onBlocked: (blocked) => store.setState({ soundBlocked: blocked }) });
+  store.subscribe((s, prev) => {
+    if (s.view !== prev.view) host.setProgram(programOf(s.view?.wall ?? null));
+  });
+  host.capture(window);
+  bridge.on('view', ({ view }) => store.setState({ view }));
+  bridge.on('visitors', ({ frame }) => host.visitors.receive(frame));
+  bridge.on('visitors-reset', () => host.visitors.resetSequence());
+  bridge.on('sound-unlock', () => void sound.unlock());
+  clock.start();
+  return { screenId, bridge, clock, store, host, sound };
+}

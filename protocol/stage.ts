@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { Id } from './ids';
+import { DisplayHealthSchema, DisplayPreloadedSchema, PieceErrorSchema, Thumbnail } from './payloads';
+import type { DisplayView } from './views';
+import type { VisitorFrame } from './visitors';
+import type { ParamValues } from './manifest';
+
+/*
+ * The stage bridge: what a privileged page (/display, /preview) and the piece's sandbox (/stage,
+ * served from the stage origin) say to each other over one MessageChannel (docs/security.md,
+ * "The stage origin"). The stage runs uploaded code, so everything it sends is untrusted: the
+ * page parses each message with `StageOutbound` once, as the server parses a socket payload.
+ */
+
+/** The greeting both sides use on window.postMessage before the channel exists. */
+export const STAGE_HELLO = 'pavilion-stage-hello';
+export const STAGE_PORT = 'pavilion-stage-port';
+
+/** How a stage is started: as one screen of a wall, or as the preview's simulated screens. */
+export type StageMode = 'screen' | 'preview';
+
+/** A clock answer: the page's show time at its local time `at`, for the stage's ping `t0`. */
+export interface StageClock {
+  t0: number;
+  /** The page's local epoch time (performance.timeOrigin + now) when it answered. */
+  at: number;
+  /** The page's show-clock offset (show − local) at `at`. */
+  offsetMs: number;
+  rttMs: number;
+  uncertaintyMs: number;
+  synced: boolean;
+}
+
+/** The preview's state, as the preview page drives its stage. */
+export interface StagePreview {
+  piece: { id: string; version: string; moduleUrl: string } | null;
+  params: ParamValues;
+  run: number;
+  timing: { startedAt: number; pausedAt: number | null; heldMs: number };
+  quality: 'auto' | 'low' | 'medium' | 'high';
+  span: boolean;
+  sound: boolean;
+}
+
+/** Page → stage. Trusted (it comes from the privileged page); checked for shape only. */
+export type StageInbound =
+  | { t: 'start'; mode: StageMode; screenId: string | null }
+  | { t: 'view'; view: DisplayView | null }
+  | { t: 'visitors'; frame: VisitorFrame }
+  | { t: 'visitors-reset' }
+  | { t: 'thumbnails'; want: boolean }
+  | { t: 'clock'; clock: StageClock }
+  | { t: 'sound-unlock' }
+  | { t: 'preview'; state: StagePreview }
+  | { t: 'preview-input'; input: unknown };
+
+export const StageInboundEnvelope = z.object({ t: z.string().max(32) }).passthrough();
+
+const Finite = z.number().finite();
+
+/** The stage's diagnostics, mirrored into window.__pavilion of the page (docs/display.md). */
+export const StageDiag = z.object({
+  installationId: Id.nullable(),
+  framesRendered: z.number().int().nonnegative(),
+  lastSwitch: z.object({ installationId: Id.nullable(), showTime: Finite }).nullable(),
+  lastPreload: DisplayPreloadedSchema.nullable(),
+  /** Errors, only when they changed since the last diag (null: unchanged). */
+  errors: z.array(PieceErrorSchema.extend({ at: Finite, screen: z.string().max(64).optional() })).max(100).nullable(),
+  visitors: z.number().int().nonnegative(),
+  visitorInputs: z.array(z.object({ id: z.string().max(64), input: z.unknown() })).max(5000),
+  memory: z.object({ geometries: z.number().int().nonnegative(), textures: z.number().int().nonnegative(), programs: z.number().int().nonnegative() }),
+  failed: z.boolean(),
+  ready: z.boolean(),
+  screens: z.array(z.string().max(64)).max(16),
+  /** The memory of each simulated screen (preview), by screen id. */
+  screenMemory: z.record(z.string().max(64), z.object({ geometries: z.number(), textures: z.number(), programs: z.number() })).optional(),
+  soundBlocked: z.boolean(),
+  progress: z.object({ installationId: Id, progress: z.number().min(0).max(1) }).nullable(),
+});
+export type StageDiag = z.infer<typeof StageDiag>;
+
+/** Stage → page: untrusted, parsed once by the page. */
+export const StageOutbound = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('ping'), t0: Finite }),
+  z.object({ t: z.literal('error'), report: PieceErrorSchema }),
+  z.object({ t: z.literal('preloaded'), preloaded: DisplayPreloadedSchema }),
+  z.object({ t: z.literal('health'), health: DisplayHealthSchema }),
+  z.object({ t: z.literal('thumbnail'), thumbnail: Thumbnail }),
+  z.object({ t: z.literal('diag'), diag: StageDiag }),
+]);
+export type StageOutbound = z.infer<typeof StageOutbound>;
