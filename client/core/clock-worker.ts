@@ -7,10 +7,13 @@
  *   page → worker  { type: 'ping', id }         ping once
  *   worker → page  { type: 'pong', id, ok, sent?, reply?, received? }
  *   worker → page  { type: 'connect' }          on every (re)connect: time to resync
+ *   worker → page  { type: 'disconnect' }       its socket is away: ping over the page's socket meanwhile
+ * It reconnects like every page's socket (reconnect.ts: backoff with jitter, for ever).
  * Times are epoch-based (performance.timeOrigin + performance.now()), the same base as the page's.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { PingReply } from './clock-sync';
+import { RECONNECT, steadyBackoff } from './reconnect';
 
 const local = () => performance.timeOrigin + performance.now();
 const post = (m: unknown) => (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
@@ -19,8 +22,10 @@ let socket: Socket | null = null;
 self.onmessage = (e: MessageEvent) => {
   const m = e.data as { type?: string; url?: string; id?: number } | null;
   if (m?.type === 'start' && typeof m.url === 'string' && !socket) {
-    socket = io(m.url, { transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+    socket = io(m.url, { transports: ['websocket'], ...RECONNECT });
+    steadyBackoff(socket.io);
     socket.on('connect', () => post({ type: 'connect' }));
+    socket.on('disconnect', () => post({ type: 'disconnect' }));
   } else if (m?.type === 'ping' && typeof m.id === 'number') {
     const id = m.id;
     const s = socket;

@@ -9,6 +9,7 @@ import type {
 } from '../../protocol';
 import { ClockSync, type PingReply, type StampedPingReply } from './clock-sync';
 import { localNow } from './now';
+import { RECONNECT, steadyBackoff } from './reconnect';
 
 export { localNow };
 
@@ -21,13 +22,19 @@ interface Namespaces {
 /** The typed socket of a namespace: `emit` takes the payloads the server's schemas accept. */
 export type SocketOf<N extends keyof Namespaces> = Socket<Namespaces[N][0], Namespaces[N][1]>;
 
-/** Opens a typed socket on one namespace of this origin (websocket only: lowest latency): `connect('/visitor')`. */
+/**
+ * Opens a typed socket on one namespace of this origin (websocket only: lowest latency): `connect('/visitor')`.
+ * It reconnects for ever with backoff and jitter (0.5 s, 1 s, then 1–2.5 s: the figures and why in
+ * reconnect.ts); each 'connect' (the first and every reconnect) is where a page says hello again.
+ */
 export function connect<N extends keyof Namespaces>(namespace: N, auth?: Record<string, string>): SocketOf<N>;
 /** @deprecated Name the namespace only (`connect('/display')`): its event maps follow from it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function connect<S2C extends { [event: string]: any }, C2S extends { [event: string]: any }>(namespace: keyof Namespaces, auth?: Record<string, string>): Socket<S2C, C2S>;
 export function connect(namespace: keyof Namespaces, auth?: Record<string, string>): Socket {
-  return io(namespace, { transports: ['websocket'], auth, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+  const socket = io(namespace, { transports: ['websocket'], auth, ...RECONNECT });
+  steadyBackoff(socket.io);
+  return socket;
 }
 
 interface PingSocket {
@@ -36,15 +43,34 @@ interface PingSocket {
   on(ev: 'connect', fn: () => void): unknown;
 }
 
-/** Pings through a Web Worker with its own socket (see clock-worker.ts); null where there are no workers. */
-function workerPinger(url: string, onConnect: () => void): { ready(): boolean; ping(): Promise<StampedPingReply> } | null {
+/** What workerPinger needs of a Worker (tests pass a fake). */
+export interface WorkerLike {
+  onmessage: ((e: MessageEvent) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+  postMessage(m: unknown): void;
+}
+
+function clockWorker(): WorkerLike | null {
   if (typeof Worker === 'undefined') return null;
-  let worker: Worker;
   try {
-    worker = new Worker(new URL('./clock-worker.ts', import.meta.url), { type: 'module' });
+    return new Worker(new URL('./clock-worker.ts', import.meta.url), { type: 'module' });
   } catch {
     return null;
   }
+}
+
+/**
+ * Pings through a Web Worker with its own socket (see clock-worker.ts); null where there are no
+ * workers. Ready only while the worker's socket is connected: while it is away (the server went,
+ * the worker's own backoff has not brought it back yet) pings go over the page's socket instead.
+ */
+export function workerPinger(
+  url: string,
+  onConnect: () => void,
+  make: () => WorkerLike | null = clockWorker,
+): { ready(): boolean; ping(): Promise<StampedPingReply> } | null {
+  const worker = make();
+  if (!worker) return null;
   let ready = false;
   let next = 0;
   const pending = new Map<number, { resolve: (r: StampedPingReply) => void; reject: (e: Error) => void }>();
@@ -53,6 +79,8 @@ function workerPinger(url: string, onConnect: () => void): { ready(): boolean; p
     if (m.type === 'connect') {
       ready = true;
       onConnect();
+    } else if (m.type === 'disconnect') {
+      ready = false;
     } else if (m.type === 'pong' && typeof m.id === 'number') {
       const p = pending.get(m.id);
       pending.delete(m.id);
@@ -83,14 +111,19 @@ function workerPinger(url: string, onConnect: () => void): { ready(): boolean; p
 
 /**
  * A clock sync bound to a socket: starts on connect, resyncs on reconnect and on tab wake.
+ * Resync is a fresh burst of pings at once; until it lands, and all the while the server is away,
+ * the last estimate (with its skew) goes on answering `now()`, so screens keep playing on it.
  * `local` replaces the local clock (the sync benchmark gives each client a deliberately wrong one).
  * `workerUrl` (a namespace URL, in browsers) pings from a Web Worker with its own socket instead,
  * off the main thread; until that worker connects, and if it fails, pings go over `socket`.
  */
-export function syncOverSocket(socket: PingSocket, opts: { local?: () => number; workerUrl?: string } = {}): ClockSync {
+export function syncOverSocket(
+  socket: PingSocket,
+  opts: { local?: () => number; workerUrl?: string; makeWorker?: () => WorkerLike | null } = {},
+): ClockSync {
   let sync: ClockSync | null = null;
   // Every worker (re)connect: sample again at once, now off the main thread.
-  const viaWorker = opts.workerUrl && !opts.local ? workerPinger(opts.workerUrl, () => sync?.resync()) : null;
+  const viaWorker = opts.workerUrl && !opts.local ? workerPinger(opts.workerUrl, () => sync?.resync(), opts.makeWorker) : null;
   sync = new ClockSync({
     local: opts.local ?? localNow,
     ping: (t0) =>
