@@ -33,7 +33,7 @@ export interface StageClock {
 
 /** The preview's state, as the preview page drives its stage. */
 export interface StagePreview {
-  piece: { id: string; version: string; moduleUrl: string } | null;
+  piece: { id: string; version: string; moduleUrl: string | null } | null;
   params: ParamValues;
   run: number;
   timing: { startedAt: number; pausedAt: number | null; heldMs: number };
@@ -52,7 +52,7 @@ export type StageInbound =
   | { t: 'clock'; clock: StageClock }
   | { t: 'sound-unlock' }
   | { t: 'preview'; state: StagePreview }
-  | { t: 'preview-input'; input: unknown };
+  | { t: 'errors-clear' };
 
 export const StageInboundEnvelope = z.object({ t: z.string().max(32) }).passthrough();
 

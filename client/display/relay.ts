@@ -3,7 +3,7 @@ import { localNow } from '../core/now';
 import type { ClockSync } from '../core/clock-sync';
 import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
-import { StageLink } from './stage-link';
+import { StageLink } from '../shared/stage-link';
 
 /** A stage that draws no new frame for this long while it has something to show is reloaded. */
 export const STALL_MS = 10_000;

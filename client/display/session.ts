@@ -4,7 +4,7 @@ import type { ClockSync } from '../core/clock-sync';
 import { createDisplayStore, type DisplayStore } from './store';
 import { Credentials } from './credentials';
 import { StageRelay } from './relay';
-import { findStageOrigin } from './stage-origin';
+import { findStageOrigin } from '../shared/stage-origin';
 
 export type DisplaySocket = ReturnType<typeof connect<DisplayServerToClient, DisplayClientToServer>>;
 

@@ -1,46 +1,44 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { addEffect } from '@react-three/fiber';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
-import type { GpuMemory } from '../host';
-import { Stage, type SimWall } from './Stage';
+import type { StageDiag } from '../../protocol';
 import { ParamPanel } from './ParamPanel';
 import { FakeVisitor } from './FakeVisitor';
 import { Uploader } from './Uploader';
 import { QualitySelect } from '../shared/QualitySelect';
+import { findStageOrigin } from '../shared/stage-origin';
 import { usePreview } from './context';
 import { loadPreview } from './load';
-import { restart, setPaused, soundFor, startSound, stopSound } from './page';
+import { connectStage, restart, setPaused, startSound, stopSound, type PreviewPage } from './page';
 
-const SINGLE: SimWall = { width: 1920, height: 1080, screens: [{ id: 'preview-1', x: 0, y: 0, w: 1920, h: 1080 }] };
-const SPAN: SimWall = {
-  width: 5760,
-  height: 1080,
-  screens: [0, 1, 2].map((i) => ({ id: `preview-${i + 1}`, x: i * 1920, y: 0, w: 1920, h: 1080 })),
-};
+/** The stage's last diagnostics, re-rendering on each. */
+export function useStageDiag(page: PreviewPage): StageDiag | null {
+  return useSyncExternalStore(
+    (fn) => {
+      page.stage.listeners.add(fn);
+      return () => void page.stage.listeners.delete(fn);
+    },
+    () => page.stage.diag,
+  );
+}
 
 export function PreviewApp({ id, version }: { id: string; version: string | null }) {
   const page = usePreview();
-  const { host, store } = page;
+  const { store } = page;
   const s = useStore(store);
-  const snap = useSyncExternalStore(
-    (fn) => host.subscribe(fn),
-    () => host.snapshot(),
-  );
-  const wall = s.span ? SPAN : SINGLE;
-  const startedAt = snap.run?.startedAt ?? null;
-  const sound = useMemo(() => soundFor(page, s.sound === 'on', startedAt), [page, s.sound, startedAt]);
+  const diag = useStageDiag(page);
 
   useEffect(() => void loadPreview(page, id, version), [page, id, version]);
-
-  // One frame clock for every simulated screen: the same show time, the same visitor events.
-  useEffect(
-    () =>
-      addEffect((timestamp) => {
-        page.visitors.step();
-        host.frame(timestamp);
-      }),
-    [page, host],
-  );
+  useEffect(() => {
+    let stop = false;
+    const locate = (): void =>
+      void findStageOrigin().then((origin) => {
+        if (stop) return;
+        if (origin) return store.setState({ stageOrigin: origin });
+        setTimeout(locate, 2000);
+      });
+    locate();
+    return () => void (stop = true);
+  }, [store]);
 
   if (s.problem)
     return (
@@ -76,21 +74,19 @@ export function PreviewApp({ id, version }: { id: string; version: string | null
             quality{' '}
             <QualitySelect aria-label="Quality" value={s.quality} onChange={(quality) => store.setState({ quality })} />
           </label>
-          <button type="button" onClick={() => void (s.sound === 'on' ? stopSound(page) : startSound(page))}>
-            {s.sound === 'on' ? 'Sound off' : s.sound === 'starting' ? 'Starting sound…' : 'Sound on'}
+          <button type="button" onClick={() => (s.sound === 'on' ? stopSound(page) : startSound(page))}>
+            {s.sound === 'on' ? 'Sound off' : 'Sound on'}
           </button>
         </div>
       </header>
       <main className={`stages ${s.span ? 'span' : 'single'}`}>
-        {wall.screens.map((screen, i) => (
-          <Stage key={screen.id} page={page} wall={wall} screen={screen} sound={i === 0 ? sound : null} />
-        ))}
-        {snap.progress && snap.progress.progress < 1 && (
+        {s.stageOrigin && <StageFrame page={page} origin={s.stageOrigin} />}
+        {diag?.progress && diag.progress.progress < 1 && (
           <div className="progress" aria-label="loading assets">
-            <div style={{ width: `${Math.round(snap.progress.progress * 100)}%` }} />
+            <div style={{ width: `${Math.round(diag.progress.progress * 100)}%` }} />
           </div>
         )}
-        {snap.run?.failed && <p className="failed-note">The piece failed and the calm fallback replaced it, as on a screen. Fix it and save, or press Restart.</p>}
+        {diag?.failed && <p className="failed-note">The piece failed and the calm fallback replaced it, as on a screen. Fix it and save, or press Restart.</p>}
       </main>
       <aside className="side">
         <ParamPanel />
@@ -103,18 +99,41 @@ export function PreviewApp({ id, version }: { id: string; version: string | null
   );
 }
 
-function Errors() {
-  const { host } = usePreview();
-  const errors = useSyncExternalStore(
-    (fn) => host.errors.subscribe(fn),
-    () => host.errors.list(),
+/** The stage frame: the piece runs there, sandboxed on the stage origin (docs/security.md). */
+function StageFrame({ page, origin }: { page: PreviewPage; origin: string }) {
+  const span = useStore(page.store, (s) => s.span);
+  const ref = useCallback(
+    (iframe: HTMLIFrameElement | null) => {
+      if (!iframe) return;
+      const link = page.stage.link?.origin === origin ? page.stage.link : connectStage(page, origin);
+      link.attach(iframe);
+    },
+    [page, origin],
   );
+  return (
+    <iframe
+      ref={ref}
+      className="stage-frame"
+      style={{ aspectRatio: span ? '48 / 9' : '16 / 9' }}
+      title="piece preview"
+      src={`${origin}/stage`}
+      sandbox="allow-scripts allow-same-origin"
+      allow="autoplay; fullscreen"
+      referrerPolicy="no-referrer"
+    />
+  );
+}
+
+function Errors() {
+  const page = usePreview();
+  const diag = useStageDiag(page);
+  const errors = diag ? page.stage.errors : [];
   return (
     <section className="panel" aria-label="Errors">
       <header>
         <h2>Errors</h2>
         {errors.length > 0 && (
-          <button type="button" onClick={() => host.errors.clear()}>
+          <button type="button" onClick={() => page.stage.link?.send({ t: 'errors-clear' })}>
             Clear
           </button>
         )}
@@ -134,12 +153,8 @@ function Errors() {
 
 /** GPU objects alive: they must come back down when the piece unmounts (Restart shows it). */
 function Gpu() {
-  const { host } = usePreview();
-  const [m, setM] = useState<GpuMemory | null>(null);
-  useEffect(() => {
-    const t = setInterval(() => setM(host.screens().includes('preview-1') ? host.memory('preview-1') : null), 500);
-    return () => clearInterval(t);
-  }, [host]);
+  const diag = useStageDiag(usePreview());
+  const m = diag?.screenMemory?.['preview-1'] ?? null;
   return (
     <section className="panel" aria-label="GPU">
       <header>

@@ -2,7 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { useEffect, useState } from 'react';
 import type { PieceSummary } from '../../protocol';
 import { ID_PATTERN } from '../../protocol/ids';
-import { previewDiagnostics } from '../host';
+import { previewMirror } from './mirror';
 import { PreviewApp } from './PreviewApp';
 import { Uploader } from './Uploader';
 import { PreviewContext } from './context';
@@ -19,7 +19,7 @@ if (id && ID_PATTERN.test(id) && (!version || /^\d+\.\d+\.\d+$/.test(version))) 
   const page = startPreview();
   // window.__pavilionPreview: read-only state of the page, for tests and curious artists.
   if (!('__pavilionPreview' in window))
-    Object.defineProperty(window, '__pavilionPreview', { value: previewDiagnostics(page.host, () => !!page.store.getState().module), configurable: false, writable: false });
+    Object.defineProperty(window, '__pavilionPreview', { value: previewMirror(page), configurable: false, writable: false });
   root.render(
     <PreviewContext.Provider value={page}>
       <PreviewApp id={id} version={version} />

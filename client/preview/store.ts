@@ -1,11 +1,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { InstallationModule } from 'pavilion/sdk';
 import type { ParamValues, PieceSummary, Quality } from '../../protocol';
 import type { Timing } from '../host';
 
 export interface PreviewState {
   piece: PieceSummary | null;
-  module: InstallationModule | null;
   /** Why the page cannot show the piece at all (unknown id, no such version…). */
   problem: string | null;
   params: ParamValues;
@@ -17,7 +15,9 @@ export interface PreviewState {
   paused: boolean;
   /** The host's quality setting for the simulated screens, as a wall's `quality`. */
   quality: Quality;
-  sound: 'off' | 'starting' | 'on' | 'blocked';
+  sound: 'off' | 'on';
+  /** Where the stage frame loads from (GET /api/stage), once known. */
+  stageOrigin: string | null;
 }
 
 export type PreviewStore = StoreApi<PreviewState>;
@@ -26,7 +26,6 @@ export type PreviewStore = StoreApi<PreviewState>;
 export function createPreviewStore(now: number, span: boolean): PreviewStore {
   return createStore<PreviewState>(() => ({
     piece: null,
-    module: null,
     problem: null,
     params: {},
     span,
@@ -35,5 +34,6 @@ export function createPreviewStore(now: number, span: boolean): PreviewStore {
     paused: false,
     quality: 'auto',
     sound: 'off',
+    stageOrigin: null,
   }));
 }

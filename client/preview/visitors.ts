@@ -1,6 +1,6 @@
 import type { ShowTime } from 'pavilion/sdk';
-import type { InputSpec, InputValue, VisitorEvent, VisitorState } from '../../protocol';
-import { localFrame, type VisitorFeed } from '../host';
+import type { InputSpec, InputValue, VisitorEvent, VisitorFrame, VisitorState } from '../../protocol';
+import { localFrame } from '../host';
 import { localNow } from '../core/now';
 
 /** The fake visitor the panel drives. */
@@ -8,7 +8,7 @@ export const YOU = 'preview-you';
 
 /**
  * The preview's visitors: you (driven from the panel) and a crowd of bots that wander and press.
- * Before each frame their state goes to the host's visitor feed as an input frame, the way a
+ * Before each frame their state goes to the stage's visitor feed as an input frame, the way a
  * server's frames reach a screen, so pieces get them through the same path.
  */
 export class FakeVisitors {
@@ -21,8 +21,8 @@ export class FakeVisitors {
 
   /** `time`: the piece's show time now (the bots move on it, and stop while paused). */
   constructor(
-    private readonly feed: VisitorFeed,
-    private readonly time: () => Readonly<ShowTime> | null,
+    private readonly feed: { receive(frame: VisitorFrame): void },
+    private readonly time: () => Readonly<Pick<ShowTime, 'now' | 'seconds'>> | null,
   ) {}
 
   /** A value from the panel: an input's new state, or an event (a button press, a word). */

@@ -4,6 +4,8 @@ import { StageBridge } from './bridge';
 import { startStageScreen } from './screen';
 import { startDiag } from './diag';
 import { ScreenApp } from './ScreenApp';
+import { startStagePreview } from './preview';
+import { PreviewStage } from './PreviewStage';
 import '../shared/base.css';
 import './stage.css';
 
@@ -19,7 +21,13 @@ let started = false;
 bridge.on('start', ({ mode, screenId }) => {
   if (started) return; // a new channel after the page's own reconnect: the stage keeps running
   started = true;
-  if (mode !== 'screen' || !screenId) return;
+  if (mode === 'preview') {
+    const preview = startStagePreview(bridge);
+    startDiag(bridge, preview.host, { ready: () => !!preview.host.snapshot().run?.module, soundBlocked: () => false });
+    root.render(<PreviewStage preview={preview} />);
+    return;
+  }
+  if (!screenId) return;
   const screen = startStageScreen(bridge, screenId);
   const { host, store, clock } = screen;
   // In the frame, the same read-only diagnostics the page mirrors (docs/display.md).
