@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { createHttp, type TlsFiles } from './http/server';
 import { registerApi } from './http/api';
 import { registerPages } from './http/pages';
+import { createStageOrigin, registerStageApi, type StageOrigin } from './http/stage-origin';
 import { createAuth } from './http/auth';
 import { firstArtistName, loadSecrets, type Secrets } from './http/secrets';
 import { createFileStorage, type ShowStorage } from './persistence/journal';
@@ -76,11 +77,19 @@ export interface AppOptions {
   disk?: DiskOptions;
   /** A connected screen without a heartbeat for this long is stale (default 10 s; PAVILION_SCREEN_STALE_S). */
   screenStaleMs?: number;
+  /** The stage origin's port: pieces run in a frame served there (default 0: a free port; PAVILION_STAGE_PORT). */
+  stagePort?: number;
+  /** The stage's public origin when a reverse proxy serves it under its own name, e.g. `https://stage.pavilion.example` (PAVILION_STAGE_ORIGIN). */
+  stageOrigin?: string;
 }
 
 export interface App {
   url: string;
   port: number;
+  /** The stage origin's port (server/http/stage-origin.ts). */
+  stagePort: number;
+  /** The stage listener's own base URL, like `url`. */
+  stageUrl: string;
   secrets: Secrets;
   store: ShowStore;
   catalog: PieceCatalog;
@@ -165,7 +174,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   catalog.subscribe(() => queueMicrotask(() => void upgradeStoredParams(upgrades, 'after a piece changed')));
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
 
-  const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}) });
+  // Pieces run in a frame of the stage origin, a second listener (server/http/stage-origin.ts).
+  let stage: StageOrigin | null = null;
+  const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}), frameSrc: (req) => stage?.originFor(req) ?? null });
   const io = createIo(http.server);
 
   let baseUrl = opts.publicUrl ?? '';
@@ -194,10 +205,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await registerPieceRoutes(http, { auth, store: pieces, state: pieceState, dispatch: (c) => store.dispatch(c), limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits }, firstArtist });
   registerArtistRoutes(http, { auth, artists, pieces: pieceState, firstArtist });
   await registerPages(http, staticDir);
+  registerStageApi(http, () => stage);
 
-  await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
+  let port = opts.port ?? 0;
+  const trustedOrigins = [...(opts.publicUrl ? [opts.publicUrl] : []), ...(opts.trustedOrigins ?? [])];
+  const stageOrigin = (stage = await createStageOrigin({ logger, staticDir, pieces, host: opts.host ?? '0.0.0.0', port: opts.stagePort ?? 0, trustProxy: opts.trustProxy ?? 0, mainPort: () => port, trustedOrigins,
+    ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.stageOrigin ? { origin: opts.stageOrigin } : {}) }));
+  try {
+    await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
+  } catch (e) {
+    await stageOrigin.close();
+    throw e;
+  }
   const address = http.server.address();
-  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const scheme = opts.tls ? 'https' : 'http';
   const url = `${scheme}://localhost:${port}`;
   if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
@@ -206,6 +227,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   return {
     url,
     port,
+    stagePort: stageOrigin.port,
+    stageUrl: stageOrigin.url,
     secrets,
     store,
     catalog,
@@ -226,6 +249,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       scheduler.close();
       await closeIo(io);
       await http.close().catch(() => {});
+      await stageOrigin.close();
       storage.close();
     },
   };

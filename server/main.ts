@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { createApp } from './app';
+import { isStageListenError, parseOrigin } from './http/stage-origin';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const port = Number(process.env.PORT ?? 8080);
@@ -23,6 +24,24 @@ function intFromEnv(name: string, fallback: number, min: number, max: number, wh
   return n;
 }
 const visitorsPerAddress = intFromEnv('PAVILION_VISITORS_PER_ADDRESS', 8, 1, 100_000, 'the visitor connections one address may hold');
+// Pieces run in a frame served by a second listener, the stage origin (docs/operations.md).
+// PORT=0 (a free port, as tests start it) gives the stage a free port too.
+if (port === 65535 && !process.env.PAVILION_STAGE_PORT) {
+  logger.fatal('config: PORT=65535 leaves no PORT+1 for the stage origin (where pieces run); set PAVILION_STAGE_PORT to a free port');
+  process.exit(1);
+}
+const stagePort = intFromEnv('PAVILION_STAGE_PORT', port === 0 ? 0 : port + 1, 0, 65535, 'the port of the stage origin, where pieces run (default PORT+1)');
+if (stagePort === port && port !== 0) {
+  logger.fatal(`config: PAVILION_STAGE_PORT=${stagePort} is PORT; the stage origin needs a port of its own (default PORT+1)`);
+  process.exit(1);
+}
+let stageOrigin: string | undefined;
+try {
+  stageOrigin = process.env.PAVILION_STAGE_ORIGIN ? parseOrigin(process.env.PAVILION_STAGE_ORIGIN, 'PAVILION_STAGE_ORIGIN') : undefined;
+} catch (e) {
+  logger.fatal(`${(e as Error).message}; it is the address browsers reach the stage port at through your reverse proxy (unset it to use the stage port directly)`);
+  process.exit(1);
+}
 const trustProxy = intFromEnv('PAVILION_TRUST_PROXY', 0, 0, 10, 'the number of reverse proxies in front of the server (0: none)');
 
 /** PAVILION_TLS_CERT and PAVILION_TLS_KEY: PEM files to serve HTTPS (phones need it for tilt). */
@@ -57,12 +76,16 @@ try {
     publicUrl: process.env.PAVILION_PUBLIC_URL || undefined,
     visitorsPerAddress,
     trustProxy,
+    stagePort,
+    ...(stageOrigin ? { stageOrigin } : {}),
     ...(tls ? { tls } : {}),
   });
   const show = app.store.get();
   const lines = [
     '',
     `  Pavilion is running on ${app.url}  (data: ${dataDir})`,
+    '',
+    `  Pieces run in a sandbox served on port ${app.stagePort}${stageOrigin ? ` (as ${stageOrigin})` : ''}: open it in firewalls too`,
     '',
     `  Control panel   ${app.url}/control`,
     ...Object.values(show.screens)
@@ -87,7 +110,9 @@ try {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'EADDRINUSE') logger.fatal(`server: port ${port} is in use; stop the other program or start with PORT=<another port>`);
+  if (err.code === 'EADDRINUSE' && isStageListenError(err))
+    logger.fatal(`server: port ${stagePort} (the stage origin, where pieces run) is in use; stop the other program or start with PAVILION_STAGE_PORT=<another port>`);
+  else if (err.code === 'EADDRINUSE') logger.fatal(`server: port ${port} is in use; stop the other program or start with PORT=<another port>`);
   else if (tls && (String(err.code).startsWith('ERR_OSSL') || /PEM|certificate|private key/i.test(err.message)))
     logger.fatal(`server: the TLS certificate or key was refused (${err.message}); check that PAVILION_TLS_CERT and PAVILION_TLS_KEY are a matching PEM certificate and key`);
   else logger.fatal({ err }, `server: could not start: ${err.message}`);

@@ -48,6 +48,8 @@ export interface Auth {
   identify(token: string | undefined | null): { role: Role; artist?: string } | null;
   /** A signed session cookie; an artist's names them (by their token's key: revoking it ends the session). */
   issueSession(role: Role, now: number, artist?: string): string;
+  /** The first session cookie of a Cookie header that this server signed (others may be planted: see check). */
+  sessionIn(header: string | undefined): string | undefined;
   /** Ends a session for good (sign-out): its cookie is refused from now on, also after a restart. */
   revokeSession(value: string | undefined): { id: string; saved: boolean } | null;
 }
@@ -92,8 +94,10 @@ export function createAuth(opts: {
     check(c) {
       const bearer = /^Bearer\s+(.+)$/i.exec(c.authorization ?? '')?.[1]?.trim();
       const token = bearer ?? c.token;
-      const cookie = token === undefined ? readCookie(c.cookie, SESSION_COOKIE) : undefined;
-      if (token === undefined && cookie === undefined) return null;
+      // Every session cookie the request carries: a page of the stage origin (same host name, and
+      // cookies ignore ports) can plant its own before the real one (docs/security.md).
+      const cookies = token === undefined ? readCookies(c.cookie, SESSION_COOKIE) : [];
+      if (token === undefined && cookies.length === 0) return null;
       const wait = failures.retryAfterS(c.address);
       if (wait > 0) return { ok: false, code: 'rate_limited', retryAfterS: wait };
       if (token !== undefined) {
@@ -104,12 +108,13 @@ export function createAuth(opts: {
         }
         return { ok: true, ...who, via: bearer !== undefined ? 'bearer' : 'token', sessionId: null };
       }
-      const s = parse(cookie);
-      if (!s) {
-        failures.fail(c.address); // a forged cookie; an expired or signed-out one is no guess
+      const signed = cookies.map(parse).filter((x) => x !== null);
+      if (signed.length === 0) {
+        failures.fail(c.address); // forged cookies; an expired or signed-out one is no guess
         return { ok: false, code: 'unauthorized' };
       }
-      if (!(s.expiry > opts.now()) || revoked.has(s.id)) return { ok: false, code: 'unauthorized' };
+      const s = signed.find((x) => x.expiry > opts.now() && !revoked.has(x.id));
+      if (!s) return { ok: false, code: 'unauthorized' };
       if (isForeignOrigin(c.origin, c.host, opts.trustedOrigins)) return { ok: false, code: 'foreign_origin' };
       if (s.role !== 'artist') return { ok: true, role: s.role, via: 'cookie', sessionId: s.id };
       const artist = s.artistKey === null ? firstArtist : (opts.artists?.nameOfKey(s.artistKey) ?? null);
@@ -138,6 +143,9 @@ export function createAuth(opts: {
       const body = `${tag}.${Math.floor(now + SESSION_HOURS * 3600_000)}.${crypto.randomBytes(12).toString('base64url')}`;
       return `${body}.${sign(body)}`;
     },
+    sessionIn(header) {
+      return readCookies(header, SESSION_COOKIE).find((v) => parse(v) !== null);
+    },
     revokeSession(value) {
       const s = parse(value);
       if (!s) return null;
@@ -158,4 +166,23 @@ export function readCookie(header: string | undefined, name: string): string | u
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Every value of one cookie in a Cookie header, in the header's order: a browser sends several
+ * under one name when they differ in path or domain. Each `;`-separated pair is parsed on its own
+ * by the `cookie` package; a malformed pair counts as none.
+ */
+export function readCookies(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
+  for (const pair of header.split(';')) {
+    try {
+      const v = parseCookie(pair)[name];
+      if (v !== undefined) values.push(v);
+    } catch {
+      /* a malformed pair is no cookie */
+    }
+  }
+  return values;
 }

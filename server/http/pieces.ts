@@ -138,17 +138,28 @@ export async function registerPieceRoutes(app: FastifyInstance, deps: PieceRoute
       return { ok: true, id, active: body.data.version, previous, version: res.version };
     });
 
-    scope.get('/pieces/:id/:version/*', async (req, reply) => {
-      const { id, version, '*': rel } = req.params as { id: string; version: string; '*': string };
-      const file = store.filePath(id, version, rel);
-      if (!file) return reply.code(404).send(fail('not_found', `no file ${rel} in piece '${id}' ${version}`));
-      const type = FILE_TYPES[path.extname(file).slice(1).toLowerCase()] ?? 'application/octet-stream';
-      return reply
-        .header('Content-Type', type)
-        .header('Cache-Control', 'public, max-age=31536000, immutable') // a version never changes once stored
-        .header('Content-Security-Policy', "sandbox; default-src 'none'") // opened directly, a file can run nothing
-        .header('Cross-Origin-Resource-Policy', 'same-origin')
-        .send(fs.createReadStream(file));
-    });
+    registerPieceFiles(scope, store);
+  });
+}
+
+/** The route of uploaded pieces' stored files, on the main origin and on the stage origin alike. */
+export const PIECE_FILES_ROUTE = '/pieces/:id/:version/*';
+
+/**
+ * GET /pieces/<id>/<version>/<path>: one stored file of an uploaded piece. A stored version never
+ * changes, so it is cached forever; opened directly, a file runs nothing (CSP sandbox).
+ */
+export function registerPieceFiles(app: FastifyInstance, store: Pick<PieceStore, 'filePath'>): void {
+  app.get(PIECE_FILES_ROUTE, async (req, reply) => {
+    const { id, version, '*': rel } = req.params as { id: string; version: string; '*': string };
+    const file = store.filePath(id, version, rel);
+    if (!file) return reply.code(404).send(fail('not_found', `no file ${rel} in piece '${id}' ${version}`));
+    const type = FILE_TYPES[path.extname(file).slice(1).toLowerCase()] ?? 'application/octet-stream';
+    return reply
+      .header('Content-Type', type)
+      .header('Cache-Control', 'public, max-age=31536000, immutable') // a version never changes once stored
+      .header('Content-Security-Policy', "sandbox; default-src 'none'") // opened directly, a file can run nothing
+      .header('Cross-Origin-Resource-Policy', 'same-origin')
+      .send(fs.createReadStream(file));
   });
 }

@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import cookie from '@fastify/cookie';
@@ -11,8 +12,18 @@ export interface TlsFiles {
   key: string | Buffer;
 }
 
-/** A fastify instance with security headers, rate limits and JSON errors that never leak stacks. */
-export async function createHttp(logger: Logger, opts: { bodyLimit: number; tls?: TlsFiles; trustProxy?: number }): Promise<FastifyInstance> {
+export interface HttpOptions {
+  bodyLimit: number;
+  tls?: TlsFiles;
+  trustProxy?: number;
+}
+
+/**
+ * A bare fastify instance: trusted-proxy hops, TLS, and JSON errors that never leak stacks. No
+ * headers, no cookies, no limits: createHttp adds the main server's; the stage origin
+ * (server/http/stage-origin.ts) its own.
+ */
+export function createBareHttp(logger: Logger, opts: HttpOptions): FastifyInstance {
   // `trustProxy` hops, as a function: fastify now ignores X-Forwarded-For for a plain hop count
   // (it fails closed), which left REST counting every client as the proxy while the sockets
   // (transport/addresses.ts) counted the forwarded address. The same rule for both.
@@ -21,34 +32,6 @@ export async function createHttp(logger: Logger, opts: { bodyLimit: number; tls?
   const base = { loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: opts.bodyLimit, logController: new LogController({ disableRequestLogging: true }), trustProxy };
   // HTTPS makes pages a secure context: phones then allow the tilt sensor (DeviceOrientation).
   const app = (opts.tls ? Fastify({ ...base, https: { cert: opts.tls.cert, key: opts.tls.key } }) : Fastify(base)) as unknown as FastifyInstance;
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'wasm-unsafe-eval'", 'blob:'],
-        workerSrc: ["'self'", 'blob:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", 'ws:', 'wss:', 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'data:', 'blob:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        frameAncestors: ["'self'"],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-    hsts: false,
-  });
-  await app.register(cookie);
-  await app.register(rateLimit, { global: false });
-  // A client that broke its connection before the request was handled (a malformed chunk, a reset)
-  // has no address left: nothing can answer it, and the limits per address (rate-limit's key
-  // included, which threw on it) have nothing to count. Stop here, before any route's hooks.
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.ip === undefined) return reply.code(400).send(fail('bad_request', 'the connection closed before the request could be read; send it again'));
-  });
   app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, _req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) logger.error({ err: error }, 'http: request failed');
@@ -60,5 +43,72 @@ export async function createHttp(logger: Logger, opts: { bodyLimit: number; tls?
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send(fail('not_found', `nothing at ${req.method} ${req.url.split('?')[0]}; see docs/api.md`));
   });
+  return app;
+}
+
+/**
+ * A client that broke its connection before the request was handled (a malformed chunk, a reset)
+ * has no address left: nothing can answer it, and the limits per address (rate-limit's key
+ * included, which threw on it) have nothing to count. Stop there, before any route's hooks.
+ */
+export function refuseAddressless(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.ip === undefined) return reply.code(400).send(fail('bad_request', 'the connection closed before the request could be read; send it again'));
+  });
+}
+
+/** A fastify instance with security headers, rate limits and JSON errors that never leak stacks. */
+export async function createHttp(
+  logger: Logger,
+  opts: HttpOptions & {
+    /**
+     * The origin pages may frame (CSP frame-src): the stage origin as this request's browser sees
+     * it (server/http/stage-origin.ts). Default: none.
+     */
+    frameSrc?: (req: FastifyRequest) => string | null;
+  },
+): Promise<FastifyInstance> {
+  const app = createBareHttp(logger, opts);
+  // helmet runs on the raw request, without fastify's view of the trusted proxy: each request's
+  // frame-src is worked out here first, by fastify's rules (req.protocol, req.hostname).
+  const frames = new WeakMap<IncomingMessage, string>();
+  if (opts.frameSrc) {
+    const frameSrc = opts.frameSrc;
+    app.addHook('onRequest', async (req) => {
+      let src: string | null = null;
+      try {
+        src = frameSrc(req);
+      } catch {
+        src = null; // a request that cannot be read frames nothing
+      }
+      if (src) frames.set(req.raw, src);
+    });
+  }
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'", 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        // 'self' only: no other host. CSP3 'self' also matches ws:/wss: to this same host and port.
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'", 'data:', 'blob:'],
+        // Pieces run in a frame of the stage origin, the one frame a page may hold.
+        frameSrc: [(req: IncomingMessage) => frames.get(req) ?? "'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  refuseAddressless(app);
   return app;
 }
