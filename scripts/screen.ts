@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cleanExitPreferences, defaultUserDataDir, findChromium, kioskArgs, pageUrl, restartDelay } from './lib/kiosk';
+import { cleanExitPreferences, defaultUserDataDir, findChromium, kioskArgs, pageUrl, restartDelay, stageOriginOf } from './lib/kiosk';
 
 /**
  * `npm run screen -- <url>`: a screen computer's browser. Starts Chromium full-screen (kiosk) on
@@ -19,6 +19,8 @@ const USAGE = `usage: npm run screen -- <url> [options]
   --window-position <x,y>    open on the monitor at x,y (a machine driving several screens)
   --no-gpu                   no GPU rasterization (software rendering)
   --chromium <path>          the browser to run (default: CHROMIUM_PATH, else the first Chromium or Chrome found)
+  --stage-origin <origin>    where the page's pieces run (default: PAVILION_STAGE_ORIGIN, else the page's host on
+                             PAVILION_STAGE_PORT, else what GET /api/stage says, else the page's port + 1)
   --dry-run                  print the command line and exit
 `;
 
@@ -36,6 +38,7 @@ function parse() {
         'window-position': { type: 'string' },
         'no-gpu': { type: 'boolean', default: false },
         chromium: { type: 'string' },
+        'stage-origin': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -68,9 +71,24 @@ const chromiumPath = browser.path;
 if (!fs.existsSync(chromiumPath)) fail(`${chromiumPath} does not exist; give the path of Chromium or Chrome`);
 
 const userDataDir = path.resolve(values['user-data-dir'] ?? defaultUserDataDir(url, process.env, os.homedir()));
-const args = kioskArgs({ url: url.href, userDataDir, gpu: !values['no-gpu'], ...(values['window-position'] ? { windowPosition: values['window-position'] } : {}) });
+
+/**
+ * The command line, asked again at each start: the page and its stage origin (where pieces run)
+ * are both treated as secure when plain HTTP, so both get their service worker (offline play).
+ */
+async function argsNow(): Promise<string[]> {
+  let stage: Awaited<ReturnType<typeof stageOriginOf>>;
+  try {
+    stage = await stageOriginOf(url, { ...(values['stage-origin'] ? { option: values['stage-origin'] } : {}), env: process.env, fetch });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  log(`stage origin ${stage.origin} (from ${stage.from})${stage.note ? `: ${stage.note}` : ''}`);
+  return kioskArgs({ url: url.href, userDataDir, gpu: !values['no-gpu'], stageOrigin: stage.origin, ...(values['window-position'] ? { windowPosition: values['window-position'] } : {}) });
+}
 
 if (values['dry-run']) {
+  const args = await argsNow();
   process.stdout.write(`${[chromiumPath, ...args].map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
   process.exit(0);
 }
@@ -94,8 +112,10 @@ let stopping = false;
 let quickExits = 0;
 let timer: NodeJS.Timeout | null = null;
 
-function start(): void {
+async function start(): Promise<void> {
   timer = null;
+  const args = await argsNow();
+  if (stopping) return process.exit(0);
   markCleanExit();
   const startedAt = Date.now();
   log(`starting ${chromiumPath} on ${url.href} (profile ${userDataDir})`);
@@ -110,7 +130,7 @@ function start(): void {
     const next = restartDelay(quickExits, Date.now() - startedAt);
     quickExits = next.quickExits;
     log(`${why}; starting it again in ${Math.round(next.delayMs / 1000)} s`);
-    timer = setTimeout(start, next.delayMs);
+    timer = setTimeout(() => void start(), next.delayMs);
   };
   c.on('error', (e) => end(`could not start ${chromiumPath}: ${e.message}`));
   c.on('exit', (code, signal) => end(`the browser exited (${signal ?? `code ${code}`})`));
@@ -135,4 +155,4 @@ function stop(signal: NodeJS.Signals): void {
 
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
-start();
+void start();

@@ -15,6 +15,8 @@ export interface KioskOptions {
   gpu?: boolean;
   /** `x,y` of the monitor to open on, for a machine that drives several screens. */
   windowPosition?: string;
+  /** The stage origin, where the page's pieces run (stageOriginOf): a secure context too, for its service worker. */
+  stageOrigin?: string | null;
 }
 
 /** Hosts that are secure contexts even over plain HTTP. */
@@ -42,10 +44,19 @@ export function insecureOrigin(url: URL): string | null {
   return url.origin;
 }
 
+/**
+ * The origins to treat as secure for a screen: its page's and its stage's, each when plain HTTP on
+ * the LAN. Both need a secure context: each registers its own service worker (offline play).
+ */
+export function insecureOrigins(url: URL, stageOrigin?: string | null): string[] {
+  const stage = stageOrigin ? insecureOrigin(pageUrl(stageOrigin)) : null;
+  return [...new Set([insecureOrigin(url), stage].filter((o): o is string => o !== null))];
+}
+
 /** Chromium's command line for a kiosk screen (the URL last). */
 export function kioskArgs(opts: KioskOptions): string[] {
   const url = pageUrl(opts.url);
-  const origin = insecureOrigin(url);
+  const origins = insecureOrigins(url, opts.stageOrigin);
   return [
     '--kiosk', // full screen, no window frame, no way out without a keyboard
     '--start-fullscreen',
@@ -69,7 +80,7 @@ export function kioskArgs(opts: KioskOptions): string[] {
     ...(opts.gpu === false ? ['--disable-gpu-rasterization'] : ['--enable-gpu-rasterization', '--ignore-gpu-blocklist']),
     ...(opts.windowPosition ? [`--window-position=${opts.windowPosition}`] : []),
     // Needs --user-data-dir (above) to take effect.
-    ...(origin ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`] : []),
+    ...(origins.length > 0 ? [`--unsafely-treat-insecure-origin-as-secure=${origins.join(',')}`] : []),
     url.href,
   ];
 }
@@ -125,4 +136,55 @@ export function restartDelay(quickExits: number, ranMs: number, opts: { baseMs?:
 /** Chromium after a crash offers to restore the last session: mark the profile's last exit as clean. */
 export function cleanExitPreferences(json: string): string {
   return json.replace(/"exit_type"\s*:\s*"[A-Za-z]+"/g, '"exit_type":"Normal"').replace(/"exited_cleanly"\s*:\s*false/g, '"exited_cleanly":true');
+}
+
+/** Where a screen's stage origin was found, for the launcher's log. */
+export type StageOriginSource = '--stage-origin' | 'PAVILION_STAGE_ORIGIN' | 'PAVILION_STAGE_PORT' | 'the server' | 'the default';
+
+/** The same scheme and host as `url`, on `port`. */
+const onPort = (url: URL, port: string) => {
+  const u = new URL(url.origin);
+  u.port = port;
+  return u.origin;
+};
+
+/**
+ * The stage origin of a screen's page (where its pieces run, a second port of the same server):
+ * `--stage-origin`, else PAVILION_STAGE_ORIGIN, else PAVILION_STAGE_PORT on the page's host, else
+ * what the server says (GET /api/stage), else the server's default (the page's port + 1). Throws,
+ * saying what to give, when an option or variable is malformed; never when the server is down.
+ */
+export async function stageOriginOf(
+  url: URL,
+  opts: { option?: string; env: Record<string, string | undefined>; fetch: typeof fetch; timeoutMs?: number },
+): Promise<{ origin: string; from: StageOriginSource; note?: string }> {
+  const asOrigin = (raw: string, name: string) => {
+    try {
+      return pageUrl(raw).origin;
+    } catch {
+      throw new Error(`${name} '${raw}' is not an http(s) origin; give it as e.g. http://192.168.1.10:8081`);
+    }
+  };
+  if (opts.option) return { origin: asOrigin(opts.option, '--stage-origin'), from: '--stage-origin' };
+  if (opts.env.PAVILION_STAGE_ORIGIN) return { origin: asOrigin(opts.env.PAVILION_STAGE_ORIGIN, 'PAVILION_STAGE_ORIGIN'), from: 'PAVILION_STAGE_ORIGIN' };
+  const port = opts.env.PAVILION_STAGE_PORT;
+  if (port) {
+    if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new Error(`PAVILION_STAGE_PORT '${port}' is not a port (1–65535)`);
+    return { origin: onPort(url, port), from: 'PAVILION_STAGE_PORT' };
+  }
+  let why: string;
+  try {
+    const res = await opts.fetch(new URL('/api/stage', url.origin), { signal: AbortSignal.timeout(opts.timeoutMs ?? 3000) });
+    const body = (await res.json().catch(() => null)) as { ok?: unknown; origin?: unknown } | null;
+    if (res.ok && body?.ok === true && typeof body.origin === 'string') return { origin: asOrigin(body.origin, 'GET /api/stage\'s origin'), from: 'the server' };
+    why = `GET /api/stage answered ${res.status}`;
+  } catch (e) {
+    why = `GET /api/stage failed (${(e as Error).message})`;
+  }
+  const own = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return {
+    origin: onPort(url, String(own + 1)),
+    from: 'the default',
+    note: `${why}; assuming the server's default stage port ${own + 1} (the page's port + 1). Give --stage-origin or PAVILION_STAGE_PORT if the server uses another`,
+  };
 }
