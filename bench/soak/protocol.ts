@@ -1,0 +1,73 @@
+/** IPC between the soak bench's orchestrator (run.ts) and its child processes. */
+
+export interface ServerReady {
+  url: string;
+  adminToken: string;
+}
+
+/** The server process's memory and error log at one moment. */
+export interface ServerSample {
+  /** Resident set size, MB (after a full GC when the process runs with --expose-gc). */
+  rssMB: number;
+  /** V8 heap used just before the GC, MB. */
+  heapUsedMB: number;
+  /** V8 heap used after a full GC, MB (the live heap; equals heapUsedMB without --expose-gc). */
+  heapLiveMB: number;
+  externalMB: number;
+  /** Log lines at error level or above since start, and at warn level. */
+  errorLines: number;
+  warnLines: number;
+  /** The last few error lines (msg and err.message), for the report. */
+  lastErrors: string[];
+  /** Event-loop delay p99 and max since the previous sample, ms. */
+  loopP99Ms: number;
+  loopMaxMs: number;
+  /** CPU of the server process since the previous sample, % of one core. */
+  cpuPct: number;
+}
+
+export type ToServer = { type: 'sample' } | { type: 'close' };
+export type FromServer = { ready: ServerReady } | { sample: ServerSample } | { closed: true };
+
+export interface PhoneJob {
+  url: string;
+  count: number;
+  /** Walls to spread the phones over (phone i joins walls[i % walls.length]). */
+  walls: string[];
+  prefix: string;
+  hz: number;
+}
+
+/** Counters of one phone process since its start. */
+export interface PhoneCounters {
+  phones: number;
+  /** Phones joined and playing now. */
+  playing: number;
+  connected: number;
+  sent: number;
+  acked: number;
+  /** Round trips of answered inputs (send → ack), summed, ms; and how many. */
+  rttSumMs: number;
+  rttCount: number;
+  /** Answers that asked the phone to slow down (the server's pacer: it is behind), and the pace asked, summed, ms. */
+  paced: number;
+  paceSumMs: number;
+  /** Inputs the server refused, by error code. */
+  refused: Record<string, number>;
+  /** connect_error events (including failed reconnection attempts). */
+  connectErrors: number;
+  /** Joins the server refused or that timed out. */
+  joinErrors: number;
+  /** Disconnections after the first connection, and connections after a disconnection. */
+  disconnects: number;
+  reconnects: number;
+  /** Views received (visitor:view: the wall's piece changed, the phone switched controls). */
+  views: number;
+  kicked: number;
+  /** The first few messages of each kind of error. */
+  examples: string[];
+  cpuMs: number;
+}
+
+export type ToPhones = { type: 'go' } | { type: 'report' } | { type: 'quit' };
+export type FromPhones = { connected: { connected: number; failed: number; examples: string[] } } | { report: PhoneCounters };

@@ -1,0 +1,164 @@
+/** The soak's result: its shape, the verdicts against the targets, and the printed table. */
+import { fmt } from '../lib/stats';
+import type { PhoneCounters, ServerSample } from './protocol';
+import type { TabCounters, TabSample } from './tabs';
+import { growth, thirds, type Growth, type Thirds, type Verdict } from './verdict';
+
+export interface Sample {
+  /** Seconds since the load started. */
+  t: number;
+  server: ServerSample;
+  tabs: TabSample[];
+  screensConnected: number;
+  /** Each screen's fps as its last health report to the server gave it (GET /api/show). */
+  screenFps: Record<string, number | null>;
+  phonesPlaying: number;
+  /** Inputs the server acknowledged per second since the previous sample. */
+  inputsPerSec: number;
+  /** Mean input round trip (send → ack) since the previous sample, ms. */
+  inputRttMs: number;
+  /** Share of answers since the previous sample that asked the phone to slow down, %. */
+  pacedPct: number;
+  /** How long taking this sample took, s. */
+  sampleS: number;
+  phones: PhoneCounters[];
+  /** Totals since the start. */
+  pieceErrors: number;
+  refusedCommands: number;
+  cuesFired: number;
+  loadAvg: number;
+}
+
+export interface SoakResult {
+  bench: 'soak';
+  at: string;
+  machine: Record<string, unknown>;
+  config: { runS: number; warmupS: number; heapTolerancePct: number } & Record<string, unknown>;
+  errors: {
+    serverErrorLines: number;
+    serverErrorExamples: string[];
+    serverWarnLines: number;
+    pieceErrors: number;
+    pieceErrorExamples: string[];
+    refusedCommands: number;
+    refusedCommandExamples: string[];
+    phoneConnectErrors: number;
+    phoneJoinErrors: number;
+    phoneKicked: number;
+    /** By code; `stale_input` (an input for a control the cue had just removed) is a race every phone meets, not an error. */
+    phoneInputRefusals: Record<string, number>;
+    phoneExamples: string[];
+    pageErrors: number;
+    pageCrashes: number;
+    /** Reported, not counted against the target (a console message is not a failure by itself). */
+    consoleErrors: number;
+    tabExamples: string[];
+  };
+  reconnections: { screens: number; screenReloads: number; phones: number; phoneDisconnects: number };
+  phones: { sent: number; acked: number; views: number; cpuMs: number };
+  cuesFired: number;
+  tabCounters: TabCounters[];
+  samples: Sample[];
+  verdicts: Verdict[];
+  analysis: {
+    serverRss: Growth | null;
+    serverHeap: Growth | null;
+    tabs: Array<{ screenId: string; heap: Thirds | null; heapGrowth: Growth | null; fpsMean: number }>;
+  };
+}
+
+/** The errors counted against the target "0 errors". */
+export function errorCount(e: SoakResult['errors']): number {
+  const refusals = Object.entries(e.phoneInputRefusals).reduce((s, [code, n]) => s + (code === 'stale_input' ? 0 : n), 0);
+  return e.serverErrorLines + e.pieceErrors + e.refusedCommands + e.phoneConnectErrors + e.phoneJoinErrors + e.phoneKicked + refusals + e.pageErrors + e.pageCrashes;
+}
+
+const RSS_LIMIT_PCT = 5;
+
+/** Fills in result.analysis and result.verdicts. */
+export function judge(r: SoakResult): void {
+  const post = r.samples.filter((s) => s.t >= r.config.warmupS);
+  r.analysis.serverRss = growth(post.map((s) => ({ t: s.t, v: s.server.rssMB })));
+  r.analysis.serverHeap = growth(post.map((s) => ({ t: s.t, v: s.server.heapLiveMB })));
+  const ids = r.samples[0]?.tabs.map((t) => t.screenId) ?? [];
+  r.analysis.tabs = ids.map((screenId) => {
+    const pts = post.flatMap((s) => {
+      const v = s.tabs.find((x) => x.screenId === screenId)?.heapMB;
+      return v === null || v === undefined ? [] : [{ t: s.t, v }];
+    });
+    const fps = post.flatMap((s) => s.tabs.find((x) => x.screenId === screenId)?.fps ?? []);
+    return { screenId, heap: thirds(pts.map((p) => p.v)), heapGrowth: growth(pts), fpsMean: fps.length ? fps.reduce((a, b) => a + b, 0) / fps.length : NaN };
+  });
+
+  const n = errorCount(r.errors);
+  r.verdicts.push({ target: 'errors = 0', outcome: n === 0 ? 'pass' : 'fail', detail: `${n} error(s)` });
+  const g = r.analysis.serverRss;
+  r.verdicts.push(
+    g
+      ? {
+          target: `server RSS growth < ${RSS_LIMIT_PCT} % after warm-up`,
+          outcome: g.growthPct < RSS_LIMIT_PCT && g.slopeGrowthPct < RSS_LIMIT_PCT ? 'pass' : 'fail',
+          detail: `${fmt(g.first, 1)} → ${fmt(g.last, 1)} MB (${fmt(g.growthPct, 1)} %); slope ${fmt(g.slopePerMin, 2)} MB/min (${fmt(g.slopeGrowthPct, 1)} % over the ${g.samples} samples)`,
+        }
+      : { target: `server RSS growth < ${RSS_LIMIT_PCT} % after warm-up`, outcome: 'n/a', detail: 'fewer than 3 samples after the warm-up: run longer' },
+  );
+  const tol = r.config.heapTolerancePct;
+  const judged = r.analysis.tabs.filter((t) => t.heap);
+  const worst = judged.reduce<(typeof judged)[number] | null>((w, t) => (!w || t.heap!.growthPct > w.heap!.growthPct ? t : w), null);
+  const over = judged.filter((t) => t.heap!.growthPct > tol);
+  r.verdicts.push(
+    worst
+      ? {
+          target: `no tab's heap grows: last third's mean ≤ second third's + ${tol} %`,
+          outcome: over.length === 0 && judged.length === ids.length ? 'pass' : 'fail',
+          detail: `${judged.length}/${ids.length} tabs judged; worst ${worst.screenId} ${fmt(worst.heap!.secondMean, 1)} → ${fmt(worst.heap!.lastMean, 1)} MB (${fmt(worst.heap!.growthPct, 1)} %)${over.length ? `; over: ${over.map((t) => t.screenId).join(', ')}` : ''}`,
+        }
+      : { target: `no tab's heap grows: last third's mean ≤ second third's + ${tol} %`, outcome: 'n/a', detail: 'fewer than 3 heap samples per tab after the warm-up: run longer' },
+  );
+}
+
+const med = (v: number[]) => {
+  const s = v.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
+};
+
+export function printReport(r: SoakResult): void {
+  const c = r.config;
+  console.log(`\nbench:soak — ${String(r.machine.cpus)} × ${String(r.machine.model)}, node ${String(r.machine.node)}; ${fmt(c.runS / 60, 1)} min (warm-up ${fmt(c.warmupS, 0)} s), ${String(c.screens)} tabs ${String(c.size)}, ${String(c.phonesJoined)}/${String(c.phones)} phones at ${String(c.hz)} Hz, a cue every ${String(c.cueS)} s (${r.cuesFired} fired)`);
+  console.log('     t s │ srv RSS │ srv heap │ loop p99 │ srv CPU │ tab heap min/med/max MB │ fps min/med │ phones │ inputs/s │ rtt ms │ paced % │ errors │ load');
+  for (const s of r.samples) {
+    const heaps = s.tabs.map((t) => t.heapMB ?? NaN).filter(Number.isFinite);
+    const fps = s.tabs.map((t) => t.fps ?? NaN).filter(Number.isFinite);
+    const errs = s.server.errorLines + s.pieceErrors + s.refusedCommands + s.phones.reduce((a, p) => a + p.connectErrors + p.joinErrors + p.kicked, 0);
+    console.log(
+      [
+        `${s.t < r.config.warmupS ? 'w' : ' '}${fmt(s.t, 0).padStart(6)}`,
+        fmt(s.server.rssMB, 1).padStart(7),
+        fmt(s.server.heapLiveMB, 1).padStart(8),
+        fmt(s.server.loopP99Ms, 1).padStart(8),
+        fmt(s.server.cpuPct, 0).padStart(7),
+        `${fmt(heaps.length ? Math.min(...heaps) : NaN, 1)}/${fmt(med(heaps), 1)}/${fmt(heaps.length ? Math.max(...heaps) : NaN, 1)}`.padStart(23),
+        `${fmt(fps.length ? Math.min(...fps) : NaN, 0)}/${fmt(med(fps), 0)}`.padStart(11),
+        String(s.phonesPlaying).padStart(6),
+        fmt(s.inputsPerSec, 0).padStart(8),
+        fmt(s.inputRttMs, 0).padStart(6),
+        fmt(s.pacedPct, 0).padStart(7),
+        String(errs).padStart(6),
+        fmt(s.loadAvg, 1).padStart(4),
+      ].join(' │ '),
+    );
+  }
+  console.log('  (w: warm-up, left out of the growth figures; MB after a forced full GC; fps from each page\'s window.__pavilion.framesRendered)');
+  console.log('\nper tab (after the warm-up): screen │ heap 2nd third → last third MB │ growth % │ fps mean │ reconnections │ page errors');
+  for (const t of r.analysis.tabs) {
+    const k = r.tabCounters.find((x) => x.screenId === t.screenId);
+    console.log(`  ${t.screenId.padEnd(8)} │ ${`${fmt(t.heap?.secondMean, 1)} → ${fmt(t.heap?.lastMean, 1)}`.padStart(15)} │ ${fmt(t.heap?.growthPct, 1).padStart(6)} │ ${fmt(t.fpsMean, 1).padStart(5)} │ ${String(k?.reconnections ?? 0).padStart(3)} │ ${String((k?.pageErrors ?? 0) + (k?.crashes ?? 0)).padStart(3)}`);
+  }
+  const e = r.errors;
+  console.log(`\nerrors: server log ${e.serverErrorLines} (warn ${e.serverWarnLines}), piece errors ${e.pieceErrors}, refused commands ${e.refusedCommands}, phone connect ${e.phoneConnectErrors}, join ${e.phoneJoinErrors}, kicked ${e.phoneKicked}, input refusals ${JSON.stringify(e.phoneInputRefusals)}, page errors ${e.pageErrors}, crashes ${e.pageCrashes}; console errors ${e.consoleErrors} (not counted)`);
+  for (const x of [...e.serverErrorExamples, ...e.pieceErrorExamples, ...e.refusedCommandExamples, ...e.phoneExamples, ...e.tabExamples]) console.log(`  · ${x}`);
+  const rc = r.reconnections;
+  console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
+  console.log('');
+  for (const v of r.verdicts) console.log(`${v.outcome === 'pass' ? 'PASS' : v.outcome === 'fail' ? 'FAIL' : 'N/A '}  ${v.target}: ${v.detail}`);
+}

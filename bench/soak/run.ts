@@ -1,0 +1,232 @@
+/**
+ * npm run bench:soak [-- --minutes 10] [--screens 16] [--phones 500] [--hz 10] [--cue-s 2]
+ *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10]
+ *
+ * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
+ * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
+ * (small), 500 phones (socket.io clients on /visitor in child processes, ack-paced at --hz) playing
+ * on the walls, and a cue fired every 2 s (5 cues, each a different bundled piece and params on
+ * every wall). Samples every ~10 s: the server's RSS and heap (over IPC, after a full GC), each
+ * tab's live JS heap and frame rate, errors and reconnections. The first 20 % (at least 30 s) is
+ * warm-up, left out of the growth figures. Prints a table and the verdicts against the targets,
+ * writes bench/results/soak-<date>T<hhmm>.json, and exits 1 when a target is missed.
+ *
+ * The pages come from PAVILION_STATIC_DIR when set; otherwise the bench builds the client into a
+ * temporary folder first (vite build) and removes it at the end. Not part of npm test; see
+ * docs/performance.md.
+ */
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { arg } from '../lib/args';
+import { ROOT, childForker, keyedMessage, sleep } from '../lib/child';
+import type { ScreenStatus } from '../../protocol';
+import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToServer } from './protocol';
+import { Api, WALLS, setUpShow } from './show';
+import { Tabs } from './tabs';
+import { judge, printReport, type Sample, type SoakResult } from './report';
+
+const MINUTES = arg('minutes', 10);
+const SCREENS = arg('screens', 16);
+const PHONES = arg('phones', 500);
+const HZ = arg('hz', 10);
+const CUE_S = arg('cue-s', 2);
+const SAMPLE_S = arg('sample-s', 10);
+const HEAP_TOLERANCE = arg('heap-tolerance', 10);
+const SIZE = arg('size', '320x180');
+const [W, H] = SIZE.split('x').map(Number);
+if (!(MINUTES > 0) || !(SCREENS >= 1 && SCREENS <= 16) || !(PHONES >= 0) || !(HZ > 0) || !(CUE_S > 0) || !(SAMPLE_S > 0) || !W || !H) {
+  console.error('bench:soak: --minutes > 0, --screens 1..16, --phones ≥ 0, --hz > 0, --cue-s > 0, --sample-s > 0, --size WxH');
+  process.exit(2);
+}
+const DURATION_S = MINUTES * 60;
+const WARMUP_S = Math.max(30, 0.2 * DURATION_S);
+const log = (s: string) => process.stderr.write(`[bench:soak] ${s}\n`);
+process.on('SIGINT', () => process.exit(130));
+
+// 0. The pages: a build given by PAVILION_STATIC_DIR, or one made now in a temporary folder.
+let tempBuild: string | null = null;
+if (!process.env.PAVILION_STATIC_DIR) {
+  tempBuild = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-soak-build-'));
+  log(`building the client into ${tempBuild} (set PAVILION_STATIC_DIR to use a build you made)`);
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PAVILION_BUILD_DIR: tempBuild } });
+  process.env.PAVILION_STATIC_DIR = tempBuild;
+}
+const staticDir = path.resolve(process.env.PAVILION_STATIC_DIR);
+process.on('exit', () => {
+  if (tempBuild) fs.rmSync(tempBuild, { recursive: true, force: true });
+});
+
+// 1. The server, with --expose-gc so that its samples read the live heap.
+const forker = childForker(import.meta.dirname);
+const server = forker.fork('server.ts', { execArgv: ['--expose-gc'] });
+const ready = await keyedMessage<ServerReady>(server, 'ready');
+const toServer = (m: ToServer) => server.send(m);
+log(`server at ${ready.url}, pages from ${staticDir}`);
+
+// 2. The show: 4 walls of 2×2 paired screens and the cues.
+const api = new Api(ready.url, ready.adminToken);
+const setup = await setUpShow(api);
+const show = await api.call<{ screens: ScreenStatus[] }>('GET', '/api/show');
+const urls = new Map<string, string>();
+for (const s of show.screens) {
+  const key = s.displayUrl ? new URL(s.displayUrl).searchParams.get('key') : null;
+  if (key && urls.size < SCREENS) urls.set(s.id, `${ready.url}/display?screen=${encodeURIComponent(s.id)}&key=${encodeURIComponent(key)}`);
+}
+log(`show: ${WALLS.length} walls, ${urls.size} screens, pieces ${setup.pieces.join(', ')}; cues ${setup.cues.join(', ')}`);
+await api.command({ type: 'cue.go', cueId: setup.cues[0] });
+
+// 3. The tabs.
+const tabs = await Tabs.open(urls, { width: W, height: H });
+log(`${urls.size} tabs rendering (${W}×${H})`);
+
+// 4. The phones, 250 per process.
+const phoneProcs: ChildProcess[] = [];
+for (let i = 0; i * 250 < PHONES; i++) {
+  const c = forker.fork('phones.ts');
+  const job: PhoneJob = { url: ready.url, count: Math.min(250, PHONES - i * 250), walls: WALLS, prefix: `soak${i}`, hz: HZ };
+  c.send(job);
+  phoneProcs.push(c);
+}
+const joined = await Promise.all(phoneProcs.map((c) => keyedMessage<{ connected: number; failed: number; examples: string[] }>(c, 'connected', 300_000)));
+const nJoined = joined.reduce((s, j) => s + j.connected, 0);
+log(`${nJoined}/${PHONES} phones joined${nJoined < PHONES ? `; ${joined.flatMap((j) => j.examples).slice(0, 3).join('; ')}` : ''}`);
+const toPhones = (m: ToPhones) => phoneProcs.forEach((c) => c.send(m));
+toPhones({ type: 'go' });
+tabs.markBaseline();
+
+// 5. The run: a cue every CUE_S, a sample every SAMPLE_S.
+const started = Date.now();
+const samples: Sample[] = [];
+const pieceErrors = new Set<string>();
+const pieceErrorExamples: string[] = [];
+let errorsLastHour0: number | null = null;
+let errorsLastHour = 0;
+let cuesFired = 0;
+let lastAcked = 0;
+let lastRtt = { sum: 0, n: 0 };
+let lastPaced = 0;
+let lastT = 0;
+
+async function phoneCounters(): Promise<PhoneCounters[]> {
+  const replies = phoneProcs.map((c) => keyedMessage<PhoneCounters>(c, 'report', 30_000));
+  toPhones({ type: 'report' });
+  return Promise.all(replies);
+}
+
+async function takeSample(): Promise<void> {
+  const t = (Date.now() - started) / 1000;
+  const t0 = performance.now();
+  const srv = keyedMessage<ServerSample>(server, 'sample', 60_000);
+  toServer({ type: 'sample' });
+  const [serverSample, phones, tabSamples, view] = await Promise.all([srv, phoneCounters(), tabs.sample(), api.call<{ screens: ScreenStatus[]; errorsLastHour: number }>('GET', '/api/show')]);
+  for (const s of view.screens)
+    for (const e of s.errors) {
+      const k = `${s.id}|${e.at}|${e.message}`;
+      if (pieceErrors.has(k)) continue;
+      pieceErrors.add(k);
+      if (pieceErrorExamples.length < 5) pieceErrorExamples.push(`${s.id} ${e.installationId ?? ''} ${e.phase}: ${e.message.slice(0, 200)}`);
+    }
+  errorsLastHour0 ??= view.errorsLastHour;
+  errorsLastHour = view.errorsLastHour - errorsLastHour0;
+  const acked = phones.reduce((s, p) => s + p.acked, 0);
+  const paced = phones.reduce((s, p) => s + p.paced, 0);
+  const rtt = { sum: phones.reduce((s, p) => s + p.rttSumMs, 0), n: phones.reduce((s, p) => s + p.rttCount, 0) };
+  const sample: Sample = {
+    t,
+    server: serverSample,
+    tabs: tabSamples,
+    screensConnected: view.screens.filter((s) => urls.has(s.id) && s.connected).length,
+    screenFps: Object.fromEntries(view.screens.filter((s) => urls.has(s.id)).map((s) => [s.id, s.fps])),
+    phonesPlaying: phones.reduce((s, p) => s + p.playing, 0),
+    inputsPerSec: t > lastT ? (acked - lastAcked) / (t - lastT) : NaN,
+    pacedPct: acked > lastAcked ? ((paced - lastPaced) / (acked - lastAcked)) * 100 : NaN,
+    sampleS: (performance.now() - t0) / 1000,
+    inputRttMs: rtt.n > lastRtt.n ? (rtt.sum - lastRtt.sum) / (rtt.n - lastRtt.n) : NaN,
+    phones: phones.map((p) => ({ ...p, examples: [] })),
+    pieceErrors: pieceErrors.size,
+    refusedCommands: api.refused,
+    cuesFired,
+    loadAvg: os.loadavg()[0] ?? NaN,
+  };
+  lastAcked = acked;
+  lastRtt = rtt;
+  lastPaced = paced;
+  lastT = t;
+  samples.push(sample);
+  const heaps = tabSamples.map((x) => x.heapMB).filter((v): v is number => v !== null);
+  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}; sampled in ${sample.sampleS.toFixed(1)} s`);
+}
+
+let sampling: Promise<void> | null = null;
+const everyCues = Math.max(1, Math.round(SAMPLE_S / CUE_S));
+for (let k = 0; ; k++) {
+  const due = started + k * CUE_S * 1000;
+  if (due > started + DURATION_S * 1000) break;
+  await sleep(Math.max(0, due - Date.now()));
+  // Sample just before the cue of the same slot in each round, so that each sample sees the same pieces.
+  if (k % everyCues === 0 && sampling) log(`t=${((Date.now() - started) / 1000).toFixed(0)} s: the previous sample is still being taken; skipping this one`);
+  if (k % everyCues === 0 && !sampling) sampling = takeSample().finally(() => (sampling = null));
+  void api.command({ type: 'cue.go', cueId: setup.cues[k % setup.cues.length] }).then((ok) => ok && cuesFired++);
+}
+await sampling;
+await takeSample();
+const runS = (Date.now() - started) / 1000;
+
+// 6. Wind down and judge.
+const finalPhones = await phoneCounters();
+const tabCounters = tabs.counters();
+const lastServer = samples.at(-1)!.server;
+toPhones({ type: 'quit' });
+await tabs.close();
+const closed = keyedMessage<true>(server, 'closed', 30_000).catch(() => true);
+toServer({ type: 'close' });
+await closed;
+
+const result: SoakResult = {
+  bench: 'soak',
+  at: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
+  config: { minutes: MINUTES, runS, warmupS: WARMUP_S, screens: urls.size, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
+  errors: {
+    serverErrorLines: lastServer.errorLines,
+    serverErrorExamples: lastServer.lastErrors,
+    serverWarnLines: lastServer.warnLines,
+    pieceErrors: Math.max(pieceErrors.size, errorsLastHour),
+    pieceErrorExamples,
+    refusedCommands: api.refused,
+    refusedCommandExamples: api.refusals,
+    phoneConnectErrors: finalPhones.reduce((s, p) => s + p.connectErrors, 0),
+    phoneJoinErrors: finalPhones.reduce((s, p) => s + p.joinErrors, 0),
+    phoneKicked: finalPhones.reduce((s, p) => s + p.kicked, 0),
+    phoneInputRefusals: Object.fromEntries(finalPhones.flatMap((p) => Object.entries(p.refused)).reduce((m, [k, v]) => m.set(k, (m.get(k) ?? 0) + v), new Map<string, number>())),
+    phoneExamples: finalPhones.flatMap((p) => p.examples).slice(0, 8),
+    pageErrors: tabCounters.reduce((s, t) => s + t.pageErrors, 0),
+    pageCrashes: tabCounters.reduce((s, t) => s + t.crashes, 0),
+    consoleErrors: tabCounters.reduce((s, t) => s + t.consoleErrors, 0),
+    tabExamples: tabCounters.flatMap((t) => t.examples.map((e) => `${t.screenId}: ${e}`)).slice(0, 8),
+  },
+  reconnections: {
+    screens: tabCounters.reduce((s, t) => s + t.reconnections, 0),
+    screenReloads: tabCounters.reduce((s, t) => s + t.reloads, 0),
+    phones: finalPhones.reduce((s, p) => s + p.reconnects, 0),
+    phoneDisconnects: finalPhones.reduce((s, p) => s + p.disconnects, 0),
+  },
+  phones: { sent: finalPhones.reduce((s, p) => s + p.sent, 0), acked: finalPhones.reduce((s, p) => s + p.acked, 0), views: finalPhones.reduce((s, p) => s + p.views, 0), cpuMs: finalPhones.reduce((s, p) => s + p.cpuMs, 0) },
+  cuesFired,
+  tabCounters,
+  samples,
+  verdicts: [],
+  analysis: { serverRss: null, serverHeap: null, tabs: [] },
+};
+judge(result);
+printReport(result);
+
+const dir = path.join(ROOT, 'bench', 'results');
+fs.mkdirSync(dir, { recursive: true });
+const stamp = result.at;
+const file = path.join(dir, `soak-${stamp.slice(0, 10)}T${stamp.slice(11, 16).replace(':', '')}.json`);
+fs.writeFileSync(file, JSON.stringify(result, null, 2));
+console.log(`\nwrote ${path.relative(ROOT, file)}`);
+process.exit(result.verdicts.some((v) => v.outcome === 'fail') ? 1 : 0);

@@ -1,0 +1,187 @@
+/**
+ * The soak's screens: one Chromium tab per paired screen, small (320×180 by default), each in its
+ * own browser context (its own renderer process, as a screen is its own machine). Samples each
+ * tab's JS heap through the DevTools protocol after a forced GC (the live heap; the stage frame's
+ * too when it runs in a process of its own), its frame rate from window.__pavilion.framesRendered
+ * (the display page's diagnostics, a mirror of the stage frame's), and counts what goes wrong:
+ * uncaught page errors, crashes, console errors, socket.io connections after the first
+ * (reconnections) and reloads of the page.
+ */
+import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium';
+
+export interface TabSample {
+  screenId: string;
+  /** Live JS heap of the page's renderer (and of an out-of-process stage frame), MB; null when unreadable. */
+  heapMB: number | null;
+  /** Animation frames per second since the previous sample; null without window.__pavilion. */
+  fps: number | null;
+  installationId: string | null;
+}
+
+export interface TabCounters {
+  screenId: string;
+  pageErrors: number;
+  crashes: number;
+  consoleErrors: number;
+  /** socket.io WebSocket connections the page (or its workers) opened after the run began. */
+  reconnections: number;
+  /** Responses with a status ≥ 400 (their addresses go to the examples). */
+  failedRequests: number;
+  /** Loads of the display page after the first (screen.reload, or a page that reloaded itself). */
+  reloads: number;
+  examples: string[];
+}
+
+type Diag = { framesRendered: number; installationId: string | null };
+type W = Window & { __pavilion?: Diag };
+
+class Tab {
+  readonly c: TabCounters;
+  private sockets = 0;
+  /** Sockets open when the run began (the page's own and its clock worker's). */
+  private baseline: number | null = null;
+  private loads = 0;
+  private last: { t: number; frames: number } | null = null;
+  constructor(
+    readonly screenId: string,
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {
+    this.c = { screenId, pageErrors: 0, crashes: 0, consoleErrors: 0, reconnections: 0, failedRequests: 0, reloads: 0, examples: [] };
+    const example = (s: string) => {
+      if (this.c.examples.length < 5 && !this.c.examples.includes(s)) this.c.examples.push(s.slice(0, 300));
+    };
+    page.on('pageerror', (e) => {
+      this.c.pageErrors++;
+      example(`page error: ${e.message}`);
+    });
+    page.on('crash', () => {
+      this.c.crashes++;
+      example('the page crashed');
+    });
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      this.c.consoleErrors++;
+      example(`console: ${m.text()} (${m.location().url.replace(/key=[^&]+/, 'key=…') || 'no address'})`);
+    });
+    page.on('websocket', (ws) => {
+      if (!ws.url().includes('/socket.io/')) return;
+      this.sockets++;
+      if (this.baseline !== null) this.c.reconnections = this.sockets - this.baseline;
+    });
+    page.on('response', (res) => {
+      if (res.status() < 400) return;
+      this.c.failedRequests++;
+      example(`${res.status()} ${res.url().replace(/key=[^&]+/, 'key=…')}`);
+    });
+    page.on('load', () => {
+      if (this.loads++ > 0) this.c.reloads++;
+    });
+  }
+
+  /** From now on, every socket.io connection the page opens is a reconnection. */
+  markBaseline(): void {
+    this.baseline = this.sockets;
+  }
+
+  /** The live heap of one CDP target after a full GC, bytes. */
+  private static async heapOf(s: CDPSession): Promise<number> {
+    await s.send('HeapProfiler.collectGarbage');
+    const h = await s.send('Runtime.getHeapUsage');
+    return h.usedSize;
+  }
+
+  async sample(): Promise<TabSample> {
+    let heap: number | null = null;
+    try {
+      const s = await this.context.newCDPSession(this.page);
+      heap = await Tab.heapOf(s);
+      await s.detach();
+      // A stage frame on another origin may run in its own process: add its heap.
+      for (const f of this.page.frames()) if (f !== this.page.mainFrame()) heap += (await Tab.frameHeap(this.context, f)) ?? 0;
+    } catch {
+      heap = null;
+    }
+    let fps: number | null = null;
+    let installationId: string | null = null;
+    try {
+      const d = await this.page.evaluate(() => {
+        const p = (window as unknown as W).__pavilion;
+        return p ? { t: performance.now(), frames: p.framesRendered, installationId: p.installationId } : null;
+      });
+      if (d) {
+        if (this.last && d.t > this.last.t && d.frames >= this.last.frames) fps = ((d.frames - this.last.frames) * 1000) / (d.t - this.last.t);
+        this.last = { t: d.t, frames: d.frames };
+        installationId = d.installationId;
+      }
+    } catch {
+      // a page mid-reload: no figure this time
+    }
+    return { screenId: this.screenId, heapMB: heap === null ? null : heap / 1048576, fps, installationId };
+  }
+
+  /** An out-of-process frame's heap; null for a frame that shares its page's process. */
+  private static async frameHeap(context: BrowserContext, f: Frame): Promise<number | null> {
+    let s: CDPSession;
+    try {
+      s = await context.newCDPSession(f); // throws for a frame in its parent's process
+    } catch {
+      return null;
+    }
+    try {
+      return await Tab.heapOf(s);
+    } finally {
+      await s.detach().catch(() => {});
+    }
+  }
+}
+
+export class Tabs {
+  private constructor(
+    private readonly browser: Browser,
+    private readonly tabs: Tab[],
+  ) {}
+
+  /** Opens one tab per screen at `urls` (screen id → its paired display address), waiting until each renders. */
+  static async open(urls: Map<string, string>, viewport: { width: number; height: number }): Promise<Tabs> {
+    const browser = await launchChromium();
+    const tabs: Tab[] = [];
+    try {
+      for (const [screenId, url] of urls) {
+        const context = await browser.newContext({ viewport });
+        const page = await context.newPage();
+        // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
+        await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+        const tab = new Tab(screenId, context, page);
+        await page.goto(url, { timeout: 60_000 });
+        tabs.push(tab);
+      }
+      for (const t of tabs) await t.page.waitForFunction(() => ((window as unknown as W).__pavilion?.framesRendered ?? 0) > 5, undefined, { timeout: 120_000, polling: 500 });
+    } catch (e) {
+      await browser.close();
+      throw e;
+    }
+    return new Tabs(browser, tabs);
+  }
+
+  /** One sample of every tab, one tab at a time (16 forced GCs at once would stall the machine). */
+  async sample(): Promise<TabSample[]> {
+    const out: TabSample[] = [];
+    for (const t of this.tabs) out.push(await t.sample());
+    return out;
+  }
+
+  /** The run begins: sockets opened from now on are reconnections. */
+  markBaseline(): void {
+    for (const t of this.tabs) t.markBaseline();
+  }
+
+  counters(): TabCounters[] {
+    return this.tabs.map((t) => ({ ...t.c, examples: [...t.c.examples] }));
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}
