@@ -35,7 +35,8 @@ const NETWORK_TIMEOUT_S = 2;
 const PIECE_FILES_MAX = 1000;
 
 const page = new URL(self.location.href).searchParams.get('page') ?? '';
-const own = __PAVILION_PRECACHE__.pages[page];
+const lists = __PAVILION_PRECACHE__; // once: the build writes the lists in at each mention
+const own = lists.pages[page];
 
 self.addEventListener('install', () => void self.skipWaiting());
 clientsClaim();
@@ -51,7 +52,7 @@ registerRoute(
 );
 
 // The page's precached copy answers /display?screen=…&key=… too: query parameters are ignored.
-precacheAndRoute([...__PAVILION_PRECACHE__.common, ...(own ? [own] : [])], { ignoreURLParametersMatching: [/.*/], cleanURLs: false });
+precacheAndRoute([...lists.common, ...(own ? [own] : [])], { ignoreURLParametersMatching: [/.*/], cleanURLs: false });
 
 registerRoute(
   ({ url }) => /^\/pieces\/[^/]+\/[^/]+\/./.test(url.pathname),
