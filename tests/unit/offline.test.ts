@@ -61,6 +61,7 @@ describe('what a screen remembers to start offline', () => {
     expect(storage.items.has(viewKey('canopy-1'))).toBe(false);
     storage.setItem(viewKey('canopy-1'), JSON.stringify({ format: 2, savedAt: 1, view: canopyView() }));
     expect(lastView('canopy-1', storage)).toBeNull();
+    expect(storage.items.has(viewKey('canopy-1'))).toBe(false);
   });
 
   it('keeps the clock offset (show time minus local epoch time)', () => {
@@ -71,6 +72,7 @@ describe('what a screen remembers to start offline', () => {
     expect(rememberClockOffset(Number.NaN, 8_000, storage)).toBe(false);
     storage.setItem(CLOCK_KEY, JSON.stringify({ format: 1, savedAt: 1, offsetMs: 'soon' }));
     expect(lastClockOffset(storage)).toBeNull();
+    expect(storage.items.has(CLOCK_KEY)).toBe(false);
   });
 
   it('never throws when storage is full, disabled or absent', () => {
