@@ -61,7 +61,11 @@ export function originOn(req: FastifyRequest, port: number): string | null {
   const hostname = req.hostname.toLowerCase();
   if (!HOSTNAME.test(hostname)) return null;
   const scheme = req.protocol === 'https' ? 'https' : 'http';
-  return `${scheme}://${hostname}:${port}`;
+  try {
+    return new URL(`${scheme}://${hostname}:${port}`).origin; // as the browser writes it (no :80 on http)
+  } catch {
+    return null;
+  }
 }
 
 /** An http(s) origin with nothing after it, normalised (`https://stage.example`); throws saying what is wrong. */

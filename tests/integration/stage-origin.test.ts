@@ -50,7 +50,7 @@ let cookie: string;
 
 beforeAll(async () => {
   const bundle = fs.readFileSync(await packFixture('fixture-glow'));
-  app = await startServer({ staticDir: fakeBuild() });
+  app = await startServer({ staticDir: fakeBuild(), trustProxy: 1 });
   stage = `http://127.0.0.1:${app.stagePort}`;
   expect((await upload(app, bundle, ARTIST)).status).toBe(201);
   const signIn = await fetch(`${app.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN }) });
@@ -135,6 +135,9 @@ describe('the main origin points at the stage', () => {
     expect(await res.json()).toEqual({ ok: true, origin: stage });
     const v6 = await get(`${app.url}/api/stage`, { host: `[::1]:${app.port}` });
     expect(JSON.parse(v6.body)).toEqual({ ok: true, origin: `http://[::1]:${app.stagePort}` });
+    // Behind a trusted proxy, the scheme and host name the browser used.
+    const proxied = await get(`${app.url}/api/stage`, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'Pavilion.Example', 'x-forwarded-for': '10.0.0.7' });
+    expect(JSON.parse(proxied.body)).toEqual({ ok: true, origin: `https://pavilion.example:${app.stagePort}` });
     const junk = await get(`${app.url}/api/stage`, { host: 'a;b' });
     expect(junk.status).toBe(400);
   });
