@@ -20,9 +20,11 @@ export interface OfflineEnv {
   /** The page's address, for the page name and for saying which origin to trust. */
   location: { pathname: string; origin: string };
   log: { info(message: string): void; warn(message: string): void };
+  /** Vite's dev server, which has no /sw.js (nor a build to precache). */
+  dev?: boolean;
 }
 
-const browserEnv = (): OfflineEnv => ({ navigator, isSecureContext: window.isSecureContext, location: window.location, log: console });
+const browserEnv = (): OfflineEnv => ({ navigator, isSecureContext: window.isSecureContext, location: window.location, log: console, dev: import.meta.env.DEV });
 
 /** The page a path is: /stage is the stage frame, anything else the screen page. */
 export const pageOf = (pathname: string): OfflinePage => (/^\/stage\/?$/.test(pathname) ? 'stage' : 'display');
@@ -45,6 +47,10 @@ export async function registerOffline(opts: { page?: OfflinePage; env?: OfflineE
   }
   const { navigator: nav, log } = env;
   const page = opts.page ?? pageOf(env.location.pathname);
+  if (env.dev) {
+    log.info('offline: no service worker on the dev server; `npm run build && npm run serve` to try offline play');
+    return;
+  }
   if (!env.isSecureContext) {
     log.warn(
       `offline: offline play is off: ${env.location.origin} is not a secure context, and service workers need one. ` +

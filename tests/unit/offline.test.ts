@@ -156,5 +156,10 @@ describe('registerOffline', () => {
     expect(refused.lines.at(-1)).toMatch(/^info offline: asking for persistent storage failed \(nope\)/);
 
     await expect(registerOffline()).resolves.toBeUndefined(); // no browser at all (node)
+
+    const dev = fakeEnv();
+    await registerOffline({ env: { ...dev.env, dev: true } });
+    expect(dev.registered).toEqual([]);
+    expect(dev.lines).toEqual(['info offline: no service worker on the dev server; `npm run build && npm run serve` to try offline play']);
   });
 });
