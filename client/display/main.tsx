@@ -3,6 +3,7 @@ import { ID_PATTERN } from '../../protocol/ids';
 import { DisplayApp } from './DisplayApp';
 import { startScreen } from './session';
 import { mirrorDiagnostics } from './mirror';
+import { registerOffline } from '../shared/offline';
 import { becameScreen } from './credentials';
 import '../shared/base.css';
 import './display.css';
@@ -26,6 +27,7 @@ if (became) {
   const diagnostics = mirrorDiagnostics(screen);
   Object.defineProperty(window, '__pavilion', { value: diagnostics, configurable: false, writable: false });
   document.title = `Pavilion · ${screenId}`;
+  void registerOffline({ page: 'display' });
   root.render(<DisplayApp screen={screen} />);
 }
 

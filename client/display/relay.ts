@@ -20,6 +20,8 @@ export class StageRelay {
   link: StageLink | null = null;
   diag: StageDiag | null = null;
   errors: NonNullable<StageDiag['errors']> = [];
+  /** The show-clock offset (show − local) to use until the clock syncs: the last one kept, for a screen started offline. */
+  fallbackOffsetMs = 0;
   private wantThumbnails = false;
   private lastFrames = -1;
   private lastProgressAt = localNow();
@@ -83,7 +85,8 @@ export class StageRelay {
       case 'ping': {
         const at = localNow();
         const e = this.clock.estimate();
-        this.link?.send({ t: 'clock', clock: { t0: m.t0, at, offsetMs: this.clock.offsetAt(at), rttMs: e.rttMs, uncertaintyMs: e.uncertaintyMs, synced: e.synced } });
+        const offsetMs = e.synced ? this.clock.offsetAt(at) : this.fallbackOffsetMs;
+        this.link?.send({ t: 'clock', clock: { t0: m.t0, at, offsetMs, rttMs: e.rttMs, uncertaintyMs: Number.isFinite(e.uncertaintyMs) ? e.uncertaintyMs : 0, synced: e.synced } });
         return;
       }
       case 'error':

@@ -5,6 +5,11 @@ import { createDisplayStore, type DisplayStore } from './store';
 import { Credentials } from './credentials';
 import { StageRelay } from './relay';
 import { findStageOrigin } from '../shared/stage-origin';
+import { lastClockOffset, lastView, rememberClockOffset, rememberView } from '../shared/offline';
+import { localNow } from '../core/now';
+
+/** How long a page that cannot reach the server waits before it plays its last view. */
+export const OFFLINE_START_MS = 3000;
 
 export type DisplaySocket = ReturnType<typeof connect<DisplayServerToClient, DisplayClientToServer>>;
 
@@ -30,6 +35,25 @@ export function startScreen(screenId: string, urlKey: string | null = null): Scr
   const clock = syncOverSocket(socket, { workerUrl: `${location.origin}/display` });
   const store = createDisplayStore(screenId);
   const relay = new StageRelay(screenId, socket, clock, store);
+  // Offline play (docs/display.md): the last view and clock offset are kept, and a page that
+  // cannot reach the server starts from them after a short wait; the server's hello replaces them.
+  const saved = lastClockOffset();
+  if (saved) relay.fallbackOffsetMs = saved.offsetMs + (Date.now() - localNow());
+  store.subscribe((s, prev) => {
+    if (s.view && s.view !== prev.view && s.connected) rememberView(screenId, s.view);
+  });
+  let keptAt = 0;
+  clock.onUpdate((e) => {
+    if (!e.synced || localNow() - keptAt < 10_000) return;
+    keptAt = localNow();
+    rememberClockOffset(e.offsetMs + (localNow() - Date.now())); // show − Date.now()
+  });
+  setTimeout(() => {
+    const s = store.getState();
+    if (s.connected || s.view || s.pairing) return;
+    const last = lastView(screenId);
+    if (last) store.setState({ view: last.view });
+  }, OFFLINE_START_MS);
   const locate = (): void =>
     void findStageOrigin().then((origin) => {
       if (origin) return store.setState({ stageOrigin: origin });

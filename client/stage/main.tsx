@@ -6,6 +6,7 @@ import { startDiag } from './diag';
 import { ScreenApp } from './ScreenApp';
 import { startStagePreview } from './preview';
 import { PreviewStage } from './PreviewStage';
+import { registerOffline } from '../shared/offline';
 import '../shared/base.css';
 import './stage.css';
 
@@ -28,6 +29,7 @@ bridge.on('start', ({ mode, screenId }) => {
     return;
   }
   if (!screenId) return;
+  void registerOffline({ page: 'stage' }); // a screen's stage plays on from its cache when the server is away
   const screen = startStageScreen(bridge, screenId);
   const { host, store, clock } = screen;
   // In the frame, the same read-only diagnostics the page mirrors (docs/display.md).

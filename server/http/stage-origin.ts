@@ -9,6 +9,7 @@ import { createBareHttp, refuseAddressless, type TlsFiles } from './server';
 import { registerAssets } from './assets';
 import { NOT_BUILT, STAGE_PAGE, cacheBuiltFile } from './pages';
 import { registerPieceFiles } from './pieces';
+import { registerServiceWorker } from './service-worker';
 
 /**
  * The stage origin: a second listener of the same process, on its own port, that serves the page
@@ -23,7 +24,7 @@ import { registerPieceFiles } from './pieces';
  * Every path the stage origin answers, by prefix (or exact, without a trailing slash). Anything
  * else is 404 before routing, whatever a plugin may register. A service worker (/sw.js) goes here.
  */
-export const STAGE_ROOTS: readonly string[] = ['/stage', '/static/', '/runtime/', '/assets/', '/pieces/'];
+export const STAGE_ROOTS: readonly string[] = ['/stage', '/sw.js', '/static/', '/runtime/', '/assets/', '/pieces/'];
 
 const served = (url: string) => {
   const p = url.split('?', 1)[0] ?? '';
@@ -154,6 +155,7 @@ export async function createStageOrigin(opts: StageOptions): Promise<StageOrigin
 
   await registerAssets(http, { log: opts.logger });
   registerPieceFiles(http, opts.pieces);
+  registerServiceWorker(http, opts.staticDir); // the stage's own worker: it plays on from its cache when the server is away
   const built = fs.existsSync(path.join(opts.staticDir, STAGE_PAGE));
   if (!built) {
     opts.logger.warn(`http: no ${STAGE_PAGE} in ${opts.staticDir}; run \`npm run build\` (npm start does it for you)`);
