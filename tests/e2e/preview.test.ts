@@ -44,8 +44,12 @@ describe('/preview/<id>', () => {
     await until(async () => (await state(page)).ready, 'the piece to load');
     await until(async () => (await state(page)).framesRendered > 10, 'frames');
     expect(await page.locator('section[aria-label=Params] .field').count()).toBe(3); // hue, quality, broken-asset
+    // The piece runs in the stage frame (the sandbox, on the stage origin), not in this page.
+    expect(await page.locator('canvas').count()).toBe(0);
+    const frame = page.frames().find((f) => new URL(f.url()).pathname === '/stage')!;
+    expect(Number(new URL(frame.url()).port)).toBe(app.stagePort);
     // The fake visitor's lantern appears where the pad is dragged.
-    const stage = page.locator('.stage').first();
+    const stage = page.locator('iframe.stage-frame');
     const before = variety(decodePng(await stage.screenshot()));
     const pad = page.locator('.pad').first();
     const box = (await pad.boundingBox())!;
