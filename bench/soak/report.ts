@@ -24,6 +24,7 @@ export interface Sample {
   phones: PhoneCounters[];
   /** Totals since the start. */
   pieceErrors: number;
+  /** Commands refused or left unanswered. */
   refusedCommands: number;
   cuesFired: number;
   loadAvg: number;
@@ -41,7 +42,13 @@ export interface SoakResult {
     pieceErrors: number;
     pieceErrorExamples: string[];
     refusedCommands: number;
+    /** Commands that got no answer at all (a starved server). */
+    failedCommands: number;
     refusedCommandExamples: string[];
+    /** Samples whose GET /api/show failed (reported, not counted: the commands' failures are). */
+    showReadFailures: number;
+    /** Samples that could not be taken at all (a child did not answer in time). */
+    sampleFailures: number;
     phoneConnectErrors: number;
     phoneJoinErrors: number;
     phoneKicked: number;
@@ -70,7 +77,7 @@ export interface SoakResult {
 /** The errors counted against the target "0 errors". */
 export function errorCount(e: SoakResult['errors']): number {
   const refusals = Object.entries(e.phoneInputRefusals).reduce((s, [code, n]) => s + (code === 'stale_input' ? 0 : n), 0);
-  return e.serverErrorLines + e.pieceErrors + e.refusedCommands + e.phoneConnectErrors + e.phoneJoinErrors + e.phoneKicked + refusals + e.pageErrors + e.pageCrashes;
+  return e.serverErrorLines + e.pieceErrors + e.refusedCommands + e.failedCommands + e.phoneConnectErrors + e.phoneJoinErrors + e.phoneKicked + refusals + e.pageErrors + e.pageCrashes;
 }
 
 const RSS_LIMIT_PCT = 5;
@@ -155,7 +162,7 @@ export function printReport(r: SoakResult): void {
     console.log(`  ${t.screenId.padEnd(8)} │ ${`${fmt(t.heap?.secondMean, 1)} → ${fmt(t.heap?.lastMean, 1)}`.padStart(15)} │ ${fmt(t.heap?.growthPct, 1).padStart(6)} │ ${fmt(t.fpsMean, 1).padStart(5)} │ ${String(k?.reconnections ?? 0).padStart(3)} │ ${String((k?.pageErrors ?? 0) + (k?.crashes ?? 0)).padStart(3)}`);
   }
   const e = r.errors;
-  console.log(`\nerrors: server log ${e.serverErrorLines} (warn ${e.serverWarnLines}), piece errors ${e.pieceErrors}, refused commands ${e.refusedCommands}, phone connect ${e.phoneConnectErrors}, join ${e.phoneJoinErrors}, kicked ${e.phoneKicked}, input refusals ${JSON.stringify(e.phoneInputRefusals)}, page errors ${e.pageErrors}, crashes ${e.pageCrashes}; console errors ${e.consoleErrors} (not counted)`);
+  console.log(`\nerrors: server log ${e.serverErrorLines} (warn ${e.serverWarnLines}), piece errors ${e.pieceErrors}, refused commands ${e.refusedCommands}, unanswered commands ${e.failedCommands}, phone connect ${e.phoneConnectErrors}, join ${e.phoneJoinErrors}, kicked ${e.phoneKicked}, input refusals ${JSON.stringify(e.phoneInputRefusals)}, page errors ${e.pageErrors}, crashes ${e.pageCrashes}; console errors ${e.consoleErrors} and failed GET /api/show ${e.showReadFailures}, failed samples ${e.sampleFailures} (not counted)`);
   for (const x of [...e.serverErrorExamples, ...e.pieceErrorExamples, ...e.refusedCommandExamples, ...e.phoneExamples, ...e.tabExamples]) console.log(`  · ${x}`);
   const rc = r.reconnections;
   console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);

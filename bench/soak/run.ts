@@ -78,7 +78,7 @@ log(`show: ${WALLS.length} walls, ${urls.size} screens, pieces ${setup.pieces.jo
 await api.command({ type: 'cue.go', cueId: setup.cues[0] });
 
 // 3. The tabs.
-const tabs = await Tabs.open(urls, { width: W, height: H });
+const tabs = await Tabs.open(urls, { width: W, height: H }, log);
 log(`${urls.size} tabs rendering (${W}×${H})`);
 
 // 4. The phones, 250 per process.
@@ -104,6 +104,7 @@ const pieceErrorExamples: string[] = [];
 let errorsLastHour0: number | null = null;
 let errorsLastHour = 0;
 let cuesFired = 0;
+let apiTimeouts = 0;
 let lastAcked = 0;
 let lastRtt = { sum: 0, n: 0 };
 let lastPaced = 0;
@@ -120,7 +121,13 @@ async function takeSample(): Promise<void> {
   const t0 = performance.now();
   const srv = keyedMessage<ServerSample>(server, 'sample', 60_000);
   toServer({ type: 'sample' });
-  const [serverSample, phones, tabSamples, view] = await Promise.all([srv, phoneCounters(), tabs.sample(), api.call<{ screens: ScreenStatus[]; errorsLastHour: number }>('GET', '/api/show')]);
+  // GET /api/show may time out on a starved server: the sample then has no server-side screen figures.
+  const showView = api.call<{ screens: ScreenStatus[]; errorsLastHour: number }>('GET', '/api/show').catch((e: Error) => {
+    apiTimeouts++;
+    log(`GET /api/show failed: ${e.message}${e.cause ? ` (${String(e.cause)})` : ''}`);
+    return { screens: [], errorsLastHour: errorsLastHour + (errorsLastHour0 ?? 0) };
+  });
+  const [serverSample, phones, tabSamples, view] = await Promise.all([srv, phoneCounters(), tabs.sample(), showView]);
   for (const s of view.screens)
     for (const e of s.errors) {
       const k = `${s.id}|${e.at}|${e.message}`;
@@ -146,7 +153,7 @@ async function takeSample(): Promise<void> {
     inputRttMs: rtt.n > lastRtt.n ? (rtt.sum - lastRtt.sum) / (rtt.n - lastRtt.n) : NaN,
     phones: phones.map((p) => ({ ...p, examples: [] })),
     pieceErrors: pieceErrors.size,
-    refusedCommands: api.refused,
+    refusedCommands: api.refused + api.failed,
     cuesFired,
     loadAvg: os.loadavg()[0] ?? NaN,
   };
@@ -159,6 +166,17 @@ async function takeSample(): Promise<void> {
   log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}; sampled in ${sample.sampleS.toFixed(1)} s`);
 }
 
+/** A sample that fails (a child that did not answer in time) is logged and left out. */
+async function safeSample(): Promise<void> {
+  try {
+    await takeSample();
+  } catch (e) {
+    sampleFailures++;
+    log(`a sample failed: ${(e as Error).message}`);
+  }
+}
+
+let sampleFailures = 0;
 let sampling: Promise<void> | null = null;
 const everyCues = Math.max(1, Math.round(SAMPLE_S / CUE_S));
 for (let k = 0; ; k++) {
@@ -167,11 +185,15 @@ for (let k = 0; ; k++) {
   await sleep(Math.max(0, due - Date.now()));
   // Sample just before the cue of the same slot in each round, so that each sample sees the same pieces.
   if (k % everyCues === 0 && sampling) log(`t=${((Date.now() - started) / 1000).toFixed(0)} s: the previous sample is still being taken; skipping this one`);
-  if (k % everyCues === 0 && !sampling) sampling = takeSample().finally(() => (sampling = null));
+  if (k % everyCues === 0 && !sampling) sampling = safeSample().finally(() => (sampling = null));
   void api.command({ type: 'cue.go', cueId: setup.cues[k % setup.cues.length] }).then((ok) => ok && cuesFired++);
 }
 await sampling;
-await takeSample();
+await safeSample();
+if (!samples.length) {
+  console.error('bench:soak: not one sample could be taken (see the messages above)');
+  process.exit(1);
+}
 const runS = (Date.now() - started) / 1000;
 
 // 6. Wind down and judge.
@@ -196,7 +218,10 @@ const result: SoakResult = {
     pieceErrors: Math.max(pieceErrors.size, errorsLastHour),
     pieceErrorExamples,
     refusedCommands: api.refused,
+    failedCommands: api.failed,
     refusedCommandExamples: api.refusals,
+    showReadFailures: apiTimeouts,
+    sampleFailures,
     phoneConnectErrors: finalPhones.reduce((s, p) => s + p.connectErrors, 0),
     phoneJoinErrors: finalPhones.reduce((s, p) => s + p.joinErrors, 0),
     phoneKicked: finalPhones.reduce((s, p) => s + p.kicked, 0),

@@ -14,6 +14,8 @@ export const CUES = 5;
 export class Api {
   /** Commands the server refused (an error of the soak), with the first few messages. */
   refused = 0;
+  /** Commands that got no answer (the request failed or timed out: a starved server); errors too. */
+  failed = 0;
   readonly refusals: string[] = [];
   constructor(
     readonly url: string,
@@ -34,15 +36,20 @@ export class Api {
 
   /** One command through POST /api/commands; a refusal is counted, not thrown. */
   async command(cmd: Record<string, unknown>): Promise<boolean> {
+    let r: { ok: boolean };
     try {
-      const r = await this.call<{ ok: boolean }>('POST', '/api/commands', cmd);
-      if (r.ok) return true;
-      throw new Error(JSON.stringify(r));
+      r = await this.call<{ ok: boolean }>('POST', '/api/commands', cmd);
     } catch (e) {
-      this.refused++;
-      if (this.refusals.length < 5) this.refusals.push(`${String(cmd.type)}: ${(e as Error).message}`);
+      const status = /: (\d{3}) /.exec((e as Error).message);
+      if (status) this.refused++;
+      else this.failed++;
+      if (this.refusals.length < 5) this.refusals.push(`${String(cmd.type)}: ${(e as Error).message}${(e as Error).cause ? ` (${String((e as Error).cause)})` : ''}`);
       return false;
     }
+    if (r.ok) return true;
+    this.refused++;
+    if (this.refusals.length < 5) this.refusals.push(`${String(cmd.type)}: ${JSON.stringify(r).slice(0, 300)}`);
+    return false;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The soak's screens: one Chromium tab per paired screen, small (320×180 by default), each in its
- * own browser context (its own renderer process, as a screen is its own machine). Samples each
+ * The soak's screens: one Chromium tab per paired screen, small (320×180 by default), all in one
+ * browser context (one cache, as one kiosk browser; each tab renders in its own process). Samples each
  * tab's JS heap through the DevTools protocol after a forced GC (the live heap; the stage frame's
  * too when it runs in a process of its own), its frame rate from window.__pavilion.framesRendered
  * (the display page's diagnostics, a mirror of the stage frame's), and counts what goes wrong:
@@ -143,21 +143,33 @@ export class Tabs {
     private readonly tabs: Tab[],
   ) {}
 
-  /** Opens one tab per screen at `urls` (screen id → its paired display address), waiting until each renders. */
-  static async open(urls: Map<string, string>, viewport: { width: number; height: number }): Promise<Tabs> {
+  /**
+   * Opens one tab per screen at `urls` (screen id → its paired display address), all in one
+   * context (one HTTP and code cache, as one kiosk browser would have), and waits until every tab
+   * renders, for up to `timeoutMs` (a busy machine loads 16 three.js pages slowly).
+   */
+  static async open(urls: Map<string, string>, viewport: { width: number; height: number }, log: (s: string) => void, timeoutMs = 600_000): Promise<Tabs> {
     const browser = await launchChromium();
     const tabs: Tab[] = [];
     try {
+      const context = await browser.newContext({ viewport });
+      // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
+      await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
       for (const [screenId, url] of urls) {
-        const context = await browser.newContext({ viewport });
         const page = await context.newPage();
-        // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
-        await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
         const tab = new Tab(screenId, context, page);
-        await page.goto(url, { timeout: 60_000 });
+        await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
         tabs.push(tab);
       }
-      for (const t of tabs) await t.page.waitForFunction(() => ((window as unknown as W).__pavilion?.framesRendered ?? 0) > 5, undefined, { timeout: 120_000, polling: 500 });
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const up = await Promise.all(tabs.map((t) => t.page.evaluate(() => ((window as unknown as W).__pavilion?.framesRendered ?? 0) > 5).catch(() => false)));
+        const n = up.filter(Boolean).length;
+        if (n === tabs.length) break;
+        if (Date.now() > until) throw new Error(`bench:soak: only ${n} of ${tabs.length} tabs rendered within ${timeoutMs / 1000} s (not rendering: ${tabs.filter((_, i) => !up[i]).map((t) => t.screenId).join(', ')})`);
+        log(`${n}/${tabs.length} tabs rendering…`);
+        await new Promise((r) => setTimeout(r, 10_000));
+      }
     } catch (e) {
       await browser.close();
       throw e;
@@ -165,11 +177,21 @@ export class Tabs {
     return new Tabs(browser, tabs);
   }
 
-  /** One sample of every tab, one tab at a time (16 forced GCs at once would stall the machine). */
-  async sample(): Promise<TabSample[]> {
-    const out: TabSample[] = [];
-    for (const t of this.tabs) out.push(await t.sample());
-    return out;
+  /**
+   * One sample of every tab, all at once: a tab whose main thread is busy with a slow frame
+   * answers late, and one after the other, 16 such tabs would take longer than the sampling
+   * period. A tab that does not answer within `timeoutMs` gives no figures this time.
+   */
+  async sample(timeoutMs = 30_000): Promise<TabSample[]> {
+    return Promise.all(
+      this.tabs.map((t) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<TabSample>((resolve) => {
+          timer = setTimeout(() => resolve({ screenId: t.screenId, heapMB: null, fps: null, installationId: null }), timeoutMs);
+        });
+        return Promise.race([t.sample(), late]).finally(() => clearTimeout(timer));
+      }),
+    );
   }
 
   /** The run begins: sockets opened from now on are reconnections. */
