@@ -166,6 +166,16 @@ describe('a session cookie planted by a piece (cookie tossing)', () => {
     const only = await fetch(`${app.url}/api/show`, { headers: { cookie: 'pavilion_session=junk; pavilion_session=more-junk' } });
     expect(only.status).toBe(401);
   });
+
+  it('does not keep the panel\'s socket out either', async () => {
+    const socket = io(`${app.url}/control`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `pavilion_session=junk; ${cookie}` } });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once('connect', () => resolve('connected'));
+      socket.once('connect_error', (e) => resolve(`refused: ${e.message}`));
+    });
+    socket.close();
+    expect(outcome).toBe('connected');
+  });
 });
 
 describe('an explicit stage origin (behind a reverse proxy)', () => {
