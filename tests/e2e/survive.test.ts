@@ -80,7 +80,7 @@ describe('a screen through a dead server', () => {
     const opened = await openPage(browser, local.href);
     page = opened.page;
     consoleErrors = opened.consoleErrors;
-    await waitFrames(page, 20);
+    await waitFrames(page, 20, 120_000);
     const first = await until(async () => (await diag(page)).installationId, `${SCREEN} to play its wall's piece`, 60_000);
 
     // Kill the server outright: no goodbye on any socket.
@@ -90,7 +90,7 @@ describe('a screen through a dead server', () => {
     const framesAtKill = (await diag(page)).framesRendered;
     // Give the page the time the old "reconnecting…" note took to appear (2 s), and more.
     await new Promise((r) => setTimeout(r, 3500));
-    await waitFrames(page, 30);
+    await waitFrames(page, 30, 120_000);
     const offline = await diag(page);
     expect(offline.framesRendered, 'the screen kept rendering').toBeGreaterThan(framesAtKill + 30);
     expect(offline.installationId, 'the same piece plays on').toBe(first);
@@ -103,7 +103,7 @@ describe('a screen through a dead server', () => {
     await start();
     await until(pageConnected, 'the page to reconnect', 60_000);
     await until(async () => (await screenStatus())?.connected, 'the server to list the screen connected', 60_000);
-    await waitFrames(page, 10);
+    await waitFrames(page, 10, 120_000);
     expect((await diag(page)).errors).toEqual([]);
 
     const pieces = (await api(server!, 'GET', '/api/installations')).body as unknown as Array<{ id: string }>;
