@@ -127,7 +127,7 @@ async function takeSample(): Promise<void> {
     log(`GET /api/show failed: ${e.message}${e.cause ? ` (${String(e.cause)})` : ''}`);
     return { screens: [], errorsLastHour: errorsLastHour + (errorsLastHour0 ?? 0) };
   });
-  const [serverSample, phones, tabSamples, view] = await Promise.all([srv, phoneCounters(), tabs.sample(), showView]);
+  const [serverSample, phones, tabSamples, view] = await Promise.all([srv, phoneCounters(), tabs.sample(Math.max(3000, 0.8 * SAMPLE_S * 1000)), showView]);
   for (const s of view.screens)
     for (const e of s.errors) {
       const k = `${s.id}|${e.at}|${e.message}`;
