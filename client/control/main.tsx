@@ -1,3 +1,4 @@
+import '../shared/zod-config';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import '../shared/base.css';

@@ -1,3 +1,4 @@
+import '../shared/zod-config';
 import { createRoot } from 'react-dom/client';
 import { ID_PATTERN } from '../../protocol/ids';
 import { DisplayApp } from './DisplayApp';

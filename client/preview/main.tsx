@@ -1,3 +1,4 @@
+import '../shared/zod-config';
 import { createRoot } from 'react-dom/client';
 import { useEffect, useState } from 'react';
 import type { PieceSummary } from '../../protocol';

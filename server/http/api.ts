@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { fail, type Ack, type ServerHealth, type ShowView, type VisitorListEntry, type VisitorListReply } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { PieceCatalog } from '../pieces/catalog';
-import { SESSION_COOKIE, readCookie, type Auth, type Role } from './auth';
+import { SESSION_COOKIE, type Auth, type Role } from './auth';
 import { checkRequest, refuse, requireHttpRole } from './guard';
 
 export interface ApiDeps {
@@ -96,7 +96,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   // Signing out ends the session on the server too: a copy of the cookie stops working.
   app.delete('/api/session', async (req, reply) => {
-    const ended = deps.auth.revokeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
+    const ended = deps.auth.revokeSession(deps.auth.sessionIn(req.headers.cookie)); // the one the server signed, not a planted one
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     if (ended && !ended.saved)
       req.log.warn('auth: a signed-out session could not be saved to revoked-sessions.json (check the data directory); it is ended until the next restart only');

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { ARTIST, startServer, until } from '../support/server';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { packFixture, upload } from '../support/pieces';
-import { STATIC_DIR, diag, playOn, screenUrl } from '../support/stage';
+import { STATIC_DIR, diag, playOn, screenUrl, stageFrame } from '../support/stage';
 import type { App } from '../../server/app';
 
 const FIXTURE = 'fixture-late-voice';
@@ -24,8 +24,9 @@ interface LateVoice {
   lastEnd: number;
   now: () => number;
 }
-const lateVoice = () =>
-  screen.page.evaluate(() => {
+// The piece sets window.__lateVoice in its own window: the stage frame's.
+const lateVoice = async () =>
+  (await stageFrame(screen.page)).evaluate(() => {
     const v = (window as unknown as { __lateVoice?: LateVoice }).__lateVoice;
     return v ? { notes: v.notes, lastEnd: v.lastEnd, now: v.now() } : null;
   });
@@ -48,7 +49,7 @@ afterAll(async () => {
 describe('sound on a display', () => {
   it('a synth disposed with notes still scheduled raises no error, on this piece or the next', async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      await screen.page.evaluate(() => void ((window as unknown as { __lateVoice?: unknown }).__lateVoice = undefined));
+      await (await stageFrame(screen.page)).evaluate(() => void ((window as unknown as { __lateVoice?: unknown }).__lateVoice = undefined));
       await playOn(app, screen.page, 'main', FIXTURE, 0);
       const playing = await until(async () => {
         const v = await lateVoice();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession, Frame, Page } from 'playwright-core';
 import { api, until } from './server';
 import { decodePng, variety } from './image';
 import { waitFrames } from './browser';
@@ -14,6 +14,11 @@ export function screenUrl(app: { displayUrl(screenId: string): string | null }, 
   const url = app.displayUrl(screenId);
   if (!url) throw new Error(`screen '${screenId}' has no key: it is not in the show, or not paired`);
   return url;
+}
+
+/** The stage frame of a screen or preview page: where its pieces run (client/stage, on the stage origin). */
+export async function stageFrame(page: Page): Promise<Frame> {
+  return until(async () => page.frames().find((f) => f.url() && new URL(f.url()).pathname === '/stage') ?? null, 'the page to load its stage frame');
 }
 
 export interface PieceErrorSeen {
