@@ -6,9 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { exited, startChild } from '../support/child';
-import { ADMIN, startServer } from '../support/server';
+import { io } from 'socket.io-client';
+import { ADMIN, screenKey, startServer, until } from '../support/server';
+import { RECONNECT, steadyBackoff } from '../../client/core/reconnect';
 import type { App } from '../../server/app';
-import type { Show } from '../../protocol';
+import type { DisplayView, Show } from '../../protocol';
 
 /**
  * Issue 12, proofs: a journal torn at every byte offset of its last record, under a whole server.
@@ -152,4 +154,37 @@ describe('a journal torn at every byte offset of its last record', () => {
     expect(kept.filter((id) => !show.walls[id])).toEqual([]);
     await kill(app.child);
   }, 300_000);
+});
+
+describe('a screen socket across a server restart', () => {
+  it('reconnects on its own (the pages\' backoff) and every display:hello, the first and after the restart, is answered with the full view', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-rehello-'));
+    let app = await startServer({ dataDir });
+    const port = Number(new URL(app.url).port);
+    const key = screenKey(app, 'main-1');
+    const socket = io(`${app.url}/display`, { transports: ['websocket'], forceNew: true, ...RECONNECT });
+    steadyBackoff(socket.io);
+    const views: DisplayView[] = [];
+    // What client/display/session.ts does: hello on every 'connect'.
+    socket.on('connect', () => {
+      socket.timeout(10_000).emit('display:hello', { screenId: 'main-1', key }, (err: Error | null, res: { ok: boolean; view?: DisplayView }) => {
+        if (!err && res.ok && res.view) views.push(res.view);
+      });
+    });
+    try {
+      await until(() => views.length === 1, 'the first view');
+      await app.close();
+      app = await startServer({ dataDir, port });
+      await until(() => views.length === 2, 'the view after the restart', 30_000);
+      const [before, after] = views as [DisplayView, DisplayView];
+      expect(after.screen.id).toBe('main-1');
+      expect(after.wall?.id).toBe('main');
+      expect(after.screen.rect).toEqual(before.screen.rect);
+      expect(after.wall?.installationId).toBe(before.wall?.installationId);
+      expect(after.wall?.screens).toEqual(before.wall?.screens);
+    } finally {
+      socket.close();
+      await app.close();
+    }
+  }, 60_000);
 });
