@@ -117,7 +117,8 @@ export function judge(r: SoakResult): void {
     worst
       ? {
           target: `no tab's heap grows: last third's mean ≤ second third's + ${tol} %`,
-          outcome: over.length === 0 && judged.length === ids.length ? 'pass' : 'fail',
+          // A tab that could not be sampled 3 times after the warm-up is not judged: the verdict is then N/A, unless another tab fails.
+          outcome: over.length ? 'fail' : judged.length === ids.length ? 'pass' : 'n/a',
           detail: `${judged.length}/${ids.length} tabs judged; worst ${worst.screenId} ${fmt(worst.heap!.secondMean, 1)} → ${fmt(worst.heap!.lastMean, 1)} MB (${fmt(worst.heap!.growthPct, 1)} %)${over.length ? `; over: ${over.map((t) => t.screenId).join(', ')}` : ''}`,
         }
       : { target: `no tab's heap grows: last third's mean ≤ second third's + ${tol} %`, outcome: 'n/a', detail: 'fewer than 3 heap samples per tab after the warm-up: run longer' },
