@@ -93,5 +93,9 @@ process.on('message', (m: ToServer) => {
       process.exit(0);
     });
 });
-process.on('disconnect', () => process.exit(0));
+// The bench stopped without closing us (it crashed or was interrupted): leave no data dir behind.
+process.on('disconnect', () => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+});
 send({ ready: { url: app.url.replace('localhost', '127.0.0.1'), adminToken: ADMIN } });
