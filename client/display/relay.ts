@@ -5,16 +5,22 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 
-/** A stage that draws no new frame for this long while it has something to show is reloaded. */
+/** A stage that still answers but draws no new frame for this long while it has something to show is reloaded. */
 export const STALL_MS = 10_000;
+/**
+ * A stage that stops answering at all (its thread busy: a piece in an endless loop, or a shader
+ * compile on a starved machine) is reloaded after this long: long enough not to cut a slow load.
+ */
+export const HUNG_MS = 45_000;
 /** A stage that never opens its channel within this long after its frame loads is reloaded. */
-export const SILENT_MS = 20_000;
+export const SILENT_MS = 45_000;
 
 /**
  * Between the screen's socket and its stage: the server's view, visitors and thumbnail requests go
  * to the stage; the stage's errors, preload times, health and thumbnails go to the server; clock
  * pings are answered from this page's estimate. It also watches the stage: a render loop that
- * stalls, or a stage that never starts, is reloaded and reported.
+ * stalls while the stage still answers (10 s), a stage that stops answering (45 s), or one that
+ * never starts (45 s), is reloaded and reported.
  */
 export class StageRelay {
   link: StageLink | null = null;
@@ -25,6 +31,7 @@ export class StageRelay {
   private wantThumbnails = false;
   private lastFrames = -1;
   private lastProgressAt = localNow();
+  private lastDiagAt = localNow();
   private loadedAt = 0;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<() => void>();
@@ -69,7 +76,7 @@ export class StageRelay {
     link.send({ t: 'start', mode: 'screen', screenId: this.screenId });
     link.send({ t: 'view', view: this.store.getState().view });
     link.send({ t: 'thumbnails', want: this.wantThumbnails });
-    this.lastProgressAt = localNow();
+    this.lastProgressAt = this.lastDiagAt = localNow();
     this.lastFrames = -1;
   }
 
@@ -103,6 +110,7 @@ export class StageRelay {
         return;
       case 'diag':
         this.diag = m.diag;
+        this.lastDiagAt = localNow();
         if (m.diag.errors) this.errors = m.diag.errors;
         if (m.diag.framesRendered !== this.lastFrames) {
           this.lastFrames = m.diag.framesRendered;
@@ -116,7 +124,7 @@ export class StageRelay {
   private watch(): void {
     const link = this.link;
     if (!link || document.visibilityState !== 'visible') {
-      this.lastProgressAt = localNow();
+      this.lastProgressAt = this.lastDiagAt = localNow();
       return;
     }
     const now = localNow();
@@ -124,15 +132,18 @@ export class StageRelay {
       if (this.loadedAt && now - this.loadedAt > SILENT_MS) this.restart('the stage did not start', null);
       return;
     }
-    if (this.store.getState().view && now - this.lastProgressAt > STALL_MS)
+    if (!this.store.getState().view) return;
+    const silent = now - this.lastDiagAt;
+    if (silent > HUNG_MS) return this.restart(`the stage stopped answering for ${Math.round(silent / 1000)} s`, this.diag?.installationId ?? null);
+    // Still answering (diagnostics come five times a second) but no new frame: the render loop stalled.
+    if (silent < 3000 && now - this.lastProgressAt > STALL_MS)
       this.restart(`the render loop stalled for ${Math.round((now - this.lastProgressAt) / 1000)} s`, this.diag?.installationId ?? null);
   }
 
   private restart(why: string, installationId: string | null): void {
     console.warn(`[pavilion] ${why}: reloading the stage`);
     if (this.socket.connected) this.socket.emit('display:error', { installationId, version: null, phase: 'frame', message: `${why}; the screen reloaded its stage` });
-    this.loadedAt = localNow();
-    this.lastProgressAt = localNow();
+    this.loadedAt = this.lastProgressAt = this.lastDiagAt = localNow();
     this.link?.reload();
   }
 }
