@@ -27,6 +27,13 @@ export interface ScreenFigures {
   listedMs: number | null;
   /** (c) from sending the `wall.play` (right after (a)) to the page having switched. */
   playMs: number | null;
+  /** The POST's round trip, within (c): the server scheduled the switch somewhere in it. */
+  postMs: number | null;
+  /**
+   * The wall's `startedAt` (show time, the server's Date.now() on this same machine) minus the
+   * bench's Date.now() when it sent the POST: the play lead plus the wait before the server took it.
+   */
+  scheduledMs: number | null;
   /**
    * How late the switch of (c) came after the show time the server scheduled it for (the wall's
    * `startedAt`: the POST's time plus the play lead); (c) minus this is about the lead.
@@ -116,12 +123,13 @@ export async function runRound(round: number, browsers: readonly Browser[], o: R
     const listed = listedTimes(s2, screens.map((s) => s.id));
     const plays = screens.map(async (s, i) => {
       const at = await connected[i]!;
-      if (at === null) return { at, sentAt: null, switchedAt: null, lateMs: null };
+      if (at === null) return { at, sentAt: null, answeredAt: null, switchedAt: null, lateMs: null, scheduledMs: null };
       const sentAt = Date.now();
       const ok = await settle(api(s2, 'POST', '/api/commands', { type: 'wall.play', wallId: s.wallId, installationId: o.other }));
+      const answeredAt = Date.now();
       const switched = ok === null ? null : await settle(s.switchedAt(o.other, WAIT_MS));
       const wall = switched === null ? undefined : (await settle(api<{ walls: Array<{ id: string; startedAt: number }> }>(s2, 'GET', '/api/show')))?.walls.find((w) => w.id === s.wallId);
-      return { at, sentAt, switchedAt: switched?.at ?? null, lateMs: switched && wall ? switched.showTime - wall.startedAt : null };
+      return { at, sentAt, answeredAt: ok === null ? null : answeredAt, switchedAt: switched?.at ?? null, lateMs: switched && wall ? switched.showTime - wall.startedAt : null, scheduledMs: wall ? wall.startedAt - sentAt : null };
     });
     const [listedAt, played] = await Promise.all([listed, Promise.all(plays)]);
     const since = (t: number | null | undefined, from: number) => (t === null || t === undefined ? null : t - from);
@@ -137,6 +145,8 @@ export async function runRound(round: number, browsers: readonly Browser[], o: R
           connectedMs: since(p.at, listening),
           listedMs: since(listedAt.get(s.id), listening),
           playMs: p.sentAt === null ? null : since(p.switchedAt, p.sentAt),
+          postMs: p.sentAt === null ? null : since(p.answeredAt, p.sentAt),
+          scheduledMs: p.scheduledMs,
           lateMs: p.lateMs,
           backPlayingMs: since(p.switchedAt, listening),
           outageFrames: f1[i]! - f0[i]!,
