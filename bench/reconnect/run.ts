@@ -59,6 +59,12 @@ async function main(): Promise<number> {
   try {
     for (let i = 0; i < SCREENS; i++) browsers.push(await launchChromium());
     for (let r = 1; r <= ROUNDS; r++) {
+      // A Chromium that went away (killed from outside, crashed) is replaced before the round.
+      for (const [i, b] of browsers.entries())
+        if (!b.isConnected()) {
+          console.log(`screen ${i + 1}'s Chromium went away: launching another`);
+          browsers[i] = await launchChromium();
+        }
       const res = await runRound(r, browsers, { screens: SCREENS, downS: DOWN, width: WIDTH, height: HEIGHT, piece: PIECE, other: OTHER, staticDir: dir });
       rounds.push(res);
       console.log(`round ${r}: killed → spawned ${(res.downMs / 1000).toFixed(1)} s, killed → listening ${(res.awayMs / 1000).toFixed(1)} s; load ${os.loadavg()[0]!.toFixed(2)}`);
