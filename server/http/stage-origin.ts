@@ -34,7 +34,9 @@ const served = (url: string) => {
 /** The CSP of every stage answer, but for frame-ancestors (per request). */
 export const STAGE_CSP = [
   "default-src 'none'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  // blob: for workers built from a blob (troika's text worker, drei's <Text>): such a worker takes
+  // this policy and importScripts() its own blob. A piece can run any code anyway; blob: reaches no host.
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",

@@ -45,8 +45,8 @@ beforeAll(async () => {
   pieces = app.catalog.list().filter((p) => p.source === 'bundled').map((p) => p.id);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'], headless: true });
   page = (await openPage(browser, screenUrl(app, `${WALL}-1`))).page;
+  await waitFrames(page, 5); // the stage frame is up: the probe reads its heap too
   probe = await heapProbe(page);
-  await waitFrames(page, 5);
 }, 120_000);
 
 afterAll(async () => {

@@ -75,7 +75,7 @@ describe('the stage origin: a second listener that serves pieces, and nothing pr
     const csp = directives(res.headers.get('content-security-policy'));
     expect(csp.get('default-src')).toBe("'none'");
     expect(csp.get('connect-src')).toBe("'self' data: blob:");
-    expect(csp.get('script-src')).toBe("'self' 'wasm-unsafe-eval'");
+    expect(csp.get('script-src')).toBe("'self' 'wasm-unsafe-eval' blob:"); // blob: for pieces' blob workers (troika)
     expect(csp.get('frame-src')).toBe("'none'");
     expect(csp.get('form-action')).toBe("'none'");
     // The main origin, and the public URL's (startServer's publicUrl is http://127.0.0.1): nobody else.

@@ -26,7 +26,9 @@ export async function openPage(browser: Browser | BrowserContext, url: string, v
     external.push(u.href);
     return route.abort();
   });
-  await page.goto(url);
+  // Not 'load': that waits for the stage frame too, whose three.js boot takes long on a starved
+  // software renderer; tests wait for what they need (frames, a test id) themselves.
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   return { page, context, consoleErrors, external };
 }
 
