@@ -5,7 +5,7 @@ const NO_MEMORY = { geometries: 0, textures: 0, programs: 0 };
 /**
  * window.__pavilion on the screen page: read-only diagnostics for automation and technicians
  * (docs/display.md). The piece host runs in the stage frame; these fields mirror what the stage
- * last reported (five times a second, and at once after a switch), with this page's own facts:
+ * last reported (twice a second, and at once after a switch), with this page's own facts:
  * its screen, its connection and its clock.
  */
 export function mirrorDiagnostics({ relay, store, clock }: Screen) {

@@ -135,7 +135,7 @@ export class StageRelay {
     if (!this.store.getState().view) return;
     const silent = now - this.lastDiagAt;
     if (silent > HUNG_MS) return this.restart(`the stage stopped answering for ${Math.round(silent / 1000)} s`, this.diag?.installationId ?? null);
-    // Still answering (diagnostics come five times a second) but no new frame: the render loop stalled.
+    // Still answering (diagnostics come twice a second) but no new frame: the render loop stalled.
     if (silent < 3000 && now - this.lastProgressAt > STALL_MS)
       this.restart(`the render loop stalled for ${Math.round((now - this.lastProgressAt) / 1000)} s`, this.diag?.installationId ?? null);
   }

@@ -2,7 +2,7 @@ import type { StageDiag } from '../../protocol';
 import type { PieceHost } from '../host';
 import type { StageBridge } from './bridge';
 
-const EVERY_MS = 200;
+const EVERY_MS = 500;
 
 export interface DiagExtras {
   ready(): boolean;
@@ -32,7 +32,7 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
 }
 
 /**
- * Sends the diagnostics five times a second, and at once after a switch or an error, so that the
+ * Sends the diagnostics twice a second, and at once after a switch, so that the
  * page's mirror (and the watchdog that reloads a stalled stage) stays current.
  */
 export function startDiag(bridge: StageBridge, host: PieceHost, extras: DiagExtras): () => void {
