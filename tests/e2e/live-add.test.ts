@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { ADMIN, ARTIST, api, startServer, until } from '../support/server';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { packFixture, readBundle, rebundle, upload } from '../support/pieces';
-import { STATIC_DIR, diag, pictureOf, playOn, screenUrl, serverErrors } from '../support/stage';
+import { STATIC_DIR, diag, pictureOf, playOn, screenUrl, serverErrors, stageFrame } from '../support/stage';
 import type { App } from '../../server/app';
 
 let app: App;
@@ -117,14 +117,15 @@ describe('live add in Chromium', () => {
 
   it('a screen that loses its WebGL context gets it back and plays the piece again', async () => {
     await playOn(app, canopy.page, 'canopy', 'fixture-glow', 5);
-    await canopy.page.evaluate(() => {
+    const stage = await stageFrame(canopy.page); // the canvas lives in the stage frame
+    await stage.evaluate(() => {
       const gl = document.querySelector('canvas')!.getContext('webgl2')!;
       const ext = gl.getExtension('WEBGL_lose_context')!;
       ext.loseContext();
       setTimeout(() => ext.restoreContext(), 300);
     });
     await until(async () => (await diag(canopy.page)).errors.some((e) => e.phase === 'context'), 'the context loss to be reported');
-    await until(async () => !(await canopy.page.evaluate(() => document.querySelector('canvas')!.getContext('webgl2')!.isContextLost())), 'the context to come back');
+    await until(async () => !(await stage.evaluate(() => document.querySelector('canvas')!.getContext('webgl2')!.isContextLost())), 'the context to come back');
     await waitFrames(canopy.page, 15);
     const d = await diag(canopy.page);
     expect(d.installationId).toBe('fixture-glow');
