@@ -4,6 +4,7 @@ import { DisplayHealthSchema, DisplayPreloadedSchema, PieceErrorSchema, Thumbnai
 import type { DisplayView } from './views';
 import type { VisitorFrame } from './visitors';
 import type { ParamValues } from './manifest';
+import type { Quality } from './show-parts';
 
 /*
  * The stage bridge: what a privileged page (/display, /preview) and the piece's sandbox (/stage,
@@ -37,7 +38,7 @@ export interface StagePreview {
   params: ParamValues;
   run: number;
   timing: { startedAt: number; pausedAt: number | null; heldMs: number };
-  quality: 'auto' | 'low' | 'medium' | 'high';
+  quality: Quality;
   span: boolean;
   sound: boolean;
 }

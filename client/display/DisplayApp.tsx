@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { useStore } from 'zustand';
+import { StageIframe } from '../shared/StageIframe';
 import { Overlays } from './Overlays';
 import type { Screen } from './session';
 
@@ -19,25 +20,6 @@ export function DisplayApp({ screen }: { screen: Screen }) {
 
 function StageFrame({ screen, origin }: { screen: Screen; origin: string }) {
   const { relay } = screen;
-  const ref = useCallback(
-    (iframe: HTMLIFrameElement | null) => {
-      if (!iframe) return;
-      const link = relay.link?.origin === origin ? relay.link : relay.connect(origin);
-      link.attach(iframe);
-    },
-    [relay, origin],
-  );
-  return (
-    <iframe
-      ref={ref}
-      className="stage"
-      title="piece"
-      src={`${origin}/stage`}
-      // Its own origin stays (allow-same-origin keeps the stage origin, never this page's): no popups, no top navigation, no forms.
-      sandbox="allow-scripts allow-same-origin"
-      allow="autoplay; fullscreen"
-      referrerPolicy="no-referrer"
-      onLoad={() => relay.frameLoaded()}
-    />
-  );
+  const link = useCallback(() => (relay.link?.origin === origin ? relay.link : relay.connect(origin)), [relay, origin]);
+  return <StageIframe origin={origin} link={link} className="stage" title="piece" onLoad={() => relay.frameLoaded()} />;
 }

@@ -1,3 +1,4 @@
+import { clockDiagnostics } from '../host';
 import type { Screen } from './session';
 
 const NO_MEMORY = { geometries: 0, textures: 0, programs: 0 };
@@ -27,21 +28,7 @@ export function mirrorDiagnostics({ relay, store, clock }: Screen) {
     get framesRendered() {
       return d()?.framesRendered ?? 0;
     },
-    clock: Object.freeze({
-      now: () => clock.now(),
-      get offsetMs() {
-        return clock.estimate().offsetMs;
-      },
-      get rttMs() {
-        return clock.estimate().rttMs;
-      },
-      get uncertaintyMs() {
-        return clock.estimate().uncertaintyMs;
-      },
-      get synced() {
-        return clock.estimate().synced;
-      },
-    }),
+    clock: clockDiagnostics(clock),
     get lastSwitch() {
       const s = d()?.lastSwitch;
       return s ? { ...s } : null;

@@ -16,6 +16,25 @@ export interface PageFacts {
   connected(): boolean;
 }
 
+/** The `clock` part of window.__pavilion: the estimate, read through on every access. */
+export function clockDiagnostics(clock: DiagnosticsClock) {
+  return Object.freeze({
+    now: () => clock.now(),
+    get offsetMs() {
+      return clock.estimate().offsetMs;
+    },
+    get rttMs() {
+      return clock.estimate().rttMs;
+    },
+    get uncertaintyMs() {
+      return clock.estimate().uncertaintyMs;
+    },
+    get synced() {
+      return clock.estimate().synced;
+    },
+  });
+}
+
 /**
  * window.__pavilion: read-only diagnostics of a screen for automation and technicians
  * (docs/display.md). Every field reads through to the host, the page and the clock.
@@ -38,21 +57,7 @@ export function screenDiagnostics(host: PieceHost, page: PageFacts, clock: Diagn
     get framesRendered() {
       return host.clock.count;
     },
-    clock: Object.freeze({
-      now: () => clock.now(),
-      get offsetMs() {
-        return clock.estimate().offsetMs;
-      },
-      get rttMs() {
-        return clock.estimate().rttMs;
-      },
-      get uncertaintyMs() {
-        return clock.estimate().uncertaintyMs;
-      },
-      get synced() {
-        return clock.estimate().synced;
-      },
-    }),
+    clock: clockDiagnostics(clock),
     get lastSwitch() {
       return host.lastSwitch ? { ...host.lastSwitch } : null;
     },
@@ -74,30 +79,6 @@ export function screenDiagnostics(host: PieceHost, page: PageFacts, clock: Diagn
     },
     get connected() {
       return page.connected();
-    },
-  });
-}
-
-/** window.__pavilionPreview: read-only state of the preview page, for tests and curious artists. */
-export function previewDiagnostics(host: PieceHost, ready: () => boolean) {
-  return Object.freeze({
-    get framesRendered() {
-      return host.clock.count;
-    },
-    get ready() {
-      return ready();
-    },
-    get failed() {
-      return host.snapshot().run?.failed ?? false;
-    },
-    get errors() {
-      return host.errors.list().map((e) => ({ ...e }));
-    },
-    get screens() {
-      return host.screens();
-    },
-    memory(screen = 'preview-1') {
-      return host.screens().includes(screen) ? host.memory(screen) : null;
     },
   });
 }

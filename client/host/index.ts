@@ -20,7 +20,7 @@ export { PieceLoader, bundledPieces, type PieceSource } from './pieces';
 export { probeSoftware, rendersInSoftware, resolveQuality, HIGH_QUALITY_MAX_PIXELS, type QualityLevel } from './quality';
 export { readMemory, type GpuMemory, type RendererLike } from './memory';
 export { FrameStats, healthReport, FRAME_WINDOW, type ClockFigures } from './health';
-export { screenDiagnostics, previewDiagnostics, type DiagnosticsClock, type PageFacts } from './diagnostics';
+export { screenDiagnostics, clockDiagnostics, type DiagnosticsClock, type PageFacts } from './diagnostics';
 export { SoundEngine, type SoundEngineOptions } from './sound';
 export { patchTone } from './tone-fixes';
 export { applyWallView } from './wall-view';

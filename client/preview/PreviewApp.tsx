@@ -6,6 +6,7 @@ import { FakeVisitor } from './FakeVisitor';
 import { Uploader } from './Uploader';
 import { QualitySelect } from '../shared/QualitySelect';
 import { findStageOrigin } from '../shared/stage-origin';
+import { StageIframe } from '../shared/StageIframe';
 import { usePreview } from './context';
 import { loadPreview } from './load';
 import { connectStage, restart, setPaused, startSound, stopSound, type PreviewPage } from './page';
@@ -102,26 +103,8 @@ export function PreviewApp({ id, version }: { id: string; version: string | null
 /** The stage frame: the piece runs there, sandboxed on the stage origin (docs/security.md). */
 function StageFrame({ page, origin }: { page: PreviewPage; origin: string }) {
   const span = useStore(page.store, (s) => s.span);
-  const ref = useCallback(
-    (iframe: HTMLIFrameElement | null) => {
-      if (!iframe) return;
-      const link = page.stage.link?.origin === origin ? page.stage.link : connectStage(page, origin);
-      link.attach(iframe);
-    },
-    [page, origin],
-  );
-  return (
-    <iframe
-      ref={ref}
-      className="stage-frame"
-      style={{ aspectRatio: span ? '48 / 9' : '16 / 9' }}
-      title="piece preview"
-      src={`${origin}/stage`}
-      sandbox="allow-scripts allow-same-origin"
-      allow="autoplay; fullscreen"
-      referrerPolicy="no-referrer"
-    />
-  );
+  const link = useCallback(() => (page.stage.link?.origin === origin ? page.stage.link : connectStage(page, origin)), [page, origin]);
+  return <StageIframe origin={origin} link={link} className="stage-frame" title="piece preview" style={{ aspectRatio: span ? '48 / 9' : '16 / 9' }} />;
 }
 
 function Errors() {

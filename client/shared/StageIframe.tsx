@@ -1,0 +1,24 @@
+import { useCallback, type CSSProperties } from 'react';
+import type { StageLink } from './stage-link';
+
+/**
+ * The stage frame element both pages embed: `/stage` on the stage origin. Its own origin stays
+ * (allow-same-origin keeps the stage origin, never the page's): no popups, no top navigation, no
+ * forms. `link()` gives the bridge the frame talks on (made once per origin by the page).
+ */
+export function StageIframe({ origin, link, className, title, style, onLoad }: { origin: string; link: () => StageLink; className: string; title: string; style?: CSSProperties; onLoad?: () => void }) {
+  const ref = useCallback((iframe: HTMLIFrameElement | null) => void (iframe && link().attach(iframe)), [link]);
+  return (
+    <iframe
+      ref={ref}
+      className={className}
+      title={title}
+      src={`${origin}/stage`}
+      sandbox="allow-scripts allow-same-origin"
+      allow="autoplay; fullscreen"
+      referrerPolicy="no-referrer"
+      {...(style ? { style } : {})}
+      {...(onLoad ? { onLoad } : {})}
+    />
+  );
+}
