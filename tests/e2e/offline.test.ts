@@ -75,6 +75,13 @@ describe('offline play in Chromium', () => {
     const urls = ['/display', `/display?screen=canopy-1`, chunk!, '/runtime/three.js', font, piece, '/api/health', '/api/stage'];
     // Online: everything answers; the piece file is cached on the way (cache first).
     expect(await fetchFrom(page, urls)).toEqual(urls.map(() => '200'));
+    // The worker answers first and stores after: wait until both runtime caches hold their copy,
+    // or closing the server at once could race the store.
+    await page.waitForFunction(
+      async (wanted) => (await Promise.all(wanted.map((u) => caches.match(u)))).every((r) => r !== undefined),
+      [piece, '/api/stage'],
+      { timeout: 30_000 },
+    );
 
     await app!.close();
     app = null;
@@ -100,7 +107,6 @@ describe('offline play in Chromium', () => {
     expect(await page.evaluate(() => document.querySelector('script[type="module"][src^="/static/"]') !== null)).toBe(true);
   });
 
-  // The lead's full scenario goes here once the stage frame registers its own worker (the stage
-  // origin serves /sw.js): "a screen reloaded while the server is down renders its last piece",
-  // from lastView()/lastClockOffset() (client/shared/offline.ts) and both origins' caches.
+  // The full scenario (a screen reloaded while the server is down renders its last piece, through
+  // both origins' workers) is tests/e2e/offline-reload.test.ts.
 });
