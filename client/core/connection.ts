@@ -9,7 +9,7 @@ import type {
 } from '../../protocol';
 import { ClockSync, type PingReply, type StampedPingReply } from './clock-sync';
 import { localNow } from './now';
-import { RECONNECT, steadyBackoff } from './reconnect';
+import { RECONNECT, SCREEN_RECONNECT, steadyBackoff } from './reconnect';
 
 export { localNow };
 
@@ -24,7 +24,7 @@ export type SocketOf<N extends keyof Namespaces> = Socket<Namespaces[N][0], Name
 
 /**
  * Opens a typed socket on one namespace of this origin (websocket only: lowest latency): `connect('/visitor')`.
- * It reconnects for ever with backoff and jitter (0.5 s, 1 s, then 1–2.5 s: the figures and why in
+ * It reconnects for ever with backoff and jitter (0.5 s, 1 s, then 1–2.5 s; screens twice as often: the figures and why in
  * reconnect.ts); each 'connect' (the first and every reconnect) is where a page says hello again.
  */
 export function connect<N extends keyof Namespaces>(namespace: N, auth?: Record<string, string>): SocketOf<N>;
@@ -32,7 +32,9 @@ export function connect<N extends keyof Namespaces>(namespace: N, auth?: Record<
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function connect<S2C extends { [event: string]: any }, C2S extends { [event: string]: any }>(namespace: keyof Namespaces, auth?: Record<string, string>): Socket<S2C, C2S>;
 export function connect(namespace: keyof Namespaces, auth?: Record<string, string>): Socket {
-  const socket = io(namespace, { transports: ['websocket'], auth, ...RECONNECT });
+  // Screens retry faster than phones and the panel (reconnect.ts: why, and the figures).
+  const figures = namespace === '/display' ? SCREEN_RECONNECT : RECONNECT;
+  const socket = io(namespace, { transports: ['websocket'], auth, ...figures });
   steadyBackoff(socket.io);
   return socket;
 }

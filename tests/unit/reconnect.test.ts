@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import { io, Manager } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syncOverSocket, workerPinger, type WorkerLike } from '../../client/core/connection';
-import { backoffOf, HELD_ATTEMPTS, holdBackoff, RECONNECT, steadyBackoff } from '../../client/core/reconnect';
+import { backoffOf, HELD_ATTEMPTS, holdBackoff, RECONNECT, SCREEN_RECONNECT, steadyBackoff } from '../../client/core/reconnect';
 
 const until = async (ok: () => boolean, what: string, ms = 20_000) => {
   const end = Date.now() + ms;
@@ -46,6 +46,21 @@ describe('reconnect backoff (every page socket)', () => {
     const late = delays.slice(100);
     expect(Math.min(...late)).toBeGreaterThanOrEqual(1000);
     expect(new Set(late).size, 'jitter survives the clamp to the maximum').toBeGreaterThan(100);
+  });
+
+  it('screens retry twice as often: held, every delay stays random within 0.5–1.2 s (issue 12: back ≤ 3 s)', () => {
+    const b = backoffOf(new Manager('http://127.0.0.1:9', { autoConnect: false, transports: ['websocket'], ...SCREEN_RECONNECT }))!;
+    const delays: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      delays.push(b.duration());
+      holdBackoff(b);
+    }
+    const late = delays.slice(100);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(125);
+    expect(Math.max(...delays), 'a screen waits at most 1.2 s between tries').toBeLessThanOrEqual(1200);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(500);
+    expect(new Set(late).size, 'jitter survives the clamp').toBeGreaterThan(100);
+    expect(SCREEN_RECONNECT.reconnectionAttempts, 'a screen never gives up').toBe(Infinity);
   });
 
   describe('a real socket against a server that goes away and comes back on the same port', () => {
