@@ -102,6 +102,13 @@ export const Command = z.discriminatedUnion('type', [
 export type Command = z.infer<typeof Command>;
 export type CommandInput = z.input<typeof Command>;
 export type CommandType = Command['type'];
+/**
+ * Where a command came from, for logs and metrics (`pavilion_commands_total{source}`): the REST API,
+ * the control panel's socket, a cue's GO (the cue's own commands), the day's schedule, OSC, a
+ * piece upload, or the server itself (start-up upgrades, tests).
+ */
+export const COMMAND_SOURCES = ['rest', 'socket', 'cue', 'schedule', 'osc', 'upload', 'internal'] as const;
+export type CommandSource = (typeof COMMAND_SOURCES)[number];
 /** One kind of command as a client sends it: `CommandOf<'wall.layout'>`. */
 export type CommandOf<T extends CommandType> = Extract<CommandInput, { type: T }>;
 export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];

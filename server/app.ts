@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { createHttp, type TlsFiles } from './http/server';
 import { registerApi } from './http/api';
 import { registerPages } from './http/pages';
+import { registerLandingApi } from './http/landing';
 import { createStageOrigin, registerStageApi, type StageOrigin } from './http/stage-origin';
 import { createAuth } from './http/auth';
 import { firstArtistName, loadSecrets, type Secrets } from './http/secrets';
@@ -21,6 +22,7 @@ import { DEFAULT_STALE_MS, ScreenRegistry } from './screens/registry';
 import { DEFAULT_LEAD } from './screens/preload-times';
 import { PendingScreens } from './screens/pairing';
 import { withPairing } from './screens/pairing-commands';
+import { logCommands } from './metrics/command-log';
 import { ReportLimits } from './screens/report-limits';
 import { displayUrlOf, newScreenKey } from './screens/keys';
 import { createCatalog, discoverPieces, type PieceCatalog } from './pieces/catalog';
@@ -160,6 +162,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
   }), { pending });
+  logCommands(store, logger);
   // The catalog lists each uploaded piece's current version (the one the next wall.play starts).
   const pieceState = createPieceState({ store: pieces, catalog, show: () => store.get() });
   pieceState.sync();
@@ -202,8 +205,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importShow(upgrades, raw), visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
     signedOut: (sessionId) => control.closeSession(sessionId),
   });
-  await registerPieceRoutes(http, { auth, store: pieces, state: pieceState, dispatch: (c) => store.dispatch(c), limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits }, firstArtist });
+  await registerPieceRoutes(http, { auth, store: pieces, state: pieceState, dispatch: (c, source) => store.dispatch(c, source), limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits }, firstArtist });
   registerArtistRoutes(http, { auth, artists, pieces: pieceState, firstArtist });
+  registerLandingApi(http, () => store.get());
   await registerPages(http, staticDir);
   registerStageApi(http, () => stage);
 

@@ -54,7 +54,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/commands', { ...technician, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const res = deps.store.dispatch(req.body);
+    const res = deps.store.dispatch(req.body, 'rest');
     if (!res.ok) return reply.code(statusOf(res.error.code)).send(res);
     return res;
   });

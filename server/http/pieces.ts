@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PieceRollback, describeIssues, fail, type Ack, type CommandInput, type PieceUploaded } from '../../protocol';
+import { PieceRollback, describeIssues, fail, type Ack, type CommandInput, type CommandSource, type PieceUploaded } from '../../protocol';
 import { FILE_TYPES, parseBundle, type BundleLimits } from '../pieces/bundle';
 import type { PieceStore, Uploader } from '../pieces/uploads';
 import type { PieceState } from '../pieces/current';
@@ -14,8 +14,8 @@ export interface PieceRoutesDeps {
   store: PieceStore;
   /** Owners and versions as the show records them. */
   state: PieceState;
-  /** The one way to change the show (server/show/store.ts). */
-  dispatch: (command: CommandInput) => Ack<{ version: number }>;
+  /** The one way to change the show (server/show/store.ts), with where the command came from. */
+  dispatch: (command: CommandInput, source: CommandSource) => Ack<{ version: number }>;
   limits: BundleLimits;
   /** The name PAVILION_ARTIST_TOKEN's artist goes by (for a session without one). */
   firstArtist: string;
@@ -95,7 +95,7 @@ export async function registerPieceRoutes(app: FastifyInstance, deps: PieceRoute
         const previous = deps.state.current(id) ?? null;
         const res = store.accept(parsed.bundle, by, deps.state.inUse(id));
         if (!res.ok) return reply.code(statusOf(res.code)).send(fail(res.code, `upload refused: ${res.message}`));
-        const recorded = deps.dispatch({ type: 'piece.add', pieceId: id, version, artist: owner !== undefined ? owner : by.role === 'artist' ? by.artist : null, live });
+        const recorded = deps.dispatch({ type: 'piece.add', pieceId: id, version, artist: owner !== undefined ? owner : by.role === 'artist' ? by.artist : null, live }, 'upload');
         if (!recorded.ok) {
           store.discard(id, version);
           return reply.code(statusOf(recorded.error.code)).send(fail(recorded.error.code, `upload refused: ${recorded.error.message}`));
@@ -133,7 +133,7 @@ export async function registerPieceRoutes(app: FastifyInstance, deps: PieceRoute
       const body = PieceRollback.safeParse(req.body);
       if (!body.success) return reply.code(400).send(fail('bad_request', `send {"version":"1.0.0"}: ${describeIssues(body.error.issues)}`));
       const previous = deps.state.current(id) ?? null;
-      const res = deps.dispatch({ type: 'piece.rollback', pieceId: id, version: body.data.version, ...(body.data.live !== undefined ? { live: body.data.live } : {}) });
+      const res = deps.dispatch({ type: 'piece.rollback', pieceId: id, version: body.data.version, ...(body.data.live !== undefined ? { live: body.data.live } : {}) }, 'rest');
       if (!res.ok) return reply.code(statusOf(res.error.code)).send(res);
       return { ok: true, id, active: body.data.version, previous, version: res.version };
     });

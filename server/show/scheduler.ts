@@ -120,7 +120,7 @@ export function createScheduler(opts: {
           : [{ type: 'show.blackout', on: true }];
     for (const c of commands) {
       if ((c as { type: string }).type === 'show.blackout' && store.get().blackout === (c as { on: boolean }).on) continue;
-      const res = store.dispatch(c);
+      const res = store.dispatch(c, 'schedule');
       if (!res.ok) logger.warn({ event: e, command: c, error: res.error }, `schedule: ${e.kind} at ${e.time} could not run ${(c as { type: string }).type}: ${res.error.message}`);
     }
     logger.info({ event: e }, `schedule: ${e.kind}${e.kind === 'cue' ? ` '${e.cueId}'` : ''} at ${e.time}`);

@@ -1,4 +1,4 @@
-import { Command, Show, describeIssues, fail, type Ack } from '../../protocol';
+import { COMMAND_TYPES, Command, Show, describeIssues, fail, type Ack, type CommandSource, type ErrorCode, type WireError } from '../../protocol';
 import type { ShowStorage } from '../persistence/journal';
 import type { TimeSource } from '../clock/time';
 import { reduce, type Effect, type ReduceContext } from './reducer';
@@ -6,13 +6,46 @@ import { showProblem } from './validate';
 
 export type ShowListener = (show: Show, effects: Effect[], command: Command | null) => void;
 
+/** What the store tells dispatch listeners about every command, refused or not (logs, metrics). */
+export interface DispatchEvent {
+  /** The command's type; `(invalid)` when it named no known command (a label, so never free text). */
+  type: string;
+  source: CommandSource;
+  /** `ok`, or the error code it was refused with. */
+  result: 'ok' | ErrorCode;
+  /** The refusal, when refused. */
+  error?: WireError;
+  /** Seconds the durable write took; null when nothing was written (refused, or nothing changed). */
+  durableS: number | null;
+  /** The show's version after it (refused: unchanged). */
+  version: number;
+}
+export type DispatchListener = (e: DispatchEvent) => void;
+
 export interface ShowStore {
   get(): Show;
-  /** Validates, applies, persists (durably), then notifies. The one way to change the show. */
-  dispatch(raw: unknown): Ack<{ version: number }>;
+  /**
+   * Validates, applies, persists (durably), then notifies. The one way to change the show.
+   * `source` (default `internal`) says where the command came from, for logs and metrics.
+   */
+  dispatch(raw: unknown, source?: CommandSource): Ack<{ version: number }>;
   /** Replaces the whole show (import). Validated first; the running show is untouched on failure. */
   replace(raw: unknown): Ack<{ version: number }>;
   subscribe(listener: ShowListener): () => void;
+  /**
+   * Hears every dispatch, after the show listeners: its type, source, result and the durable
+   * write's time. A successful `cue.go` is followed by one event per command of the cue (source `cue`).
+   */
+  onDispatch(listener: DispatchListener): () => void;
+  /** Tells the dispatch listeners of a command refused at an edge in front of the store (withPairing). */
+  refused(raw: unknown, source: CommandSource, error: WireError): void;
+}
+
+const KNOWN_TYPES = new Set<string>(COMMAND_TYPES);
+/** A command's type as a log and metric label: one of the known types, or `(invalid)`. */
+export function typeLabel(raw: unknown): string {
+  const t = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  return typeof t === 'string' && KNOWN_TYPES.has(t) ? t : '(invalid)';
 }
 
 export function createShowStore(opts: {
@@ -27,10 +60,9 @@ export function createShowStore(opts: {
 }): ShowStore {
   let show = opts.initial;
   const listeners = new Set<ShowListener>();
+  const dispatchListeners = new Set<DispatchListener>();
 
-  function commit(next: Show, effects: Effect[], command: Command | null): void {
-    opts.storage.save(next); // fsync'd before anyone hears of it
-    show = next;
+  function notify(effects: Effect[], command: Command | null): void {
     for (const l of listeners) {
       try {
         l(show, effects, command);
@@ -40,15 +72,43 @@ export function createShowStore(opts: {
     }
   }
 
+  /** Saves durably, then notifies; returns the seconds the write took. */
+  function commit(next: Show, effects: Effect[], command: Command | null): number {
+    const t0 = performance.now();
+    opts.storage.save(next); // fsync'd before anyone hears of it
+    const seconds = (performance.now() - t0) / 1000;
+    show = next;
+    notify(effects, command);
+    return seconds;
+  }
+
+  function told(e: DispatchEvent): void {
+    for (const l of dispatchListeners) {
+      try {
+        l(e);
+      } catch (err) {
+        opts.onError?.(err);
+      }
+    }
+  }
+
+  function answer(raw: unknown, source: CommandSource, res: Ack<{ version: number }>, durableS: number | null): Ack<{ version: number }> {
+    if (dispatchListeners.size === 0) return res;
+    told(res.ok
+      ? { type: typeLabel(raw), source, result: 'ok', durableS, version: res.version }
+      : { type: typeLabel(raw), source, result: res.error.code, error: res.error, durableS: null, version: show.version });
+    return res;
+  }
+
   return {
     get: () => show,
-    dispatch(raw) {
+    dispatch(raw, source = 'internal') {
       const parsed = Command.safeParse(raw);
       if (!parsed.success) {
         // A client's `type` may be anything: String() on an object whose toString is not a function throws.
         const given = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
         const type = typeof given === 'string' ? given.slice(0, 64) : typeof given === 'number' || typeof given === 'boolean' ? String(given) : '(none)';
-        return fail('bad_request', `command '${type}' is not valid: ${describeIssues(parsed.error.issues)}`);
+        return answer(raw, source, fail('bad_request', `command '${type}' is not valid: ${describeIssues(parsed.error.issues)}`), null);
       }
       const res = reduce(show, parsed.data, {
         now: opts.time(),
@@ -56,18 +116,23 @@ export function createShowStore(opts: {
         playLeadMs: opts.playLeadMs ?? (() => 600),
         changeLeadMs: opts.changeLeadMs ?? 150,
       });
-      if (!res.ok) return res;
+      if (!res.ok) return answer(raw, source, res, null);
+      let durableS: number | null = null;
       if (res.changed) {
         try {
-          commit(res.show, res.effects, parsed.data);
+          durableS = commit(res.show, res.effects, parsed.data);
         } catch (e) {
           opts.onError?.(e);
-          return fail('internal', saveFailure(e));
+          return answer(raw, source, fail('internal', saveFailure(e)), null);
         }
       } else {
-        for (const l of listeners) l(show, res.effects, parsed.data);
+        notify(res.effects, parsed.data);
       }
-      return { ok: true, version: show.version };
+      const done = answer(raw, source, { ok: true, version: show.version }, durableS);
+      // The GO's own commands, as the cue ran them (the reducer applied them inside the one change).
+      if (parsed.data.type === 'cue.go' && dispatchListeners.size > 0)
+        for (const c of show.cues[show.cuePosition]?.commands ?? []) told({ type: c.type, source: 'cue', result: 'ok', durableS: null, version: show.version });
+      return done;
     },
     replace(raw) {
       const parsed = Show.safeParse(raw);
@@ -86,6 +151,13 @@ export function createShowStore(opts: {
     subscribe(l) {
       listeners.add(l);
       return () => listeners.delete(l);
+    },
+    onDispatch(l) {
+      dispatchListeners.add(l);
+      return () => dispatchListeners.delete(l);
+    },
+    refused(raw, source, error) {
+      answer(raw, source, { ok: false, error }, null);
     },
   };
 }

@@ -72,8 +72,7 @@ export function attachControl(
     socket.on('clock:ping', clockResponder(deps.time));
     socket.on('command', safe(deps.logger, 'command', (payload: unknown, cb: unknown) => {
       const ack = ackOf<Parameters<Parameters<ControlClientToServer['command']>[1]>[0]>(cb);
-      const res = deps.store.dispatch(payload);
-      if (!res.ok) deps.logger.info({ error: res.error }, 'control: command refused');
+      const res = deps.store.dispatch(payload, 'socket'); // logged with its source by server/metrics/command-log.ts
       ack(res);
     }));
     socket.on('control:watch', safe(deps.logger, 'control:watch', (payload: unknown) => {
