@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, ShowTime } from './ids';
 import { ArtistName, Params, PieceVersion, Quality, Rect, Schedule, ScreenKey } from './show-parts';
 import { PairingCode } from './payloads';
+import { DMX_COMMANDS } from './dmx';
 
 const wallId = { wallId: Id };
 const at = { at: ShowTime.optional() };
@@ -51,6 +52,8 @@ const CUEABLE = [
   z.object({ type: z.literal('visitor.kick'), visitorId: z.string().min(8).max(64) }),
   // Makes a kept version of an uploaded piece the one wall.play starts; `live` (default): walls playing it switch now.
   z.object({ type: z.literal('piece.rollback'), pieceId: Id, version: PieceVersion, live: z.boolean().default(true) }),
+  // DMX outputs, channels, the blackout scene and walls' light maps (protocol/dmx.ts).
+  ...DMX_COMMANDS,
 ] as const;
 
 /** One command of a cue, parsed once at the edge (a command, a cue save, an import, a loaded show). */

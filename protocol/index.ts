@@ -11,3 +11,4 @@ export * from './events';
 export * from './payloads';
 export * from './pieces';
 export * from './stage';
+export * from './dmx';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from './ids';
 import { Params, PieceState, ScreenConfig, Schedule, Wall } from './show-parts';
 import { Cue } from './commands';
+import { DmxState } from './dmx';
 
 export * from './show-parts';
 
@@ -22,5 +23,7 @@ export const Show = z.object({
   schedule: Schedule,
   /** Uploaded pieces: owner and the version the next wall.play starts (no tokens: those stay in <data>/artists.json). */
   pieces: z.record(Id, PieceState).optional(),
+  /** DMX outputs, held values, the blackout scene, walls' light maps (protocol/dmx.ts); absent: none. */
+  dmx: DmxState.optional(),
 });
 export type Show = z.infer<typeof Show>;

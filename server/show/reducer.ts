@@ -1,4 +1,5 @@
 import { reducePiece } from './piece-commands';
+import { reduceDmx, type DmxEffect } from './dmx-commands';
 import {
   checkParams,
   defaultParams,
@@ -17,7 +18,8 @@ import {
 export type Effect =
   | { kind: 'identify'; screenId: string }
   | { kind: 'reload'; screenId: string }
-  | { kind: 'kick'; visitorId: string };
+  | { kind: 'kick'; visitorId: string }
+  | DmxEffect;
 
 /** A piece as the reducer sees it: its manifest, and for an uploaded one its version, kept versions and owner. */
 export type PieceRef = Pick<Manifest, 'id' | 'params'> & {
@@ -94,7 +96,7 @@ export function reduce(show: Show, command: Command, ctx: ReduceContext): Reduce
 }
 
 /** Commands that take an optional `at` (show time). */
-const TIMED = new Set<Command['type']>(['wall.play', 'wall.params', 'wall.stop', 'wall.pause']);
+const TIMED = new Set<Command['type']>(['wall.play', 'wall.params', 'wall.stop', 'wall.pause', 'dmx.set', 'dmx.release']);
 
 function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
   switch (c.type) {
@@ -289,5 +291,12 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
     case 'piece.rollback':
     case 'piece.transfer':
       return reducePiece(show, c, ctx);
+    case 'dmx.output':
+    case 'dmx.output.delete':
+    case 'dmx.set':
+    case 'dmx.release':
+    case 'dmx.blackout':
+    case 'wall.lights':
+      return reduceDmx(show, c, ctx);
   }
 }
