@@ -83,6 +83,8 @@ export interface AppOptions {
   stagePort?: number;
   /** The stage's public origin when a reverse proxy serves it under its own name, e.g. `https://stage.pavilion.example` (PAVILION_STAGE_ORIGIN). */
   stageOrigin?: string;
+  /** Pages load the stage from this port of their own host name instead of the stage listener's (`npm run dev`'s Vite stage port). */
+  stagePublicPort?: number;
 }
 
 export interface App {
@@ -214,7 +216,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let port = opts.port ?? 0;
   const trustedOrigins = [...(opts.publicUrl ? [opts.publicUrl] : []), ...(opts.trustedOrigins ?? [])];
   const stageOrigin = (stage = await createStageOrigin({ logger, staticDir, pieces, host: opts.host ?? '0.0.0.0', port: opts.stagePort ?? 0, trustProxy: opts.trustProxy ?? 0, mainPort: () => port, trustedOrigins,
-    ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.stageOrigin ? { origin: opts.stageOrigin } : {}) }));
+    ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.stageOrigin ? { origin: opts.stageOrigin } : {}), ...(opts.stagePublicPort ? { publicPort: opts.stagePublicPort } : {}) }));
   try {
     await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
   } catch (e) {

@@ -8,6 +8,8 @@ const ROUTES: Array<[RegExp, string]> = [
   // Ids only (no dots): /visit/main.tsx and /preview/main.tsx are the pages' own modules.
   [/^\/visit\/[a-z0-9][a-z0-9-]*\/?$/, '/visit.html'],
   [/^\/preview(\/[a-z0-9][a-z0-9-]*)?\/?$/, '/preview.html'],
+  // The stage, where pieces run: `npm run dev` serves it on a second port of this server.
+  [/^\/stage\/?$/, '/stage.html'],
 ];
 
 /**
@@ -25,6 +27,8 @@ export function devPages(installations = path.resolve(import.meta.dirname, '..',
     // well, and a piece's module object is cached by the host, so a full reload is the honest update.
     hotUpdate({ file }) {
       if (!file.startsWith(installations + path.sep)) return;
+      // A manifest edit reloads once the dev catalog has read it (scripts/dev.ts), not before.
+      if (path.basename(file) === 'manifest.json') return [];
       this.environment.hot.send({ type: 'full-reload' });
       return [];
     },

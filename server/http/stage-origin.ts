@@ -101,6 +101,12 @@ export interface StageOptions {
   trustProxy: number;
   /** The stage's public origin, when a reverse proxy serves it under its own name. */
   origin?: string;
+  /**
+   * The port pages load the stage from on the request's host name, when another server serves
+   * the stage page there (`npm run dev`: a second port of the Vite dev server, for hot reload).
+   * Default: this listener's own port.
+   */
+  publicPort?: number;
   /** The main server's port (known once it listens). */
   mainPort: () => number;
   /**
@@ -183,7 +189,7 @@ export async function createStageOrigin(opts: StageOptions): Promise<StageOrigin
   return {
     port,
     url: `${opts.tls ? 'https' : 'http'}://localhost:${port}`,
-    originFor: (req) => opts.origin ?? originOn(req, port),
+    originFor: (req) => opts.origin ?? originOn(req, opts.publicPort ?? port),
     close: () => http.close().catch(() => {}),
   };
 }

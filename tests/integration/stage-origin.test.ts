@@ -196,3 +196,18 @@ describe('an explicit stage origin (behind a reverse proxy)', () => {
     expect(directives(page.headers.get('content-security-policy')).get('frame-ancestors')).toBe('https://pavilion.example');
   });
 });
+
+describe('a stage served elsewhere on the same host (npm run dev: Vite’s stage port)', () => {
+  let dev: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    dev = await startServer({ staticDir: fakeBuild(), stagePublicPort: 5999 });
+  });
+  afterAll(async () => {
+    await dev?.close();
+  });
+
+  it('pages load the stage from that port, on the host name they were loaded from', async () => {
+    expect(JSON.parse((await get(`${dev.url}/api/stage`, { host: 'devbox.local:5173' })).body)).toEqual({ ok: true, origin: 'http://devbox.local:5999' });
+    expect(directives((await get(`${dev.url}/display`, { host: 'localhost:5173' })).headers['content-security-policy'] as string).get('frame-src')).toBe('http://localhost:5999');
+  });
+});
