@@ -41,6 +41,8 @@ export const DisplayHealthSchema = z.object({
     offsetMs: z.number().finite(),
     rttMs: z.number().finite(),
     uncertaintyMs: z.number().finite(),
+    /** The way the page's clock pings go: the server's clock responder, or socket.io (its fallback). */
+    path: z.enum(['responder', 'socketio']).optional(),
   }),
   heapMB: z.number().finite().optional(),
 });

@@ -40,6 +40,8 @@ export interface ScreenStatus {
   offsetMs: number | null;
   rttMs: number | null;
   uncertaintyMs: number | null;
+  /** The way its clock pings go (docs/sync.md): the clock responder, or socket.io while that is unreachable; null before it said. */
+  clockPath: 'responder' | 'socketio' | null;
   memory: DisplayHealth['memory'] | null;
   /** How long its last preload of a piece it had never loaded took, in ms (sets the play lead). */
   preloadMs: number | null;

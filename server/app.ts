@@ -39,6 +39,8 @@ import { attachVisitors, type VisitorTransport } from './transport/visitor';
 import { closeIo, createIo, type IoServer } from './transport/io';
 import type { HubOptions, VisitorHub } from './visitors';
 import { systemTime, type TimeSource } from './clock/time';
+import { startClockResponder, type ClockResponder } from './clock/responder';
+import { clockUrlFor, registerClockApi } from './clock/api';
 import { defaultParams, type VisitorStats } from '../protocol';
 
 export interface AppOptions {
@@ -85,6 +87,10 @@ export interface AppOptions {
   stageOrigin?: string;
   /** Pages load the stage from this port of their own host name instead of the stage listener's (`npm run dev`'s Vite stage port). */
   stagePublicPort?: number;
+  /** The clock responder's port (default 0: a free port; null: none, clients ping over socket.io; PAVILION_CLOCK_PORT). */
+  clockPort?: number | null;
+  /** Clock responder connections one address may hold (default 16). */
+  clockPerAddress?: number;
 }
 
 export interface App {
@@ -94,6 +100,8 @@ export interface App {
   stagePort: number;
   /** The stage listener's own base URL, like `url`. */
   stageUrl: string;
+  /** The clock responder (server/clock/responder.ts), answering clock pings off this event loop; null when disabled. */
+  clock: ClockResponder | null;
   secrets: Secrets;
   store: ShowStore;
   catalog: PieceCatalog;
@@ -181,7 +189,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   // Pieces run in a frame of the stage origin, a second listener (server/http/stage-origin.ts).
   let stage: StageOrigin | null = null;
-  const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}), frameSrc: (req) => stage?.originFor(req) ?? null });
+  let clock: ClockResponder | null = null;
+  const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}), frameSrc: (req) => stage?.originFor(req) ?? null, connectSrc: (req) => clockUrlFor(req, clock) });
   const io = createIo(http.server);
 
   let baseUrl = opts.publicUrl ?? '';
@@ -212,14 +221,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerLandingApi(http, () => store.get());
   await registerPages(http, staticDir);
   registerStageApi(http, () => stage);
+  registerClockApi(http, () => clock);
 
   let port = opts.port ?? 0;
   const trustedOrigins = [...(opts.publicUrl ? [opts.publicUrl] : []), ...(opts.trustedOrigins ?? [])];
   const stageOrigin = (stage = await createStageOrigin({ logger, staticDir, pieces, host: opts.host ?? '0.0.0.0', port: opts.stagePort ?? 0, trustProxy: opts.trustProxy ?? 0, mainPort: () => port, trustedOrigins,
     ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.stageOrigin ? { origin: opts.stageOrigin } : {}), ...(opts.stagePublicPort ? { publicPort: opts.stagePublicPort } : {}) }));
+  // Clock pings answered on a thread of their own (server/clock/responder.ts; docs/sync.md).
   try {
+    if (opts.clockPort !== null)
+      clock = await startClockResponder({ port: opts.clockPort ?? 0, host: opts.host ?? '0.0.0.0', time, logger, trustProxy: opts.trustProxy ?? 0, ...(opts.clockPerAddress ? { perAddress: opts.clockPerAddress } : {}), ...(opts.tls ? { tls: opts.tls } : {}) });
     await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
   } catch (e) {
+    await clock?.close();
     await stageOrigin.close();
     throw e;
   }
@@ -235,6 +249,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     port,
     stagePort: stageOrigin.port,
     stageUrl: stageOrigin.url,
+    clock,
     secrets,
     store,
     catalog,
@@ -256,6 +271,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await closeIo(io);
       await http.close().catch(() => {});
       await stageOrigin.close();
+      await clock?.close();
       storage.close();
     },
   };

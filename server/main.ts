@@ -3,6 +3,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { createApp } from './app';
 import { isStageListenError, parseOrigin } from './http/stage-origin';
+import { isClockListenError } from './clock/responder';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const port = Number(process.env.PORT ?? 8080);
@@ -33,6 +34,17 @@ if (port === 65535 && !process.env.PAVILION_STAGE_PORT) {
 const stagePort = intFromEnv('PAVILION_STAGE_PORT', port === 0 ? 0 : port + 1, 0, 65535, 'the port of the stage origin, where pieces run (default PORT+1)');
 if (stagePort === port && port !== 0) {
   logger.fatal(`config: PAVILION_STAGE_PORT=${stagePort} is PORT; the stage origin needs a port of its own (default PORT+1)`);
+  process.exit(1);
+}
+// Clock pings are answered by a thread of its own on a third port (docs/operations.md); 'off': none.
+const clockOff = process.env.PAVILION_CLOCK_PORT === 'off';
+if (!clockOff && port !== 0 && port >= 65534 && !process.env.PAVILION_CLOCK_PORT) {
+  logger.fatal('config: PORT leaves no PORT+2 for the clock responder; set PAVILION_CLOCK_PORT to a free port (or off)');
+  process.exit(1);
+}
+const clockPort = clockOff ? null : intFromEnv('PAVILION_CLOCK_PORT', port === 0 ? 0 : port + 2, 0, 65535, "the clock responder's port (default PORT+2), or off");
+if (clockPort !== null && clockPort !== 0 && (clockPort === port || clockPort === stagePort)) {
+  logger.fatal(`config: PAVILION_CLOCK_PORT=${clockPort} is taken by the ${clockPort === port ? 'server (PORT)' : 'stage origin (PAVILION_STAGE_PORT)'}; the clock responder needs a port of its own (default PORT+2)`);
   process.exit(1);
 }
 let stageOrigin: string | undefined;
@@ -77,6 +89,7 @@ try {
     visitorsPerAddress,
     trustProxy,
     stagePort,
+    clockPort,
     ...(stageOrigin ? { stageOrigin } : {}),
     ...(tls ? { tls } : {}),
   });
@@ -86,6 +99,9 @@ try {
     `  Pavilion is running on ${app.url}  (data: ${dataDir})`,
     '',
     `  Pieces run in a sandbox served on port ${app.stagePort}${stageOrigin ? ` (as ${stageOrigin})` : ''}: open it in firewalls too`,
+    app.clock
+      ? `  Clock pings are answered on port ${app.clock.port} (a thread of its own${app.clock.priority?.error ? `; its priority was refused: ${app.clock.priority.error}` : app.clock.priority?.nice !== null && app.clock.priority?.nice !== undefined ? `, nice ${app.clock.priority.nice}` : ''}): open it in firewalls too, else clients ping over socket.io`
+      : '  Clock responder off (PAVILION_CLOCK_PORT=off): clients ping over socket.io',
     '',
     `  Control panel   ${app.url}/control`,
     ...Object.values(show.screens)
@@ -110,7 +126,9 @@ try {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'EADDRINUSE' && isStageListenError(err))
+  if (isClockListenError(err))
+    logger.fatal(`server: the clock responder cannot listen on port ${clockPort} (${err.message}); stop the other program or start with PAVILION_CLOCK_PORT=<another port> (or off)`);
+  else if (err.code === 'EADDRINUSE' && isStageListenError(err))
     logger.fatal(`server: port ${stagePort} (the stage origin, where pieces run) is in use; stop the other program or start with PAVILION_STAGE_PORT=<another port>`);
   else if (err.code === 'EADDRINUSE') logger.fatal(`server: port ${port} is in use; stop the other program or start with PORT=<another port>`);
   else if (tls && (String(err.code).startsWith('ERR_OSSL') || /PEM|certificate|private key/i.test(err.message)))

@@ -1,5 +1,6 @@
 import type { CommandInput } from '../../protocol';
 import { connect, localNow, syncOverSocket, type SocketOf } from '../core/connection';
+import { lookUpClockResponder } from '../core/clock-responder';
 import type { ClockSync } from '../core/clock-sync';
 import { toast, toastError, useControl } from './store';
 
@@ -24,7 +25,7 @@ export function openLink(): void {
   if (socket) return;
   const s = connect('/control');
   socket = s;
-  clock = syncOverSocket(s);
+  clock = syncOverSocket(s, { responder: (found) => lookUpClockResponder(found) }); // the clock responder first (docs/sync.md)
   s.on('connect', () => {
     useControl.setState({ connected: true });
     if (watching) s.emit('control:watch', { thumbnails: true });

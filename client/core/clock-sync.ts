@@ -15,6 +15,8 @@
  *   invisible), backward ones slew at `slewRate`, or hold (show time nearly stands still) beyond
  *   50 ms. `now()` never goes backwards.
  */
+import type { ClockPath } from './clock-responder';
+
 export type PingReply = [t0: number, t1: number, t2: number];
 
 /**
@@ -75,6 +77,8 @@ export interface ClockEstimate {
   skewPpm: number;
   samples: number;
   synced: boolean;
+  /** The way the last answered ping went (set by the transport: connection.ts); null before one. */
+  path: ClockPath | null;
 }
 
 export function sampleOf(reply: PingReply, t3: number): Sample {
@@ -175,6 +179,8 @@ export class ClockSync {
   private skewPrior = 0;
   /** Clock jumps detected (anchors dropped). */
   jumps = 0;
+  /** The way the last answered ping went: the transport sets it (connection.ts, syncOverSocket). */
+  path: ClockPath | null = null;
   private running = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
@@ -248,6 +254,7 @@ export class ClockSync {
       skewPpm: m.b * 1e6,
       samples: this.anchors.length,
       synced: this.synced,
+      path: this.path,
     };
   }
 

@@ -8,6 +8,7 @@ import type {
   VisitorServerToClient,
 } from '../../protocol';
 import { ClockSync, type PingReply, type StampedPingReply } from './clock-sync';
+import { ResponderSocket, type ClockPath, type WebSocketMaker } from './clock-responder';
 import { localNow } from './now';
 import { RECONNECT, SCREEN_RECONNECT, steadyBackoff } from './reconnect';
 
@@ -61,46 +62,52 @@ function clockWorker(): WorkerLike | null {
   }
 }
 
+/** A stamped answer and the way it came (clock-responder.ts). */
+export type PathReply = StampedPingReply & { path: ClockPath };
+
 /**
- * Pings through a Web Worker with its own socket (see clock-worker.ts); null where there are no
- * workers. Ready only while the worker's socket is connected: while it is away (the server went,
- * the worker's own backoff has not brought it back yet) pings go over the page's socket instead.
+ * Pings through a Web Worker with its own sockets (see clock-worker.ts); null where there are no
+ * workers. Ready while either of the worker's ways is up (the clock responder, once `useResponder`
+ * named it, else its socket.io socket): while both are away (the server went, the worker's own
+ * backoff has not brought them back yet) pings go over the page's socket instead.
  */
 export function workerPinger(
   url: string,
-  onConnect: () => void,
+  onConnect: (path: ClockPath) => void,
   make: () => WorkerLike | null = clockWorker,
-): { ready(): boolean; ping(): Promise<StampedPingReply> } | null {
+): { ready(): boolean; ping(): Promise<PathReply>; useResponder(url: string): void } | null {
   const worker = make();
   if (!worker) return null;
-  let ready = false;
+  const up: Record<ClockPath, boolean> = { socketio: false, responder: false };
   let next = 0;
-  const pending = new Map<number, { resolve: (r: StampedPingReply) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: PathReply) => void; reject: (e: Error) => void }>();
   worker.onmessage = (e: MessageEvent) => {
-    const m = e.data as { type: string; id?: number; ok?: boolean } & Partial<StampedPingReply>;
+    const m = e.data as { type: string; id?: number; ok?: boolean; path?: unknown } & Partial<StampedPingReply>;
+    const path: ClockPath = m.path === 'responder' ? 'responder' : 'socketio';
     if (m.type === 'connect') {
-      ready = true;
-      onConnect();
+      up[path] = true;
+      onConnect(path);
     } else if (m.type === 'disconnect') {
-      ready = false;
+      up[path] = false;
     } else if (m.type === 'pong' && typeof m.id === 'number') {
       const p = pending.get(m.id);
       pending.delete(m.id);
       if (!p) return;
-      if (m.ok && m.reply && typeof m.sent === 'number' && typeof m.received === 'number') p.resolve({ reply: m.reply, sent: m.sent, received: m.received });
+      if (m.ok && m.reply && typeof m.sent === 'number' && typeof m.received === 'number') p.resolve({ reply: m.reply, sent: m.sent, received: m.received, path });
       else p.reject(new Error('worker ping failed'));
     }
   };
   worker.onerror = () => {
-    ready = false; // fall back to pinging over the page's own socket
+    up.socketio = up.responder = false; // fall back to pinging over the page's own socket
     for (const p of pending.values()) p.reject(new Error('clock worker failed'));
     pending.clear();
   };
   worker.postMessage({ type: 'start', url });
   return {
-    ready: () => ready,
+    ready: () => up.socketio || up.responder,
+    useResponder: (responderUrl) => worker.postMessage({ type: 'responder', url: responderUrl }),
     ping: () =>
-      new Promise<StampedPingReply>((resolve, reject) => {
+      new Promise<PathReply>((resolve, reject) => {
         const id = next++;
         pending.set(id, { resolve, reject });
         worker.postMessage({ type: 'ping', id });
@@ -118,24 +125,60 @@ export function workerPinger(
  * `local` replaces the local clock (the sync benchmark gives each client a deliberately wrong one).
  * `workerUrl` (a namespace URL, in browsers) pings from a Web Worker with its own socket instead,
  * off the main thread; until that worker connects, and if it fails, pings go over `socket`.
+ * `responder` (a ws: URL, or a lookup that calls back with one: lookUpClockResponder) pings the
+ * server's clock responder first (docs/sync.md), from the worker when there is one; while it is
+ * unreachable pings go over socket.io, and every time it opens again the sync samples at once.
+ * `sync.path` says which way the last answer came.
  */
 export function syncOverSocket(
   socket: PingSocket,
-  opts: { local?: () => number; workerUrl?: string; makeWorker?: () => WorkerLike | null } = {},
+  opts: {
+    local?: () => number;
+    workerUrl?: string;
+    makeWorker?: () => WorkerLike | null;
+    responder?: string | ((found: (url: string) => void) => void);
+    makeWebSocket?: WebSocketMaker | null;
+  } = {},
 ): ClockSync {
   let sync: ClockSync | null = null;
-  // Every worker (re)connect: sample again at once, now off the main thread.
+  const local = opts.local ?? localNow;
+  // Every (re)connect of a way: sample again at once, now off the main thread or the busy loop.
   const viaWorker = opts.workerUrl && !opts.local ? workerPinger(opts.workerUrl, () => sync?.resync(), opts.makeWorker) : null;
-  sync = new ClockSync({
-    local: opts.local ?? localNow,
-    ping: (t0) =>
-      viaWorker?.ready()
-        ? viaWorker.ping()
-        : new Promise<PingReply>((resolve, reject) => {
-            if (!socket.connected) return reject(new Error('not connected'));
-            socket.timeout(1000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
-          }),
+  let viaPage: ResponderSocket | null = null;
+  const useResponder = (url: string) => {
+    if (viaWorker) return viaWorker.useResponder(url);
+    viaPage?.close();
+    viaPage = new ResponderSocket({ url, local, ...(opts.makeWebSocket !== undefined ? { make: opts.makeWebSocket } : {}), onOpen: () => sync?.resync() });
+  };
+  const clock = new ClockSync({
+    local,
+    ping: async (t0) => {
+      if (viaWorker?.ready()) {
+        const r = await viaWorker.ping();
+        clock.path = r.path;
+        return r;
+      }
+      if (viaPage?.ready()) {
+        const r = await viaPage.ping(t0);
+        clock.path = 'responder';
+        return r;
+      }
+      const r = await new Promise<PingReply>((resolve, reject) => {
+        if (!socket.connected) return reject(new Error('not connected'));
+        socket.timeout(1000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
+      });
+      clock.path = 'socketio';
+      return r;
+    },
   });
+  sync = clock;
+  const stop = clock.stop.bind(clock);
+  clock.stop = () => {
+    stop();
+    viaPage?.close();
+  };
+  if (typeof opts.responder === 'string') useResponder(opts.responder);
+  else opts.responder?.(useResponder);
   let started = false;
   socket.on('connect', () => {
     if (!started) {

@@ -28,7 +28,7 @@ export function mirrorDiagnostics({ relay, store, clock }: Screen) {
     get framesRendered() {
       return d()?.framesRendered ?? 0;
     },
-    clock: clockDiagnostics(clock),
+    clock: withPath(clockDiagnostics(clock), () => clock.path),
     get lastSwitch() {
       const s = d()?.lastSwitch;
       return s ? { ...s } : null;
@@ -61,4 +61,9 @@ export function mirrorDiagnostics({ relay, store, clock }: Screen) {
       return relay.link?.open ?? false;
     },
   });
+}
+
+/** The clock part, plus `path`: the way this page's clock pings go ('responder' | 'socketio' | null before one answered). */
+function withPath<T extends object>(d: T, path: () => string | null): T & { readonly path: string | null } {
+  return Object.freeze(Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(d), path: { get: path, enumerable: true } })) as T & { readonly path: string | null };
 }

@@ -103,7 +103,8 @@ export class StageRelay {
         if (socket.connected) socket.emit('display:preloaded', m.preloaded);
         return;
       case 'health':
-        if (live) socket.emit('display:health', m.health); // a page waiting to be paired reports nothing
+        // A page waiting to be paired reports nothing. The clock's way (responder or socket.io) is this page's.
+        if (live) socket.emit('display:health', this.clock.path ? { ...m.health, clock: { ...m.health.clock, path: this.clock.path } } : m.health);
         return;
       case 'thumbnail':
         if (live && this.wantThumbnails) socket.emit('display:thumbnail', m.thumbnail);

@@ -1,5 +1,6 @@
 import type { DisplayClientToServer, DisplayServerToClient } from '../../protocol';
 import { connect, syncOverSocket } from '../core/connection';
+import { lookUpClockResponder } from '../core/clock-responder';
 import type { ClockSync } from '../core/clock-sync';
 import { createDisplayStore, type DisplayStore } from './store';
 import { Credentials } from './credentials';
@@ -31,8 +32,9 @@ export interface Screen {
 export function startScreen(screenId: string, urlKey: string | null = null): Screen {
   const credentials = new Credentials(screenId, urlKey);
   const socket = connect<DisplayServerToClient, DisplayClientToServer>('/display');
-  // Clock pings from a worker: this page's main thread is busy rendering (docs/sync.md).
-  const clock = syncOverSocket(socket, { workerUrl: `${location.origin}/display` });
+  // Clock pings from a worker: this page's main thread is busy rendering; to the server's clock
+  // responder, off its busy event loop, else over socket.io (docs/sync.md).
+  const clock = syncOverSocket(socket, { workerUrl: `${location.origin}/display`, responder: (found) => lookUpClockResponder(found) });
   const store = createDisplayStore(screenId);
   const relay = new StageRelay(screenId, socket, clock, store);
   // Offline play (docs/display.md): the last view and clock offset are kept, and a page that

@@ -1,5 +1,7 @@
 import type { VisitorView } from '../../protocol/plain';
 import { connect } from '../core/connection';
+import { lookUpClockResponder, ResponderSocket } from '../core/clock-responder';
+import { localNow } from '../core/now';
 import { LightClock } from './clock';
 import { visitorId } from './identity';
 import { InputSender } from './sender';
@@ -27,9 +29,12 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
     onChange(state);
   };
 
+  // Clock pings to the server's clock responder (off its busy event loop), else over the socket (docs/sync.md).
+  let responder: ResponderSocket | null = null;
+  lookUpClockResponder((url) => (responder = new ResponderSocket({ url, local: localNow })));
   const clock = new LightClock(
     (t0) =>
-      new Promise((resolve, reject) => {
+      responder?.ready() ? responder.ping(t0).then((r) => r.reply) : new Promise((resolve, reject) => {
         if (!socket.connected) return reject(new Error('not connected'));
         socket.timeout(2000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
       }),

@@ -66,6 +66,8 @@ export async function createHttp(
      * it (server/http/stage-origin.ts). Default: none.
      */
     frameSrc?: (req: FastifyRequest) => string | null;
+    /** One more origin pages may connect to (CSP connect-src): the clock responder's ws(s) origin (server/clock/api.ts). */
+    connectSrc?: (req: FastifyRequest) => string | null;
   },
 ): Promise<FastifyInstance> {
   const app = createBareHttp(logger, opts);
@@ -84,6 +86,19 @@ export async function createHttp(
       if (src) frames.set(req.raw, src);
     });
   }
+  const connects = new WeakMap<IncomingMessage, string>();
+  if (opts.connectSrc) {
+    const connectSrc = opts.connectSrc;
+    app.addHook('onRequest', async (req) => {
+      let src: string | null = null;
+      try {
+        src = connectSrc(req);
+      } catch {
+        src = null;
+      }
+      if (src) connects.set(req.raw, src);
+    });
+  }
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -95,7 +110,8 @@ export async function createHttp(
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
         // 'self' only: no other host. CSP3 'self' also matches ws:/wss: to this same host and port.
-        connectSrc: ["'self'"],
+        // …and the clock responder's ws(s) origin, on its own port (server/clock/).
+        connectSrc: ["'self'", (req: IncomingMessage) => connects.get(req) ?? "'self'"],
         mediaSrc: ["'self'", 'data:', 'blob:'],
         // Pieces run in a frame of the stage origin, the one frame a page may hold.
         frameSrc: [(req: IncomingMessage) => frames.get(req) ?? "'none'"],

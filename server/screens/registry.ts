@@ -147,6 +147,7 @@ export class ScreenRegistry {
         offsetMs: h ? round(h.clock.offsetMs, 3) : null,
         rttMs: h ? round(h.clock.rttMs, 3) : null,
         uncertaintyMs: h ? round(h.clock.uncertaintyMs, 3) : null,
+        clockPath: h?.clock.path ?? null,
         memory: h?.memory ?? null,
         preloadMs: this.preloads.lastColdMs(id),
         blackout: wallBlack,

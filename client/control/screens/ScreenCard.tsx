@@ -56,6 +56,14 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
         </dd>
         <dt>Round trip</dt>
         <dd>{ms(s.rttMs, 2)}</dd>
+        <dt>Clock path</dt>
+        <dd
+          data-testid={`screen-clock-path-${s.id}`}
+          className={s.clockPath === 'socketio' && s.connected ? 'warn' : ''}
+          title="where the screen's clock pings go: the clock responder (off the server's busy event loop), or socket.io while the responder is unreachable"
+        >
+          {s.clockPath ?? '—'}
+        </dd>
         <dt>Cold load</dt>
         <dd title="how long this screen took to load the last piece it had never loaded; piece switches wait about twice that for the slowest screen of the wall">
           {ms(s.preloadMs, 0)}
