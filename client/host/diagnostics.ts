@@ -77,6 +77,16 @@ export function screenDiagnostics(host: PieceHost, page: PageFacts, clock: Diagn
     get memory() {
       return host.memory();
     },
+    /** The transition on screen (running, or held by a pause), else null. */
+    get transition() {
+      return host.transition();
+    },
+    get lastWarm() {
+      return host.lastWarm ? { ...host.lastWarm } : null;
+    },
+    get warmCache() {
+      return host.warmCache();
+    },
     get connected() {
       return page.connected();
     },

@@ -12,6 +12,8 @@ import { rendersInSoftware, resolveQuality, type QualityLevel } from './quality'
 import { readMemory, type GpuMemory, type RendererLike } from './memory';
 import type { PieceSource } from './pieces';
 import type { Program } from './program';
+import { mixAt, transitionProgress, type TransitionInfo, type TransitionSpec } from './transition';
+import { WarmCache, DEFAULT_WARM_LIMITS, type WarmCacheLimits } from './warm-cache';
 
 export interface HostOptions {
   /** Maps an epoch time of this page's clock to show time (the clock estimate; identity in the preview). */
@@ -28,6 +30,8 @@ export interface HostOptions {
   /** Where preload times go (the server sizes the next switch's lead on them). */
   sendPreload?(p: DisplayPreloaded): void;
   timers?: Timers;
+  /** The cache of warm pieces kept off-screen (count, renderer memory). */
+  warmCache?: WarmCacheLimits;
   /** Monotonic ms (performance.now). */
   now?: () => number;
   timeOrigin?: number;
@@ -42,6 +46,12 @@ export interface Run extends ActivePiece {
 /** What the bindings render from; a new object whenever any of it changes. */
 export interface HostSnapshot {
   run: Run | null;
+  /** The next run, mounted off-screen while it warms (invisible, silent), or null. */
+  incoming: Run | null;
+  /** The run leaving during a transition (drawn under or before the incoming one), or null. */
+  outgoing: Run | null;
+  /** Runs kept mounted and dormant off-screen: recently played, or warmed ahead of their cue. */
+  kept: Run[];
   params: ParamValues;
   /** Progress of the piece being preloaded (0..1) or of the assets it reports, or null. */
   progress: { installationId: string; progress: number } | null;
@@ -69,6 +79,16 @@ export class PieceHost {
   private readonly params = new ScheduledParams();
   private program: Program | null = null;
   private run: (Run & { timing: Timing }) | null = null;
+  private incoming: (Run & { timing: Timing }) | null = null;
+  private outgoing: { run: Run & { timing: Timing }; spec: TransitionSpec; heldMs: number } | null = null;
+  private transitionNow: (TransitionInfo & { spec: TransitionSpec }) | null = null;
+  private spec: TransitionSpec | null = null;
+  private readonly cache: WarmCache<Run>;
+  private readonly warmedOn = new Map<string, Set<string>>();
+  private readonly aheadSince = new Map<string, number>();
+  private readonly now: () => number;
+  /** The last warm-up: how long, and how late its switch came after the run's start (show ms). */
+  lastWarm: { installationId: string; ms: number; cold: boolean; lateMs: number | null } | null = null;
   private progress: HostSnapshot['progress'] = null;
   private snap: HostSnapshot;
   private readonly listeners = new Set<HostListener>();
@@ -86,13 +106,17 @@ export class PieceHost {
       ...(opts.warn ? { warn: opts.warn } : {}),
     });
     const now = opts.now ?? (() => performance.now());
+    this.now = now;
+    this.cache = new WarmCache(opts.warmCache ?? DEFAULT_WARM_LIMITS);
     this.switcher = new Switcher({
+      needsWarm: () => this.renderers.size > 0,
       pieces: opts.pieces,
       showTime: () => this.clock.showTime,
       now,
       timers: opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
       onProgress: (installationId, progress) => this.setProgress({ installationId, progress }),
-      onPreloaded: (t, ms, cold) => this.preloaded({ installationId: t.installationId!, version: t.version, ms, cold }),
+      // Without a screen to warm on (no renderer), the module load is the whole warm-up.
+      onPreloaded: (t, ms, cold) => (this.renderers.size > 0 ? undefined : this.preloaded({ installationId: t.installationId!, version: t.version, ms, cold })),
       onLoadError: (t, error) => this.report({ installationId: t.installationId, version: t.version, phase: 'load', error }),
     });
     this.snap = this.makeSnapshot();
@@ -115,22 +139,176 @@ export class PieceHost {
   frame(timestamp: number): void {
     const showTime = this.clock.tick(timestamp);
     this.visitors.advance();
+    this.prepareIncoming();
+    const target = this.program?.target ?? null;
     const switched = this.switcher.frame(showTime);
-    if (switched !== undefined) {
-      this.run = switched ? this.startRun(switched) : null;
-      this.params.reset(this.program?.params ?? {});
-      this.lastSwitch = { installationId: switched?.installationId ?? null, showTime };
-      this.progress = null;
-      this.changed(true);
-    }
+    if (switched !== undefined) this.switchTo(switched, showTime, target?.key === switched?.key ? target?.transition : undefined);
     if (this.params.frame(showTime)) this.changed(true);
     const run = this.run;
+    const p = this.program;
     if (run) {
-      const p = this.program;
       if (p && p.target?.key === run.key) run.timing = { startedAt: run.startedAt, pausedAt: p.pausedAt, heldMs: p.heldMs };
       advanceShowTime(run.shared.time, run.timing, showTime);
     }
+    this.advanceTransition(showTime);
+    if (this.clock.count % 60 === 0) this.trimCache();
     this.clock.notify();
+  }
+
+  /** The transition on screen now (running, or held by a pause), or null. */
+  transition(): TransitionInfo | null {
+    const t = this.transitionNow;
+    return t ? { from: t.from, to: t.to, type: t.type, progress: t.progress } : null;
+  }
+
+  /** How the runs mix on this frame (the compositor and the sound read it): null when one run plays alone. */
+  mix(): { type: TransitionSpec['type']; progress: number; outgoing: Run | null; incoming: Run | null } & ReturnType<typeof mixAt> | null {
+    const t = this.transitionNow;
+    if (!t) return null;
+    return { ...mixAt(t.type, t.progress), type: t.type, progress: t.progress, outgoing: this.outgoing?.run ?? null, incoming: this.run };
+  }
+
+  /**
+   * The mount layer built run `key` off-screen on `screen`: mounted, its resources loaded, its
+   * materials compiled, its sound silent. Once every screen of this host has, the run may switch
+   * (and its whole warm-up time goes to the server, which sizes the play lead on it).
+   */
+  warmed(key: string, screen: string): void {
+    let on = this.warmedOn.get(key);
+    if (!on) this.warmedOn.set(key, (on = new Set()));
+    on.add(screen);
+    if (this.screens().some((s) => !on.has(s))) return;
+    const next = this.switcher.next();
+    if (next && next.target.key === key) {
+      if (!this.switcher.markWarm(key)) return;
+      const ms = this.now() - next.since;
+      this.lastWarm = { installationId: next.target.installationId!, ms, cold: next.cold, lateMs: null };
+      this.preloaded({ installationId: next.target.installationId!, version: next.target.version, ms, cold: next.cold });
+      this.changed(false);
+      return;
+    }
+    const since = this.aheadSince.get(key);
+    const kept = this.cache.values().find((r) => r.key === key);
+    if (since !== undefined && kept) {
+      this.aheadSince.delete(key);
+      this.preloaded({ installationId: kept.installationId, version: kept.version, ms: this.now() - since, cold: true });
+    }
+  }
+
+  /** Whether run `key` has been warmed on `screen` already (the mount layer warms each run once). */
+  isWarm(key: string, screen: string): boolean {
+    return this.warmedOn.get(key)?.has(screen) ?? false;
+  }
+
+  /**
+   * Warms a piece ahead of its cue (the cue list's next cue, the schedule's next entry): mounted
+   * dormant off-screen and kept in the cache, so that its programs are compiled when it plays.
+   */
+  warmAhead(a: { installationId: string; version: string | null; moduleUrl: string | null }): void {
+    const piece = `${a.installationId}@${a.version ?? '?'}`;
+    if (this.cache.has(piece) || this.run?.installationId === a.installationId || this.incoming?.installationId === a.installationId) return;
+    const since = this.now();
+    void this.opts.pieces.load(a.installationId, a.moduleUrl).then(
+      (module) => {
+        if (this.cache.has(piece)) return;
+        const key = `ahead:${piece}`;
+        const run = this.startRun({ key, installationId: a.installationId, version: a.version ?? module.manifest.version ?? '?', startedAt: this.clock.showTime, seed: key, module, failed: false });
+        this.aheadSince.set(key, since);
+        this.keep(run);
+      },
+      () => undefined, // it is reported when it plays
+    );
+  }
+
+  /** The cache of warm pieces, for diagnostics. */
+  warmCache(): { pieces: string[]; limit: WarmCacheLimits } {
+    return { pieces: this.cache.keys(), limit: this.cache.limit };
+  }
+
+  private prepareIncoming(): void {
+    const next = this.switcher.next();
+    if (!next || next.target.installationId === null) {
+      if (this.incoming && this.incoming.key !== this.run?.key) {
+        this.incoming = null;
+        this.changed(false);
+      }
+      return;
+    }
+    if (this.incoming?.key === next.target.key) return;
+    const t = next.target;
+    this.incoming = this.startRun({ key: t.key, installationId: t.installationId!, version: t.version ?? next.module.manifest.version ?? '?', startedAt: t.startedAt, seed: t.seed, module: next.module, failed: false });
+    this.changed(false);
+  }
+
+  private switchTo(switched: ActivePiece | null, showTime: number, spec: TransitionSpec | undefined): void {
+    const prev = this.run;
+    const inc = this.incoming;
+    this.run = switched ? (inc && inc.key === switched.key && !!switched.module === !!inc.module ? inc : this.startRun(switched)) : null;
+    if (inc && this.run === inc && inc.failed) this.switcher.fail(inc.key);
+    this.incoming = null;
+    if (this.outgoing) this.keep(this.outgoing.run);
+    this.outgoing = null;
+    this.transitionNow = null;
+    // A transition from nothing fades the run in from black; to nothing (a stop) is a cut.
+    this.spec = spec && this.run ? spec : null;
+    if (prev && spec && prev !== this.run) {
+      this.outgoing = { run: prev, spec, heldMs: prev.timing.heldMs };
+    } else if (prev && prev !== this.run) this.keep(prev);
+    if (this.run) {
+      this.cache.touch(`${this.run.installationId}@${this.run.version}`);
+      if (this.lastWarm && this.lastWarm.installationId === this.run.installationId && this.lastWarm.lateMs === null) this.lastWarm.lateMs = showTime - this.run.startedAt;
+    }
+    this.params.reset(this.program?.params ?? {});
+    this.lastSwitch = { installationId: switched?.installationId ?? null, showTime };
+    this.progress = null;
+    this.advanceTransition(showTime);
+    this.changed(true);
+  }
+
+  /** The transition's progress on this frame, from show time; the outgoing run is kept when it ends. */
+  private advanceTransition(showTime: number): void {
+    const run = this.run;
+    const spec = this.spec;
+    if (!run || !spec) {
+      if (this.transitionNow) {
+        this.transitionNow = null;
+        this.changed(false);
+      }
+      return;
+    }
+    const progress = transitionProgress(spec, run.timing, showTime);
+    const o = this.outgoing;
+    if (o) {
+      const p = this.program;
+      o.run.timing = { startedAt: o.run.startedAt, pausedAt: p?.pausedAt ?? null, heldMs: o.heldMs + (p?.heldMs ?? 0) };
+      advanceShowTime(o.run.shared.time, o.run.timing, showTime);
+    }
+    if (progress >= 1) {
+      if (o) this.keep(o.run);
+      this.outgoing = null;
+      this.transitionNow = null;
+      this.spec = null;
+      this.changed(false);
+      return;
+    }
+    this.transitionNow = { from: o?.run.installationId ?? null, to: run.installationId, type: spec.type, progress, spec };
+  }
+
+  /** A run off screen goes to the cache of warm pieces (dormant), pushing out the oldest. */
+  private keep(run: Run): void {
+    if (run.failed || !run.module || run === this.run || run === this.incoming) return;
+    const piece = `${run.installationId}@${run.version}`;
+    const out = this.cache.put(piece, run);
+    for (const r of out) this.warmedOn.delete(r.key);
+    this.changed(false);
+  }
+
+  private trimCache(): void {
+    const r = this.renderers.values().next().value;
+    if (!r) return;
+    const out = this.cache.trim(readMemory(r));
+    for (const run of out) this.warmedOn.delete(run.key);
+    if (out.length) this.changed(false);
   }
 
   /**
@@ -138,6 +316,24 @@ export class PieceHost {
    * only if that run is still the one on screen.
    */
   fail(phase: PieceError['phase'], error: unknown, key?: string, screen?: string): void {
+    const inc = this.incoming;
+    if (inc && key === inc.key && !inc.failed) {
+      // It broke while warming off-screen: it switches on time, to the fallback.
+      this.incoming = { ...inc, failed: true };
+      this.switcher.markWarm(inc.key);
+      this.report({ installationId: inc.installationId, version: inc.version, phase, error, ...(screen ? { screen } : {}) });
+      this.changed(false);
+      return;
+    }
+    const kept = key !== undefined ? this.cache.values().find((r) => r.key === key) : undefined;
+    if (kept) {
+      // A dormant run: dropped from the cache. Only one warmed ahead of its cue is news (a played one had its turn).
+      this.cache.delete(`${kept.installationId}@${kept.version}`);
+      this.warmedOn.delete(kept.key);
+      if (kept.key.startsWith('ahead:')) this.report({ installationId: kept.installationId, version: kept.version, phase, error, ...(screen ? { screen } : {}) });
+      this.changed(false);
+      return;
+    }
     const run = this.run;
     if (!run || !this.switcher.fail(key)) return;
     this.run = { ...run, failed: true };
@@ -238,13 +434,27 @@ export class PieceHost {
   }
 
   private makeSnapshot(): HostSnapshot {
-    return { run: this.run, params: this.params.values, progress: this.progress, quality: this.program?.quality ?? 'auto' };
+    const kept = this.cache.values();
+    const prev = this.snap as HostSnapshot | undefined;
+    return {
+      run: this.run,
+      incoming: this.incoming,
+      outgoing: this.outgoing?.run ?? null,
+      kept: prev && prev.kept.length === kept.length && prev.kept.every((r, i) => r === kept[i]) ? prev.kept : kept,
+      params: this.params.values,
+      progress: this.progress,
+      quality: this.program?.quality ?? 'auto',
+    };
   }
 
   private changed(sync: boolean): void {
     const s = this.snap;
     const next = this.makeSnapshot();
-    if (s.run === next.run && s.params === next.params && s.progress === next.progress && s.quality === next.quality) return;
+    if (
+      s.run === next.run && s.incoming === next.incoming && s.outgoing === next.outgoing && s.kept === next.kept &&
+      s.params === next.params && s.progress === next.progress && s.quality === next.quality
+    )
+      return;
     this.snap = next;
     for (const l of this.listeners) l(sync);
   }

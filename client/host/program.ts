@@ -21,6 +21,7 @@ type WallView = NonNullable<DisplayView['wall']>;
 export function targetOf(wall: WallView): Target {
   const m = wall.manifest;
   if (!wall.installationId) return { key: `none@${wall.startedAt}`, installationId: null, version: null, moduleUrl: null, startedAt: wall.startedAt, seed: '' };
+  const t = wall.transition;
   return {
     key: `${wall.installationId}@${m?.version ?? '?'}@${wall.startedAt}`,
     installationId: wall.installationId,
@@ -28,6 +29,7 @@ export function targetOf(wall: WallView): Target {
     moduleUrl: m?.moduleUrl ?? null,
     startedAt: wall.startedAt,
     seed: `${wall.id}:${wall.installationId}:${wall.startedAt}`,
+    ...(t && t.type !== 'cut' && t.ms > 0 ? { transition: { type: t.type, ms: t.ms } } : {}),
   };
 }
 

@@ -3,6 +3,12 @@ import type { PieceSource } from './pieces';
 
 /** A piece module that has not loaded this long after its start time is reported and replaced. */
 export const LOAD_LIMIT_MS = 10_000;
+/**
+ * A run whose module is there but whose warm-up (mount, compile, sound graph: the mount layer's
+ * report) has not finished this long after its start switches anyway, and finishes warming on
+ * screen: late is better than never, and a warm-up that never reports must not hold the wall.
+ */
+export const WARM_WAIT_MS = 3_000;
 
 /** What the show wants on screen: a run of a piece (or of nothing) from a show time on. */
 export interface Target {
@@ -15,6 +21,8 @@ export interface Target {
   startedAt: number;
   /** Seed shared by every screen showing this run (useRandom). */
   seed: string;
+  /** How the run comes in (absent: a cut). */
+  transition?: { type: 'fade' | 'crossfade'; ms: number };
 }
 
 /** The run on screen. `module` is null when it failed to load; `failed` shows the fallback instead. */
@@ -32,6 +40,11 @@ interface Pending {
   target: Target;
   module: InstallationModule | null;
   error: unknown;
+  /** The mount layer built it off-screen (or no warm-up is asked: needsWarm false). */
+  warm: boolean;
+  /** When it was announced (deps.now), to time the whole warm-up. */
+  since: number;
+  cold: boolean;
 }
 
 export interface Timers {
@@ -52,6 +65,8 @@ export interface SwitcherDeps {
   onPreloaded(target: Target, ms: number, cold: boolean): void;
   /** A module failed to load, or did not arrive within LOAD_LIMIT_MS of its start. */
   onLoadError(target: Target, error: unknown): void;
+  /** Whether a run must be warmed off-screen (markWarm) before it switches: true while a screen renders. */
+  needsWarm?(): boolean;
 }
 
 /**
@@ -87,7 +102,7 @@ export class Switcher {
     if (!target) return;
     // The run on screen already; or nothing to stop and nothing on the way.
     if (this.active?.key === target.key || (!this.active && target.installationId === null && !this.pending)) return;
-    const p: Pending = { target, module: null, error: null };
+    const p: Pending = { target, module: null, error: null, warm: false, since: this.deps.now(), cold: false };
     this.pending = p;
     const id = target.installationId;
     if (!id) return;
@@ -102,6 +117,7 @@ export class Switcher {
       Math.max(0, target.startedAt - this.deps.showTime()) + LOAD_LIMIT_MS,
     );
     const cold = !this.deps.pieces.isLoaded(id, target.moduleUrl);
+    p.cold = cold;
     const loadStart = this.deps.now();
     this.deps.pieces.load(id, target.moduleUrl).then(
       (m) => {
@@ -124,12 +140,28 @@ export class Switcher {
   frame(showTime: number): ActivePiece | null | undefined {
     const p = this.pending;
     if (!p || showTime < p.target.startedAt || !(p.module || p.error || p.target.installationId === null)) return undefined;
+    const warm = p.warm || !p.module || !(this.deps.needsWarm?.() ?? false) || showTime >= p.target.startedAt + WARM_WAIT_MS;
+    if (!warm) return undefined;
     this.pending = null;
     const t = p.target;
     this.active = t.installationId
       ? { key: t.key, installationId: t.installationId, version: t.version ?? '?', startedAt: t.startedAt, seed: t.seed, module: p.module, failed: !p.module }
       : null;
     return this.active;
+  }
+
+  /** The next run, once its module is there (the mount layer builds it off-screen), else null. */
+  next(): { target: Target; module: InstallationModule; since: number; cold: boolean; warm: boolean } | null {
+    const p = this.pending;
+    return p?.module && !p.error ? { target: p.target, module: p.module, since: p.since, cold: p.cold, warm: p.warm } : null;
+  }
+
+  /** The next run (`key`) is warm: built, compiled and silent off-screen. False if it is not the next run. */
+  markWarm(key: string): boolean {
+    const p = this.pending;
+    if (!p || p.target.key !== key || p.warm) return false;
+    p.warm = true;
+    return true;
   }
 
   /** Takes the run on screen off (the fallback replaces it). False if it was off already, or `key` is not on screen. */

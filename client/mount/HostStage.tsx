@@ -1,11 +1,15 @@
 import { useThree } from '@react-three/fiber';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { SoundRuntime, WallGeometry } from 'pavilion/sdk';
-import { buildRuntime, type HostSnapshot, type PieceHost } from '../host';
+import type { HostSnapshot, PieceHost, Run } from '../host';
+import type { ParamValues } from '../../protocol';
 import { HostContext } from './context';
 import { Fallback } from './Fallback';
-import { PieceMount } from './PieceMount';
+import { RunSlot, type RunRole } from './RunSlot';
 import { WallCamera } from './WallCamera';
+import { Compositor } from './Compositor';
+import type { RunLayer } from './layers';
+import type { RunBus } from './RunSlot';
 
 export interface HostStageProps {
   host: PieceHost;
@@ -21,33 +25,58 @@ export interface HostStageProps {
   idle?: 'nothing' | 'fallback';
 }
 
+/** Every run the host has mounted, each once, with its role now. */
+function slotsOf(snap: HostSnapshot): Array<{ run: Run; role: RunRole }> {
+  const out: Array<{ run: Run; role: RunRole }> = [];
+  const seen = new Set<string>();
+  const add = (run: Run | null, role: RunRole) => {
+    if (!run || seen.has(run.key)) return;
+    seen.add(run.key);
+    out.push({ run, role });
+  };
+  add(snap.run, 'active');
+  add(snap.outgoing, 'outgoing');
+  add(snap.incoming, 'incoming');
+  for (const r of snap.kept) add(r, 'kept');
+  return out;
+}
+
 /**
- * One screen of a host, inside its <Canvas>: the wall camera for its rectangle, and the run on
- * screen mounted with its runtime (quality resolved for this canvas), error boundary and fallback.
+ * One screen of a host, inside its <Canvas>: every run the host holds mounted in its own scene (on
+ * screen, warming before its cue, leaving in a transition, kept warm), and the compositor that
+ * draws the right ones each frame, blended during a transition (client/mount/Compositor.tsx).
  */
 export function HostStage({ host, snap, wall, screen, sound, idle = 'nothing' }: HostStageProps) {
   const gl = useThree((s) => s.gl);
   const size = useThree((s) => s.size);
   useEffect(() => host.attachRenderer(screen, gl), [host, screen, gl]);
   const quality = host.qualityFor(gl, size.width * size.height * gl.getPixelRatio() ** 2);
-  const { run, params } = snap;
-  const runtime = useMemo(() => (run ? buildRuntime(run, run.shared, { wall, params, quality, sound }) : null), [run, wall, params, quality, sound]);
+  const layers = useRef(new Map<string, RunLayer & { bus?: RunBus | null }>()).current;
+  const slots = slotsOf(snap);
+  const program = host.getProgram();
+  const incomingParams: ParamValues | null = useMemo(
+    () => (snap.incoming && program?.target?.key === snap.incoming.key ? program.params : null),
+    [snap.incoming, program],
+  );
   return (
     <HostContext.Provider value={host}>
       <WallCamera wall={wall} />
-      {run && runtime ? (
-        <PieceMount
-          mountKey={run.key}
-          Piece={run.module?.Component ?? null}
-          failed={run.failed}
-          runtime={runtime}
-          params={params}
+      {slots.map(({ run, role }) => (
+        <RunSlot
+          key={run.key}
+          host={host}
+          run={run}
+          role={role}
+          wall={wall}
+          params={role === 'active' ? snap.params : role === 'incoming' ? incomingParams : null}
+          quality={quality}
+          screen={screen}
           sound={sound}
-          onError={(phase, error) => host.fail(phase, error, run.key, screen)}
+          layers={layers}
         />
-      ) : (
-        idle === 'fallback' && <Fallback />
-      )}
+      ))}
+      {!snap.run && !snap.outgoing && idle === 'fallback' && <Fallback />}
+      <Compositor host={host} screen={screen} layers={layers} />
     </HostContext.Provider>
   );
 }

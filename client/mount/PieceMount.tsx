@@ -19,6 +19,8 @@ export interface PieceMountProps {
   sound: SoundRuntime | null;
   /** A failure the mount caught: the host reports it and marks the piece failed. */
   onError: (phase: PieceError['phase'], error: unknown) => void;
+  /** The piece's tree has mounted: everything it suspends on (assets) has resolved. */
+  onMounted?: () => void;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface PieceMountProps {
  * context, an error boundary, a Suspense boundary that gives up after SUSPEND_LIMIT_MS, the calm
  * fallback in place of a failed piece, and a fresh mount after the WebGL context comes back.
  */
-export function PieceMount({ mountKey, Piece, failed, runtime, params, sound, onError }: PieceMountProps) {
+export function PieceMount({ mountKey, Piece, failed, runtime, params, sound, onError, onMounted }: PieceMountProps) {
   const generation = useContextGeneration();
   if (generation < 0) return null; // context lost: nothing to draw into until it is restored
   return (
@@ -37,15 +39,28 @@ export function PieceMount({ mountKey, Piece, failed, runtime, params, sound, on
             <PieceBoundary key={`${mountKey}#${generation}`} fallback={<Fallback />} onError={(error) => onError('render', error)}>
               <Suspense fallback={<StillLoading onTimeout={() => onError('asset', new Error(`the piece was still loading after ${SUSPEND_LIMIT_MS / 1000} s (a suspending loader that never finished)`))} />}>
                 <Piece />
+                <Mounted onMounted={onMounted} />
               </Suspense>
             </PieceBoundary>
           ) : (
-            <Fallback key={`fallback#${generation}`} />
+            <>
+              <Fallback key={`fallback#${generation}`} />
+              <Mounted onMounted={onMounted} />
+            </>
           )}
         </SoundContext.Provider>
       </ParamsContext.Provider>
     </PieceRuntimeContext.Provider>
   );
+}
+
+/** Rendered after the piece inside its Suspense boundary: its effect runs once the piece has mounted. */
+function Mounted({ onMounted }: { onMounted: (() => void) | undefined }) {
+  useEffect(() => {
+    onMounted?.();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return null;
 }
 
 /** Shown while a piece suspends; reports it if it never stops. */

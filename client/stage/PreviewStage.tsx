@@ -25,8 +25,8 @@ export function PreviewStage({ preview }: { preview: StagePreviewRun }) {
   const span = useStore(store, (s) => s.state?.span ?? false);
   const soundOn = useStore(store, (s) => s.soundOn);
   const snap = useHostSnapshot(host);
-  const startedAt = snap.run?.startedAt ?? null;
-  const sound = useMemo<SoundRuntime | null>(() => (soundOn && startedAt !== null ? engine.runtime(startedAt, (showMs) => showMs) : null), [soundOn, startedAt, engine]);
+  // One runtime; each run gets its own bus on it (client/mount/RunSlot.tsx), with its own start.
+  const sound = useMemo<SoundRuntime | null>(() => (soundOn ? engine.runtime(0, (showMs) => showMs) : null), [soundOn, engine]);
   useEffect(() => addEffect((timestamp) => host.frame(timestamp)), [host]);
   const wall = span ? SPAN : SINGLE;
   return (

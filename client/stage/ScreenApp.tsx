@@ -45,8 +45,8 @@ function ScreenStage({ screen }: { screen: StageScreen }) {
   const view = useStore(screen.store, (s) => s.view);
   const snap = useHostSnapshot(screen.host);
   const wall = useMemo(() => (view ? geometryOf(view) : null), [view]);
-  const run = snap.run;
-  const sound = useSoundRuntime(screen, run && !run.failed ? run.startedAt : null);
+  // Each run gets its own bus on this runtime (client/mount/RunSlot.tsx), warmed silent before its cue.
+  const sound = useSoundRuntime(screen, 0);
   if (!view || !wall) return null;
   return <HostStage host={screen.host} snap={snap} wall={wall} screen={view.screen.id} sound={sound} />;
 }

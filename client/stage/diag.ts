@@ -28,6 +28,9 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
     screenMemory: Object.fromEntries(screens.map((s) => [s, host.memory(s)])),
     soundBlocked: extras.soundBlocked(),
     progress: snap.progress,
+    transition: host.transition(),
+    lastWarm: host.lastWarm ? { ...host.lastWarm } : null,
+    warmCache: (({ pieces, limit }) => ({ pieces: pieces.slice(-16), limit }))(host.warmCache()),
   };
 }
 
@@ -48,9 +51,17 @@ export function startDiag(bridge: StageBridge, host: PieceHost, extras: DiagExtr
   const off = host.subscribe((sync) => {
     if (sync) queueMicrotask(send);
   });
+  // While a transition runs, its progress goes out with every few frames (tests and monitors follow it).
+  let lastTransition = false;
+  const offFrame = host.clock.onFrame(() => {
+    const on = host.transition() !== null;
+    if ((on || lastTransition) && host.clock.count % 6 === 0) send();
+    lastTransition = on;
+  });
   send();
   return () => {
     clearInterval(timer);
     off();
+    offFrame();
   };
 }

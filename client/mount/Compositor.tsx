@@ -1,0 +1,115 @@
+import { useFrame, useThree } from '@react-three/fiber';
+import { useEffect, useMemo } from 'react';
+import type { PieceHost } from '../host';
+import type { RunLayer } from './layers';
+import type { RunBus } from './RunSlot';
+import { TransitionOverlay } from './Overlay';
+
+type Layer = RunLayer & { bus?: RunBus | null };
+
+/** Sound gains follow the picture in short ramps, so that nothing clicks. */
+const GAIN_RAMP_S = 0.04;
+
+/**
+ * Draws a screen's frame (r3f's own render is off: this runs at priority 1): the run on screen, or
+ * during a transition both runs mixed from show time (a crossfade draws the incoming run into a
+ * target at the screen's resolution and blends it over the outgoing one; a fade goes through
+ * black). It also warms runs off-screen, one step a frame: once mounted, their materials are
+ * compiled (compileAsync: KHR_parallel_shader_compile where the GPU has it), then they are drawn
+ * once into the target (buffers and textures uploaded), then the host is told. Kept runs neither
+ * run nor draw. Sound gains of each run follow the same mix.
+ */
+export function Compositor({ host, screen, layers }: { host: PieceHost; screen: string; layers: Map<string, Layer> }) {
+  const gl = useThree((s) => s.gl);
+  const scene = useThree((s) => s.scene);
+  const camera = useThree((s) => s.camera);
+  const overlay = useMemo(() => new TransitionOverlay(gl), [gl]);
+  useEffect(() => () => overlay.dispose(), [overlay]);
+  const gains = useMemo(() => new WeakMap<RunBus, number>(), []);
+
+  useFrame((_state, delta, frame) => {
+    const snap = host.snapshot();
+    const mix = host.mix();
+    const fail = (key: string, e: unknown) => host.fail('frame', e, key, screen);
+    const setGain = (l: Layer | undefined, v: number) => {
+      const bus = l?.bus;
+      if (!bus || Math.abs((gains.get(bus) ?? -1) - v) < 0.005) return;
+      gains.set(bus, v);
+      bus.gain.rampTo(v, GAIN_RAMP_S);
+    };
+
+    // Warm one run a frame (the next one first), off-screen.
+    const warming = [snap.incoming, ...snap.kept].find((r) => r && !host.isWarm(r.key, screen) && layers.get(r.key)?.mounted);
+    const w = warming ? layers.get(warming.key) : undefined;
+    if (warming && w && !w.compiling) {
+      if (!w.compiled) {
+        w.compiling = true;
+        try {
+          w.runFrame(0, frame); // what a piece builds in its first frame exists before it compiles
+        } catch (e) {
+          fail(warming.key, e);
+        }
+        gl.compileAsync(w.scene, w.camera).then(
+          () => {
+            w.compiling = false;
+            w.compiled = true;
+          },
+          () => {
+            w.compiling = false;
+            w.compiled = true;
+          },
+        );
+      } else if (!w.warm) {
+        try {
+          w.draw(gl, overlay.targetFor(), 0, false);
+        } catch (e) {
+          fail(warming.key, e);
+        }
+        w.warm = true;
+        host.warmed(warming.key, screen);
+      }
+    }
+
+    const run = snap.run ? layers.get(snap.run.key) : undefined;
+    const out = snap.outgoing ? layers.get(snap.outgoing.key) : undefined;
+    const draw = (l: Layer | undefined, key: string | undefined, target: Parameters<Layer['draw']>[1]) => {
+      if (!l || !key) {
+        gl.setRenderTarget(target);
+        gl.clear();
+        gl.setRenderTarget(null);
+        return;
+      }
+      try {
+        l.draw(gl, target, delta, true, frame);
+      } catch (e) {
+        fail(key, e);
+      }
+    };
+
+    if (!mix) {
+      if (snap.run) draw(run, snap.run.key, null);
+      else {
+        gl.setRenderTarget(null);
+        gl.render(scene, camera); // nothing playing: the idle picture (the fallback, or black)
+      }
+      if (!warming) overlay.release();
+      setGain(run, 1);
+      if (out) setGain(out, 0);
+    } else if (mix.type === 'crossfade') {
+      draw(out, snap.outgoing?.key, null);
+      draw(run, snap.run?.key, overlay.targetFor());
+      overlay.blend(mix.opacity);
+      setGain(out, mix.gainOut);
+      setGain(run, mix.gainIn);
+    } else {
+      if (mix.show === 'outgoing') draw(out, snap.outgoing?.key, null);
+      else draw(run, snap.run?.key, null);
+      overlay.veil(mix.black);
+      setGain(out, mix.gainOut);
+      setGain(run, mix.gainIn);
+    }
+    // Warming and kept runs stay silent.
+    if (snap.incoming) setGain(layers.get(snap.incoming.key), 0);
+  }, 1);
+  return null;
+}

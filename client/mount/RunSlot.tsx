@@ -1,0 +1,106 @@
+import { createPortal, useThree } from '@react-three/fiber';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { PerspectiveCamera } from 'three';
+import type { SoundRuntime, WallGeometry } from 'pavilion/sdk';
+import { releaseLater } from 'pavilion/sdk';
+import { buildRuntime, type PieceHost, type Run } from '../host';
+import type { ParamValues } from '../../protocol';
+import type { QualityLevel } from '../host';
+import { PieceMount } from './PieceMount';
+import { RunLayer } from './layers';
+import { WallCamera } from './WallCamera';
+
+/** A run's place now: on screen, warming off-screen before its cue, leaving in a transition, or kept dormant. */
+export type RunRole = 'active' | 'incoming' | 'outgoing' | 'kept';
+
+/** A run's own sound bus: its piece's nodes go through it; the compositor sets its gain from show time. */
+export interface RunBus {
+  gain: { rampTo(value: number, seconds: number): unknown; value: number };
+  disconnect(): unknown;
+  dispose(): unknown;
+}
+
+export interface RunSlotProps {
+  host: PieceHost;
+  run: Run;
+  role: RunRole;
+  wall: WallGeometry;
+  /** Its params now (null: the last it had on screen, else its manifest's defaults). */
+  params: ParamValues | null;
+  quality: QualityLevel;
+  screen: string;
+  /** The screen's sound runtime (null: this screen plays no sound). */
+  sound: SoundRuntime | null;
+  layers: Map<string, RunLayer & { bus?: RunBus | null }>;
+}
+
+/**
+ * One run mounted in its own scene and camera (an r3f portal whose frame callbacks the compositor
+ * runs), whatever its role: it mounts once, off-screen, and only its role changes at the switch,
+ * so the switch frame draws a piece that is already built, compiled and sounding silently.
+ * A kept run gets no sound (its graph is released) and runs no frames.
+ */
+export function RunSlot({ host, run, role, wall, params, quality, screen, sound, layers }: RunSlotProps) {
+  const rootCamera = useThree((s) => s.camera);
+  const rootInternal = useThree((s) => s.internal);
+  const layer = useMemo(() => new RunLayer(run.key, rootCamera.clone() as PerspectiveCamera), [run.key, rootCamera]);
+  const internal = useMemo(() => ({ ...rootInternal, subscribers: [], priority: 0, subscribe: layer.subscribe }), [rootInternal, layer]);
+  const bus = useRunBus(role === 'kept' ? null : sound, role, run.startedAt);
+  useEffect(() => {
+    layers.set(run.key, Object.assign(layer, { bus: bus?.bus ?? null }));
+    return () => {
+      if (layers.get(run.key) === layer) layers.delete(run.key);
+    };
+  }, [layers, run.key, layer, bus]);
+  const runSound = bus?.runtime ?? null;
+  const last = useRef<ParamValues | null>(null);
+  if (params) last.current = params;
+  const runParams = params ?? last.current ?? defaults(run);
+  const runtime = useMemo(() => buildRuntime(run, run.shared, { wall, params: runParams, quality, sound: runSound }), [run, wall, runParams, quality, runSound]);
+  return createPortal(
+    <>
+      <WallCamera wall={wall} />
+      <PieceMount
+        mountKey={run.key}
+        Piece={run.module?.Component ?? null}
+        failed={run.failed}
+        runtime={runtime}
+        params={runParams}
+        sound={runSound}
+        onError={(phase, error) => host.fail(phase, error, run.key, screen)}
+        onMounted={() => {
+          layer.mounted = true;
+        }}
+      />
+    </>,
+    layer.scene,
+    { camera: layer.camera, internal } as unknown as Parameters<typeof createPortal>[2],
+  );
+}
+
+const defaultsCache = new WeakMap<Run, ParamValues>();
+/** The params a run not yet on screen warms with: its manifest's defaults (the wall's come at the switch). */
+function defaults(run: Run): ParamValues {
+  let d = defaultsCache.get(run);
+  if (!d) {
+    d = Object.fromEntries(Object.entries(run.module?.manifest.params ?? {}).map(([k, p]) => [k, (p as { default: ParamValues[string] }).default]));
+    defaultsCache.set(run, d);
+  }
+  return d;
+}
+
+/** A per-run bus on the screen's sound output, silent until the compositor opens it. */
+function useRunBus(sound: SoundRuntime | null, role: RunRole, startedAt: number): { bus: RunBus; runtime: SoundRuntime } | null {
+  const [made, setMade] = useState<{ bus: RunBus; runtime: SoundRuntime } | null>(null);
+  useEffect(() => {
+    if (!sound) return;
+    const bus = new sound.Tone.Gain(role === 'active' ? 1 : 0).connect(sound.output);
+    setMade({ bus, runtime: { ...sound, startedAt, output: bus } });
+    return () => {
+      setMade(null);
+      releaseLater(bus, [bus], 6000); // the piece's own release tails end first
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sound]);
+  return made;
+}

@@ -1,0 +1,74 @@
+import { Scene, type Camera, type WebGLRenderer, type WebGLRenderTarget } from 'three';
+import type { RootState } from '@react-three/fiber';
+
+type FrameRef = { current: (state: RootState, delta: number, frame?: XRFrame) => void };
+interface Sub {
+  ref: FrameRef;
+  priority: number;
+  store: { getState(): RootState };
+}
+
+/**
+ * One run's own world inside the one <Canvas>: its scene, its camera and its own list of frame
+ * callbacks (the useFrame of everything it mounts, through the portal's `internal.subscribe`). The
+ * compositor decides each frame whether its callbacks run and where it draws: nowhere (warming,
+ * kept dormant), the screen, or a render target for a crossfade. A run whose callbacks take the
+ * drawing into their own hands (postprocessing's EffectComposer, priority > 0) draws itself.
+ */
+export class RunLayer {
+  readonly scene = new Scene();
+  private subs: Sub[] = [];
+  private selfRendering = 0;
+  /** The piece has mounted (its Suspense resolved) on this screen. */
+  mounted = false;
+  /** Warm-up steps done on this screen: compiled, then drawn once off-screen. */
+  compiled = false;
+  compiling = false;
+  warm = false;
+
+  constructor(
+    readonly key: string,
+    readonly camera: Camera,
+  ) {
+    this.scene.name = `pavilion-run:${key}`;
+  }
+
+  /** The portal's `internal.subscribe`: useFrame inside this run registers here, not on the root. */
+  readonly subscribe = (ref: FrameRef, priority: number, store: Sub['store']): (() => void) => {
+    const sub = { ref, priority, store };
+    this.subs = [...this.subs, sub].sort((a, b) => a.priority - b.priority);
+    if (priority > 0) this.selfRendering++;
+    return () => {
+      if (!this.subs.includes(sub)) return;
+      this.subs = this.subs.filter((s) => s !== sub);
+      if (priority > 0) this.selfRendering--;
+    };
+  };
+
+  /** Runs this run's frame callbacks. */
+  runFrame(delta: number, frame?: XRFrame): void {
+    for (const s of this.subs) s.ref.current(s.store.getState(), delta, frame);
+  }
+
+  /**
+   * Runs the frame and draws it into `target` (null: the screen). A run that draws itself (an
+   * EffectComposer) is steered to `target` too: its "screen" is then the target.
+   */
+  draw(gl: WebGLRenderer, target: WebGLRenderTarget | null, delta: number, runCallbacks = true, frame?: XRFrame): void {
+    const own = gl.setRenderTarget;
+    const autoClear = gl.autoClear;
+    gl.setRenderTarget(target);
+    if (target) gl.setRenderTarget = (t, face, level) => own.call(gl, t ?? target, face, level);
+    try {
+      if (runCallbacks) this.runFrame(delta, frame);
+      if (this.selfRendering === 0 || !runCallbacks) {
+        gl.autoClear = true;
+        gl.render(this.scene, this.camera);
+      }
+    } finally {
+      gl.setRenderTarget = own;
+      gl.autoClear = autoClear;
+      gl.setRenderTarget(null);
+    }
+  }
+}
