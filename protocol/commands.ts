@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, ShowTime } from './ids';
-import { ArtistName, Params, PieceVersion, Quality, Rect, Schedule, ScreenKey } from './show-parts';
+import { ArtistName, Params, PieceVersion, Quality, Rect, Schedule, ScreenKey, Transition } from './show-parts';
 import { PairingCode } from './payloads';
 import { DMX_COMMANDS } from './dmx';
 
@@ -9,7 +9,7 @@ const at = { at: ShowTime.optional() };
 
 /** The commands a cue may run: every command but the cue.* ones (a cue cannot run other cues). */
 const CUEABLE = [
-  z.object({ type: z.literal('wall.play'), ...wallId, installationId: Id, params: Params.optional(), preset: Id.optional(), ...at }),
+  z.object({ type: z.literal('wall.play'), ...wallId, installationId: Id, params: Params.optional(), preset: Id.optional(), transition: Transition.optional(), ...at }),
   z.object({ type: z.literal('wall.params'), ...wallId, params: Params, ...at }),
   z.object({ type: z.literal('wall.stop'), ...wallId, ...at }),
   z.object({ type: z.literal('wall.pause'), ...wallId, ...at }),
@@ -39,6 +39,8 @@ const CUEABLE = [
     showQr: z.boolean().optional(),
   }),
   z.object({ type: z.literal('wall.quality'), ...wallId, quality: Quality }),
+  // The transition a wall.play without one uses (docs/display.md, "Transitions").
+  z.object({ type: z.literal('wall.transition'), ...wallId, transition: Transition }),
   z.object({ type: z.literal('screen.assign'), screenId: Id, wallId: Id.nullable(), rect: Rect.optional() }),
   z.object({ type: z.literal('screen.forget'), screenId: Id }),
   z.object({ type: z.literal('screen.identify'), screenId: Id }),

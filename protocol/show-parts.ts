@@ -17,6 +17,17 @@ export const Params = z.record(z.string(), ParamValueSchema);
 export const Quality = z.enum(QUALITY_LEVELS);
 export type Quality = z.infer<typeof Quality>;
 
+/**
+ * How a wall goes from one piece to the next (docs/display.md, "Transitions"): a cut; a fade
+ * through black; or a crossfade that shows both pieces blended. Every screen computes the blend
+ * from show time, from the new piece's start over `ms`.
+ */
+export const Transition = z.object({
+  type: z.enum(['cut', 'fade', 'crossfade']),
+  ms: z.number().int().min(0).max(60_000).default(0),
+});
+export type Transition = z.infer<typeof Transition>;
+
 /** A screen's credential: random, URL-safe, long enough to be unguessable (server/screens/keys.ts). */
 export const ScreenKey = z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'must be 32–128 characters of A-Z, a-z, 0-9, "-" and "_"');
 
@@ -52,6 +63,10 @@ export const Wall = z.object({
   showQr: z.boolean(),
   /** Rendering quality on this wall's screens; 'auto' lets each screen pick from its GPU and size. Host-owned: pieces read it with useQuality(). */
   quality: Quality.default('auto'),
+  /** How the wall's current piece came in (its wall.play's transition, or the wall's default then); absent: a cut. */
+  transition: Transition.optional(),
+  /** The transition a wall.play without one uses (wall.transition); absent: a cut. */
+  defaultTransition: Transition.optional(),
   /**
    * The version of the uploaded piece the wall plays, fixed by its wall.play: a newer upload plays
    * from the next wall.play (or at once with piece.rollback's `live`). Null for a bundled piece or

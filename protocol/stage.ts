@@ -5,6 +5,7 @@ import type { DisplayView } from './views';
 import type { VisitorFrame } from './visitors';
 import type { ParamValues } from './manifest';
 import type { Quality } from './show-parts';
+import { LightsFrame } from './dmx';
 
 /*
  * The stage bridge: what a privileged page (/display, /preview) and the piece's sandbox (/stage,
@@ -77,6 +78,12 @@ export const StageDiag = z.object({
   screenMemory: z.record(z.string().max(64), z.object({ geometries: z.number(), textures: z.number(), programs: z.number() })).optional(),
   soundBlocked: z.boolean(),
   progress: z.object({ installationId: Id, progress: z.number().min(0).max(1) }).nullable(),
+  /** The transition running or held by a pause (docs/display.md, "Transitions"), else null. */
+  transition: z.object({ from: Id.nullable(), to: Id.nullable(), type: z.enum(['fade', 'crossfade']), progress: z.number().min(0).max(1) }).nullable().optional(),
+  /** The last warm-up (module, mount, compile, silent sound) and how late its switch came after the start. */
+  lastWarm: z.object({ installationId: Id, ms: Finite, cold: z.boolean(), lateMs: Finite.nullable() }).nullable().optional(),
+  /** Pieces kept warm off-screen (id@version), and the cache's bounds. */
+  warmCache: z.object({ pieces: z.array(z.string().max(80)).max(16), limit: z.object({ count: Finite, memory: Finite }) }).optional(),
 });
 export type StageDiag = z.infer<typeof StageDiag>;
 
@@ -88,5 +95,7 @@ export const StageOutbound = z.discriminatedUnion('t', [
   z.object({ t: z.literal('health'), health: DisplayHealthSchema }),
   z.object({ t: z.literal('thumbnail'), thumbnail: Thumbnail }),
   z.object({ t: z.literal('diag'), diag: StageDiag }),
+  /** The piece's lights (useLights), sent by a screen that plays its wall's sound, at most LIGHTS_MAX_HZ. */
+  z.object({ t: z.literal('lights'), lights: LightsFrame }),
 ]);
 export type StageOutbound = z.infer<typeof StageOutbound>;

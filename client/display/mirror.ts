@@ -49,6 +49,19 @@ export function mirrorDiagnostics({ relay, store, clock }: Screen) {
     get memory() {
       return { ...(d()?.memory ?? NO_MEMORY) };
     },
+    /** The transition on screen (running, or held by a pause): { from, to, type, progress }, else null. */
+    get transition() {
+      const t = d()?.transition;
+      return t ? { ...t } : null;
+    },
+    get lastWarm() {
+      const w = d()?.lastWarm;
+      return w ? { ...w } : null;
+    },
+    get warmCache() {
+      const c = d()?.warmCache;
+      return c ? { pieces: [...c.pieces], limit: { ...c.limit } } : null;
+    },
     get connected() {
       return store.getState().connected;
     },

@@ -1,5 +1,6 @@
 import { reducePiece } from './piece-commands';
 import { reduceDmx, type DmxEffect } from './dmx-commands';
+import { reduceTransition, transitionOf } from './transition-commands';
 import {
   checkParams,
   defaultParams,
@@ -116,6 +117,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
       const at = c.at ?? ctx.now + ctx.playLeadMs(c.wallId, c.installationId);
       return withWall(show, c.wallId, (w) => ({
         ...w,
+        transition: transitionOf(w, c.transition),
         installationId: c.installationId,
         version: manifest.source === 'uploaded' ? (manifest.version ?? null) : null,
         params: checked.params,
@@ -190,6 +192,8 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
       }));
     case 'wall.quality':
       return withWall(show, c.wallId, (w) => ({ ...w, quality: c.quality }));
+    case 'wall.transition':
+      return reduceTransition(show, c);
     case 'screen.assign': {
       if (c.wallId !== null && !show.walls[c.wallId]) return err('unknown_wall', `there is no wall '${c.wallId}'`);
       const prev = show.screens[c.screenId];
