@@ -111,7 +111,7 @@ export async function createHttp(
         fontSrc: ["'self'", 'data:'],
         // 'self' only: no other host. CSP3 'self' also matches ws:/wss: to this same host and port.
         // …and the clock responder's ws(s) origin, on its own port (server/clock/).
-        connectSrc: ["'self'", (req: IncomingMessage) => connects.get(req) ?? "'self'"],
+        connectSrc: [(req: IncomingMessage) => (connects.has(req) ? `'self' ${connects.get(req)}` : "'self'")],
         mediaSrc: ["'self'", 'data:', 'blob:'],
         // Pieces run in a frame of the stage origin, the one frame a page may hold.
         frameSrc: [(req: IncomingMessage) => frames.get(req) ?? "'none'"],

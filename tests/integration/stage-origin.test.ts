@@ -142,15 +142,16 @@ describe('the main origin points at the stage', () => {
     expect(junk.status).toBe(400);
   });
 
-  it('pages connect to their own origin only, and frame the stage only', async () => {
+  it('pages connect to their own origin and the clock responder only, and frame the stage only', async () => {
     const res = await get(`${app.url}/display`, { host: `127.0.0.1:${app.port}` });
     expect(res.status).toBe(200);
     const csp = directives(res.headers['content-security-policy'] as string);
-    expect(csp.get('connect-src')).toBe("'self'");
+    expect(csp.get('connect-src')).toBe(`'self' ws://127.0.0.1:${app.clock!.port}`);
     expect(csp.get('frame-src')).toBe(stage);
     const junk = await get(`${app.url}/display`, { host: 'a;b' });
     expect(junk.status).toBe(200);
     expect(directives(junk.headers['content-security-policy'] as string).get('frame-src')).toBe("'none'");
+    expect(directives(junk.headers['content-security-policy'] as string).get('connect-src')).toBe("'self'");
   });
 
   it('does not serve the stage page itself: a piece never runs on the main origin', async () => {
