@@ -6,6 +6,8 @@ import { createHttp, type TlsFiles } from './http/server';
 import { registerApi } from './http/api';
 import { registerPages } from './http/pages';
 import { registerLandingApi } from './http/landing';
+import { importWithRestorePoint, registerBackupRoutes } from './http/backups';
+import { createRestorePoints } from './persistence/restore-points';
 import { createStageOrigin, registerStageApi, type StageOrigin } from './http/stage-origin';
 import { createAuth } from './http/auth';
 import { firstArtistName, loadSecrets, type Secrets } from './http/secrets';
@@ -213,12 +215,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   }, Math.max(50, Math.min(1000, registry.staleMs / 4)));
   sweep.unref();
 
-  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importShow(upgrades, raw), visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
+  // Restore points (<data>/restore-points/): hourly, and before every import and restore (server/http/backups.ts).
+  const points = createRestorePoints({ dir: path.join(opts.dataDir, 'restore-points'), now: time, log: logger });
+  const backups = { show: () => store.get(), points, importShow: (raw: unknown) => importShow(upgrades, raw) };
+  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importWithRestorePoint(backups, raw), visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
     signedOut: (sessionId) => control.closeSession(sessionId),
   });
   await registerPieceRoutes(http, { auth, store: pieces, state: pieceState, dispatch: (c, source) => store.dispatch(c, source), limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits }, firstArtist });
   registerArtistRoutes(http, { auth, artists, pieces: pieceState, firstArtist });
   registerLandingApi(http, () => store.get());
+  registerBackupRoutes(http, { auth, ...backups });
   await registerPages(http, staticDir);
   registerStageApi(http, () => stage);
   registerClockApi(http, () => clock);
@@ -243,6 +249,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const url = `${scheme}://localhost:${port}`;
   if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
   scheduler.start();
+  const stopHourlyPoints = points.hourly(() => store.get());
 
   return {
     url,
@@ -268,6 +275,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       disk.close();
       visitors.close();
       scheduler.close();
+      stopHourlyPoints();
       await closeIo(io);
       await http.close().catch(() => {});
       await stageOrigin.close();

@@ -37,7 +37,12 @@ export function createBareHttp(logger: Logger, opts: HttpOptions): FastifyInstan
     if (status >= 500) logger.error({ err: error }, 'http: request failed');
     const code =
       status === 413 ? 'too_large' : status === 429 ? 'rate_limited' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status < 500 ? 'bad_request' : 'internal';
-    const message = status >= 500 ? 'the server hit an error; it has been logged' : error.message;
+    const message =
+      status >= 500
+        ? 'the server hit an error; it has been logged'
+        : status === 415
+          ? `${error.message}: send the body as JSON with the header \`Content-Type: application/json\` (curl: -H 'Content-Type: application/json' --data-binary @show.json)`
+          : error.message;
     void reply.code(status).send(fail(code, message));
   });
   app.setNotFoundHandler((req, reply) => {

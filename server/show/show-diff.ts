@@ -1,0 +1,81 @@
+import type { Show } from '../../protocol';
+
+/** What changes in one part of the show: ids added, removed, and kept but changed. */
+export interface PartDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+/** What replacing the running show with another would change: the panel shows it before an import or a restore. */
+export interface ShowDiff {
+  walls: PartDiff;
+  screens: PartDiff;
+  cues: PartDiff;
+  /** Uploaded pieces the show records (owner, version the next play starts). */
+  pieces: PartDiff;
+  /** Presets, as `<piece>/<name>`. */
+  presets: PartDiff;
+  /** Other settings that differ: 'schedule', 'blackout', 'volume', 'cue order', 'dmx'. */
+  settings: string[];
+  /** Nothing differs. */
+  same: boolean;
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+/** Keyed parts compared by id; `ignore` drops fields that change on their own (a wall's clock fields). */
+function diffRecord<T>(from: Record<string, T>, to: Record<string, T>, view: (v: T) => unknown = (v) => v): PartDiff {
+  const a = new Set(Object.keys(from));
+  const b = new Set(Object.keys(to));
+  return {
+    added: [...b].filter((k) => !a.has(k)).sort(),
+    removed: [...a].filter((k) => !b.has(k)).sort(),
+    changed: [...a].filter((k) => b.has(k) && json(view(from[k]!)) !== json(view(to[k]!))).sort(),
+  };
+}
+
+/** A wall as the technician set it up: without the timing fields every play and pause rewrites. */
+const wallSetup = (w: Show['walls'][string]) => ({ ...w, startedAt: undefined, paramsAt: undefined, pausedAt: undefined, heldMs: undefined });
+/** A screen's setup, key included (only ids leave this module, never a key). */
+const screenSetup = (s: Show['screens'][string]) => s; // a new key counts: the screen's address changes
+
+const presetsOf = (show: Show): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(show.presets).flatMap(([piece, byName]) => Object.entries(byName).map(([name, params]) => [`${piece}/${name}`, params])));
+
+/** Compares `from` (the running show) with `to` (an import or a restore point). */
+export function diffShows(from: Show, to: Show): ShowDiff {
+  const settings: string[] = [];
+  if (json(from.schedule) !== json(to.schedule)) settings.push('schedule');
+  if (from.blackout !== to.blackout) settings.push('blackout');
+  if (from.volume !== to.volume) settings.push('volume');
+  if (json(from.cues.map((c) => c.id)) !== json(to.cues.map((c) => c.id))) settings.push('cue order');
+  if (json(from.dmx ?? null) !== json(to.dmx ?? null)) settings.push('dmx');
+  const d: Omit<ShowDiff, 'same'> = {
+    walls: diffRecord(from.walls, to.walls, wallSetup),
+    screens: diffRecord(from.screens, to.screens, screenSetup),
+    cues: diffRecord(Object.fromEntries(from.cues.map((c) => [c.id, c])), Object.fromEntries(to.cues.map((c) => [c.id, c]))),
+    pieces: diffRecord(from.pieces ?? {}, to.pieces ?? {}),
+    presets: diffRecord(presetsOf(from), presetsOf(to)),
+    settings,
+  };
+  const parts = [d.walls, d.screens, d.cues, d.pieces, d.presets];
+  return { ...d, same: settings.length === 0 && parts.every((p) => !p.added.length && !p.removed.length && !p.changed.length) };
+}
+
+/** A show's size in a line: what a restore point's list shows. */
+export interface ShowSummary {
+  version: number;
+  walls: number;
+  screens: number;
+  cues: number;
+  pieces: number;
+}
+
+export const summarize = (show: Show): ShowSummary => ({
+  version: show.version,
+  walls: Object.keys(show.walls).length,
+  screens: Object.keys(show.screens).length,
+  cues: show.cues.length,
+  pieces: Object.keys(show.pieces ?? {}).length,
+});
