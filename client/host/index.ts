@@ -6,7 +6,7 @@
  */
 export { PieceHost, type HostOptions, type HostSnapshot, type HostListener, type Run } from './host';
 export { FrameClock, type FrameListener } from './frame-clock';
-export { Switcher, LOAD_LIMIT_MS, type Target, type ActivePiece, type Timers, type SwitcherDeps } from './switcher';
+export { Switcher, LOAD_LIMIT_MS, WARM_WAIT_MS, type Target, type ActivePiece, type Timers, type SwitcherDeps } from './switcher';
 export { ScheduledParams } from './params';
 export { programOf, targetOf, type Program } from './program';
 export { advanceShowTime, createShowTime, pausedAt, pieceTimeAt, resumedAt, type Timing } from './timeline';
@@ -24,3 +24,5 @@ export { screenDiagnostics, clockDiagnostics, type DiagnosticsClock, type PageFa
 export { SoundEngine, type SoundEngineOptions } from './sound';
 export { patchTone } from './tone-fixes';
 export { applyWallView } from './wall-view';
+export { transitionProgress, mixAt, type TransitionInfo, type TransitionSpec } from './transition';
+export { WarmCache, DEFAULT_WARM_LIMITS, type WarmCacheLimits } from './warm-cache';
