@@ -25,6 +25,9 @@ import { DEFAULT_LEAD } from './screens/preload-times';
 import { PendingScreens } from './screens/pairing';
 import { withPairing } from './screens/pairing-commands';
 import { logCommands } from './metrics/command-log';
+import { createMetrics, type Metrics } from './metrics/registry';
+import { registerMetricsRoute } from './metrics/route';
+import { startOsc, type OscLink, type OscOptions } from './links/osc-link';
 import { ReportLimits } from './screens/report-limits';
 import { displayUrlOf, newScreenKey } from './screens/keys';
 import { createCatalog, discoverPieces, type PieceCatalog } from './pieces/catalog';
@@ -87,6 +90,10 @@ export interface AppOptions {
   stagePort?: number;
   /** The stage's public origin when a reverse proxy serves it under its own name, e.g. `https://stage.pavilion.example` (PAVILION_STAGE_ORIGIN). */
   stageOrigin?: string;
+  /** OSC in (PAVILION_OSC_PORT, PAVILION_OSC_ALLOW) and out (PAVILION_OSC_OUT): docs/links.md. */
+  osc?: OscOptions;
+  /** Scrapers' bearer token for GET /metrics (PAVILION_METRICS_TOKEN); the technician's works too. */
+  metricsToken?: string;
   /** Pages load the stage from this port of their own host name instead of the stage listener's (`npm run dev`'s Vite stage port). */
   stagePublicPort?: number;
   /** The clock responder's port (default 0: a free port; null: none, clients ping over socket.io; PAVILION_CLOCK_PORT). */
@@ -117,6 +124,10 @@ export interface App {
   io: IoServer;
   /** Visitors of every wall: stats, counters, the kick list. */
   visitors: VisitorHub;
+  /** Prometheus metrics (server/metrics/registry.ts): `metrics.dmxPacket(outputId)` and the other counters. */
+  metrics: Metrics;
+  /** OSC in and out (server/links/osc-link.ts); null when not configured. */
+  osc: OscLink | null;
   /** The address of a screen's page with its key, on `base` (default: this server's url); null when it has no key. */
   displayUrl(screenId: string, base?: string): string | null;
   close(): Promise<void>;
@@ -175,6 +186,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
   }), { pending });
   logCommands(store, logger);
+  // Prometheus metrics (GET /metrics; docs/links.md): counters others call (metrics.dmxPacket), gauges read when scraped.
+  const metrics = createMetrics();
+  store.onDispatch(metrics.command);
   // The catalog lists each uploaded piece's current version (the one the next wall.play starts).
   const pieceState = createPieceState({ store: pieces, catalog, show: () => store.get() });
   pieceState.sync();
@@ -206,6 +220,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0 });
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
   const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
+  metrics.attach({ screens: () => registry.statuses(store.get()), visitors: () => Object.keys(store.get().walls).map((wallId) => ({ wallId, count: visitors.hub.stats(wallId).visitors })), inputs: () => visitors.hub.counters(), isPiece: (id) => catalog.get(id) !== undefined });
+  display.onError((_screenId, err) => metrics.pieceError(err.installationId));
 
   onNotice = control.broadcast;
   disk.onChange(control.broadcast);
@@ -227,18 +243,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerBackupRoutes(http, { auth, ...backups });
   await registerPages(http, staticDir);
   registerStageApi(http, () => stage);
+  registerMetricsRoute(http, { auth, metrics, ...(opts.metricsToken ? { token: opts.metricsToken } : {}) });
   registerClockApi(http, () => clock);
 
   let port = opts.port ?? 0;
   const trustedOrigins = [...(opts.publicUrl ? [opts.publicUrl] : []), ...(opts.trustedOrigins ?? [])];
   const stageOrigin = (stage = await createStageOrigin({ logger, staticDir, pieces, host: opts.host ?? '0.0.0.0', port: opts.stagePort ?? 0, trustProxy: opts.trustProxy ?? 0, mainPort: () => port, trustedOrigins,
     ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.stageOrigin ? { origin: opts.stageOrigin } : {}), ...(opts.stagePublicPort ? { publicPort: opts.stagePublicPort } : {}) }));
+  let osc: OscLink | null = null;
   // Clock pings answered on a thread of their own (server/clock/responder.ts; docs/sync.md).
   try {
     if (opts.clockPort !== null)
       clock = await startClockResponder({ port: opts.clockPort ?? 0, host: opts.host ?? '0.0.0.0', time, logger, trustProxy: opts.trustProxy ?? 0, ...(opts.clockPerAddress ? { perAddress: opts.clockPerAddress } : {}), ...(opts.tls ? { tls: opts.tls } : {}) });
+    if (opts.osc) osc = await startOsc(opts.osc, { store, registry, time, logger, host: opts.host ?? '0.0.0.0', count: metrics.oscMessage, paramType: (wallId, name) => { const w = store.get().walls[wallId]; return w?.installationId ? catalog.get(w.installationId)?.params[name]?.type : undefined; } });
     await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
   } catch (e) {
+    await osc?.close();
     await clock?.close();
     await stageOrigin.close();
     throw e;
@@ -265,6 +285,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     artists,
     io,
     visitors: visitors.hub,
+    metrics,
+    osc,
     displayUrl(screenId, base = url) {
       const key = store.get().screens[screenId]?.key;
       return key ? displayUrlOf(base, screenId, key) : null;
@@ -275,6 +297,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       disk.close();
       visitors.close();
       scheduler.close();
+      await osc?.close();
+      metrics.close();
       stopHourlyPoints();
       await closeIo(io);
       await http.close().catch(() => {});
