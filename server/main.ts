@@ -3,6 +3,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { createApp } from './app';
 import { isStageListenError, parseOrigin } from './http/stage-origin';
+import { oscFromEnv, type OscOptions } from './links/osc-link';
 import { isClockListenError } from './clock/responder';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -76,6 +77,23 @@ function readTls(): { cert: Buffer; key: Buffer } | undefined {
   return { cert: read('PAVILION_TLS_CERT', certFile), key: read('PAVILION_TLS_KEY', keyFile) };
 }
 const tls = readTls();
+// OSC in and out (docs/links.md): PAVILION_OSC_PORT (UDP and TCP), PAVILION_OSC_ALLOW, PAVILION_OSC_OUT.
+let osc: OscOptions | undefined;
+try {
+  osc = oscFromEnv(process.env);
+} catch (e) {
+  logger.fatal((e as Error).message);
+  process.exit(1);
+}
+if (osc?.port !== undefined && [port, stagePort, clockPort].includes(osc.port)) {
+  logger.fatal(`config: PAVILION_OSC_PORT=${osc.port} is taken by the ${osc.port === port ? 'server (PORT)' : osc.port === stagePort ? 'stage origin (PAVILION_STAGE_PORT)' : 'clock responder (PAVILION_CLOCK_PORT)'}; OSC needs a port of its own (its TCP side shares the number with UDP), e.g. 53001`);
+  process.exit(1);
+}
+const metricsToken = process.env.PAVILION_METRICS_TOKEN?.trim() || undefined;
+if (metricsToken !== undefined && metricsToken.length < 16) {
+  logger.fatal('config: PAVILION_METRICS_TOKEN is shorter than 16 characters; give a long random token (e.g. `openssl rand -hex 24`)');
+  process.exit(1);
+}
 
 try {
   const app = await createApp({
@@ -91,6 +109,8 @@ try {
     stagePort,
     clockPort,
     ...(stageOrigin ? { stageOrigin } : {}),
+    ...(osc ? { osc } : {}),
+    ...(metricsToken ? { metricsToken } : {}),
     ...(tls ? { tls } : {}),
   });
   const show = app.store.get();
@@ -128,6 +148,8 @@ try {
   const err = e as NodeJS.ErrnoException;
   if (isClockListenError(err))
     logger.fatal(`server: the clock responder cannot listen on port ${clockPort} (${err.message}); stop the other program or start with PAVILION_CLOCK_PORT=<another port> (or off)`);
+  else if (err.code === 'EADDRINUSE' && (err as { oscTransport?: string }).oscTransport)
+    logger.fatal(`server: OSC port ${osc?.port} (${(err as { oscTransport?: string }).oscTransport}) is in use; stop the other program or start with PAVILION_OSC_PORT=<another port>`);
   else if (err.code === 'EADDRINUSE' && isStageListenError(err))
     logger.fatal(`server: port ${stagePort} (the stage origin, where pieces run) is in use; stop the other program or start with PAVILION_STAGE_PORT=<another port>`);
   else if (err.code === 'EADDRINUSE') logger.fatal(`server: port ${port} is in use; stop the other program or start with PORT=<another port>`);
