@@ -4,6 +4,7 @@ import type { CommandInput } from './commands';
 import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPaired, DisplayPairing, DisplayPreloadedSchema, PieceError, PieceErrorSchema, Thumbnail } from './payloads';
 import type { DisplayView, ShowView, PieceSummary } from './views';
 import type { VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
+import type { LightsFrame } from './dmx';
 
 /*
  * The socket.io event maps, one pair per namespace. Client→server maps carry the schemas' INPUT
@@ -22,6 +23,8 @@ export interface DisplayClientToServer {
   'display:error': (payload: z.input<typeof PieceErrorSchema>) => void;
   'display:preloaded': (payload: z.input<typeof DisplayPreloadedSchema>) => void;
   'display:thumbnail': (payload: z.input<typeof Thumbnail>) => void;
+  /** The piece's lights (useLights), from the screen that plays the wall's sound, at most LIGHTS_MAX_HZ (protocol/dmx.ts). */
+  'display:lights': (payload: z.input<typeof LightsFrame>) => void;
   'clock:ping': ClockPing;
 }
 export interface DisplayServerToClient {

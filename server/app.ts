@@ -39,6 +39,8 @@ import { DEFAULT_LIMITS, type BundleLimits } from './pieces/bundle';
 import { runtimeVersions } from './pieces/runtime-versions';
 import { registerPieceRoutes } from './http/pieces';
 import { attachDisplay } from './transport/display';
+import { createDmxEngine, type DmxEngine } from './links/dmx-engine';
+import { createLightsInput } from './links/dmx-lights';
 import { attachControl } from './transport/control';
 import { attachVisitors, type VisitorTransport } from './transport/visitor';
 import { closeIo, createIo, type IoServer } from './transport/io';
@@ -124,6 +126,8 @@ export interface App {
   io: IoServer;
   /** Visitors of every wall: stats, counters, the kick list. */
   visitors: VisitorHub;
+  /** The DMX sender (server/links/dmx-engine.ts): the show's Art-Net and sACN outputs. */
+  dmx: DmxEngine;
   /** Prometheus metrics (server/metrics/registry.ts): `metrics.dmxPacket(outputId)` and the other counters. */
   metrics: Metrics;
   /** OSC in and out (server/links/osc-link.ts); null when not configured. */
@@ -202,6 +206,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Deferred: the catalog changes inside the store's own notifications (a piece.add), which must finish first.
   catalog.subscribe(() => queueMicrotask(() => void upgradeStoredParams(upgrades, 'after a piece changed')));
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
+  // DMX over Art-Net and sACN (docs/links.md): follows the show; pieces' lights come in through the display transport.
+  const dmx = createDmxEngine({ store, time, logger });
+  const lights = createLightsInput({ show: () => store.get(), time, engine: dmx, logger });
 
   // Pieces run in a frame of the stage origin, a second listener (server/http/stage-origin.ts).
   let stage: StageOrigin | null = null;
@@ -217,7 +224,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const views = { piece: (id: string, version?: string | null) => pieceState.summary(id, version), visitUrl };
   const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key), health, notices: notices.list });
 
-  const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0 });
+  const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
   const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
   metrics.attach({ screens: () => registry.statuses(store.get()), visitors: () => Object.keys(store.get().walls).map((wallId) => ({ wallId, count: visitors.hub.stats(wallId).visitors })), inputs: () => visitors.hub.counters(), isPiece: (id) => catalog.get(id) !== undefined });
@@ -285,6 +292,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     artists,
     io,
     visitors: visitors.hub,
+    dmx,
     metrics,
     osc,
     displayUrl(screenId, base = url) {
@@ -297,6 +305,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       disk.close();
       visitors.close();
       scheduler.close();
+      dmx.close();
       await osc?.close();
       metrics.close();
       stopHourlyPoints();

@@ -109,6 +109,10 @@ export class StageRelay {
       case 'thumbnail':
         if (live && this.wantThumbnails) socket.emit('display:thumbnail', m.thumbnail);
         return;
+      case 'lights':
+        // The piece's lights go to the DMX outputs from the screen that plays the wall's sound; stale ones are worthless.
+        if (live && this.store.getState().view?.audio) socket.volatile.emit('display:lights', m.lights);
+        return;
       case 'diag':
         this.diag = m.diag;
         this.lastDiagAt = localNow();

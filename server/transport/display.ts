@@ -70,6 +70,8 @@ export function attachDisplay(
     store: ShowStore; registry: ScreenRegistry; catalog: PieceCatalog; time: TimeSource; logger: Logger; views: ViewDeps;
     /** Pages waiting to be paired, and the limits on what paired screens report (server/screens/). */
     pending: PendingScreens; limits: ReportLimits; trustProxy: number;
+    /** Piece lights (server/links/dmx-lights.ts): checks, rate-limits and maps a screen's frame; a message when it is malformed. */
+    lights?: { frame(screenId: string, payload: unknown): string | null; forget(screenId: string): void };
   },
 ): DisplayTransport {
   const nsp = io.of('/display') as DisplayNamespace;
@@ -252,6 +254,13 @@ export function attachDisplay(
       const parsed = Thumbnail.safeParse(payload);
       if (!parsed.success) return;
       for (const l of thumbListeners) l(id, parsed.data.dataUrl);
+    }));
+
+    socket.on('display:lights', safe(logger, 'display:lights', (payload: unknown) => {
+      const id = socket.data.screenId;
+      if (!id || !deps.lights) return;
+      const problem = deps.lights.frame(id, payload);
+      if (problem && deps.limits.take(id, 'error')) socket.emit('error:notice', { code: 'bad_request', message: problem });
     }));
 
     socket.on('disconnect', () => {

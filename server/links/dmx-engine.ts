@@ -1,0 +1,202 @@
+import type { Logger } from 'pino';
+import type { DmxOutput, Show } from '../../protocol';
+import type { TimeSource } from '../clock/time';
+import type { ShowListener } from '../show/store';
+import type { DmxEffect } from '../show/dmx-commands';
+import { createSender as defaultSender, type DmxSender, type SenderHooks } from './dmx-senders';
+import { Universe } from './dmx-universe';
+
+/** Frames go out this often while a fade runs (43 Hz: the top of Art-Net's 30–44 Hz, so that a late timer still leaves 30 Hz). */
+export const FADE_TICK_MS = 23;
+/** A universe that holds values is sent again after this long without a change ("at least once a second"). */
+export const KEEPALIVE_MS = 800;
+/** Piece lights that arrive faster than this after the last frame wait for the next tick. */
+const MIN_GAP_MS = 20;
+/** A `dmx.set` with `at` waits on a timer until this long before `at`, then on setImmediate, so it leaves within a millisecond or so. */
+const SPIN_MS = 3;
+
+export interface DmxEngineDeps {
+  store: { get(): Show; subscribe(l: ShowListener): () => void };
+  time: TimeSource;
+  logger: Logger;
+  /** Counts each packet that left (metrics: pavilion_dmx_packets_total{output}). */
+  onPacket?: (outputId: string) => void;
+  createSender?: (o: DmxOutput, hooks: SenderHooks) => DmxSender;
+}
+
+export interface DmxEngine {
+  /** A frame of a wall's piece lights (values 0..1 by name, validated); names it leaves out are let go. */
+  lights(wallId: string, values: Record<string, number>): void;
+  /** Packets sent and errors, per output. */
+  stats(): Record<string, { packets: number; errors: number }>;
+  close(): void;
+}
+
+interface Out {
+  cfg: DmxOutput;
+  key: string;
+  sender: DmxSender;
+  u: Universe;
+  frame: Uint8Array;
+  lastSent: number;
+  /** Nothing held: the last frame (zeros) went out, no more until something is set. */
+  quiet: boolean;
+  dirty: boolean;
+  packets: number;
+  errors: number;
+  lastLog: number;
+}
+
+/**
+ * The DMX sender: keeps one Universe per output of the show, fades on the show clock, and sends
+ * each output's frame at 40 Hz while something moves and every 800 ms otherwise; an output that
+ * holds nothing goes quiet after one frame of zeros (so a desk merging it takes over). Follows the
+ * store: outputs come and go with the show, dmx.set/dmx.release effects land at their `at`, and
+ * show.blackout cross-fades to the bound scene. A restart restores the held values.
+ */
+export function createDmxEngine(deps: DmxEngineDeps): DmxEngine {
+  const { time, logger } = deps;
+  const make = deps.createSender ?? defaultSender;
+  const outs = new Map<string, Out>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+  let blackoutKey = 'off';
+
+  function open(cfg: DmxOutput, show: Show, t: number): Out {
+    const out: Out = {
+      cfg, key: JSON.stringify(cfg), u: new Universe(), frame: new Uint8Array(512), lastSent: -Infinity, quiet: true, dirty: true,
+      packets: 0, errors: 0, lastLog: -Infinity,
+      sender: null as unknown as DmxSender,
+    };
+    out.sender = make(cfg, {
+      sent: () => {
+        out.packets++;
+        deps.onPacket?.(cfg.id);
+      },
+      error: (message) => {
+        out.errors++;
+        const now = time();
+        if (now - out.lastLog < 60_000) return;
+        out.lastLog = now;
+        logger.warn({ output: cfg.id, host: cfg.host, errors: out.errors }, `dmx: output '${cfg.id}' (${cfg.protocol} ${cfg.host}): ${message}`);
+      },
+    });
+    out.u.restore(show.dmx?.values[cfg.id] ?? {}, t);
+    const scene = show.blackout ? show.dmx?.blackout?.scene[cfg.id] : undefined;
+    if (scene) out.u.blackout(true, scene, t, 0);
+    return out;
+  }
+
+  /** Outputs follow the show: new ones open (with their held values), changed ones reopen, deleted ones close. */
+  function reconcile(show: Show, t: number): void {
+    const want = show.dmx?.outputs ?? {};
+    for (const [id, out] of outs) {
+      const cfg = want[id];
+      if (!cfg || JSON.stringify(cfg) !== out.key) {
+        out.sender.close();
+        outs.delete(id);
+      }
+    }
+    for (const [id, cfg] of Object.entries(want)) if (!outs.has(id)) outs.set(id, open(cfg, show, t));
+  }
+
+  function blackout(show: Show, t: number): void {
+    const bound = show.dmx?.blackout ?? null;
+    const key = show.blackout && bound ? JSON.stringify(bound) : 'off';
+    if (key === blackoutKey) return;
+    blackoutKey = key;
+    for (const out of outs.values()) {
+      out.u.blackout(key !== 'off', bound?.scene[out.cfg.id] ?? {}, t, bound?.fadeMs ?? 0);
+      out.dirty = true;
+    }
+  }
+
+  function send(out: Out, t: number): void {
+    const holds = out.u.holds(t);
+    out.dirty = false;
+    if (!holds && out.quiet) return;
+    out.u.frame(t, out.frame);
+    if (out.sender.send(out.frame)) {
+      out.lastSent = t;
+      out.quiet = !holds;
+    }
+  }
+
+  function apply(e: DmxEffect): void {
+    const out = outs.get(e.output);
+    if (!out) return;
+    const t = time();
+    if (e.kind === 'dmx.set') for (const [ch, v] of Object.entries(e.channels)) out.u.set(Number(ch), v, Math.min(e.at, t), e.fadeMs);
+    else out.u.release(e.channels);
+    send(out, t);
+  }
+
+  /** Runs `fn` at show time `at`: a timer until just before, then setImmediate until the clock reaches it. */
+  function at(when: number, fn: () => void): void {
+    const spin = () => {
+      if (closed) return;
+      if (time() >= when) return fn();
+      setImmediate(spin);
+    };
+    const wait = when - time() - SPIN_MS;
+    if (wait <= 0) return spin();
+    const h = setTimeout(() => {
+      timers.delete(h);
+      spin();
+    }, wait);
+    timers.add(h);
+  }
+
+  const onShow: ShowListener = (show, effects) => {
+    if (closed) return;
+    const t = time();
+    reconcile(show, t);
+    for (const e of effects) if (e.kind === 'dmx.set' || e.kind === 'dmx.release') at(e.at, () => apply(e));
+    blackout(show, t);
+    for (const out of outs.values()) if (out.dirty) send(out, t);
+  };
+
+  const tick = setInterval(() => {
+    const t = time();
+    for (const out of outs.values()) {
+      if (out.dirty || out.u.busy(t) || out.u.changedBetween(out.lastSent, t) || (!out.quiet && t - out.lastSent >= KEEPALIVE_MS) || (out.quiet && out.u.holds(t))) send(out, t);
+    }
+  }, FADE_TICK_MS);
+  tick.unref();
+
+  const unsubscribe = deps.store.subscribe(onShow);
+  const initial = deps.store.get();
+  reconcile(initial, time());
+  blackout(initial, time());
+  for (const out of outs.values()) send(out, time());
+
+  return {
+    lights(wallId, values) {
+      const map = deps.store.get().dmx?.lights[wallId];
+      if (!map || closed) return;
+      const t = time();
+      const touched = new Set<Out>();
+      for (const [name, { output, channel }] of Object.entries(map)) {
+        const out = outs.get(output);
+        if (!out) continue;
+        const v = values[name];
+        if (v === undefined) out.u.dropLive(channel, wallId);
+        else out.u.setLive(channel, Math.round(Math.min(1, Math.max(0, v)) * 255), t, wallId);
+        touched.add(out);
+      }
+      for (const out of touched) {
+        if (t - out.lastSent >= MIN_GAP_MS) send(out, t);
+        else out.dirty = true;
+      }
+    },
+    stats: () => Object.fromEntries([...outs].map(([id, o]) => [id, { packets: o.packets, errors: o.errors }])),
+    close() {
+      closed = true;
+      unsubscribe();
+      clearInterval(tick);
+      for (const h of timers) clearTimeout(h);
+      for (const out of outs.values()) out.sender.close();
+      outs.clear();
+    },
+  };
+}
