@@ -11,4 +11,5 @@ export * from './events';
 export * from './payloads';
 export * from './pieces';
 export * from './stage';
+export * from './backups';
 export * from './dmx';

@@ -11,6 +11,7 @@ import { PiecesView } from './pieces/PiecesView';
 import { CuesView } from './cues/CuesView';
 import { ScheduleView } from './schedule/ScheduleView';
 import { ArtistsView } from './artists/ArtistsView';
+import { BackupsView } from './backups/BackupsView';
 
 /** The technician's app: sign-in first; then the live show over the /control socket. */
 export function App() {
@@ -75,6 +76,8 @@ function Shell() {
           <CuesView />
         ) : tab === 'artists' ? (
           <ArtistsView />
+        ) : tab === 'backups' ? (
+          <BackupsView />
         ) : (
           <ScheduleView />
         )}

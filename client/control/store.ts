@@ -5,7 +5,7 @@ import type { PieceSummary, ShowView, WireError } from '../../protocol';
 export const NONE: readonly never[] = [];
 export const NO_PRESETS: Record<string, Record<string, import('../../protocol').ParamValue>> = {};
 
-export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule' | 'artists';
+export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule' | 'artists' | 'backups';
 export const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'screens', label: 'Screens' },
   { id: 'walls', label: 'Walls' },
@@ -13,6 +13,7 @@ export const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'cues', label: 'Cues' },
   { id: 'schedule', label: 'Schedule' },
   { id: 'artists', label: 'Artists' },
+  { id: 'backups', label: 'Backups' },
 ];
 
 export interface Toast {

@@ -2,21 +2,11 @@ import crypto from 'node:crypto';
 import nodeFs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { Show } from '../../protocol';
-import { summarize, type ShowSummary } from '../show/show-diff';
+import { Show, type RestorePoint, type RestoreReason } from '../../protocol';
+
+export type { RestorePoint, RestoreReason };
+import { summarize } from '../show/show-diff';
 import { replaceFileDurably, type FsLayer } from './durable';
-
-/** Why a restore point was taken. */
-export type RestoreReason = 'hourly' | 'before-import' | 'before-restore' | 'manual';
-
-/** One restore point, as the panel lists it. */
-export interface RestorePoint {
-  id: string;
-  /** Show time it was taken. */
-  at: number;
-  reason: RestoreReason;
-  summary: ShowSummary;
-}
 
 export interface RestorePoints {
   /** Saves `show` durably as a new point (throws when it could not: the caller refuses what it was about to do). */

@@ -1,26 +1,6 @@
-import type { Show } from '../../protocol';
+import type { PartDiff, Show, ShowDiff, ShowSummary } from '../../protocol';
 
-/** What changes in one part of the show: ids added, removed, and kept but changed. */
-export interface PartDiff {
-  added: string[];
-  removed: string[];
-  changed: string[];
-}
-
-/** What replacing the running show with another would change: the panel shows it before an import or a restore. */
-export interface ShowDiff {
-  walls: PartDiff;
-  screens: PartDiff;
-  cues: PartDiff;
-  /** Uploaded pieces the show records (owner, version the next play starts). */
-  pieces: PartDiff;
-  /** Presets, as `<piece>/<name>`. */
-  presets: PartDiff;
-  /** Other settings that differ: 'schedule', 'blackout', 'volume', 'cue order', 'dmx'. */
-  settings: string[];
-  /** Nothing differs. */
-  same: boolean;
-}
+export type { PartDiff, ShowDiff, ShowSummary };
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -61,15 +41,6 @@ export function diffShows(from: Show, to: Show): ShowDiff {
   };
   const parts = [d.walls, d.screens, d.cues, d.pieces, d.presets];
   return { ...d, same: settings.length === 0 && parts.every((p) => !p.added.length && !p.removed.length && !p.changed.length) };
-}
-
-/** A show's size in a line: what a restore point's list shows. */
-export interface ShowSummary {
-  version: number;
-  walls: number;
-  screens: number;
-  cues: number;
-  pieces: number;
 }
 
 export const summarize = (show: Show): ShowSummary => ({

@@ -1,26 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ArtistCreated, ArtistInfo, WireError } from '../../../protocol';
+import type { ArtistCreated, ArtistInfo } from '../../../protocol';
+import { call } from '../rest';
 import { toast, toastError, useControl } from '../store';
 import { send } from '../link';
 import { ConfirmButton, Empty, Section } from '../ui';
-
-type Reply<T> = ({ ok: true } & T) | { ok: false; error: WireError };
-
-/** Technician-only REST (the session cookie): the artists and their tokens are never on the socket. */
-async function call<T extends object>(method: string, url: string, body?: unknown): Promise<Reply<T>> {
-  try {
-    const res = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const json = (await res.json().catch(() => null)) as Reply<T> | null;
-    return json ?? { ok: false, error: { code: 'internal', message: `the server answered HTTP ${res.status}` } };
-  } catch {
-    return { ok: false, error: { code: 'internal', message: 'the server cannot be reached; check that it runs' } };
-  }
-}
 
 /** One token per artist: make one (shown once), list them, revoke one; give a piece to another artist. */
 export function ArtistsView() {
