@@ -54,6 +54,8 @@ declare module 'osc' {
     open(): void;
     close(): void;
     send(packet: OscPacket, address?: string, port?: number): void;
+    /** Sends bytes as they are (tests send garbage with it). */
+    sendRaw(data: Uint8Array, address?: string, port?: number): void;
   }
   export class UDPPort extends Port {
     constructor(options: CodecOptions & { localAddress?: string; localPort?: number; remoteAddress?: string; remotePort?: number; socket?: import('node:dgram').Socket });

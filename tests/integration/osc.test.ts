@@ -1,6 +1,6 @@
 import osc, { type OscArg, type OscMessage, type OscPacket } from 'osc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ask, client, connected, api, helloOf, startServer } from '../support/server';
+import { ADMIN, ask, client, connected, api, helloOf, startServer } from '../support/server';
 import type { App } from '../../server/app';
 import type { Ack } from '../../protocol';
 
@@ -230,6 +230,49 @@ describe('the allow-list is the boundary', () => {
       expect(await denied()).toBe(2);
       expect(app.store.get().blackout).toBe(false);
     } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('an OSC GO takes the panel GO\'s path', () => {
+  it('same command, same lead, same startedAt on the screens', async () => {
+    let now = 1_800_000_000_000; // show time held still: each GO's lead is startedAt − now
+    const app = await startServer({ time: () => now, osc: { port: 0 } }); // default allow-list: loopback
+    const sockets: Array<{ close(): unknown }> = [];
+    try {
+      const pieceId = app.catalog.list()[0]!.id;
+      expect((await api(app, 'POST', '/api/commands', { type: 'cue.save', cueId: 'go1', name: 'Go', commands: [{ type: 'wall.play', wallId: 'main', installationId: pieceId }] })).status).toBe(200);
+      const screen = client(app, '/display');
+      sockets.push(screen);
+      const views: Array<{ wall: { startedAt: number; installationId: string | null } | null }> = [];
+      screen.on('display:view', (v: (typeof views)[number]) => views.push(v));
+      await connected(screen);
+      expect((await ask<Ack>(screen, 'display:hello', helloOf(app, 'main-1'))).ok).toBe(true);
+      const panel = client(app, '/control', { token: ADMIN });
+      sockets.push(panel);
+      await connected(panel);
+
+      expect((await ask<Ack>(panel, 'command', { type: 'cue.go', cueId: 'go1' })).ok).toBe(true);
+      const panelStart = app.store.get().walls.main!.startedAt;
+      const panelLead = panelStart - now;
+      await until(() => views.some((v) => v.wall?.startedAt === panelStart), 'the panel GO on the screen');
+
+      now += 60_000;
+      const c = await udpClient(app.osc!.in!.udpPort);
+      sockets.push(c);
+      c.send('/pavilion/cue/go', s('go1'));
+      await until(() => app.store.get().walls.main!.startedAt !== panelStart, 'the OSC GO');
+      const oscStart = app.store.get().walls.main!.startedAt;
+      expect(panelLead).toBeGreaterThan(0);
+      expect(oscStart - now, 'the OSC GO gets the panel GO\'s lead').toBe(panelLead);
+      await until(() => views.some((v) => v.wall?.startedAt === oscStart && v.wall.installationId === pieceId), 'the OSC GO on the screen');
+      const commands = (await app.metrics.registry.getSingleMetricAsString('pavilion_commands_total')) ?? '';
+      expect(commands).toContain('type="cue.go",source="socket",result="ok"} 1');
+      expect(commands).toContain('type="cue.go",source="osc",result="ok"} 1');
+      expect(commands).toContain('type="wall.play",source="cue",result="ok"} 2');
+    } finally {
+      for (const x of sockets) x.close();
       await app.close();
     }
   });
