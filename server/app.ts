@@ -102,6 +102,8 @@ export interface AppOptions {
   clockPort?: number | null;
   /** Clock responder connections one address may hold (default 16). */
   clockPerAddress?: number;
+  /** The clock responder thread's nice value to ask for (default −10; null: leave it; refused without the right). */
+  clockNice?: number | null;
 }
 
 export interface App {
@@ -261,7 +263,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Clock pings answered on a thread of their own (server/clock/responder.ts; docs/sync.md).
   try {
     if (opts.clockPort !== null)
-      clock = await startClockResponder({ port: opts.clockPort ?? 0, host: opts.host ?? '0.0.0.0', time, logger, trustProxy: opts.trustProxy ?? 0, ...(opts.clockPerAddress ? { perAddress: opts.clockPerAddress } : {}), ...(opts.tls ? { tls: opts.tls } : {}) });
+      clock = await startClockResponder({ port: opts.clockPort ?? 0, host: opts.host ?? '0.0.0.0', time, logger, trustProxy: opts.trustProxy ?? 0, ...(opts.clockPerAddress ? { perAddress: opts.clockPerAddress } : {}), ...(opts.clockNice !== undefined ? { nice: opts.clockNice } : {}), ...(opts.tls ? { tls: opts.tls } : {}) });
     if (opts.osc) osc = await startOsc(opts.osc, { store, registry, time, logger, host: opts.host ?? '0.0.0.0', count: metrics.oscMessage, paramType: (wallId, name) => { const w = store.get().walls[wallId]; return w?.installationId ? catalog.get(w.installationId)?.params[name]?.type : undefined; } });
     await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
   } catch (e) {

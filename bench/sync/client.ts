@@ -6,6 +6,8 @@
  * clock (which the server shares) + shiftMs. Reports through IPC.
  */
 import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+import type { WebSocketLike } from '../../client/core/clock-responder';
 import { localNow, syncOverSocket } from '../../client/core/connection';
 import { ircamClient, timesyncClient, type PeerClock } from './peers';
 import type { ClientJob, ClientResult } from './protocol';
@@ -20,13 +22,20 @@ const local = () => {
   return r + job.offsetMs + job.skewPpm * 1e-6 * (r - startReal);
 };
 
-const ns = job.kind === 'ours' ? '/display' : job.kind === 'ircam' ? '/bench-ircam' : '/bench-timesync';
+const ours = job.kind === 'ours' || job.kind === 'ours-socketio';
+const ns = ours ? '/display' : job.kind === 'ircam' ? '/bench-ircam' : '/bench-timesync';
 const socket = io(`${job.url}${ns}`, { transports: ['websocket'], forceNew: true, reconnectionDelay: 500 });
 let connectAt: number | null = null;
 let clock: PeerClock | null = null;
+/** Ours: the way its last answer came (responder or socket.io), counted at every sample. */
+let pathOf: (() => string | null) | null = null;
+const pathCounts: Record<string, number> = {};
 
-if (job.kind === 'ours') {
-  const sync = syncOverSocket(socket, { local });
+if (ours) {
+  // Ours: the screens' code; `ours` pings the clock responder first, `ours-socketio` only socket.io.
+  const responder = job.kind === 'ours' && job.clockUrl ? { responder: job.clockUrl, makeWebSocket: (u: string) => new WebSocket(u) as unknown as WebSocketLike } : {};
+  const sync = syncOverSocket(socket, { local, ...responder });
+  pathOf = () => sync.path;
   clock = {
     estimate: (l) => (sync.estimate().synced ? sync.now(l) : null),
     onUpdate: (fn) => void sync.onUpdate(fn),
@@ -39,7 +48,7 @@ socket.on('connect', () => {
   connectAt = localNow();
   if (job.kind === 'ircam') clock = ircamClient(socket, local);
   if (job.kind === 'timesync') clock = timesyncClient(socket, local);
-  if (job.kind !== 'ours') clock!.onUpdate(() => sample());
+  if (!ours) clock!.onUpdate(() => sample());
 });
 
 const times: number[] = [];
@@ -60,6 +69,10 @@ function sample(): void {
     return;
   }
   const err = est - (real + job.shiftMs);
+  if (pathOf) {
+    const p = pathOf() ?? 'none';
+    pathCounts[p] = (pathCounts[p] ?? 0) + 1;
+  }
   if (firstEstimateMs === null) firstEstimateMs = t;
   if (firstWithin1Ms === null && Math.abs(err) <= 1) firstWithin1Ms = t;
   times.push(t);
@@ -90,6 +103,7 @@ setTimeout(() => {
     times,
     errors,
     originOffsetMs: originOffsets[2]!,
+    pathCounts,
   };
   process.send!(result, () => process.exit(0));
 }, job.durationMs);

@@ -1,10 +1,13 @@
 /** Messages between the benchmark's processes. */
-export type ClientKind = 'ours' | 'ircam' | 'timesync';
+/** `ours` pings the clock responder (server/clock/), `ours-socketio` the old way, over socket.io (--clock-path). */
+export type ClientKind = 'ours' | 'ours-socketio' | 'ircam' | 'timesync';
 
 export interface ClientJob {
   kind: ClientKind;
   index: number;
   url: string;
+  /** The clock responder's ws: URL (ours pings it; null: the server runs none). */
+  clockUrl: string | null;
   durationMs: number;
   /** The server's show clock runs this far ahead of the machine's clock (the truth's offset). */
   shiftMs: number;
@@ -24,6 +27,8 @@ export interface ClientResult {
   errors: number[];
   /** performance.timeOrigin + performance.now() − hrtime, ms: equal across processes if the truth is shared. */
   originOffsetMs: number;
+  /** Ours: samples taken while the last answer came over each way (responder, socketio). */
+  pathCounts: Record<string, number>;
 }
 
 export interface LoadJob {
@@ -53,6 +58,9 @@ export interface ServerReady {
   /** The server's show clock = this machine's clock + shiftMs. */
   shiftMs: number;
   originOffsetMs: number;
+  clockUrl: string | null;
+  /** The responder thread's nice value, and why a raise was refused, if it was. */
+  clockPriority: { asked: number | null; nice: number | null; error: string | null } | null;
 }
 
 export interface ServerStats {
@@ -60,4 +68,6 @@ export interface ServerStats {
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   cpuPercent: number;
+  /** The clock responder's own thread: its event-loop delay and traffic over the same window (null: none). */
+  responder: { loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; connections: number; pings: number; dropped: number } | null;
 }

@@ -1,12 +1,14 @@
 /**
  * npm run bench:sync [-- --seconds 60 | --minutes 10] [--clients 4] [--load 500] [--hz 20]
  *                      [--saturate] [--tabs 3] [--tabs-under-load] [--switches 8] [--warmup 15] [--skew-ppm 0]
- *                      [--cue light,bundled] [--label x] [--raw]
+ *                      [--cue light,bundled] [--clock-path socketio] [--clock-nice -10|0] [--label x] [--raw]
  *
  * Starts the real server (createApp) in a child process with the peers' responders mounted,
  * background load from busy sockets in child processes, then N Node clients of each kind (ours,
  * @ircam/sync, timesync) side by side, each in its own process with a deliberately wrong local
- * clock, and K Chromium tabs of the demo wall. The cue spread is measured with each set of pieces
+ * clock, and K Chromium tabs of the demo wall. Ours pings the clock responder (server/clock/, a
+ * thread and a port of its own); `--clock-path socketio` adds ours over socket.io, the old way, in
+ * the same run. The cue spread is measured with each set of pieces
  * named by --cue: `light` (bench/sync/pieces/cue-tide, packed twice and uploaded like an artist's
  * piece: cheap enough for software WebGL to hold 60 fps) and `bundled` (the showcase pieces). Prints a table and writes bench/results/sync-*.json.
  * Not part of npm test. See docs/performance.md for the figures and docs/sync.md for the method.
@@ -37,8 +39,14 @@ const opts = {
   label: arg('label', ''),
   cue: arg('cue', 'light,bundled').split(',').filter(Boolean),
 };
-const KINDS: ClientKind[] = ['ours', 'ircam', 'timesync'];
-const NAMES: Record<ClientKind, string> = { ours: 'Pavilion ClockSync', ircam: '@ircam/sync 2.1.0', timesync: 'timesync 1.0.11' };
+const clockPaths = arg('clock-path', 'responder').split(',').filter(Boolean);
+for (const p of clockPaths)
+  if (p !== 'responder' && p !== 'socketio') {
+    console.error(`--clock-path takes responder and/or socketio (ours over socket.io, alongside), got '${p}'`);
+    process.exit(2);
+  }
+const KINDS: ClientKind[] = ['ours', ...(clockPaths.includes('socketio') ? (['ours-socketio'] as const) : []), 'ircam', 'timesync'];
+const NAMES: Record<ClientKind, string> = { ours: 'Pavilion ClockSync (responder)', 'ours-socketio': 'Pavilion ClockSync (socket.io)', ircam: '@ircam/sync 2.1.0', timesync: 'timesync 1.0.11' };
 const forker = childForker(HERE);
 const child = (file: string): ChildProcess => forker.fork(file);
 /** Figures in this bench's tables have 3 decimals unless told otherwise. */
@@ -74,7 +82,9 @@ function cpuPressure(): number | null {
 const before = { loadavg: os.loadavg(), cpuPressure60s: cpuPressure() };
 log(`machine before the run: load average ${before.loadavg.map((x) => x.toFixed(1)).join(' ')}, CPU pressure (60 s) ${before.cpuPressure60s ?? '?'} %`);
 
-// 1. The server.
+// 1. The server (its clock responder thread at --clock-nice, default −10 where allowed).
+const clockNice = arg('clock-nice', '');
+if (clockNice) process.env.BENCH_CLOCK_NICE = clockNice;
 const server = child('server.ts');
 const ready = await keyedMessage<ServerReady>(server, 'ready');
 log(`server at ${ready.url}`);
@@ -111,6 +121,7 @@ for (let i = 0; i < opts.clients; i++)
       kind,
       index: i,
       url: ready.url,
+      clockUrl: ready.clockUrl,
       shiftMs: ready.shiftMs,
       durationMs,
       offsetMs: (i % 2 ? -1 : 1) * (1500.25 + 731.3 * i),
@@ -206,6 +217,8 @@ interface KindSummary {
   firstWithin1Ms: { median: number; max: number; missing: number };
   stableWithin1Ms: { median: number; max: number };
   perMinuteP99: number[];
+  /** Ours: samples taken while its last answer came over each way. */
+  pathCounts: Record<string, number>;
 }
 const summaries = {} as Record<ClientKind, KindSummary>;
 for (const kind of KINDS) {
@@ -233,7 +246,10 @@ for (const kind of KINDS) {
     stable.push(lastBad);
   }
   const firsts = rs.map((r) => r.firstWithin1Ms).filter((x): x is number => x !== null);
+  const pathCounts: Record<string, number> = {};
+  for (const r of rs) for (const [p, n] of Object.entries(r.pathCounts ?? {})) pathCounts[p] = (pathCounts[p] ?? 0) + n;
   summaries[kind] = {
+    pathCounts,
     clients: rs.length,
     connected: rs.filter((r) => r.connected).length,
     samples: steady.length,
@@ -274,6 +290,13 @@ const ratio = (a: number, c: number) => (Number.isFinite(a) && Number.isFinite(c
 lines.push('');
 lines.push(`ours ÷ @ircam/sync: p99 ${ratio(o.p99, summaries.ircam.p99)}, first ≤1 ms ${ratio(o.firstWithin1Ms.median, summaries.ircam.firstWithin1Ms.median)}`);
 lines.push(`ours ÷ timesync:    p99 ${ratio(o.p99, summaries.timesync.p99)}, first ≤1 ms ${ratio(o.firstWithin1Ms.median, summaries.timesync.firstWithin1Ms.median)}`);
+const os_ = summaries['ours-socketio'];
+if (os_) lines.push(`ours over socket.io ÷ @ircam/sync: p99 ${ratio(os_.p99, summaries.ircam.p99)}; ours (responder) ÷ ours (socket.io): p99 ${ratio(o.p99, os_.p99)}`);
+const share = (c: Record<string, number>) => {
+  const total = Object.values(c).reduce((a, b) => a + b, 0);
+  return total ? Object.entries(c).map(([p, n]) => `${p} ${((100 * n) / total).toFixed(1)} %`).join(', ') : '—';
+};
+lines.push(`ours: samples by the way its last answer came: ${share(o.pathCounts)}`);
 if (opts.seconds >= 120) lines.push(`ours p99 per minute: ${o.perMinuteP99.map((v) => fmt(v)).join(', ')}`);
 if (b) {
   const abs = b.errors.map(Math.abs);
@@ -289,10 +312,17 @@ if (b) {
   for (const p of b.problems) lines.push(`  problem: ${p}`);
 } else if (browserError) lines.push(`Chromium tabs: failed: ${browserError}`);
 const loopP99 = statsSeries.map((s) => s.loopDelayP99Ms);
+const resp = statsSeries.map((s) => s.responder).filter((r): r is NonNullable<ServerStats['responder']> => !!r);
 const cpu = statsSeries.map((s) => s.cpuPercent);
 lines.push('');
 const sent = loadFinal.reduce((s, r) => s + (r?.sent ?? 0), 0);
 lines.push(`server: event-loop delay p99 median ${fmt(median(loopP99), 1)} ms (worst 5-s window ${fmt(Math.max(...loopP99), 1)} ms), CPU median ${fmt(median(cpu), 0)} %`);
+const pr = ready.clockPriority;
+lines.push(
+  resp.length
+    ? `clock responder thread: event-loop delay p99 median ${fmt(median(resp.map((r) => r.loopDelayP99Ms)), 2)} ms (worst 5-s window ${fmt(Math.max(...resp.map((r) => r.loopDelayP99Ms)), 2)} ms, max ${fmt(Math.max(...resp.map((r) => r.loopDelayMaxMs)), 1)} ms); ${resp.reduce((a, r) => a + r.pings, 0)} pings, ${resp.reduce((a, r) => a + r.dropped, 0)} connections dropped; nice ${pr?.nice ?? '?'}${pr?.error ? ` (asked ${pr.asked}, refused: ${pr.error})` : ''}`
+    : 'clock responder: none',
+);
 lines.push(
   `load: ${sent} messages, ${fmt(sent / loadSeconds, 0)}/s emitted on average (asked ${opts.load * opts.hz}/s); ${loadFinal.reduce((s, r) => s + (r?.connectedNow ?? 0), 0)} sockets connected at the end, ${loadFinal.reduce((s, r) => s + (r?.disconnects ?? 0), 0)} drops${loadMode === 'visitor' ? `, inputs accepted ${loadFinal.reduce((s, r) => s + (r?.acked ?? 0), 0)} / refused ${loadFinal.reduce((s, r) => s + (r?.refused ?? 0), 0)}` : ''}`,
 );
@@ -314,7 +344,8 @@ fs.writeFileSync(
       date: new Date().toISOString(),
       command: `npm run bench:sync -- ${process.argv.slice(2).join(' ')}`.trim(),
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', before, after, node: process.version },
-      options: { ...opts, tabsUnderLoad },
+      options: { ...opts, tabsUnderLoad, clockPaths },
+      clock: { url: ready.clockUrl, priority: ready.clockPriority },
       load: { mode: loadMode, reports: loadFinal },
       summaries,
       ratios: { p99OursOverIrcam: o.p99 / summaries.ircam.p99, p99OursOverTimesync: o.p99 / summaries.timesync.p99 },

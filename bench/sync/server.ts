@@ -35,6 +35,8 @@ const app = await createApp({
   // The load's phones send at 20 Hz without waiting for answers, as they did before the server cut
   // such sockets off: keep the load the same, so its figures compare with earlier runs.
   visitorsCutOffAfterRefusals: Number.POSITIVE_INFINITY,
+  // --clock-nice N (run.ts): the responder thread's nice value, to measure what raising it does.
+  ...(process.env.BENCH_CLOCK_NICE ? { clockNice: process.env.BENCH_CLOCK_NICE === 'none' ? null : Number(process.env.BENCH_CLOCK_NICE) } : {}),
   ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
 });
 mountPeers(app.io, time);
@@ -45,7 +47,17 @@ let cpu = process.cpuUsage();
 let cpuAt = performance.now();
 
 process.on('message', (m: unknown) => {
-  if (m === 'stats') {
+  if (m === 'stats') void stats();
+  if (m === 'close')
+    void app.close().finally(() => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+});
+
+async function stats(): Promise<void> {
+  {
+    const r = await app.clock?.stats();
     const used = process.cpuUsage(cpu);
     const now = performance.now();
     const stats: ServerStats = {
@@ -53,23 +65,21 @@ process.on('message', (m: unknown) => {
       loopDelayP99Ms: loop.percentile(99) / 1e6,
       loopDelayMaxMs: loop.max / 1e6,
       cpuPercent: ((used.user + used.system) / 1000 / (now - cpuAt)) * 100,
+      responder: r ? { loopDelayP50Ms: r.loopDelayP50Ms, loopDelayP99Ms: r.loopDelayP99Ms, loopDelayMaxMs: r.loopDelayMaxMs, connections: r.connections, pings: r.pings, dropped: r.dropped } : null,
     };
     loop.reset();
     cpu = process.cpuUsage();
     cpuAt = now;
     process.send!({ stats });
   }
-  if (m === 'close')
-    void app.close().finally(() => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      process.exit(0);
-    });
-});
+}
 const ready: ServerReady = {
   url: app.url.replace('localhost', '127.0.0.1'),
   adminToken: ADMIN,
   artistToken: ARTIST,
   shiftMs: SHIFT_MS,
   originOffsetMs: performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6,
+  clockUrl: app.clock ? `ws://127.0.0.1:${app.clock.port}` : null,
+  clockPriority: app.clock?.priority ?? null,
 };
 process.send!({ ready });

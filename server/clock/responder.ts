@@ -28,7 +28,7 @@ export interface ClockResponderOptions {
   nice?: number | null;
   /** A connection that sends nothing for this long is closed (default 90 s). */
   idleMs?: number;
-  /** Pings one connection may send in a burst, and per second after it (default 64, 32). */
+  /** Pings one connection may send in a burst, and per second after it (default 100, 50; ClockSync sends at most 24 a second on average). */
   burst?: number;
   perSecond?: number;
 }
@@ -78,7 +78,21 @@ export async function startClockResponder(opts: ClockResponderOptions): Promise<
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let priority: ResponderPriority | null = null;
-  const offsetNow = () => opts.time() - systemTime();
+  /** show time − this machine's clock, read between two readings of the latter (the closest of 5 tries: a thread preempted between them would skew it). */
+  const offsetNow = () => {
+    let spread = Infinity;
+    let off = 0;
+    for (let i = 0; i < 5; i++) {
+      const a = systemTime();
+      const t = opts.time();
+      const b = systemTime();
+      if (b - a < spread) {
+        spread = b - a;
+        off = t - (a + b) / 2;
+      }
+    }
+    return off;
+  };
   let lastOffset = offsetNow();
 
   const spawn = (): Promise<void> =>
@@ -95,8 +109,8 @@ export async function startClockResponder(opts: ClockResponderOptions): Promise<
           tls: opts.tls ?? null,
           nice: opts.nice === undefined ? -10 : opts.nice,
           idleMs: opts.idleMs ?? 90_000,
-          burst: opts.burst ?? 64,
-          perSecond: opts.perSecond ?? 32,
+          burst: opts.burst ?? 100,
+          perSecond: opts.perSecond ?? 50,
         },
       });
       worker = w;
@@ -129,7 +143,7 @@ export async function startClockResponder(opts: ClockResponderOptions): Promise<
   // The offset follows the show clock (a node's estimate of the writer's clock, later): posted when it moves.
   const follow = setInterval(() => {
     const off = offsetNow();
-    if (worker && Math.abs(off - lastOffset) > 0.001) {
+    if (worker && Math.abs(off - lastOffset) > 0.002) {
       lastOffset = off;
       worker.postMessage({ type: 'offset', offsetMs: off });
     }

@@ -34,7 +34,7 @@ const clockOf = (page: Page) =>
 
 /** The path the panel shows for the screen (its health reports, once a second). */
 async function panelPath(screenId: string): Promise<string | null> {
-  const show = (await api(app, 'GET', '/api/show')).body as ShowView;
+  const show = (await api(app, 'GET', '/api/show')).body as unknown as ShowView;
   return show.screens.find((s) => s.id === screenId)?.clockPath ?? null;
 }
 

@@ -132,11 +132,11 @@ describe('the clock responder', () => {
     const health = { installationId: null, fps: 60, frameMsP95: 17, framesRendered: 1, memory: { geometries: 0, textures: 0, programs: 0 } };
     s.emit('display:health', { ...health, clock: { offsetMs: 0, rttMs: 0.3, uncertaintyMs: 0.2, path: 'responder' } });
     await ask(s, 'clock:ping', 1); // the report above was handled before this answer
-    const show = (await api(app, 'GET', '/api/show')).body as ShowView;
+    const show = (await api(app, 'GET', '/api/show')).body as unknown as ShowView;
     expect(show.screens.find((x) => x.id === 'main-2')?.clockPath).toBe('responder');
     s.emit('display:health', { ...health, clock: { offsetMs: 0, rttMs: 0.3, uncertaintyMs: 0.2, path: 'carrier-pigeon' } });
     await ask(s, 'clock:ping', 1);
-    const after = (await api(app, 'GET', '/api/show')).body as ShowView;
+    const after = (await api(app, 'GET', '/api/show')).body as unknown as ShowView;
     expect(after.screens.find((x) => x.id === 'main-2')?.clockPath, 'an unknown path is refused with the report').toBe('responder');
     s.close();
   });
