@@ -4,6 +4,7 @@ import { NO_PRESETS, toast, useControl } from '../store';
 import { send } from '../link';
 import { slug } from '../format';
 import { Toggle } from '../ui';
+import { TransitionPicker } from '../pieces/TransitionPicker';
 import { BUILDER_TYPES, commandsOf, defaultCommand, isBuilderType, jsonRow, parseJson, parseList, rowOf, type BuilderCommand, type CueRow, type Parsed } from './commands';
 
 /**
@@ -146,9 +147,11 @@ function WallSelect({ value, onChange, index }: { value: string; onChange: (wall
 function CommandFields({ command: c, onChange, screens, index }: { command: BuilderCommand; onChange: (c: BuilderCommand) => void; screens: string[]; index: number }) {
   const pieces = useControl((s) => s.pieces);
   const allPresets = useControl((s) => s.show?.presets ?? NO_PRESETS);
+  const walls = useControl((s) => s.show?.walls);
   switch (c.type) {
     case 'wall.play': {
       const presets = Object.keys(allPresets[c.installationId] ?? {});
+      const wallDefault = walls?.find((w) => w.id === c.wallId)?.defaultTransition ?? null;
       return (
         <div className="cmd-fields">
           <WallSelect value={c.wallId} onChange={(wallId) => onChange({ ...c, wallId })} index={index} />
@@ -182,6 +185,15 @@ function CommandFields({ command: c, onChange, screens, index }: { command: Buil
               </option>
             ))}
           </select>
+          <TransitionPicker
+            value={c.transition ? { type: c.transition.type, ms: c.transition.ms ?? 0 } : undefined}
+            onChange={(transition) => {
+              const { transition: _old, ...rest } = c;
+              onChange(transition ? { ...rest, transition } : rest);
+            }}
+            fallback={wallDefault}
+            testId={`cmd-transition-${index}`}
+          />
         </div>
       );
     }

@@ -1,4 +1,5 @@
 import { CueCommand, CueCommandList, describeIssues, type CueCommandInput, type PieceSummary, type WallStatus } from '../../../protocol';
+import { describeTransition } from '../pieces/transition';
 
 /** Command types the cue builder has a form for; anything else is edited as JSON. */
 export const BUILDER_TYPES = [
@@ -94,7 +95,7 @@ export function describe(c: CueCommandInput, pieces: PieceSummary[]): string {
   const title = (id: string) => pieces.find((p) => p.id === id)?.title ?? id;
   switch (c.type) {
     case 'wall.play':
-      return `${c.wallId} ▶ ${title(c.installationId)}${c.preset ? ` (${c.preset})` : ''}`;
+      return `${c.wallId} ▶ ${title(c.installationId)}${c.preset ? ` (${c.preset})` : ''}${c.transition && c.transition.type !== 'cut' && c.transition.ms ? `, ${describeTransition({ type: c.transition.type, ms: c.transition.ms })}` : ''}`;
     case 'wall.params':
       return `${c.wallId} params ${Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`;
     case 'wall.stop':

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { PieceSummary, WallStatus } from '../../../protocol';
+import type { PieceSummary, Transition, WallStatus } from '../../../protocol';
 import { NO_PRESETS, useControl, useWall } from '../store';
 import { send, toShowTime } from '../link';
 import { Empty, Section } from '../ui';
@@ -7,12 +7,15 @@ import { WallPicker } from '../walls/WallPicker';
 import { ParamControls } from './ParamControls';
 import { Presets } from './Presets';
 import { toast } from '../store';
+import { TransitionPicker } from './TransitionPicker';
 
 /** Play pieces on a wall, now or later; tune the playing piece's params; presets. */
 export function PiecesView() {
   const wall = useWall();
   const pieces = useControl((s) => s.pieces);
   const playing = wall?.installationId ? pieces.find((p) => p.id === wall.installationId) : undefined;
+  // How the next piece played from here comes in (undefined: the wall's default).
+  const [transition, setTransition] = useState<Transition | undefined>(undefined);
   return (
     <>
       <Section title="Wall">
@@ -32,10 +35,18 @@ export function PiecesView() {
               <Empty>{wall.installationId ? `Piece '${wall.installationId}' is not installed.` : 'Pick a piece below to play it on this wall.'}</Empty>
             )}
           </Section>
-          <Section title="Pieces">
+          <Section
+            title="Pieces"
+            actions={
+              <label className="row">
+                <span className="muted small">Comes in with</span>
+                <TransitionPicker value={transition} onChange={setTransition} fallback={wall.defaultTransition ?? null} testId="play-transition" />
+              </label>
+            }
+          >
             <div className="cards pieces">
               {pieces.map((p) => (
-                <PieceCard key={p.id} piece={p} wall={wall} />
+                <PieceCard key={p.id} piece={p} wall={wall} transition={transition} />
               ))}
             </div>
             {!pieces.length && <Empty>No pieces are installed. Add folders under installations/ (see docs/artist-guide.md).</Empty>}
@@ -76,7 +87,7 @@ function showTimeAt(hhmm: string): number | null {
   return toShowTime(d.getTime());
 }
 
-function PieceCard({ piece, wall }: { piece: PieceSummary; wall: WallStatus }) {
+function PieceCard({ piece, wall, transition }: { piece: PieceSummary; wall: WallStatus; transition: Transition | undefined }) {
   const byName = useControl((s) => s.show?.presets[piece.id] ?? NO_PRESETS);
   const presets = useMemo(() => Object.keys(byName), [byName]);
   const [preset, setPreset] = useState('');
@@ -85,7 +96,7 @@ function PieceCard({ piece, wall }: { piece: PieceSummary; wall: WallStatus }) {
   const current = wall.installationId === piece.id;
   const play = (at?: number) =>
     void send(
-      { type: 'wall.play', wallId: wall.id, installationId: piece.id, ...(preset && presets.includes(preset) ? { preset } : {}), ...(at !== undefined ? { at } : {}) },
+      { type: 'wall.play', wallId: wall.id, installationId: piece.id, ...(preset && presets.includes(preset) ? { preset } : {}), ...(transition ? { transition } : {}), ...(at !== undefined ? { at } : {}) },
       `Play ${piece.title}`,
     ).then((ok) => {
       if (ok && at !== undefined) {

@@ -6,6 +6,7 @@ import { useControl } from '../store';
 import { NumberInput, Toggle } from '../ui';
 import { VisitorList } from './VisitorList';
 import { QualitySelect } from '../../shared/QualitySelect';
+import { TransitionPicker } from '../pieces/TransitionPicker';
 
 /** What each quality level means on the wall's screens, for the technician. */
 const QUALITY_HELP: Record<Quality, string> = {
@@ -27,6 +28,23 @@ export function WallQuality({ wall }: { wall: WallStatus }) {
         {QUALITY_HELP[wall.quality]}
       </p>
       <p className="muted small">Screens follow a change at once, without a reload. Pieces scale their detail to it.</p>
+    </div>
+  );
+}
+
+/** The wall's default transition (wall.transition): how a piece played without one of its own comes in. */
+export function WallTransition({ wall }: { wall: WallStatus }) {
+  return (
+    <div className="stack">
+      <TransitionPicker
+        value={wall.defaultTransition}
+        onChange={(t) => void send({ type: 'wall.transition', wallId: wall.id, transition: t ?? { type: 'cut', ms: 0 } }, 'Default transition')}
+        testId="wall-transition"
+      />
+      <p className="muted small">
+        Used by every play on this wall that names no transition of its own: the panel's Play, cues, the schedule, REST and OSC. A fade
+        goes through black; a crossfade shows both pieces blended. Every screen of the wall blends on the same frame.
+      </p>
     </div>
   );
 }

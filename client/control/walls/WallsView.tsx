@@ -5,7 +5,7 @@ import { send } from '../link';
 import { slug } from '../format';
 import { ConfirmButton, Empty, Section } from '../ui';
 import { LayoutEditor } from './LayoutEditor';
-import { WallAudio, WallQuality, WallVisitors } from './WallSettings';
+import { WallAudio, WallQuality, WallTransition, WallVisitors } from './WallSettings';
 import { WallPicker } from './WallPicker';
 
 /** Create, rename and delete walls; lay out their screens; audio and visitor settings. */
@@ -59,6 +59,9 @@ function WallDetail({ wall }: { wall: WallStatus }) {
         </Section>
         <Section title="Rendering quality">
           <WallQuality wall={wall} />
+        </Section>
+        <Section title="Transition">
+          <WallTransition wall={wall} />
         </Section>
         <Section title="Visitors">
           <WallVisitors wall={wall} />
