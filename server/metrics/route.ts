@@ -22,7 +22,10 @@ export function registerMetricsRoute(app: FastifyInstance, deps: { auth: Auth; m
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
     const scraper = deps.token !== undefined && deps.token !== '' && bearer !== undefined && same(bearer, deps.token);
     if (!scraper && refuse(reply, checkRequest(deps.auth, req), ['technician'], HINT)) return reply;
+    const t0 = performance.now();
     const text = await deps.metrics.render();
-    return reply.header('content-type', deps.metrics.contentType).header('cache-control', 'no-store').send(text);
+    // How long the collection took here, apart from the network and the event loop's queue (bench:metrics reads it).
+    const dur = (performance.now() - t0).toFixed(2);
+    return reply.header('content-type', deps.metrics.contentType).header('cache-control', 'no-store').header('server-timing', `collect;dur=${dur}`).send(text);
   });
 }
