@@ -99,6 +99,16 @@ export const Command = z.discriminatedUnion('type', [
     replace: z.boolean().default(false),
     wallId: Id.nullable().optional(),
     rect: Rect.optional(),
+/**
+ * What the ack of an applied command may add (docs/display.md, "An `at` too soon"): a wall.play
+ * whose explicit `at` is too soon for some screens to warm the piece up is still applied, and says
+ * which screens will switch late and by about how much (ms), from their reported warm-up times.
+ */
+export interface PlayNotes {
+  late?: Array<{ screenId: string; byMs: number }>;
+  warning?: string;
+}
+
     key: ScreenKey.optional(),
   }),
   z.object({ type: z.literal('screen.revoke'), screenId: Id }),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ack } from './errors';
-import type { CommandInput } from './commands';
+import type { CommandInput, PlayNotes } from './commands';
 import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPaired, DisplayPairing, DisplayPreloadedSchema, PieceError, PieceErrorSchema, Thumbnail } from './payloads';
 import type { DisplayView, ShowView, PieceSummary } from './views';
 import type { VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
@@ -42,7 +42,7 @@ export interface DisplayServerToClient {
 }
 
 export interface ControlClientToServer {
-  command: (payload: CommandInput, ack: (res: Ack<{ version: number; result?: unknown }>) => void) => void;
+  command: (payload: CommandInput, ack: (res: Ack<{ version: number; result?: unknown } & PlayNotes>) => void) => void;
   'control:watch': (payload: z.input<typeof ControlWatch>) => void;
   'clock:ping': ClockPing;
 }

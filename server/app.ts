@@ -192,6 +192,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
   }), { pending });
   logCommands(store, logger);
+    lateScreens: (wallId, installationId, availableMs) => {
+      const show = store.get();
+      const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && registry.isConnected(s.id)).map((s) => s.id);
+      return registry.preloads.lateScreens(screens, installationId, catalog.get(installationId)?.version ?? null, availableMs);
+    },
   // Prometheus metrics (GET /metrics; docs/links.md): counters others call (metrics.dmxPacket), gauges read when scraped.
   const metrics = createMetrics();
   store.onDispatch(metrics.command);

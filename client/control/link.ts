@@ -90,6 +90,8 @@ export async function send(command: CommandInput, what?: string): Promise<boolea
       toastError(`${label}: refused`, res.error);
       return false;
     }
+    // Applied, with a caveat: e.g. an explicit `at` too soon for some screens to warm up (they will be late).
+    if (res.warning) toast('warn', `${label}: ${res.late?.length ? `${res.late.length} screen(s) will be late` : 'note'}`, res.warning);
     return true;
   } catch {
     toast('error', `${label}: no answer`, 'The server did not answer within 8 s. Check the connection, then look at the show state before retrying.');

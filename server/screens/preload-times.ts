@@ -17,6 +17,8 @@ export const DEFAULT_LEAD: LeadOptions = { minMs: 600, maxMs: 15_000, unknownMs:
 /** Slack over the slowest estimate, for variance and the view's trip to the screens. */
 const FACTOR = 2;
 const MARGIN_MS = 200;
+/** The view's trip to a screen, counted in its time to warm up when judging an explicit `at`. */
+const TRIP_MS = 50;
 /** Cold loads remembered per screen (its estimate for a piece it never loaded is their worst). */
 const COLD_KEPT = 5;
 /**
@@ -83,6 +85,21 @@ export class PreloadTimes {
     for (const id of screenIds) worst = Math.max(worst, this.estimateMs(id, installationId, version));
     const lead = screenIds.length ? Math.ceil(worst * FACTOR + MARGIN_MS) : 0;
     return Math.min(this.o.maxMs, Math.max(this.o.minMs, lead));
+  }
+
+  /**
+   * The screens that will switch late to a piece started `availableMs` from now (an explicit `at`
+   * sooner than the lead), and by about how much: each one's own estimate (the last warm-up it
+   * reported for that piece, else its slowest cold one), plus the view's trip to it, past the time
+   * it has. Slowest first; empty when every screen has time.
+   */
+  lateScreens(screenIds: readonly string[], installationId: string, version: string | null, availableMs: number): Array<{ screenId: string; byMs: number }> {
+    const late: Array<{ screenId: string; byMs: number }> = [];
+    for (const screenId of screenIds) {
+      const by = this.estimateMs(screenId, installationId, version) + TRIP_MS - availableMs;
+      if (by > 0) late.push({ screenId, byMs: Math.ceil(by / 10) * 10 });
+    }
+    return late.sort((a, b) => b.byMs - a.byMs || a.screenId.localeCompare(b.screenId));
   }
 
   /** For GET /api/show: the last cold load time of a screen, or null. */

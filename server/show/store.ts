@@ -1,8 +1,9 @@
-import { COMMAND_TYPES, Command, Show, describeIssues, fail, type Ack, type CommandSource, type ErrorCode, type WireError } from '../../protocol';
+import { COMMAND_TYPES, Command, Show, describeIssues, fail, type Ack, type CommandSource, type ErrorCode, type PlayNotes, type WireError } from '../../protocol';
 import type { ShowStorage } from '../persistence/journal';
 import type { TimeSource } from '../clock/time';
 import { reduce, type Effect, type ReduceContext } from './reducer';
 import { showProblem } from './validate';
+import { playNotes, type LateScreens } from './transition-commands';
 
 export type ShowListener = (show: Show, effects: Effect[], command: Command | null) => void;
 
@@ -28,7 +29,7 @@ export interface ShowStore {
    * Validates, applies, persists (durably), then notifies. The one way to change the show.
    * `source` (default `internal`) says where the command came from, for logs and metrics.
    */
-  dispatch(raw: unknown, source?: CommandSource): Ack<{ version: number }>;
+  dispatch(raw: unknown, source?: CommandSource): Ack<{ version: number } & PlayNotes>;
   /** Replaces the whole show (import). Validated first; the running show is untouched on failure. */
   replace(raw: unknown): Ack<{ version: number }>;
   subscribe(listener: ShowListener): () => void;
@@ -57,6 +58,8 @@ export function createShowStore(opts: {
   playLeadMs?: (wallId: string, installationId: string) => number;
   changeLeadMs?: number;
   onError?: (err: unknown) => void;
+  /** Screens that would switch late to a piece started that soon (an explicit `at`): the ack says so (PlayNotes). */
+  lateScreens?: LateScreens;
 }): ShowStore {
   let show = opts.initial;
   const listeners = new Set<ShowListener>();
@@ -92,7 +95,7 @@ export function createShowStore(opts: {
     }
   }
 
-  function answer(raw: unknown, source: CommandSource, res: Ack<{ version: number }>, durableS: number | null): Ack<{ version: number }> {
+  function answer<T extends Ack<{ version: number }>>(raw: unknown, source: CommandSource, res: T, durableS: number | null): T {
     if (dispatchListeners.size === 0) return res;
     told(res.ok
       ? { type: typeLabel(raw), source, result: 'ok', durableS, version: res.version }
@@ -111,7 +114,8 @@ export function createShowStore(opts: {
         return answer(raw, source, fail('bad_request', `command '${type}' is not valid: ${describeIssues(parsed.error.issues)}`), null);
       }
       const res = reduce(show, parsed.data, {
-        now: opts.time(),
+        now,
+      const now = opts.time();
         piece: opts.piece,
         playLeadMs: opts.playLeadMs ?? (() => 600),
         changeLeadMs: opts.changeLeadMs ?? 150,
@@ -128,7 +132,7 @@ export function createShowStore(opts: {
       } else {
         notify(res.effects, parsed.data);
       }
-      const done = answer(raw, source, { ok: true, version: show.version }, durableS);
+      const done = answer(raw, source, { ok: true, version: show.version, ...playNotes(parsed.data, now, opts.lateScreens) }, durableS);
       // The GO's own commands, as the cue ran them (the reducer applied them inside the one change).
       if (parsed.data.type === 'cue.go' && dispatchListeners.size > 0)
         for (const c of show.cues[show.cuePosition]?.commands ?? []) told({ type: c.type, source: 'cue', result: 'ok', durableS: null, version: show.version });

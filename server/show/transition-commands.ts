@@ -1,4 +1,4 @@
-import { fail, type Command, type Show, type Transition, type Wall } from '../../protocol';
+import { fail, type Command, type PlayNotes, type Show, type Transition, type Wall } from '../../protocol';
 
 /** The transition a wall.play brings its piece in with: its own, else the wall's default, else a cut. */
 export function transitionOf(wall: Wall, asked: Transition | undefined): Transition | undefined {
@@ -15,3 +15,26 @@ export function reduceTransition(show: Show, c: Extract<Command, { type: 'wall.t
   else next.defaultTransition = { type: c.transition.type, ms: c.transition.ms };
   return { ok: true as const, show: { ...show, walls: { ...show.walls, [c.wallId]: next } }, changed: true, effects: [] };
 }
+
+/** Which screens of a wall would switch late to a piece started `availableMs` from now, and by about how much. */
+export type LateScreens = (wallId: string, installationId: string, availableMs: number) => Array<{ screenId: string; byMs: number }>;
+
+/**
+ * What the ack of an applied command adds: for a wall.play with an explicit `at` too soon for some
+ * screens to warm up (still accepted: the technician chose the time), which ones will be late and
+ * by about how much, from their reported warm-up times, and a sentence saying so. Never silently late.
+ */
+export function playNotes(command: Command, now: number, lateScreens: LateScreens | undefined): PlayNotes {
+  if (command.type !== 'wall.play' || command.at === undefined || !lateScreens) return {};
+  const late = lateScreens(command.wallId, command.installationId, command.at - now);
+  if (!late.length) return {};
+  const list = late.map((l) => `${l.screenId} by about ${formatMs(l.byMs)}`).join(', ');
+  return {
+    late,
+    warning:
+      `'${command.installationId}' starts on wall '${command.wallId}' sooner than ${late.length === 1 ? 'one screen' : `${late.length} screens`} can warm it up: ` +
+      `${list} will switch late (from their reported warm-up times). To switch every screen on time, start it at least ${formatMs(late[0]!.byMs)} later, or play it without \`at\`.`,
+  };
+}
+
+const formatMs = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
