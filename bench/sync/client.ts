@@ -33,7 +33,14 @@ const pathCounts: Record<string, number> = {};
 
 if (ours) {
   // Ours: the screens' code; `ours` pings the clock responder first, `ours-socketio` only socket.io.
-  const responder = job.kind === 'ours' && job.clockUrl ? { responder: job.clockUrl, makeWebSocket: (u: string) => new WebSocket(u) as unknown as WebSocketLike } : {};
+  // Its "connect" is the first of its ways up (the responder may answer while the server's main
+  // loop is too busy to accept a socket.io connection), as the peers' is their socket's.
+  const makeWebSocket = (u: string) => {
+    const ws = new WebSocket(u);
+    ws.once('open', () => (connectAt ??= localNow()));
+    return ws as unknown as WebSocketLike;
+  };
+  const responder = job.kind === 'ours' && job.clockUrl ? { responder: job.clockUrl, makeWebSocket } : {};
   const sync = syncOverSocket(socket, { local, ...responder });
   pathOf = () => sync.path;
   clock = {
@@ -44,11 +51,12 @@ if (ours) {
   clock.onUpdate(() => sample());
 }
 socket.on('connect', () => {
+  if (ours) return void (connectAt ??= localNow());
   if (connectAt !== null) return;
   connectAt = localNow();
   if (job.kind === 'ircam') clock = ircamClient(socket, local);
   if (job.kind === 'timesync') clock = timesyncClient(socket, local);
-  if (!ours) clock!.onUpdate(() => sample());
+  clock!.onUpdate(() => sample());
 });
 
 const times: number[] = [];

@@ -142,13 +142,21 @@ export function syncOverSocket(
 ): ClockSync {
   let sync: ClockSync | null = null;
   const local = opts.local ?? localNow;
-  // Every (re)connect of a way: sample again at once, now off the main thread or the busy loop.
-  const viaWorker = opts.workerUrl && !opts.local ? workerPinger(opts.workerUrl, () => sync?.resync(), opts.makeWorker) : null;
+  // The first way up starts the sync (the responder may answer while the server's main loop is
+  // too busy to accept a socket); every later (re)connect of a way samples again at once.
+  let started = false;
+  const kick = () => {
+    if (!sync) return;
+    if (started) return sync.resync();
+    started = true;
+    sync.start();
+  };
+  const viaWorker = opts.workerUrl && !opts.local ? workerPinger(opts.workerUrl, kick, opts.makeWorker) : null;
   let viaPage: ResponderSocket | null = null;
   const useResponder = (url: string) => {
     if (viaWorker) return viaWorker.useResponder(url);
     viaPage?.close();
-    viaPage = new ResponderSocket({ url, local, ...(opts.makeWebSocket !== undefined ? { make: opts.makeWebSocket } : {}), onOpen: () => sync?.resync() });
+    viaPage = new ResponderSocket({ url, local, ...(opts.makeWebSocket !== undefined ? { make: opts.makeWebSocket } : {}), onOpen: kick });
   };
   const clock = new ClockSync({
     local,
@@ -179,17 +187,8 @@ export function syncOverSocket(
   };
   if (typeof opts.responder === 'string') useResponder(opts.responder);
   else opts.responder?.(useResponder);
-  let started = false;
-  socket.on('connect', () => {
-    if (!started) {
-      started = true;
-      sync.start();
-    } else sync.resync();
-  });
-  if (socket.connected) {
-    started = true;
-    sync.start();
-  }
+  socket.on('connect', kick);
+  if (socket.connected) kick();
   if (typeof document !== 'undefined')
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') sync.resync();

@@ -206,3 +206,21 @@ describe('clock sync: the responder first, socket.io as the fallback', () => {
     expect(pinger.ready()).toBe(true);
   });
 });
+
+describe('clock sync: the responder alone', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('starts on the responder while the socket.io connection has not come up (a server too busy to accept it)', async () => {
+    vi.useFakeTimers();
+    const t = 1.7e12;
+    const socket = fakeSocket(777, () => t);
+    const server = fakeResponder(777, () => t);
+    const sync = syncOverSocket(socket, { local: () => t, responder: 'ws://127.0.0.1:9', makeWebSocket: server.make });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.connected).toBe(false);
+    expect(sync.synced, 'synced over the responder alone').toBe(true);
+    expect(sync.estimate().path).toBe('responder');
+    expect(Math.abs(sync.now() - (t + 777))).toBeLessThan(0.001);
+    sync.stop();
+  });
+});
