@@ -11,6 +11,16 @@ export interface DisplayView {
   volume: number;
   /** Absolute visitor URL of the wall, for the QR corner. */
   visitUrl: string | null;
+  /** Pieces the wall plays next (the standby cue, the schedule's next event), which the screen warms in the background. */
+  warmAhead?: WarmAheadPiece[];
+}
+
+/** A piece a screen warms before its cue (server/show/warm-ahead.ts): mounted, compiled and kept dormant. */
+export interface WarmAheadPiece {
+  installationId: string;
+  version: string;
+  /** Where the browser loads its module from; null for pieces built into the app. */
+  moduleUrl: string | null;
 }
 
 export interface PieceSummary {

@@ -35,7 +35,11 @@ export function startStageScreen(bridge: StageBridge, screenId: string): StageSc
   });
   const sound = new SoundEngine({ onBlocked: (blocked) => store.setState({ soundBlocked: blocked }) });
   store.subscribe((s, prev) => {
-    if (s.view !== prev.view) host.setProgram(programOf(s.view?.wall ?? null));
+    if (s.view === prev.view) return;
+    host.setProgram(programOf(s.view?.wall ?? null));
+    // What the wall plays next (its standby cue, the schedule's next event): warmed in the background,
+    // kept dormant in the warm cache (bounded), so that its cue switches warm.
+    for (const p of s.view?.warmAhead ?? []) host.warmAhead(p);
   });
   host.capture(window);
   bridge.on('view', ({ view }) => store.setState({ view }));

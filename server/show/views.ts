@@ -1,6 +1,7 @@
 import type { DisplayView, PieceSummary, ServerHealth, ServerNotice, Show, ShowView, VisitorStats } from '../../protocol';
 import type { PendingScreen } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
+import { warmAheadOf } from './warm-ahead';
 
 /** Pairing's part of the technician's view (server/screens/pairing.ts). */
 export interface PairingViewDeps {
@@ -14,6 +15,8 @@ export interface ViewDeps {
   /** A piece's summary; with `version`, that version's (its own moduleUrl), else the current one. */
   piece: (id: string, version?: string | null) => PieceSummary | undefined;
   visitUrl: (wallId: string) => string;
+  /** Show time now, for the schedule's next event (default: this machine's clock). */
+  now?: () => number;
 }
 
 /** What one screen needs to render its part of its wall. */
@@ -43,6 +46,7 @@ export function displayView(show: Show, screenId: string, deps: ViewDeps): Displ
     audio: audioScreens.includes(screenId),
     volume: show.volume,
     visitUrl: wall ? deps.visitUrl(wall.id) : null,
+    warmAhead: wall ? warmAheadOf(show, wall.id, deps.now?.() ?? Date.now(), deps.piece) : [],
   };
 }
 
