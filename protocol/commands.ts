@@ -69,23 +69,62 @@ export type CueCommand = z.infer<typeof CueCommand>;
 export type CueCommandInput = z.input<typeof CueCommand>;
 export const CueCommandList = z.array(CueCommand).max(32);
 
+/**
+ * What happens after a cue fires (QLab's vocabulary; docs/operations.md, "Cues"): nothing; the next
+ * cue GOes after this cue's post-wait (auto-continue); or the next cue GOes when this cue's action
+ * has ended: its slowest wall.play transition, or its post-wait if that is later (auto-follow).
+ */
+export const CueContinue = z.enum(['none', 'auto-continue', 'auto-follow']);
+export type CueContinue = z.infer<typeof CueContinue>;
+const WaitMs = z.number().int().min(0).max(3_600_000);
+/** A cue's show-control settings, all optional so that shows saved before them load (defaults 0, 0, 'none', ''). */
+const CUE_SETTINGS = {
+  /** A number or label the operator reads, e.g. "12" or "1.5" (QLab's cue number); the list's position when absent. */
+  number: z.string().max(16).optional(),
+  /** Milliseconds between GO and the cue's commands firing. */
+  preWaitMs: WaitMs.optional(),
+  /** Milliseconds between the cue's commands firing and an auto-continue. */
+  postWaitMs: WaitMs.optional(),
+  continue: CueContinue.optional(),
+  notes: z.string().max(2000).optional(),
+};
+
 export const Cue = z.object({
   id: Id,
   name: z.string().min(1).max(80),
   /** Commands (same language as POST /api/commands, but no cue.*) run together when the cue fires. */
   commands: CueCommandList,
+  ...CUE_SETTINGS,
 });
 export type Cue = z.infer<typeof Cue>;
 export type CueInput = z.input<typeof Cue>;
 
+/**
+ * What the ack of an applied command may add (docs/display.md, "An `at` too soon"): a wall.play
+ * whose explicit `at` is too soon for some screens to warm the piece up is still applied, and says
+ * which screens will switch late and by about how much (ms), from their reported warm-up times.
+ */
+export interface PlayNotes {
+  late?: Array<{ screenId: string; byMs: number }>;
+  warning?: string;
+}
+
 /** Every way to change the show. The control socket, REST, OSC, cues and the schedule all speak this. */
 export const Command = z.discriminatedUnion('type', [
   ...CUEABLE,
-  z.object({ type: z.literal('cue.save'), cueId: Id, name: z.string().min(1).max(80), commands: CueCommandList, index: z.number().int().min(0).optional() }),
+  // cue.save replaces the whole cue: settings left out are reset to their defaults.
+  z.object({ type: z.literal('cue.save'), cueId: Id, name: z.string().min(1).max(80), commands: CueCommandList, index: z.number().int().min(0).optional(), ...CUE_SETTINGS }),
   z.object({ type: z.literal('cue.delete'), cueId: Id }),
-  z.object({ type: z.literal('cue.go'), cueId: Id.optional() }),
+  // `standby`: where the standby goes after this GO (default: the cue after the one fired); the cue sequencer sets it.
+  z.object({ type: z.literal('cue.go'), cueId: Id.optional(), standby: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('cue.next') }),
   z.object({ type: z.literal('cue.back') }),
+  // Puts a cue on standby (the next GO fires it); null: the end of the list.
+  z.object({ type: z.literal('cue.standby'), cueId: Id.nullable() }),
+  // Stops every running wait (pre-waits, post-waits, auto-follows); what has fired stays.
+  z.object({ type: z.literal('cue.stop') }),
+  // A new cue from the current state of these walls: piece, params, transition, pause, screens' blackout, the master blackout.
+  z.object({ type: z.literal('cue.record'), cueId: Id, name: z.string().min(1).max(80), wallIds: z.array(Id).min(1).max(32), index: z.number().int().min(0).optional() }),
   // Uploaded pieces (docs/api.md): piece.add is recorded by the server for each stored upload.
   z.object({ type: z.literal('piece.add'), pieceId: Id, version: PieceVersion, artist: ArtistName.nullable(), live: z.boolean().default(false) }),
   z.object({ type: z.literal('piece.transfer'), pieceId: Id, artist: ArtistName.nullable() }),
@@ -99,16 +138,6 @@ export const Command = z.discriminatedUnion('type', [
     replace: z.boolean().default(false),
     wallId: Id.nullable().optional(),
     rect: Rect.optional(),
-/**
- * What the ack of an applied command may add (docs/display.md, "An `at` too soon"): a wall.play
- * whose explicit `at` is too soon for some screens to warm the piece up is still applied, and says
- * which screens will switch late and by about how much (ms), from their reported warm-up times.
- */
-export interface PlayNotes {
-  late?: Array<{ screenId: string; byMs: number }>;
-  warning?: string;
-}
-
     key: ScreenKey.optional(),
   }),
   z.object({ type: z.literal('screen.revoke'), screenId: Id }),

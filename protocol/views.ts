@@ -127,9 +127,27 @@ export interface ServerNotice {
   /** Increasing within one run of the server. */
   id: number;
   at: number;
-  /** params-migrated: a piece changed, and stored param values were reset or dropped to fit it. */
-  kind: 'params-migrated';
+  /**
+   * params-migrated: a piece changed, and stored param values were reset or dropped to fit it.
+   * schedule, upload, osc: the show changed by something else than the panel (the day schedule,
+   * an artist's upload, an OSC sender), with its reason (server/activity/wire.ts).
+   * cues: the cue sequencer (a sequence resumed or stopped by a restart, a cue that could not fire after its wait).
+   */
+  kind: 'params-migrated' | 'schedule' | 'upload' | 'osc' | 'cues';
   message: string;
+}
+
+/** A running wait of the cue sequencer (server/show/cue-sequencer.ts): the panel counts down `dueAt` on the show clock. */
+export interface CueWait {
+  id: number;
+  /** The cue that fires (pre-wait) or that GOes next (post-wait, follow) when the wait ends. */
+  cueId: string;
+  /** pre-wait: `cueId` fires when it ends; post-wait: `cueId` GOes (auto-continue); follow: `cueId` GOes when the previous cue's action ends (auto-follow). */
+  phase: 'pre-wait' | 'post-wait' | 'follow';
+  /** The cue whose continue started this wait (post-wait, follow). */
+  afterCueId: string | null;
+  startedAt: number;
+  dueAt: number;
 }
 
 /** The technician's view of the show: GET /api/show and the control socket's mirror. */
@@ -143,4 +161,8 @@ export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' |
   health: ServerHealth;
   /** The server's latest notices (the last 20), oldest first. */
   notices: ServerNotice[];
+  /** The cue sequencer's running waits, soonest first (empty when none runs). */
+  cueWaits: CueWait[];
+  /** Cues that would not run as saved (a param a piece no longer takes, a missing wall…) or that a piece upgrade changed, by cue id: what is wrong, in words. */
+  cueProblems: Record<string, string>;
 }

@@ -8,6 +8,9 @@ import { registerPages } from './http/pages';
 import { registerLandingApi } from './http/landing';
 import { importWithRestorePoint, registerBackupRoutes } from './http/backups';
 import { createRestorePoints } from './persistence/restore-points';
+import { createActivityLog } from './activity/log';
+import { recordActivity } from './activity/wire';
+import { registerActivityRoutes } from './http/activity';
 import { createStageOrigin, registerStageApi, type StageOrigin } from './http/stage-origin';
 import { createAuth } from './http/auth';
 import { firstArtistName, loadSecrets, type Secrets } from './http/secrets';
@@ -19,6 +22,10 @@ import { createShowStore, type ShowStore } from './show/store';
 import { demoShow } from './show/demo';
 import { createScheduler } from './show/scheduler';
 import { fileMemory, schedulerFile } from './persistence/scheduler-memory';
+import { createCueSequencer } from './show/cue-sequencer';
+import { createCueReview } from './show/cue-review';
+import { cueProblems } from './show/cue-checks';
+import { cueReviewFile, cueSequenceFile, fileCueMemory, fileCueReviewMemory } from './persistence/cue-memory';
 import { showView } from './show/views';
 import { DEFAULT_STALE_MS, ScreenRegistry } from './screens/registry';
 import { DEFAULT_LEAD } from './screens/preload-times';
@@ -178,7 +185,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const registry = new ScreenRegistry(time, { ...DEFAULT_LEAD, ...(opts.playLeadMs !== undefined ? { minMs: opts.playLeadMs } : {}) }, opts.screenStaleMs ?? staleMsFromEnv());
   // Pages waiting to be paired; every command passes the pairing edge (server/screens/pairing-commands.ts).
   const pending = new PendingScreens(time);
-  const store = withPairing(createShowStore({
+  // Cue waits and continues stand in front of the store, so GO from any source runs them (server/show/cue-sequencer.ts).
+  const cues = createCueSequencer({ time, logger, memory: fileCueMemory(cueSequenceFile(opts.dataDir)), notify: (m) => notices.add('cues', m) });
+  const store = cues.wrap(withPairing(createShowStore({
     initial,
     storage,
     time,
@@ -189,14 +198,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && registry.isConnected(s.id)).map((s) => s.id);
       return registry.preloads.leadMs(screens, installationId, catalog.get(installationId)?.version ?? null);
     },
-    onError: (e) => logger.error({ err: e }, 'show: listener failed'),
-  }), { pending });
-  logCommands(store, logger);
     lateScreens: (wallId, installationId, availableMs) => {
       const show = store.get();
       const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && registry.isConnected(s.id)).map((s) => s.id);
       return registry.preloads.lateScreens(screens, installationId, catalog.get(installationId)?.version ?? null, availableMs);
     },
+    onError: (e) => logger.error({ err: e }, 'show: listener failed'),
+  }), { pending }));
+  logCommands(store, logger);
   // Prometheus metrics (GET /metrics; docs/links.md): counters others call (metrics.dmxPacket), gauges read when scraped.
   const metrics = createMetrics();
   store.onDispatch(metrics.command);
@@ -208,13 +217,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // fit are reset to the defaults in one durable change and reported, before the screens hear of it.
   let onNotice = () => {};
   const notices = createNotices(time, () => onNotice());
+  // The activity log (<data>/activity.jsonl; GET /api/log): commands with source, who and result, screens, errors, sign-ins.
+  const activity = createActivityLog({ file: path.join(opts.dataDir, 'activity.jsonl'), now: time, log: logger });
   const upgrades: UpgradeDeps = { store, piece: (id, version) => pieceState.ref(id, version), log: logger, notices };
-  upgradeStoredParams(upgrades, 'at start-up');
+  // Cues a migration changed are flagged in the panel until saved again (server/show/cue-review.ts).
+  const cueReview = createCueReview({ store, memory: fileCueReviewMemory(cueReviewFile(opts.dataDir)), log: logger });
+  cueReview.around(() => upgradeStoredParams(upgrades, 'at start-up'));
   // Deferred: the catalog changes inside the store's own notifications (a piece.add), which must finish first.
-  catalog.subscribe(() => queueMicrotask(() => void upgradeStoredParams(upgrades, 'after a piece changed')));
+  catalog.subscribe(() => queueMicrotask(() => void cueReview.around(() => upgradeStoredParams(upgrades, 'after a piece changed'))));
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
   // DMX over Art-Net and sACN (docs/links.md): follows the show; pieces' lights come in through the display transport.
-  const dmx = createDmxEngine({ store, time, logger });
+  const dmx = createDmxEngine({ store, time, logger, onPacket: (id) => metrics.dmxPacket(id) });
   const lights = createLightsInput({ show: () => store.get(), time, engine: dmx, logger });
 
   // Pieces run in a frame of the stage origin, a second listener (server/http/stage-origin.ts).
@@ -229,15 +242,18 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const visitorStats = (wallId: string): VisitorStats => visitorTransport?.stats(wallId) ?? { visitors: 0, inputsPerSecond: 0, queue: 0 };
   // A screen loads the version its wall plays (wall.version), not the newest upload.
   const views = { piece: (id: string, version?: string | null) => pieceState.summary(id, version), visitUrl };
-  const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key), health, notices: notices.list });
+  const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key), health, notices: notices.list,
+    cueWaits: cues.waits, cueProblems: (show) => ({ ...cueReview.flags(show), ...cueProblems(show, (id, version) => pieceState.ref(id, version)) }) });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
   const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
   metrics.attach({ screens: () => registry.statuses(store.get()), visitors: () => Object.keys(store.get().walls).map((wallId) => ({ wallId, count: visitors.hub.stats(wallId).visitors })), inputs: () => visitors.hub.counters(), isPiece: (id) => catalog.get(id) !== undefined });
   display.onError((_screenId, err) => metrics.pieceError(err.installationId));
+  const stopActivity = recordActivity({ log: activity, store, registry, onPieceError: (fn) => display.onError(fn), notices });
 
   onNotice = control.broadcast;
+  cues.onChange(control.broadcast);
   disk.onChange(control.broadcast);
   const sweep = setInterval(() => {
     for (const id of registry.sweep())
@@ -250,11 +266,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const backups = { show: () => store.get(), points, importShow: (raw: unknown) => importShow(upgrades, raw) };
   registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importWithRestorePoint(backups, raw), visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
     signedOut: (sessionId) => control.closeSession(sessionId),
+    signedIn: (w) => void activity.add({ kind: 'sign-in', by: w.artist ? `artist ${w.artist}` : w.role, result: 'ok', text: `${w.artist ? `artist ${w.artist}` : w.role} signed in from ${w.address}` }),
   });
   await registerPieceRoutes(http, { auth, store: pieces, state: pieceState, dispatch: (c, source) => store.dispatch(c, source), limits: { ...DEFAULT_LIMITS, ...opts.pieceLimits }, firstArtist });
   registerArtistRoutes(http, { auth, artists, pieces: pieceState, firstArtist });
   registerLandingApi(http, () => store.get());
   registerBackupRoutes(http, { auth, ...backups });
+  registerActivityRoutes(http, { auth, log: activity });
   await registerPages(http, staticDir);
   registerStageApi(http, () => stage);
   registerMetricsRoute(http, { auth, metrics, ...(opts.metricsToken ? { token: opts.metricsToken } : {}) });
@@ -283,6 +301,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const url = `${scheme}://localhost:${port}`;
   if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
   scheduler.start();
+  cues.start();
   const stopHourlyPoints = points.hourly(() => store.get());
 
   return {
@@ -312,10 +331,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
       disk.close();
       visitors.close();
       scheduler.close();
+      cues.close();
+      cueReview.close();
       dmx.close();
       await osc?.close();
       metrics.close();
       stopHourlyPoints();
+      stopActivity();
       await closeIo(io);
       await http.close().catch(() => {});
       await stageOrigin.close();

@@ -1,6 +1,7 @@
 import { reducePiece } from './piece-commands';
 import { reduceDmx, type DmxEffect } from './dmx-commands';
 import { reduceTransition, transitionOf } from './transition-commands';
+import { reduceCue } from './cue-commands';
 import {
   checkParams,
   defaultParams,
@@ -240,15 +241,11 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
       delete rest[c.name];
       return ok({ ...show, presets: { ...show.presets, [c.installationId]: rest } });
     }
-    case 'cue.save': {
-      // Its commands were parsed with the command (CueCommand: any command but cue.*).
-      const cue = { id: c.cueId, name: c.name, commands: c.commands };
-      const cues = show.cues.filter((q) => q.id !== c.cueId);
-      const existing = show.cues.findIndex((q) => q.id === c.cueId);
-      const index = Math.min(c.index ?? (existing >= 0 ? existing : cues.length), cues.length);
-      cues.splice(index, 0, cue);
-      return ok({ ...show, cues });
-    }
+    case 'cue.save':
+    case 'cue.record':
+    case 'cue.standby':
+    case 'cue.stop':
+      return reduceCue(show, c, ctx); // server/show/cue-commands.ts: checked against the manifests
     case 'cue.delete': {
       const index = show.cues.findIndex((q) => q.id === c.cueId);
       if (index < 0) return err('unknown_cue', `there is no cue '${c.cueId}'`);
@@ -273,7 +270,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
         next = res.show;
         effects.push(...res.effects);
       }
-      return ok({ ...next, cuePosition: index, cueStandby: Math.min(index + 1, show.cues.length) }, effects);
+      return ok({ ...next, cuePosition: index, cueStandby: Math.min(c.standby ?? index + 1, show.cues.length) }, effects);
     }
     case 'cue.next':
       return ok({ ...show, cueStandby: Math.min(show.cueStandby + 1, Math.max(0, show.cues.length - 1)) });

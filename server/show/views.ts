@@ -1,4 +1,4 @@
-import type { DisplayView, PieceSummary, ServerHealth, ServerNotice, Show, ShowView, VisitorStats } from '../../protocol';
+import type { CueWait, DisplayView, PieceSummary, ServerHealth, ServerNotice, Show, ShowView, VisitorStats } from '../../protocol';
 import type { PendingScreen } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
 import { warmAheadOf } from './warm-ahead';
@@ -50,12 +50,20 @@ export function displayView(show: Show, screenId: string, deps: ViewDeps): Displ
   };
 }
 
+/** The cue sequencer's part of the technician's view (server/show/cue-sequencer.ts, cue-checks.ts). */
+export interface CueViewDeps {
+  /** Running waits, soonest first. */
+  cueWaits?: () => CueWait[];
+  /** What is wrong with each stored cue, by id. */
+  cueProblems?: (show: Show) => Record<string, string>;
+}
+
 /** The technician's whole picture. */
 export function showView(
   show: Show,
   registry: ScreenRegistry,
   now: number,
-  deps: ViewDeps & PairingViewDeps & { visitorStats: (wallId: string) => VisitorStats; health: () => ServerHealth; notices: () => ServerNotice[] },
+  deps: ViewDeps & PairingViewDeps & CueViewDeps & { visitorStats: (wallId: string) => VisitorStats; health: () => ServerHealth; notices: () => ServerNotice[] },
 ): ShowView {
   return {
     version: show.version,
@@ -79,5 +87,7 @@ export function showView(
     errorsLastHour: registry.errorsSince(now - 3600_000),
     health: deps.health(),
     notices: deps.notices(),
+    cueWaits: deps.cueWaits?.() ?? [],
+    cueProblems: deps.cueProblems?.(show) ?? {},
   };
 }
