@@ -7,6 +7,7 @@ export { useShowTime, useParams, useWall, useRandom, useVisitors, useQuality, us
 export { useAsset, ASSET_STALL_MS, type AssetKind, type AssetKinds, type AssetState } from './assets';
 export { createRandom, hashString, type Random } from './random';
 export { releaseLater } from './release';
+export { useLights, type Lights } from './lights';
 export { createSoundBus, type SoundBus, type SoundBusOptions } from './sound-bus';
 export { useLatest } from './live';
 export { usePalette, paletteColors, type Palettes } from './palette';

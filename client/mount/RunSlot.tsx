@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PerspectiveCamera } from 'three';
 import type { SoundRuntime, WallGeometry } from 'pavilion/sdk';
 import { releaseLater } from 'pavilion/sdk';
+import { LightsGate } from '../../sdk/lights';
 import { buildRuntime, type PieceHost, type Run } from '../host';
 import type { ParamValues } from '../../protocol';
 import type { QualityLevel } from '../host';
@@ -60,6 +61,8 @@ export function RunSlot({ host, run, role, wall, params, quality, screen, sound,
   return createPortal(
     <>
       <WallCamera wall={wall} />
+      {/* Only the run on screen drives the wall's lights (sdk/lights.ts). */}
+      <LightsGate on={role === 'active'}>
       <PieceMount
         mountKey={run.key}
         Piece={run.module?.Component ?? null}
@@ -72,6 +75,7 @@ export function RunSlot({ host, run, role, wall, params, quality, screen, sound,
           layer.mounted = true;
         }}
       />
+      </LightsGate>
     </>,
     layer.scene,
     { camera: layer.camera, internal } as unknown as Parameters<typeof createPortal>[2],

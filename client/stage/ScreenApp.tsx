@@ -7,6 +7,8 @@ import { useSoundRuntime } from './audio';
 import { startHealth } from './health';
 import { startThumbnails } from './thumbnails';
 import type { StageScreen } from './screen';
+import { useStageLights } from './lights';
+import { LightsContext } from '../../sdk/lights';
 
 /** The screen's picture: one <Canvas> for the life of the stage; pieces come and go inside it. */
 export function ScreenApp({ screen }: { screen: StageScreen }) {
@@ -47,8 +49,13 @@ function ScreenStage({ screen }: { screen: StageScreen }) {
   const wall = useMemo(() => (view ? geometryOf(view) : null), [view]);
   // Each run gets its own bus on this runtime (client/mount/RunSlot.tsx), warmed silent before its cue.
   const sound = useSoundRuntime(screen, 0);
+  const lights = useStageLights(screen); // the piece's useLights(), sent on while this screen plays the wall's sound
   if (!view || !wall) return null;
-  return <HostStage host={screen.host} snap={snap} wall={wall} screen={view.screen.id} sound={sound} />;
+  return (
+    <LightsContext.Provider value={lights}>
+      <HostStage host={screen.host} snap={snap} wall={wall} screen={view.screen.id} sound={sound} />
+    </LightsContext.Provider>
+  );
 }
 
 /** What the stage itself draws over its canvas: the preload bar, and the sound button (it needs a tap inside this frame). */

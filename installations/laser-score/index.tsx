@@ -3,7 +3,7 @@ import { useFrame } from '@react-three/fiber';
 import { Bloom, EffectComposer } from '@react-three/postprocessing';
 import * as THREE from 'three';
 import {
-  defineInstallation, glsl, hashString, type ParamsOf, type ShaderPair, useLatest, useParams, usePalette, useQuality, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
+  defineInstallation, glsl, hashString, type ParamsOf, type ShaderPair, useLatest, useLights, useParams, usePalette, useQuality, useShowTime, useSound, useVisitors, useWallPlane, visitorColor,
 } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import palettes from './palettes.json';
@@ -11,6 +11,7 @@ import { buildTimeline, SCORE, stepSeconds } from './score';
 import { aimEmitters, momentAt, type EmitterAim } from './formation';
 import { playScore, type Pulse } from './sound';
 import { beam, cone, roomFragment, sprite } from './shaders';
+import { writeLights } from './lights';
 
 type Params = ParamsOf<typeof manifest>;
 
@@ -50,6 +51,8 @@ function LaserScore() {
   const quality = useQuality();
   const time = useShowTime();
   const visitors = useVisitors();
+  // The venue's fixtures follow the score too: a strobe, four beam heads and a wash (lights.ts).
+  const lights = useLights();
   // The z = 0 plane the camera sees, in world units, for the whole wall.
   const { width: W, height: H, aspect, pixel } = useWallPlane();
   const timeline = useMemo(() => buildTimeline(), []);
@@ -189,6 +192,8 @@ function LaserScore() {
       g.g.instanceCount = n;
       for (const attr of Object.values(g.a)) attr.needsUpdate = true;
     }
+
+    writeLights(lights, m, aims, strobe, boost, level);
 
     const ru = gpu.roomMat.uniforms;
     (ru.uSize!.value as THREE.Vector2).set(W, H);

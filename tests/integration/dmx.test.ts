@@ -15,8 +15,8 @@ const UNIVERSE = 0x123; // net 1, sub-net 2, universe 3: every part of the port 
 
 const cmd = async (a: App, body: Record<string, unknown>) => {
   const res = await api(a, 'POST', '/api/commands', body);
-  if (res.status !== 200) throw new Error(`${String(body.type)}: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json;
+  if (res.status !== 200) throw new Error(`${String(body.type)}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 };
 
 beforeAll(async () => {
