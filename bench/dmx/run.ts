@@ -4,7 +4,7 @@
  *
  *  A. `dmx.set` with `at` → the packet's arrival: how far from `at` the frame lands (target: ≤ 5 ms).
  *  B. a piece's frame → the UDP packet: a bench piece on a Chromium screen (the wall's sound screen)
- *     writes its frame's show time (ms mod 256) to a light; each packet's value says which frame it
+ *     writes its frame's show time (ms mod 65536, two lights) to two channels; each packet says which frame it
  *     carries, so arrival − that frame's show time is the whole path: stage → page (bridge) →
  *     server (display:lights) → Art-Net.
  *
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const up = await uploadPiece(app, fs.readFileSync(bundle), ARTIST);
     if (up.status !== 201) throw new Error(`bench piece refused: ${up.status} ${JSON.stringify(up.body)}`);
     await cmd({ type: 'dmx.release', output: 'rig' });
-    await cmd({ type: 'wall.lights', wallId: 'main', map: { clock: { output: 'rig', channel: 1 } } });
+    await cmd({ type: 'wall.lights', wallId: 'main', map: { clock: { output: 'rig', channel: 1 }, 'clock-hi': { output: 'rig', channel: 2 } } });
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 480, height: 270 } });
@@ -89,10 +89,10 @@ async function main(): Promise<void> {
       const lat: number[] = [];
       let prev = -1;
       for (const f of frames) {
-        const v = f.values[0]!;
+        const v = f.values[0]! + 256 * f.values[1]!; // the frame's show time, ms mod 65536
         if (v === prev) continue; // a keep-alive of the same piece frame
         prev = v;
-        lat.push((((Math.floor(f.at) - v) % 256) + 256) % 256);
+        lat.push((((Math.floor(f.at) - v) % 65536) + 65536) % 65536);
       }
       const b = summary(lat);
       line('B. piece frame → packet (ms)', b);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, ask, client, connected, helloOf, startServer } from '../support/server';
+import { ADMIN, api, ask, client, connected, helloOf, startServer } from '../support/server';
 import { artnetReceiver, sacnReceiver, type DmxReceiver } from '../support/dmx';
 import type { App } from '../../server/app';
 
@@ -43,6 +43,9 @@ describe('DMX over Art-Net and sACN (loopback)', () => {
     const got = await art.waitFor((v) => v[1] === 99);
     const from = art.frames.indexOf(got) + 1;
     await art.waitFor(() => true, { from: from + 1 }); // two more frames with nothing changed (keep-alive)
+    const metrics = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const counted = /pavilion_dmx_packets_total\{output="house"\} (\d+)/.exec(await metrics.text());
+    expect(Number(counted?.[1])).toBeGreaterThanOrEqual(3);
   });
 
   it('a 2 s fade arrives at 30 Hz or more, monotone, and ends on the target', async () => {

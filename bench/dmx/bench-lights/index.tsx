@@ -2,13 +2,14 @@ import { useFrame } from '@react-three/fiber';
 import { defineInstallation, useLights, useShowTime, type ManifestInput } from 'pavilion/sdk';
 import manifest from './manifest.json';
 
-/** Writes the frame's show time (ms mod 256) to the light `clock`, and draws a plane whose shade follows it. */
+/** Writes the frame's show time (ms mod 65536) to the lights `clock` (low byte) and `clock-hi` (high byte), and draws a plane. */
 function LightsClock() {
   const time = useShowTime();
   const lights = useLights();
   useFrame(() => {
-    const ms = Math.floor(time.now) % 256;
-    lights.set('clock', ms / 255);
+    const ms = Math.floor(time.now);
+    lights.set('clock', (ms % 256) / 255);
+    lights.set('clock-hi', (Math.floor(ms / 256) % 256) / 255);
   });
   return (
     <mesh>
