@@ -12,4 +12,5 @@ export * from './payloads';
 export * from './pieces';
 export * from './stage';
 export * from './backups';
+export * from './activity';
 export * from './dmx';

@@ -12,6 +12,7 @@ import { CuesView } from './cues/CuesView';
 import { ScheduleView } from './schedule/ScheduleView';
 import { ArtistsView } from './artists/ArtistsView';
 import { BackupsView } from './backups/BackupsView';
+import { LogView } from './log/LogView';
 
 /** The technician's app: sign-in first; then the live show over the /control socket. */
 export function App() {
@@ -78,6 +79,8 @@ function Shell() {
           <ArtistsView />
         ) : tab === 'backups' ? (
           <BackupsView />
+        ) : tab === 'log' ? (
+          <LogView />
         ) : (
           <ScheduleView />
         )}

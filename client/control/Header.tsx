@@ -41,6 +41,7 @@ export function Header() {
             </span>
           )}
           <Notices notices={show.notices} serverTime={show.serverTime} />
+          <Confirmation />
         </div>
       )}
       {show && (
@@ -81,14 +82,33 @@ function diskLabel(h: ServerHealth): string {
   return h.reasons[0] ?? 'degraded';
 }
 
-/** What the server did on its own (params migrated after a piece changed): a toast when new, the list on demand. */
+/** The last action applied, for 3 s: no role, so it never competes with the toasts' status messages. */
+function Confirmation() {
+  const c = useControl((s) => s.confirmation);
+  if (!c) return null;
+  return (
+    <span className="confirmation" aria-live="polite" data-testid="confirmation">
+      {c.text}
+    </span>
+  );
+}
+
+const NOTICE_TITLES: Record<ServerNotice['kind'], string> = {
+  'params-migrated': 'Stored params changed',
+  schedule: 'The schedule changed the show',
+  upload: 'An upload changed the show',
+  osc: 'OSC changed the show',
+  cues: 'Cues',
+};
+
+/** What changed without this panel (params migrated, the schedule, an upload, OSC): a toast when new, the list on demand. */
 function Notices({ notices, serverTime }: { notices: ServerNotice[] | undefined; serverTime: number }) {
   const seen = useRef(0);
   const list = notices ?? [];
   useEffect(() => {
     const last = list.at(-1)?.id ?? 0;
     if (last < seen.current) seen.current = 0; // the server restarted: its ids start again
-    for (const n of list) if (n.id > seen.current && serverTime - n.at < 60_000) toast('warn', 'Stored params changed', n.message);
+    for (const n of list) if (n.id > seen.current && serverTime - n.at < 60_000) toast('warn', NOTICE_TITLES[n.kind], n.message);
     seen.current = Math.max(seen.current, last);
   }, [list, serverTime]);
   if (!list.length) return null;

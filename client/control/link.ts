@@ -2,7 +2,7 @@ import type { CommandInput } from '../../protocol';
 import { connect, localNow, syncOverSocket, type SocketOf } from '../core/connection';
 import { lookUpClockResponder } from '../core/clock-responder';
 import type { ClockSync } from '../core/clock-sync';
-import { toast, toastError, useControl } from './store';
+import { confirmDone, toast, toastError, useControl } from './store';
 
 type ControlSocket = SocketOf<'/control'>;
 
@@ -74,6 +74,9 @@ export function watchThumbnails(on: boolean): void {
   if (socket?.connected) socket.emit('control:watch', { thumbnails: on });
 }
 
+/** Commands sent many times a second while a control moves: their effect is the confirmation. */
+const CONTINUOUS = new Set<string>(['wall.params', 'show.volume', 'wall.layout']);
+
 /**
  * Sends one command and waits for its ack. Refusals become an error toast with the server's
  * message. Resolves true when the server applied it.
@@ -92,6 +95,7 @@ export async function send(command: CommandInput, what?: string): Promise<boolea
     }
     // Applied, with a caveat: e.g. an explicit `at` too soon for some screens to warm up (they will be late).
     if (res.warning) toast('warn', `${label}: ${res.late?.length ? `${res.late.length} screen(s) will be late` : 'note'}`, res.warning);
+    else if (!CONTINUOUS.has(command.type)) confirmDone(`✓ ${label}`);
     return true;
   } catch {
     toast('error', `${label}: no answer`, 'The server did not answer within 8 s. Check the connection, then look at the show state before retrying.');

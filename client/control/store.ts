@@ -5,7 +5,7 @@ import type { PieceSummary, ShowView, WireError } from '../../protocol';
 export const NONE: readonly never[] = [];
 export const NO_PRESETS: Record<string, Record<string, import('../../protocol').ParamValue>> = {};
 
-export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule' | 'artists' | 'backups';
+export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule' | 'artists' | 'backups' | 'log';
 export const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'screens', label: 'Screens' },
   { id: 'walls', label: 'Walls' },
@@ -14,6 +14,7 @@ export const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'schedule', label: 'Schedule' },
   { id: 'artists', label: 'Artists' },
   { id: 'backups', label: 'Backups' },
+  { id: 'log', label: 'Log' },
 ];
 
 export interface Toast {
@@ -37,6 +38,8 @@ export interface ControlState {
   tab: Tab;
   /** The wall the Walls and Pieces views work on. */
   wallId: string | null;
+  /** The last action the server applied, shown briefly in the header (never over the buttons, unlike a toast). */
+  confirmation: { id: number; text: string } | null;
 }
 
 const initialTab = (): Tab => {
@@ -54,7 +57,18 @@ export const useControl = create<ControlState>(() => ({
   toasts: [],
   tab: initialTab(),
   wallId: null,
+  confirmation: null,
 }));
+
+let confirmSeq = 0;
+/** Says briefly, in the header, that an action was applied (every panel action confirms its success). */
+export function confirmDone(text: string): void {
+  const id = ++confirmSeq;
+  useControl.setState({ confirmation: { id, text } });
+  setTimeout(() => {
+    if (useControl.getState().confirmation?.id === id) useControl.setState({ confirmation: null });
+  }, 3000);
+}
 
 let toastSeq = 0;
 const recent = new Map<string, number>();

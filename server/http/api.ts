@@ -23,6 +23,8 @@ export interface ApiDeps {
   visitorBanMs?: number;
   /** A session was ended by signing out: close what it still has open (the panel's socket). */
   signedOut?: (sessionId: string) => void;
+  /** A sign-in succeeded (the activity log records it). */
+  signedIn?: (who: { role: string; artist?: string; address: string }) => void;
 }
 
 const TECHNICIAN_HINT = 'send the technician token as `Authorization: Bearer <token>` (see data/secrets.json or PAVILION_ADMIN_TOKEN), or sign in on the control panel';
@@ -81,6 +83,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       const verdict = checkRequest(deps.auth, req, typeof token === 'string' ? token : '');
       if (refuse(reply, verdict, ['technician', 'artist'], 'that token is not right; find it in data/secrets.json or PAVILION_ADMIN_TOKEN') || !verdict?.ok) return reply;
       reply.setCookie(SESSION_COOKIE, deps.auth.issueSession(verdict.role, deps.now(), verdict.artist), deps.auth.cookieOptions);
+      deps.signedIn?.({ role: verdict.role, ...(verdict.artist ? { artist: verdict.artist } : {}), address: req.ip });
       return { ok: true, role: verdict.role };
     },
   );

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Schedule } from '../../protocol';
 import type { TimeSource } from '../clock/time';
 import type { ShowStore } from './store';
+import { actingAs } from '../activity/actor';
 
 /**
  * Runs the day's schedule in the pavilion's time zone, through store.dispatch (the one command
@@ -120,7 +121,8 @@ export function createScheduler(opts: {
           : [{ type: 'show.blackout', on: true }];
     for (const c of commands) {
       if ((c as { type: string }).type === 'show.blackout' && store.get().blackout === (c as { on: boolean }).on) continue;
-      const res = store.dispatch(c, 'schedule');
+      // The activity log and the panel's notice say why: `schedule: closing at 20:00`.
+      const res = actingAs(`schedule: ${e.kind === 'opening' ? 'opening' : e.kind === 'cue' ? `cue '${e.cueId}'` : 'closing'} at ${e.time}`, () => store.dispatch(c, 'schedule'));
       if (!res.ok) logger.warn({ event: e, command: c, error: res.error }, `schedule: ${e.kind} at ${e.time} could not run ${(c as { type: string }).type}: ${res.error.message}`);
     }
     logger.info({ event: e }, `schedule: ${e.kind}${e.kind === 'cue' ? ` '${e.cueId}'` : ''} at ${e.time}`);

@@ -20,6 +20,8 @@ export interface DispatchEvent {
   durableS: number | null;
   /** The show's version after it (refused: unchanged). */
   version: number;
+  /** The command as it was sent (it may be invalid): the activity log describes it (server/activity/describe.ts). */
+  raw: unknown;
 }
 export type DispatchListener = (e: DispatchEvent) => void;
 
@@ -98,8 +100,8 @@ export function createShowStore(opts: {
   function answer<T extends Ack<{ version: number }>>(raw: unknown, source: CommandSource, res: T, durableS: number | null): T {
     if (dispatchListeners.size === 0) return res;
     told(res.ok
-      ? { type: typeLabel(raw), source, result: 'ok', durableS, version: res.version }
-      : { type: typeLabel(raw), source, result: res.error.code, error: res.error, durableS: null, version: show.version });
+      ? { type: typeLabel(raw), source, result: 'ok', durableS, version: res.version, raw }
+      : { type: typeLabel(raw), source, result: res.error.code, error: res.error, durableS: null, version: show.version, raw });
     return res;
   }
 
@@ -135,7 +137,7 @@ export function createShowStore(opts: {
       const done = answer(raw, source, { ok: true, version: show.version, ...playNotes(parsed.data, now, opts.lateScreens) }, durableS);
       // The GO's own commands, as the cue ran them (the reducer applied them inside the one change).
       if (parsed.data.type === 'cue.go' && dispatchListeners.size > 0)
-        for (const c of show.cues[show.cuePosition]?.commands ?? []) told({ type: c.type, source: 'cue', result: 'ok', durableS: null, version: show.version });
+        for (const c of show.cues[show.cuePosition]?.commands ?? []) told({ type: c.type, source: 'cue', result: 'ok', durableS: null, version: show.version, raw: c });
       return done;
     },
     replace(raw) {

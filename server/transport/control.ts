@@ -10,6 +10,7 @@ import type { DisplayTransport } from './display';
 import { requireRole } from './auth';
 import { ackOf, answerUnknownEvents, safe } from './safe';
 import { clockResponder } from './clock';
+import { actingAs } from '../activity/actor';
 
 type ControlNamespace = Namespace<Unvalidated<ControlClientToServer>, ControlServerToClient, Record<string, never>, { watching?: boolean }>;
 
@@ -72,7 +73,9 @@ export function attachControl(
     socket.on('clock:ping', clockResponder(deps.time));
     socket.on('command', safe(deps.logger, 'command', (payload: unknown, cb: unknown) => {
       const ack = ackOf<Parameters<Parameters<ControlClientToServer['command']>[1]>[0]>(cb);
-      const res = deps.store.dispatch(payload, 'socket'); // logged with its source by server/metrics/command-log.ts
+      // Logged with its source (server/metrics/command-log.ts) and, in the activity log, the panel session that sent it.
+      const session = (socket.data as { sessionId?: string | null }).sessionId;
+      const res = actingAs(session ? `panel ${session.slice(0, 6)}` : 'panel', () => deps.store.dispatch(payload, 'socket'));
       ack(res);
     }));
     socket.on('control:watch', safe(deps.logger, 'control:watch', (payload: unknown) => {

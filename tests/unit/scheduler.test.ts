@@ -201,3 +201,18 @@ describe('scheduler', () => {
     expect(warnings.some((w) => w.includes('canopy'))).toBe(true);
   });
 });
+
+describe('scheduler: why, for the activity log', () => {
+  it('dispatches each event acting as the schedule, naming the event and its time', async () => {
+    const { currentActor } = await import('../../server/activity/actor');
+    const env = setup('2025-06-10T17:50:00Z'); // 19:50 local, open
+    must(env.store, { type: 'schedule.set', schedule: schedule() });
+    must(env.store, { type: 'show.blackout', on: false });
+    const actors: Array<[string, string | null]> = [];
+    env.store.onDispatch((e) => actors.push([`${e.type}/${e.source}`, currentActor()]));
+    const s = scheduler(env);
+    runTo(env, s, '2025-06-10T18:01:00Z'); // past 20:00 local
+    expect(actors).toContainEqual(['show.blackout/schedule', 'schedule: closing at 20:00']);
+    expect(currentActor(), 'the actor ends with the dispatch').toBeNull();
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Who is acting, for the activity log: set around a synchronous `store.dispatch` by the edge that
+ * knows (the panel's socket knows its session, the scheduler its event), and read by the log's
+ * dispatch listener, which runs inside that same call. Dispatch is synchronous, so a plain stack
+ * is exact; nothing asynchronous may run between `as` and the read.
+ */
+let stack: string[] = [];
+
+export function actingAs<T>(by: string, fn: () => T): T {
+  stack.push(by);
+  try {
+    return fn();
+  } finally {
+    stack.pop();
+  }
+}
+
+/** The innermost actor, or null outside `actingAs`. */
+export function currentActor(): string | null {
+  return stack.at(-1) ?? null;
+}
+
+/** Tests: forget every actor (a throw inside `fn` already pops). */
+export function resetActors(): void {
+  stack = [];
+}

@@ -1,0 +1,50 @@
+/**
+ * The activity log and notices in the panel (issue 19): an action confirms its success, the Log
+ * view lists it with who sent it, and a change the panel did not make (the schedule's closing)
+ * raises a notice with its reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ADMIN, startServer } from '../support/server';
+import { launch, openPage } from '../support/browser';
+import { STATIC_DIR } from '../support/stage';
+import { actingAs } from '../../server/activity/actor';
+import type { App } from '../../server/app';
+
+let app: App;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startServer({ staticDir: STATIC_DIR });
+  browser = await launch();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('control panel: activity', () => {
+  it('confirms an action, lists it in the log with its sender, and shows why the schedule changed the show', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${app.url}/control`, { width: 1200, height: 800 });
+    await page.getByTestId('signin-token').fill(ADMIN);
+    await page.getByTestId('signin-token').press('Enter');
+    await page.getByTestId('master-blackout').click();
+    await page.getByTestId('confirmation').filter({ hasText: '✓ Blackout' }).waitFor();
+    expect(app.store.get().blackout).toBe(true);
+
+    await page.getByTestId('tab-log').click();
+    const entry = page.getByTestId('log-entry').filter({ hasText: 'show.blackout on' }).first();
+    await entry.waitFor();
+    expect(await entry.innerText()).toMatch(/panel [A-Za-z0-9_-]{6}/);
+
+    // The day schedule closes the pavilion (what the scheduler does at its closing time).
+    actingAs('schedule: closing at 20:00', () => app.store.dispatch({ type: 'show.blackout', on: false }, 'schedule'));
+    actingAs('schedule: closing at 20:00', () => app.store.dispatch({ type: 'show.blackout', on: true }, 'schedule'));
+    await page.getByTestId('toast-warn').filter({ hasText: 'The schedule changed the show' }).filter({ hasText: 'closing at 20:00' }).first().waitFor();
+    await page.getByTestId('log-source').selectOption('schedule');
+    await page.getByTestId('log-entry').filter({ hasText: 'schedule: closing at 20:00' }).first().waitFor();
+    expect(await page.getByTestId('log-entry').filter({ hasText: 'panel' }).count(), 'the source filter leaves the panel out').toBe(0);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+});
