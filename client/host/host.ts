@@ -1,66 +1,23 @@
-import type { DisplayPreloaded, ParamValues, PieceError } from '../../protocol';
+import type { DisplayPreloaded, PieceError } from '../../protocol';
 import { FrameClock } from './frame-clock';
 import { VisitorFeed } from './visitor-feed';
 import { ErrorLog, type ErrorReport, type HostError } from './errors';
 import { captureErrors, type ErrorTarget } from './capture';
 import { describeStray } from './stray';
-import { Switcher, type ActivePiece, type Timers } from './switcher';
+import { Switcher, type ActivePiece } from './switcher';
 import { ScheduledParams } from './params';
 import { advanceShowTime, createShowTime, type Timing } from './timeline';
 import type { RunShared } from './runtime';
-import { rendersInSoftware, resolveQuality, type QualityLevel } from './quality';
+import type { QualityLevel } from './quality';
+import { HostRenderers } from './renderers';
 import { readMemory, type GpuMemory, type RendererLike } from './memory';
-import type { PieceSource } from './pieces';
 import type { Program } from './program';
 import { mixAt, transitionProgress, type TransitionInfo, type TransitionSpec } from './transition';
-import { WarmCache, DEFAULT_WARM_LIMITS, type WarmCacheLimits } from './warm-cache';
+import { DEFAULT_WARM_LIMITS, type WarmCacheLimits } from './warm-cache';
+import { WarmRuns } from './warm-runs';
+import type { HostListener, HostOptions, HostSnapshot, Run } from './host-types';
 
-export interface HostOptions {
-  /** Maps an epoch time of this page's clock to show time (the clock estimate; identity in the preview). */
-  toShowTime(epochMs: number): number;
-  pieces: PieceSource;
-  /** Console prefix of error lines. */
-  label?: string;
-  /** Where error lines go (console.warn). */
-  warn?: (message: string) => void;
-  /** How many errors the host keeps. */
-  errorLimit?: number;
-  /** Where errors go besides the host's log (the server). */
-  sendError?(entry: HostError): void;
-  /** Where preload times go (the server sizes the next switch's lead on them). */
-  sendPreload?(p: DisplayPreloaded): void;
-  timers?: Timers;
-  /** The cache of warm pieces kept off-screen (count, renderer memory). */
-  warmCache?: WarmCacheLimits;
-  /** Monotonic ms (performance.now). */
-  now?: () => number;
-  timeOrigin?: number;
-}
-
-/** The run on screen, with what the host keeps for it. */
-export interface Run extends ActivePiece {
-  /** What every screen of this host hands the piece: live time and visitors, reports. */
-  shared: RunShared;
-}
-
-/** What the bindings render from; a new object whenever any of it changes. */
-export interface HostSnapshot {
-  run: Run | null;
-  /** The next run, mounted off-screen while it warms (invisible, silent), or null. */
-  incoming: Run | null;
-  /** The run leaving during a transition (drawn under or before the incoming one), or null. */
-  outgoing: Run | null;
-  /** Runs kept mounted and dormant off-screen: recently played, or warmed ahead of their cue. */
-  kept: Run[];
-  params: ParamValues;
-  /** Progress of the piece being preloaded (0..1) or of the assets it reports, or null. */
-  progress: { installationId: string; progress: number } | null;
-  /** The program's quality setting. */
-  quality: Program['quality'];
-}
-
-/** `sync`: the change must be drawn on this very frame (a switch, params due): render it before pieces run. */
-export type HostListener = (sync: boolean) => void;
+export type { HostListener, HostOptions, HostSnapshot, Run };
 
 /**
  * The piece host: one per page, framework-free. It takes the show's program for its screens
@@ -83,18 +40,15 @@ export class PieceHost {
   private outgoing: { run: Run & { timing: Timing }; spec: TransitionSpec; heldMs: number } | null = null;
   private transitionNow: (TransitionInfo & { spec: TransitionSpec }) | null = null;
   private spec: TransitionSpec | null = null;
-  private readonly cache: WarmCache<Run>;
-  private readonly warmedOn = new Map<string, Set<string>>();
-  private readonly aheadSince = new Map<string, number>();
+  /** Which screens warmed which run; the runs kept dormant in the bounded warm cache. */
+  private readonly warm: WarmRuns<Run>;
   private readonly now: () => number;
   /** The last warm-up: how long, and how late its switch came after the run's start (show ms). */
   lastWarm: { installationId: string; ms: number; cold: boolean; lateMs: number | null } | null = null;
   private progress: HostSnapshot['progress'] = null;
   private snap: HostSnapshot;
   private readonly listeners = new Set<HostListener>();
-  private readonly renderers = new Map<string, RendererLike>();
-  private readonly software = new WeakMap<object, boolean>();
-  private lastMemory: GpuMemory = { geometries: 0, textures: 0, programs: 0 };
+  private readonly renderers = new HostRenderers();
   private readonly strays = new Set<string>();
 
   constructor(private readonly opts: HostOptions) {
@@ -107,16 +61,16 @@ export class PieceHost {
     });
     const now = opts.now ?? (() => performance.now());
     this.now = now;
-    this.cache = new WarmCache(opts.warmCache ?? DEFAULT_WARM_LIMITS);
+    this.warm = new WarmRuns(opts.warmCache ?? DEFAULT_WARM_LIMITS);
     this.switcher = new Switcher({
-      needsWarm: () => this.renderers.size > 0,
+      needsWarm: () => this.renderers.any,
       pieces: opts.pieces,
       showTime: () => this.clock.showTime,
       now,
       timers: opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
       onProgress: (installationId, progress) => this.setProgress({ installationId, progress }),
       // Without a screen to warm on (no renderer), the module load is the whole warm-up.
-      onPreloaded: (t, ms, cold) => (this.renderers.size > 0 ? undefined : this.preloaded({ installationId: t.installationId!, version: t.version, ms, cold })),
+      onPreloaded: (t, ms, cold) => (this.renderers.any ? undefined : this.preloaded({ installationId: t.installationId!, version: t.version, ms, cold })),
       onLoadError: (t, error) => this.report({ installationId: t.installationId, version: t.version, phase: 'load', error }),
     });
     this.snap = this.makeSnapshot();
@@ -174,10 +128,7 @@ export class PieceHost {
    * (and its whole warm-up time goes to the server, which sizes the play lead on it).
    */
   warmed(key: string, screen: string): void {
-    let on = this.warmedOn.get(key);
-    if (!on) this.warmedOn.set(key, (on = new Set()));
-    on.add(screen);
-    if (this.screens().some((s) => !on.has(s))) return;
+    if (!this.warm.warmedOnAll(key, screen, this.screens())) return;
     const next = this.switcher.next();
     if (next && next.target.key === key) {
       if (!this.switcher.markWarm(key)) return;
@@ -187,17 +138,16 @@ export class PieceHost {
       this.changed(false);
       return;
     }
-    const since = this.aheadSince.get(key);
-    const kept = this.cache.values().find((r) => r.key === key);
+    const kept = this.warm.find(key);
+    const since = kept ? this.warm.takeAhead(key) : undefined;
     if (since !== undefined && kept) {
-      this.aheadSince.delete(key);
       this.preloaded({ installationId: kept.installationId, version: kept.version, ms: this.now() - since, cold: true });
     }
   }
 
   /** Whether run `key` has been warmed on `screen` already (the mount layer warms each run once). */
   isWarm(key: string, screen: string): boolean {
-    return this.warmedOn.get(key)?.has(screen) ?? false;
+    return this.warm.isWarm(key, screen);
   }
 
   /**
@@ -206,14 +156,14 @@ export class PieceHost {
    */
   warmAhead(a: { installationId: string; version: string | null; moduleUrl: string | null }): void {
     const piece = `${a.installationId}@${a.version ?? '?'}`;
-    if (this.cache.has(piece) || this.run?.installationId === a.installationId || this.incoming?.installationId === a.installationId) return;
+    if (this.warm.has(piece) || this.run?.installationId === a.installationId || this.incoming?.installationId === a.installationId) return;
     const since = this.now();
     void this.opts.pieces.load(a.installationId, a.moduleUrl).then(
       (module) => {
-        if (this.cache.has(piece)) return;
+        if (this.warm.has(piece)) return;
         const key = `ahead:${piece}`;
         const run = this.startRun({ key, installationId: a.installationId, version: a.version ?? module.manifest.version ?? '?', startedAt: this.clock.showTime, seed: key, module, failed: false });
-        this.aheadSince.set(key, since);
+        this.warm.aheadStarted(key, since);
         this.keep(run);
       },
       () => undefined, // it is reported when it plays
@@ -222,7 +172,7 @@ export class PieceHost {
 
   /** The cache of warm pieces, for diagnostics. */
   warmCache(): { pieces: string[]; limit: WarmCacheLimits } {
-    return { pieces: this.cache.keys(), limit: this.cache.limit };
+    return this.warm.diagnostics();
   }
 
   private prepareIncoming(): void {
@@ -255,7 +205,7 @@ export class PieceHost {
       this.outgoing = { run: prev, spec, heldMs: prev.timing.heldMs };
     } else if (prev && prev !== this.run) this.keep(prev);
     if (this.run) {
-      this.cache.touch(`${this.run.installationId}@${this.run.version}`);
+      this.warm.touch(this.run);
       if (this.lastWarm && this.lastWarm.installationId === this.run.installationId && this.lastWarm.lateMs === null) this.lastWarm.lateMs = showTime - this.run.startedAt;
     }
     this.params.reset(this.program?.params ?? {});
@@ -297,18 +247,14 @@ export class PieceHost {
   /** A run off screen goes to the cache of warm pieces (dormant), pushing out the oldest. */
   private keep(run: Run): void {
     if (run.failed || !run.module || run === this.run || run === this.incoming) return;
-    const piece = `${run.installationId}@${run.version}`;
-    const out = this.cache.put(piece, run);
-    for (const r of out) this.warmedOn.delete(r.key);
+    this.warm.keep(run);
     this.changed(false);
   }
 
   private trimCache(): void {
-    const r = this.renderers.values().next().value;
+    const r = this.renderers.first();
     if (!r) return;
-    const out = this.cache.trim(readMemory(r));
-    for (const run of out) this.warmedOn.delete(run.key);
-    if (out.length) this.changed(false);
+    if (this.warm.trim(readMemory(r))) this.changed(false);
   }
 
   /**
@@ -325,11 +271,10 @@ export class PieceHost {
       this.changed(false);
       return;
     }
-    const kept = key !== undefined ? this.cache.values().find((r) => r.key === key) : undefined;
+    const kept = key !== undefined ? this.warm.find(key) : undefined;
     if (kept) {
       // A dormant run: dropped from the cache. Only one warmed ahead of its cue is news (a played one had its turn).
-      this.cache.delete(`${kept.installationId}@${kept.version}`);
-      this.warmedOn.delete(kept.key);
+      this.warm.drop(kept);
       if (kept.key.startsWith('ahead:')) this.report({ installationId: kept.installationId, version: kept.version, phase, error, ...(screen ? { screen } : {}) });
       this.changed(false);
       return;
@@ -364,37 +309,26 @@ export class PieceHost {
 
   /** The quality a screen renders at: the program's setting, or for 'auto' from its GPU and size. */
   qualityFor(renderer: RendererLike, pixels: number): QualityLevel {
-    let software = this.software.get(renderer);
-    if (software === undefined) {
-      software = rendersInSoftware(renderer.getContext());
-      this.software.set(renderer, software);
-    }
-    return resolveQuality(this.program?.quality, software, pixels);
+    return this.renderers.qualityFor(this.program?.quality, renderer, pixels);
   }
 
-  /** A screen's renderer, for the memory readouts. Returns the function that detaches it. */
+  /** A screen's renderer, for the memory readouts and the warm-up. Returns the function that detaches it. */
   attachRenderer(screen: string, r: RendererLike): () => void {
-    this.renderers.set(screen, r);
-    return () => {
-      if (this.renderers.get(screen) === r) this.renderers.delete(screen);
-    };
+    return this.renderers.attach(screen, r);
   }
 
   /** GPU objects alive now in a screen's renderer (the first attached by default); else the last sample. */
   memory(screen?: string): GpuMemory {
-    const r = screen === undefined ? this.renderers.values().next().value : this.renderers.get(screen);
-    return r ? readMemory(r) : { ...this.lastMemory };
+    return this.renderers.memory(screen);
   }
 
   /** Samples the memory for health reports (kept when the renderer goes). */
   sampleMemory(): GpuMemory {
-    const r = this.renderers.values().next().value;
-    if (r) this.lastMemory = readMemory(r);
-    return this.lastMemory;
+    return this.renderers.sample();
   }
 
   screens(): string[] {
-    return [...this.renderers.keys()].sort();
+    return this.renderers.screens();
   }
 
   snapshot(): HostSnapshot {
@@ -434,7 +368,7 @@ export class PieceHost {
   }
 
   private makeSnapshot(): HostSnapshot {
-    const kept = this.cache.values();
+    const kept = this.warm.values();
     const prev = this.snap as HostSnapshot | undefined;
     return {
       run: this.run,

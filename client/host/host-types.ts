@@ -1,0 +1,56 @@
+import type { DisplayPreloaded, ParamValues } from '../../protocol';
+import type { HostError } from './errors';
+import type { ActivePiece, Timers } from './switcher';
+import type { RunShared } from './runtime';
+import type { PieceSource } from './pieces';
+import type { Program } from './program';
+import type { WarmCacheLimits } from './warm-cache';
+
+/* The piece host's public types (client/host/host.ts). */
+
+export interface HostOptions {
+  /** Maps an epoch time of this page's clock to show time (the clock estimate; identity in the preview). */
+  toShowTime(epochMs: number): number;
+  pieces: PieceSource;
+  /** Console prefix of error lines. */
+  label?: string;
+  /** Where error lines go (console.warn). */
+  warn?: (message: string) => void;
+  /** How many errors the host keeps. */
+  errorLimit?: number;
+  /** Where errors go besides the host's log (the server). */
+  sendError?(entry: HostError): void;
+  /** Where preload times go (the server sizes the next switch's lead on them). */
+  sendPreload?(p: DisplayPreloaded): void;
+  timers?: Timers;
+  /** The cache of warm pieces kept off-screen (count, renderer memory). */
+  warmCache?: WarmCacheLimits;
+  /** Monotonic ms (performance.now). */
+  now?: () => number;
+  timeOrigin?: number;
+}
+
+/** The run on screen, with what the host keeps for it. */
+export interface Run extends ActivePiece {
+  /** What every screen of this host hands the piece: live time and visitors, reports. */
+  shared: RunShared;
+}
+
+/** What the bindings render from; a new object whenever any of it changes. */
+export interface HostSnapshot {
+  run: Run | null;
+  /** The next run, mounted off-screen while it warms (invisible, silent), or null. */
+  incoming: Run | null;
+  /** The run leaving during a transition (drawn under or before the incoming one), or null. */
+  outgoing: Run | null;
+  /** Runs kept mounted and dormant off-screen: recently played, or warmed ahead of their cue. */
+  kept: Run[];
+  params: ParamValues;
+  /** Progress of the piece being preloaded (0..1) or of the assets it reports, or null. */
+  progress: { installationId: string; progress: number } | null;
+  /** The program's quality setting. */
+  quality: Program['quality'];
+}
+
+/** `sync`: the change must be drawn on this very frame (a switch, params due): render it before pieces run. */
+export type HostListener = (sync: boolean) => void;

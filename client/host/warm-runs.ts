@@ -1,0 +1,96 @@
+import type { ActivePiece } from './switcher';
+import { WarmCache, type WarmCacheLimits } from './warm-cache';
+import type { GpuMemory } from './memory';
+
+/** What the warm bookkeeping needs of a run: its key, piece and version. */
+type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version'>;
+
+/** A run's piece, as the warm cache keys it (a newer run of the same piece replaces the older). */
+export const pieceOf = (run: Pick<ActivePiece, 'installationId' | 'version'>): string => `${run.installationId}@${run.version}`;
+
+/**
+ * The host's warm bookkeeping (client/host/host.ts): which screens have warmed which run (the
+ * mount layer's reports), the runs kept dormant in the bounded warm cache, and when each run warmed
+ * ahead of its cue began (its warm-up time goes to the server once every screen has it).
+ */
+export class WarmRuns<R extends RunLike> {
+  private readonly cache: WarmCache<R>;
+  private readonly warmedOn = new Map<string, Set<string>>();
+  private readonly aheadSince = new Map<string, number>();
+
+  constructor(limits: WarmCacheLimits) {
+    this.cache = new WarmCache(limits);
+  }
+
+  /** Run `key` is warm on `screen`. True when every one of `screens` has it warm. */
+  warmedOnAll(key: string, screen: string, screens: readonly string[]): boolean {
+    let on = this.warmedOn.get(key);
+    if (!on) this.warmedOn.set(key, (on = new Set()));
+    on.add(screen);
+    return screens.every((s) => on.has(s));
+  }
+
+  isWarm(key: string, screen: string): boolean {
+    return this.warmedOn.get(key)?.has(screen) ?? false;
+  }
+
+  /** Keeps `run` dormant (most recent). Returns whether anything changed. */
+  keep(run: R): boolean {
+    for (const r of this.cache.put(pieceOf(run), run)) this.forget(r);
+    return true;
+  }
+
+  /** Past the memory bound, drops the oldest kept run. Returns whether one went. */
+  trim(memory: GpuMemory): boolean {
+    const out = this.cache.trim(memory);
+    for (const r of out) this.forget(r);
+    return out.length > 0;
+  }
+
+  /** The piece plays again: most recently used. */
+  touch(run: Pick<ActivePiece, 'installationId' | 'version'>): void {
+    this.cache.touch(pieceOf(run));
+  }
+
+  has(piece: string): boolean {
+    return this.cache.has(piece);
+  }
+
+  /** The kept run `key`, if kept. */
+  find(key: string): R | undefined {
+    return this.cache.values().find((r) => r.key === key);
+  }
+
+  /** Drops a kept run (it broke while dormant). */
+  drop(run: R): void {
+    this.cache.delete(pieceOf(run));
+    this.forget(run);
+  }
+
+  /** A run warmed ahead of its cue began warming at `since` (monotonic ms). */
+  aheadStarted(key: string, since: number): void {
+    this.aheadSince.set(key, since);
+  }
+
+  /** When the ahead-of-time warm-up of `key` began, once (undefined: none, or told already). */
+  takeAhead(key: string): number | undefined {
+    const since = this.aheadSince.get(key);
+    this.aheadSince.delete(key);
+    return since;
+  }
+
+  /** Kept runs, oldest first. */
+  values(): R[] {
+    return this.cache.values();
+  }
+
+  /** For diagnostics: the kept pieces, oldest first, and the bounds. */
+  diagnostics(): { pieces: string[]; limit: WarmCacheLimits } {
+    return { pieces: this.cache.keys(), limit: this.cache.limit };
+  }
+
+  private forget(run: R): void {
+    this.warmedOn.delete(run.key);
+    this.aheadSince.delete(run.key);
+  }
+}
