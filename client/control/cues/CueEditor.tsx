@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { Params, type Cue } from '../../../protocol';
+import type { Cue } from '../../../protocol';
 import { NO_PRESETS, toast, useControl } from '../store';
 import { send } from '../link';
 import { slug } from '../format';
 import { Toggle } from '../ui';
 import { TransitionPicker } from '../pieces/TransitionPicker';
-import { BUILDER_TYPES, commandsOf, defaultCommand, isBuilderType, jsonRow, parseJson, parseList, rowOf, type BuilderCommand, type CueRow, type Parsed } from './commands';
+import { BUILDER_TYPES, commandsOf, defaultCommand, isBuilderType, jsonRow, parseList, pieceBefore, rowOf, type BuilderCommand, type CueRow, type Parsed } from './commands';
+import { CueParamsEditor } from './CueParamsEditor';
+import { CueSettingsFields, settingsOf, settingsToSave } from './CueSettingsFields';
 
 /**
  * Builds a cue as a list of commands: a form per command for the common ones, a JSON field for
@@ -20,6 +22,7 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
   const [rawMode, setRawMode] = useState(false);
   const [raw, setRaw] = useState('');
   const [rawError, setRawError] = useState<string | null>(null);
+  const [settings, setSettings] = useState(() => settingsOf(cue));
   const screens = show.screens.filter((s) => s.known).map((s) => s.id);
   const cueId = cue?.id ?? uniqueId(slug(name, 'cue'), show.cues.map((q) => q.id));
 
@@ -37,7 +40,9 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
       return;
     }
     if (!name.trim()) return toast('error', 'Cue: name it', 'Give the cue a name, e.g. "Sunset".');
-    void send({ type: 'cue.save', cueId, name: name.trim(), commands: list.value, ...(index !== undefined ? { index } : {}) }, `Save cue ${name.trim()}`).then((ok) => ok && onDone());
+    const cueSettings = settingsToSave(settings);
+    if (!cueSettings.ok) return toast('error', 'Cue: fix a setting', `${cueSettings.problem}.`);
+    void send({ type: 'cue.save', cueId, name: name.trim(), commands: list.value, ...cueSettings.value, ...(index !== undefined ? { index } : {}) }, `Save cue ${name.trim()}`).then((ok) => ok && onDone());
   };
 
   return (
@@ -67,6 +72,7 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
           }}
         />
       </div>
+      <CueSettingsFields value={settings} onChange={setSettings} />
       {rawMode ? (
         <>
           <textarea className="json" rows={Math.min(20, Math.max(6, raw.split('\n').length + 1))} spellCheck={false} value={raw} onChange={(e) => setRaw(e.target.value)} aria-label="Commands as JSON" data-testid="cue-raw" />
@@ -94,7 +100,7 @@ export function CueEditor({ cue, index, onDone }: { cue?: Cue; index?: number; o
                 <option value="other">Other (JSON)</option>
               </select>
               {row.kind === 'form' ? (
-                <CommandFields command={row.command} onChange={(command) => update(i, { kind: 'form', command })} screens={screens} index={i} />
+                <CommandFields command={row.command} onChange={(command) => update(i, { kind: 'form', command })} screens={screens} index={i} pieceOf={(wallId) => pieceBefore(rows, i, wallId, show.walls, show.cues.slice(0, index ?? show.cues.length))} />
               ) : (
                 <div className="cmd-fields">
                   <JsonField text={row.text} parsed={row.parsed} onChange={(text) => update(i, jsonRow(text))} label="Command as JSON" testId={`cmd-json-${i}`} />
@@ -144,7 +150,7 @@ function WallSelect({ value, onChange, index }: { value: string; onChange: (wall
   );
 }
 
-function CommandFields({ command: c, onChange, screens, index }: { command: BuilderCommand; onChange: (c: BuilderCommand) => void; screens: string[]; index: number }) {
+function CommandFields({ command: c, onChange, screens, index, pieceOf }: { command: BuilderCommand; onChange: (c: BuilderCommand) => void; screens: string[]; index: number; pieceOf: (wallId: string) => string | null }) {
   const pieces = useControl((s) => s.pieces);
   const allPresets = useControl((s) => s.show?.presets ?? NO_PRESETS);
   const walls = useControl((s) => s.show?.walls);
@@ -158,7 +164,7 @@ function CommandFields({ command: c, onChange, screens, index }: { command: Buil
           <select
             value={c.installationId}
             onChange={(e) => {
-              const { preset: _dropped, ...rest } = c;
+              const { preset: _dropped, params: _theirs, ...rest } = c; // another piece: its own params
               onChange({ ...rest, installationId: e.target.value });
             }}
             aria-label="Piece"
@@ -194,6 +200,7 @@ function CommandFields({ command: c, onChange, screens, index }: { command: Buil
             fallback={wallDefault}
             testId={`cmd-transition-${index}`}
           />
+          <CueParamsEditor installationId={c.installationId} value={c.params ?? {}} onChange={(params) => onChange({ ...c, params })} testId={`cmd-params-${index}`} />
         </div>
       );
     }
@@ -208,8 +215,8 @@ function CommandFields({ command: c, onChange, screens, index }: { command: Buil
     case 'wall.params':
       return (
         <div className="cmd-fields">
-          <WallSelect value={c.wallId} onChange={(wallId) => onChange({ ...c, wallId })} index={index} />
-          <ParamsField value={c.params} onChange={(params) => onChange({ ...c, params })} />
+          <WallSelect value={c.wallId} onChange={(wallId) => onChange({ ...c, wallId, params: {} })} index={index} />
+          <CueParamsEditor installationId={pieceOf(c.wallId)} value={c.params} onChange={(params) => onChange({ ...c, params })} testId={`cmd-params-${index}`} />
         </div>
       );
     case 'show.blackout':
@@ -247,25 +254,6 @@ function CommandFields({ command: c, onChange, screens, index }: { command: Buil
         </div>
       );
   }
-}
-
-/** A wall.params command's params, as one line of JSON; keeps the last valid value while the text is not. */
-function ParamsField({ value, onChange }: { value: Record<string, string | number | boolean>; onChange: (v: Record<string, string | number | boolean>) => void }) {
-  const [text, setText] = useState(() => JSON.stringify(value));
-  const [parsed, setParsed] = useState<Parsed<unknown>>({ ok: true, value });
-  return (
-    <JsonField
-      text={text}
-      parsed={parsed}
-      label="Params as JSON"
-      onChange={(next) => {
-        setText(next);
-        const p = parseJson(next, Params);
-        setParsed(p);
-        if (p.ok) onChange(p.value);
-      }}
-    />
-  );
 }
 
 /** A one-line JSON editor that says what is wrong with its text instead of losing it. */

@@ -1,4 +1,4 @@
-import { CueCommand, CueCommandList, describeIssues, type CueCommandInput, type PieceSummary, type WallStatus } from '../../../protocol';
+import { CueCommand, CueCommandList, describeIssues, type Cue, type CueCommandInput, type PieceSummary, type WallStatus } from '../../../protocol';
 import { describeTransition } from '../pieces/transition';
 
 /** Command types the cue builder has a form for; anything else is edited as JSON. */
@@ -74,7 +74,7 @@ export function defaultCommand(type: BuilderType, walls: WallStatus[], pieces: P
     case 'wall.play':
       return { type, wallId, installationId: walls[0]?.installationId ?? pieces[0]?.id ?? '' };
     case 'wall.params':
-      return { type, wallId, params: { ...(walls[0]?.params ?? {}) } };
+      return { type, wallId, params: {} }; // set with the piece's controls; nothing pre-filled from another wall
     case 'wall.stop':
     case 'wall.pause':
     case 'wall.resume':
@@ -115,4 +115,17 @@ export function describe(c: CueCommandInput, pieces: PieceSummary[]): string {
     default:
       return c.type;
   }
+}
+
+/**
+ * The piece a wall plays when row `i` of a cue runs, as the server checks it (server/show/cue-checks.ts):
+ * this cue's own earlier wall.play or wall.stop, else the cues before it in the list, else what the wall plays now.
+ */
+export function pieceBefore(rows: CueRow[], i: number, wallId: string, walls: WallStatus[], earlier: Cue[]): string | null {
+  const commands: CueCommandInput[] = [...earlier.flatMap((q) => q.commands), ...rows.slice(0, i).flatMap((r) => (r.kind === 'form' ? [r.command] : r.parsed.ok ? [r.parsed.value] : []))];
+  for (const c of commands.reverse()) {
+    if (c.type === 'wall.play' && c.wallId === wallId) return c.installationId;
+    if (c.type === 'wall.stop' && c.wallId === wallId) return null;
+  }
+  return walls.find((w) => w.id === wallId)?.installationId ?? null;
 }

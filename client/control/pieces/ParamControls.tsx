@@ -53,9 +53,10 @@ export function ParamControls({ wall, piece }: { wall: WallStatus; piece: PieceS
   );
 }
 
-function ParamControl({ id, spec, value, onChange }: { id: string; spec: ParamSpec; value: ParamValue; onChange: (v: ParamValue) => void }) {
+/** One param's control, generated from its spec (also the cue editor's: client/control/cues/CueParamsEditor.tsx). `idPrefix` keeps ids unique when several show at once. */
+export function ParamControl({ id, spec, value, onChange, idPrefix = 'param' }: { id: string; spec: ParamSpec; value: ParamValue; onChange: (v: ParamValue) => void; idPrefix?: string }) {
   const name = label(spec.label, id);
-  const testId = `param-${id}`;
+  const testId = `${idPrefix}-${id}`;
   switch (spec.type) {
     case 'number':
     case 'integer': {
