@@ -74,11 +74,12 @@ export async function startOscIn(opts: OscInOptions, deps: OscInDeps): Promise<O
     deps.logger.warn(obj, msg);
   }
 
+  /** One token per message; `reply:<address>` keys the answers to floods and garbage (one a second, a few at once). */
   function allowed(address: string): boolean {
     let b = buckets.get(address);
     if (!b) {
       if (buckets.size > 1000) buckets.clear();
-      b = new TokenBucket(rate, rate * 2, wallClock());
+      b = address.startsWith('reply:') ? new TokenBucket(1, 5, wallClock()) : new TokenBucket(rate, rate * 2, wallClock());
       buckets.set(address, b);
     }
     return b.take(wallClock());

@@ -277,3 +277,21 @@ describe('an OSC GO takes the panel GO\'s path', () => {
     }
   });
 });
+
+describe('a flooding sender', () => {
+  it('is held to its rate: the excess is dropped, counted and answered at most once a second', async () => {
+    const app = await startServer({ osc: { port: 0, ratePerSecond: 5 } }); // burst 10
+    try {
+      const c = await udpClient(app.osc!.in!.udpPort);
+      for (let n = 0; n < 40; n++) c.send('/pavilion/volume', f((n % 8) / 8));
+      expect((await c.error())[0]).toBe('rate_limited');
+      const limited = async () => valueOf(await metric(app, 'pavilion_osc_messages_total'), 'result="rate_limited"');
+      for (let n = 0; n < 1000 && (await limited()) < 1; n++) await new Promise((r) => setTimeout(r, 10));
+      expect(await limited()).toBeGreaterThan(0);
+      expect(c.received.filter((m) => m.address === '/pavilion/error').length, 'answers to a flood are few').toBeLessThanOrEqual(5);
+      c.close();
+    } finally {
+      await app.close();
+    }
+  });
+});
