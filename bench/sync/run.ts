@@ -128,7 +128,8 @@ for (let i = 0; i < opts.clients; i++)
       skewPpm: opts.skewPpm,
     };
     c.send(job);
-    loaded.push(keyedMessage<boolean>(c, 'loaded', 120_000).then(() => c));
+    // Generous: on a saturated shared machine, 12+ tsx processes starting at once take minutes.
+    loaded.push(keyedMessage<boolean>(c, 'loaded', 400_000).then(() => c));
   }
 // Every client process has started (tsx compiles, imports load: a CPU burst); now connect them
 // one at a time, 250 ms apart, interleaving the libraries.

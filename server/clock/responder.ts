@@ -179,7 +179,10 @@ export async function startClockResponder(opts: ClockResponderOptions): Promise<
       new Promise((resolve) => {
         const w = worker;
         if (!w) return resolve(null);
-        const t = setTimeout(() => resolve(null), 2000);
+        const t = setTimeout(() => {
+          w.off('message', on);
+          resolve(null);
+        }, 2000);
         const on = (m: { type?: string; stats?: ResponderStats }) => {
           if (m.type !== 'stats') return;
           clearTimeout(t);
