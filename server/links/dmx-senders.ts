@@ -86,7 +86,12 @@ export function artnetSender(o: DmxOutput, hooks: SenderHooks): DmxSender {
       const ip = host.ip();
       if (!ip) return false;
       sequence = (sequence % 255) + 1;
-      socket.send(artDmxPacket(sequence, o.universe, frame), port, ip, (e) => (e ? hooks.error(`send to ${ip}:${port}: ${e.message}`) : hooks.sent()));
+      try {
+        socket.send(artDmxPacket(sequence, o.universe, frame), port, ip, (e) => (e ? hooks.error(`send to ${ip}:${port}: ${e.message}`) : hooks.sent()));
+      } catch (e) {
+        hooks.error(`send to ${ip}:${port}: ${e instanceof Error ? e.message : String(e)}`); // the socket went away
+        return false;
+      }
       return true;
     },
     close() {
@@ -125,7 +130,12 @@ export function sacnSender(o: DmxOutput, hooks: SenderHooks): DmxSender {
       // The package leaves its socket's 'error' unhandled, which would end the process.
       (sender as unknown as { socket: dgram.Socket }).socket.on('error', (e) => hooks.error(`socket: ${e.message}`));
       for (let i = 0; i < 512; i++) payload[i + 1] = frame[i] ?? 0;
-      sender.send({ payload }).then(hooks.sent, (e: unknown) => hooks.error(`send to ${ip}: ${e instanceof Error ? e.message : String(e)}`));
+      try {
+        sender.send({ payload }).then(hooks.sent, (e: unknown) => hooks.error(`send to ${ip}: ${e instanceof Error ? e.message : String(e)}`));
+      } catch (e) {
+        hooks.error(`send to ${ip}: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      }
       return true;
     },
     close() {
