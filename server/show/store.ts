@@ -58,10 +58,10 @@ export function createShowStore(opts: {
   piece: ReduceContext['piece'];
   /** Lead for a piece switch without `at` (default 600 ms); see server/screens/preload-times.ts. */
   playLeadMs?: (wallId: string, installationId: string) => number;
-  changeLeadMs?: number;
-  onError?: (err: unknown) => void;
   /** Screens that would switch late to a piece started that soon (an explicit `at`): the ack says so (PlayNotes). */
   lateScreens?: LateScreens;
+  changeLeadMs?: number;
+  onError?: (err: unknown) => void;
 }): ShowStore {
   let show = opts.initial;
   const listeners = new Set<ShowListener>();
@@ -115,9 +115,9 @@ export function createShowStore(opts: {
         const type = typeof given === 'string' ? given.slice(0, 64) : typeof given === 'number' || typeof given === 'boolean' ? String(given) : '(none)';
         return answer(raw, source, fail('bad_request', `command '${type}' is not valid: ${describeIssues(parsed.error.issues)}`), null);
       }
+      const now = opts.time();
       const res = reduce(show, parsed.data, {
         now,
-      const now = opts.time();
         piece: opts.piece,
         playLeadMs: opts.playLeadMs ?? (() => 600),
         changeLeadMs: opts.changeLeadMs ?? 150,
