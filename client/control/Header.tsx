@@ -82,13 +82,18 @@ function diskLabel(h: ServerHealth): string {
   return h.reasons[0] ?? 'degraded';
 }
 
-/** The last action applied, for 3 s: no role, so it never competes with the toasts' status messages. */
+/** The last action applied, for 3 s (8 s with Undo): no role, so it never competes with the toasts' status messages. */
 function Confirmation() {
   const c = useControl((s) => s.confirmation);
   if (!c) return null;
   return (
     <span className="confirmation" aria-live="polite" data-testid="confirmation">
       {c.text}
+      {c.undo && (
+        <button type="button" className="undo" onClick={() => { useControl.setState({ confirmation: null }); c.undo!.run(); }} data-testid="undo">
+          {c.undo.label}
+        </button>
+      )}
     </span>
   );
 }

@@ -3,6 +3,7 @@ import { connect, localNow, syncOverSocket, type SocketOf } from '../core/connec
 import { lookUpClockResponder } from '../core/clock-responder';
 import type { ClockSync } from '../core/clock-sync';
 import { confirmDone, toast, toastError, useControl } from './store';
+import { inverseOf } from './undo';
 
 type ControlSocket = SocketOf<'/control'>;
 
@@ -83,6 +84,7 @@ const CONTINUOUS = new Set<string>(['wall.params', 'show.volume', 'wall.layout']
  */
 export async function send(command: CommandInput, what?: string): Promise<boolean> {
   const label = what ?? command.type;
+  const before = useControl.getState().show; // for Undo: the show as it was before this command
   if (!socket?.connected) {
     toast('error', `${label}: not sent`, 'The control panel is not connected to the server; it reconnects by itself. Try again in a moment.');
     return false;
@@ -95,7 +97,10 @@ export async function send(command: CommandInput, what?: string): Promise<boolea
     }
     // Applied, with a caveat: e.g. an explicit `at` too soon for some screens to warm up (they will be late).
     if (res.warning) toast('warn', `${label}: ${res.late?.length ? `${res.late.length} screen(s) will be late` : 'note'}`, res.warning);
-    else if (!CONTINUOUS.has(command.type)) confirmDone(`✓ ${label}`);
+    else if (!CONTINUOUS.has(command.type)) {
+      const inverse = before ? inverseOf(command, before) : null;
+      confirmDone(`✓ ${label}`, inverse ? { label: 'Undo', run: () => void send(inverse, `Undo ${label}`) } : undefined);
+    }
     return true;
   } catch {
     toast('error', `${label}: no answer`, 'The server did not answer within 8 s. Check the connection, then look at the show state before retrying.');

@@ -39,7 +39,7 @@ export interface ControlState {
   /** The wall the Walls and Pieces views work on. */
   wallId: string | null;
   /** The last action the server applied, shown briefly in the header (never over the buttons, unlike a toast). */
-  confirmation: { id: number; text: string } | null;
+  confirmation: { id: number; text: string; undo?: { label: string; run: () => void } } | null;
 }
 
 const initialTab = (): Tab => {
@@ -62,13 +62,17 @@ export const useControl = create<ControlState>(() => ({
 
 let confirmSeq = 0;
 /** Says briefly, in the header, that an action was applied (every panel action confirms its success). */
-export function confirmDone(text: string): void {
+export function confirmDone(text: string, undo?: { label: string; run: () => void }): void {
   const id = ++confirmSeq;
-  useControl.setState({ confirmation: { id, text } });
+  useControl.setState({ confirmation: { id, text, ...(undo ? { undo } : {}) } });
+  // Long enough to reach for Undo; a new action replaces it at once.
   setTimeout(() => {
     if (useControl.getState().confirmation?.id === id) useControl.setState({ confirmation: null });
-  }, 3000);
+  }, undo ? UNDO_MS : 3000);
 }
+
+/** How long an action can be undone from the header. */
+export const UNDO_MS = 8000;
 
 let toastSeq = 0;
 const recent = new Map<string, number>();

@@ -31,11 +31,25 @@ describe('control panel: activity', () => {
     await page.getByTestId('master-blackout').click();
     await page.getByTestId('confirmation').filter({ hasText: '✓ Blackout' }).waitFor();
     expect(app.store.get().blackout).toBe(true);
+    // Undo, for a few seconds: itself a command (the log shows both).
+    await page.getByTestId('undo').click();
+    await page.getByTestId('confirmation').filter({ hasText: 'Undo Blackout' }).waitFor();
+    expect(app.store.get().blackout).toBe(false);
+    await page.getByTestId('master-blackout').click();
+    await page.getByTestId('confirmation').filter({ hasText: '✓ Blackout' }).waitFor();
+    expect(app.store.get().blackout).toBe(true);
+
+    // A wall without screens says so where walls are listed.
+    expect((await app.store.dispatch({ type: 'wall.create', wallId: 'empty', name: 'Empty wall' })).ok).toBe(true);
+    expect((await app.store.dispatch({ type: 'wall.play', wallId: 'empty', installationId: 'canopy' })).ok).toBe(true);
+    await page.getByTestId('tab-pieces').click();
+    expect(await page.getByTestId('wall-no-screen-empty').innerText()).toMatch(/no screen: .* shows nowhere/);
 
     await page.getByTestId('tab-log').click();
     const entry = page.getByTestId('log-entry').filter({ hasText: 'show.blackout on' }).first();
     await entry.waitFor();
     expect(await entry.innerText()).toMatch(/panel [A-Za-z0-9_-]{6}/);
+    await page.getByTestId('log-entry').filter({ hasText: 'show.blackout off' }).first().waitFor(); // the undo
 
     // The day schedule closes the pavilion (what the scheduler does at its closing time).
     actingAs('schedule: closing at 20:00', () => app.store.dispatch({ type: 'show.blackout', on: false }, 'schedule'));

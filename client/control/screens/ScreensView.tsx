@@ -35,7 +35,7 @@ export function ScreensView() {
                 ))}
               </div>
             ) : (
-              <Empty>No screens in this wall yet. Add them in Walls → Layout.</Empty>
+              <Empty>No screens in this wall yet{w.installationId ? `: what it plays (${w.installationId}) shows nowhere` : ''}. Add them in Walls → Layout, or adopt one above.</Empty>
             )}
           </Section>
         );

@@ -20,9 +20,16 @@ export function WallPicker() {
             data-testid={`pick-wall-${w.id}`}
           >
             <strong>{w.name}</strong>
-            <span className="muted small">
-              {w.screens.length} screen{w.screens.length === 1 ? '' : 's'} · {piece}
-            </span>
+            {w.screens.length === 0 ? (
+              // A wall without screens still "plays": say so where it is listed.
+              <span className="small warn-text" data-testid={`wall-no-screen-${w.id}`}>
+                no screen{w.installationId ? `: ${piece} shows nowhere` : ''}
+              </span>
+            ) : (
+              <span className="muted small">
+                {w.screens.length} screen{w.screens.length === 1 ? '' : 's'} · {piece}
+              </span>
+            )}
           </button>
         );
       })}
