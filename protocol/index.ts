@@ -13,4 +13,5 @@ export * from './pieces';
 export * from './stage';
 export * from './backups';
 export * from './activity';
+export * from './schedule-days';
 export * from './dmx';

@@ -98,11 +98,33 @@ export const ScheduleEntry = z.object({
   cueId: Id,
 });
 
+/** A day's opening hours. */
+export const DayHours = z.object({ opening: TimeOfDay, closing: TimeOfDay });
+export type DayHours = z.infer<typeof DayHours>;
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** One dated exception (a holiday, a private event): other hours that day, or closed. */
+export const ScheduleException = z.object({
+  date: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be YYYY-MM-DD'),
+  /** Null: closed all day (no opening, no timed cues, and the closing's blackout holds). */
+  hours: DayHours.nullable(),
+  /** Why, shown in the panel: "Christmas", "private event". */
+  note: z.string().max(120).optional(),
+});
+export type ScheduleException = z.infer<typeof ScheduleException>;
+
 export const Schedule = z.object({
   enabled: z.boolean(),
   timezone: z.string().min(1).max(64),
+  /** The hours of every day without hours of its own in `days` or `exceptions`. */
   opening: TimeOfDay,
   closing: TimeOfDay,
+  /** Hours per weekday; null: closed that weekday; absent: `opening`/`closing`. */
+  days: z.partialRecord(z.enum(WEEKDAYS), DayHours.nullable()).optional(),
+  /** Dated exceptions, which win over the weekday's hours. */
+  exceptions: z.array(ScheduleException).max(400).optional(),
   /** Piece each wall plays when opening and nothing else is scheduled. */
   attract: z.record(Id, Id),
   entries: z.array(ScheduleEntry).max(200),

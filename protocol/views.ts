@@ -1,3 +1,4 @@
+import type { NextEvent } from './schedule-days';
 import type { Manifest, InputSpec } from './manifest';
 import type { Rect, Show, Wall } from './show';
 import type { DisplayHealth, PieceError } from './payloads';
@@ -165,4 +166,6 @@ export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' |
   cueWaits: CueWait[];
   /** Cues that would not run as saved (a param a piece no longer takes, a missing wall…) or that a piece upgrade changed, by cue id: what is wrong, in words. */
   cueProblems: Record<string, string>;
+  /** The day schedule's next event within two weeks; null when the schedule is off or has none (server/show/scheduler.ts nextEvent). */
+  scheduleNext: NextEvent | null;
 }

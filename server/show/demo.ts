@@ -27,7 +27,7 @@ export function demoShow(now: number, pick: (preferred: string[]) => string | nu
     cues: [],
     cuePosition: -1,
     cueStandby: 0,
-    schedule: { enabled: false, timezone: 'Europe/Brussels', opening: '10:00', closing: '20:00', attract: {}, entries: [] },
+    schedule: { enabled: false, timezone: serverZone(), opening: '10:00', closing: '20:00', attract: {}, entries: [] },
   };
 }
 
@@ -36,6 +36,15 @@ export function emptyShow(): Show {
   return {
     format: 'pavilion.show/1', version: 0, walls: {}, screens: {}, blackout: false, volume: 0.8, presets: {}, cues: [],
     cuePosition: -1, cueStandby: 0,
-    schedule: { enabled: false, timezone: 'Europe/Brussels', opening: '10:00', closing: '20:00', attract: {}, entries: [] },
+    schedule: { enabled: false, timezone: serverZone(), opening: '10:00', closing: '20:00', attract: {}, entries: [] },
   };
+}
+
+/** The server's own time zone (IANA), where a new show's schedule starts: the panel shows it next to every time. */
+export function serverZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Schedule } from '../../protocol';
+import { hoursOn, localTime, nextDay, epochOfLocal, type NextEvent, type Schedule } from '../../protocol';
 import type { TimeSource } from '../clock/time';
 import type { ShowStore } from './store';
 import { actingAs } from '../activity/actor';
@@ -54,27 +54,22 @@ export function memoryOnly(): SchedulerMemory & { state: { day: string; handled:
   return m;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+export { localTime };
 
-/** The local date (YYYY-MM-DD) and time (HH:MM) of an epoch time in an IANA zone. */
-export function localTime(epochMs: number, timeZone: string): { day: string; time: string } {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, f);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(new Date(epochMs))) parts[p.type] = p.value;
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
-
-/** The day's events in firing order: opening first, entries in list order, closing last within a minute. */
-export function eventsOf(schedule: Schedule): ScheduleEvent[] {
+/**
+ * A day's events in firing order: opening first, entries in list order, closing last within a
+ * minute. With `day` (YYYY-MM-DD, local), that day's hours: a dated exception, else the weekday's
+ * own, else the default; a closed day has no event at all (no opening, no timed cue, and the last
+ * closing's blackout holds). Without `day`, the default hours.
+ */
+export function eventsOf(schedule: Schedule, day?: string): ScheduleEvent[] {
   const rank = { opening: 0, cue: 1, closing: 2 } as const;
+  const hours = day === undefined ? { opening: schedule.opening, closing: schedule.closing } : hoursOn(schedule, day).hours;
+  if (!hours) return [];
   const list: ScheduleEvent[] = [
-    { kind: 'opening', time: schedule.opening },
+    { kind: 'opening', time: hours.opening },
     ...schedule.entries.map((e) => ({ kind: 'cue' as const, time: e.time, cueId: e.cueId })),
-    { kind: 'closing', time: schedule.closing },
+    { kind: 'closing', time: hours.closing },
   ];
   return list
     .map((e, i) => ({ e, i }))
@@ -132,7 +127,7 @@ export function createScheduler(opts: {
   function skipPast(now: number): void {
     const schedule = store.get().schedule;
     const { day, time } = localTime(now, schedule.timezone);
-    remember(day, eventsOf(schedule).filter((e) => e.time <= time).map(keyOf));
+    remember(day, eventsOf(schedule, day).filter((e) => e.time <= time).map(keyOf));
   }
 
   function tick(): void {
@@ -143,7 +138,7 @@ export function createScheduler(opts: {
     if (!schedule.enabled) return;
     const { day, time } = localTime(now, schedule.timezone);
     if (state.day !== day) remember(day, []);
-    const due = eventsOf(schedule).filter((e) => e.time <= time && !handled.has(keyOf(e)));
+    const due = eventsOf(schedule, day).filter((e) => e.time <= time && !handled.has(keyOf(e)));
     if (!due.length) return;
     if (gap <= catchUpAfterMs) {
       for (const e of due) {
@@ -192,7 +187,21 @@ export function createScheduler(opts: {
     today() {
       const schedule = store.get().schedule;
       const { day } = localTime(opts.time(), schedule.timezone);
-      return eventsOf(schedule).map((e) => ({ ...e, handled: state.day === day && handled.has(keyOf(e)) }));
+      return eventsOf(schedule, day).map((e) => ({ ...e, handled: state.day === day && handled.has(keyOf(e)) }));
     },
   };
+}
+
+/** The schedule's next event after `now`, within two weeks: what the panel's "next event" line says. */
+export function nextEvent(schedule: Schedule, now: number, days = 14): NextEvent | null {
+  if (!schedule.enabled) return null;
+  const here = localTime(now, schedule.timezone);
+  let day = here.day;
+  for (let i = 0; i < days; i++, day = nextDay(day)) {
+    const e = eventsOf(schedule, day).find((x) => i > 0 || x.time > here.time);
+    if (!e) continue;
+    const note = hoursOn(schedule, day).exception?.note;
+    return { kind: e.kind, day, time: e.time, at: epochOfLocal(day, e.time, schedule.timezone), ...(e.kind === 'cue' ? { cueId: e.cueId } : {}), ...(note ? { note } : {}) };
+  }
+  return null;
 }

@@ -2,6 +2,7 @@ import type { CueWait, DisplayView, PieceSummary, ServerHealth, ServerNotice, Sh
 import type { PendingScreen } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
 import { warmAheadOf } from './warm-ahead';
+import { nextEvent } from './scheduler';
 
 /** Pairing's part of the technician's view (server/screens/pairing.ts). */
 export interface PairingViewDeps {
@@ -89,5 +90,6 @@ export function showView(
     notices: deps.notices(),
     cueWaits: deps.cueWaits?.() ?? [],
     cueProblems: deps.cueProblems?.(show) ?? {},
+    scheduleNext: nextEvent(show.schedule, now),
   };
 }

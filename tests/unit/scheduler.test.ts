@@ -216,3 +216,40 @@ describe('scheduler: why, for the activity log', () => {
     expect(currentActor(), 'the actor ends with the dispatch').toBeNull();
   });
 });
+
+describe('scheduler: weekdays and dated exceptions', () => {
+  // 2025-06-10 is a Tuesday; Brussels is UTC+2 in June.
+  it('a weekday with its own hours opens and closes at them; a closed weekday has no event at all', () => {
+    const days = { tue: { opening: '12:00', closing: '18:00' }, wed: null };
+    expect(eventsOf(schedule({ days }), '2025-06-10').map((e) => `${e.kind}@${e.time}`)).toEqual(['cue@10:15', 'opening@12:00', 'cue@12:00', 'closing@18:00']);
+    expect(eventsOf(schedule({ days }), '2025-06-11')).toEqual([]);
+    expect(eventsOf(schedule({ days }), '2025-06-12').map((e) => e.time)).toEqual(['10:00', '10:15', '12:00', '20:00']);
+
+    const env = setup('2025-06-10T07:50:00Z'); // Tuesday 09:50 local
+    must(env.store, { type: 'schedule.set', schedule: schedule({ days }) });
+    const s = scheduler(env);
+    runTo(env, s, '2025-06-10T09:30:00Z'); // 11:30: before Tuesday's own opening
+    expect(env.store.get().blackout, 'not open yet on Tuesday').toBe(true);
+    runTo(env, s, '2025-06-10T10:01:00Z'); // 12:01
+    expect(env.store.get().blackout).toBe(false);
+    runTo(env, s, '2025-06-10T16:01:00Z'); // 18:01
+    expect(env.store.get().blackout).toBe(true);
+    runTo(env, s, '2025-06-11T10:30:00Z'); // Wednesday 12:30: closed all day
+    expect(env.store.get().blackout).toBe(true);
+  });
+
+  it('a dated exception wins over the weekday: closed for a holiday, other hours for a private event', () => {
+    const sched = schedule({ days: { tue: { opening: '12:00', closing: '18:00' } }, exceptions: [{ date: '2025-06-10', hours: null, note: 'Holiday' }, { date: '2025-06-12', hours: { opening: '19:00', closing: '23:00' }, note: 'Private event' }] });
+    expect(eventsOf(sched, '2025-06-10')).toEqual([]);
+    expect(eventsOf(sched, '2025-06-12').filter((e) => e.kind !== 'cue').map((e) => e.time)).toEqual(['19:00', '23:00']);
+  });
+
+  it('says what comes next, across closed days, with the exception that sets it', async () => {
+    const { nextEvent } = await import('../../server/show/scheduler');
+    const sched = schedule({ exceptions: [{ date: '2025-06-11', hours: null, note: 'Holiday' }, { date: '2025-06-12', hours: { opening: '19:00', closing: '23:00' }, note: 'Private event' }] });
+    expect(nextEvent(sched, at('2025-06-10T08:20:00Z'))).toMatchObject({ kind: 'cue', day: '2025-06-10', time: '12:00', cueId: 'noon', at: at('2025-06-10T10:00:00Z') });
+    // After Tuesday's closing: Wednesday is a holiday, so Thursday's private event.
+    expect(nextEvent(sched, at('2025-06-10T18:30:00Z'))).toMatchObject({ kind: 'cue', day: '2025-06-12', time: '10:15', note: 'Private event' });
+    expect(nextEvent({ ...sched, enabled: false }, at('2025-06-10T08:20:00Z'))).toBeNull();
+  });
+});

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { epochOfLocal, localTime, nextDay } from '../../../protocol';
 import type { PieceSummary, Transition, WallStatus } from '../../../protocol';
 import { NO_PRESETS, useControl, useWall } from '../store';
 import { send, toShowTime } from '../link';
@@ -77,14 +78,22 @@ function Transport({ wall }: { wall: WallStatus }) {
   );
 }
 
-/** Today's local time HH:MM[:SS] as a show time; tomorrow if it has passed. */
-function showTimeAt(hhmm: string): number | null {
+/** HH:MM[:SS] today in the show's time zone (its schedule's) as a show time; tomorrow if it has passed. */
+function showTimeAt(hhmm: string, zone: string): number | null {
   const m = /^(\d\d):(\d\d)(?::(\d\d))?$/.exec(hhmm);
   if (!m) return null;
-  const d = new Date();
-  d.setHours(Number(m[1]), Number(m[2]), Number(m[3] ?? 0), 0);
-  if (d.getTime() < Date.now()) d.setDate(d.getDate() + 1);
-  return toShowTime(d.getTime());
+  try {
+    const here = Date.now();
+    let day = localTime(here, zone).day;
+    let t = epochOfLocal(day, `${m[1]}:${m[2]}`, zone) + Number(m[3] ?? 0) * 1000;
+    if (t < here) {
+      day = nextDay(day);
+      t = epochOfLocal(day, `${m[1]}:${m[2]}`, zone) + Number(m[3] ?? 0) * 1000;
+    }
+    return toShowTime(t);
+  } catch {
+    return null; // not a time zone: the schedule's view says so
+  }
 }
 
 function PieceCard({ piece, wall, transition }: { piece: PieceSummary; wall: WallStatus; transition: Transition | undefined }) {
@@ -94,13 +103,14 @@ function PieceCard({ piece, wall, transition }: { piece: PieceSummary; wall: Wal
   const [later, setLater] = useState(false);
   const [time, setTime] = useState('');
   const current = wall.installationId === piece.id;
+  const zone = useControl((s) => s.show?.schedule.timezone ?? 'UTC');
   const play = (at?: number) =>
     void send(
       { type: 'wall.play', wallId: wall.id, installationId: piece.id, ...(preset && presets.includes(preset) ? { preset } : {}), ...(transition ? { transition } : {}), ...(at !== undefined ? { at } : {}) },
       `Play ${piece.title}`,
     ).then((ok) => {
       if (ok && at !== undefined) {
-        toast('ok', `${piece.title} will start on ${wall.name}`, `at ${new Date(at - (toShowTime(Date.now()) - Date.now())).toLocaleTimeString()}`);
+        toast('ok', `${piece.title} will start on ${wall.name}`, `at ${new Date(at - (toShowTime(Date.now()) - Date.now())).toLocaleTimeString('en-GB', { timeZone: zone })} (${zone})`);
         setLater(false);
       }
     });
@@ -140,12 +150,13 @@ function PieceCard({ piece, wall, transition }: { piece: PieceSummary; wall: Wal
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            const at = showTimeAt(time);
+            const at = showTimeAt(time, zone);
             if (at === null) return toast('error', 'Play at: pick a time', 'Enter the time of day at which the piece should start.');
             play(at);
           }}
         >
-          <input type="time" step={1} required value={time} onChange={(e) => setTime(e.target.value)} aria-label="Start time" data-testid={`play-at-${piece.id}`} />
+          <input type="time" step={1} required value={time} onChange={(e) => setTime(e.target.value)} aria-label={`Start time (${zone})`} data-testid={`play-at-${piece.id}`} />
+          <span className="muted small">{zone}</span>
           <button type="submit" className="primary">
             Schedule
           </button>

@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'react';
-import type { Schedule } from '../../../protocol';
+import { localTime, type NextEvent, type Schedule } from '../../../protocol';
 import { useControl } from '../store';
 import { send } from '../link';
 import { useNow } from '../format';
 import { Empty, Section, Toggle } from '../ui';
+import { Exceptions, WeekdayHours } from './ScheduleDays';
 
 const ZONES: string[] = (() => {
   try {
@@ -21,7 +22,21 @@ function zoneTime(now: number, timeZone: string): string | null {
   }
 }
 
-/** The day's schedule: opening hours, attract pieces, timed cues, time zone. Saved as one schedule.set. */
+const KINDS: Record<NextEvent['kind'], string> = { opening: 'Opening', cue: 'Cue', closing: 'Closing (blackout)' };
+
+/** The schedule's next event, in words, in the schedule's zone. */
+function NextLine({ next, zone, cueName }: { next: NextEvent | null; zone: string; cueName: (id: string) => string }) {
+  if (!next) return <p className="muted" data-testid="schedule-next">Next event: none in the next two weeks.</p>;
+  const when = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(next.at));
+  return (
+    <p data-testid="schedule-next">
+      Next: <strong>{KINDS[next.kind]}{next.cueId ? ` '${cueName(next.cueId)}'` : ''}</strong> at <strong>{next.time}</strong> ({zone}), {when}
+      {next.note ? <span className="muted"> · {next.note}</span> : null}
+    </p>
+  );
+}
+
+/** The schedule: opening hours (by weekday, with dated exceptions), attract pieces, timed cues, time zone. Saved as one schedule.set. */
 export function ScheduleView() {
   const show = useControl((s) => s.show)!;
   const pieces = useControl((s) => s.pieces);
@@ -31,6 +46,13 @@ export function ScheduleView() {
   const edit = (patch: Partial<Schedule>) => setDraft({ ...s, ...patch });
   const now = useNow(15_000);
   const local = zoneTime(now, s.timezone);
+  const today = (() => {
+    try {
+      return localTime(now, s.timezone).day;
+    } catch {
+      return new Date(now).toISOString().slice(0, 10);
+    }
+  })();
   const entries = useMemo(() => s.entries.map((e, i) => ({ ...e, i })).sort((a, b) => a.time.localeCompare(b.time)), [s.entries]);
 
   const save = () =>
@@ -53,6 +75,7 @@ export function ScheduleView() {
           </div>
         }
       >
+        <NextLine next={show.schedule.enabled ? show.scheduleNext : null} zone={show.schedule.timezone} cueName={(id) => show.cues.find((q) => q.id === id)?.name ?? id} />
         <p className="muted small">
           At opening each wall plays its attract piece and the blackout lifts; timed cues fire at their time; at closing the show blacks out. Events are fired once a day; after a
           restart a missed opening or closing still happens, missed cues are skipped.
@@ -74,14 +97,20 @@ export function ScheduleView() {
         </div>
         <div className="row wrap">
           <label className="field narrow">
-            <span>Opening</span>
+            <span>Usual opening ({s.timezone})</span>
             <input type="time" required value={s.opening} onChange={(e) => e.target.value && edit({ opening: e.target.value.slice(0, 5) })} data-testid="schedule-opening" />
           </label>
           <label className="field narrow">
-            <span>Closing (blackout)</span>
+            <span>Usual closing, blackout ({s.timezone})</span>
             <input type="time" required value={s.closing} onChange={(e) => e.target.value && edit({ closing: e.target.value.slice(0, 5) })} data-testid="schedule-closing" />
           </label>
         </div>
+      </Section>
+      <Section title="Hours by weekday">
+        <WeekdayHours s={s} edit={edit} />
+      </Section>
+      <Section title="Exceptions (holidays, private events)">
+        <Exceptions s={s} edit={edit} today={today} />
       </Section>
       <Section title="Attract pieces at opening">
         {show.walls.length ? (
@@ -114,7 +143,7 @@ export function ScheduleView() {
         )}
       </Section>
       <Section
-        title={`Timed cues (${s.entries.length})`}
+        title={`Timed cues (${s.entries.length}), every open day (${s.timezone})`}
         actions={
           <button type="button" disabled={!show.cues.length} onClick={() => edit({ entries: [...s.entries, { time: s.opening, cueId: show.cues[0]!.id }] })} data-testid="schedule-add">
             Add timed cue
