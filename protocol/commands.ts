@@ -3,6 +3,7 @@ import { Id, ShowTime } from './ids';
 import { ArtistName, Params, PieceVersion, Quality, Rect, Schedule, ScreenKey, Transition } from './show-parts';
 import { PairingCode } from './payloads';
 import { DMX_COMMANDS } from './dmx';
+import { OUTPUT_COMMANDS } from './output';
 
 const wallId = { wallId: Id };
 const at = { at: ShowTime.optional() };
@@ -56,6 +57,8 @@ const CUEABLE = [
   z.object({ type: z.literal('piece.rollback'), pieceId: Id, version: PieceVersion, live: z.boolean().default(true) }),
   // DMX outputs, channels, the blackout scene and walls' light maps (protocol/dmx.ts).
   ...DMX_COMMANDS,
+  // A screen's output stage and test patterns (protocol/output.ts, docs/projection.md).
+  ...OUTPUT_COMMANDS,
 ] as const;
 
 /** One command of a cue, parsed once at the edge (a command, a cue save, an import, a loaded show). */

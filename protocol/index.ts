@@ -15,3 +15,4 @@ export * from './backups';
 export * from './activity';
 export * from './schedule-days';
 export * from './dmx';
+export * from './output';

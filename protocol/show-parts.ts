@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Id, ShowTime } from './ids';
 import { ParamValueSchema } from './manifest';
 import { ID_PATTERN, ID_RULE, QUALITY_LEVELS, TIME_OF_DAY_PATTERN, VERSION_PATTERN, VERSION_RULE } from './plain';
+import { OutputSettings, Pattern } from './output';
 
 export const Rect = z.object({
   x: z.number().finite(),
@@ -38,6 +39,10 @@ export const ScreenConfig = z.object({
   blackout: z.boolean(),
   /** The screen's credential (`/display?screen=<id>&key=<key>`); absent: not paired, its page waits with a code. */
   key: ScreenKey.optional(),
+  /** Its output stage (screen.output; docs/projection.md); absent: the identity. */
+  output: OutputSettings.optional(),
+  /** The test pattern it shows instead of its piece (screen.pattern); absent: none. */
+  pattern: Pattern.exclude(['none']).optional(),
 });
 export type ScreenConfig = z.infer<typeof ScreenConfig>;
 

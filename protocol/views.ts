@@ -2,10 +2,17 @@ import type { NextEvent } from './schedule-days';
 import type { Manifest, InputSpec } from './manifest';
 import type { Rect, Show, Wall } from './show';
 import type { DisplayHealth, PieceError } from './payloads';
+import type { OutputSettings, Pattern } from './output';
 
 /** What the server tells one screen: enough to render its part of its wall. */
 export interface DisplayView {
-  screen: { id: string; wallId: string | null; rect: Rect; known: boolean; blackout: boolean };
+  screen: {
+    id: string; wallId: string | null; rect: Rect; known: boolean; blackout: boolean;
+    /** Its output stage (docs/projection.md); absent: the identity. */
+    output?: OutputSettings;
+    /** The test pattern it shows instead of its piece; absent: none. */
+    pattern?: Pattern;
+  };
   wall: (Wall & { screens: Array<{ id: string; rect: Rect }>; manifest: PieceSummary | null }) | null;
   /** Whether this screen plays the wall's sound. */
   audio: boolean;

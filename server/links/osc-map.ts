@@ -1,5 +1,5 @@
 import type { OscArg, OscMessage } from 'osc';
-import { COMMAND_TYPES, Command, fail, type WireError } from '../../protocol';
+import { Command, fail, type WireError } from '../../protocol';
 
 /** A plain value from one OSC argument. */
 export type OscValue = number | string | boolean | null;
@@ -121,10 +121,9 @@ export function commandOf(msg: OscMessage, paramType: ParamTypeOf = () => undefi
       const none = arity(1, 'one pattern name');
       if (none) return none;
       if (typeof pattern !== 'string') return pattern;
-      // Test patterns come with the output stage (issue 14); until its command exists, `identify` works.
-      if ((COMMAND_TYPES as readonly string[]).includes('screen.pattern')) return ok({ type: 'screen.pattern', screenId: id, pattern });
+      // `identify` flashes the screen's id; any other name is a test pattern (screen.pattern; the store checks the name).
       if (pattern === 'identify') return ok({ type: 'screen.identify', screenId: id });
-      return fail('not_allowed_now', `${shown}: this server has no test pattern '${pattern.slice(0, 40)}' yet (patterns come with the output stage); 'identify' shows the screen's id`);
+      return ok({ type: 'screen.pattern', screenId: id, pattern });
     }
   }
   return bad(`'${shown}' is not a Pavilion address; ${HINT}`);

@@ -2,6 +2,7 @@ import { reducePiece } from './piece-commands';
 import { reduceDmx, type DmxEffect } from './dmx-commands';
 import { reduceTransition, transitionOf } from './transition-commands';
 import { reduceCue } from './cue-commands';
+import { reduceOutput } from './output-commands';
 import {
   checkParams,
   defaultParams,
@@ -299,5 +300,8 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
     case 'dmx.blackout':
     case 'wall.lights':
       return reduceDmx(show, c, ctx);
+    case 'screen.output':
+    case 'screen.pattern':
+      return reduceOutput(show, c); // server/show/output-commands.ts
   }
 }

@@ -35,6 +35,8 @@ export function displayView(show: Show, screenId: string, deps: ViewDeps): Displ
       rect: cfg?.rect ?? { x: 0, y: 0, w: 1920, h: 1080 },
       known: !!cfg,
       blackout: show.blackout || (cfg?.blackout ?? false),
+      ...(cfg?.output ? { output: cfg.output } : {}),
+      ...(cfg?.pattern ? { pattern: cfg.pattern } : {}),
     },
     wall: wall
       ? {

@@ -128,8 +128,8 @@ describe('OSC in (UDP and TCP/SLIP) and out, on loopback', () => {
     expect(await c.error()).toEqual(['bad_request', expect.stringContaining('/pavilion/cue/go')]);
     c.send('/pavilion/blackout', s('maybe'));
     expect((await c.error())[0]).toBe('bad_request');
-    c.send('/pavilion/screen/main-1/pattern', s('grid'));
-    expect((await c.error())[0]).toBe('not_allowed_now');
+    c.send('/pavilion/screen/main-1/pattern', s('plaid'));
+    expect(await c.error()).toEqual(['bad_request', expect.stringContaining('grid, ids, white')]);
     c.send('/pavilion/cue/go', s('nope'));
     expect((await c.error())[0]).toBe('unknown_cue');
     c.port.sendRaw(Buffer.from('this is not OSC at all'));
