@@ -1,0 +1,219 @@
+/**
+ * npm run bench:switch [-- --warm 2] [--ms 1000] [--json out.json]
+ *
+ * Piece switches on the demo wall (main-1..3), each screen in its own Chromium process at 480×270
+ * (as on a real wall: tabs of one browser share one software-GPU process), with the bundled pieces.
+ * Serves the built client (dist/client, or PAVILION_STATIC_DIR): run `npm run build` first.
+ *
+ * The run: one unmeasured play, then cold switches (each piece's first play on these screens: its
+ * module, mount, compile and sound graph all new), cuts then crossfades; then warm ones: each one a
+ * cue on standby, so the server names its piece in the screens' views (warmAhead) and they warm it
+ * in the background; once every screen has it in its warm cache, GO. Per switch it records:
+ * - the spread: the largest difference between the screens' first frames of the new piece (show time);
+ * - each screen's lateness: its first frame's show time after the run's startedAt;
+ * - each screen's longest frame gap in the second around the switch, against its median frame
+ *   interval over the 3 s before the command (rAF timestamps inside the stage frame, where pieces run);
+ * - each screen's warm-up time for the piece (window.__pavilion.lastWarm), and whether it was cold.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { createApp } from '../../server/app';
+import { launchChromium } from '../../scripts/lib/chromium';
+import { arg } from '../lib/args';
+import { fmt, median } from '../lib/stats';
+import { sleep } from '../lib/child';
+
+const WARM = arg('warm', 2); // warm switches of each kind
+const MS = arg('ms', 1000); // crossfade length
+const JSON_OUT = arg('json', '');
+const SCREENS = ['main-1', 'main-2', 'main-3'];
+const ADMIN = 'bench-admin-token-0123456789';
+
+type Transition = { type: 'crossfade'; ms: number } | undefined;
+interface Diag {
+  lastSwitch: { installationId: string | null; showTime: number } | null;
+  lastWarm: { installationId: string; ms: number; cold: boolean; lateMs: number | null } | null;
+  warmCache: { pieces: string[] } | null;
+  framesRendered: number;
+  clock: { synced: boolean };
+}
+interface SwitchRow {
+  kind: 'cold' | 'warm';
+  type: 'cut' | 'crossfade';
+  installationId: string;
+  spreadMs: number;
+  lateMs: number[];
+  gapMs: number[];
+  medianFrameMs: number[];
+  warmUpMs: Array<number | null>;
+  cold: Array<boolean | null>;
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-switch-'));
+const app = await createApp({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
+  adminToken: ADMIN,
+  artistToken: 'bench-artist-token-0123456789',
+  publicUrl: 'http://127.0.0.1',
+  ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
+});
+const showNow = () => performance.timeOrigin + performance.now();
+
+async function command(c: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${app.url}/api/commands`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(c) });
+  const body = (await res.json()) as { ok: boolean };
+  if (!body.ok) throw new Error(`${String(c.type)}: ${JSON.stringify(body)}`);
+}
+async function poll<T>(fn: () => Promise<T | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(25);
+  }
+  throw new Error(`bench: timed out waiting for ${what}`);
+}
+
+const browsers: Browser[] = [];
+const pages: Page[] = [];
+const stages: Frame[] = [];
+const diag = (p: Page): Promise<Diag> =>
+  p.evaluate(() => {
+    const d = (window as unknown as { __pavilion: Diag }).__pavilion;
+    return { lastSwitch: d.lastSwitch, lastWarm: d.lastWarm, warmCache: d.warmCache, framesRendered: d.framesRendered, clock: { synced: d.clock.synced } };
+  });
+/** The stage frame's rAF timestamps (epoch ms) in [from, to]. */
+const framesIn = (f: Frame, from: number, to: number): Promise<number[]> =>
+  f.evaluate(([a, b]) => ((window as unknown as { __benchFrames: number[] }).__benchFrames ?? []).filter((t) => t >= a! && t <= b!), [from, to] as const);
+
+async function open(): Promise<void> {
+  for (const id of SCREENS) {
+    const browser = await launchChromium();
+    browsers.push(browser);
+    const page = await (await browser.newContext({ viewport: { width: 480, height: 270 } })).newPage();
+    // tsx (esbuild keepNames) wraps functions in __name(); give every frame a no-op one.
+    await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+    const url = app.displayUrl(id);
+    if (!url) throw new Error(`bench: screen ${id} is not paired in the demo show`);
+    await page.goto(url);
+    pages.push(page);
+  }
+  for (const p of pages) await poll(async () => { const d = await diag(p); return d.clock.synced && d.framesRendered > 5; }, 'the screens to sync and draw');
+  for (const p of pages) {
+    const stage = await poll(async () => p.frames().find((f) => f.url() && new URL(f.url()).pathname === '/stage') ?? null, 'the stage frame');
+    await stage.evaluate(() => {
+      const w = window as unknown as { __benchFrames: number[] };
+      w.__benchFrames = [];
+      const loop = (t: number) => {
+        w.__benchFrames.push(performance.timeOrigin + t);
+        if (w.__benchFrames.length > 30_000) w.__benchFrames.splice(0, 15_000);
+        requestAnimationFrame(loop);
+      };
+      requestAnimationFrame(loop);
+    });
+    stages.push(stage);
+  }
+}
+
+/** Waits for every screen's first frame of `id` after `before`, then measures the switch. */
+async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: string, before: Array<number | null>, commandAt: number): Promise<SwitchRow> {
+  const sw = await Promise.all(
+    pages.map((p, i) => poll(async () => { const d = await diag(p); return d.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before[i] ? d.lastSwitch : null; }, `${SCREENS[i]} to switch to ${id}`, 90_000)),
+  );
+  const startedAt = app.store.get().walls.main!.startedAt;
+  const times = sw.map((s) => s.showTime);
+  await sleep(1200); // the second around the switch, and the crossfade's end
+  const row: SwitchRow = { kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], warmUpMs: [], cold: [] };
+  for (const [i, f] of stages.entries()) {
+    // Every interval between two frames that overlaps the second around the switch (a stall that
+    // spans the whole second counts whole).
+    const near = await framesIn(f, times[i]! - 5000, times[i]! + 5000);
+    const base = await framesIn(f, commandAt - 3000, commandAt);
+    const gaps = (xs: number[]) => xs.slice(1).map((t, k) => t - xs[k]!);
+    const overlapping = near.slice(1).map((t, k) => [near[k]!, t] as const).filter(([a, b]) => b >= times[i]! - 500 && a <= times[i]! + 500);
+    row.gapMs.push(overlapping.length ? Math.max(...overlapping.map(([a, b]) => b - a)) : NaN);
+    row.medianFrameMs.push(base.length > 1 ? median(gaps(base)) : NaN);
+    const w = (await diag(pages[i]!)).lastWarm;
+    row.warmUpMs.push(w && w.installationId === id ? Math.round(w.ms) : null);
+    row.cold.push(w && w.installationId === id ? w.cold : null);
+  }
+  return row;
+}
+
+async function playCold(id: string, transition: Transition): Promise<SwitchRow> {
+  const before = await Promise.all(pages.map(async (p) => (await diag(p)).lastSwitch?.showTime ?? null));
+  await sleep(3000); // a baseline of frames before the command
+  const at = showNow();
+  await command({ type: 'wall.play', wallId: 'main', installationId: id, ...(transition ? { transition } : {}) });
+  return measure('cold', transition ? 'crossfade' : 'cut', id, before, at);
+}
+
+let cueN = 0;
+async function playWarm(id: string, transition: Transition): Promise<SwitchRow> {
+  const cueId = `bench-${++cueN}`;
+  // On standby: the server names it in the screens' views (warmAhead); they warm it in the background.
+  await command({ type: 'cue.save', cueId, name: `bench ${id}`, commands: [{ type: 'wall.play', wallId: 'main', installationId: id, ...(transition ? { transition } : {}) }] });
+  const show = app.store.get();
+  if (show.cues[show.cueStandby]?.id !== cueId) throw new Error(`bench: cue ${cueId} is not on standby (standby ${show.cueStandby} of ${show.cues.length})`);
+  await Promise.all(pages.map((p, i) => poll(async () => ((await diag(p)).warmCache?.pieces ?? []).some((k) => k.startsWith(`${id}@`)), `${SCREENS[i]} to warm ${id} ahead`, 90_000)));
+  const before = await Promise.all(pages.map(async (p) => (await diag(p)).lastSwitch?.showTime ?? null));
+  await sleep(3000);
+  const at = showNow();
+  await command({ type: 'cue.go' });
+  return measure('warm', transition ? 'crossfade' : 'cut', id, before, at);
+}
+
+const rows: SwitchRow[] = [];
+const load0 = os.loadavg();
+try {
+  const pieces = app.catalog.list().filter((p) => p.source === 'bundled').map((p) => p.id);
+  if (pieces.length < 5) throw new Error(`bench: needs the 5 bundled pieces, has ${pieces.join(', ')}`);
+  await open();
+  const xf: Transition = { type: 'crossfade', ms: MS };
+  // Unmeasured: the wall's first piece.
+  await command({ type: 'wall.play', wallId: 'main', installationId: pieces[0] });
+  await Promise.all(pages.map((p) => poll(async () => (await diag(p)).lastSwitch?.installationId === pieces[0], 'the first piece', 90_000)));
+  rows.push(await playCold(pieces[1]!, undefined));
+  rows.push(await playCold(pieces[2]!, undefined));
+  rows.push(await playCold(pieces[3]!, xf));
+  rows.push(await playCold(pieces[4]!, xf));
+  for (let k = 0; k < WARM * 2; k++) {
+    const current = app.store.get().walls.main!.installationId;
+    const others = pieces.filter((p) => p !== current);
+    rows.push(await playWarm(others[k % others.length]!, k % 2 === 0 ? undefined : xf));
+  }
+} finally {
+  for (const b of browsers) await b.close().catch(() => undefined);
+  await app.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+const load1 = os.loadavg();
+const list = (xs: Array<number | null>, d = 0) => xs.map((x) => fmt(x, d)).join('/');
+console.log(`bench:switch — 3 Chromium processes at 480×270, software WebGL, bundled pieces; crossfades ${MS} ms; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+for (const r of rows) {
+  const ratio = r.gapMs.map((g, i) => g / r.medianFrameMs[i]!);
+  console.log(
+    `${r.kind.padEnd(4)} ${r.type.padEnd(9)} → ${r.installationId.padEnd(12)} spread ${fmt(r.spreadMs, 1).padStart(6)} ms; late ${list(r.lateMs, 1)} ms; ` +
+      `longest gap ${list(r.gapMs)} ms vs median frame ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}); warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}`,
+  );
+}
+for (const kind of ['cold', 'warm'] as const)
+  for (const type of ['cut', 'crossfade'] as const) {
+    const rs = rows.filter((r) => r.kind === kind && r.type === type);
+    if (!rs.length) continue;
+    const late = rs.flatMap((r) => r.lateMs);
+    const ratio = rs.flatMap((r) => r.gapMs.map((g, i) => g / r.medianFrameMs[i]!)).filter(Number.isFinite);
+    console.log(
+      `summary ${kind} ${type} (${rs.length}): spread median ${fmt(median(rs.map((r) => r.spreadMs)), 1)} ms, max ${fmt(Math.max(...rs.map((r) => r.spreadMs)), 1)} ms; ` +
+        `late median ${fmt(median(late), 1)} ms, max ${fmt(Math.max(...late), 1)} ms; gap/median frame median ×${fmt(median(ratio), 1)}, max ×${fmt(Math.max(...ratio), 1)}; ` +
+        `warm-up median ${fmt(median(rs.flatMap((r) => r.warmUpMs.filter((x): x is number => x !== null))), 0)} ms`,
+    );
+  }
+if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ at: new Date().toISOString(), load: [load0, load1], crossfadeMs: MS, rows }, null, 2));
