@@ -2,7 +2,7 @@ import nodeFs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ActivityEntry, ActivityPage } from '../../protocol';
-import { replaceFileDurably } from '../persistence/durable';
+import { DurableAppender, replaceFileDurably } from '../persistence/durable';
 
 export interface ActivityLog {
   /** Records one entry (seq and time added). Never throws: a failed write is logged, the entry kept in memory. */
@@ -11,6 +11,8 @@ export interface ActivityLog {
   since(since: number, limit: number, filter?: (e: ActivityEntry) => boolean): ActivityPage;
   /** Called for every new entry (the notices and the panel hear of it). */
   onAdd(fn: (e: ActivityEntry) => void): () => void;
+  /** Closes the file (the app's close). */
+  close(): void;
 }
 
 /** Entries kept, in memory and on disk: a bounded ring. */
@@ -19,9 +21,9 @@ export const ACTIVITY_MAX = 5000;
 /**
  * The activity log: every command with its source, who and its result, screens coming and going,
  * piece errors, sign-ins. A bounded ring: in memory, and in `<data>/activity.jsonl` (one JSON line
- * per entry, appended; rewritten to the newest `max` when it holds twice that), read back at start
- * (a torn last line, from a power cut, is skipped). It is a record, not the show: the show's
- * durability is the journal's, and an entry lost to a power cut costs no state.
+ * per entry, appended all-or-nothing through persistence/durable.ts; rewritten to the newest `max`
+ * when it holds twice that), read back at start (a line that does not parse is skipped). It is a
+ * record, not the show: the show's durability is the journal's.
  */
 export function createActivityLog(opts: { file: string; now: () => number; log: Logger; max?: number; fs?: typeof nodeFs }): ActivityLog {
   const fs = opts.fs ?? nodeFs;
@@ -29,9 +31,12 @@ export function createActivityLog(opts: { file: string; now: () => number; log: 
   let entries: ActivityEntry[] = [];
   let lines = 0;
   let failing = false;
+  /** The file ends in a torn line (a power cut mid-append): the next append starts a line of its own. */
+  let torn = false;
   const listeners = new Set<(e: ActivityEntry) => void>();
   try {
     const text = fs.readFileSync(opts.file, 'utf8');
+    torn = text.length > 0 && !text.endsWith('\n');
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       lines++;
@@ -47,15 +52,22 @@ export function createActivityLog(opts: { file: string; now: () => number; log: 
     /* no log yet */
   }
   let seq = entries.at(-1)?.seq ?? 0;
+  let appender: DurableAppender | null = null;
 
   const write = (e: ActivityEntry) => {
     try {
       if (lines >= 2 * max) {
+        appender?.close();
+        appender = null;
         replaceFileDurably(opts.file, entries.map((x) => JSON.stringify(x)).join('\n') + '\n', {}, fs);
         lines = entries.length;
       } else {
-        fs.mkdirSync(path.dirname(opts.file), { recursive: true });
-        fs.appendFileSync(opts.file, JSON.stringify(e) + '\n');
+        if (!appender) {
+          fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+          appender = new DurableAppender(opts.file, fs);
+        }
+        appender.append(`${torn ? '\n' : ''}${JSON.stringify(e)}\n`);
+        torn = false;
         lines++;
       }
       failing = false;
@@ -87,6 +99,10 @@ export function createActivityLog(opts: { file: string; now: () => number; log: 
     onAdd(fn) {
       listeners.add(fn);
       return () => void listeners.delete(fn);
+    },
+    close() {
+      appender?.close();
+      appender = null;
     },
   };
 }

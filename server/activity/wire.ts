@@ -19,7 +19,7 @@ const DEFAULT_BY: Record<CommandSource, string> = {
 /** Changes the technician did not make from the panel raise a notice there, with their reason. */
 const NOTICE_OF: Partial<Record<CommandSource, ServerNotice['kind']>> = { schedule: 'schedule', upload: 'upload', osc: 'osc' };
 
-/** Feeds the activity log from the show store, the screens and the pieces' errors; raises the notices. */
+/** Feeds the activity log from the show store, the screens and the pieces' errors; raises the notices. The returned stop also closes the log. */
 export function recordActivity(deps: {
   log: ActivityLog;
   store: ShowStore;
@@ -54,5 +54,6 @@ export function recordActivity(deps: {
     offDispatch();
     offReplace();
     offScreens();
+    log.close();
   };
 }

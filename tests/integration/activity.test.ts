@@ -79,6 +79,7 @@ describe('the log on disk', () => {
     const log = pino({ level: 'silent' });
     const a = createActivityLog({ file, now: () => 1000, log, max: 3 });
     for (let i = 1; i <= 8; i++) a.add({ kind: 'command', result: 'ok', text: `c${i}` });
+    a.close();
     expect(a.since(0, 100).entries.map((e) => e.text)).toEqual(['c6', 'c7', 'c8']);
     expect(fs.readFileSync(file, 'utf8').trim().split('\n').length).toBeLessThanOrEqual(6);
     fs.appendFileSync(file, '{"seq":9,"at":1000,"kind":"comm'); // a power cut mid-line
@@ -86,5 +87,9 @@ describe('the log on disk', () => {
     expect(b.since(0, 100).entries.map((e) => e.text)).toEqual(['c6', 'c7', 'c8']);
     expect(b.add({ kind: 'command', result: 'ok', text: 'c9' }).seq, 'seq goes on after a restart').toBe(9);
     expect(b.since(8, 100).entries.map((e) => e.text)).toEqual(['c9']);
+    b.close();
+    const c = createActivityLog({ file, now: () => 3000, log, max: 3 });
+    expect(c.since(0, 100).entries.map((e) => e.text), 'the entry after the torn line survives the next restart').toEqual(['c7', 'c8', 'c9']);
+    c.close();
   });
 });
