@@ -32,6 +32,8 @@ function output(show: Show, c: Extract<OutputCommand, { type: 'screen.output' }>
   set('black', c.black, (v) => v === 0);
   set('mask', c.mask, () => false);
 
+  if (next.corners && !convex(next.corners))
+    return fail('bad_request', `the corners of screen '${c.screenId}' cross or lie in a line; give them as top-left, top-right, bottom-right, bottom-left, going round the picture`);
   const { rect } = screen;
   const b = next.blend;
   if (b) {
@@ -70,4 +72,16 @@ function pattern(show: Show, c: Extract<OutputCommand, { type: 'screen.pattern' 
     changed = true;
   }
   return changed ? done({ ...show, screens }) : done(show, false);
+}
+
+/** Corners that turn the same way all round, with some area: a picture can be pinned to them. */
+function convex(q: ReadonlyArray<readonly [number, number]>): boolean {
+  let sign = 0;
+  for (let i = 0; i < q.length; i++) {
+    const [ax, ay] = q[i]!, [bx, by] = q[(i + 1) % q.length]!, [cx, cy] = q[(i + 2) % q.length]!;
+    const cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx);
+    if (Math.abs(cross) < 1e-9 || (sign && Math.sign(cross) !== sign)) return false;
+    sign = Math.sign(cross);
+  }
+  return true;
 }

@@ -39,6 +39,7 @@ describe('screen.output and screen.pattern: validation', () => {
     expect(wide).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('blend.left is 961, wider than half') } });
     expect(run(demo(), { type: 'screen.output', screenId: 'main-1', blend: { top: 541 } })).toMatchObject({ ok: false });
     expect(run(demo(), { type: 'screen.output', screenId: 'main-1', blend: { left: 960, top: 540 } }).ok).toBe(true);
+    expect(run(demo(), { type: 'screen.output', screenId: 'main-1', corners: [[0, 0], [1, 0], [0, 1], [1, 1]] })).toMatchObject({ ok: false, error: { message: expect.stringContaining('cross or lie in a line') } });
     expect(run(demo(), { type: 'screen.output', screenId: 'nope', brightness: 1 })).toMatchObject({ ok: false, error: { code: 'unknown_screen' } });
     expect(run(demo(), { type: 'screen.pattern', wallId: 'nope', pattern: 'grid' })).toMatchObject({ ok: false, error: { code: 'unknown_wall' } });
     expect(run(demo(), { type: 'screen.pattern', wallId: 'main', screenId: 'main-1', pattern: 'grid' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('not both') } });
