@@ -78,6 +78,7 @@ export async function startClockResponder(opts: ClockResponderOptions): Promise<
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let priority: ResponderPriority | null = null;
+  const statsWaiting = new Set<(r: ResponderStats | null) => void>();
   /** show time − this machine's clock, read between two readings of the latter (the closest of 5 tries: a thread preempted between them would skew it). */
   const offsetNow = () => {
     let spread = Infinity;
@@ -115,8 +116,12 @@ export async function startClockResponder(opts: ClockResponderOptions): Promise<
       });
       worker = w;
       let ready = false;
-      w.on('message', (m: { type?: string; port?: number; priority?: ResponderPriority; code?: string; message?: string }) => {
-        if (m.type === 'ready') {
+      w.on('message', (m: { type?: string; port?: number; priority?: ResponderPriority; code?: string; message?: string; stats?: ResponderStats }) => {
+        if (m.type === 'stats') {
+          const waiting = [...statsWaiting];
+          statsWaiting.clear();
+          for (const r of waiting) r(m.stats ?? null);
+        } else if (m.type === 'ready') {
           ready = true;
           failures = 0;
           port = m.port ?? port;
@@ -179,18 +184,17 @@ export async function startClockResponder(opts: ClockResponderOptions): Promise<
       new Promise((resolve) => {
         const w = worker;
         if (!w) return resolve(null);
+        // One request in flight: every caller meanwhile gets its answer (no listener per call).
+        const mine = (r: ResponderStats | null) => {
+          clearTimeout(t);
+          resolve(r);
+        };
         const t = setTimeout(() => {
-          w.off('message', on);
+          statsWaiting.delete(mine);
           resolve(null);
         }, 2000);
-        const on = (m: { type?: string; stats?: ResponderStats }) => {
-          if (m.type !== 'stats') return;
-          clearTimeout(t);
-          w.off('message', on);
-          resolve(m.stats ?? null);
-        };
-        w.on('message', on);
-        w.postMessage({ type: 'stats' });
+        statsWaiting.add(mine);
+        if (statsWaiting.size === 1) w.postMessage({ type: 'stats' });
       }),
     async stop() {
       wanted = false;

@@ -80,6 +80,9 @@ describe('the clock responder', () => {
       expect(t2).toBeGreaterThanOrEqual(t1);
     }
     ws.close();
+    const [a, b] = await Promise.all([app.clock!.stats(), app.clock!.stats()]);
+    expect(a!.pings, 'its own figures count the pings').toBeGreaterThanOrEqual(5);
+    expect(b, 'two callers at once share one answer').toEqual(a);
   });
 
   it('closes the connection on junk, and the main server and the responder keep answering', async () => {
@@ -146,14 +149,14 @@ describe('the clock responder', () => {
     const sync = syncOverSocket(socket, { responder: clockUrl(), makeWebSocket: (url) => new WebSocket(url) as unknown as WebSocketLike });
     const error = () => Math.abs(sync.now() - (local() + SHIFT));
     try {
-      await until(() => sync.estimate().path === 'responder', 'pings over the responder');
-      expect(error()).toBeLessThan(5);
+      // Synced within 5 ms each way (a loaded machine's first round trips can be slow: wait for a good one).
+      await until(() => sync.estimate().path === 'responder' && error() < 5, 'a sync over the responder');
       await app.clock!.stop();
       await until(() => sync.estimate().path === 'socketio', 'the fallback to socket.io');
-      expect(error()).toBeLessThan(5);
+      await until(() => sync.estimate().path === 'socketio' && error() < 5, 'synced over socket.io');
       await app.clock!.start();
       await until(() => sync.estimate().path === 'responder', 'the return to the responder');
-      expect(error()).toBeLessThan(5);
+      await until(() => sync.estimate().path === 'responder' && error() < 5, 'synced over the responder again');
     } finally {
       sync.stop();
       socket.close();
