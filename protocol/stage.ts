@@ -84,6 +84,8 @@ export const StageDiag = z.object({
   lastWarm: z.object({ installationId: Id, ms: Finite, cold: z.boolean(), lateMs: Finite.nullable() }).nullable().optional(),
   /** Pieces kept warm off-screen (id@version), and the cache's bounds. */
   warmCache: z.object({ pieces: z.array(z.string().max(80)).max(16), limit: z.object({ count: Finite, memory: Finite }) }).optional(),
+  /** The screen's output stage (docs/projection.md): identity (nothing drawn), the test pattern shown, what could not be applied. */
+  output: z.object({ identity: z.boolean(), pattern: z.string().max(16).nullable(), problem: z.string().max(200).nullable() }).optional(),
 });
 export type StageDiag = z.infer<typeof StageDiag>;
 

@@ -62,6 +62,11 @@ export function mirrorDiagnostics({ relay, store, clock }: Screen) {
       const c = d()?.warmCache;
       return c ? { pieces: [...c.pieces], limit: { ...c.limit } } : null;
     },
+    /** The output stage (docs/projection.md): { identity, pattern, problem }, else null before the stage said. */
+    get output() {
+      const o = d()?.output;
+      return o ? { ...o } : null;
+    },
     get connected() {
       return store.getState().connected;
     },

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { geometryOf, probeSoftware } from '../host';
 import { HostStage, useHostSnapshot } from '../mount';
+import { OutputStage } from '../mount/OutputStage';
 import { useSoundRuntime } from './audio';
 import { startHealth } from './health';
 import { startThumbnails } from './thumbnails';
@@ -54,6 +55,8 @@ function ScreenStage({ screen }: { screen: StageScreen }) {
   return (
     <LightsContext.Provider value={lights}>
       <HostStage host={screen.host} snap={snap} wall={wall} screen={view.screen.id} sound={sound} />
+      {/* After the compositor: corner-pin, warp, blend, colour, mask, test patterns (docs/projection.md). */}
+      <OutputStage view={view} />
     </LightsContext.Provider>
   );
 }

@@ -7,6 +7,8 @@ const EVERY_MS = 500;
 export interface DiagExtras {
   ready(): boolean;
   soundBlocked(): boolean;
+  /** The output stage's state (screen mode; docs/projection.md). */
+  output?(): StageDiag['output'];
 }
 
 /** The host's diagnostics as the page mirrors them (window.__pavilion, docs/display.md). */
@@ -31,6 +33,7 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
     transition: host.transition(),
     lastWarm: host.lastWarm ? { ...host.lastWarm } : null,
     warmCache: (({ pieces, limit }) => ({ pieces: pieces.slice(-16), limit }))(host.warmCache()),
+    ...(extras.output ? { output: extras.output() } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { ScreenApp } from './ScreenApp';
 import { startStagePreview } from './preview';
 import { PreviewStage } from './PreviewStage';
 import { registerOffline } from '../shared/offline';
+import { outputDiag } from '../output/diag';
 import '../shared/base.css';
 import './stage.css';
 
@@ -48,7 +49,7 @@ bridge.on('start', ({ mode, screenId }) => {
     configurable: false,
     writable: false,
   });
-  startDiag(bridge, host, { ready: () => clock.synced, soundBlocked: () => store.getState().soundBlocked });
+  startDiag(bridge, host, { ready: () => clock.synced, soundBlocked: () => store.getState().soundBlocked, output: () => outputDiag(store.getState().view) });
   // Nothing renders before the first clock answer: a switch is timed in show time.
   void clock.ready().then(() => root.render(<ScreenApp screen={screen} />));
 });

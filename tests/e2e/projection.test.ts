@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { api, startServer, until } from '../support/server';
+import { STATIC_DIR, playOn, screenUrl } from '../support/stage';
+import { launch, openPage, waitFrames } from '../support/browser';
+import { decodePng, type Image } from '../support/image';
+import { blendCurve } from '../../client/output/blend';
+import type { App } from '../../server/app';
+
+/**
+ * The output stage (docs/projection.md) on one screen (canopy-1, 1920×1080 in its wall's layout,
+ * 480×270 in its own Chromium): a corner-pin puts the white pattern where its corners say, to the
+ * pixel; a left blend of 25 % follows the curve; a piece goes through the same pin; the settings
+ * survive a restart. Everything is read from screenshots, polled until the screen shows it.
+ */
+const SCREEN = 'canopy-1';
+const RIGHT_HALF = [[0.5, 0], [1, 0], [1, 1], [0.5, 1]];
+let app: App & { dataDir: string };
+let browser: Browser;
+let page: Page;
+
+interface OutputDiag { identity: boolean; pattern: string | null; problem: string | null }
+const outputOf = (p: Page): Promise<OutputDiag | null> => p.evaluate(() => (window as unknown as { __pavilion: { output: OutputDiag | null } }).__pavilion.output);
+async function command(c: Record<string, unknown>, on: App = app) {
+  const res = await api(on, 'POST', '/api/commands', c);
+  expect(res.body.ok, JSON.stringify(res.body)).toBe(true);
+}
+const lum = (img: Image, x: number, y: number) => {
+  const i = (y * img.width + x) * 4;
+  return 0.2126 * img.data[i]! + 0.7152 * img.data[i + 1]! + 0.0722 * img.data[i + 2]!;
+};
+/** The mean luminance of each column, over the middle half of the rows. */
+function columns(img: Image): number[] {
+  const out: number[] = [];
+  const y0 = Math.floor(img.height / 4), y1 = Math.floor((img.height * 3) / 4);
+  for (let x = 0; x < img.width; x++) {
+    let s = 0;
+    for (let y = y0; y < y1; y++) s += lum(img, x, y);
+    out.push(s / (y1 - y0));
+  }
+  return out;
+}
+const shot = async (p: Page = page): Promise<Image> => decodePng(await p.screenshot());
+/** Polls screenshots until `ok` holds for one (the view's trip and a few frames), and returns it. */
+async function until_(what: string, ok: (img: Image) => boolean, p: Page = page): Promise<Image> {
+  let last: Image | null = null;
+  try {
+    return await until(async () => {
+      last = await shot(p);
+      return ok(last) ? last : null;
+    }, what, 60_000);
+  } catch (e) {
+    if (last) console.log(`[projection e2e] ${what}: columns ${columns(last).filter((_, i) => i % 20 === 0).map((v) => v.toFixed(0)).join(' ')}`);
+    throw e;
+  }
+}
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+/** The first column brighter than half scale. */
+const edgeOf = (cols: number[]) => cols.findIndex((v) => v > 127.5);
+
+beforeAll(async () => {
+  app = await startServer({ staticDir: STATIC_DIR });
+  browser = await launch();
+  page = (await openPage(browser, screenUrl(app, SCREEN))).page;
+  await waitFrames(page, 5);
+  await until(async () => (await outputOf(page))?.identity === true, 'the stage to report its output stage');
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the output stage on a screen', () => {
+  it('white pattern, corners on the right half: the left half is black, the right half white, the edge within 1 pixel', async () => {
+    await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'white' });
+    await until(async () => (await outputOf(page))?.pattern === 'white', 'the pattern to reach the stage');
+    const full = await until_('the white pattern', (img) => mean(columns(img)) > 250);
+    expect(Math.min(...columns(full))).toBeGreaterThan(250);
+
+    await command({ type: 'screen.output', screenId: SCREEN, corners: RIGHT_HALF });
+    const img = await until_('the corner-pin', (i) => columns(i)[0]! < 5);
+    const cols = columns(img);
+    const half = img.width / 2;
+    console.log(`[projection e2e] corner-pin: edge at column ${edgeOf(cols)} of ${img.width} (expected ${half}); columns ${half - 2}..${half + 1}: ${cols.slice(half - 2, half + 2).map((v) => v.toFixed(0)).join(' ')}`);
+    expect(Math.abs(edgeOf(cols) - half)).toBeLessThanOrEqual(1);
+    expect(Math.max(...cols.slice(0, half - 1))).toBeLessThan(3);
+    expect(Math.min(...cols.slice(half + 1))).toBeGreaterThan(250);
+    // The rows too: the right half is white from top to bottom.
+    expect(lum(img, img.width - 2, 0)).toBeGreaterThan(250);
+    expect(lum(img, img.width - 2, img.height - 1)).toBeGreaterThan(250);
+    expect(await outputOf(page)).toEqual({ identity: false, pattern: 'white', problem: null });
+  }, 120_000);
+
+  it('a left blend of 25 %: luminance rises monotonically across the band, following the curve within 2 %, then stays flat', async () => {
+    // 480 of the screen's 1920 layout units; gamma 1 so that code values follow the curve itself.
+    await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'white' });
+    await command({ type: 'screen.output', screenId: SCREEN, reset: true, blend: { left: 480, gamma: 1, power: 2 } });
+    // (Not the pin any more: white from 30 % of the width on; black at the very left.)
+    const img = await until_('the blend', (i) => columns(i)[0]! < 5 && columns(i)[Math.round(i.width * 0.3)]! > 250);
+    const cols = columns(img);
+    const band = Math.round(img.width * 0.25);
+    for (let x = 1; x < band; x++) expect(cols[x]!, `column ${x} is darker than column ${x - 1}`).toBeGreaterThanOrEqual(cols[x - 1]! - 0.5);
+    const samples = [0.1, 0.3, 0.5, 0.7, 0.9].map((f) => Math.floor(f * band));
+    const errors = samples.map((x) => Math.abs(cols[x]! / 255 - blendCurve((x + 0.5) / band, 2)));
+    console.log(`[projection e2e] blend: |measured − curve| at columns ${samples.join(', ')}: ${errors.map((e) => (e * 100).toFixed(2)).join(', ')} %`);
+    for (const e of errors) expect(e).toBeLessThan(0.02);
+    expect(Math.min(...cols.slice(band + 1))).toBeGreaterThan(250);
+    expect(Math.max(...cols.slice(band + 1)) - Math.min(...cols.slice(band + 1))).toBeLessThan(2);
+  }, 120_000);
+
+  it('a piece playing with the same corner-pin: the left half is black, the piece on the right', async () => {
+    await command({ type: 'screen.output', screenId: SCREEN, reset: true, corners: RIGHT_HALF });
+    await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'none' });
+    await until(async () => (await outputOf(page))?.pattern === null, 'the pattern to go');
+    await playOn(app, page, 'canopy', 'prism-field', 5);
+    const img = await until_('the piece through the pin', (i) => {
+      const c = columns(i);
+      return c[0]! < 3 && mean(c.slice(i.width / 2 + 1)) !== mean(c.slice(0, i.width / 2 - 1)) && new Set(c.slice(i.width / 2 + 1).map((v) => Math.round(v))).size > 3;
+    });
+    const cols = columns(img);
+    const half = img.width / 2;
+    expect(Math.max(...cols.slice(0, half - 1)), 'the left half shows something').toBeLessThan(3);
+    const right = cols.slice(half + 1);
+    console.log(`[projection e2e] piece through the pin: left max ${Math.max(...cols.slice(0, half - 1)).toFixed(1)}, right mean ${mean(right).toFixed(1)}`);
+    expect(Math.max(...right) - Math.min(...right), 'the right half is uniform: no piece').toBeGreaterThan(5);
+    expect(await outputOf(page)).toMatchObject({ identity: false, pattern: null });
+  }, 180_000);
+
+  it('keeps its settings across a restart of the server', async () => {
+    await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'white' });
+    const dataDir = app.dataDir;
+    await app.close();
+    app = await startServer({ staticDir: STATIC_DIR, dataDir });
+    expect(app.store.get().screens[SCREEN]).toMatchObject({ output: { corners: RIGHT_HALF }, pattern: 'white' });
+    const again = (await openPage(browser, screenUrl(app, SCREEN))).page;
+    await waitFrames(again, 3);
+    const img = await until_('the pin and the pattern after the restart', (i) => columns(i)[0]! < 5 && columns(i)[i.width - 1]! > 250, again);
+    expect(Math.abs(edgeOf(columns(img)) - img.width / 2)).toBeLessThanOrEqual(1);
+  }, 180_000);
+});
