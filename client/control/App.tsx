@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { TABS, setTab, useControl } from './store';
 import { currentRole } from './session';
-import { closeLink, openLink, watchThumbnails } from './link';
+import { closeLink, openLink, send, watchThumbnails } from './link';
+import { useGlobalGo } from './keys';
 import { SignIn } from './SignIn';
 import { Header } from './Header';
 import { Toasts } from './Toasts';
@@ -13,6 +14,7 @@ import { ScheduleView } from './schedule/ScheduleView';
 import { ArtistsView } from './artists/ArtistsView';
 import { BackupsView } from './backups/BackupsView';
 import { LogView } from './log/LogView';
+import { OutputView } from './output/OutputView';
 
 /** The technician's app: sign-in first; then the live show over the /control socket. */
 export function App() {
@@ -40,6 +42,8 @@ export function App() {
   );
 }
 
+const GLOBAL_KEYS = { go: () => void send({ type: 'cue.go' }, 'GO'), stop: () => void send({ type: 'cue.stop' }, 'Stop waits') };
+
 function Shell() {
   const tab = useControl((s) => s.tab);
   const hasShow = useControl((s) => !!s.show);
@@ -54,6 +58,8 @@ function Shell() {
     };
   }, [tab]);
   useEffect(() => () => closeLink(), []);
+  // The GO key works from every view; the Cues view has its own (with the arrows).
+  useGlobalGo(tab !== 'cues' && hasShow, GLOBAL_KEYS);
   return (
     <div className="shell">
       <Header />
@@ -81,6 +87,8 @@ function Shell() {
           <BackupsView />
         ) : tab === 'log' ? (
           <LogView />
+        ) : tab === 'output' ? (
+          <OutputView />
         ) : (
           <ScheduleView />
         )}

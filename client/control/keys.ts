@@ -80,3 +80,34 @@ export function useCueKeys(goKey: GoKey, actions: CueKeyActions): void {
     };
   }, [goKey, actions]);
 }
+
+/**
+ * The GO key everywhere else in the panel (a QLab workspace's GO is not tied to one view), unless
+ * a button or link has the focus there; Esc stops the waits too. The arrows stay with the Cues view, where they move the standby, since other
+ * views use them (a layout nudge, a slider).
+ */
+export function useGlobalGo(active: boolean, actions: Pick<CueKeyActions, 'go' | 'stop'>): void {
+  useEffect(() => {
+    if (!active) return;
+    // Outside the Cues view a focused control keeps its own keys (Space presses a button there).
+    const onControl = (t: EventTarget | null) => typeof (t as Element | null)?.closest === 'function' && (t as Element).closest('button, a, label, summary, [role="button"], [role="switch"], [role="tab"]') !== null;
+    const ours = (e: KeyboardEvent) => !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e.target) && !onControl(e.target);
+    const down = (e: KeyboardEvent) => {
+      if (!ours(e)) return;
+      const goKey = loadGoKey();
+      const action = e.code === goKey ? actions.go : e.code === 'Escape' ? actions.stop : null;
+      if (!action) return;
+      e.preventDefault();
+      if (!e.repeat) action();
+    };
+    const up = (e: KeyboardEvent) => {
+      if (ours(e) && e.code === loadGoKey()) e.preventDefault();
+    };
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+    };
+  }, [active, actions]);
+}

@@ -35,6 +35,7 @@ describe('control panel: activity', () => {
     await page.getByTestId('undo').click();
     await page.getByTestId('confirmation').filter({ hasText: 'Undo Blackout' }).waitFor();
     expect(app.store.get().blackout).toBe(false);
+    await page.getByTestId('master-blackout').and(page.getByText('Blackout', { exact: true })).waitFor(); // the mirror has caught up
     await page.getByTestId('master-blackout').click();
     await page.getByTestId('confirmation').filter({ hasText: '✓ Blackout' }).waitFor();
     expect(app.store.get().blackout).toBe(true);
@@ -44,6 +45,13 @@ describe('control panel: activity', () => {
     expect((await app.store.dispatch({ type: 'wall.play', wallId: 'empty', installationId: 'canopy' })).ok).toBe(true);
     await page.getByTestId('tab-pieces').click();
     expect(await page.getByTestId('wall-no-screen-empty').innerText()).toMatch(/no screen: .* shows nowhere/);
+
+    // The GO key works from any view (here the Screens view), once no button has the focus.
+    expect(app.store.dispatch({ type: 'cue.save', cueId: 'dark', name: 'Dark', commands: [{ type: 'screen.blackout', screenId: 'main-1', on: true }] }).ok).toBe(true);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    await page.getByTestId('confirmation').filter({ hasText: '✓ GO' }).waitFor();
+    expect(app.store.get().screens['main-1']?.blackout).toBe(true);
 
     await page.getByTestId('tab-log').click();
     const entry = page.getByTestId('log-entry').filter({ hasText: 'show.blackout on' }).first();
