@@ -75,6 +75,9 @@ export interface ScreenStatus {
   paired: boolean;
   /** The ready-to-open address of this screen's page, with its key; null when it has none. */
   displayUrl: string | null;
+  /** Its output stage and test pattern (docs/projection.md); absent: the identity, none. */
+  output?: OutputSettings;
+  pattern?: Pattern;
 }
 
 /** A page that opened /display without the right key: it shows `code` and waits for a technician. */

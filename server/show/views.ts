@@ -79,7 +79,10 @@ export function showView(
       ...deps.visitorStats(w.id),
       visitUrl: deps.visitUrl(w.id),
     })),
-    screens: registry.statuses(show, deps.displayUrl),
+    screens: registry.statuses(show, deps.displayUrl).map((s) => {
+      const cfg = show.screens[s.id]; // the output stage (docs/projection.md), for the panel's Output view
+      return cfg?.output || cfg?.pattern ? { ...s, ...(cfg.output ? { output: cfg.output } : {}), ...(cfg.pattern ? { pattern: cfg.pattern } : {}) } : s;
+    }),
     pending: deps.pending?.() ?? [],
     presets: show.presets,
     cues: show.cues,
