@@ -1,6 +1,9 @@
 /**
- * Switching frees everything: after 200 switches across all the bundled pieces, the renderer holds
- * no more geometries, textures or programs than before, and the JS heap grew by less than 10 MB.
+ * Switching frees everything: after 200 switches across all the bundled pieces (every third a
+ * crossfade, which renders both pieces and a render target), the renderer holds no more geometries,
+ * textures or programs than before, and the JS heap grew by less than 10 MB. Pieces that leave are
+ * kept warm (mounted, dormant: client/host/warm-cache.ts), so GPU memory is compared with the same
+ * pieces kept before and after, and the cache never holds more than its bound.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
@@ -23,17 +26,35 @@ let probe: Awaited<ReturnType<typeof heapProbe>>;
 
 const memory = async () => (await diag(page)).memory;
 /** Plays a piece (or nothing) and waits for the switch: the switch frame already draws the new piece. */
-const play = (id: string | null) => {
+const play = (id: string | null, transition?: { type: 'crossfade' | 'fade'; ms: number }) => {
   const quality = id && app.catalog.get(id)?.params.quality ? { params: { quality: 'low' } } : {};
-  return playOn(app, page, WALL, id, 0, quality);
+  return playOn(app, page, WALL, id, 0, { ...quality, ...(transition ? { transition } : {}) });
 };
+interface WarmCacheSeen {
+  pieces: string[];
+  limit: { count: number; memory: number };
+}
+const warmCache = (): Promise<WarmCacheSeen | null> =>
+  page.evaluate(() => (window as unknown as { __pavilion: { warmCache: WarmCacheSeen | null } }).__pavilion.warmCache);
+/** The pieces (ids) kept warm now, sorted. */
+const kept = async () => ((await warmCache())?.pieces ?? []).map((k) => k.slice(0, k.lastIndexOf('@'))).sort();
 
-/** GPU memory once r3f's deferred disposal has run (it disposes at idle priority). */
+/**
+ * GPU memory as the stage's next diagnostics report has it (the page mirrors the stage's reports,
+ * which come twice a second): two readings of one report would always agree.
+ */
+async function nextReport(): Promise<Memory> {
+  const before = (await diag(page)).framesRendered;
+  await until(async () => (await diag(page)).framesRendered > before, "the stage's next diagnostics report");
+  return memory();
+}
+
+/** GPU memory once r3f's deferred disposal has run (it disposes at idle priority): two reports in a row agree. */
 async function settled(): Promise<Memory> {
-  let last = await memory();
+  let last = await nextReport();
   for (let i = 0; i < 20; i++) {
     await waitFrames(page, 3);
-    const now = await memory();
+    const now = await nextReport();
     if (!grew(last, now) && !grew(now, last)) return now;
     last = now;
   }
@@ -74,12 +95,33 @@ describe('hygiene: switching frees everything', () => {
     expect(leaks, `pieces that leave GPU objects behind:\n${leaks.join('\n')}`).toEqual([]);
   }, 600_000);
 
-  it(`after ${SWITCHES} switches, GPU memory is back to its baseline and the heap grew < 10 MB`, async () => {
+  it(`after ${SWITCHES} switches (crossfades among them), GPU memory is back to its baseline and the heap grew < 10 MB`, async () => {
+    const sequence = Array.from({ length: SWITCHES }, (_, i) => pieces[i % pieces.length]!);
+    // The baseline keeps warm the pieces the run will end with (the last ones played), so that
+    // both readings hold the same pieces: what differs is what the switches left behind. It has had
+    // a crossfade too: the screen's one transition quad (client/mount/Overlay.ts, made once per
+    // canvas) is uploaded at its first transition, and stays.
+    for (const [i, id] of sequence.slice(-4).entries()) await play(id, i === 1 ? { type: 'crossfade', ms: 400 } : undefined);
     await play(null);
+    const keptBefore = await until(async () => {
+      const k = await kept();
+      return k.length > 0 ? k : null;
+    }, 'the screen to report its warm cache');
     const gpuBefore = await settled();
     const heapBefore = await probe.usedAfterGc();
-    for (let i = 0; i < SWITCHES; i++) await play(pieces[i % pieces.length]!);
+    let crossfades = 0;
+    let most = 0;
+    for (const [i, id] of sequence.entries()) {
+      const crossfade = i % 3 === 1;
+      await play(id, crossfade ? { type: 'crossfade', ms: 400 } : undefined);
+      if (crossfade) crossfades++;
+      const c = await warmCache();
+      most = Math.max(most, c?.pieces.length ?? 0);
+      if (c) expect(c.pieces.length, `the warm cache past its bound: ${c.pieces.join(', ')}`).toBeLessThanOrEqual(c.limit.count);
+    }
     await play(null);
+    await until(async () => JSON.stringify(await kept()) === JSON.stringify(keptBefore), `the warm cache to hold ${keptBefore.join(', ')} again`, 30_000).catch(() => undefined);
+    const keptAfter = await kept();
     const gpuAfter = await settled();
     // Pieces may free their sound a few seconds after they stop (a voice's release): give the heap
     // up to 30 s to come back, reading it after a forced GC each time.
@@ -93,10 +135,11 @@ describe('hygiene: switching frees everything', () => {
     const stray = errors.filter((e) => e.message.includes('from the audio engine')).length;
     const failed = errors.filter((e) => e.installationId !== null && !e.message.includes('from the audio engine'));
     console.info(
-      `hygiene: ${SWITCHES} switches over ${pieces.join(', ')}: GPU ${JSON.stringify(gpuBefore)} → ${JSON.stringify(gpuAfter)}, ` +
+      `hygiene: ${SWITCHES} switches (${crossfades} crossfades) over ${pieces.join(', ')}; kept warm ${keptBefore.join(', ')} → ${keptAfter.join(', ')} (at most ${most}): GPU ${JSON.stringify(gpuBefore)} → ${JSON.stringify(gpuAfter)}, ` +
         `heap ${(heapBefore / 1048576).toFixed(1)} → ${(heapAfter / 1048576).toFixed(1)} MB; ${stray} stray audio-engine errors; ` +
         `pieces that failed on the way (the contract test judges those): ${failed.map((e) => `${e.installationId} (${e.phase}: ${e.message.slice(0, 80)})`).join('; ') || 'none'}`,
     );
+    expect(keptAfter, 'the pieces kept warm at the end (compared with the baseline)').toEqual(keptBefore);
     expect(gpuAfter.geometries, 'geometries').toBeLessThanOrEqual(gpuBefore.geometries);
     expect(gpuAfter.textures, 'textures').toBeLessThanOrEqual(gpuBefore.textures);
     expect(gpuAfter.programs, 'programs').toBeLessThanOrEqual(gpuBefore.programs);
