@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { api, startServer, until } from '../support/server';
+import { ADMIN, api, startServer, until } from '../support/server';
 import { STATIC_DIR, playOn, screenUrl } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { decodePng, type Image } from '../support/image';
@@ -48,7 +48,7 @@ async function until_(what: string, ok: (img: Image) => boolean, p: Page = page)
     return await until(async () => {
       last = await shot(p);
       return ok(last) ? last : null;
-    }, what, 60_000);
+    }, what, 90_000);
   } catch (e) {
     if (last) console.log(`[projection e2e] ${what}: columns ${columns(last).filter((_, i) => i % 20 === 0).map((v) => v.toFixed(0)).join(' ')}`);
     throw e;
@@ -63,7 +63,7 @@ beforeAll(async () => {
   browser = await launch();
   page = (await openPage(browser, screenUrl(app, SCREEN))).page;
   await waitFrames(page, 5);
-  await until(async () => (await outputOf(page))?.identity === true, 'the stage to report its output stage');
+  await until(async () => (await outputOf(page))?.identity === true, 'the stage to report its output stage', 90_000);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
@@ -73,7 +73,7 @@ afterAll(async () => {
 describe('the output stage on a screen', () => {
   it('white pattern, corners on the right half: the left half is black, the right half white, the edge within 1 pixel', async () => {
     await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'white' });
-    await until(async () => (await outputOf(page))?.pattern === 'white', 'the pattern to reach the stage');
+    await until(async () => (await outputOf(page))?.pattern === 'white', 'the pattern to reach the stage', 90_000);
     const full = await until_('the white pattern', (img) => mean(columns(img)) > 250);
     expect(Math.min(...columns(full))).toBeGreaterThan(250);
 
@@ -111,7 +111,7 @@ describe('the output stage on a screen', () => {
   it('a piece playing with the same corner-pin: the left half is black, the piece on the right', async () => {
     await command({ type: 'screen.output', screenId: SCREEN, reset: true, corners: RIGHT_HALF });
     await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'none' });
-    await until(async () => (await outputOf(page))?.pattern === null, 'the pattern to go');
+    await until(async () => (await outputOf(page))?.pattern === null, 'the pattern to go', 90_000);
     await playOn(app, page, 'canopy', 'prism-field', 5);
     const img = await until_('the piece through the pin', (i) => {
       const c = columns(i);
@@ -124,6 +124,41 @@ describe('the output stage on a screen', () => {
     console.log(`[projection e2e] piece through the pin: left max ${Math.max(...cols.slice(0, half - 1)).toFixed(1)}, right mean ${mean(right).toFixed(1)}`);
     expect(Math.max(...right) - Math.min(...right), 'the right half is uniform: no piece').toBeGreaterThan(5);
     expect(await outputOf(page)).toMatchObject({ identity: false, pattern: null });
+  }, 180_000);
+
+  it('the panel: dragging a corner sends screen.output and the screen follows; arrows nudge; undo goes back', async () => {
+    await command({ type: 'screen.output', screenId: SCREEN, reset: true });
+    await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'white' });
+    const panel = (await openPage(browser, `${app.url}/control#output`, { width: 1000, height: 900 })).page;
+    await panel.getByTestId('signin-token').fill(ADMIN);
+    await panel.getByTestId('signin-token').press('Enter');
+    await panel.getByTestId('tab-output').click();
+    await panel.getByTestId('output-screen').selectOption(SCREEN);
+    const pad = panel.getByTestId('corner-pad');
+    const box = (await pad.boundingBox())!;
+    // The pad shows the screen's rect (1920×1080) with a margin of 8 % of its larger side all round.
+    const m = 1920 * 0.08, scale = box.width / (1920 + 2 * m);
+    const at = (x: number, y: number) => [box.x + (m + x * 1920) * scale, box.y + (m + y * 1080) * scale] as const;
+    await panel.mouse.move(...at(0, 0));
+    await panel.mouse.down();
+    await panel.mouse.move(...at(0.25, 0), { steps: 5 });
+    await panel.mouse.move(...at(0.5, 0), { steps: 5 });
+    await panel.mouse.up();
+    const corners = () => app.store.get().screens[SCREEN]!.output?.corners;
+    await until(() => Math.abs((corners()?.[0][0] ?? 0) - 0.5) < 0.01 && Math.abs(corners()?.[0][1] ?? 1) < 0.01, 'the dragged corner to be saved');
+    expect(corners()?.[3]).toEqual([0, 1]);
+    await panel.getByTestId('output-status').filter({ hasText: 'saved' }).waitFor();
+    // The screen follows: the top-left triangle is black, the rest white.
+    await until_('the screen to follow the drag', (i) => lum(i, 10, 10) < 5 && lum(i, 30, i.height - 10) > 250 && lum(i, i.width - 10, 10) > 250);
+    // One arrow press moves the chosen corner one unit of the rect to the right; undo brings it back.
+    const x0 = corners()![0][0];
+    await panel.getByTestId('output-pad').focus();
+    await panel.keyboard.press('ArrowRight');
+    await until(() => Math.abs(corners()![0][0] - (x0 + 1 / 1920)) < 1e-6, 'the nudge');
+    await panel.getByTestId('output-undo').click();
+    await until(() => Math.abs(corners()![0][0] - x0) < 1e-6, 'the undo');
+    await panel.close();
+    await command({ type: 'screen.output', screenId: SCREEN, reset: true, corners: RIGHT_HALF });
   }, 180_000);
 
   it('keeps its settings across a restart of the server', async () => {
