@@ -50,10 +50,11 @@ async function poll<T>(fn: () => Promise<T | null | false | undefined>, what: st
 }
 
 const grid = { cols: 5, rows: 5, points: Array.from({ length: 25 }, (_, k) => [(k % 5) / 4 + (k % 5 > 0 && k % 5 < 4 ? 0.02 : 0), Math.floor(k / 5) / 4]) };
-const MODE = String(arg('mode', 'full')); // full: pin + grid + blend + black; pin: corners only; gain: a colour gain only
+const MODE = String(arg('mode', 'full')); // full: pin + grid + blend + black; pin: corners only; gain: a colour gain only; pattern: a test pattern (the pass without the copy)
 const ACTIVE =
   MODE === 'pin' ? { type: 'screen.output', screenId: SCREEN, corners: [[0.03, 0.02], [0.98, 0], [0.96, 0.97], [0.01, 1]] }
   : MODE === 'gain' ? { type: 'screen.output', screenId: SCREEN, gain: [1, 0.95, 1] }
+  : MODE === 'pattern' ? { type: 'screen.pattern', screenId: SCREEN, pattern: 'bars' } // no copy of the frame: the pass alone
   : { type: 'screen.output', screenId: SCREEN, corners: [[0.03, 0.02], [0.98, 0], [0.96, 0.97], [0.01, 1]], grid, blend: { left: 300, right: 300 }, black: 0.03 };
 const IDENTITY = { type: 'screen.output', screenId: SCREEN, reset: true };
 
@@ -87,6 +88,7 @@ for (const [w, h] of SIZES) {
   const row = { size: `${w}×${h}`, identity: [] as number[], active: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
     await command(IDENTITY);
+    if (MODE === 'pattern') await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'none' });
     row.identity.push(await fps());
     await command(ACTIVE);
     row.active.push(await fps());

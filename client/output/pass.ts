@@ -43,6 +43,7 @@ export class OutputPass {
   });
   private readonly mesh = new Mesh(new BufferGeometry(), this.material);
   private meshKey = '';
+  private definesKey = '';
   private frame: FramebufferTexture | null = null;
   private patternCanvas: HTMLCanvasElement | null = null;
   private pattern: CanvasTexture | null = null;
@@ -89,6 +90,17 @@ export class OutputPass {
     u.uBlack!.value = out.black;
     (u.uRes!.value as Vector2).set(w, h);
     const mask = out.mask ?? [];
+    const e = out.edges;
+    const defines: Record<string, string> = {};
+    if (e.left || e.right || e.top || e.bottom) defines.HAS_BLEND = '';
+    if (out.black > 0) defines.HAS_BLACK = '';
+    if (mask.length >= 3) defines.HAS_MASK = '';
+    const key = Object.keys(defines).join(',');
+    if (key !== this.definesKey) {
+      this.definesKey = key; // a new program, compiled once per change of what is set
+      this.material.defines = defines;
+      this.material.needsUpdate = true;
+    }
     u.uMaskN!.value = Math.min(mask.length, MASK_MAX);
     mask.slice(0, MASK_MAX).forEach((p, i) => (u.uMask!.value as Vector2[])[i]!.set(p[0], p[1]));
     const autoClear = gl.autoClear;

@@ -53,10 +53,19 @@ bool insideMask(vec2 p) {
 void main() {
   vec2 uv = clamp(vUv, 0.0, 1.0);
   vec3 c = texture2D(uMap, vec2(uv.x, 1.0 - uv.y)).rgb * uBrightness * uGain;
+  // Only what is set is compiled in (a software renderer runs both arms of a branch).
+#ifdef HAS_BLEND
   c *= side(uv.x, uEdges.x) * side(1.0 - uv.x, uEdges.y) * side(uv.y, uEdges.z) * side(1.0 - uv.y, uEdges.w);
   bool band = inBand(uv.x, uEdges.x) || inBand(1.0 - uv.x, uEdges.y) || inBand(uv.y, uEdges.z) || inBand(1.0 - uv.y, uEdges.w);
+#else
+  bool band = false;
+#endif
+#ifdef HAS_BLACK
   if (!band) c = uBlack + c * (1.0 - uBlack);
-  if (uMaskN >= 3 && !insideMask(vec2(gl_FragCoord.x / uRes.x, 1.0 - gl_FragCoord.y / uRes.y))) c = vec3(0.0);
+#endif
+#ifdef HAS_MASK
+  if (!insideMask(vec2(gl_FragCoord.x / uRes.x, 1.0 - gl_FragCoord.y / uRes.y))) c = vec3(0.0);
+#endif
   gl_FragColor = vec4(clamp(c, 0.0, 1.0), 1.0);
 }
 `;
