@@ -170,6 +170,14 @@ export class PieceHost {
     );
   }
 
+  /**
+   * New bounds for the warm cache (count 0: a stopped piece is disposed of at once, as before the
+   * cache): a screen machine short of GPU memory, or a test that needs every run gone.
+   */
+  setWarmLimits(limits: WarmCacheLimits): void {
+    if (this.warm.resize(limits)) this.changed(false);
+  }
+
   /** The cache of warm pieces, for diagnostics. */
   warmCache(): { pieces: string[]; limit: WarmCacheLimits } {
     return this.warm.diagnostics();

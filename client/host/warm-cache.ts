@@ -19,7 +19,15 @@ export const DEFAULT_WARM_LIMITS: WarmCacheLimits = { count: 3, memory: 1500 };
 export class WarmCache<T> {
   private readonly entries = new Map<string, T>();
 
-  constructor(private readonly limits: WarmCacheLimits = DEFAULT_WARM_LIMITS) {}
+  constructor(private limits: WarmCacheLimits = DEFAULT_WARM_LIMITS) {}
+
+  /** New bounds (count 0: keep nothing). Returns what no longer fits, oldest first. */
+  resize(limits: WarmCacheLimits): T[] {
+    this.limits = { ...limits };
+    const out: T[] = [];
+    while (this.entries.size > this.limits.count) out.push(this.shift()!);
+    return out;
+  }
 
   /** Keeps `value` for `piece` (most recent). Returns what it pushed out. */
   put(piece: string, value: T): T[] {

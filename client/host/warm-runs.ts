@@ -47,6 +47,13 @@ export class WarmRuns<R extends RunLike> {
     return out.length > 0;
   }
 
+  /** New bounds for the cache; true when a kept run had to go. */
+  resize(limits: WarmCacheLimits): boolean {
+    const out = this.cache.resize(limits);
+    for (const r of out) this.forget(r);
+    return out.length > 0;
+  }
+
   /** The piece plays again: most recently used. */
   touch(run: Pick<ActivePiece, 'installationId' | 'version'>): void {
     this.cache.touch(pieceOf(run));

@@ -42,6 +42,10 @@ export function startStageScreen(bridge: StageBridge, screenId: string): StageSc
     for (const p of s.view?.warmAhead ?? []) host.warmAhead(p);
   });
   host.capture(window);
+  // The warm cache's bounds, settable in this frame (tests; a screen short of GPU memory): window.__pavilionStage.setWarmCache({ count, memory }).
+  (window as unknown as { __pavilionStage?: { setWarmCache(l: { count: number; memory: number }): void } }).__pavilionStage = {
+    setWarmCache: (l) => host.setWarmLimits({ count: Math.max(0, Math.floor(l.count)), memory: Math.max(0, l.memory) }),
+  };
   bridge.on('view', ({ view }) => store.setState({ view }));
   bridge.on('visitors', ({ frame }) => host.visitors.receive(frame));
   bridge.on('visitors-reset', () => host.visitors.resetSequence());

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { startServer, until } from '../support/server';
 import { CHROMIUM, CHROMIUM_ARGS, openPage, waitFrames } from '../support/browser';
-import { STATIC_DIR, diag, heapProbe, playOn, screenUrl } from '../support/stage';
+import { STATIC_DIR, diag, heapProbe, playOn, screenUrl, stageFrame } from '../support/stage';
 import { grew, type Memory } from '../support/contract';
 import type { App } from '../../server/app';
+import { DEFAULT_WARM_LIMITS } from '../../client/host/warm-cache';
 import type { Page } from 'playwright-core';
 
 const SWITCHES = Number(process.env.HYGIENE_SWITCHES ?? 200);
@@ -38,6 +39,16 @@ const warmCache = (): Promise<WarmCacheSeen | null> =>
   page.evaluate(() => (window as unknown as { __pavilion: { warmCache: WarmCacheSeen | null } }).__pavilion.warmCache);
 /** The pieces (ids) kept warm now, sorted. */
 const kept = async () => ((await warmCache())?.pieces ?? []).map((k) => k.slice(0, k.lastIndexOf('@'))).sort();
+
+/** Sets the warm cache's count in the stage frame (client/stage/screen.ts); at 0, waits until it is empty. */
+async function setWarmCache(count: number): Promise<void> {
+  const stage = await stageFrame(page);
+  await stage.evaluate(
+    (l) => (window as unknown as { __pavilionStage: { setWarmCache(l: { count: number; memory: number }): void } }).__pavilionStage.setWarmCache(l),
+    { count, memory: DEFAULT_WARM_LIMITS.memory },
+  );
+  if (count === 0) await until(async () => (await kept()).length === 0, 'the warm cache to empty');
+}
 
 /**
  * GPU memory as the stage's next diagnostics report has it (the page mirrors the stage's reports,
@@ -80,6 +91,10 @@ describe('hygiene: switching frees everything', () => {
 
   it('each bundled piece, played and stopped again, ends where its previous run ended', async () => {
     expect(pieces.length).toBeGreaterThan(0);
+    // Nothing kept warm in this part: a stopped run is disposed of at once, so what one leaves
+    // behind shows (the warm cache keeps dormant runs in whatever state they built; the next part
+    // checks the cache with its bounds).
+    await setWarmCache(0);
     const run = async (id: string) => {
       await play(id);
       await waitFrames(page, 10);
@@ -93,21 +108,22 @@ describe('hygiene: switching frees everything', () => {
       if (grew(third, second)) leaks.push(`${id}: ${JSON.stringify(second)} → ${JSON.stringify(third)}`);
     }
     expect(leaks, `pieces that leave GPU objects behind:\n${leaks.join('\n')}`).toEqual([]);
+    await setWarmCache(DEFAULT_WARM_LIMITS.count);
   }, 600_000);
 
   it(`after ${SWITCHES} switches (crossfades among them), GPU memory is back to its baseline and the heap grew < 10 MB`, async () => {
     const sequence = Array.from({ length: SWITCHES }, (_, i) => pieces[i % pieces.length]!);
-    // The baseline keeps warm the pieces the run will end with (the last ones played), so that
-    // both readings hold the same pieces: what differs is what the switches left behind. It has had
-    // a crossfade too: the screen's one transition quad (client/mount/Overlay.ts, made once per
-    // canvas) is uploaded at its first transition, and stays.
+    // Both readings are taken with the warm cache emptied (its dormant runs hold whatever state they
+    // had built, which varies with how long each played): what is left then is what the switches,
+    // the crossfades and the cache's evictions left behind. Between them the cache runs with its
+    // bounds (asserted at every switch), evicting as five pieces cycle through three places. The
+    // baseline has had a crossfade: the screen's one transition quad (client/mount/Overlay.ts,
+    // made once per canvas) is uploaded at its first transition, and stays.
     for (const [i, id] of sequence.slice(-4).entries()) await play(id, i === 1 ? { type: 'crossfade', ms: 400 } : undefined);
     await play(null);
-    const keptBefore = await until(async () => {
-      const k = await kept();
-      return k.length > 0 ? k : null;
-    }, 'the screen to report its warm cache');
+    await setWarmCache(0);
     const gpuBefore = await settled();
+    await setWarmCache(DEFAULT_WARM_LIMITS.count);
     const heapBefore = await probe.usedAfterGc();
     let crossfades = 0;
     let most = 0;
@@ -120,9 +136,10 @@ describe('hygiene: switching frees everything', () => {
       if (c) expect(c.pieces.length, `the warm cache past its bound: ${c.pieces.join(', ')}`).toBeLessThanOrEqual(c.limit.count);
     }
     await play(null);
-    await until(async () => JSON.stringify(await kept()) === JSON.stringify(keptBefore), `the warm cache to hold ${keptBefore.join(', ')} again`, 30_000).catch(() => undefined);
     const keptAfter = await kept();
+    await setWarmCache(0);
     const gpuAfter = await settled();
+    await setWarmCache(DEFAULT_WARM_LIMITS.count);
     // Pieces may free their sound a few seconds after they stop (a voice's release): give the heap
     // up to 30 s to come back, reading it after a forced GC each time.
     let heapAfter = await probe.usedAfterGc();
@@ -135,11 +152,11 @@ describe('hygiene: switching frees everything', () => {
     const stray = errors.filter((e) => e.message.includes('from the audio engine')).length;
     const failed = errors.filter((e) => e.installationId !== null && !e.message.includes('from the audio engine'));
     console.info(
-      `hygiene: ${SWITCHES} switches (${crossfades} crossfades) over ${pieces.join(', ')}; kept warm ${keptBefore.join(', ')} → ${keptAfter.join(', ')} (at most ${most}): GPU ${JSON.stringify(gpuBefore)} → ${JSON.stringify(gpuAfter)}, ` +
+      `hygiene: ${SWITCHES} switches (${crossfades} crossfades) over ${pieces.join(', ')}; kept warm at the end ${keptAfter.join(', ')} (at most ${most}, the bound ${DEFAULT_WARM_LIMITS.count}), emptied for each reading: GPU ${JSON.stringify(gpuBefore)} → ${JSON.stringify(gpuAfter)}, ` +
         `heap ${(heapBefore / 1048576).toFixed(1)} → ${(heapAfter / 1048576).toFixed(1)} MB; ${stray} stray audio-engine errors; ` +
         `pieces that failed on the way (the contract test judges those): ${failed.map((e) => `${e.installationId} (${e.phase}: ${e.message.slice(0, 80)})`).join('; ') || 'none'}`,
     );
-    expect(keptAfter, 'the pieces kept warm at the end (compared with the baseline)').toEqual(keptBefore);
+    expect(most, 'the warm cache was used').toBeGreaterThan(0);
     expect(gpuAfter.geometries, 'geometries').toBeLessThanOrEqual(gpuBefore.geometries);
     expect(gpuAfter.textures, 'textures').toBeLessThanOrEqual(gpuBefore.textures);
     expect(gpuAfter.programs, 'programs').toBeLessThanOrEqual(gpuBefore.programs);
