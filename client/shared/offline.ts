@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, InputSpec, ParamSpec, Rect, Wall, type DisplayView } from '../../protocol';
+import { Id, InputSpec, OutputSettings, ParamSpec, Pattern, PieceVersion, Rect, Wall, type DisplayView } from '../../protocol';
 
 /*
  * Offline play for screens (docs/operations.md, "Offline play"): the service worker's registration,
@@ -95,11 +95,13 @@ const PieceSummarySchema = z.object({
 
 /** protocol/views.ts's DisplayView, checked when read back from storage (the type keeps the two in step). */
 export const DisplayViewSchema: z.ZodType<DisplayView> = z.object({
-  screen: z.object({ id: Id, wallId: Id.nullable(), rect: Rect, known: z.boolean(), blackout: z.boolean() }),
+  // Its output stage and pattern too: a projector started offline keeps its warp and blend.
+  screen: z.object({ id: Id, wallId: Id.nullable(), rect: Rect, known: z.boolean(), blackout: z.boolean(), output: OutputSettings.optional(), pattern: Pattern.optional() }),
   wall: Wall.extend({ screens: z.array(z.object({ id: Id, rect: Rect })), manifest: PieceSummarySchema.nullable() }).nullable(),
   audio: z.boolean(),
   volume: z.number().finite(),
   visitUrl: z.string().nullable(),
+  warmAhead: z.array(z.object({ installationId: Id, version: PieceVersion, moduleUrl: z.string().nullable() })).optional(),
 });
 
 const StoredView = z.object({ format: z.literal(1), savedAt: z.number().finite(), view: z.unknown() });

@@ -49,6 +49,18 @@ describe('what a screen remembers to start offline', () => {
     expect(lastView('main-1', storage)).toBeNull(); // per screen id
   });
 
+  it('keeps a projector’s output stage, its pattern and what it warms ahead', () => {
+    const storage = new FakeStorage();
+    const base = canopyView();
+    const view: DisplayView = {
+      ...base,
+      screen: { ...base.screen, output: { corners: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]], brightness: 0.9 }, pattern: 'grid' },
+      warmAhead: [{ installationId: 'echo', version: '1.0.0', moduleUrl: null }],
+    };
+    expect(rememberView('canopy-1', view, 7_000, storage)).toBe(true);
+    expect(lastView('canopy-1', storage)?.view).toEqual(view);
+  });
+
   it('drops a stored view that is not a DisplayView, or not JSON', () => {
     const storage = new FakeStorage();
     const broken = structuredClone(canopyView()) as unknown as { screen: { rect: { w: number } } };
