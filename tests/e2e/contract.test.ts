@@ -13,7 +13,7 @@ import type { Socket } from 'socket.io-client';
 import { api, ask, startServer, until } from '../support/server';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { packFolder, upload } from '../support/pieces';
-import { STATIC_DIR, diag, screenUrl } from '../support/stage';
+import { STATIC_DIR, diag, screenUrl, setWarmCache } from '../support/stage';
 import { command, diffAll, grew, memoryOf, phones, playWall, settleTo, shoot, valueFor, variety, type Memory } from '../support/contract';
 import { readManifest } from '../../server/pieces/catalog';
 import { scaffoldPiece } from '../../scripts/lib/scaffold';
@@ -50,6 +50,9 @@ beforeAll(async () => {
     pages.push(p.page);
     consoleErrors.push(p.consoleErrors);
   }
+  // The contract checks that a piece leaves nothing behind when it goes: with nothing kept warm,
+  // a stopped run is disposed of at once (the warm cache keeps dormant runs; tests/e2e/hygiene.test.ts checks it).
+  for (const p of pages) await setWarmCache(p, 0);
   await playWall(app, pages, WALL, null, 3);
 }, 240_000);
 

@@ -115,3 +115,13 @@ export async function serverErrors(app: { url: string }, screenId: string): Prom
   const screens = (res.body as unknown as { screens: Array<{ id: string; errors: PieceErrorSeen[] }> }).screens;
   return screens.find((s) => s.id === screenId)?.errors ?? [];
 }
+
+/** Sets the warm cache's count in a screen's stage frame (client/stage/screen.ts); 0: every stopped run is disposed of at once. */
+export async function setWarmCache(page: Page, count: number, memory = 1500): Promise<void> {
+  const stage = await stageFrame(page);
+  await stage.waitForFunction(() => (window as unknown as { __pavilionStage?: unknown }).__pavilionStage !== undefined, undefined, { timeout: 60_000 }); // the screen has started in the frame
+  await stage.evaluate(
+    (l) => (window as unknown as { __pavilionStage: { setWarmCache(l: { count: number; memory: number }): void } }).__pavilionStage.setWarmCache(l),
+    { count, memory },
+  );
+}
