@@ -61,8 +61,9 @@ function Calibrate({ screen, others }: { screen: ScreenStatus; others: ScreenSta
     if (draft && !sender.busy && same(draft, saved)) setDraft(null);
   }, [saved, draft, sender]);
 
+  // The state as shown (the drag or nudge in flight included): the mirror can lag a paced send.
   const remember = () => {
-    undo.current.push(saved);
+    undo.current.push(current);
     if (undo.current.length > 50) undo.current.shift();
     setUndoCount(undo.current.length);
   };
