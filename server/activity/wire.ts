@@ -23,7 +23,7 @@ const NOTICE_OF: Partial<Record<CommandSource, ServerNotice['kind']>> = { schedu
 export function recordActivity(deps: {
   log: ActivityLog;
   store: ShowStore;
-  registry: Pick<ScreenRegistry, 'onChange' | 'isConnected'>;
+  registry: Pick<ScreenRegistry, 'onPresence'>;
   onPieceError: (fn: (screenId: string, err: { installationId: string | null; phase: string; message: string }) => void) => void;
   notices: Notices;
 }): () => void {
@@ -38,17 +38,9 @@ export function recordActivity(deps: {
   const offReplace = store.subscribe((_show: Show, _effects, command) => {
     if (command === null) log.add({ kind: 'show-replaced', by: currentActor() ?? 'import', result: 'ok', text: 'the whole show was replaced (an import or a restore)' });
   });
-  // Screens coming and going: the registry changes on every heartbeat, so only transitions count.
-  const online = new Map<string, boolean>();
-  for (const id of Object.keys(store.get().screens)) online.set(id, deps.registry.isConnected(id));
-  const offScreens = deps.registry.onChange(() => {
-    for (const id of new Set([...Object.keys(store.get().screens), ...online.keys()])) {
-      const now = deps.registry.isConnected(id);
-      if ((online.get(id) ?? false) === now) continue;
-      online.set(id, now);
-      log.add({ kind: 'screen', by: id, result: now ? 'online' : 'offline', text: `screen ${id} ${now ? 'connected' : 'disconnected'}` });
-    }
-  });
+  const offScreens = deps.registry.onPresence((id, online) =>
+    log.add({ kind: 'screen', by: id, result: online ? 'online' : 'offline', text: `screen ${id} ${online ? 'connected' : 'disconnected'}` }),
+  );
   deps.onPieceError((screenId, err) => log.add({ kind: 'piece-error', by: screenId, result: err.phase, text: `${err.installationId ?? 'the screen'} failed (${err.phase}) on ${screenId}: ${err.message.slice(0, 200)}` }));
   return () => {
     offDispatch();

@@ -51,7 +51,7 @@ export async function startOsc(
   opts: OscOptions,
   deps: {
     store: Pick<ShowStore, 'get' | 'dispatch' | 'subscribe'>;
-    registry: Pick<ScreenRegistry, 'onChange' | 'isConnected'>;
+    registry: Pick<ScreenRegistry, 'onPresence'>;
     time: TimeSource;
     logger: Logger;
     paramType?: ParamTypeOf;

@@ -43,7 +43,7 @@ export function startOscOut(
   targets: readonly OscTarget[],
   deps: {
     store: Pick<ShowStore, 'get' | 'subscribe'>;
-    registry: Pick<ScreenRegistry, 'onChange' | 'isConnected'>;
+    registry: Pick<ScreenRegistry, 'onPresence'>;
     logger: Pick<Logger, 'warn' | 'debug'>;
     count?: (result: 'sent' | 'send_failed') => void;
   },
@@ -105,17 +105,7 @@ export function startOscOut(
     if (show.volume !== before.volume) send('/pavilion/volume', [{ type: 'f', value: show.volume }]);
   });
 
-  const online = new Map<string, boolean>();
-  for (const id of Object.keys(prev.screens)) online.set(id, deps.registry.isConnected(id));
-  const unwatch = deps.registry.onChange(() => {
-    const show = deps.store.get();
-    for (const id of new Set([...Object.keys(show.screens), ...online.keys()])) {
-      const now = deps.registry.isConnected(id);
-      if ((online.get(id) ?? false) === now) continue;
-      online.set(id, now);
-      send(`/pavilion/screen/${id}/online`, [{ type: 'i', value: now ? 1 : 0 }]);
-    }
-  });
+  const unwatch = deps.registry.onPresence((id, online) => send(`/pavilion/screen/${id}/online`, [{ type: 'i', value: online ? 1 : 0 }]));
 
   return {
     sent: () => sent,

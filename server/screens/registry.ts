@@ -22,6 +22,7 @@ export class ScreenRegistry {
   private live = new Map<string, Live>();
   private errorTimes: number[] = [];
   private listeners = new Set<() => void>();
+  private presence = new Set<(id: string, online: boolean) => void>();
 
   /** How long each screen takes to preload pieces: sets the lead of piece switches. */
   readonly preloads: PreloadTimes;
@@ -46,22 +47,26 @@ export class ScreenRegistry {
 
   connected(id: string): void {
     const e = this.entry(id);
-    if (e.connections === 0) {
+    const coming = e.connections === 0;
+    if (coming) {
       e.since = e.beatAt = this.time();
       e.stale = false;
     }
     e.connections++;
     this.changed();
+    if (coming) this.present(id, true);
   }
 
   disconnected(id: string): void {
     const e = this.entry(id);
+    const was = e.connections;
     e.connections = Math.max(0, e.connections - 1);
     if (e.connections === 0) {
       e.since = this.time();
       e.stale = false;
     }
     this.changed();
+    if (was > 0 && e.connections === 0) this.present(id, false);
   }
 
   isConnected(id: string): boolean {
@@ -119,6 +124,16 @@ export class ScreenRegistry {
 
   private changed(): void {
     for (const l of this.listeners) l();
+  }
+
+  /** Hears a screen come online (its first connection) or go offline (its last one closed); not every heartbeat, as onChange does. */
+  onPresence(fn: (id: string, online: boolean) => void): () => void {
+    this.presence.add(fn);
+    return () => this.presence.delete(fn);
+  }
+
+  private present(id: string, online: boolean): void {
+    for (const l of this.presence) l(id, online);
   }
 
   /**
