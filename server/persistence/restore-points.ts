@@ -34,6 +34,8 @@ export function createRestorePoints(opts: { dir: string; now: () => number; log:
   const keep = opts.keep ?? KEEP_POINTS;
   const file = (id: string) => path.join(opts.dir, `${id}.json`);
   let lastVersion: number | null = null;
+  // A point never changes once written: its entry is read (a whole show, parsed) once per id.
+  const known = new Map<string, RestorePoint | null>();
 
   const ids = (): string[] => {
     try {
@@ -44,10 +46,12 @@ export function createRestorePoints(opts: { dir: string; now: () => number; log:
   };
   // The summary is in the file: read it only for the list (a few dozen small files).
   const describe = (id: string): RestorePoint | null => {
+    if (known.has(id)) return known.get(id)!;
     const show = points.read(id);
-    if (!show) return null;
     const [at, ...rest] = id.split('-');
-    return { id, at: Number(at), reason: rest.slice(0, -1).join('-') as RestoreReason, summary: summarize(show) };
+    const point = show ? { id, at: Number(at), reason: rest.slice(0, -1).join('-') as RestoreReason, summary: summarize(show) } : null;
+    known.set(id, point);
+    return point;
   };
 
   const points: RestorePoints = {
@@ -56,7 +60,10 @@ export function createRestorePoints(opts: { dir: string; now: () => number; log:
       const id = `${String(at).padStart(13, '0')}-${reason}-${crypto.randomBytes(3).toString('hex')}`;
       replaceFileDurably(file(id), `${JSON.stringify(show)}\n`, {}, fs);
       lastVersion = show.version;
+      const point: RestorePoint = { id, at, reason, summary: summarize(show) };
+      known.set(id, point);
       for (const old of ids().slice(keep)) {
+        known.delete(old);
         try {
           fs.rmSync(file(old), { force: true });
         } catch (e) {
@@ -64,7 +71,7 @@ export function createRestorePoints(opts: { dir: string; now: () => number; log:
         }
       }
       opts.log.info({ restorePoint: id, reason, version: show.version }, `restore points: took ${id}`);
-      return { id, at, reason, summary: summarize(show) };
+      return point;
     },
     list: () => ids().flatMap((id) => describe(id) ?? []),
     read(id) {

@@ -4,7 +4,7 @@ export type { PartDiff, ShowDiff, ShowSummary };
 
 const json = (v: unknown) => JSON.stringify(v);
 
-/** Keyed parts compared by id; `ignore` drops fields that change on their own (a wall's clock fields). */
+/** Keyed parts compared by id; `view` leaves out what changes on its own (a wall's clock fields). */
 function diffRecord<T>(from: Record<string, T>, to: Record<string, T>, view: (v: T) => unknown = (v) => v): PartDiff {
   const a = new Set(Object.keys(from));
   const b = new Set(Object.keys(to));
@@ -17,8 +17,6 @@ function diffRecord<T>(from: Record<string, T>, to: Record<string, T>, view: (v:
 
 /** A wall as the technician set it up: without the timing fields every play and pause rewrites. */
 const wallSetup = (w: Show['walls'][string]) => ({ ...w, startedAt: undefined, paramsAt: undefined, pausedAt: undefined, heldMs: undefined });
-/** A screen's setup, key included (only ids leave this module, never a key). */
-const screenSetup = (s: Show['screens'][string]) => s; // a new key counts: the screen's address changes
 
 const presetsOf = (show: Show): Record<string, unknown> =>
   Object.fromEntries(Object.entries(show.presets).flatMap(([piece, byName]) => Object.entries(byName).map(([name, params]) => [`${piece}/${name}`, params])));
@@ -33,7 +31,7 @@ export function diffShows(from: Show, to: Show): ShowDiff {
   if (json(from.dmx ?? null) !== json(to.dmx ?? null)) settings.push('dmx');
   const d: Omit<ShowDiff, 'same'> = {
     walls: diffRecord(from.walls, to.walls, wallSetup),
-    screens: diffRecord(from.screens, to.screens, screenSetup),
+    screens: diffRecord(from.screens, to.screens), // key included (a new key changes the screen's address); only ids leave this module
     cues: diffRecord(Object.fromEntries(from.cues.map((c) => [c.id, c])), Object.fromEntries(to.cues.map((c) => [c.id, c]))),
     pieces: diffRecord(from.pieces ?? {}, to.pieces ?? {}),
     presets: diffRecord(presetsOf(from), presetsOf(to)),
