@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ADMIN, startServer } from '../support/server';
-import { launch, openPage } from '../support/browser';
+import { startServer } from '../support/server';
+import { launch, openPanel } from '../support/browser';
 import { STATIC_DIR } from '../support/stage';
 import { actingAs } from '../../server/activity/actor';
 import type { App } from '../../server/app';
@@ -25,9 +25,7 @@ afterAll(async () => {
 
 describe('control panel: activity', () => {
   it('confirms an action, lists it in the log with its sender, and shows why the schedule changed the show', async () => {
-    const { page, context, consoleErrors } = await openPage(browser, `${app.url}/control`, { width: 1200, height: 800 });
-    await page.getByTestId('signin-token').fill(ADMIN);
-    await page.getByTestId('signin-token').press('Enter');
+    const { page, context, consoleErrors } = await openPanel(browser, `${app.url}/control`, { width: 1200, height: 800 });
     await page.getByTestId('master-blackout').click();
     await page.getByTestId('confirmation').filter({ hasText: '✓ Blackout' }).waitFor();
     expect(app.store.get().blackout).toBe(true);

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ADMIN, startServer } from '../support/server';
-import { launch, openPage } from '../support/browser';
+import { startServer } from '../support/server';
+import { launch, openPanel } from '../support/browser';
 import { STATIC_DIR } from '../support/stage';
 import type { App } from '../../server/app';
 import type { Show } from '../../protocol';
@@ -28,9 +28,7 @@ afterAll(async () => {
 
 describe('control panel: backups', () => {
   it('exports the show, previews an import and imports it on confirmation, then restores the show it replaced', async () => {
-    const { page, context, consoleErrors } = await openPage(browser, `${app.url}/control#backups`, { width: 1100, height: 800 });
-    await page.getByTestId('signin-token').fill(ADMIN);
-    await page.getByTestId('signin-token').press('Enter');
+    const { page, context, consoleErrors } = await openPanel(browser, `${app.url}/control#backups`, { width: 1100, height: 800 });
     await page.getByTestId('tab-backups').click();
 
     // Export: the downloaded file is the show.

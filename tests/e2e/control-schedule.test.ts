@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ADMIN, startServer } from '../support/server';
-import { launch, openPage } from '../support/browser';
+import { startServer } from '../support/server';
+import { launch, openPanel } from '../support/browser';
 import { STATIC_DIR } from '../support/stage';
 import { localTime, nextDay } from '../../protocol';
 import type { App } from '../../server/app';
@@ -31,9 +31,7 @@ describe('control panel: schedule', () => {
     const base = { enabled: true, timezone: zone, opening: '00:00', closing: '23:59', attract: {}, entries: [], exceptions: [{ date: tomorrow, hours: null, note: 'Holiday' }] };
     expect(app.store.dispatch({ type: 'schedule.set', schedule: base }).ok).toBe(true);
 
-    const { page, context, consoleErrors } = await openPage(browser, `${app.url}/control#schedule`, { width: 1200, height: 900 });
-    await page.getByTestId('signin-token').fill(ADMIN);
-    await page.getByTestId('signin-token').press('Enter');
+    const { page, context, consoleErrors } = await openPanel(browser, `${app.url}/control#schedule`, { width: 1200, height: 900 });
     await page.getByTestId('tab-schedule').click();
     const next = page.getByTestId('schedule-next');
     await next.waitFor();

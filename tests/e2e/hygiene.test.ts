@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { startServer, until } from '../support/server';
 import { CHROMIUM, CHROMIUM_ARGS, openPage, waitFrames } from '../support/browser';
-import { STATIC_DIR, diag, heapProbe, playOn, screenUrl, stageFrame } from '../support/stage';
+import { STATIC_DIR, diag, heapProbe, playOn, screenUrl, setWarmCache as setStageWarmCache } from '../support/stage';
 import { grew, type Memory } from '../support/contract';
 import type { App } from '../../server/app';
 import { DEFAULT_WARM_LIMITS } from '../../client/host/warm-cache';
@@ -40,13 +40,9 @@ const warmCache = (): Promise<WarmCacheSeen | null> =>
 /** The pieces (ids) kept warm now, sorted. */
 const kept = async () => ((await warmCache())?.pieces ?? []).map((k) => k.slice(0, k.lastIndexOf('@'))).sort();
 
-/** Sets the warm cache's count in the stage frame (client/stage/screen.ts); at 0, waits until it is empty. */
+/** Sets the warm cache's count in the stage frame; at 0, waits until it is empty. */
 async function setWarmCache(count: number): Promise<void> {
-  const stage = await stageFrame(page);
-  await stage.evaluate(
-    (l) => (window as unknown as { __pavilionStage: { setWarmCache(l: { count: number; memory: number }): void } }).__pavilionStage.setWarmCache(l),
-    { count, memory: DEFAULT_WARM_LIMITS.memory },
-  );
+  await setStageWarmCache(page, count, DEFAULT_WARM_LIMITS.memory);
   if (count === 0) await until(async () => (await kept()).length === 0, 'the warm cache to empty');
 }
 

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
+import { ADMIN as ADMIN_TOKEN } from './server';
 
 export { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/lib/chromium';
 
@@ -37,4 +38,12 @@ export async function waitFrames(page: Page, frames = 30, timeout = 60_000): Pro
   await page.waitForFunction(() => typeof (window as unknown as { __pavilion?: unknown }).__pavilion === 'object', undefined, { timeout });
   const start = await page.evaluate(() => (window as unknown as { __pavilion: { framesRendered: number } }).__pavilion.framesRendered);
   await page.waitForFunction((n) => (window as unknown as { __pavilion: { framesRendered: number } }).__pavilion.framesRendered >= n, start + frames, { timeout, polling: 50 });
+}
+
+/** Opens the control panel at `url` in a context of its own and signs in with the technician token. */
+export async function openPanel(browser: Browser, url: string, viewport = { width: 1200, height: 800 }) {
+  const opened = await openPage(browser, url, viewport);
+  await opened.page.getByTestId('signin-token').fill(ADMIN_TOKEN);
+  await opened.page.getByTestId('signin-token').press('Enter');
+  return opened;
 }
