@@ -13,7 +13,6 @@
  * New folders in installations/ are picked up live; a manifest.json edit reaches the page on its
  * first reload.
  */
-import fs from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -149,7 +148,6 @@ try {
   if (app.secrets.generated.includes('admin')) lines.push(`  Technician token (also in ${path.join(dataDir, 'secrets.json')}): ${app.secrets.adminToken}`);
   if (app.secrets.generated.includes('artist')) lines.push(`  Artist token (also in ${path.join(dataDir, 'secrets.json')}): ${app.secrets.artistToken}`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (!fs.existsSync(path.join(installationsDir, piece)) && !app.catalog.get(piece)) process.stdout.write(`  (no piece '${piece}' yet)\n`);
 
   let closing = false;
   const shutdown = () => {

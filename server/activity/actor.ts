@@ -4,7 +4,7 @@
  * dispatch listener, which runs inside that same call. Dispatch is synchronous, so a plain stack
  * is exact; nothing asynchronous may run between `as` and the read.
  */
-let stack: string[] = [];
+const stack: string[] = [];
 
 export function actingAs<T>(by: string, fn: () => T): T {
   stack.push(by);
@@ -18,9 +18,4 @@ export function actingAs<T>(by: string, fn: () => T): T {
 /** The innermost actor, or null outside `actingAs`. */
 export function currentActor(): string | null {
   return stack.at(-1) ?? null;
-}
-
-/** Tests: forget every actor (a throw inside `fn` already pops). */
-export function resetActors(): void {
-  stack = [];
 }
