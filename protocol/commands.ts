@@ -4,6 +4,7 @@ import { ArtistName, Params, PieceVersion, Quality, Rect, Schedule, ScreenKey, T
 import { PairingCode } from './payloads';
 import { DMX_COMMANDS } from './dmx';
 import { OUTPUT_COMMANDS } from './output';
+import { XR_COMMANDS } from './xr';
 
 const wallId = { wallId: Id };
 const at = { at: ShowTime.optional() };
@@ -145,6 +146,8 @@ export const Command = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('screen.revoke'), screenId: Id }),
   z.object({ type: z.literal('screen.rekey'), screenId: Id, key: ScreenKey.optional() }),
+  // VR stations (protocol/xr.ts, docs/vr.md).
+  ...XR_COMMANDS,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

@@ -31,6 +31,8 @@ export interface DisplayServerToClient {
   'display:view': (view: DisplayView) => void;
   'screen:identify': (payload: { until: number }) => void;
   'screen:reload': () => void;
+  /** A VR station's session: recentre the viewer, or end the session (docs/vr.md). */
+  'screen:xr': (payload: { action: 'recenter' | 'reset' }) => void;
   'screen:thumbnails': (payload: { want: boolean }) => void;
   'visitors:frame': (frame: VisitorFrame) => void;
   'pieces:changed': (payload: { pieces: PieceSummary[] }) => void;

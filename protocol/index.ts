@@ -16,3 +16,4 @@ export * from './activity';
 export * from './schedule-days';
 export * from './dmx';
 export * from './output';
+export * from './xr';

@@ -64,6 +64,8 @@ export const Manifest = z.object({
     .default('1.0.0'),
   params: z.record(Id, ParamSpec).refine((p) => Object.keys(p).length <= 32, 'at most 32 params'),
   inputs: z.array(InputSpec).max(8).default([]),
+  /** VR-capable (docs/vr.md): on a VR station it draws the world around the viewer (useViewer, useControllers); absent or false: it plays on a curved screen in the headset. */
+  vr: z.boolean().optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 export type ManifestInput = z.input<typeof Manifest>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './ids';
+import { XrState } from './xr';
 
 /** The short code a screen page waiting to be paired shows (no 0/O, 1/I): 6 of 32 characters. */
 export const PAIRING_CODE_PATTERN = /^[A-HJ-NP-Z2-9]{6}$/;
@@ -45,6 +46,8 @@ export const DisplayHealthSchema = z.object({
     path: z.enum(['responder', 'socketio']).optional(),
   }),
   heapMB: z.number().finite().optional(),
+  /** A VR station's session (docs/vr.md); absent on a flat screen. */
+  xr: XrState.optional(),
 });
 /** A screen's health report, sent every second. */
 export type DisplayHealth = z.infer<typeof DisplayHealthSchema>;

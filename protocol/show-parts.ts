@@ -4,6 +4,7 @@ import { Id, ShowTime } from './ids';
 import { ParamValueSchema } from './manifest';
 import { ID_PATTERN, ID_RULE, QUALITY_LEVELS, TIME_OF_DAY_PATTERN, VERSION_PATTERN, VERSION_RULE } from './plain';
 import { OutputSettings, Pattern } from './output';
+import { ScreenKind } from './xr';
 
 export const Rect = z.object({
   x: z.number().finite(),
@@ -43,6 +44,8 @@ export const ScreenConfig = z.object({
   output: OutputSettings.optional(),
   /** The test pattern it shows instead of its piece (screen.pattern); absent: none. */
   pattern: Pattern.exclude(['none']).optional(),
+  /** A VR station (screen.kind; docs/vr.md); absent: a flat screen. */
+  kind: ScreenKind.optional(),
 });
 export type ScreenConfig = z.infer<typeof ScreenConfig>;
 

@@ -6,6 +6,7 @@ import type { VisitorFrame } from './visitors';
 import type { ParamValues } from './manifest';
 import type { Quality } from './show-parts';
 import { LightsFrame } from './dmx';
+import { XrDiag } from './xr';
 
 /*
  * The stage bridge: what a privileged page (/display, /preview) and the piece's sandbox (/stage,
@@ -54,7 +55,9 @@ export type StageInbound =
   | { t: 'clock'; clock: StageClock }
   | { t: 'sound-unlock' }
   | { t: 'preview'; state: StagePreview }
-  | { t: 'errors-clear' };
+  | { t: 'errors-clear' }
+  /** A VR station's session (docs/vr.md): recentre the viewer, or end the session. */
+  | { t: 'xr'; action: 'recenter' | 'reset' };
 
 export const StageInboundEnvelope = z.object({ t: z.string().max(32) }).passthrough();
 
@@ -84,6 +87,8 @@ export const StageDiag = z.object({
   lastWarm: z.object({ installationId: Id, ms: Finite, cold: z.boolean(), lateMs: Finite.nullable() }).nullable().optional(),
   /** Pieces kept warm off-screen (id@version), and the cache's bounds. */
   warmCache: z.object({ pieces: z.array(z.string().max(80)).max(16), limit: z.object({ count: Finite, memory: Finite }) }).optional(),
+  /** A VR station's session (docs/vr.md); absent on a flat screen. */
+  xr: XrDiag.optional(),
   /** The screen's output stage (docs/projection.md): identity (nothing drawn), the test pattern shown, what could not be applied. */
   output: z.object({ identity: z.boolean(), pattern: z.string().max(16).nullable(), problem: z.string().max(200).nullable() }).optional(),
 });

@@ -3,6 +3,7 @@ import type { Manifest, InputSpec } from './manifest';
 import type { Rect, Show, Wall } from './show';
 import type { DisplayHealth, PieceError } from './payloads';
 import type { OutputSettings, Pattern } from './output';
+import type { ScreenKind, XrState } from './xr';
 
 /** What the server tells one screen: enough to render its part of its wall. */
 export interface DisplayView {
@@ -12,6 +13,8 @@ export interface DisplayView {
     output?: OutputSettings;
     /** The test pattern it shows instead of its piece; absent: none. */
     pattern?: Pattern;
+    /** A VR station (docs/vr.md); absent: a flat screen. */
+    kind?: ScreenKind;
   };
   wall: (Wall & { screens: Array<{ id: string; rect: Rect }>; manifest: PieceSummary | null }) | null;
   /** Whether this screen plays the wall's sound. */
@@ -78,6 +81,10 @@ export interface ScreenStatus {
   /** Its output stage and test pattern (docs/projection.md); absent: the identity, none. */
   output?: OutputSettings;
   pattern?: Pattern;
+  /** A VR station (docs/vr.md); absent: a flat screen. */
+  kind?: ScreenKind;
+  /** A VR station's session as its health last said (idle before it said); absent on a flat screen. */
+  xr?: XrState;
 }
 
 /** A page that opened /display without the right key: it shows `code` and waits for a technician. */

@@ -126,7 +126,7 @@ try {
     `  Control panel   ${app.url}/control`,
     ...Object.values(show.screens)
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map((s) => `  Screen ${s.id.padEnd(9)}${app.displayUrl(s.id) ?? `${app.url}/display?screen=${s.id}  (not paired: its page shows a code to approve in the control panel)`}`),
+      .map((s) => `  ${s.kind === 'vr' ? 'VR     ' : 'Screen '}${s.id.padEnd(9)}${app.displayUrl(s.id) ?? `${app.url}/display?screen=${s.id}  (not paired: its page shows a code to approve in the control panel)`}${s.kind === 'vr' ? '  (open it in the headset\'s browser: HTTPS or localhost, docs/vr.md)' : ''}`),
     ...Object.keys(show.walls).map((w) => `  Visitors ${w.padEnd(7)}${app.url}/visit/${w}`),
     '',
   ];

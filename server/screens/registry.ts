@@ -172,6 +172,8 @@ export class ScreenRegistry {
         stale: e ? this.isStale(e, now) : false,
         paired: !!cfg?.key,
         displayUrl: cfg?.key ? displayUrl(id, cfg.key) : null,
+        // A VR station's session (docs/vr.md): what its health last said; idle before that and while offline.
+        ...(cfg?.kind === 'vr' ? { kind: 'vr' as const, xr: (e?.connections ?? 0) > 0 && h?.xr ? { ...h.xr } : { presenting: false, mode: null } } : {}),
       };
     });
   }

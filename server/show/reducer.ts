@@ -3,6 +3,7 @@ import { reduceDmx, type DmxEffect } from './dmx-commands';
 import { reduceTransition, transitionOf } from './transition-commands';
 import { reduceCue } from './cue-commands';
 import { reduceOutput } from './output-commands';
+import { reduceXr, type XrEffect } from './xr-commands';
 import {
   checkParams,
   defaultParams,
@@ -22,7 +23,8 @@ export type Effect =
   | { kind: 'identify'; screenId: string }
   | { kind: 'reload'; screenId: string }
   | { kind: 'kick'; visitorId: string }
-  | DmxEffect;
+  | DmxEffect
+  | XrEffect;
 
 /** A piece as the reducer sees it: its manifest, and for an uploaded one its version, kept versions and owner. */
 export type PieceRef = Pick<Manifest, 'id' | 'params'> & {
@@ -303,5 +305,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
     case 'screen.output':
     case 'screen.pattern':
       return reduceOutput(show, c); // server/show/output-commands.ts
+    case 'screen.kind':
+      return reduceXr(show, c); // server/show/xr-commands.ts (docs/vr.md)
   }
 }

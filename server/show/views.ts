@@ -37,6 +37,7 @@ export function displayView(show: Show, screenId: string, deps: ViewDeps): Displ
       blackout: show.blackout || (cfg?.blackout ?? false),
       ...(cfg?.output ? { output: cfg.output } : {}),
       ...(cfg?.pattern ? { pattern: cfg.pattern } : {}),
+      ...(cfg?.kind === 'vr' ? { kind: 'vr' as const } : {}),
     },
     wall: wall
       ? {

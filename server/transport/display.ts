@@ -184,6 +184,7 @@ export function attachDisplay(
     for (const e of effects) {
       if (e.kind === 'identify') nsp.to(`screen:${e.screenId}`).emit('screen:identify', { until: deps.time() + 5000 });
       if (e.kind === 'reload') nsp.to(`screen:${e.screenId}`).emit('screen:reload');
+      if (e.kind === 'xr') nsp.to(`screen:${e.screenId}`).emit('screen:xr', { action: e.action }); // a VR station's recenter or reset (docs/vr.md)
     }
   });
   deps.catalog.subscribe((pieces) => {

@@ -126,7 +126,7 @@ describe('pairing: an unpaired page gets nothing', () => {
     expect(after.errorsLastHour).toBe(before.errorsLastHour);
     expect(after.screens.map((x) => x.id)).toEqual(before.screens.map((x) => x.id));
     expect(after.screens.find((x) => x.id === 'canopy-1')).toMatchObject({ connected: false, fps: null, errors: [], preloadMs: null });
-    expect(Object.keys(app.store.get().screens).sort()).toEqual(['canopy-1', 'main-1', 'main-2', 'main-3']);
+    expect(Object.keys(app.store.get().screens).sort()).toEqual(['canopy-1', 'main-1', 'main-2', 'main-3', 'vr-1']);
   });
 });
 

@@ -52,8 +52,8 @@ describe('REST', () => {
     const res = await api(app, 'GET', '/api/show');
     expect(res.status).toBe(200);
     const view = res.body as unknown as ShowView;
-    expect(view.walls.map((w) => w.id).sort()).toEqual(['canopy', 'main']);
-    expect(view.screens.map((s) => s.id)).toEqual(['canopy-1', 'main-1', 'main-2', 'main-3']);
+    expect(view.walls.map((w) => w.id).sort()).toEqual(['canopy', 'main', 'vr']);
+    expect(view.screens.map((s) => s.id)).toEqual(['canopy-1', 'main-1', 'main-2', 'main-3', 'vr-1']);
     for (const s of view.screens) expect(s).toMatchObject({ connected: false, fps: null, offsetMs: null, rttMs: null, errors: [] });
     expect(view.walls.find((w) => w.id === 'main')!.screens).toEqual(['main-1', 'main-2', 'main-3']);
   });

@@ -26,8 +26,9 @@ function oldShowJson(): Record<string, unknown> {
 
 describe('cue commands are typed and parsed once, at the edge', () => {
   it('types a cue\'s commands as commands other than cue.*, uploads and pairing', () => {
-    // Never in a cue: cue.* (a cue cannot run cues), piece.add/transfer (the server records uploads), pairing (a code lives minutes).
-    expectTypeOf<Cue['commands'][number]>().toEqualTypeOf<Exclude<Command, { type: `cue.${string}` | 'piece.add' | 'piece.transfer' | 'screen.pair' | 'screen.revoke' | 'screen.rekey' }>>();
+    // Never in a cue: cue.* (a cue cannot run cues), piece.add/transfer (the server records uploads), pairing (a code lives minutes),
+    // a VR station's kind and its session's recenter/reset (docs/vr.md).
+    expectTypeOf<Cue['commands'][number]>().toEqualTypeOf<Exclude<Command, { type: `cue.${string}` | 'piece.add' | 'piece.transfer' | 'screen.pair' | 'screen.revoke' | 'screen.rekey' | 'screen.kind' | 'screen.xr' }>>();
     expectTypeOf<CueCommandInput>().toMatchTypeOf<{ type: string }>();
   });
 

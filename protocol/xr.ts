@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { Id } from './ids';
+
+/*
+ * VR stations (docs/vr.md): a screen of kind `vr` is a WebXR headset's browser, playing its wall's
+ * piece around the viewer (or, for a piece that is not VR-capable, on a large curved screen in
+ * the headset), on the same show clock as the flat screens.
+ */
+
+/** What a screen is: a flat display or projector (the default, absent in the show), or a VR station. */
+export const SCREEN_KINDS = ['flat', 'vr'] as const;
+export const ScreenKind = z.enum(SCREEN_KINDS);
+export type ScreenKind = z.infer<typeof ScreenKind>;
+
+/** The immersive session a station runs: WebXR's mode, null while idle. */
+export const XrMode = z.enum(['immersive-vr']);
+export type XrMode = z.infer<typeof XrMode>;
+
+/** A station's session as its health reports it (GET /api/show: `screens[].xr`). */
+export const XrState = z.object({
+  presenting: z.boolean(),
+  mode: XrMode.nullable(),
+});
+export type XrState = z.infer<typeof XrState>;
+
+const Finite = z.number().finite();
+const Vec3 = z.tuple([Finite, Finite, Finite]);
+
+/**
+ * A station's XR diagnostics, from its stage (protocol/stage.ts StageDiag.xr), mirrored into
+ * window.__pavilion.xr on the screen page (docs/vr.md).
+ */
+export const XrDiag = XrState.extend({
+  /** Whether the browser can run immersive-vr here: 'yes', 'unknown' before it answered, else what is missing. */
+  support: z.string().max(300),
+  /** Whether the session is emulated (iwer, `?xr=emulate`). */
+  emulated: z.boolean(),
+  /** XR frames drawn in sessions since the stage started. */
+  frames: z.number().int().nonnegative(),
+  /** Show time of the last XR frame (its own timestamp through the stage clock), null before one. */
+  frameShowTime: Finite.nullable(),
+  /** How the piece on the station is drawn in the session: around the viewer, or on the curved screen. */
+  view: z.enum(['immersive', 'curved-screen']).nullable(),
+  /** The last piece switch seen on an XR frame: its show time, and the show time of the XR frame before it. */
+  lastXrSwitch: z.object({ installationId: Id.nullable(), showTime: Finite, previousFrameShowTime: Finite.nullable() }).nullable(),
+  /** The viewer's head position (local-floor, metres) as pieces read it, null while idle. */
+  viewer: Vec3.nullable(),
+  /** The controllers as pieces read them (useControllers). */
+  controllers: z.array(z.object({ handedness: z.enum(['left', 'right', 'none']), position: Vec3, select: z.boolean() })).max(4),
+  /** Whether the piece on the station has read the controllers (useControllers) while presenting. */
+  controllersRead: z.boolean(),
+  /** The last session error (a refused requestSession), for the technician. */
+  error: z.string().max(300).nullable(),
+});
+export type XrDiag = z.infer<typeof XrDiag>;
+
+/** What a technician can do to a station's session from the panel: face the viewer forward where they stand, or end the session (the next viewer starts afresh). */
+export const XrAction = z.enum(['recenter', 'reset']);
+export type XrAction = z.infer<typeof XrAction>;
+
+/** Commands for VR stations (docs/api.md): never in cues. */
+export const XR_COMMANDS = [
+  // Makes a screen a VR station (or a flat screen again). Its page follows at once.
+  z.object({ type: z.literal('screen.kind'), screenId: Id, kind: ScreenKind }),
+  // Acts on a station's session now (nothing in the show changes).
+  z.object({ type: z.literal('screen.xr'), screenId: Id, action: XrAction }),
+] as const;
