@@ -77,7 +77,9 @@ function reducePairing(show: Show, c: Extract<Command, { type: 'screen.pair' | '
       const wall = wallId !== null ? show.walls[wallId] : undefined;
       if (wallId !== null && !wall) return err('unknown_wall', `there is no wall '${wallId}'; pick one of: ${Object.keys(show.walls).join(', ') || '(none)'}`);
       const rect = c.rect ?? prev?.rect ?? { x: 0, y: 0, w: wall?.width ?? 1920, h: wall?.height ?? 1080 };
-      return ok({ ...show, screens: { ...show.screens, [c.screenId]: { id: c.screenId, wallId, rect, blackout: prev?.blackout ?? false, key: c.key } } });
+      // A replacement takes over the screen whole (its output stage and pattern: the projector's
+      // calibration belongs to the screen, not to the computer); only the key is new.
+      return ok({ ...show, screens: { ...show.screens, [c.screenId]: { ...prev, id: c.screenId, wallId, rect, blackout: prev?.blackout ?? false, key: c.key } } });
     }
     case 'screen.revoke': {
       if (!prev) return err('unknown_screen', `there is no screen '${c.screenId}' in the show`);
