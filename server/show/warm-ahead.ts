@@ -37,14 +37,15 @@ export function warmAheadOf(
   return out;
 }
 
-/** The schedule's next event today after `now` (its time of day in the schedule's zone), or null. */
+/** The schedule's next event today after `now` (its day and time of day in the schedule's zone, with that day's hours), or null. */
 function nextScheduled(show: Show, now: number) {
   if (!show.schedule.enabled) return null;
-  let time: string;
+  let here: { day: string; time: string };
   try {
-    time = localTime(now, show.schedule.timezone).time;
+    here = localTime(now, show.schedule.timezone);
   } catch {
     return null; // a zone this runtime does not know: the scheduler reports it
   }
-  return eventsOf(show.schedule).find((e) => e.time > time && e.kind !== 'closing') ?? null;
+  // Today's hours (a weekday's own or a dated exception), as the scheduler fires them; a closed day has none.
+  return eventsOf(show.schedule, here.day).find((e) => e.time > here.time && e.kind !== 'closing') ?? null;
 }

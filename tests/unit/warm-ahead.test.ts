@@ -39,6 +39,12 @@ describe('warm ahead (server): what a wall plays next', () => {
     expect(warmAheadOf(s, 'main', NOON, summary).map((p) => p.installationId)).toEqual(['laser-score']);
     expect(warmAheadOf(s, 'main', Date.UTC(2026, 5, 1, 8, 0), summary).map((p) => p.installationId)).toEqual(['canopy']); // before opening
     expect(warmAheadOf({ ...s, schedule: { ...schedule, enabled: false } }, 'main', NOON, summary)).toEqual([]);
+    // Today's own hours, as the scheduler fires them: a day closed by an exception has no next event;
+    // on a Monday that opens at 14:00 (the default opens at 10:00), the next event at noon is that opening.
+    const closed = { ...schedule, exceptions: [{ date: '2026-06-01', hours: null }] };
+    expect(warmAheadOf({ ...s, schedule: closed }, 'main', NOON, summary)).toEqual([]);
+    const lateOpening = { ...schedule, entries: [], days: { mon: { opening: '14:00', closing: '20:00' } } }; // 2026-06-01 is a Monday
+    expect(warmAheadOf({ ...s, schedule: lateOpening }, 'main', NOON, summary).map((p) => p.installationId)).toEqual(['canopy']);
     const many = showWith([{ id: 'm', commands: [play('main', 'a'), play('main', 'b'), play('main', 'c')] }]);
     expect(warmAheadOf(many, 'main', NOON, summary)).toHaveLength(WARM_AHEAD_MAX);
   });
