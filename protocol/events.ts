@@ -3,7 +3,7 @@ import type { Ack } from './errors';
 import type { CommandInput, PlayNotes } from './commands';
 import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPaired, DisplayPairing, DisplayPreloadedSchema, PieceError, PieceErrorSchema, Thumbnail } from './payloads';
 import type { DisplayView, ShowView, PieceSummary } from './views';
-import type { VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
+import type { FoldedAck, VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
 import type { LightsFrame } from './dmx';
 
 /*
@@ -59,12 +59,16 @@ export interface VisitorClientToServer {
   'visitor:join': (payload: z.input<typeof VisitorJoin>, ack: (res: Ack<{ view: VisitorView }>) => void) => void;
   /** `pace`: while the server is behind, the least ms between two sends it asks of the phone. */
   'visitor:input': (payload: z.input<typeof VisitorInputMessage>, ack: (res: Ack<{ seq: number; pace?: number }>) => void) => void;
+  /** One input with its number `n`, no ack: the answers come folded, in `visitor:acked` (the phone page sends these). */
+  'visitor:put': (payload: z.input<typeof VisitorInputMessage> & { n: number }) => void;
   'clock:ping': ClockPing;
 }
 export interface VisitorServerToClient {
   'visitor:view': (view: VisitorView) => void;
   /** The server ends this visitor's session: kicked by the staff, or the same visitor opened the wall elsewhere. */
   'visitor:kicked': (payload: { message: string; reason: 'kick' | 'replaced' }) => void;
+  /** The folded answer to `visitor:put` inputs: every input up to `n` (protocol/visitors.ts FoldedAck). */
+  'visitor:acked': (ack: FoldedAck) => void;
 }
 
 /**

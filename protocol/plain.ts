@@ -44,5 +44,5 @@ export function isTimeZone(tz: string): boolean {
 
 export { ERROR_CODES, type Ack, type ErrorCode, type WireError } from './errors';
 // Types with no schema of the same name (those with one, like InputSpec, come from the index with `import type`).
-export type { InputValue, VisitorEvent, VisitorFrame, VisitorState, VisitorView } from './visitors';
+export type { FoldedAck, InputValue, VisitorEvent, VisitorFrame, VisitorState, VisitorView } from './visitors';
 export type { AckOf, ClockPing, PayloadOf, VisitorClientToServer, VisitorServerToClient } from './events';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from './ids';
 import { VISITOR_SECRET_PATTERN } from './plain';
 import type { InputSpec } from './manifest';
+import type { WireError } from './errors';
 
 export const VisitorJoin = z.object({
   wallId: Id,
@@ -21,9 +22,24 @@ export const VisitorInputMessage = z.object({
   ]),
   /** Phone's send time (show time estimate), for latency measurement. */
   sentAt: z.number().finite().optional(),
+  /**
+   * The input's number on this phone (`visitor:put`, whose answers are folded: `FoldedAck`).
+   * Counts up from 1; `visitor:input` (one answer per input) may leave it out.
+   */
+  n: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type VisitorInputMessage = z.infer<typeof VisitorInputMessage>;
 export type InputValue = VisitorInputMessage['value'];
+
+/**
+ * The folded answer to `visitor:put` inputs (event `visitor:acked`): every input up to `n` is
+ * answered. Accepted: all of them are in the wall's frames; the server sends at most one of these
+ * per phone per ack window (server/visitors/acks.ts), at once for the first input after a quiet
+ * window. `pace`: while the server is behind, the least ms between two sends it asks of the phone.
+ * `h`: how long the server held this answer (ms), so the phone can take it out of its round trip.
+ * Refused: input `n` was refused (the inputs before it were accepted), answered at once.
+ */
+export type FoldedAck = { ok: true; n: number; pace?: number; h?: number } | { ok: false; n: number; error: WireError };
 
 export interface VisitorState {
   id: string;

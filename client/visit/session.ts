@@ -4,7 +4,7 @@ import { lookUpClockResponder, ResponderSocket } from '../core/clock-responder';
 import { localNow } from '../core/now';
 import { LightClock } from './clock';
 import { visitorId } from './identity';
-import { InputSender } from './sender';
+import { InputSender, PHONE_PACING, type OutgoingInput } from './sender';
 
 export type Phase = 'connecting' | 'joined' | 'reconnecting' | 'kicked' | 'replaced' | 'refused';
 
@@ -40,22 +40,19 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
       }),
   );
 
-  const sender = new InputSender({
-    send: (msg, done) =>
-      socket.timeout(3000).emit('visitor:input', msg, (err, res) =>
-        done(
-          err
-            ? { ok: false, code: 'timeout', message: 'no answer' }
-            : res.ok
-              ? { ok: true, ...(typeof res.pace === 'number' ? { pace: res.pace } : {}) }
-              : { ok: false, code: res.error.code, message: res.error.message },
-        ),
-      ),
-    now: () => performance.now(),
-    stamp: () => clock.now(),
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  });
+  // Inputs go as `visitor:put`, with their number and no ack; the server folds its answers into a
+  // few `visitor:acked` a second (server/visitors/acks.ts), and the sender keeps a few in flight.
+  const sender = new InputSender(
+    {
+      send: (msg) => void socket.emit('visitor:put', msg as OutgoingInput & { n: number }),
+      now: () => performance.now(),
+      stamp: () => clock.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    },
+    PHONE_PACING,
+  );
+  socket.on('visitor:acked', (a) => sender.answer(a));
 
   let joinTimer: ReturnType<typeof setTimeout> | null = null;
   const join = () => {

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import {
   VisitorJoin,
@@ -15,7 +15,7 @@ import {
 import type { ShowStore } from '../show/store';
 import type { TimeSource } from '../clock/time';
 import type { PieceCatalog } from '../pieces/catalog';
-import { NOT_JOINED, VisitorHub, type HubOptions, type InputAck, type Visitor, type WallInfo } from '../visitors';
+import { AckFolder, DEFAULT_HUB_OPTIONS, NOT_JOINED, VisitorHub, newFoldSlot, type FoldSlot, type HubOptions, type InputAck, type Refusal, type Visitor, type WallInfo } from '../visitors';
 import type { DisplayTransport } from './display';
 import { ackOf, answerUnknownEvents, safe } from './safe';
 import { clockResponder } from './clock';
@@ -28,9 +28,12 @@ interface SocketData {
   address?: string;
   /** Refusals in a row: a socket that keeps sending after them is disconnected. */
   refusedInARow?: number;
+  /** Folded acks of `visitor:put` (server/visitors/acks.ts). */
+  fold?: FoldSlot;
 }
 
 type VisitorNamespace = Namespace<Unvalidated<VisitorClientToServer>, VisitorServerToClient, Record<string, never>, SocketData>;
+type VisitorSocket = Socket<Unvalidated<VisitorClientToServer>, VisitorServerToClient, Record<string, never>, SocketData>;
 
 export interface VisitorTransport {
   nsp: VisitorNamespace;
@@ -45,6 +48,7 @@ const MAX_JOINS_PER_SOCKET = 20;
 /** Refusals in a row after which a socket is disconnected (an honest phone backs off long before). */
 const MAX_REFUSED_IN_A_ROW = 100;
 const INTERNAL = Object.freeze(fail('internal', 'the server could not handle this input; it has been logged'));
+const NO_NUMBER = Object.freeze(fail('bad_request', "visitor:put needs `n`, the input's number on this phone (a whole number ≥ 0); or send visitor:input with an ack"));
 const noAck = () => {};
 
 /** Walls as the visitor hub sees them: the show's walls with their current piece. */
@@ -140,6 +144,24 @@ export function attachVisitors(
     }
   });
 
+  // Folded acks for `visitor:put`: at most one answer per phone per window (server/visitors/acks.ts).
+  const folder = new AckFolder<VisitorSocket>(
+    deps.options?.ackMs ?? DEFAULT_HUB_OPTIONS.ackMs,
+    (s) => (s.data.fold ??= newFoldSlot()),
+    (s, ack) => void s.emit('visitor:acked', ack),
+    () => hub.paceMs,
+  );
+  const sweepTimer = setInterval(() => folder.sweep(deps.time()), Math.max(10, folder.windowMs / 2));
+  sweepTimer.unref();
+
+  /** Counts a refusal in a row; true when the socket was cut off for sending through too many. */
+  const cutOffAfter = (socket: VisitorSocket): boolean => {
+    if ((socket.data.refusedInARow = (socket.data.refusedInARow ?? 0) + 1) < cutOff) return false;
+    logger.warn({ address: socket.data.address, refused: socket.data.refusedInARow }, 'visitors: disconnected a socket that kept sending after being refused');
+    socket.disconnect(true);
+    return true;
+  };
+
   nsp.on('connection', (socket) => {
     socket.on('clock:ping', clockResponder(deps.time));
 
@@ -161,20 +183,15 @@ export function attachVisitors(
       ack({ ok: true, view: res.view });
     }));
 
-    // The hot path: no zod, no logging. One ack per input, at once (phones keep one input in
-    // flight, so the acks pace them; while the server lags they carry a `pace` too).
+    // One ack per input, at once (a phone that sends these keeps one input in flight, so the acks
+    // pace it; while the server lags they carry a `pace` too). No zod, no logging.
     socket.on('visitor:input', (payload: unknown, cb: unknown) => {
       const reply = typeof cb === 'function' ? (cb as (r: InputAck) => void) : noAck;
       // Counts refusals in a row; a socket that keeps sending through them is cut off.
       const ack = (r: InputAck) => {
         if (r.ok) socket.data.refusedInARow = 0;
-        else if ((socket.data.refusedInARow = (socket.data.refusedInARow ?? 0) + 1) >= cutOff) {
-          reply(r);
-          logger.warn({ address: socket.data.address, refused: socket.data.refusedInARow }, 'visitors: disconnected a socket that kept sending after being refused');
-          socket.disconnect(true);
-          return;
-        }
         reply(r);
+        if (!r.ok) cutOffAfter(socket);
       };
       const v = socket.data.visitor;
       if (!v) return ack(NOT_JOINED);
@@ -186,7 +203,33 @@ export function attachVisitors(
       }
     });
 
+    // The phone page's path: one input with its number, no ack; answers folded (visitor:acked).
+    // No closure, no ack packet per input: the folding state lives on the socket.
+    socket.on('visitor:put', (payload: unknown) => {
+      const d = socket.data;
+      const n = typeof payload === 'object' && payload !== null ? (payload as { n?: unknown }).n : undefined;
+      let r: Readonly<Refusal> | null;
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) r = NO_NUMBER;
+      else if (!d.visitor) r = NOT_JOINED;
+      else {
+        try {
+          r = hub.take(d.visitor, payload);
+        } catch (e) {
+          logger.error({ err: e }, "transport: handler for 'visitor:put' failed");
+          r = INTERNAL;
+        }
+      }
+      if (r === null) {
+        d.refusedInARow = 0;
+        folder.accepted(socket, n as number, hub.lastInputAt);
+        return;
+      }
+      folder.refused(socket, typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0, r, deps.time());
+      cutOffAfter(socket);
+    });
+
     socket.on('disconnect', () => {
+      folder.forget(socket);
       if (socket.data.address !== undefined) perAddress.remove(socket.data.address);
       const v = socket.data.visitor;
       if (v) hub.disconnect(v, socket.id);
@@ -211,6 +254,7 @@ export function attachVisitors(
     onStats: (fn) => void statsListeners.push(fn),
     close: () => {
       clearInterval(lagTimer);
+      clearInterval(sweepTimer);
       lag.disable();
       hub.stop();
     },

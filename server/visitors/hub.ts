@@ -1,7 +1,7 @@
 import type { Ack, VisitorListEntry, VisitorStats, VisitorView } from '../../protocol';
 import { Membership } from './membership';
 import { InputPipeline } from './pipeline';
-import { DEFAULT_HUB_OPTIONS, GONE, type HubCounters, type HubOptions, type HubOutbox, type HubTimers, type InputAck, type Visitor, type WallInfo } from './options';
+import { DEFAULT_HUB_OPTIONS, GONE, type HubCounters, type HubOptions, type HubOutbox, type HubTimers, type InputAck, type Refusal, type Visitor, type WallInfo } from './options';
 
 const NODE_TIMERS: HubTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -75,6 +75,26 @@ export class VisitorHub {
     const w = this.members.walls.get(v.wallId);
     if (!w || w.visitors.get(v.secret) !== v) return done(this.pipeline.refuse(GONE));
     w.lane.input(v, payload, done);
+  }
+
+  /**
+   * The same without a callback (folded acks, `visitor:put`: the transport answers; no closure per
+   * input): null when the input was taken, else the refusal.
+   */
+  take(v: Visitor, payload: unknown): Refusal | null {
+    const w = this.members.walls.get(v.wallId);
+    if (!w || w.visitors.get(v.secret) !== v) return this.pipeline.refuse(GONE);
+    return w.lane.take(v, payload);
+  }
+
+  /** The time the last input was taken at (one clock read per input, shared with the transport). */
+  get lastInputAt(): number {
+    return this.pipeline.lastNow;
+  }
+
+  /** The pace asked of phones while the server lags (ms between two sends), or 0. */
+  get paceMs(): number {
+    return this.pipeline.paceMs;
   }
 
   /** The server's event-loop lag (p99 ms over the last short window): sets the pace asked of phones. */

@@ -8,11 +8,13 @@ export {
   type HubOutbox,
   type HubTimers,
   type InputAck,
+  type Refusal,
   type Visitor,
   type WallInfo,
 } from './options';
 export { InputMerger, type MergerCounters, type MergerOptions } from './merger';
 export { TokenBucket } from './rate-limit';
+export { AckFolder, newFoldSlot, type FoldSlot } from './acks';
 export { Admission } from './admission';
 export { checkInput, compileInputs, type CheckedInput, type InputRefusal, type InputTable } from './validate';
 export { hueOf, publicIdOf } from './identity';

@@ -1,7 +1,7 @@
 import type { PieceSummary } from '../../protocol';
 import { InputMerger } from './merger';
 import { checkInput, compileInputs, type InputTable } from './validate';
-import { CLOSED, NOT_JOINED, PAUSED, QUEUED, RATE_LIMITED, type InputAck, type Visitor } from './options';
+import { CLOSED, NOT_JOINED, PAUSED, QUEUED, RATE_LIMITED, type InputAck, type Refusal, type Visitor } from './options';
 import type { InputPipeline } from './pipeline';
 
 /**
@@ -73,20 +73,40 @@ export class InputLane {
    * is off by default.
    */
   input(v: Visitor, payload: unknown, done: (res: InputAck) => void): void {
+    const r = this.merge(v, payload);
+    if (r !== null) return done(this.p.refuse(r));
     const p = this.p;
-    if (v.status !== 'playing') return done(p.refuse(v.status === 'queued' ? QUEUED : NOT_JOINED));
-    if (!this.table) return done(p.refuse(CLOSED));
-    if (!this.inputOpen) return done(p.refuse(PAUSED));
-    const now = p.time();
-    if (!v.bucket.take(now)) return done(p.refuse(RATE_LIMITED));
-    const c = checkInput(this.table, payload);
-    if ('code' in c) return done(p.refuse({ ok: false, error: c }));
-    this.merger.put(v.id, c, now);
-    this.inputs++;
     if (this.ackWithFrame) this.acks.push(done);
     else done(p.accepted(p.seq));
-    // A frame is due: send it now rather than after this burst of network events (under load one
-    // poll phase can take longer than a frame, and the timer would only run after it).
+    this.afterMerge(p.lastNow);
+  }
+
+  /** The same without an answer (folded acks: the transport answers, server/visitors/acks.ts): null when taken, else the refusal. */
+  take(v: Visitor, payload: unknown): Refusal | null {
+    const r = this.merge(v, payload);
+    if (r !== null) return this.p.refuse(r);
+    this.afterMerge(this.p.lastNow);
+    return null;
+  }
+
+  /** Checks and merges one input: null when merged, else why not. Reads the clock once (kept in `p.lastNow`). */
+  private merge(v: Visitor, payload: unknown): Readonly<Refusal> | null {
+    const p = this.p;
+    if (v.status !== 'playing') return v.status === 'queued' ? QUEUED : NOT_JOINED;
+    if (!this.table) return CLOSED;
+    if (!this.inputOpen) return PAUSED;
+    const now = (p.lastNow = p.time());
+    if (!v.bucket.take(now)) return RATE_LIMITED;
+    const c = checkInput(this.table, payload);
+    if ('code' in c) return { ok: false, error: c };
+    this.merger.put(v.id, c, now);
+    this.inputs++;
+    return null;
+  }
+
+  /** A frame is due: send it now rather than after this burst of network events (under load one
+   * poll phase can take longer than a frame, and the timer would only run after it). */
+  private afterMerge(now: number): void {
     if (now - this.lastFlushAt >= this.frameMs) this.flush(false, now);
     else if (this.timer === null) this.requestFlush(now);
   }

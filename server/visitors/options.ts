@@ -1,6 +1,7 @@
 import { fail, type Ack, type ErrorCode, type PieceSummary, type VisitorFrame, type VisitorPlace, type VisitorView } from '../../protocol';
 import type { MergerCounters } from './merger';
 import type { TokenBucket } from './rate-limit';
+import type { PacerOptions } from './pacer';
 
 /** What the hub asks the transport to do; the hub itself knows no sockets. */
 export interface HubOutbox {
@@ -34,6 +35,10 @@ export interface HubOptions {
   maxQueue: number;
   /** Answer accepted inputs with the frame that carries them (true) or at once (false, the default: measured faster). */
   ackWithFrame: boolean;
+  /** Folded acks (`visitor:put`): at most one answer per phone per this many ms (server/visitors/acks.ts). */
+  ackMs: number;
+  /** Congestion control (pacer.ts); benchmarks turn it off to profile a fixed load. */
+  pacer?: Partial<PacerOptions>;
 }
 
 export const DEFAULT_HUB_OPTIONS: HubOptions = {
@@ -46,6 +51,7 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = {
   maxEventsPerFrame: 256,
   maxQueue: 5000,
   ackWithFrame: false,
+  ackMs: 200,
 };
 
 /** What the hub needs to know of a wall (from the show and the piece catalog). */
@@ -86,4 +92,4 @@ export const QUEUED = refusal('not_allowed_now', 'you are in the queue; your con
 export const PAUSED = refusal('not_allowed_now', 'the staff paused visitor input on this wall; it will come back shortly');
 export const CLOSED = refusal('not_allowed_now', 'nothing on this wall takes input right now; wait for the next piece');
 export const GONE = refusal('unknown_wall', 'this wall has closed; scan the code on another wall');
-export const RATE_LIMITED = refusal('rate_limited', 'too many inputs: send at most one at a time, waiting for each answer');
+export const RATE_LIMITED = refusal('rate_limited', 'too many inputs: send at most 30 a second, and wait for the answers');

@@ -1,6 +1,6 @@
 import type { PieceSummary } from '../../protocol';
 import type { MergerCounters } from './merger';
-import { Pacer } from './pacer';
+import { DEFAULT_PACER, Pacer } from './pacer';
 import { InputLane } from './lane';
 import type { Accepted, HubCounters, HubOptions, HubOutbox, HubTimers, Refusal } from './options';
 
@@ -14,16 +14,22 @@ export class InputPipeline {
   readonly nextSeq = () => ++this.lastSeq;
   private readonly lanes = new Set<InputLane>();
   /** Asks phones to slow down while the server lags (fed by the transport: `loopLag`). */
-  private readonly pacer = new Pacer();
+  private readonly pacer: Pacer;
   private readonly refusedBy: Record<string, number> = {};
   private closedCounters: MergerCounters = { accepted: 0, coalesced: 0, dropped: 0, frames: 0 };
+  /** The last answer to an accepted input, shared by every input until the frame or the pace changes. */
+  private lastAccepted: Accepted = { ok: true, seq: 0 };
+  /** The time the last input was taken at (the transport's folded acks reuse it). */
+  lastNow = 0;
 
   constructor(
     readonly time: () => number,
     readonly timers: HubTimers,
     readonly o: HubOptions,
     readonly out: Pick<HubOutbox, 'frame'>,
-  ) {}
+  ) {
+    this.pacer = new Pacer({ ...DEFAULT_PACER, ...o.pacer });
+  }
 
   /** The last frame sequence issued, on any wall. */
   get seq(): number {
@@ -75,7 +81,15 @@ export class InputPipeline {
   /** The answer to an accepted input: in frame `seq`, with the pace asked of phones while the server lags. */
   accepted(seq: number): Accepted {
     const pace = this.pacer.paceMs;
-    return pace ? { ok: true, seq, pace } : { ok: true, seq };
+    const last = this.lastAccepted;
+    if (last.seq === seq && (last.pace ?? 0) === pace) return last;
+    // Frozen: one object answers every input of a frame (socket.io encodes each answer at once).
+    return (this.lastAccepted = Object.freeze(pace ? { ok: true, seq, pace } : { ok: true, seq }) as Accepted);
+  }
+
+  /** The pace asked of phones (ms between two sends), or 0 for none. */
+  get paceMs(): number {
+    return this.pacer.paceMs;
   }
 
   /** Totals since start, over all walls. */

@@ -50,6 +50,8 @@ export function checkInput(table: InputTable, payload: unknown): CheckedInput | 
   const spec = table.get(input);
   if (!spec) return refuse(`the piece on this wall has no input '${input.slice(0, 64)}'; it may have just changed, so use the controls on screen`);
   if (sentAt !== undefined && (typeof sentAt !== 'number' || !Number.isFinite(sentAt))) return refuse('`sentAt` must be a number (show time in ms)');
+  const n = (payload as { n?: unknown }).n;
+  if (n !== undefined && !(Number.isSafeInteger(n) && (n as number) >= 0)) return refuse('`n` must be the input\'s number on this phone, a whole number ≥ 0');
   const at = sentAt === undefined ? null : sentAt;
   switch (spec.type) {
     case 'xy':
