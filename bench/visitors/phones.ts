@@ -1,12 +1,20 @@
 /**
- * Simulated phones: `count` socket.io clients in this process, each moving its finger at `hz`.
+ * Simulated phones: `count` phones in this process, each moving its finger at `hz`.
  *   pavilion — join the wall, then send through the phone page's own InputSender
- *              (client/visit/sender.ts): one input in flight, the latest position, paced;
+ *              (client/visit/sender.ts, the page's pacing): its latest position, paced, with
+ *              folded answers (`visitor:put` / `visitor:acked`, as the page does) or, with
+ *              `--acks each`, one answer per input (`visitor:input`, one in flight);
  *   relay    — the naive phone: emit every position at `hz`, no acks.
- * Every input carries `sentAt` (Date.now(), shared by all processes on this host).
+ * Two kinds of phone, speaking the same wire format:
+ *   light (default) — a raw WebSocket per phone (light-phone.ts): socket.io's packets by hand;
+ *   real            — socket.io-client, as the phone page.
+ * Every input carries `sentAt` (Date.now(), shared by all processes on this host). Ticks come
+ * from one timer per process, in 10 slots per period (not one timer per phone).
  */
 import { io, type Socket } from 'socket.io-client';
-import { InputSender, type SendOutcome } from '../../client/visit/sender';
+import { InputSender, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
+import type { FoldedAck } from '../../protocol/plain';
+import { LightPhone } from './light-phone';
 import type { FromPhones, PhoneJob, PhoneReport, ToPhones } from './protocol';
 
 const job = await new Promise<PhoneJob>((resolve) => process.once('message', (m) => resolve(m as PhoneJob)));
@@ -14,9 +22,60 @@ const send = (m: FromPhones) => process.send!(m);
 const period = 1000 / job.hz;
 /** Pacing: at least this many round trips between two sends (client/visit/sender.ts rttFactor). */
 const RTT_FACTOR = Number(process.env.BENCH_RTT_FACTOR ?? 2);
+const folded = job.acks === 'folded';
+
+type InputAck = { ok: true; pace?: number } | { ok: false; error: { code: string; message: string } };
+
+/** What a bench phone needs of its connection, whichever kind it is. */
+interface Link {
+  readonly connected: boolean;
+  emit(event: string, payload: unknown): void;
+  emitWithAck(event: string, payload: unknown, done: (answer: unknown) => void): void;
+  on(event: string, fn: (payload: unknown) => void): void;
+  close(): void;
+}
+
+function realLink(socket: Socket): Link {
+  return {
+    get connected() {
+      return socket.connected;
+    },
+    emit: (event, payload) => void socket.emit(event, payload),
+    emitWithAck: (event, payload, done) => void socket.emit(event, payload, done),
+    on: (event, fn) => void socket.on(event, fn),
+    close: () => void socket.close(),
+  };
+}
+
+function lightLink(phone: LightPhone): Link {
+  const handlers = new Map<string, (payload: unknown) => void>();
+  phone.onEvent = (event, payload) => handlers.get(event)?.(payload);
+  return {
+    get connected() {
+      return phone.connected;
+    },
+    emit: (event, payload) => phone.emit(event, payload),
+    emitWithAck: (event, payload, done) => phone.emitWithAck(event, payload, done),
+    on: (event, fn) => void handlers.set(event, fn),
+    close: () => phone.close(),
+  };
+}
+
+async function connect(): Promise<Link> {
+  if (job.phones === 'light') return lightLink(await LightPhone.connect(job.url, '/visitor', { timeoutMs: 20_000 }));
+  const socket = io(`${job.url}/visitor`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (e) => {
+      socket.close();
+      reject(e);
+    });
+  });
+  return realLink(socket);
+}
 
 interface Phone {
-  socket: Socket;
+  link: Link;
   /** pavilion only: the phone page's pacing. */
   sender: InputSender | null;
   lastSent: number;
@@ -25,33 +84,33 @@ interface Phone {
 const phones: Phone[] = [];
 const errors: string[] = [];
 let failed = 0;
-const empty = (): PhoneReport => ({ connected: 0, failed: 0, sent: 0, acked: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, cpuMs: 0 });
+const empty = (): PhoneReport => ({ connected: 0, failed: 0, sent: 0, acked: 0, acks: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, cpuMs: 0 });
 let report = empty();
 let cpu0 = process.cpuUsage();
 
-function open(i: number): Promise<void> {
-  return new Promise((resolve) => {
-    const socket = io(`${job.url}/visitor`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 });
-    const done = (ok: boolean, why?: string) => {
-      if (!ok) {
-        failed++;
-        if (why && errors.length < 5) errors.push(why);
-        socket.close();
-      } else phones.push(phone(socket));
-      resolve();
-    };
-    socket.once('connect_error', (e) => done(false, e.message));
-    socket.once('connect', () => {
-      if (job.mode === 'relay') return done(true);
+async function open(i: number): Promise<void> {
+  try {
+    const link = await connect();
+    if (job.mode === 'pavilion') {
       const visitorId = `${job.prefix}-${String(i).padStart(6, '0')}`;
-      socket.timeout(20_000).emit('visitor:join', { wallId: 'main', visitorId }, (err: Error | null, res: { ok: boolean; error?: { message: string }; view?: { status: string } }) => {
-        if (err) return done(false, `join: ${err.message}`);
-        if (!res.ok) return done(false, `join: ${res.error?.message}`);
-        if (res.view?.status !== 'playing') return done(false, `join: status ${res.view?.status}`);
-        done(true);
-      });
-    });
-  });
+      type JoinAnswer = { ok: boolean; error?: { message: string }; view?: { status: string } };
+      const res = await new Promise<JoinAnswer>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('join: no answer in 20 s')), 20_000);
+        link.emitWithAck('visitor:join', { wallId: 'main', visitorId }, (r) => {
+          clearTimeout(t);
+          resolve(r as never);
+        });
+      }).catch((e: Error): JoinAnswer => ({ ok: false, error: { message: e.message } }));
+      if (!res.ok || res.view?.status !== 'playing') {
+        link.close();
+        throw new Error(`join: ${res.ok ? `status ${res.view?.status}` : res.error?.message}`);
+      }
+    }
+    phones.push(phone(link));
+  } catch (e) {
+    failed++;
+    if (errors.length < 5) errors.push((e as Error).message);
+  }
 }
 
 // Connect in small batches so that the handshakes do not all land at once.
@@ -63,29 +122,41 @@ const position = (p: Phone, t: number) => ({
   y: Math.round(Math.cos(t / 900 + p.phase * 1.3) * 10000) / 10000,
 });
 
-type InputAck = { ok: true; pace?: number } | { ok: false; error: { code: string; message: string } };
-
 /** A connected phone; in pavilion mode its inputs go through InputSender, as on a real phone. */
-function phone(socket: Socket): Phone {
-  const p: Phone = { socket, sender: null, lastSent: 0, phase: Math.random() * 100 };
+function phone(link: Link): Phone {
+  const p: Phone = { link, sender: null, lastSent: 0, phase: Math.random() * 100 };
   if (job.mode !== 'pavilion') return p;
+  const sendInput = folded
+    ? (msg: OutgoingInput) => link.emit('visitor:put', msg)
+    : (msg: OutgoingInput, done: (r: SendOutcome) => void) =>
+        link.emitWithAck('visitor:input', msg, (a) => {
+          const res = a as InputAck;
+          report.acks++;
+          if (res.ok && res.pace) report.paced++;
+          done(res.ok ? res : { ok: false, code: res.error.code, message: res.error.message });
+        });
   p.sender = new InputSender(
     {
       send: (msg, done) => {
         p.lastSent = Date.now();
         report.sent++;
-        socket.emit('visitor:input', msg, (res: InputAck) => {
-          if (res.ok && res.pace) report.paced++;
-          done(res.ok ? res : { ok: false, code: res.error.code, message: res.error.message });
-        });
+        sendInput(msg, done);
       },
       now: () => Date.now(),
       stamp: () => Date.now(),
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
     },
-    { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR },
+    // The phone page's rules (client/visit/sender.ts PHONE_PACING) at the bench's rate.
+    folded ? { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR, window: 8, timeoutMs: 3000 } : { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR },
   );
+  if (folded)
+    link.on('visitor:acked', (a) => {
+      const ack = a as FoldedAck;
+      report.acks++;
+      if (ack.ok && ack.pace) report.paced++;
+      p.sender!.answer(ack);
+    });
   p.sender.onOutcome = (_msg, r: SendOutcome) => {
     if (r.ok) report.acked++;
     else report.refused[r.code] = (report.refused[r.code] ?? 0) + 1;
@@ -94,41 +165,47 @@ function phone(socket: Socket): Phone {
   return p;
 }
 
-function tick(p: Phone): void {
-  if (!running || !p.socket.connected) return;
+function tick(p: Phone, now: number): void {
+  if (!p.link.connected) return;
   if (job.mode === 'relay') {
-    const now = Date.now();
     report.sent++;
-    p.socket.emit('input', { id: p.phase, ...position(p, now), sentAt: now });
+    p.link.emit('input', { id: p.phase, ...position(p, now), sentAt: now });
     return;
   }
   const sender = p.sender!;
   if (sender.busy || sender.pending) report.heldAtPhone++; // it will send its latest position later
-  sender.state('pad', position(p, Date.now()));
+  sender.state('pad', position(p, now));
 }
 
-let running = false;
-const timers: NodeJS.Timeout[] = [];
+// One timer: each phone ticks once per period, in the slot of its random phase.
+const SLOTS = 10;
+const slots: Phone[][] = Array.from({ length: SLOTS }, () => []);
+for (const p of phones) slots[Math.floor(Math.random() * SLOTS)]!.push(p);
+let slot = 0;
+let ticker: NodeJS.Timeout | null = null;
+
 process.on('message', (m: ToPhones) => {
   if (m.type === 'go') {
-    running = true;
-    for (const p of phones) timers.push(setTimeout(() => timers.push(setInterval(() => tick(p), period)), Math.random() * period));
+    ticker = setInterval(() => {
+      const now = Date.now();
+      for (const p of slots[slot]!) tick(p, now);
+      slot = (slot + 1) % SLOTS;
+    }, period / SLOTS);
   } else if (m.type === 'window-start') {
     report = empty();
     cpu0 = process.cpuUsage();
   } else if (m.type === 'window-stop') {
     const now = Date.now();
-    report.connected = phones.filter((p) => p.socket.connected).length;
+    report.connected = phones.filter((p) => p.link.connected).length;
     report.failed = failed;
-    report.stalled = phones.filter((p) => p.sender?.busy && now - p.lastSent > 1000).length;
+    report.stalled = phones.filter((p) => p.sender?.unanswered && now - p.lastSent > 1000).length;
     const cpu = process.cpuUsage(cpu0);
     report.cpuMs = (cpu.user + cpu.system) / 1000;
     send({ type: 'window', ...report });
   } else if (m.type === 'quit') {
-    running = false;
-    for (const t of timers) clearTimeout(t);
+    if (ticker) clearInterval(ticker);
     for (const p of phones) p.sender?.setOpen(false);
-    for (const p of phones) p.socket.close();
+    for (const p of phones) p.link.close();
     setTimeout(() => process.exit(0), 100);
   }
 });

@@ -24,18 +24,28 @@ export type ToServer = { type: 'start' } | { type: 'stop' };
 /** `key`: screen main-1's pairing key (pavilion), so the bench's screen is a paired screen. */
 export type FromServer = { type: 'ready'; port: number; key: string | null } | ({ type: 'report' } & ServerReport);
 
+/** light: a raw WebSocket per phone (light-phone.ts); real: socket.io-client, as the phone page. */
+export type PhoneKind = 'light' | 'real';
+/** folded: `visitor:put` and folded answers (the phone page); each: `visitor:input`, one answer per input. */
+export type AckMode = 'folded' | 'each';
+
 export interface PhoneJob {
   mode: Mode;
   url: string;
   count: number;
   prefix: string;
   hz: number;
+  phones: PhoneKind;
+  acks: AckMode;
 }
 export interface PhoneReport {
   connected: number;
   failed: number;
   sent: number;
+  /** Inputs answered as accepted. */
   acked: number;
+  /** Answer messages the phones received (folded: fewer than the inputs they answer). */
+  acks: number;
   /** Ticks skipped because an input was still in flight (the phone sends its latest state after the ack). */
   heldAtPhone: number;
   /** Answers that carried a pace (the server asked the phone to slow down). */

@@ -2,13 +2,18 @@
  * npm run bench:visitors — how many phones can play at 20 Hz with input→screen p99 ≤ 50 ms?
  *
  * For each N, side by side in the same run: (a) Pavilion (createApp: per-wall input frames,
- * ack-paced phones) and (b) a bare socket.io relay forwarding every phone message to the display.
- * Phones are socket.io clients in child processes; the server runs in its own child process
+ * ack-paced phones; with folded answers as the phone page, and with `--acks folded,each` also with
+ * one answer per input, as before) and (b) a bare socket.io relay forwarding every phone message
+ * to the display. Phones are light WebSocket clients speaking socket.io's wire format
+ * (light-phone.ts; `--phones real`: socket.io-client) in child processes; the server runs in its own child process
  * (its own event loop, measured); one screen stamps arrival times: a Chromium page (default) or a
  * socket.io client in this process (--display node).
  * Loopback only, bounded in time. Prints a table; writes bench/results/visitors-<date>T<hhmm>[-chromium].json.
  *
- * Options: --steps 200,300,400,700,1000,1500,2000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay
+ * Options: --steps 1000,2000,3000,5000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay
+ *          --phones light|real (light: raw WebSocket phones; real: socket.io-client)
+ *          --acks folded|each|folded,each (pavilion's phones: folded answers, one per input, or both in turn)
+ *          --ack-ms 200: the server's ack window for folded answers
  *          --wait-idle 600: before each step, wait (up to 600 s) until the machine is ≥ 90 % idle
  *          for two 5 s samples (Linux; for shared machines).
  *          --display chromium|node: the screen is a Chromium page (default: bare, with a rAF loop, on
@@ -21,18 +26,44 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
 import type { VisitorFrame } from '../../protocol';
-import type { FromPhones, FromServer, Mode, PhoneJob, PhoneReport, ServerReport, ToPhones, ToServer } from './protocol';
+import type { AckMode, FromPhones, FromServer, Mode, PhoneJob, PhoneKind, PhoneReport, ServerReport, ToPhones, ToServer } from './protocol';
 import { DisplayPage } from './display-page';
 import { arg } from '../lib/args';
 import { ROOT, childForker, nextMessage, sleep } from '../lib/child';
 import { Samples, fmt as fmtDigits } from '../lib/stats';
 
 const HERE = import.meta.dirname;
-const STEPS = arg('steps', '200,300,400,700,1000,1500,2000').split(',').map(Number).filter((n) => n > 0);
+const STEPS = arg('steps', '1000,2000,3000,5000').split(',').map(Number).filter((n) => n > 0);
 const SECONDS = arg('seconds', 8);
 const WARMUP = arg('warmup', 3);
 const HZ = arg('hz', 20);
 const MODES: Mode[] = arg('only', '') ? [arg('only', '') as Mode] : ['pavilion', 'relay'];
+const PHONES = arg('phones', 'light') as PhoneKind;
+const ACKS = arg('acks', 'folded').split(',') as AckMode[];
+const ACK_MS = arg('ack-ms', 200);
+if ((PHONES !== 'light' && PHONES !== 'real') || !ACKS.every((a) => a === 'folded' || a === 'each')) {
+  console.error(`--phones takes light or real, --acks folded, each or folded,each; got '${PHONES}', '${ACKS.join(',')}'`);
+  process.exit(2);
+}
+/** What one step runs: the relay, or Pavilion with one way of answering. */
+interface Variant {
+  mode: Mode;
+  acks: AckMode;
+  label: string;
+  /** The previous build (--prev): its server runs from that checkout. */
+  prev?: boolean;
+}
+/**
+ * --prev <dir>: a checkout of the previous build (e.g. `git worktree add <dir> <commit>`, with this
+ * bench/visitors/ copied in and node_modules linked): its Pavilion runs in each step too, its
+ * phones answered one per input (it has no folded answers).
+ */
+const PREV = arg('prev', '');
+const VARIANTS: Variant[] = MODES.flatMap((mode): Variant[] =>
+  mode === 'relay'
+    ? [{ mode, acks: 'each', label: 'relay' }]
+    : [...(PREV ? [{ mode, acks: 'each' as AckMode, label: 'previous', prev: true }] : []), ...ACKS.map((acks) => ({ mode, acks, label: acks === 'folded' ? 'pavilion' : 'pav/each' }))],
+);
 const P99_LIMIT = 50;
 const WAIT_IDLE_S = arg('wait-idle', 0);
 /** Figures in this bench's table have 1 decimal unless told otherwise. */
@@ -70,6 +101,9 @@ async function waitIdle(maxS: number): Promise<void> {
 
 interface StepResult {
   mode: Mode;
+  /** pavilion: how its phones were answered (folded or one answer per input). */
+  acks: AckMode;
+  label: string;
   phones: number;
   connected: number;
   offeredPerSec: number;
@@ -83,6 +117,11 @@ interface StepResult {
   displayMsgsPerSec: number;
   /** CPU of all phone processes together, and of the display client (this process), % of one core. */
   phonesCpuPct: number;
+  /** The phones' CPU per phone (% of one core) and per input sent (µs). */
+  phoneCpuPctEach: number;
+  phoneUsPerInput: number;
+  /** Answer messages the phones got per second (folded: far fewer than inputs). */
+  acksPerSec: number;
   displayCpuPct: number;
   server: ServerReport;
   phonesReport: PhoneReport;
@@ -96,20 +135,23 @@ interface StepResult {
 }
 
 const forker = childForker(HERE);
-function child(file: string, args: string[]): ChildProcess {
-  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process (open it in Chrome DevTools);
+const prevForker = PREV ? childForker(path.resolve(PREV, 'bench', 'visitors')) : null;
+function child(file: string, args: string[], prev = false): ChildProcess {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process's window (open it in Chrome DevTools, or bench/visitors/profile.ts);
   // BENCH_CPU_PROF_PHONES=<dir>: the same for the phone processes.
-  const profDir = file === 'server.ts' ? process.env.BENCH_CPU_PROF : process.env.BENCH_CPU_PROF_PHONES;
+  // (the server profiles its measuring window itself, bench/visitors/server.ts)
+  const profDir = file === 'server.ts' ? undefined : process.env.BENCH_CPU_PROF_PHONES;
   const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
   if (process.env.BENCH_TRACE_GC && file === 'server.ts') prof.push('--trace-gc');
-  return forker.fork(file, { args, execArgv: prof });
+  return (prev && prevForker ? prevForker : forker).fork(file, { args, execArgv: prof });
 }
 
 /** The next message of `c` that `pred` accepts (bench/lib/child.ts). */
 const next = <T>(c: ChildProcess, pred: (m: T) => boolean, what: string, timeoutMs?: number): Promise<T> => nextMessage<T>(c, (m) => pred(m as T), what, timeoutMs);
 
-async function step(mode: Mode, n: number): Promise<StepResult> {
-  const server = child('server.ts', [mode]);
+async function step(variant: Variant, n: number): Promise<StepResult> {
+  const { mode, acks } = variant;
+  const server = child('server.ts', [mode, String(ACK_MS)], variant.prev);
   const { port, key } = await next<Extract<FromServer, { type: 'ready' }>>(server, (m) => m.type === 'ready', 'the server');
   const url = `http://127.0.0.1:${port}`;
 
@@ -155,7 +197,7 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
   const phones = Array.from({ length: procs }, () => child('phones.ts', []));
   const connected = await Promise.all(
     phones.map((p, i) => {
-      const job: PhoneJob = { mode, url, count: Math.floor(n / procs) + (i < n % procs ? 1 : 0), prefix: `bench${i}`, hz: HZ };
+      const job: PhoneJob = { mode, url, count: Math.floor(n / procs) + (i < n % procs ? 1 : 0), prefix: `bench${i}`, hz: HZ, phones: PHONES, acks };
       p.send(job);
       return next<Extract<FromPhones, { type: 'connected' }>>(p, (m) => m.type === 'connected', 'the phones to connect');
     }),
@@ -207,12 +249,13 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
   await exited;
   clearTimeout(killer);
 
-  const pr: PhoneReport = { connected: 0, failed: 0, sent: 0, acked: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, cpuMs: 0 };
+  const pr: PhoneReport = { connected: 0, failed: 0, sent: 0, acked: 0, acks: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, cpuMs: 0 };
   for (const r of phoneReports) {
     pr.connected += r.connected;
     pr.failed += r.failed;
     pr.sent += r.sent;
     pr.acked += r.acked;
+    pr.acks += r.acks;
     pr.heldAtPhone += r.heldAtPhone;
     pr.paced += r.paced;
     pr.stalled += r.stalled;
@@ -223,6 +266,8 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
   const deliveredPerSec = del / secs;
   const result: StepResult = {
     mode,
+    acks,
+    label: variant.label,
     phones: n,
     connected: nConnected,
     offeredPerSec: offered,
@@ -233,6 +278,9 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
     frameWorst: mode === 'pavilion' && !page ? { p50: worst.p50, p99: worst.p99, max: worst.max } : null,
     displayMsgsPerSec: msgs / secs,
     phonesCpuPct: pr.cpuMs / 10 / secs,
+    phoneCpuPctEach: pr.cpuMs / 10 / secs / Math.max(1, nConnected),
+    phoneUsPerInput: (pr.cpuMs * 1000) / Math.max(1, pr.sent),
+    acksPerSec: pr.acks / secs,
     displayCpuPct: page ? NaN : ((myCpu.user + myCpu.system) / 1000 / 10) / secs,
     server: serverStats,
     phonesReport: pr,
@@ -251,7 +299,7 @@ async function step(mode: Mode, n: number): Promise<StepResult> {
 function row(r: StepResult): string {
   const cells = [
     String(r.phones).padStart(5),
-    r.mode.padEnd(8),
+    r.label.padEnd(8),
     fmt(r.sentPerSec, 0).padStart(7),
     fmt(r.deliveredPerSec, 0).padStart(7),
     fmt(r.latency.p50).padStart(7),
@@ -261,6 +309,9 @@ function row(r: StepResult): string {
     fmt(r.server.cpuUsPerInput, 0).padStart(6),
     fmt(r.server.lagP99).padStart(7),
     fmt(r.phonesCpuPct, 0).padStart(6),
+    fmt(r.phoneUsPerInput, 0).padStart(7),
+    fmt(r.server.rssMB, 0).padStart(6),
+    fmt(r.acksPerSec, 0).padStart(6),
     (r.screenPage ? `${fmt(r.screenPage.fps, 0)}fps` : fmt(r.displayCpuPct, 0)).padStart(6),
     fmt(r.displayMsgsPerSec, 0).padStart(7),
     fmt(r.server.coalescedPerSec, 0).padStart(7),
@@ -271,29 +322,30 @@ function row(r: StepResult): string {
   return cells.join(' │ ');
 }
 
-const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'dp CPU', 'disp/s', 'coal/s', ' held@ph', ' ok?', ' load'].join(' │ ');
+const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'ph µs/in', '   MB', 'acks/s', 'dp CPU', 'disp/s', 'coal/s', ' held@ph', ' ok?', ' load'].join(' │ ');
 
-console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz phones, ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : 'a socket.io client in this process'}`);
+console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window` : 'one answer per input')).join(' / ')}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : 'a socket.io client in this process'}`);
 console.log(HEADER);
 const results: StepResult[] = [];
 for (const n of STEPS) {
-  for (const mode of MODES) {
+  for (const v of VARIANTS) {
     try {
       await waitIdle(WAIT_IDLE_S);
-      const r = await step(mode, n);
+      const r = await step(v, n);
       results.push(r);
       console.log(row(r));
     } catch (e) {
-      console.error(`  ${mode} ${n}: ${(e as Error).message}`);
+      console.error(`  ${v.label} ${n}: ${(e as Error).message}`);
     }
   }
 }
 
-const capacity = (mode: Mode) => Math.max(0, ...results.filter((r) => r.mode === mode && r.held).map((r) => r.phones));
-const summary = Object.fromEntries(MODES.map((m) => [m, { capacityPhones: capacity(m) }]));
-console.log(`\ncapacity (most phones with every phone connected, p99 ≤ ${P99_LIMIT} ms and ≥ 90 % of inputs seen): ${MODES.map((m) => `${m} ${capacity(m)}`).join(', ')}`);
+const capacity = (label: string) => Math.max(0, ...results.filter((r) => r.label === label && r.held).map((r) => r.phones));
+const summary = Object.fromEntries(VARIANTS.map((v) => [v.label, { capacityPhones: capacity(v.label) }]));
+console.log(`\ncapacity (most phones with every phone connected, p99 ≤ ${P99_LIMIT} ms and ≥ 90 % of inputs seen): ${VARIANTS.map((v) => `${v.label} ${capacity(v.label)}`).join(', ')}`);
 console.log('columns: sent/s = phone inputs sent; seen/s = input updates the display saw; CPU% = server process (100 = one core); µs/in = server CPU per input;');
 console.log('         lag = server event-loop delay beyond its 10 ms sampling tick; ph/dp CPU = all phone processes / the display client, % of one core;');
+console.log(`         ph µs/in = the phones' CPU per input sent (${PHONES} phones); MB = server RSS; acks/s = answer messages to the phones (pavilion: folded, pav/each: one per input)`);
 console.log('         disp/s = display messages per second; with --display chromium the dp CPU column is the screen page\'s animation frames per second;');
 console.log('         coal/s = inputs the server overwrote before a frame carried them; held@ph = ticks a phone skipped while its input was in flight (it then sends its latest state)');
 console.log('         ok? = held (n/a: the server process was starved by other work on the machine, not by its own event loop, so the step says nothing); load = 1-min load average');
@@ -304,7 +356,7 @@ const stamp = new Date().toISOString();
 const file = path.join(dir, `visitors-${stamp.slice(0, 10)}T${stamp.slice(11, 16).replace(':', '')}${DISPLAY === 'chromium' ? '-chromium' : ''}.json`); // one file per run
 fs.writeFileSync(
   file,
-  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY }, summary, results }, null, 2),
+  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY, phones: PHONES, acks: ACKS, ackMs: ACK_MS }, summary, results }, null, 2),
 );
 console.log(`wrote ${path.relative(ROOT, file)}`);
 process.exit(0);

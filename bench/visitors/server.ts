@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import inspector from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { Server } from 'socket.io';
@@ -31,7 +32,14 @@ if (mode === 'pavilion') {
     JSON.stringify({ id: 'bench-pad', title: 'Bench pad', artist: 'Bench', description: 'An xy pad.', params: {}, inputs: [{ id: 'pad', type: 'xy', label: 'Pad' }] }),
   );
   // BENCH_ACK=frame: answer each input with the frame that carries it instead of at once (to compare the two).
-  const visitors = process.env.BENCH_ACK === 'frame' ? { ackWithFrame: true } : {};
+  // argv[3]: the ack window of folded answers (ms).
+  const ackMs = Number(process.argv[3] ?? 200);
+  // BENCH_NO_PACE=1: the server never asks phones to slow down (to profile a fixed load on a busy machine).
+  const visitors = {
+    ...(process.env.BENCH_ACK === 'frame' ? { ackWithFrame: true } : {}),
+    ...(ackMs > 0 ? { ackMs } : {}),
+    ...(process.env.BENCH_NO_PACE === '1' ? { pacer: { highLagMs: Infinity } } : {}),
+  };
   const app = await createApp({ port: 0, host: '127.0.0.1', dataDir: path.join(root, 'data'), installationsDir: pieces, logger: pino({ level: 'silent' }), publicUrl: 'http://127.0.0.1', visitors, visitorsPerAddress: 100_000 }); // every phone is 127.0.0.1
   const res = app.store.dispatch({ type: 'wall.visitors', wallId: 'main', cap: 10000 });
   if (!res.ok) throw new Error(res.error.message);
@@ -54,6 +62,20 @@ if (mode === 'pavilion') {
   counters = () => ({ accepted: forwarded, coalesced: 0, dropped: 0, frames: forwarded, refused: {} });
 }
 
+// BENCH_CPU_PROF=<dir>: a V8 CPU profile of the measuring window only (start to stop: not the
+// start-up nor the phones' handshakes), 250 µs sampling; bench/visitors/profile.ts sums it up.
+const profDir = process.env.BENCH_CPU_PROF;
+const profiler = profDir ? new inspector.Session() : null;
+const post = (method: string, params?: object) =>
+  new Promise<unknown>((resolve, reject) => profiler!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+if (profiler) {
+  profiler.connect();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 250 });
+}
+
+let writing: Promise<void> = Promise.resolve();
+
 const lag = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 let cpu0 = process.cpuUsage();
 let t0 = performance.now();
@@ -61,6 +83,7 @@ let c0 = counters();
 
 process.on('message', (m: ToServer) => {
   if (m.type === 'start') {
+    if (profiler) void post('Profiler.start');
     lag.reset();
     lag.enable();
     cpu0 = process.cpuUsage();
@@ -91,7 +114,14 @@ process.on('message', (m: ToServer) => {
       rssMB: process.memoryUsage().rss / 1048576,
       windowSecs: secs,
     });
+    if (profiler)
+      writing = post('Profiler.stop').then((r) => {
+        fs.mkdirSync(profDir!, { recursive: true });
+        const file = path.join(profDir!, `server-${mode}-${new Date().toISOString().replace(/[:.]/g, '')}.cpuprofile`);
+        fs.writeFileSync(file, JSON.stringify((r as { profile: unknown }).profile));
+        console.log(`  server CPU profile (the window): ${file} (inputs in it: ${c.accepted - c0.accepted})`);
+      });
   }
 });
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => void writing.then(() => process.exit(0)));
 send({ type: 'ready', port, key });
