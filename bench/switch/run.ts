@@ -13,7 +13,10 @@
  * - each screen's lateness: its first frame's show time after the run's startedAt;
  * - each screen's longest frame gap in the second around the switch, against its median frame
  *   interval over the 3 s before the command (rAF timestamps inside the stage frame, where pieces run);
- * - each screen's warm-up time for the piece (window.__pavilion.lastWarm), and whether it was cold.
+ * - each screen's warm-up time for the piece (window.__pavilion.lastWarm), and whether it was cold;
+ * - whether each screen adopted a run it had mounted already (warmed ahead, or kept warm: nothing
+ *   mounted for the switch), and how many piece trees it mounted between the command and the switch
+ *   (window.__pavilion.pieceMounts inside the stage frame).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -50,6 +53,8 @@ interface SwitchRow {
   medianFrameMs: number[];
   warmUpMs: Array<number | null>;
   cold: Array<boolean | null>;
+  adopted: boolean[];
+  mounts: number[];
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-switch-'));
@@ -88,6 +93,13 @@ const diag = (p: Page): Promise<Diag> =>
     const d = (window as unknown as { __pavilion: Diag }).__pavilion;
     return { lastSwitch: d.lastSwitch, lastWarm: d.lastWarm, warmCache: d.warmCache, framesRendered: d.framesRendered, clock: { synced: d.clock.synced } };
   });
+/** The stage frame's own count of piece mounts, and whether its last warm-up adopted a mounted run. */
+const stageDiag = (f: Frame): Promise<{ pieceMounts: number; adopted: boolean }> =>
+  f.evaluate(() => {
+    const d = (window as unknown as { __pavilion: { pieceMounts?: number; lastWarm: { adopted?: boolean } | null } }).__pavilion;
+    return { pieceMounts: d.pieceMounts ?? NaN, adopted: d.lastWarm?.adopted === true };
+  });
+const mountsNow = (): Promise<number[]> => Promise.all(stages.map(async (f) => (await stageDiag(f)).pieceMounts));
 /** The stage frame's rAF timestamps (epoch ms) in [from, to]. */
 const framesIn = (f: Frame, from: number, to: number): Promise<number[]> =>
   f.evaluate(([a, b]) => ((window as unknown as { __benchFrames: number[] }).__benchFrames ?? []).filter((t) => t >= a! && t <= b!), [from, to] as const);
@@ -122,14 +134,14 @@ async function open(): Promise<void> {
 }
 
 /** Waits for every screen's first frame of `id` after `before`, then measures the switch. */
-async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: string, before: Array<number | null>, commandAt: number): Promise<SwitchRow> {
+async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: string, before: Array<number | null>, commandAt: number, mountsBefore: number[]): Promise<SwitchRow> {
   const sw = await Promise.all(
     pages.map((p, i) => poll(async () => { const d = await diag(p); return d.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before[i] ? d.lastSwitch : null; }, `${SCREENS[i]} to switch to ${id}`, 90_000)),
   );
   const startedAt = app.store.get().walls.main!.startedAt;
   const times = sw.map((s) => s.showTime);
   await sleep(1200); // the second around the switch, and the crossfade's end
-  const row: SwitchRow = { kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], warmUpMs: [], cold: [] };
+  const row: SwitchRow = { kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [] };
   for (const [i, f] of stages.entries()) {
     // Every interval between two frames that overlaps the second around the switch (a stall that
     // spans the whole second counts whole).
@@ -142,6 +154,9 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
     const w = (await diag(pages[i]!)).lastWarm;
     row.warmUpMs.push(w && w.installationId === id ? Math.round(w.ms) : null);
     row.cold.push(w && w.installationId === id ? w.cold : null);
+    const sd = await stageDiag(f);
+    row.adopted.push(sd.adopted);
+    row.mounts.push(sd.pieceMounts - mountsBefore[i]!);
   }
   return row;
 }
@@ -149,9 +164,10 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
 async function playCold(id: string, transition: Transition): Promise<SwitchRow> {
   const before = await Promise.all(pages.map(async (p) => (await diag(p)).lastSwitch?.showTime ?? null));
   await sleep(3000); // a baseline of frames before the command
+  const mounts = await mountsNow();
   const at = showNow();
   await command({ type: 'wall.play', wallId: 'main', installationId: id, ...(transition ? { transition } : {}) });
-  return measure('cold', transition ? 'crossfade' : 'cut', id, before, at);
+  return measure('cold', transition ? 'crossfade' : 'cut', id, before, at, mounts);
 }
 
 let cueN = 0;
@@ -164,9 +180,10 @@ async function playWarm(id: string, transition: Transition): Promise<SwitchRow> 
   await Promise.all(pages.map((p, i) => poll(async () => ((await diag(p)).warmCache?.pieces ?? []).some((k) => k.startsWith(`${id}@`)), `${SCREENS[i]} to warm ${id} ahead`, 90_000)));
   const before = await Promise.all(pages.map(async (p) => (await diag(p)).lastSwitch?.showTime ?? null));
   await sleep(3000);
+  const mounts = await mountsNow();
   const at = showNow();
   await command({ type: 'cue.go' });
-  return measure('warm', transition ? 'crossfade' : 'cut', id, before, at);
+  return measure('warm', transition ? 'crossfade' : 'cut', id, before, at, mounts);
 }
 
 const rows: SwitchRow[] = [];
@@ -201,7 +218,8 @@ for (const r of rows) {
   const ratio = r.gapMs.map((g, i) => g / r.medianFrameMs[i]!);
   console.log(
     `${r.kind.padEnd(4)} ${r.type.padEnd(9)} → ${r.installationId.padEnd(12)} spread ${fmt(r.spreadMs, 1).padStart(6)} ms; late ${list(r.lateMs, 1)} ms; ` +
-      `longest gap ${list(r.gapMs)} ms vs median frame ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}); warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}`,
+      `longest gap ${list(r.gapMs)} ms vs median frame ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}); warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}; ` +
+      `adopted ${r.adopted.map((a) => (a ? 'yes' : 'no')).join('/')}, mounts for the switch ${list(r.mounts)}`,
   );
 }
 for (const kind of ['cold', 'warm'] as const)

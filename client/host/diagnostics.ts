@@ -87,6 +87,10 @@ export function screenDiagnostics(host: PieceHost, page: PageFacts, clock: Diagn
     get warmCache() {
       return host.warmCache();
     },
+    /** Piece trees mounted on this page since it loaded (every screen): a warm switch adopts a mounted run, and adds none. */
+    get pieceMounts() {
+      return host.pieceMounts;
+    },
     get connected() {
       return page.connected();
     },

@@ -32,6 +32,12 @@ export interface HostOptions {
 
 /** The run on screen, with what the host keeps for it. */
 export interface Run extends ActivePiece {
+  /**
+   * The mount's identity (the React key of its subtree, its scene): unique, and kept when a later
+   * run of the same piece adopts this one (a warm switch: the run kept warm becomes the next run,
+   * re-keyed, without being mounted again). `key` is the run's, and changes then.
+   */
+  slot: string;
   /** What every screen of this host hands the piece: live time and visitors, reports. */
   shared: RunShared;
 }

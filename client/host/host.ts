@@ -3,7 +3,7 @@ import { FrameClock } from './frame-clock';
 import { VisitorFeed } from './visitor-feed';
 import { ErrorLog, type ErrorReport, type HostError } from './errors';
 import { captureErrors, type ErrorTarget } from './capture';
-import { describeStray } from './stray';
+import { StrayOnce, describeStray } from './stray';
 import { Switcher, type ActivePiece } from './switcher';
 import { ScheduledParams } from './params';
 import { advanceShowTime, createShowTime, type Timing } from './timeline';
@@ -12,9 +12,11 @@ import type { QualityLevel } from './quality';
 import { HostRenderers } from './renderers';
 import { readMemory, type GpuMemory, type RendererLike } from './memory';
 import type { Program } from './program';
-import { mixAt, transitionProgress, type TransitionInfo, type TransitionSpec } from './transition';
+import type { TransitionInfo, TransitionSpec } from './transition';
+import { Crossing, type Mix } from './crossing';
 import { DEFAULT_WARM_LIMITS, type WarmCacheLimits } from './warm-cache';
-import { WarmRuns } from './warm-runs';
+import { WarmRuns, pieceOf } from './warm-runs';
+import { adoptable, rekey } from './adopt';
 import type { HostListener, HostOptions, HostSnapshot, Run } from './host-types';
 
 export type { HostListener, HostOptions, HostSnapshot, Run };
@@ -37,19 +39,25 @@ export class PieceHost {
   private program: Program | null = null;
   private run: (Run & { timing: Timing }) | null = null;
   private incoming: (Run & { timing: Timing }) | null = null;
-  private outgoing: { run: Run & { timing: Timing }; spec: TransitionSpec; heldMs: number } | null = null;
-  private transitionNow: (TransitionInfo & { spec: TransitionSpec }) | null = null;
-  private spec: TransitionSpec | null = null;
+  /** The transition of the last switch: the run leaving, the progress from show time. */
+  private readonly crossing = new Crossing();
   /** Which screens warmed which run; the runs kept dormant in the bounded warm cache. */
   private readonly warm: WarmRuns<Run>;
   private readonly now: () => number;
-  /** The last warm-up: how long, and how late its switch came after the run's start (show ms). */
-  lastWarm: { installationId: string; ms: number; cold: boolean; lateMs: number | null } | null = null;
+  /**
+   * The last warm-up: how long, and how late its switch came after the run's start (show ms);
+   * `adopted` when the run was already mounted (kept warm, or warmed ahead) and only re-keyed.
+   */
+  lastWarm: { installationId: string; ms: number; cold: boolean; lateMs: number | null; adopted?: true } | null = null;
+  /** Piece trees the mount layer has mounted, on every screen of this host (a warm switch adds none). */
+  pieceMounts = 0;
+  private adoptedKey: string | null = null;
+  private slots = 0;
   private progress: HostSnapshot['progress'] = null;
   private snap: HostSnapshot;
   private readonly listeners = new Set<HostListener>();
   private readonly renderers = new HostRenderers();
-  private readonly strays = new Set<string>();
+  private readonly strays = new StrayOnce();
 
   constructor(private readonly opts: HostOptions) {
     this.clock = new FrameClock(opts.toShowTime, opts.timeOrigin);
@@ -81,7 +89,12 @@ export class PieceHost {
     this.program = program;
     this.switcher.setTarget(program?.target ?? null);
     const run = this.run;
-    if (program && run && program.target?.key === run.key) this.params.schedule(program.params, program.paramsAt, this.clock.showTime);
+    if (program && run && program.target?.key === run.key) {
+      // Its pause state now, not at the next frame: the next program (another run) may come before
+      // it, and then this run leaves with the timing it has (a crossfade times its outgoing picture by it).
+      run.timing = { startedAt: run.startedAt, pausedAt: program.pausedAt, heldMs: program.heldMs };
+      this.params.schedule(program.params, program.paramsAt, this.clock.showTime);
+    }
     this.changed(false);
   }
 
@@ -111,15 +124,12 @@ export class PieceHost {
 
   /** The transition on screen now (running, or held by a pause), or null. */
   transition(): TransitionInfo | null {
-    const t = this.transitionNow;
-    return t ? { from: t.from, to: t.to, type: t.type, progress: t.progress } : null;
+    return this.crossing.info();
   }
 
   /** How the runs mix on this frame (the compositor and the sound read it): null when one run plays alone. */
-  mix(): { type: TransitionSpec['type']; progress: number; outgoing: Run | null; incoming: Run | null } & ReturnType<typeof mixAt> | null {
-    const t = this.transitionNow;
-    if (!t) return null;
-    return { ...mixAt(t.type, t.progress), type: t.type, progress: t.progress, outgoing: this.outgoing?.run ?? null, incoming: this.run };
+  mix(): Mix | null {
+    return this.crossing.mix(this.run);
   }
 
   /**
@@ -133,8 +143,11 @@ export class PieceHost {
     if (next && next.target.key === key) {
       if (!this.switcher.markWarm(key)) return;
       const ms = this.now() - next.since;
-      this.lastWarm = { installationId: next.target.installationId!, ms, cold: next.cold, lateMs: null };
-      this.preloaded({ installationId: next.target.installationId!, version: next.target.version, ms, cold: next.cold });
+      const adopted = this.adoptedKey === key;
+      this.lastWarm = { installationId: next.target.installationId!, ms, cold: next.cold, lateMs: null, ...(adopted ? { adopted: true as const } : {}) };
+      // An adopted run's few frames are not what the piece takes to warm up: the server keeps sizing
+      // the play lead on a real mount (the piece may have left the cache by its next play).
+      if (!adopted) this.preloaded({ installationId: next.target.installationId!, version: next.target.version, ms, cold: next.cold });
       this.changed(false);
       return;
     }
@@ -154,15 +167,17 @@ export class PieceHost {
    * Warms a piece ahead of its cue (the cue list's next cue, the schedule's next entry): mounted
    * dormant off-screen and kept in the cache, so that its programs are compiled when it plays.
    */
-  warmAhead(a: { installationId: string; version: string | null; moduleUrl: string | null }): void {
+  warmAhead(a: { installationId: string; version: string | null; moduleUrl: string | null; seed?: string }): void {
     const piece = `${a.installationId}@${a.version ?? '?'}`;
-    if (this.warm.has(piece) || this.run?.installationId === a.installationId || this.incoming?.installationId === a.installationId) return;
+    const have = () => this.warm.has(piece) && (a.seed === undefined || this.warm.values().some((r) => pieceOf(r) === piece && r.seed === a.seed));
+    if (have() || this.run?.installationId === a.installationId || this.incoming?.installationId === a.installationId) return;
     const since = this.now();
     void this.opts.pieces.load(a.installationId, a.moduleUrl).then(
       (module) => {
-        if (this.warm.has(piece)) return;
+        if (have()) return;
         const key = `ahead:${piece}`;
-        const run = this.startRun({ key, installationId: a.installationId, version: a.version ?? module.manifest.version ?? '?', startedAt: this.clock.showTime, seed: key, module, failed: false });
+        // With its wall's seed (program.ts seedOf), the run that plays it adopts it: nothing is built again.
+        const run = this.startRun({ key, installationId: a.installationId, version: a.version ?? module.manifest.version ?? '?', startedAt: this.clock.showTime, seed: a.seed ?? key, module, failed: false });
         this.warm.aheadStarted(key, since);
         this.keep(run);
       },
@@ -183,18 +198,34 @@ export class PieceHost {
     return this.warm.diagnostics();
   }
 
+  /**
+   * The next run, off-screen before its start. A run of the same piece already mounted (kept warm
+   * after it played, warmed ahead of its cue, or warming for a start that has moved) is adopted:
+   * re-keyed, not mounted again, so at the switch only its role changes. Else a new mount.
+   */
   private prepareIncoming(): void {
     const next = this.switcher.next();
     if (!next || next.target.installationId === null) {
-      if (this.incoming && this.incoming.key !== this.run?.key) {
+      const inc = this.incoming;
+      if (inc && inc.key !== this.run?.key) {
         this.incoming = null;
+        this.keep(inc); // called off before its start: kept warm, as a run that played
         this.changed(false);
       }
       return;
     }
     if (this.incoming?.key === next.target.key) return;
     const t = next.target;
-    this.incoming = this.startRun({ key: t.key, installationId: t.installationId!, version: t.version ?? next.module.manifest.version ?? '?', startedAt: t.startedAt, seed: t.seed, module: next.module, failed: false });
+    const a: ActivePiece = { key: t.key, installationId: t.installationId!, version: t.version ?? next.module.manifest.version ?? '?', startedAt: t.startedAt, seed: t.seed, module: next.module, failed: false };
+    const prior = this.incoming;
+    this.incoming = null;
+    const adopted = prior && adoptable(prior, a) ? prior : this.warm.take(pieceOf(a), (r) => adoptable(r, a));
+    if (prior && prior !== adopted) this.keep(prior); // after the take: keeping it could push out the one adopted
+    if (prior && prior === adopted) this.warm.forgetKey(prior.key);
+    if (adopted) {
+      this.incoming = rekey(adopted, a, this.timingFor(a.startedAt));
+      this.adoptedKey = a.key;
+    } else this.incoming = this.startRun(a);
     this.changed(false);
   }
 
@@ -204,14 +235,8 @@ export class PieceHost {
     this.run = switched ? (inc && inc.key === switched.key && !!switched.module === !!inc.module ? inc : this.startRun(switched)) : null;
     if (inc && this.run === inc && inc.failed) this.switcher.fail(inc.key);
     this.incoming = null;
-    if (this.outgoing) this.keep(this.outgoing.run);
-    this.outgoing = null;
-    this.transitionNow = null;
-    // A transition from nothing fades the run in from black; to nothing (a stop) is a cut.
-    this.spec = spec && this.run ? spec : null;
-    if (prev && spec && prev !== this.run) {
-      this.outgoing = { run: prev, spec, heldMs: prev.timing.heldMs };
-    } else if (prev && prev !== this.run) this.keep(prev);
+    if (inc && inc !== this.run) this.keep(inc);
+    for (const r of this.crossing.begin(prev, this.run, spec)) this.keep(r);
     if (this.run) {
       this.warm.touch(this.run);
       if (this.lastWarm && this.lastWarm.installationId === this.run.installationId && this.lastWarm.lateMs === null) this.lastWarm.lateMs = showTime - this.run.startedAt;
@@ -225,31 +250,9 @@ export class PieceHost {
 
   /** The transition's progress on this frame, from show time; the outgoing run is kept when it ends. */
   private advanceTransition(showTime: number): void {
-    const run = this.run;
-    const spec = this.spec;
-    if (!run || !spec) {
-      if (this.transitionNow) {
-        this.transitionNow = null;
-        this.changed(false);
-      }
-      return;
-    }
-    const progress = transitionProgress(spec, run.timing, showTime);
-    const o = this.outgoing;
-    if (o) {
-      const p = this.program;
-      o.run.timing = { startedAt: o.run.startedAt, pausedAt: p?.pausedAt ?? null, heldMs: o.heldMs + (p?.heldMs ?? 0) };
-      advanceShowTime(o.run.shared.time, o.run.timing, showTime);
-    }
-    if (progress >= 1) {
-      if (o) this.keep(o.run);
-      this.outgoing = null;
-      this.transitionNow = null;
-      this.spec = null;
-      this.changed(false);
-      return;
-    }
-    this.transitionNow = { from: o?.run.installationId ?? null, to: run.installationId, type: spec.type, progress, spec };
+    const { ended, changed } = this.crossing.advance(this.run, this.program, showTime);
+    if (ended) this.keep(ended);
+    if (changed) this.changed(false);
   }
 
   /** A run off screen goes to the cache of warm pieces (dormant), pushing out the oldest. */
@@ -270,8 +273,10 @@ export class PieceHost {
    * only if that run is still the one on screen.
    */
   fail(phase: PieceError['phase'], error: unknown, key?: string, screen?: string): void {
+    // `key`: a run's key, or its mount's slot (what the mount layer and the run's own runtime know).
+    const named = (r: Run) => key !== undefined && (r.key === key || r.slot === key);
     const inc = this.incoming;
-    if (inc && key === inc.key && !inc.failed) {
+    if (inc && named(inc) && !inc.failed) {
       // It broke while warming off-screen: it switches on time, to the fallback.
       this.incoming = { ...inc, failed: true };
       this.switcher.markWarm(inc.key);
@@ -288,7 +293,7 @@ export class PieceHost {
       return;
     }
     const run = this.run;
-    if (!run || !this.switcher.fail(key)) return;
+    if (!run || (key !== undefined && !named(run)) || !this.switcher.fail(key === undefined ? undefined : run.key)) return;
     this.run = { ...run, failed: true };
     this.report({ installationId: run.installationId, version: run.version, phase, error, ...(screen ? { screen } : {}) });
     this.changed(false);
@@ -304,10 +309,7 @@ export class PieceHost {
     return captureErrors(target, {
       uncaught: (error) => this.fail('frame', error),
       stray: (error) => {
-        const once = `${this.run?.key ?? ''}|${error.name}`; // once per run: they come in bursts
-        if (this.strays.has(once)) return;
-        if (this.strays.size > 100) this.strays.clear();
-        this.strays.add(once);
+        if (!this.strays.first(this.run?.key ?? '', error)) return;
         // Filed under the screen, not the piece on screen: it may come from a piece switched off a
         // moment ago (its Tone timers outlive it), and must not blame the one that follows.
         this.report({ installationId: null, version: null, phase: 'audio', error: describeStray(error) });
@@ -348,17 +350,27 @@ export class PieceHost {
     return () => void this.listeners.delete(fn);
   }
 
-  private startRun(a: ActivePiece): Run & { timing: Timing } {
-    const key = a.key;
+  /** The mount layer mounted a piece's tree (on one screen): counted for diagnostics. */
+  pieceMounted(): void {
+    this.pieceMounts++;
+  }
+
+  /** A run starting at `startedAt`, with the program's pause state. */
+  private timingFor(startedAt: number): Timing {
     const p = this.program;
+    return { startedAt, pausedAt: p?.pausedAt ?? null, heldMs: p?.heldMs ?? 0 };
+  }
+
+  private startRun(a: ActivePiece): Run & { timing: Timing } {
+    const slot = `${a.key}#${++this.slots}`;
     const shared: RunShared = {
       time: createShowTime(a.startedAt),
       visitors: this.visitors.view,
       reportProgress: (loaded, total) => this.setProgress(total > 0 && loaded < total ? { installationId: a.installationId, progress: loaded / total } : null),
       reportError: (phase, error) => void this.report({ installationId: a.installationId, version: a.module?.manifest.version ?? null, phase, error }),
-      fail: (phase, error) => this.fail(phase, error, key),
+      fail: (phase, error) => this.fail(phase, error, slot), // the slot: the run may be re-keyed (adopted)
     };
-    return { ...a, shared, timing: { startedAt: a.startedAt, pausedAt: p?.pausedAt ?? null, heldMs: p?.heldMs ?? 0 } };
+    return { ...a, slot, shared, timing: this.timingFor(a.startedAt) };
   }
 
   private preloaded(p: DisplayPreloaded): void {
@@ -381,7 +393,7 @@ export class PieceHost {
     return {
       run: this.run,
       incoming: this.incoming,
-      outgoing: this.outgoing?.run ?? null,
+      outgoing: this.crossing.leaving(),
       kept: prev && prev.kept.length === kept.length && prev.kept.every((r, i) => r === kept[i]) ? prev.kept : kept,
       params: this.params.values,
       progress: this.progress,

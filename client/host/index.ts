@@ -8,7 +8,7 @@ export { PieceHost, type HostOptions, type HostSnapshot, type HostListener, type
 export { FrameClock, type FrameListener } from './frame-clock';
 export { Switcher, LOAD_LIMIT_MS, WARM_WAIT_MS, type Target, type ActivePiece, type Timers, type SwitcherDeps } from './switcher';
 export { ScheduledParams } from './params';
-export { programOf, targetOf, type Program } from './program';
+export { programOf, seedOf, targetOf, type Program } from './program';
 export { advanceShowTime, createShowTime, pausedAt, pieceTimeAt, resumedAt, type Timing } from './timeline';
 export { buildRuntime, placeholderManifest, type RunShared, type StageSettings } from './runtime';
 export { geometryOf, simulatedGeometry } from './geometry';

@@ -17,6 +17,14 @@ export interface Program {
 
 type WallView = NonNullable<DisplayView['wall']>;
 
+/**
+ * The seed of a piece's runs on a wall (useRandom): the same on every screen of the wall, and for
+ * every run of that piece there, so that a run kept warm (mounted, dormant) can be adopted by the
+ * next run of its piece without drawing anything anew (client/host/host.ts, "adopt"): same seed,
+ * same geometry, same picture as a screen that mounts it fresh.
+ */
+export const seedOf = (wallId: string, installationId: string): string => `${wallId}:${installationId}`;
+
 /** The run a wall plays: its key changes with the piece, its version and its start. */
 export function targetOf(wall: WallView): Target {
   const m = wall.manifest;
@@ -28,7 +36,7 @@ export function targetOf(wall: WallView): Target {
     version: m?.version ?? null,
     moduleUrl: m?.moduleUrl ?? null,
     startedAt: wall.startedAt,
-    seed: `${wall.id}:${wall.installationId}:${wall.startedAt}`,
+    seed: seedOf(wall.id, wall.installationId),
     ...(t && t.type !== 'cut' && t.ms > 0 ? { transition: { type: t.type, ms: t.ms } } : {}),
   };
 }

@@ -18,3 +18,17 @@ export function describeStray(err: DOMException): Error {
   e.stack = `${e.name}: ${e.message}`; // the host's own frames would only mislead
   return e;
 }
+
+/** Stray engine errors come in bursts: each kind is reported once per run on screen. */
+export class StrayOnce {
+  private readonly seen = new Set<string>();
+
+  /** True the first time `err` is seen during run `runKey`. */
+  first(runKey: string, err: DOMException): boolean {
+    const once = `${runKey}|${err.name}`;
+    if (this.seen.has(once)) return false;
+    if (this.seen.size > 100) this.seen.clear();
+    this.seen.add(once);
+    return true;
+  }
+}

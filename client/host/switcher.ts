@@ -100,8 +100,12 @@ export class Switcher {
     this.deps.timers.clearTimeout(this.timer);
     this.timer = undefined;
     if (!target) return;
-    // The run on screen already; or nothing to stop and nothing on the way.
-    if (this.active?.key === target.key || (!this.active && target.installationId === null && !this.pending)) return;
+    // The run on screen already (a run announced since is called off); or nothing to stop and nothing on the way.
+    if (this.active?.key === target.key) {
+      this.pending = null;
+      return;
+    }
+    if (!this.active && target.installationId === null && !this.pending) return;
     const p: Pending = { target, module: null, error: null, warm: false, since: this.deps.now(), cold: false };
     this.pending = p;
     const id = target.installationId;

@@ -2,8 +2,8 @@ import type { ActivePiece } from './switcher';
 import { WarmCache, type WarmCacheLimits } from './warm-cache';
 import type { GpuMemory } from './memory';
 
-/** What the warm bookkeeping needs of a run: its key, piece and version. */
-type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version'>;
+/** What the warm bookkeeping needs of a run: its key, piece and version (and its mount's slot). */
+type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version'> & { slot?: string };
 
 /** A run's piece, as the warm cache keys it (a newer run of the same piece replaces the older). */
 export const pieceOf = (run: Pick<ActivePiece, 'installationId' | 'version'>): string => `${run.installationId}@${run.version}`;
@@ -63,9 +63,27 @@ export class WarmRuns<R extends RunLike> {
     return this.cache.has(piece);
   }
 
-  /** The kept run `key`, if kept. */
+  /** The kept run `key` (its run key, or its slot), if kept. */
   find(key: string): R | undefined {
-    return this.cache.values().find((r) => r.key === key);
+    return this.cache.values().find((r) => r.key === key || r.slot === key);
+  }
+
+  /**
+   * Takes the kept run of `piece` out of the cache when `fits` it: a later run of the piece adopts
+   * it (re-keyed, it warms again under its new key, so its warm-ups so far are forgotten).
+   */
+  take(piece: string, fits: (run: R) => boolean): R | undefined {
+    const r = this.cache.get(piece);
+    if (r === undefined || !fits(r)) return undefined;
+    this.cache.delete(piece);
+    this.forget(r);
+    return r;
+  }
+
+  /** Forgets the warm-ups of run `key` (a run adopted under another key). */
+  forgetKey(key: string): void {
+    this.warmedOn.delete(key);
+    this.aheadSince.delete(key);
   }
 
   /** Drops a kept run (it broke while dormant). */
@@ -97,7 +115,6 @@ export class WarmRuns<R extends RunLike> {
   }
 
   private forget(run: R): void {
-    this.warmedOn.delete(run.key);
-    this.aheadSince.delete(run.key);
+    this.forgetKey(run.key);
   }
 }

@@ -30,7 +30,7 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
   useFrame((_state, delta, frame) => {
     const snap = host.snapshot();
     const mix = host.mix();
-    const fail = (key: string, e: unknown) => host.fail('frame', e, key, screen);
+    const fail = (slot: string, e: unknown) => host.fail('frame', e, slot, screen);
     const setGain = (l: Layer | undefined, v: number) => {
       const bus = l?.bus;
       if (!bus || Math.abs((gains.get(bus) ?? -1) - v) < 0.005) return;
@@ -38,42 +38,39 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
       bus.gain.rampTo(v, GAIN_RAMP_S);
     };
 
-    // Warm one run a frame (the next one first), off-screen.
-    const warming = [snap.incoming, ...snap.kept].find((r) => r && !host.isWarm(r.key, screen) && layers.get(r.key)?.mounted);
-    const w = warming ? layers.get(warming.key) : undefined;
-    if (warming && w && !w.compiling) {
-      if (!w.compiled) {
-        w.compiling = true;
+    // Warm one run a frame (the next one first), off-screen. Layers are the runs' mounts (by slot);
+    // the steps are per run key, so a run adopted under a new key warms again (nothing to compile).
+    const warming = [snap.incoming, ...snap.kept].find((r) => r && !host.isWarm(r.key, screen) && layers.get(r.slot)?.mounted);
+    const w = warming ? layers.get(warming.slot) : undefined;
+    const steps = warming && w ? w.warmSteps(warming.key) : undefined;
+    if (warming && w && steps && !steps.compiling) {
+      if (!steps.compiled) {
+        steps.compiling = true;
         try {
           w.runFrame(0, frame); // what a piece builds in its first frame exists before it compiles
         } catch (e) {
-          fail(warming.key, e);
+          fail(warming.slot, e);
         }
-        gl.compileAsync(w.scene, w.camera).then(
-          () => {
-            w.compiling = false;
-            w.compiled = true;
-          },
-          () => {
-            w.compiling = false;
-            w.compiled = true;
-          },
-        );
-      } else if (!w.warm) {
+        const done = () => {
+          steps.compiling = false;
+          steps.compiled = true;
+        };
+        gl.compileAsync(w.scene, w.camera).then(done, done);
+      } else if (!steps.warm) {
         try {
           w.draw(gl, overlay.targetFor(), 0, false);
         } catch (e) {
-          fail(warming.key, e);
+          fail(warming.slot, e);
         }
-        w.warm = true;
+        steps.warm = true;
         host.warmed(warming.key, screen);
       }
     }
 
-    const run = snap.run ? layers.get(snap.run.key) : undefined;
-    const out = snap.outgoing ? layers.get(snap.outgoing.key) : undefined;
-    const draw = (l: Layer | undefined, key: string | undefined, target: Parameters<Layer['draw']>[1]) => {
-      if (!l || !key) {
+    const run = snap.run ? layers.get(snap.run.slot) : undefined;
+    const out = snap.outgoing ? layers.get(snap.outgoing.slot) : undefined;
+    const draw = (l: Layer | undefined, slot: string | undefined, target: Parameters<Layer['draw']>[1]) => {
+      if (!l || !slot) {
         gl.setRenderTarget(target);
         gl.clear();
         gl.setRenderTarget(null);
@@ -82,12 +79,12 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
       try {
         l.draw(gl, target, delta, true, frame);
       } catch (e) {
-        fail(key, e);
+        fail(slot, e);
       }
     };
 
     if (!mix) {
-      if (snap.run) draw(run, snap.run.key, null);
+      if (snap.run) draw(run, snap.run.slot, null);
       else {
         gl.setRenderTarget(null);
         gl.render(scene, camera); // nothing playing: the idle picture (the fallback, or black)
@@ -96,20 +93,20 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
       setGain(run, 1);
       if (out) setGain(out, 0);
     } else if (mix.type === 'crossfade') {
-      draw(out, snap.outgoing?.key, null);
-      draw(run, snap.run?.key, overlay.targetFor());
+      draw(out, snap.outgoing?.slot, null);
+      draw(run, snap.run?.slot, overlay.targetFor());
       overlay.blend(mix.opacity);
       setGain(out, mix.gainOut);
       setGain(run, mix.gainIn);
     } else {
-      if (mix.show === 'outgoing') draw(out, snap.outgoing?.key, null);
-      else draw(run, snap.run?.key, null);
+      if (mix.show === 'outgoing') draw(out, snap.outgoing?.slot, null);
+      else draw(run, snap.run?.slot, null);
       overlay.veil(mix.black);
       setGain(out, mix.gainOut);
       setGain(run, mix.gainIn);
     }
     // Warming and kept runs stay silent.
-    if (snap.incoming) setGain(layers.get(snap.incoming.key), 0);
+    if (snap.incoming) setGain(layers.get(snap.incoming.slot), 0);
   }, 1);
   return null;
 }

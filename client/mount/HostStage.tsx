@@ -30,8 +30,8 @@ function slotsOf(snap: HostSnapshot): Array<{ run: Run; role: RunRole }> {
   const out: Array<{ run: Run; role: RunRole }> = [];
   const seen = new Set<string>();
   const add = (run: Run | null, role: RunRole) => {
-    if (!run || seen.has(run.key)) return;
-    seen.add(run.key);
+    if (!run || seen.has(run.slot)) return;
+    seen.add(run.slot);
     out.push({ run, role });
   };
   add(snap.run, 'active');
@@ -63,7 +63,7 @@ export function HostStage({ host, snap, wall, screen, sound, idle = 'nothing' }:
       <WallCamera wall={wall} />
       {slots.map(({ run, role }) => (
         <RunSlot
-          key={run.key}
+          key={run.slot}
           host={host}
           run={run}
           role={role}

@@ -39,20 +39,22 @@ export interface RunSlotProps {
  * One run mounted in its own scene and camera (an r3f portal whose frame callbacks the compositor
  * runs), whatever its role: it mounts once, off-screen, and only its role changes at the switch,
  * so the switch frame draws a piece that is already built, compiled and sounding silently.
- * A kept run gets no sound (its graph is released) and runs no frames.
+ * A kept run gets no sound (its graph is released) and runs no frames. Keyed by the run's slot: a
+ * later run of its piece that adopts it (host.ts, prepareIncoming) re-renders this same subtree
+ * with its own key, start and params; nothing is mounted again.
  */
 export function RunSlot({ host, run, role, wall, params, quality, screen, sound, layers }: RunSlotProps) {
   const rootCamera = useThree((s) => s.camera);
   const rootInternal = useThree((s) => s.internal);
-  const layer = useMemo(() => new RunLayer(run.key, rootCamera.clone() as PerspectiveCamera), [run.key, rootCamera]);
+  const layer = useMemo(() => new RunLayer(run.slot, rootCamera.clone() as PerspectiveCamera), [run.slot, rootCamera]);
   const internal = useMemo(() => ({ ...rootInternal, subscribers: [], priority: 0, subscribe: layer.subscribe }), [rootInternal, layer]);
   const bus = useRunBus(role === 'kept' ? null : sound, role, run.startedAt);
   useEffect(() => {
-    layers.set(run.key, Object.assign(layer, { bus: bus?.bus ?? null }));
+    layers.set(run.slot, Object.assign(layer, { bus: bus?.bus ?? null }));
     return () => {
-      if (layers.get(run.key) === layer) layers.delete(run.key);
+      if (layers.get(run.slot) === layer) layers.delete(run.slot);
     };
-  }, [layers, run.key, layer, bus]);
+  }, [layers, run.slot, layer, bus]);
   const runSound = bus?.runtime ?? null;
   const last = useRef<ParamValues | null>(null);
   if (params) last.current = params;
@@ -64,15 +66,16 @@ export function RunSlot({ host, run, role, wall, params, quality, screen, sound,
       {/* Only the run on screen drives the wall's lights (sdk/lights.ts). */}
       <LightsGate on={role === 'active'}>
       <PieceMount
-        mountKey={run.key}
+        mountKey={run.slot}
         Piece={run.module?.Component ?? null}
         failed={run.failed}
         runtime={runtime}
         params={runParams}
         sound={runSound}
-        onError={(phase, error) => host.fail(phase, error, run.key, screen)}
+        onError={(phase, error) => host.fail(phase, error, run.slot, screen)}
         onMounted={() => {
           layer.mounted = true;
+          if (run.module && !run.failed) host.pieceMounted();
         }}
       />
       </LightsGate>
@@ -93,18 +96,22 @@ function defaults(run: Run): ParamValues {
   return d;
 }
 
-/** A per-run bus on the screen's sound output, silent until the compositor opens it. */
+/**
+ * A per-run bus on the screen's sound output, silent until the compositor opens it. The piece's
+ * sound runtime carries the run's start (an adopted run's is its new one: its sound is scheduled
+ * from the show time it plays at).
+ */
 function useRunBus(sound: SoundRuntime | null, role: RunRole, startedAt: number): { bus: RunBus; runtime: SoundRuntime } | null {
-  const [made, setMade] = useState<{ bus: RunBus; runtime: SoundRuntime } | null>(null);
+  const [made, setMade] = useState<{ bus: InstanceType<SoundRuntime['Tone']['Gain']>; sound: SoundRuntime } | null>(null);
   useEffect(() => {
     if (!sound) return;
     const bus = new sound.Tone.Gain(role === 'active' ? 1 : 0).connect(sound.output);
-    setMade({ bus, runtime: { ...sound, startedAt, output: bus } });
+    setMade({ bus, sound });
     return () => {
       setMade(null);
       releaseLater(bus, [bus], 6000); // the piece's own release tails end first
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sound]);
-  return made;
+  return useMemo(() => (made ? { bus: made.bus, runtime: { ...made.sound, startedAt, output: made.bus } } : null), [made, startedAt]);
 }

@@ -1,6 +1,14 @@
 import { Scene, type Camera, type WebGLRenderer, type WebGLRenderTarget } from 'three';
 import type { RootState } from '@react-three/fiber';
 
+/** One run's warm-up on one screen: its materials compiled, then drawn once off-screen. */
+export interface WarmSteps {
+  key: string;
+  compiled: boolean;
+  compiling: boolean;
+  warm: boolean;
+}
+
 type FrameRef = { current: (state: RootState, delta: number, frame?: XRFrame) => void };
 interface Sub {
   ref: FrameRef;
@@ -21,16 +29,23 @@ export class RunLayer {
   private selfRendering = 0;
   /** The piece has mounted (its Suspense resolved) on this screen. */
   mounted = false;
-  /** Warm-up steps done on this screen: compiled, then drawn once off-screen. */
-  compiled = false;
-  compiling = false;
-  warm = false;
+  private steps: WarmSteps = { key: '', compiled: false, compiling: false, warm: false };
 
   constructor(
-    readonly key: string,
+    readonly slot: string,
     readonly camera: Camera,
   ) {
-    this.scene.name = `pavilion-run:${key}`;
+    this.scene.name = `pavilion-run:${slot}`;
+  }
+
+  /**
+   * The warm-up steps done on this screen (compiled, then drawn once off-screen) for run `key`. A
+   * run adopted under a new key starts them again: its programs are compiled already, so that is a
+   * frame or two, and it draws once with its new time and params before it may switch.
+   */
+  warmSteps(key: string): WarmSteps {
+    if (this.steps.key !== key) this.steps = { key, compiled: false, compiling: false, warm: false };
+    return this.steps;
   }
 
   /** The portal's `internal.subscribe`: useFrame inside this run registers here, not on the root. */

@@ -31,7 +31,7 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
     soundBlocked: extras.soundBlocked(),
     progress: snap.progress,
     transition: host.transition(),
-    lastWarm: host.lastWarm ? { ...host.lastWarm } : null,
+    lastWarm: host.lastWarm ? (({ installationId, ms, cold, lateMs }) => ({ installationId, ms, cold, lateMs }))(host.lastWarm) : null,
     warmCache: (({ pieces, limit }) => ({ pieces: pieces.slice(-16), limit }))(host.warmCache()),
     ...(extras.output ? { output: extras.output() } : {}),
   };

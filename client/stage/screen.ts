@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DisplayView } from '../../protocol';
-import { PieceHost, PieceLoader, SoundEngine, programOf } from '../host';
+import { PieceHost, PieceLoader, SoundEngine, programOf, seedOf } from '../host';
 import type { StageBridge } from './bridge';
 import { BridgedClock } from './clock';
 
@@ -39,7 +39,9 @@ export function startStageScreen(bridge: StageBridge, screenId: string): StageSc
     host.setProgram(programOf(s.view?.wall ?? null));
     // What the wall plays next (its standby cue, the schedule's next event): warmed in the background,
     // kept dormant in the warm cache (bounded), so that its cue switches warm.
-    for (const p of s.view?.warmAhead ?? []) host.warmAhead(p);
+    // With the wall's seed, so that the run that plays it adopts the warm run (nothing built again).
+    const wallId = s.view?.wall?.id;
+    if (wallId) for (const p of s.view?.warmAhead ?? []) host.warmAhead({ ...p, seed: seedOf(wallId, p.installationId) });
   });
   host.capture(window);
   // The warm cache's bounds, settable in this frame (tests; a screen short of GPU memory): window.__pavilionStage.setWarmCache({ count, memory }).

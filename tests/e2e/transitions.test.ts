@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startServer, until } from '../support/server';
-import { STATIC_DIR, screenUrl } from '../support/stage';
+import { STATIC_DIR, screenUrl, stageFrame } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
 import { column, decodePng, meanAbsDiff, type Image } from '../support/image';
 import type { App } from '../../server/app';
@@ -28,6 +28,13 @@ const seen = (page: Page): Promise<Seen> =>
   page.evaluate(() => {
     const p = (window as unknown as { __pavilion: Omit<Seen, 'now' | 'synced' | 'errors'> & { errors: Array<{ message: string }>; clock: { now(): number; synced: boolean } } }).__pavilion;
     return { installationId: p.installationId, lastSwitch: p.lastSwitch, transition: p.transition, now: p.clock.now(), synced: p.clock.synced, errors: p.errors.map((e) => e.message) };
+  });
+
+/** The stage frame's own count of piece mounts and its last warm-up (window.__pavilion inside the frame). */
+const stageSeen = async (page: Page) =>
+  (await stageFrame(page)).evaluate(() => {
+    const p = (window as unknown as { __pavilion: { pieceMounts: number; lastWarm: { installationId: string; adopted?: boolean } | null } }).__pavilion;
+    return { pieceMounts: p.pieceMounts, lastWarm: p.lastWarm };
   });
 
 const showNow = () => performance.timeOrigin + performance.now();
@@ -115,12 +122,13 @@ describe('transitions on a wall of three screens', () => {
     for (const p of pages) expect((await seen(p)).errors).toEqual([]);
   }, 400_000);
 
-  it('a scheduled switch to a piece warmed off-screen lands on the same show time on all three', async () => {
+  it('a scheduled switch to a piece kept warm lands on the same show time on all three, and mounts nothing', async () => {
     // A played before: it is kept warm (its programs compiled) on every screen.
     for (const [i, p] of pages.entries()) {
       const kept = await p.evaluate(() => (window as unknown as { __pavilion: { warmCache: { pieces: string[] } | null } }).__pavilion.warmCache?.pieces ?? []);
       expect(kept.some((k) => k.startsWith(`${A}@`)), `${MAIN[i]} keeps ${A} warm: ${kept.join(', ')}`).toBe(true);
     }
+    const mountsBefore = await Promise.all(pages.map(async (p) => (await stageSeen(p)).pieceMounts));
     const at = showNow() + 8000;
     await command({ type: 'wall.play', installationId: A, at });
     const sw = await Promise.all(
@@ -139,6 +147,11 @@ describe('transitions on a wall of three screens', () => {
       const warm = await p.evaluate(() => (window as unknown as { __pavilion: { lastWarm: { installationId: string; lateMs: number | null } | null } }).__pavilion.lastWarm);
       expect(warm?.installationId, `${MAIN[i]}'s last warm-up`).toBe(A);
       expect(warm?.lateMs, `${MAIN[i]} switched before its warm-up finished`).not.toBeNull();
+      // The run kept warm became the live one: adopted, not mounted again.
+      await waitFrames(p, 4);
+      const s = await stageSeen(p);
+      expect(s.lastWarm, `${MAIN[i]}'s warm-up in its stage`).toMatchObject({ installationId: A, adopted: true });
+      expect(s.pieceMounts, `${MAIN[i]} mounted ${A} again at the switch`).toBe(mountsBefore[i]);
     }
   }, 200_000);
 });
