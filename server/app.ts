@@ -47,6 +47,7 @@ import { runtimeVersions } from './pieces/runtime-versions';
 import { registerPieceRoutes } from './http/pieces';
 import { attachDisplay } from './transport/display';
 import { createDmxEngine, type DmxEngine } from './links/dmx-engine';
+import { startDmxThread } from './links/dmx-thread';
 import { createLightsInput } from './links/dmx-lights';
 import { attachControl } from './transport/control';
 import { attachVisitors, type VisitorTransport } from './transport/visitor';
@@ -65,6 +66,8 @@ export interface AppOptions {
   staticDir?: string;
   time?: TimeSource;
   logger?: Logger;
+  /** DMX on a thread of its own (default), or on the main thread: bench:dmx compares the two. */
+  dmxThread?: boolean;
   storage?: ShowStorage;
   adminToken?: string;
   artistToken?: string;
@@ -226,8 +229,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Deferred: the catalog changes inside the store's own notifications (a piece.add), which must finish first.
   catalog.subscribe(() => queueMicrotask(() => void cueReview.around(() => upgradeStoredParams(upgrades, 'after a piece changed'))));
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
-  // DMX over Art-Net and sACN (docs/links.md): follows the show; pieces' lights come in through the display transport.
-  const dmx = createDmxEngine({ store, time, logger, onPacket: (id) => metrics.dmxPacket(id) });
+  // DMX over Art-Net and sACN (docs/links.md): follows the show, on a thread of its own; pieces' lights come in through the display transport.
+  const dmx =
+    opts.dmxThread === false
+      ? createDmxEngine({ store, time, logger, onPacket: (id) => metrics.dmxPacket(id) })
+      : startDmxThread({ store, time, logger, onPackets: (id, n) => metrics.dmxPacket(id, n) });
   const lights = createLightsInput({ show: () => store.get(), time, engine: dmx, logger });
 
   // Pieces run in a frame of the stage origin, a second listener (server/http/stage-origin.ts).

@@ -3,6 +3,10 @@
  * on 127.0.0.1 in this process, on the show clock's base (performance.timeOrigin + now):
  *
  *  A. `dmx.set` with `at` → the packet's arrival: how far from `at` the frame lands (target: ≤ 5 ms).
+ *     Side by side in the same run, sets alternating: a server with DMX on its own thread (the
+ *     default) and one with the sender on its main thread (`dmxThread: false`, as before
+ *     2026-11-30). Both servers run in this process, so arrivals are stamped on a thread of their
+ *     own (stamp-worker.mjs), not on the servers' busy main thread.
  *  B. a piece's frame → the UDP packet: a bench piece on a Chromium screen (the wall's sound screen)
  *     writes its frame's show time (ms mod 65536, two lights) to two channels; each packet says which frame it
  *     carries, so arrival − that frame's show time is the whole path: stage → page (bridge) →
@@ -15,12 +19,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { arg } from '../lib/args';
 import { ROOT } from '../lib/child';
 import { fmt, percentile } from '../lib/stats';
-import { createApp } from '../../server/app';
-import { artnetReceiver } from '../../scripts/lib/dmx-receivers';
+import { createApp, type App } from '../../server/app';
+import { artnetReceiver, type DmxReceiver } from '../../scripts/lib/dmx-receivers';
 import { launchChromium } from '../../scripts/lib/chromium';
 import { packFolder, uploadPiece } from '../../scripts/lib/piece-upload';
 
@@ -38,34 +43,89 @@ function summary(values: number[]): Record<string, number> {
 const line = (label: string, s: Record<string, number>) =>
   console.log(`${label.padEnd(34)} n=${s.n}  p50 ${fmt(s.p50, 2)} ms  p95 ${fmt(s.p95, 2)} ms  p99 ${fmt(s.p99, 2)} ms  max ${fmt(s.max, 2)} ms  min ${fmt(s.min, 2)} ms`);
 
-async function main(): Promise<void> {
-  const staticDir = process.env.PAVILION_STATIC_DIR ?? path.join(ROOT, 'dist', 'client');
+/** A server, its Art-Net output 'rig' and the receiver that sees it, with arrival stamps taken off this thread. */
+interface Rig {
+  label: string;
+  app: App;
+  dataDir: string;
+  art: DmxReceiver;
+  stamps: number[];
+  stamper: Worker;
+  cmd(body: Record<string, unknown>): Promise<void>;
+}
+
+async function rig(label: string, dmxThread: boolean, staticDir: string): Promise<Rig> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-dmx-'));
   const art = await artnetReceiver(1);
-  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, staticDir, logger: pino({ level: 'warn' }), adminToken: ADMIN, artistToken: ARTIST, publicUrl: 'http://127.0.0.1', playLeadMs: 100 });
+  const stamps: number[] = [];
+  const stamper = new Worker(new URL('./stamp-worker.mjs', import.meta.url), { workerData: { forwardPort: art.port } });
+  const port = await new Promise<number>((resolve) => stamper.once('message', (m: { port: number }) => resolve(m.port)));
+  stamper.on('message', (m: unknown) => typeof m === 'number' && stamps.push(m));
+  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, staticDir, logger: pino({ level: 'warn' }), adminToken: ADMIN, artistToken: ARTIST, publicUrl: 'http://127.0.0.1', playLeadMs: 100, dmxThread });
   const cmd = async (body: Record<string, unknown>) => {
     const res = await fetch(`${app.url}/api/commands`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${String(body.type)} refused: ${res.status} ${await res.text()}`);
   };
+  await cmd({ type: 'dmx.output', id: 'rig', protocol: 'artnet', host: '127.0.0.1', port, universe: 1 });
+  return { label, app, dataDir, art, stamps, stamper, cmd };
+}
+
+/** The arrival stamp of a frame the receiver parsed: the stamper saw the same datagrams, in the same order. */
+async function stampOf(r: Rig, frame: { at: number }): Promise<number> {
+  const i = r.art.frames.indexOf(frame as never);
+  for (let t = 0; r.stamps.length <= i && t < 500; t++) await sleep(2);
+  const at = r.stamps[i];
+  if (at === undefined) throw new Error(`${r.label}: no arrival stamp for frame ${i}`);
+  return at;
+}
+
+async function closeRig(r: Rig): Promise<void> {
+  await r.app.close();
+  await r.art.close();
+  r.stamper.postMessage('close');
+  await r.stamper.terminate();
+  fs.rmSync(r.dataDir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const staticDir = process.env.PAVILION_STATIC_DIR ?? path.join(ROOT, 'dist', 'client');
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`bench:dmx on ${os.cpus().length} cores, load average ${load}`);
-  await cmd({ type: 'dmx.output', id: 'rig', protocol: 'artnet', host: '127.0.0.1', port: art.port, universe: 1 });
+  const rigs = [await rig('DMX thread (default)', true, staticDir), await rig('main thread (before)', false, staticDir)];
   const result: Record<string, unknown> = { at: new Date().toISOString(), cores: os.cpus().length, loadBefore: os.loadavg() };
 
-  // A. dmx.set with `at`: the frame that carries the new value, against `at`.
-  const late: number[] = [];
+  // A. dmx.set with `at`: the frame that carries the new value, against `at`; the two servers in turn.
+  // A set whose command was acknowledged only after its `at` cannot leave on time, whatever the
+  // sender does (the command's own path, on a starved machine, took longer than the lead): those
+  // are counted apart, and the lateness is that of the others.
+  const late = new Map<Rig, number[]>(rigs.map((r) => [r, []]));
+  const ackedLate = new Map<Rig, number>(rigs.map((r) => [r, 0]));
   for (let i = 0; i < SETS; i++) {
-    const value = 1 + (i % 254);
-    const at = now() + LEAD;
-    const from = art.frames.length;
-    await cmd({ type: 'dmx.set', output: 'rig', channels: { '10': value }, at: Math.round(at * 1000) / 1000 });
-    const got = await art.waitFor((v) => v[9] === value, { from, timeoutMs: 5000 });
-    late.push(got.at - at);
-    await sleep(20 + (i % 7) * 3);
+    for (const r of rigs) {
+      const value = 1 + (i % 254);
+      const at = now() + LEAD;
+      const from = r.art.frames.length;
+      await r.cmd({ type: 'dmx.set', output: 'rig', channels: { '10': value }, at: Math.round(at * 1000) / 1000 });
+      const acked = now();
+      const got = await r.art.waitFor((v) => v[9] === value, { from, timeoutMs: 5000 });
+      if (acked > at) ackedLate.set(r, ackedLate.get(r)! + 1);
+      else late.get(r)!.push((await stampOf(r, got)) - at);
+      await sleep(20 + (i % 7) * 3);
+    }
   }
-  const a = summary(late);
-  line('A. dmx.set at → arrival (ms late)', a);
-  result.setAt = { leadMs: LEAD, ...a, within5ms: late.filter((x) => x <= 5 && x >= -1).length / late.length };
+  const setAt: Record<string, unknown> = {};
+  for (const r of rigs) {
+    const xs = late.get(r)!;
+    const a = summary(xs);
+    line(`A. dmx.set at → arrival, ${r.label.startsWith('DMX') ? 'thread' : 'main'}`, a);
+    setAt[r.label] = { leadMs: LEAD, ...a, within5ms: xs.filter((x) => x <= 5 && x >= -1).length / xs.length, ackedAfterAt: ackedLate.get(r) };
+    console.log(`   ${r.label}: ${fmt((setAt[r.label] as { within5ms: number }).within5ms * 100, 0)} % within 5 ms; ${ackedLate.get(r)} of ${SETS} commands acknowledged only after their \`at\` (${LEAD} ms lead), left out`);
+  }
+  result.setAt = setAt;
+  const [main, other] = rigs as [Rig, Rig];
+  await closeRig(other);
+  const { app, art } = main;
+  const cmd = main.cmd;
 
   // B. piece frame → packet, through a Chromium screen.
   if (!fs.existsSync(path.join(staticDir, 'display.html')) && !fs.existsSync(path.join(staticDir, 'index.html'))) {
@@ -92,7 +152,7 @@ async function main(): Promise<void> {
         const v = f.values[0]! + 256 * f.values[1]!; // the frame's show time, ms mod 65536
         if (v === prev) continue; // a keep-alive of the same piece frame
         prev = v;
-        lat.push((((Math.floor(f.at) - v) % 65536) + 65536) % 65536);
+        lat.push((((Math.floor(await stampOf(main, f)) - v) % 65536) + 65536) % 65536);
       }
       const b = summary(lat);
       line('B. piece frame → packet (ms)', b);
@@ -106,9 +166,7 @@ async function main(): Promise<void> {
   const out = path.join(ROOT, 'bench', 'results', `dmx-${new Date().toISOString().slice(0, 16).replace(/:/g, '')}.json`);
   fs.writeFileSync(out, JSON.stringify(result, null, 2));
   console.log(`results: ${path.relative(ROOT, out)}`);
-  await app.close();
-  await art.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await closeRig(main);
   process.exit(0);
 }
 

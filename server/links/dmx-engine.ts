@@ -1,7 +1,5 @@
-import type { Logger } from 'pino';
 import type { DmxOutput, Show } from '../../protocol';
 import type { TimeSource } from '../clock/time';
-import type { ShowListener } from '../show/store';
 import type { DmxEffect } from '../show/dmx-commands';
 import { createSender as defaultSender, type DmxSender, type SenderHooks } from './dmx-senders';
 import { Universe } from './dmx-universe';
@@ -15,10 +13,17 @@ const MIN_GAP_MS = 20;
 /** A `dmx.set` with `at` waits on a timer until this long before `at`, then on setImmediate, so it leaves within a millisecond or so. */
 const SPIN_MS = 3;
 
+/** What of the show the DMX sender reads: its outputs, values, lights and blackout scene, and the blackout. */
+export type DmxShow = Pick<Show, 'dmx' | 'blackout'>;
+/** A change of the show as the DMX sender hears it: the show after it and its effects (the DMX ones count). */
+export type DmxListener = (show: DmxShow, effects: readonly ({ kind: string } | DmxEffect)[]) => void;
+
 export interface DmxEngineDeps {
-  store: { get(): Show; subscribe(l: ShowListener): () => void };
+  /** The show store, or (on the DMX thread) its mirror. */
+  store: { get(): DmxShow; subscribe(l: DmxListener): () => void };
   time: TimeSource;
-  logger: Logger;
+  /** Where an output's send errors are told (rate-limited: once a minute per output). */
+  logger: { warn(obj: object, msg: string): void };
   /** Counts each packet that left (metrics: pavilion_dmx_packets_total{output}). */
   onPacket?: (outputId: string) => void;
   createSender?: (o: DmxOutput, hooks: SenderHooks) => DmxSender;
@@ -47,6 +52,8 @@ interface Out {
   lastLog: number;
 }
 
+const isDmxEffect = (e: { kind: string } | DmxEffect): e is DmxEffect => e.kind === 'dmx.set' || e.kind === 'dmx.release';
+
 /**
  * The DMX sender: keeps one Universe per output of the show, fades on the show clock, and sends
  * each output's frame at 40 Hz while something moves and every 800 ms otherwise; an output that
@@ -62,7 +69,7 @@ export function createDmxEngine(deps: DmxEngineDeps): DmxEngine {
   let closed = false;
   let blackoutKey = 'off';
 
-  function open(cfg: DmxOutput, show: Show, t: number): Out {
+  function open(cfg: DmxOutput, show: DmxShow, t: number): Out {
     const out: Out = {
       cfg, key: JSON.stringify(cfg), u: new Universe(), frame: new Uint8Array(512), lastSent: -Infinity, quiet: true, dirty: true,
       packets: 0, errors: 0, lastLog: -Infinity,
@@ -88,7 +95,7 @@ export function createDmxEngine(deps: DmxEngineDeps): DmxEngine {
   }
 
   /** Outputs follow the show: new ones open (with their held values), changed ones reopen, deleted ones close. */
-  function reconcile(show: Show, t: number): void {
+  function reconcile(show: DmxShow, t: number): void {
     const want = show.dmx?.outputs ?? {};
     for (const [id, out] of outs) {
       const cfg = want[id];
@@ -100,7 +107,7 @@ export function createDmxEngine(deps: DmxEngineDeps): DmxEngine {
     for (const [id, cfg] of Object.entries(want)) if (!outs.has(id)) outs.set(id, open(cfg, show, t));
   }
 
-  function blackout(show: Show, t: number): void {
+  function blackout(show: DmxShow, t: number): void {
     const bound = show.dmx?.blackout ?? null;
     const key = show.blackout && bound ? JSON.stringify(bound) : 'off';
     if (key === blackoutKey) return;
@@ -147,11 +154,11 @@ export function createDmxEngine(deps: DmxEngineDeps): DmxEngine {
     timers.add(h);
   }
 
-  const onShow: ShowListener = (show, effects) => {
+  const onShow: DmxListener = (show, effects) => {
     if (closed) return;
     const t = time();
     reconcile(show, t);
-    for (const e of effects) if (e.kind === 'dmx.set' || e.kind === 'dmx.release') at(e.at, () => apply(e));
+    for (const e of effects) if (isDmxEffect(e)) at(e.at, () => apply(e));
     blackout(show, t);
     for (const out of outs.values()) if (out.dirty) send(out, t);
   };

@@ -20,7 +20,7 @@ export interface MetricSources {
  * in one process, as tests do). Series and their meaning: docs/links.md, "Metrics".
  *
  * The counters others call:
- * - `dmxPacket(outputId)`: one DMX packet (Art-Net or sACN) sent to that output;
+ * - `dmxPacket(outputId, n = 1)`: DMX packets (Art-Net or sACN) sent to that output;
  * - `oscMessage(result)`: one OSC message in (or out: `sent`, `send_failed`);
  * - `pieceError(pieceId)`: a screen reported a piece's error;
  * - `command(event)`: a dispatch (wired to store.onDispatch by the app).
@@ -28,7 +28,7 @@ export interface MetricSources {
 export interface Metrics {
   readonly registry: Registry;
   readonly contentType: string;
-  dmxPacket(outputId: string): void;
+  dmxPacket(outputId: string, n?: number): void;
   oscMessage(result: string): void;
   pieceError(pieceId: string | null): void;
   command(e: DispatchEvent): void;
@@ -139,7 +139,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   return {
     registry,
     contentType: registry.contentType,
-    dmxPacket: (outputId) => dmx.inc({ output: outputId }),
+    dmxPacket: (outputId, n = 1) => dmx.inc({ output: outputId }, n),
     oscMessage: (result) => oscMessages.inc({ result }),
     pieceError: (pieceId) => pieceErrors.inc({ piece: pieceId && (!sources || sources.isPiece(pieceId)) ? pieceId : 'other' }),
     command(e) {

@@ -1,0 +1,32 @@
+// bench:dmx's arrival stamps, off the server's thread (bench/dmx/run.ts): the server runs in the
+// bench's process, so a receiver on its main thread would stamp a packet only when that thread is
+// free, and a frame that left on time would read as late. This thread stamps each datagram on
+// arrival (performance.timeOrigin + now, the show clock's base), posts the stamp, and hands the
+// datagram on, unchanged and in order, to dmxnet's receiver on the main thread, which parses it.
+import dgram from 'node:dgram';
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+
+// A lighting node has a CPU of its own: on this shared machine the stamping thread asks for nice −10
+// (as the DMX thread does) so that what it measures is the sender, not its own wait for a core.
+try {
+  os.setPriority(0, -10);
+} catch {
+  // not allowed here: stamps then include this thread's own waits
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const inbound = dgram.createSocket('udp4');
+const outbound = dgram.createSocket('udp4');
+inbound.on('message', (b) => {
+  parentPort.postMessage(now());
+  outbound.send(b, workerData.forwardPort, '127.0.0.1');
+});
+inbound.bind(0, '127.0.0.1', () => parentPort.postMessage({ port: inbound.address().port }));
+parentPort.on('message', (m) => {
+  if (m === 'close') {
+    inbound.close();
+    outbound.close();
+    parentPort.close();
+  }
+});

@@ -1,0 +1,82 @@
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createDmxEngine, type DmxListener, type DmxShow } from './dmx-engine';
+import type { DmxThreadInbound, DmxThreadOutbound, DmxThreadStart } from './dmx-thread-messages';
+
+/*
+ * The DMX thread (server/links/dmx-thread.ts starts it): the DMX sender (dmx-engine.ts) on an
+ * event loop of its own, fed a mirror of the show's DMX part. Its timers (a `dmx.set` with `at`,
+ * the 43 Hz fade tick) never wait behind the main thread's work: a command's fsync, a burst of
+ * visitor input, a scrape.
+ */
+const port = parentPort;
+if (!port) throw new Error('dmx-thread-worker: run it as a worker thread (server/links/dmx-thread.ts)');
+const start = workerData as DmxThreadStart;
+const send = (m: DmxThreadOutbound) => port.postMessage(m);
+
+// Scheduling priority of this thread alone (Linux nice is per thread); refused without the right.
+let nice: number | null = null;
+let niceError: string | null = null;
+if (start.nice !== null) {
+  try {
+    os.setPriority(0, start.nice);
+  } catch (e) {
+    niceError = (e as Error).message;
+  }
+}
+try {
+  nice = os.getPriority(0);
+} catch {
+  nice = null;
+}
+
+// Show time: this machine's clock plus the main thread's offset (0 on a single node), re-sent as it changes.
+let offsetMs = start.offsetMs;
+const time = () => performance.timeOrigin + performance.now() + offsetMs;
+
+let show: DmxShow = start.show;
+const listeners = new Set<DmxListener>();
+const store = {
+  get: () => show,
+  subscribe(l: DmxListener) {
+    listeners.add(l);
+    return () => void listeners.delete(l);
+  },
+};
+
+const sentSince: Record<string, number> = {};
+const engine = createDmxEngine({
+  store,
+  time,
+  logger: { warn: (obj, msg) => send({ type: 'log', obj, msg }) },
+  onPacket: (id) => {
+    sentSince[id] = (sentSince[id] ?? 0) + 1;
+  },
+});
+
+// Packets counted since the last report, and each output's totals, four times a second when something moved.
+let lastStats = '';
+const report = setInterval(() => {
+  const stats = engine.stats();
+  const key = JSON.stringify(stats);
+  if (key === lastStats) return;
+  lastStats = key;
+  const sent = { ...sentSince };
+  for (const k of Object.keys(sentSince)) delete sentSince[k];
+  send({ type: 'stats', stats, sent });
+}, 250);
+
+port.on('message', (m: DmxThreadInbound) => {
+  if (m.type === 'show') {
+    show = m.show;
+    for (const l of listeners) l(show, m.effects);
+  } else if (m.type === 'lights') engine.lights(m.wallId, m.values);
+  else if (m.type === 'offset') offsetMs = m.offsetMs;
+  else if (m.type === 'close') {
+    clearInterval(report);
+    engine.close();
+    port.close();
+  }
+});
+
+send({ type: 'ready', nice, niceError });
