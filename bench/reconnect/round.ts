@@ -15,6 +15,8 @@ export interface RoundOptions {
   piece: string;
   other: string;
   staticDir: string;
+  /** The server's nice value (null: as `npm start` runs it). */
+  serverNice: number | null;
 }
 
 /** One screen's figures in one round (ms; null: it did not happen within the time allowed). */
@@ -86,7 +88,7 @@ export async function runRound(round: number, browsers: readonly Browser[], o: R
   const port = await freePort();
   let stagePort = await freePort();
   while (stagePort === port) stagePort = await freePort();
-  const setup: Setup = { port, stagePort, staticDir: o.staticDir, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-reconnect-')) };
+  const setup: Setup = { nice: o.serverNice, port, stagePort, staticDir: o.staticDir, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-reconnect-')) };
   let server: Server | null = null;
   const screens: Screen[] = [];
   try {

@@ -77,8 +77,29 @@ function initScript(shift: number): void {
   }, 2);
 }
 
+/**
+ * fetch, tried again on a network error (not on an HTTP error) for up to 60 s (GETs only): under `--saturate`
+ * the load's 1,500 sockets connect at once, and a request of the bench's own can find the server's
+ * accept queue full ("fetch failed"). The last error says its cause.
+ */
+async function fetchRetrying(url: string, init: RequestInit): Promise<Response> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      if (Date.now() > end) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(`${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}, for 60 s`);
+      }
+      await sleep(500);
+    }
+  }
+}
+
 async function api(job: BrowserJob, method: string, route: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${job.url}${route}`, {
+  // Only a GET is tried again: a POST that reached the server must not run twice.
+  const res = await (method === 'GET' ? fetchRetrying : fetch)(`${job.url}${route}`, {
     method,
     headers: { authorization: `Bearer ${job.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -125,14 +146,15 @@ export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
       await page.addInitScript(initScript, job.shiftMs);
       const url = urls.get(`main-${i + 1}`);
       if (!url) throw new Error(`bench: screen main-${i + 1} is not paired in this show (GET /api/show gives it no displayUrl)`);
-      await page.goto(url);
+      // Under --saturate the busy server can take longer than playwright's 30 s to serve the page and its stage frame.
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
       pages.push(page);
     }
     for (const page of pages)
       await page.waitForFunction(() => {
         const w = window as unknown as BenchWindow;
         return !!w.__pavilion?.clock.synced && w.__pavilion.framesRendered > 5;
-      }, undefined, { timeout: 60_000, polling: 50 });
+      }, undefined, { timeout: 120_000, polling: 50 });
 
     // Sample each tab's error every 20 ms after the warm-up.
     const untilWarm = Math.max(0, job.warmupMs - (Date.now() - started));
