@@ -138,6 +138,27 @@ export interface ServerHealth {
   /** Why it is degraded, each in words that say what to do; empty when ok. */
   reasons: string[];
   disk: DiskStatus;
+  /** Multi-node mode only (PAVILION_REDIS_URL; docs/operations.md, "Several nodes"): this node's part. */
+  cluster?: ClusterHealth;
+}
+
+/** One node of a multi-node pavilion, as GET /api/health tells it. */
+export interface ClusterHealth {
+  /** writer: holds the lease and applies every command; follower: forwards commands to the writer and applies its changes. */
+  role: 'writer' | 'follower';
+  /** This node's id (host name, process id and a random part). */
+  node: string;
+  /** The writer's node id, as the lease in Redis says; null while no node holds it. */
+  writer: string | null;
+  /** The lease's fencing token (it grows with every new writer); null while unknown. */
+  fence: number | null;
+  redis: 'ok' | 'unreachable';
+  /** The show version this node serves. */
+  version: number;
+  /** Versions the writer has made durable that this node has not applied yet (at the last look). */
+  lagVersions: number;
+  /** How long after the writer appended it this node applied the last change it got (ms, Redis's clock); null before the first. */
+  lastApplyMs: number | null;
 }
 
 /** Something the server did on its own that a technician should know of. */

@@ -114,6 +114,8 @@ export interface AppOptions {
   clockPerAddress?: number;
   /** The clock responder thread's nice value to ask for (default −10; null: leave it; refused without the right). */
   clockNice?: number | null;
+  /** Multi-node mode (PAVILION_REDIS_URL; docs/operations.md, "Several nodes"): the nodes share the show through this Redis. Unset: one process, no Redis. */
+  redis?: { url: string; prefix?: string; leaseMs?: number };
 }
 
 export interface App {
@@ -169,9 +171,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const pieces = createPieceStore({ dir: path.join(opts.dataDir, 'pieces'), catalog, logger, now: time, runtime: runtimeVersions(ROOT), legacyOwner: firstArtist });
 
   const disk = watchDisk(opts.dataDir, { ...opts.disk, warnBytes: opts.disk?.warnBytes ?? warnBytesFromEnv(), now: time, log: logger });
-  const health = () => healthOf(disk.status());
+  const fileStorage = () => opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'), { log: logger });
+  // Multi-node mode: the show lives in Redis (server/cluster/, loaded only when asked for).
+  const cluster = opts.redis ? await (await import('./cluster/index')).startCluster({ ...opts.redis, logger, fallback: fileStorage() }) : null;
+  const health = () => (cluster ? cluster.health(healthOf(disk.status())) : healthOf(disk.status()));
   // Every save reports to the disk watch: a failed one (ENOSPC, EIO) shows in the health until one succeeds.
-  const storage = disk.watch(opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'), { log: logger }));
+  const storage = cluster ? cluster.storage : disk.watch(fileStorage());
   let initial = storage.load();
   if (!initial) {
     const pick = (ids: string[]) => ids.find((id) => catalog.get(id)) ?? catalog.list()[0]?.id ?? null;
@@ -190,7 +195,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const pending = new PendingScreens(time);
   // Cue waits and continues stand in front of the store, so GO from any source runs them (server/show/cue-sequencer.ts).
   const cues = createCueSequencer({ time, logger, memory: fileCueMemory(cueSequenceFile(opts.dataDir)), notify: (m) => notices.add('cues', m) });
-  const store = cues.wrap(withPairing(createShowStore({
+  let core: ReturnType<typeof createShowStore> | undefined; // the inner store: in multi-node mode a follower adopts the writer's show into it
+  const store = cues.wrap(withPairing((core = createShowStore({
     initial,
     storage,
     time,
@@ -207,7 +213,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return registry.preloads.lateScreens(screens, installationId, catalog.get(installationId)?.version ?? null, availableMs);
     },
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
-  }), { pending }));
+  })), { pending }));
   logCommands(store, logger);
   // Prometheus metrics (GET /metrics; docs/links.md): counters others call (metrics.dmxPacket), gauges read when scraped.
   const metrics = createMetrics();
@@ -240,7 +246,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let stage: StageOrigin | null = null;
   let clock: ClockResponder | null = null;
   const http = await createHttp(logger, { bodyLimit: 1024 * 1024, trustProxy: opts.trustProxy ?? 0, ...(opts.tls ? { tls: opts.tls } : {}), frameSrc: (req) => stage?.originFor(req) ?? null, connectSrc: (req) => clockUrlFor(req, clock) });
-  const io = createIo(http.server);
+  const io = createIo(http.server, cluster?.io);
 
   let baseUrl = opts.publicUrl ?? '';
   const visitUrl = (wallId: string) => `${baseUrl}/visit/${wallId}`;
@@ -253,7 +259,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
-  const control = attachControl(io, { store, registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
+  const control = attachControl(io, { store, ...(cluster ? { command: cluster.command } : {}), registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
   metrics.attach({ screens: () => registry.statuses(store.get()), visitors: () => Object.keys(store.get().walls).map((wallId) => ({ wallId, count: visitors.hub.stats(wallId).visitors })), inputs: () => visitors.hub.counters(), isPiece: (id) => catalog.get(id) !== undefined });
   display.onError((_screenId, err) => metrics.pieceError(err.installationId));
   const stopActivity = recordActivity({ log: activity, store, registry, onPieceError: (fn) => display.onError(fn), notices });
@@ -270,7 +276,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Restore points (<data>/restore-points/): hourly, and before every import and restore (server/http/backups.ts).
   const points = createRestorePoints({ dir: path.join(opts.dataDir, 'restore-points'), now: time, log: logger });
   const backups = { show: () => store.get(), points, importShow: (raw: unknown) => importShow(upgrades, raw) };
-  registerApi(http, { store, catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importWithRestorePoint(backups, raw), visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
+  registerApi(http, { store, ...(cluster ? { command: cluster.command } : {}), catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importWithRestorePoint(backups, raw), visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
     signedOut: (sessionId) => control.closeSession(sessionId),
     signedIn: (w) => void activity.add({ kind: 'sign-in', by: w.artist ? `artist ${w.artist}` : w.role, result: 'ok', text: `${w.artist ? `artist ${w.artist}` : w.role} signed in from ${w.address}` }),
   });
@@ -306,6 +312,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const scheme = opts.tls ? 'https' : 'http';
   const url = `${scheme}://localhost:${port}`;
   if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
+  cluster?.bind({ core, store });
   scheduler.start();
   cues.start();
   const stopHourlyPoints = points.hourly(() => store.get());
@@ -348,6 +355,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await http.close().catch(() => {});
       await stageOrigin.close();
       await clock?.close();
+      await cluster?.close();
       storage.close();
     },
   };

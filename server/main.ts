@@ -95,6 +95,24 @@ if (metricsToken !== undefined && metricsToken.length < 16) {
   process.exit(1);
 }
 
+// Several nodes as one pavilion (docs/operations.md, "Several nodes"): the show is shared through Redis.
+let redis: { url: string; prefix?: string } | undefined;
+if (process.env.PAVILION_REDIS_URL) {
+  const url = process.env.PAVILION_REDIS_URL.trim();
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    /* said below */
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    logger.fatal(`config: PAVILION_REDIS_URL is not a Redis URL; give redis://[:password@]host:port (rediss:// for TLS), or unset it to run one node alone`);
+    process.exit(1);
+  }
+  const prefix = process.env.PAVILION_REDIS_PREFIX?.trim();
+  redis = { url, ...(prefix ? { prefix } : {}) };
+}
+
 try {
   const app = await createApp({
     port,
@@ -112,6 +130,7 @@ try {
     ...(osc ? { osc } : {}),
     ...(metricsToken ? { metricsToken } : {}),
     ...(tls ? { tls } : {}),
+    ...(redis ? { redis } : {}),
   });
   const show = app.store.get();
   const lines = [

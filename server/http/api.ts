@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { fail, type Ack, type ServerHealth, type ShowView, type VisitorListEntry, type VisitorListReply } from '../../protocol';
+import { fail, type Ack, type CommandSource, type ServerHealth, type ShowView, type VisitorListEntry, type VisitorListReply } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { PieceCatalog } from '../pieces/catalog';
 import { SESSION_COOKIE, type Auth, type Role } from './auth';
@@ -7,6 +7,8 @@ import { checkRequest, refuse, requireHttpRole } from './guard';
 
 export interface ApiDeps {
   store: ShowStore;
+  /** Multi-node mode (server/cluster/): commands go through it (run on the writer node, or forwarded to it); the answer means durable. */
+  command?: (raw: unknown, source: CommandSource) => Promise<Ack<{ version: number }>>;
   catalog: PieceCatalog;
   auth: Auth;
   version: string;
@@ -38,7 +40,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/health', async () => {
     const h = deps.health?.();
     const uptimeS = Math.round((deps.now() - deps.startedAt) / 1000);
-    return h ? { status: h.status, version: deps.version, uptimeS, reasons: h.reasons, disk: h.disk } : { status: 'ok', version: deps.version, uptimeS };
+    return h ? { status: h.status, version: deps.version, uptimeS, reasons: h.reasons, disk: h.disk, ...(h.cluster ? { cluster: h.cluster } : {}) } : { status: 'ok', version: deps.version, uptimeS };
   });
 
   app.get('/api/installations', async () =>
@@ -56,7 +58,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/commands', { ...technician, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const res = deps.store.dispatch(req.body, 'rest');
+    const res = deps.command ? await deps.command(req.body, 'rest') : deps.store.dispatch(req.body, 'rest');
     if (!res.ok) return reply.code(statusOf(res.error.code)).send(res);
     return res;
   });

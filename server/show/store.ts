@@ -62,7 +62,7 @@ export function createShowStore(opts: {
   lateScreens?: LateScreens;
   changeLeadMs?: number;
   onError?: (err: unknown) => void;
-}): ShowStore {
+}): ShowStore & AdoptingStore {
   let show = opts.initial;
   const listeners = new Set<ShowListener>();
   const dispatchListeners = new Set<DispatchListener>();
@@ -165,11 +165,26 @@ export function createShowStore(opts: {
     refused(raw, source, error) {
       answer(raw, source, { ok: false, error }, null);
     },
+    adopt(next) {
+      show = next;
+      notify([], null);
+    },
   };
+}
+
+/**
+ * Multi-node mode (server/cluster/): a follower's store takes the writer's show as it is, already
+ * durable in Redis, and tells its listeners (nothing is saved here, no dispatch listener hears it).
+ */
+export interface AdoptingStore {
+  adopt(show: Show): void;
 }
 
 /** What the technician reads when a change could not be made durable (nothing was changed). */
 function saveFailure(e: unknown): string {
+  // A refusal that says it all by itself (server/cluster/: this node is not the writer, Redis is unreachable).
+  const said = (e as { publicMessage?: unknown } | null)?.publicMessage;
+  if (typeof said === 'string') return said;
   const code = (e as NodeJS.ErrnoException | null)?.code;
   const why =
     code === 'ENOSPC' ? 'the data disk is full; free space on it'

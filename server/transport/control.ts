@@ -1,6 +1,6 @@
 import type { Namespace, Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { ControlWatch, type ControlClientToServer, type ControlServerToClient, type ShowView, type Unvalidated } from '../../protocol';
+import { ControlWatch, type Ack, type ControlClientToServer, type ControlServerToClient, type ShowView, type Unvalidated } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { ScreenRegistry } from '../screens/registry';
 import type { TimeSource } from '../clock/time';
@@ -26,6 +26,8 @@ export function attachControl(
   io: Server,
   deps: {
     store: ShowStore;
+    /** Multi-node mode (server/cluster/): commands run through it (on the writer node, or forwarded to it); the answer means durable. */
+    command?: (raw: unknown, source: 'socket', actor: string) => Promise<Ack<{ version: number }>>;
     registry: ScreenRegistry;
     catalog: PieceCatalog;
     time: TimeSource;
@@ -75,6 +77,7 @@ export function attachControl(
       const ack = ackOf<Parameters<Parameters<ControlClientToServer['command']>[1]>[0]>(cb);
       // Logged with its source (server/metrics/command-log.ts) and, in the activity log, the panel session that sent it.
       const session = (socket.data as { sessionId?: string | null }).sessionId;
+      if (deps.command) return void deps.command(payload, 'socket', session ? `panel ${session.slice(0, 6)}` : 'panel').then(ack);
       const res = actingAs(session ? `panel ${session.slice(0, 6)}` : 'panel', () => deps.store.dispatch(payload, 'socket'));
       ack(res);
     }));

@@ -1,0 +1,35 @@
+/**
+ * The Redis keys and channels of one pavilion (every name starts with the prefix,
+ * PAVILION_REDIS_PREFIX, default `pavilion:`, so that several pavilions can share one Redis).
+ */
+export interface Keys {
+  /** The writer's lease: `<fencing token>:<node id>`, with a TTL the writer renews. */
+  lease: string;
+  /** The fencing counter: INCR gives each new writer a larger token. */
+  fence: string;
+  /** The show version at the end of the log (set by the same script that appends). */
+  version: string;
+  /** The show log: a stream of checksummed records, one per show version (server/persistence/records.ts). */
+  log: string;
+  /** The latest snapshot, `{ v, id, show }`: the log is trimmed to the entries after it. */
+  snapshot: string;
+  /** The channel the writer with this fencing token takes forwarded commands on. */
+  commands(token: number): string;
+  /** The channel a node hears its forwarded commands' answers on. */
+  replies(node: string): string;
+  /** socket.io's stream and channels (the Redis streams adapter). */
+  io: { stream: string; channels: string; sessions: string };
+}
+
+export function keysFor(prefix: string): Keys {
+  return {
+    lease: `${prefix}writer`,
+    fence: `${prefix}writer:fence`,
+    version: `${prefix}show:version`,
+    log: `${prefix}show:log`,
+    snapshot: `${prefix}show:snapshot`,
+    commands: (token) => `${prefix}commands:${token}`,
+    replies: (node) => `${prefix}replies:${node}`,
+    io: { stream: `${prefix}io`, channels: `${prefix}io`, sessions: `${prefix}io:session:` },
+  };
+}
