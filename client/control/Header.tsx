@@ -3,6 +3,7 @@ import type { ServerHealth, ServerNotice } from '../../protocol';
 import { toast, useControl } from './store';
 import { closeLink, send } from './link';
 import { signOut } from './session';
+import { blackoutOf, useAcked } from './acked';
 import { throttle } from './format';
 
 /** Show status at a glance, plus the master controls (blackout, volume) and sign-out. */
@@ -15,6 +16,9 @@ export function Header() {
   const worstUncertainty = online.reduce((m, s) => Math.max(m, s.uncertaintyMs ?? 0), 0);
   const clockBad = worstUncertainty > 5 || worstOffset > 1000;
   const errors = show?.errorsLastHour ?? 0;
+  // The last acknowledged blackout wins over a mirror that has not caught up with it yet (acked.ts).
+  const acked = useAcked((s) => s.blackout);
+  const blackout = show ? blackoutOf(show, acked) : false;
 
   return (
     <header className="topbar">
@@ -49,12 +53,12 @@ export function Header() {
           <Volume value={show.volume} />
           <button
             type="button"
-            className={`blackout-btn${show.blackout ? ' on' : ''}`}
-            aria-pressed={show.blackout}
+            className={`blackout-btn${blackout ? ' on' : ''}`}
+            aria-pressed={blackout}
             data-testid="master-blackout"
-            onClick={() => void send({ type: 'show.blackout', on: !show.blackout }, 'Blackout')}
+            onClick={() => void send({ type: 'show.blackout', on: !blackout }, 'Blackout')}
           >
-            {show.blackout ? 'Blackout ON' : 'Blackout'}
+            {blackout ? 'Blackout ON' : 'Blackout'}
           </button>
         </div>
       )}

@@ -4,6 +4,7 @@ import { lookUpClockResponder } from '../core/clock-responder';
 import type { ClockSync } from '../core/clock-sync';
 import { confirmDone, toast, toastError, useControl } from './store';
 import { inverseOf } from './undo';
+import { acknowledged, withAcked } from './acked';
 
 type ControlSocket = SocketOf<'/control'>;
 
@@ -84,7 +85,7 @@ const CONTINUOUS = new Set<string>(['wall.params', 'show.volume', 'wall.layout',
  */
 export async function send(command: CommandInput, what?: string): Promise<boolean> {
   const label = what ?? command.type;
-  const before = useControl.getState().show; // for Undo: the show as it was before this command
+  const before = withAcked(useControl.getState().show); // for Undo: the show as it was before this command
   if (!socket?.connected) {
     toast('error', `${label}: not sent`, 'The control panel is not connected to the server; it reconnects by itself. Try again in a moment.');
     return false;
@@ -95,6 +96,7 @@ export async function send(command: CommandInput, what?: string): Promise<boolea
       toastError(`${label}: refused`, res.error);
       return false;
     }
+    acknowledged(command, res.version);
     // Applied, with a caveat: e.g. an explicit `at` too soon for some screens to warm up (they will be late).
     if (res.warning) toast('warn', `${label}: ${res.late?.length ? `${res.late.length} screen(s) will be late` : 'note'}`, res.warning);
     else if (!CONTINUOUS.has(command.type)) {
