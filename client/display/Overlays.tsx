@@ -40,12 +40,13 @@ export function Overlays({ screen }: { screen: Screen }) {
           </p>
         </div>
       )}
-      {view && view.screen.known && !view.wall && (
-        <div className="message subtle">
+      {/* Notes stay off a test pattern: it is tuned to the pixel, and must be seen whole (docs/projection.md). */}
+      {view && view.screen.known && !view.wall && !view.screen.pattern && (
+        <div className="message subtle" data-testid="no-wall-note">
           <p>Screen “{view.screen.id}” belongs to no wall. Put it in a wall from the control panel.</p>
         </div>
       )}
-      {view?.wall && !view.wall.installationId && <div className="corner-note">{view.wall.name}: nothing playing</div>}
+      {view?.wall && !view.wall.installationId && !view.screen.pattern && <div className="corner-note">{view.wall.name}: nothing playing</div>}
       {identifying && view && (
         <div className="identify" data-testid="identify">
           <div className="identify-id">{view.screen.id}</div>

@@ -173,3 +173,33 @@ describe('the output stage on a screen', () => {
     expect(Math.abs(edgeOf(columns(img)) - img.width / 2)).toBeLessThanOrEqual(1);
   }, 180_000);
 });
+
+describe('a screen in no wall', () => {
+  it('shows its test pattern whole, through its output stage (a projector is calibrated before it joins a wall)', async () => {
+    // Its page is open while it plays in its wall; then it is taken out of the wall (to calibrate it apart).
+    const LONE = 'main-3';
+    const lone = (await openPage(browser, screenUrl(app, LONE))).page;
+    await until(async () => (await outputOf(lone))?.identity === true, 'the stage to report its output stage', 90_000);
+    await command({ type: 'screen.assign', screenId: LONE, wallId: null });
+    const note = lone.getByTestId('no-wall-note');
+    await note.waitFor(); // it says so, while no pattern is on
+    await command({ type: 'screen.pattern', screenId: LONE, pattern: 'white' });
+    await until(async () => (await outputOf(lone))?.pattern === 'white', 'the pattern to reach the stage', 90_000);
+    const full = await until_('the white pattern on a screen with no wall', (img) => mean(columns(img)) > 250, lone);
+    expect(Math.min(...columns(full))).toBeGreaterThan(250);
+    await command({ type: 'screen.output', screenId: LONE, corners: RIGHT_HALF });
+    const img = await until_('the corner-pin on a screen with no wall', (i) => columns(i)[0]! < 5 && columns(i)[i.width - 1]! > 250, lone);
+    expect(Math.abs(edgeOf(columns(img)) - img.width / 2)).toBeLessThanOrEqual(1);
+    // Nothing is drawn over the pattern: every pixel of the left half is black (the note would be there).
+    let brightest = 0;
+    for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width / 2 - 1; x++) brightest = Math.max(brightest, lum(img, x, y));
+    expect(brightest, 'something is drawn over the pattern').toBeLessThan(5);
+    expect(await note.count()).toBe(0);
+    await command({ type: 'screen.pattern', screenId: LONE, pattern: 'grid' });
+    await until(async () => (await outputOf(lone))?.pattern === 'grid', 'the grid pattern', 90_000);
+    await until_('the grid pattern on a screen with no wall', (i) => columns(i)[0]! < 5 && new Set(columns(i).slice(i.width / 2 + 2).map((v) => Math.round(v / 16))).size > 2, lone);
+    await command({ type: 'screen.pattern', screenId: LONE, pattern: 'none' });
+    await note.waitFor(); // the note again, once the pattern is off
+    await lone.close();
+  }, 180_000);
+});
