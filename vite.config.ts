@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react';
 import { pavilionRuntime } from './scripts/lib/runtime-modules.js';
 import { devPages } from './scripts/lib/dev-pages.js';
 import { pavilionServiceWorker } from './scripts/lib/service-worker.js';
+import { noStoreEmulator } from './scripts/lib/xr-build.js';
 
 const root = path.resolve(import.meta.dirname, 'client');
 
@@ -11,7 +12,7 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: false,
-  plugins: [react(), pavilionRuntime(), devPages(), pavilionServiceWorker()],
+  plugins: [react(), pavilionRuntime(), devPages(), pavilionServiceWorker(), noStoreEmulator()],
   resolve: {
     alias: { 'pavilion/sdk': path.resolve(import.meta.dirname, 'sdk/index.ts') },
     dedupe: ['react', 'react-dom', 'three', '@react-three/fiber'],

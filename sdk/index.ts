@@ -8,6 +8,7 @@ export { useAsset, ASSET_STALL_MS, type AssetKind, type AssetKinds, type AssetSt
 export { createRandom, hashString, type Random } from './random';
 export { releaseLater } from './release';
 export { useLights, type Lights } from './lights';
+export { useViewer, useControllers, type Viewer, type Controller, type Controllers, type XrPose, type XrVec3, type XrQuat } from './viewer';
 export { createSoundBus, type SoundBus, type SoundBusOptions } from './sound-bus';
 export { useLatest } from './live';
 export { usePalette, paletteColors, type Palettes } from './palette';

@@ -21,5 +21,5 @@ export function DisplayApp({ screen }: { screen: Screen }) {
 function StageFrame({ screen, origin }: { screen: Screen; origin: string }) {
   const { relay } = screen;
   const link = useCallback(() => (relay.link?.origin === origin ? relay.link : relay.connect(origin)), [relay, origin]);
-  return <StageIframe origin={origin} link={link} className="stage" title="piece" onLoad={() => relay.frameLoaded()} />;
+  return <StageIframe origin={origin} link={link} className="stage" title="piece" onLoad={() => relay.frameLoaded()} xr />;
 }

@@ -70,6 +70,11 @@ export function mirrorDiagnostics({ relay, store, clock }: Screen) {
     get connected() {
       return store.getState().connected;
     },
+    /** A VR station's session (docs/vr.md): { presenting, mode, support, frames, frameShowTime, view, viewer, controllers, … }; null on a flat screen. */
+    get xr() {
+      const x = d()?.xr;
+      return x ? { ...x, controllers: x.controllers.map((c) => ({ ...c, position: [...c.position] })) } : null;
+    },
     /** Where the pieces run (the stage frame's origin), once known. */
     get stageOrigin() {
       return store.getState().stageOrigin;

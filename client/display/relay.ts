@@ -47,6 +47,7 @@ export class StageRelay {
     });
     socket.on('visitors:frame', (frame) => this.link?.send({ t: 'visitors', frame }));
     socket.on('screen:thumbnails', ({ want }) => this.setThumbnails(want));
+    socket.on('screen:xr', ({ action }) => this.link?.send({ t: 'xr', action })); // a VR station's recenter or reset (docs/vr.md)
     socket.on('disconnect', () => this.setThumbnails(false));
     socket.on('connect', () => this.link?.send({ t: 'visitors-reset' }));
   }

@@ -1,5 +1,5 @@
 import { addEffect, Canvas } from '@react-three/fiber';
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { geometryOf, probeSoftware } from '../host';
 import { HostStage, useHostSnapshot } from '../mount';
@@ -11,6 +11,10 @@ import type { StageScreen } from './screen';
 import { useStageLights } from './lights';
 import { LightsContext } from '../../sdk/lights';
 
+// VR stations (client/xr, docs/vr.md): loaded only by a screen whose view says it is one.
+const XrStage = lazy(() => import('../xr').then((m) => ({ default: m.XrStage })));
+const XrOverlay = lazy(() => import('../xr').then((m) => ({ default: m.XrOverlay })));
+
 /** The screen's picture: one <Canvas> for the life of the stage; pieces come and go inside it. */
 export function ScreenApp({ screen }: { screen: StageScreen }) {
   const { host, store, bridge } = screen;
@@ -20,6 +24,8 @@ export function ScreenApp({ screen }: { screen: StageScreen }) {
   useEffect(() => startHealth(screen), [screen]);
   useEffect(() => startThumbnails(bridge), [bridge]);
   const software = useMemo(probeSoftware, []);
+  // A VR station (docs/vr.md): the same canvas and host, with the XR session around the stage.
+  const vr = useStore(store, (s) => s.view?.screen.kind === 'vr');
 
   return (
     <>
@@ -36,9 +42,10 @@ export function ScreenApp({ screen }: { screen: StageScreen }) {
           canvas.addEventListener('webglcontextrestored', () => store.setState((s) => ({ view: s.view ? { ...s.view } : s.view })));
         }}
       >
-        {hasView && <ScreenStage screen={screen} />}
+        {hasView && (vr ? <Suspense fallback={null}><XrStage screen={screen}><ScreenStage screen={screen} /></XrStage></Suspense> : <ScreenStage screen={screen} />)}
       </Canvas>
       <StageOverlays screen={screen} />
+      {vr && <Suspense fallback={null}><XrOverlay screen={screen} /></Suspense>}
     </>
   );
 }

@@ -9,6 +9,8 @@ export interface DiagExtras {
   soundBlocked(): boolean;
   /** The output stage's state (screen mode; docs/projection.md). */
   output?(): StageDiag['output'];
+  /** A VR station's session (docs/vr.md). */
+  xr?(): StageDiag['xr'];
 }
 
 /** The host's diagnostics as the page mirrors them (window.__pavilion, docs/display.md). */
@@ -34,6 +36,7 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
     lastWarm: host.lastWarm ? (({ installationId, ms, cold, lateMs }) => ({ installationId, ms, cold, lateMs }))(host.lastWarm) : null,
     warmCache: (({ pieces, limit }) => ({ pieces: pieces.slice(-16), limit }))(host.warmCache()),
     ...(extras.output ? { output: extras.output() } : {}),
+    ...(extras.xr?.() ? { xr: extras.xr() } : {}),
   };
 }
 

@@ -2,7 +2,8 @@ import { FrameStats, healthReport } from '../host';
 import type { StageScreen } from './screen';
 
 /** Reports fps, frame-time p95, GPU memory and the clock estimate every second; the page sends it on (display:health). */
-export function startHealth({ bridge, clock, host }: StageScreen): () => void {
+export function startHealth(screen: StageScreen): () => void {
+  const { bridge, clock, host } = screen;
   const stats = new FrameStats(host.clock.count, performance.now());
   const off = host.clock.onFrame((_show, ts) => stats.frame(ts));
   const timer = setInterval(() => {
@@ -16,7 +17,8 @@ export function startHealth({ bridge, clock, host }: StageScreen): () => void {
       clock: clock.estimate(),
       ...(heap ? { heapMB: heap.usedJSHeapSize / 1048576 } : {}),
     });
-    bridge.send({ t: 'health', health });
+    // A VR station says whether the viewer is in the headset (docs/vr.md; GET /api/show `xr`).
+    bridge.send({ t: 'health', health: screen.xr ? { ...health, xr: screen.xr.station.health() } : health });
   }, 1000);
   return () => {
     off();

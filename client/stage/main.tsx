@@ -49,7 +49,7 @@ bridge.on('start', ({ mode, screenId }) => {
     configurable: false,
     writable: false,
   });
-  startDiag(bridge, host, { ready: () => clock.synced, soundBlocked: () => store.getState().soundBlocked, output: () => outputDiag(store.getState().view) });
+  startDiag(bridge, host, { ready: () => clock.synced, soundBlocked: () => store.getState().soundBlocked, output: () => outputDiag(store.getState().view), xr: () => screen.xr?.station.diag() });
   // Nothing renders before the first clock answer: a switch is timed in show time.
   void clock.ready().then(() => root.render(<ScreenApp screen={screen} />));
 });

@@ -3,6 +3,7 @@ import type { DisplayView } from '../../protocol';
 import { PieceHost, PieceLoader, SoundEngine, programOf, seedOf } from '../host';
 import type { StageBridge } from './bridge';
 import { BridgedClock } from './clock';
+import type { XrSession } from '../xr/session';
 
 export interface StageScreenState {
   view: DisplayView | null;
@@ -17,6 +18,8 @@ export interface StageScreen {
   store: StoreApi<StageScreenState>;
   host: PieceHost;
   sound: SoundEngine;
+  /** A VR station's session (client/xr, docs/vr.md), made when its view first says it is one. */
+  xr?: XrSession;
 }
 
 /**

@@ -1,0 +1,117 @@
+import { useFrame, useThree } from '@react-three/fiber';
+import { useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { PerspectiveCamera, type WebGLRenderTarget, type WebGLRenderer } from 'three';
+import { useStore } from 'zustand';
+import { XrContext } from '../../sdk/viewer';
+import type { StageScreen } from '../stage/screen';
+import { xrOf } from './of';
+import { CurvedTheatre } from './theatre';
+import { yawOf, type PoseFrame } from './poses';
+
+/** The compositor draws at priority 1 (client/mount/Compositor.tsx); the station's frame work brackets it. */
+const BEFORE_COMPOSITOR = 0.5;
+const AFTER_COMPOSITOR = 1.5;
+
+interface Redirect {
+  setRenderTarget: WebGLRenderer['setRenderTarget'];
+  xrTarget: WebGLRenderTarget | null;
+  immersive: boolean;
+}
+
+/**
+ * A VR station's part of the canvas (docs/vr.md): binds the XR session to the renderer and, on
+ * every XR frame (the session's own frame loop: r3f runs it, and host.frame ticks on its
+ * timestamp through the stage clock like any screen), reads the viewer's poses for the pieces
+ * (useViewer, useControllers), then steers the compositor's picture: a VR-capable piece draws into
+ * the headset's views around the viewer; any other piece draws as on a flat screen into a target
+ * shown on a curved screen ahead of the viewer. Between sessions the station is a flat screen.
+ */
+export function XrStage({ screen, children }: { screen: StageScreen; children: ReactNode }) {
+  const xr = xrOf(screen);
+  const gl = useThree((s) => s.gl);
+  const size = useThree((s) => s.size);
+  const rect = useStore(screen.store, (s) => s.view?.screen.rect ?? null);
+  const presenting = useSyncExternalStore(
+    (fn) => xr.station.subscribe(fn),
+    () => xr.station.state.presenting,
+  );
+  /** The session's own local-floor space, before any recenter (a recenter offsets from it). */
+  const base = useRef<XRReferenceSpace | null>(null);
+  useEffect(() => xr.bind(gl), [xr, gl]);
+  const theatre = useMemo(() => new CurvedTheatre(gl), [gl]);
+  useEffect(() => () => theatre.dispose(), [theatre]);
+  useEffect(() => {
+    if (presenting) return;
+    base.current = null;
+    theatre.release();
+    gl.xr.cameraAutoUpdate = true;
+  }, [presenting, theatre, gl]);
+  // The headset's views are computed onto this camera, so the pieces' own cameras are left as they are.
+  const eyes = useMemo(() => new PerspectiveCamera(70, 1, 0.05, 600), []);
+  const redirect = useRef<Redirect | null>(null);
+  const aspect = rect ? rect.w / rect.h : 16 / 9;
+
+  const restore = () => {
+    const r = redirect.current;
+    if (!r) return null;
+    redirect.current = null;
+    gl.setRenderTarget = r.setRenderTarget;
+    gl.xr.enabled = gl.xr.isPresenting;
+    return r;
+  };
+
+  // The store's own bookkeeping first (session state, reference space), as <XR> does.
+  useFrame((state, _delta, frame) => xr.store.onBeforeFrame(state.scene, state.camera, frame), -1000);
+
+  useFrame((_state, _delta, frame) => {
+    restore(); // a frame that threw before the compositor ended
+    if (!gl.xr.isPresenting || !frame) return;
+    if (xr.takeRecenter()) recenter(gl, frame, base, xr.station.state.emulated);
+    const space = gl.xr.getReferenceSpace();
+    if (space) xr.station.poses.read(frame as unknown as PoseFrame, space);
+    const host = screen.host;
+    const run = host.snapshot().run;
+    const immersive = !!(run?.module?.manifest as { vr?: boolean } | undefined)?.vr;
+    xr.station.primeSwitch(host.lastSwitch);
+    xr.station.frame(host.clock.showTime, host.lastSwitch, immersive ? 'immersive' : 'curved-screen');
+    xr.store.onBeforeRender();
+    gl.xr.cameraAutoUpdate = false;
+    gl.xr.updateCamera(eyes);
+    const xrTarget = gl.getRenderTarget();
+    const own = gl.setRenderTarget;
+    const quality = host.qualityFor(gl, size.width * size.height * gl.getPixelRatio() ** 2);
+    const dest = immersive ? xrTarget : theatre.targetFor(aspect, quality);
+    // "The screen" is the headset's framebuffer (immersive) or the curved screen's picture.
+    gl.setRenderTarget = (t, face, level) => own.call(gl, t ?? dest, face, level);
+    if (!immersive) gl.xr.enabled = false; // the picture is drawn with the wall's camera, as on a flat screen
+    redirect.current = { setRenderTarget: own, xrTarget, immersive };
+  }, BEFORE_COMPOSITOR);
+
+  useFrame(() => {
+    const r = restore();
+    if (!r) return;
+    gl.setRenderTarget(r.xrTarget);
+    if (!r.immersive) {
+      gl.autoClear = true;
+      gl.render(theatre.scene, eyes);
+    }
+  }, AFTER_COMPOSITOR);
+
+  return <XrContext.Provider value={presenting ? xr.station.runtime : null}>{children}</XrContext.Provider>;
+}
+
+/**
+ * The technician's recenter: the viewer's spot on the floor and level heading now become the
+ * origin and -z of the space pieces read (an offset of the session's local-floor space).
+ */
+function recenter(gl: WebGLRenderer, frame: XRFrame, base: { current: XRReferenceSpace | null }, emulated: boolean): void {
+  base.current ??= gl.xr.getReferenceSpace();
+  const from = base.current;
+  const head = from ? frame.getViewerPose(from) : null;
+  if (!from || !head) return;
+  const { x, z } = head.transform.position;
+  const yaw = yawOf(head.transform.orientation);
+  const offset = new XRRigidTransform({ x, y: 0, z }, { x: 0, y: Math.sin(yaw / 2), z: 0, w: Math.cos(yaw / 2) });
+  // iwer 2.5 (the emulator) reads the offset as a matrix, not as the XRRigidTransform WebXR specifies.
+  gl.xr.setReferenceSpace(from.getOffsetReferenceSpace(emulated ? (offset.matrix as unknown as XRRigidTransform) : offset));
+}
