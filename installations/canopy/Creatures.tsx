@@ -15,7 +15,7 @@ export interface CallNote {
 }
 
 /** The creatures' shaders, after the varyings the vertex shader hands the fragment shader. */
-const shaders = shaderPair(
+export const creatureShaders = shaderPair(
   'varying vec2 vUv; varying float vPart; varying vec3 vCol; varying float vCall;',
   /* glsl */ `
 attribute float aPart;      // 0 left wing, 1 right wing, 2 halo
@@ -48,7 +48,8 @@ void main() {
   }
   float r = aAct.y;
   local.xy = mat2(cos(r), sin(r), -sin(r), cos(r)) * local.xy;
-  vec3 w = aCre.xyz + right * local.x + up * local.y + fwd * local.z;
+  // The mesh's own transform (the identity on a wall; the forest's place round a VR viewer) moves the body only.
+  vec3 w = (modelMatrix * vec4(aCre.xyz, 1.0)).xyz + right * local.x + up * local.y + fwd * local.z;
   gl_Position = projectionMatrix * viewMatrix * vec4(w, 1.0);
 }
 `,
@@ -80,7 +81,7 @@ void main() {
 `,
 );
 
-function creatureGeometry() {
+export function creatureGeometry() {
   const pos: number[] = [];
   const uv: number[] = [];
   const part: number[] = [];
@@ -104,6 +105,18 @@ function creatureGeometry() {
   }
   g.instanceCount = 0;
   return g;
+}
+
+/** A light the creatures' leaves glow with besides the visitors' moths (the viewer's hands in VR), in the forest's coordinates. */
+export interface ExtraLight {
+  x: number;
+  y: number;
+  z: number;
+  /** Strength (0: off). */
+  w: number;
+  r: number;
+  g: number;
+  b: number;
 }
 
 /** How fast a creature closes on its tilt target (1/s). */
@@ -132,7 +145,7 @@ function glide(f: Flyer, t: number, out: Vector3): Vector3 {
  * closed-form flutter from show time. Before a visitor tilts, their creature wanders near a home
  * spot of its own, purely from show time.
  */
-export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { current: CallNote[] }; lights: { current: number } }) {
+export function Creatures({ u, calls, lights, extra }: { u: SharedUniforms; calls: { current: CallNote[] }; lights: { current: number }; extra?: { current: ExtraLight[] } }) {
   const time = useShowTime();
   const visitors = useVisitors();
   const wall = useWall();
@@ -154,6 +167,13 @@ export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { cu
     const col = geometry.getAttribute('aCol') as InstancedBufferAttribute;
     const act = geometry.getAttribute('aAct') as InstancedBufferAttribute;
     let lit = 0;
+    // Lights of the viewer's hands in a VR station (Immersive.tsx) come first; visitors' moths take the rest.
+    for (const l of extra?.current ?? []) {
+      if (lit >= MAX_LIGHTS) break;
+      u.uCre.value[lit]!.set(l.x, l.y, l.z, l.w);
+      u.uCreCol.value[lit]!.set(l.r, l.g, l.b);
+      lit++;
+    }
     list.forEach((v, i) => {
       seen.add(v.id);
       const h = hashString(v.id);
@@ -228,7 +248,7 @@ export function Creatures({ u, calls, lights }: { u: SharedUniforms; calls: { cu
 
   return (
     <mesh geometry={geometry} frustumCulled={false} renderOrder={8}>
-      <shaderMaterial args={[{ uniforms, ...shaders, transparent: true, depthWrite: false, blending: AdditiveBlending }]} />
+      <shaderMaterial args={[{ uniforms, ...creatureShaders, transparent: true, depthWrite: false, blending: AdditiveBlending }]} />
     </mesh>
   );
 }

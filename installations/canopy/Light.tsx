@@ -17,11 +17,13 @@ void main() {
   vUv = uv;
   vSeed = aShape.z;
   vStrength = aShape.w;
+  // The shaft's top through the mesh's transform (the identity on a wall; a copy of the forest turned round a VR viewer).
+  vec3 top = (modelMatrix * vec4(aTop, 1.0)).xyz;
   vec3 axis = normalize(vec3(-uSunDir.x * 0.9, -1.6, 0.15));
-  vec3 toCam = normalize(cameraPosition - aTop);
+  vec3 toCam = normalize(cameraPosition - top);
   vec3 across = normalize(cross(axis, toCam));
   float along = 0.5 - position.y;
-  vec3 w = aTop + axis * along * aShape.y + across * position.x * aShape.x * (1.0 + along * 1.2);
+  vec3 w = top + axis * along * aShape.y + across * position.x * aShape.x * (1.0 + along * 1.2);
   gl_Position = projectionMatrix * viewMatrix * vec4(w, 1.0);
 }
 `;

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import { Bloom, EffectComposer } from '@react-three/postprocessing';
-import { defineInstallation, useLatest, useParams, useQuality, useShowTime, useSound, type ParamsOf } from 'pavilion/sdk';
+import { defineInstallation, useLatest, useParams, useQuality, useShowTime, useSound, useViewer, type ParamsOf } from 'pavilion/sdk';
 import manifest from './manifest.json';
 import { Mist, Trunks } from './Atmosphere';
 import { Sky } from './Sky';
@@ -12,6 +12,7 @@ import { Creatures, type CallNote } from './Creatures';
 import { CAMERA } from './layout';
 import { setupForestSound } from './sound';
 import { applyCycle, createUniforms, cycleAt, paletteOf } from './world';
+import { Immersive } from './Immersive';
 
 type CanopyParams = ParamsOf<typeof manifest>;
 
@@ -19,6 +20,16 @@ const BUDGET = {
   low: { leaves: 1800, maxLeaves: 2800, stars: 250, crowns: 40, trunks: 8, mist: 0, octaves: 2, rays: 4, motes: 400, rain: 220 },
   medium: { leaves: 7000, maxLeaves: 12000, stars: 600, crowns: 140, trunks: 18, mist: 2, octaves: 3, rays: 6, motes: 1000, rain: 900 },
   high: { leaves: 15000, maxLeaves: 26000, stars: 1200, crowns: 220, trunks: 26, mist: 3, octaves: 4, rays: 8, motes: 2500, rain: 2400 },
+} as const;
+
+/**
+ * In a VR station the forest is drawn five times (Immersive.tsx COPIES) round the viewer, in stereo, at the headset's
+ * rate: a lighter budget per copy (the headset's GPU is a phone's), no bloom.
+ */
+const VR_BUDGET = {
+  low: { leaves: 700, maxLeaves: 1100, stars: 250, crowns: 16, trunks: 4, mist: 0, octaves: 2, rays: 2, motes: 150, rain: 90 },
+  medium: { leaves: 1600, maxLeaves: 2600, stars: 500, crowns: 36, trunks: 6, mist: 0, octaves: 2, rays: 3, motes: 300, rain: 250 },
+  high: { leaves: 2600, maxLeaves: 4200, stars: 800, crowns: 50, trunks: 8, mist: 1, octaves: 3, rays: 4, motes: 500, rain: 500 },
 } as const;
 
 function Canopy() {
@@ -33,7 +44,9 @@ function Canopy() {
   const { density } = params;
   const live = useLatest(params);
   const palette = paletteOf(params.palette);
-  const b = BUDGET[quality] ?? BUDGET.low;
+  // A VR station in a session (docs/vr.md): the forest around the viewer, at human scale; else the wall's picture.
+  const vr = useViewer() !== null;
+  const b = (vr ? VR_BUDGET : BUDGET)[quality] ?? BUDGET.low;
   const leaves = Math.round(Math.min(b.maxLeaves, b.leaves * density));
 
   // We drift the camera slowly from show time; give it back as we found it.
@@ -53,6 +66,7 @@ function Canopy() {
     u.uTime.value = t;
     u.uSec.value = sec;
     applyCycle(u, palette, cycleAt(t));
+    if (vr) return; // the viewer's head moves the camera
     const x = CAMERA.x + Math.sin(t * 0.011) * 0.9;
     const y = CAMERA.y + Math.sin(t * 0.017 + 1) * 0.35;
     camera.position.set(x, y, CAMERA.z);
@@ -61,6 +75,7 @@ function Canopy() {
 
   useSound((s) => setupForestSound(s, time, live, calls), []);
 
+  if (vr) return <Immersive u={u} b={b} leaves={leaves} hq={quality !== 'low'} calls={calls} lights={lights} />;
   return (
     <>
       <Sky u={u} stars={b.stars} haze={b.mist === 0} />
