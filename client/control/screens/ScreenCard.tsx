@@ -4,6 +4,7 @@ import { useControl } from '../store';
 import { send } from '../link';
 import { ago, clockTime, ms, useNow } from '../format';
 import { ConfirmButton } from '../ui';
+import { XrActions, XrFacts } from './XrFacts';
 import './pending.css';
 
 /** One screen: status, timing, thumbnail, last error and its actions. */
@@ -40,12 +41,14 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
         )}
         {s.blackout && <span className="badge bad">black</span>}
         {!s.paired && <span className="badge warn" data-testid={`unpaired-${s.id}`}>no key</span>}
+        {s.kind === 'vr' && <span className="badge" title="a VR station (docs/vr.md)">VR</span>}
       </div>
       <dl className="facts">
         <dt>Wall</dt>
         <dd>{wall ? wall.name : <span className="muted">unassigned</span>}</dd>
         <dt>Piece</dt>
         <dd data-testid={`screen-piece-${s.id}`}>{piece ?? <span className="muted">—</span>}</dd>
+        <XrFacts screen={s} />
         <dt>FPS</dt>
         <dd className={s.fps !== null && s.fps < 30 && s.connected ? 'warn' : ''}>{s.fps ?? '—'}</dd>
         <dt>Frame p95</dt>
@@ -102,6 +105,7 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
         </div>
         {s.paired && <p className="muted small">A new key or a revoked one sends the page now playing back to its pairing code.</p>}
       </details>
+      <XrActions screen={s} />
       <div className="row actions">
         <button type="button" disabled={!s.connected} onClick={() => void send({ type: 'screen.identify', screenId: s.id }, `Identify ${s.id}`)} data-testid={`identify-${s.id}`}>
           Identify
