@@ -36,9 +36,8 @@ const presetsOf = async (url: string) => Object.keys((await showOf(url)).presets
 describe('losing Redis', () => {
   it('nodes keep serving, commands are refused saying so, and once Redis is back commands are accepted and nothing acknowledged is lost', async () => {
     redis = await startRedis();
-    const a = await node(redis.url);
-    const b = await node(redis.url);
-    await until(async () => (await healthOf(b.url)).cluster?.writer, 'node b to know the writer');
+    const [a, b] = await Promise.all([node(redis.url), node(redis.url)]);
+    for (const n of [a, b]) await until(async () => (await healthOf(n.url)).cluster?.writer, `${n.url} to know the writer`);
     expect(await send(b.url, preset('before'))).toMatchObject({ status: 200, ack: { ok: true } });
 
     await redis.stop('SIGKILL');

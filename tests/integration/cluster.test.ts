@@ -10,17 +10,23 @@ import { healthOf, NODE_TOKEN, send, showOf, startRedis, type TestRedis } from '
 /**
  * Issue 17: several nodes as one pavilion on Redis. Each node is `server/main.ts` in a child process
  * (as `npm start` runs it) with PAVILION_REDIS_URL, its own data directory, and the same technician
- * token; the Redis is the test's own (tests/support/redis.ts). Each test is a pavilion of its own
- * (PAVILION_REDIS_PREFIX). No timed assertion: every wait is for a condition, with a generous limit.
+ * token; the Redis is the test's own (tests/support/redis.ts). Three nodes are started once (a node
+ * starts in seconds); the tests run in order on them, the last one kills the writer. No timed
+ * assertion: every wait is for a condition, with a generous limit.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 let redis: TestRedis;
 
+type Node = { url: string; child: ChildProcess };
+/** Three nodes of one pavilion, started together; the tests below run in order on them (the last kills the writer). */
+let nodes: Node[] = [];
+
 beforeAll(async () => {
   redis = await startRedis();
-}, 30_000);
+  nodes = await Promise.all([node(redis.url, 'one:'), node(redis.url, 'one:'), node(redis.url, 'one:')]);
+}, 120_000);
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -29,7 +35,7 @@ afterAll(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 }, 30_000);
 
-async function node(url: string, prefix: string): Promise<{ url: string; child: ChildProcess }> {
+async function node(url: string, prefix: string): Promise<Node> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-node-'));
   dirs.push(dataDir);
   const c = await startChild({ PAVILION_DATA: dataDir, PAVILION_ADMIN_TOKEN: NODE_TOKEN, PAVILION_REDIS_URL: url, PAVILION_REDIS_PREFIX: prefix, PAVILION_CLOCK_PORT: 'off' });
@@ -49,33 +55,45 @@ describe('several nodes as one pavilion (PAVILION_REDIS_URL)', () => {
   });
 
   it('a command sent to any node is made once, by the writer, and every node serves it', async () => {
-    const a = await node(redis.url, 'any:');
-    const b = await node(redis.url, 'any:');
-    const ha = await until(async () => { const h = await healthOf(a.url); return h.cluster?.role === 'writer' ? h : null; }, 'node a to be the writer');
-    const hb = await until(async () => { const h = await healthOf(b.url); return h.cluster?.writer ? h : null; }, 'node b to know the writer');
-    expect(hb.cluster).toMatchObject({ role: 'follower', writer: ha.cluster!.node, redis: 'ok' });
-    expect(hb.status).toBe('ok');
+    const healths = await until(async () => {
+      const hs = await Promise.all(nodes.map((n) => healthOf(n.url)));
+      return hs.every((h) => h.cluster?.writer && h.cluster.lagVersions === 0) ? hs : null;
+    }, 'every node to know the writer and to have caught up with it');
+    const w = healths.findIndex((h) => h.cluster?.role === 'writer');
+    expect(w).toBeGreaterThanOrEqual(0);
+    const writer = nodes[w]!;
+    const f = w === 0 ? 1 : 0;
+    const follower = nodes[f]!;
+    expect(healths.filter((h) => h.cluster?.role === 'writer')).toHaveLength(1);
+    for (const h of healths) expect(h.cluster).toMatchObject({ writer: healths[w]!.cluster!.node, redis: 'ok' });
+    expect(healths[f]!.cluster!.role).toBe('follower');
+    expect(healths[f]!.status).toBe('ok');
 
-    const viaB = await send(b.url, preset('from-b'));
-    expect(viaB).toMatchObject({ status: 200, ack: { ok: true } });
-    const viaA = await send(a.url, preset('from-a'));
-    expect(viaA).toMatchObject({ status: 200, ack: { ok: true } });
-    expect(viaA.ack.version).toBeGreaterThan(viaB.ack.version!);
+    const viaFollower = await send(follower.url, preset('from-follower'));
+    expect(viaFollower).toMatchObject({ status: 200, ack: { ok: true } });
+    // Answered once the follower's own copy shows it.
+    expect(await presetsOf(follower.url)).toContain('from-follower');
+    const viaWriter = await send(writer.url, preset('from-writer'));
+    expect(viaWriter).toMatchObject({ status: 200, ack: { ok: true } });
+    expect(viaWriter.ack.version).toBeGreaterThan(viaFollower.ack.version!);
     // The writer's refusal comes back through the follower as it is.
-    const refused = await send(b.url, { type: 'wall.play', wallId: 'no-such-wall', installationId: 'echo' });
+    const refused = await send(follower.url, { type: 'wall.play', wallId: 'no-such-wall', installationId: 'echo' });
     expect(refused).toMatchObject({ status: 404, ack: { ok: false, error: { code: 'unknown_wall' } } });
 
-    for (const n of [a, b]) await until(async () => { const p = await presetsOf(n.url); return p.includes('from-a') && p.includes('from-b'); }, `${n.url} to serve both presets`);
-    const [sa, sb] = await Promise.all([showOf(a.url), showOf(b.url)]);
-    expect(sb).toEqual(sa);
+    for (const n of nodes) await until(async () => { const p = await presetsOf(n.url); return p.includes('from-writer') && p.includes('from-follower'); }, `${n.url} to serve both presets`);
+    const [sw, sf] = await Promise.all([showOf(writer.url), showOf(follower.url)]);
+    expect(sf).toEqual(sw);
   }, 90_000);
 
   it('the writer killed (SIGKILL) during a stream of commands: another node takes over, no acknowledged command is lost, commands are accepted again', async () => {
-    const n1 = await node(redis.url, 'failover:');
-    const first = await until(async () => { const h = await healthOf(n1.url); return h.cluster?.role === 'writer' ? h : null; }, 'node 1 to be the writer');
-    const n2 = await node(redis.url, 'failover:');
-    const n3 = await node(redis.url, 'failover:');
-    for (const n of [n2, n3]) await until(async () => (await healthOf(n.url)).cluster?.writer === first.cluster!.node, 'the followers to know the writer');
+    const healths = await until(async () => {
+      const hs = await Promise.all(nodes.map((n) => healthOf(n.url)));
+      return hs.every((h) => h.cluster?.writer) ? hs : null;
+    }, 'every node to know the writer');
+    const w = healths.findIndex((h) => h.cluster?.role === 'writer');
+    const first = healths[w]!;
+    const n1 = nodes[w]!; // the writer, to be killed
+    const [n2, n3] = nodes.filter((_, i) => i !== w) as [Node, Node];
 
     const acked: string[] = [];
     let killed = false;
@@ -95,11 +113,11 @@ describe('several nodes as one pavilion (PAVILION_REDIS_URL)', () => {
       }
     };
     const streams = [stream(n1.url, 'one'), stream(n2.url, 'two'), stream(n3.url, 'three')];
-    await until(() => acked.length >= 15, '15 acknowledged commands before the kill', 45_000);
+    await until(() => acked.length >= 10, '10 acknowledged commands before the kill', 60_000);
     n1.child.kill('SIGKILL');
     killed = true;
     await exited(n1.child);
-    await until(() => ackedAfterKill >= 15, '15 acknowledged commands after the kill', 45_000);
+    await until(() => ackedAfterKill >= 10, '10 acknowledged commands after the kill', 60_000);
     stop = true;
     await Promise.all(streams);
 
@@ -116,5 +134,5 @@ describe('several nodes as one pavilion (PAVILION_REDIS_URL)', () => {
       const kept = new Set(await presetsOf(n.url));
       expect(acked.filter((name) => !kept.has(name)), `acknowledged presets missing on ${n.url}`).toEqual([]);
     }
-  }, 150_000);
+  }, 180_000);
 });
