@@ -55,6 +55,8 @@ interface SwitchRow {
   cold: Array<boolean | null>;
   adopted: boolean[];
   mounts: number[];
+  /** The page reloaded this screen's stage (its watchdog: no frame for 10 s, or no answer for 45 s) between the command and the measurement. */
+  reloaded: boolean[];
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-switch-'));
@@ -111,37 +113,39 @@ async function open(): Promise<void> {
     const page = await (await browser.newContext({ viewport: { width: 480, height: 270 } })).newPage();
     // tsx (esbuild keepNames) wraps functions in __name(); give every frame a no-op one.
     await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+    // The stage frame's rAF timestamps, recorded from its first script on: in every load of it (a
+    // stage the page's watchdog reloads on a starved machine records again; it is counted below).
+    await page.addInitScript({
+      content: `if (location.pathname === '/stage') { const w = window; w.__benchFrames = []; w.__benchLoaded = performance.timeOrigin;
+        const loop = (t) => { w.__benchFrames.push(performance.timeOrigin + t); if (w.__benchFrames.length > 30000) w.__benchFrames.splice(0, 15000); requestAnimationFrame(loop); };
+        requestAnimationFrame(loop); }`,
+    });
     const url = app.displayUrl(id);
     if (!url) throw new Error(`bench: screen ${id} is not paired in the demo show`);
     await page.goto(url);
     pages.push(page);
   }
   for (const p of pages) await poll(async () => { const d = await diag(p); return d.clock.synced && d.framesRendered > 5; }, 'the screens to sync and draw');
-  for (const p of pages) {
-    const stage = await poll(async () => p.frames().find((f) => f.url() && new URL(f.url()).pathname === '/stage') ?? null, 'the stage frame');
-    await stage.evaluate(() => {
-      const w = window as unknown as { __benchFrames: number[] };
-      w.__benchFrames = [];
-      const loop = (t: number) => {
-        w.__benchFrames.push(performance.timeOrigin + t);
-        if (w.__benchFrames.length > 30_000) w.__benchFrames.splice(0, 15_000);
-        requestAnimationFrame(loop);
-      };
-      requestAnimationFrame(loop);
-    });
-    stages.push(stage);
-  }
+  for (const p of pages) stages.push(await stageOf(p));
+  const recording = await Promise.all(stages.map((f) => f.evaluate(() => Array.isArray((window as unknown as { __benchFrames?: number[] }).__benchFrames))));
+  if (!recording.every(Boolean)) throw new Error(`bench: the stage frames do not record their frames (init script not run in them): ${recording.join(', ')}`);
 }
 
+/** A screen's stage frame now (a reloaded stage may be a new frame). */
+const stageOf = (p: Page): Promise<Frame> => poll(async () => p.frames().find((f) => f.url() && new URL(f.url()).pathname === '/stage') ?? null, 'the stage frame');
+/** When each stage frame was loaded (its time origin): a change means the page reloaded it. */
+const loadsNow = (): Promise<number[]> => Promise.all(pages.map(async (p, i) => (stages[i] = await stageOf(p)).evaluate(() => (window as unknown as { __benchLoaded: number }).__benchLoaded)));
+
 /** Waits for every screen's first frame of `id` after `before`, then measures the switch. */
-async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: string, before: Array<number | null>, commandAt: number, mountsBefore: number[]): Promise<SwitchRow> {
+async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: string, before: Array<number | null>, commandAt: number, mountsBefore: number[], loadsBefore: number[]): Promise<SwitchRow> {
   const sw = await Promise.all(
     pages.map((p, i) => poll(async () => { const d = await diag(p); return d.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before[i] ? d.lastSwitch : null; }, `${SCREENS[i]} to switch to ${id}`, 90_000)),
   );
   const startedAt = app.store.get().walls.main!.startedAt;
   const times = sw.map((s) => s.showTime);
   await sleep(1200); // the second around the switch, and the crossfade's end
-  const row: SwitchRow = { kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [] };
+  const row: SwitchRow = { kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [], reloaded: [] };
+  const loads = await loadsNow();
   for (const [i, f] of stages.entries()) {
     // Every interval between two frames that overlaps the second around the switch (a stall that
     // spans the whole second counts whole).
@@ -156,7 +160,8 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
     row.cold.push(w && w.installationId === id ? w.cold : null);
     const sd = await stageDiag(f);
     row.adopted.push(sd.adopted);
-    row.mounts.push(sd.pieceMounts - mountsBefore[i]!);
+    row.reloaded.push(loads[i] !== loadsBefore[i]);
+    row.mounts.push(row.reloaded[i] ? NaN : sd.pieceMounts - mountsBefore[i]!);
   }
   return row;
 }
@@ -164,10 +169,11 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
 async function playCold(id: string, transition: Transition): Promise<SwitchRow> {
   const before = await Promise.all(pages.map(async (p) => (await diag(p)).lastSwitch?.showTime ?? null));
   await sleep(3000); // a baseline of frames before the command
+  const loads = await loadsNow();
   const mounts = await mountsNow();
   const at = showNow();
   await command({ type: 'wall.play', wallId: 'main', installationId: id, ...(transition ? { transition } : {}) });
-  return measure('cold', transition ? 'crossfade' : 'cut', id, before, at, mounts);
+  return measure('cold', transition ? 'crossfade' : 'cut', id, before, at, mounts, loads);
 }
 
 let cueN = 0;
@@ -180,10 +186,11 @@ async function playWarm(id: string, transition: Transition): Promise<SwitchRow> 
   await Promise.all(pages.map((p, i) => poll(async () => ((await diag(p)).warmCache?.pieces ?? []).some((k) => k.startsWith(`${id}@`)), `${SCREENS[i]} to warm ${id} ahead`, 90_000)));
   const before = await Promise.all(pages.map(async (p) => (await diag(p)).lastSwitch?.showTime ?? null));
   await sleep(3000);
+  const loads = await loadsNow();
   const mounts = await mountsNow();
   const at = showNow();
   await command({ type: 'cue.go' });
-  return measure('warm', transition ? 'crossfade' : 'cut', id, before, at, mounts);
+  return measure('warm', transition ? 'crossfade' : 'cut', id, before, at, mounts, loads);
 }
 
 const rows: SwitchRow[] = [];
@@ -219,7 +226,8 @@ for (const r of rows) {
   console.log(
     `${r.kind.padEnd(4)} ${r.type.padEnd(9)} → ${r.installationId.padEnd(12)} spread ${fmt(r.spreadMs, 1).padStart(6)} ms; late ${list(r.lateMs, 1)} ms; ` +
       `longest gap ${list(r.gapMs)} ms vs median frame ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}); warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}; ` +
-      `adopted ${r.adopted.map((a) => (a ? 'yes' : 'no')).join('/')}, mounts for the switch ${list(r.mounts)}`,
+      `adopted ${r.adopted.map((a) => (a ? 'yes' : 'no')).join('/')}, mounts for the switch ${list(r.mounts)}` +
+      (r.reloaded.some((x) => x) ? `; stage reloaded by the page's watchdog on ${r.reloaded.map((x, i) => (x ? SCREENS[i] : '')).filter(Boolean).join(', ')}` : ''),
   );
 }
 for (const kind of ['cold', 'warm'] as const)
