@@ -12,7 +12,7 @@
  * from one timer per process, in 10 slots per period (not one timer per phone).
  */
 import { io, type Socket } from 'socket.io-client';
-import { InputSender, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
+import { InputSender, PHONE_PACING, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
 import type { FoldedAck } from '../../protocol/plain';
 import { LightPhone } from './light-phone';
 import type { FromPhones, PhoneJob, PhoneReport, ToPhones } from './protocol';
@@ -148,7 +148,7 @@ function phone(link: Link): Phone {
       clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
     },
     // The phone page's rules (client/visit/sender.ts PHONE_PACING) at the bench's rate.
-    folded ? { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR, window: 8, timeoutMs: 3000 } : { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR },
+    folded ? { ...PHONE_PACING, minIntervalMs: period, rttFactor: RTT_FACTOR } : { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR },
   );
   if (folded)
     link.on('visitor:acked', (a) => {

@@ -83,8 +83,12 @@ const buckets = new Map<string, number>();
 const leaves = new Map<string, number>();
 let total = 0;
 let idle = 0;
+// Samples are counted, each as one sampling interval, rather than weighted by their time deltas:
+// on a busy machine a delta also holds the time the process waited for a core, which would be
+// charged to whatever it was doing when it stopped.
+const interval = [...prof.timeDeltas].sort((a, b) => a - b)[Math.floor(prof.timeDeltas.length / 2)] ?? 0; // the median: the sampling interval
 for (let i = 0; i < prof.samples.length; i++) {
-  const dt = prof.timeDeltas[i] ?? 0;
+  const dt = interval;
   const b = bucketOf(prof.samples[i]!);
   if (b === 'idle') {
     idle += dt;

@@ -13,9 +13,10 @@
  * Options: --steps 1000,2000,3000,5000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay
  *          --phones light|real (light: raw WebSocket phones; real: socket.io-client)
  *          --acks folded|each|folded,each (pavilion's phones: folded answers, one per input, or both in turn)
- *          --ack-ms 200: the server's ack window for folded answers
+ *          --ack-ms 400: the server's ack window for folded answers
  *          --wait-idle 600: before each step, wait (up to 600 s) until the machine is ≥ 90 % idle
  *          for two 5 s samples (Linux; for shared machines).
+ *          --display none: no screen (nothing encodes frames; no latency): the server's cost of the input path alone
  *          --display chromium|node: the screen is a Chromium page (default: bare, with a rAF loop, on
  *          the same machine, as a real screen is), or a socket.io client in this process (a screen
  *          far stronger than a browser tab at taking many small messages).
@@ -40,7 +41,7 @@ const HZ = arg('hz', 20);
 const MODES: Mode[] = arg('only', '') ? [arg('only', '') as Mode] : ['pavilion', 'relay'];
 const PHONES = arg('phones', 'light') as PhoneKind;
 const ACKS = arg('acks', 'folded').split(',') as AckMode[];
-const ACK_MS = arg('ack-ms', 200);
+const ACK_MS = arg('ack-ms', 400);
 if ((PHONES !== 'light' && PHONES !== 'real') || !ACKS.every((a) => a === 'folded' || a === 'each')) {
   console.error(`--phones takes light or real, --acks folded, each or folded,each; got '${PHONES}', '${ACKS.join(',')}'`);
   process.exit(2);
@@ -69,8 +70,8 @@ const WAIT_IDLE_S = arg('wait-idle', 0);
 /** Figures in this bench's table have 1 decimal unless told otherwise. */
 const fmt = (v: number | null | undefined, digits = 1): string => fmtDigits(v, digits);
 const DISPLAY = arg('display', 'chromium');
-if (DISPLAY !== 'node' && DISPLAY !== 'chromium') {
-  console.error(`--display takes node or chromium, got '${DISPLAY}'`);
+if (DISPLAY !== 'node' && DISPLAY !== 'chromium' && DISPLAY !== 'none') {
+  console.error(`--display takes node, chromium or none, got '${DISPLAY}'`);
   process.exit(2);
 }
 
@@ -162,14 +163,14 @@ async function step(variant: Variant, n: number): Promise<StepResult> {
   let delivered = 0;
   const lastSent = new Map<string, number>();
   const page = DISPLAY === 'chromium' ? await DisplayPage.open(url, mode, key) : null;
-  const display: Socket = io(`${url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: !page });
-  if (!page)
+  const display: Socket = io(`${url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: !page && DISPLAY !== 'none' });
+  if (!page && DISPLAY !== 'none')
     await new Promise<void>((resolve, reject) => {
       display.once('connect', () => resolve());
       display.once('connect_error', reject);
     });
-  if (page) {
-    // the page is the screen
+  if (page || DISPLAY === 'none') {
+    // the page is the screen, or there is none
   } else if (mode === 'pavilion') {
     const hello = (await display.timeout(10_000).emitWithAck('display:hello', { screenId: 'main-1', ...(key ? { key } : {}) })) as { ok: boolean };
     if (!hello.ok) throw new Error('bench: the display was refused');
@@ -324,7 +325,7 @@ function row(r: StepResult): string {
 
 const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'ph µs/in', '   MB', 'acks/s', 'dp CPU', 'disp/s', 'coal/s', ' held@ph', ' ok?', ' load'].join(' │ ');
 
-console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window` : 'one answer per input')).join(' / ')}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : 'a socket.io client in this process'}`);
+console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window` : 'one answer per input')).join(' / ')}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : DISPLAY === 'none' ? 'none (frames are not encoded)' : 'a socket.io client in this process'}`);
 console.log(HEADER);
 const results: StepResult[] = [];
 for (const n of STEPS) {

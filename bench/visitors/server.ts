@@ -33,7 +33,7 @@ if (mode === 'pavilion') {
   );
   // BENCH_ACK=frame: answer each input with the frame that carries it instead of at once (to compare the two).
   // argv[3]: the ack window of folded answers (ms).
-  const ackMs = Number(process.argv[3] ?? 200);
+  const ackMs = Number(process.argv[3] ?? 400);
   // BENCH_NO_PACE=1: the server never asks phones to slow down (to profile a fixed load on a busy machine).
   const visitors = {
     ...(process.env.BENCH_ACK === 'frame' ? { ackWithFrame: true } : {}),

@@ -36,10 +36,11 @@ export interface SenderOptions {
 
 /**
  * The phone page's pacing: 20 inputs a second at most, never more often than every two round
- * trips, up to 8 in flight with folded answers (the server answers each phone about 5 times a
- * second, so 8 leaves room for one late answer), and 3 s without an answer counts as lost.
+ * trips, up to 16 in flight with folded answers (the server answers each phone at most every
+ * 400 ms, 8 inputs at 20 a second, so 16 leaves room for one late answer), and 3 s without an
+ * answer counts as lost.
  */
-export const PHONE_PACING: SenderOptions = Object.freeze({ minIntervalMs: 50, maxEvents: 8, backoffMs: 300, rttFactor: 2, window: 8, timeoutMs: 3000 });
+export const PHONE_PACING: SenderOptions = Object.freeze({ minIntervalMs: 50, maxEvents: 8, backoffMs: 300, rttFactor: 2, window: 16, timeoutMs: 3000 });
 
 interface InFlight {
   n: number;

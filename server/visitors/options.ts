@@ -51,7 +51,7 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = {
   maxEventsPerFrame: 256,
   maxQueue: 5000,
   ackWithFrame: false,
-  ackMs: 200,
+  ackMs: 400,
 };
 
 /** What the hub needs to know of a wall (from the show and the piece catalog). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputSender, PHONE_PACING, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
 
 /** The phone's pacing with folded answers (visitor:put / visitor:acked), a fake clock and a fake transport. */
-function setup(opts = PHONE_PACING) {
+function setup(opts = { ...PHONE_PACING, window: 8 }) {
   let now = 0;
   const timers: Array<{ at: number; fn: () => void }> = [];
   const sent: OutgoingInput[] = [];
