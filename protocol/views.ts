@@ -45,6 +45,8 @@ export interface PieceSummary {
   /** Where the browser loads the piece's module from; null for pieces built into the app. */
   moduleUrl: string | null;
   source: 'bundled' | 'uploaded';
+  /** VR-capable (manifest `vr`, docs/vr.md); absent: not. */
+  vr?: boolean;
 }
 
 export interface ScreenStatus {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, InputSpec, OutputSettings, ParamSpec, Pattern, PieceVersion, Rect, Wall, type DisplayView } from '../../protocol';
+import { Id, InputSpec, OutputSettings, ParamSpec, Pattern, PieceVersion, Rect, ScreenKind, Wall, type DisplayView } from '../../protocol';
 
 /*
  * Offline play for screens (docs/operations.md, "Offline play"): the service worker's registration,
@@ -91,12 +91,13 @@ const PieceSummarySchema = z.object({
   inputs: z.array(InputSpec),
   moduleUrl: z.string().nullable(),
   source: z.enum(['bundled', 'uploaded']),
+  vr: z.boolean().optional(),
 });
 
 /** protocol/views.ts's DisplayView, checked when read back from storage (the type keeps the two in step). */
 export const DisplayViewSchema: z.ZodType<DisplayView> = z.object({
   // Its output stage and pattern too: a projector started offline keeps its warp and blend.
-  screen: z.object({ id: Id, wallId: Id.nullable(), rect: Rect, known: z.boolean(), blackout: z.boolean(), output: OutputSettings.optional(), pattern: Pattern.optional() }),
+  screen: z.object({ id: Id, wallId: Id.nullable(), rect: Rect, known: z.boolean(), blackout: z.boolean(), output: OutputSettings.optional(), pattern: Pattern.optional(), kind: ScreenKind.optional() }),
   wall: Wall.extend({ screens: z.array(z.object({ id: Id, rect: Rect })), manifest: PieceSummarySchema.nullable() }).nullable(),
   audio: z.boolean(),
   volume: z.number().finite(),

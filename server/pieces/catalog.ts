@@ -27,7 +27,7 @@ export function readManifest(file: string, folderId: string): { ok: true; manife
 }
 
 export function toSummary(m: Manifest, source: PieceSummary['source'], moduleUrl: string | null): PieceSummary {
-  return { id: m.id, title: m.title, artist: m.artist, description: m.description, version: m.version, params: m.params, inputs: m.inputs, moduleUrl, source };
+  return { id: m.id, title: m.title, artist: m.artist, description: m.description, version: m.version, params: m.params, inputs: m.inputs, moduleUrl, source, ...(m.vr ? { vr: true } : {}) };
 }
 
 /** Discovers bundled pieces: every installations/<id>/manifest.json except the SDK. */

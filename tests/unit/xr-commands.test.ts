@@ -4,6 +4,7 @@ import { demoShow } from '../../server/show/demo';
 import { displayView } from '../../server/show/views';
 import { Command, DisplayHealthSchema, Show as ShowSchema, type Show } from '../../protocol';
 import { ScreenRegistry } from '../../server/screens/registry';
+import { lastView, rememberView } from '../../client/shared/offline';
 
 const ctx: ReduceContext = { now: 1_000_000, piece: () => undefined, playLeadMs: () => 600, changeLeadMs: 150 };
 const run = (s: Show, c: unknown) => reduce(s, Command.parse(c), ctx);
@@ -68,5 +69,13 @@ describe('VR stations in the show (docs/vr.md)', () => {
     expect(xrOf()).toMatchObject({ kind: 'vr', xr: { presenting: true, mode: 'immersive-vr' } });
     registry.disconnected('vr-1');
     expect(xrOf()?.xr).toEqual({ presenting: false, mode: null });
+  });
+
+  it('a station started offline (from the view it stored) is still a station', () => {
+    const items = new Map<string, string>();
+    const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
+    const view = displayView(demo(), 'vr-1', { piece: () => undefined, visitUrl: (w) => `http://127.0.0.1/visit/${w}` });
+    expect(rememberView('vr-1', view, 1, storage)).toBe(true);
+    expect(lastView('vr-1', storage)?.view.screen.kind).toBe('vr');
   });
 });
