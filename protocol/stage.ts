@@ -7,6 +7,7 @@ import type { ParamValues } from './manifest';
 import type { Quality } from './show-parts';
 import { LightsFrame } from './dmx';
 import { XrDiag } from './xr';
+import { OutputGrid, OutputSettings } from './output';
 
 /*
  * The stage bridge: what a privileged page (/display, /preview) and the piece's sandbox (/stage,
@@ -90,7 +91,11 @@ export const StageDiag = z.object({
   /** A VR station's session (docs/vr.md); absent on a flat screen. */
   xr: XrDiag.optional(),
   /** The screen's output stage (docs/projection.md): identity (nothing drawn), the test pattern shown, what could not be applied. */
-  output: z.object({ identity: z.boolean(), pattern: z.string().max(16).nullable(), problem: z.string().max(200).nullable() }).optional(),
+  output: z.object({
+    identity: z.boolean(), pattern: z.string().max(16).nullable(), problem: z.string().max(200).nullable(),
+    /** The mesh warp and the mask it applies (absent: none), so that a panel test can see the screen follow a drag. */
+    grid: OutputGrid.optional(), mask: OutputSettings.shape.mask,
+  }).optional(),
 });
 export type StageDiag = z.infer<typeof StageDiag>;
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, api, startServer, until } from '../support/server';
 import { STATIC_DIR, playOn, screenUrl } from '../support/stage';
-import { launch, openPage, waitFrames } from '../support/browser';
+import { launch, openPage, openPanel, waitFrames } from '../support/browser';
 import { decodePng, type Image } from '../support/image';
 import { blendCurve } from '../../client/output/blend';
 import type { App } from '../../server/app';
@@ -19,7 +19,7 @@ let app: App & { dataDir: string };
 let browser: Browser;
 let page: Page;
 
-interface OutputDiag { identity: boolean; pattern: string | null; problem: string | null }
+interface OutputDiag { identity: boolean; pattern: string | null; problem: string | null; grid?: { cols: number; rows: number; points: Array<[number, number]> }; mask?: Array<[number, number]> }
 const outputOf = (p: Page): Promise<OutputDiag | null> => p.evaluate(() => (window as unknown as { __pavilion: { output: OutputDiag | null } }).__pavilion.output);
 async function command(c: Record<string, unknown>, on: App = app) {
   const res = await api(on, 'POST', '/api/commands', c);
@@ -157,6 +157,74 @@ describe('the output stage on a screen', () => {
     await until(() => Math.abs(corners()![0][0] - (x0 + 1 / 1920)) < 1e-6, 'the nudge');
     await panel.getByTestId('output-undo').click();
     await until(() => Math.abs(corners()![0][0] - x0) < 1e-6, 'the undo');
+    await panel.close();
+    await command({ type: 'screen.output', screenId: SCREEN, reset: true, corners: RIGHT_HALF });
+  }, 180_000);
+
+  it('the panel: a grid point and a mask point dragged send screen.output live, and the screen follows; undo, add, remove, clear', async () => {
+    await command({ type: 'screen.output', screenId: SCREEN, reset: true });
+    await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'white' });
+    const panel = (await openPanel(browser, `${app.url}/control#output`, { width: 1000, height: 900 })).page;
+    await panel.getByTestId('tab-output').click();
+    await panel.getByTestId('output-screen').selectOption(SCREEN);
+    // A 3×3 grid: its middle point (index 4) sits at the centre of the picture.
+    await panel.getByTestId('grid-cols').selectOption('3');
+    await panel.getByTestId('grid-point-8').waitFor();
+    // The pad shows the screen's rect (1920×1080) with a margin of 8 % of its larger side all round;
+    // measured before each drag (a click below it may have scrolled the page).
+    const m = 1920 * 0.08;
+    let box = (await panel.getByTestId('corner-pad').boundingBox())!;
+    const at = (x: number, y: number) => {
+      const scale = box.width / (1920 + 2 * m);
+      return [box.x + (m + x * 1920) * scale, box.y + (m + y * 1080) * scale] as const;
+    };
+    const output = () => app.store.get().screens[SCREEN]!.output;
+    const near = (p: readonly number[] | undefined, x: number, y: number, tol = 0.01) => !!p && Math.abs(p[0]! - x) < tol && Math.abs(p[1]! - y) < tol;
+
+    await panel.mouse.move(...at(0.5, 0.5));
+    await panel.mouse.down();
+    await panel.mouse.move(...at(0.55, 0.5), { steps: 4 });
+    // Live: the point reaches the server (and the projector) before the finger lifts.
+    await until(() => (output()?.grid?.points[4]?.[0] ?? 0) > 0.52, 'the grid point to reach the server while dragging');
+    await panel.mouse.move(...at(0.6, 0.45), { steps: 4 });
+    await panel.mouse.up();
+    await until(() => near(output()?.grid?.points[4], 0.6, 0.45), 'the dragged grid point to be saved');
+    const identity = [[0, 0], [0.5, 0], [1, 0], [0, 0.5], [0.5, 0.5], [1, 0.5], [0, 1], [0.5, 1], [1, 1]];
+    expect(output()?.grid).toMatchObject({ cols: 3, rows: 3 });
+    expect(output()!.grid!.points.filter((_, i) => i !== 4)).toEqual(identity.filter((_, i) => i !== 4));
+    await panel.getByTestId('output-status').filter({ hasText: 'saved' }).waitFor();
+    // The screen follows: its output stage applies that grid.
+    await until(async () => near((await outputOf(page))?.grid?.points[4], 0.6, 0.45), 'the screen to apply the grid');
+    // Undo: the grid as it was before the drag (the identity, which the show keeps as no grid).
+    await panel.getByTestId('output-undo').click();
+    await until(() => output()?.grid === undefined, 'the undo of the grid drag');
+    await until(async () => (await outputOf(page))?.grid === undefined, 'the screen to drop the grid');
+
+    // The mask: start with the whole screen, drag its top-right point to the middle of the top edge.
+    await panel.getByTestId('output-mode-mask').click();
+    await panel.getByTestId('mask-start').click();
+    await until(() => output()?.mask?.length === 4, 'the mask to start');
+    await panel.getByTestId('mask-point-1').waitFor();
+    await panel.getByTestId('corner-pad').scrollIntoViewIfNeeded();
+    box = (await panel.getByTestId('corner-pad').boundingBox())!;
+    await panel.mouse.move(...at(1, 0));
+    await panel.mouse.down();
+    await panel.mouse.move(...at(0.75, 0), { steps: 4 });
+    await panel.mouse.move(...at(0.5, 0), { steps: 4 });
+    await panel.mouse.up();
+    await until(() => near(output()?.mask?.[1], 0.5, 0), 'the dragged mask point to be saved');
+    expect(output()?.mask).toEqual([[0, 0], output()!.mask![1], [1, 1], [0, 1]]);
+    await until(async () => near((await outputOf(page))?.mask?.[1], 0.5, 0), 'the screen to apply the mask');
+    // On the screen: outside the polygon (the top-right corner) black; inside white.
+    await until_('the mask on the screen', (i) => lum(i, i.width - 4, 4) < 5 && lum(i, 10, i.height - 10) > 250 && lum(i, i.width - 10, i.height - 10) > 250);
+    // A tap near the bottom edge adds a point there; Remove takes it out again; Clear drops the mask.
+    await panel.mouse.click(...at(0.3, 0.97));
+    await until(() => output()?.mask?.length === 5 && near(output()?.mask?.[3], 0.3, 0.97), 'the added mask point');
+    await panel.getByTestId('mask-remove').click();
+    await until(() => output()?.mask?.length === 4, 'the removed mask point');
+    await panel.getByTestId('mask-clear').click();
+    await until(() => output()?.mask === undefined, 'the mask to be cleared');
+    await until(async () => (await outputOf(page))?.mask === undefined, 'the screen to drop the mask');
     await panel.close();
     await command({ type: 'screen.output', screenId: SCREEN, reset: true, corners: RIGHT_HALF });
   }, 180_000);
