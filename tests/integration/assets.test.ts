@@ -59,7 +59,7 @@ describe('GET /assets/*', () => {
     fs.rmSync(app.dataDir, { recursive: true, force: true });
   });
 
-  const TYPES: Record<string, string> = { '.woff2': 'font/woff2', '.woff': 'font/woff', '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8' };
+  const TYPES: Record<string, string> = { '.woff2': 'font/woff2', '.woff': 'font/woff', '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8', '.json': 'application/json; charset=utf-8' };
 
   it('serves every listed file whole, with its content type, size, cache headers and ETag', async () => {
     expect(manifest.files.length).toBeGreaterThan(0);
