@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited, startChild } from '../support/child';
-import { until } from '../support/server';
+import { ask, client, connected, until } from '../support/server';
 import { healthOf, NODE_TOKEN, send, showOf, startRedis, type TestRedis } from '../support/redis';
 
 /**
@@ -76,11 +76,19 @@ describe('several nodes as one pavilion (PAVILION_REDIS_URL)', () => {
     const viaWriter = await send(writer.url, preset('from-writer'));
     expect(viaWriter).toMatchObject({ status: 200, ack: { ok: true } });
     expect(viaWriter.ack.version).toBeGreaterThan(viaFollower.ack.version!);
+    // The panel's socket on a follower: the same path, and the ack means durable.
+    const panel = client(follower, '/control', { token: NODE_TOKEN });
+    try {
+      await connected(panel);
+      expect(await ask(panel, 'command', preset('from-panel'))).toMatchObject({ ok: true });
+    } finally {
+      panel.close();
+    }
     // The writer's refusal comes back through the follower as it is.
     const refused = await send(follower.url, { type: 'wall.play', wallId: 'no-such-wall', installationId: 'echo' });
     expect(refused).toMatchObject({ status: 404, ack: { ok: false, error: { code: 'unknown_wall' } } });
 
-    for (const n of nodes) await until(async () => { const p = await presetsOf(n.url); return p.includes('from-writer') && p.includes('from-follower'); }, `${n.url} to serve both presets`);
+    for (const n of nodes) await until(async () => { const p = await presetsOf(n.url); return ['from-writer', 'from-follower', 'from-panel'].every((name) => p.includes(name)); }, `${n.url} to serve the three presets`);
     const [sw, sf] = await Promise.all([showOf(writer.url), showOf(follower.url)]);
     expect(sf).toEqual(sw);
   }, 90_000);
