@@ -4,6 +4,7 @@ import type { Rect, Show, Wall } from './show';
 import type { DisplayHealth, PieceError } from './payloads';
 import type { OutputSettings, Pattern } from './output';
 import type { ScreenKind, XrState } from './xr';
+import type { DmxState } from './dmx';
 
 /** What the server tells one screen: enough to render its part of its wall. */
 export interface DisplayView {
@@ -208,4 +209,11 @@ export interface ShowView extends Pick<Show, 'version' | 'blackout' | 'volume' |
   cueProblems: Record<string, string>;
   /** The day schedule's next event within two weeks; null when the schedule is off or has none (server/show/scheduler.ts nextEvent). */
   scheduleNext: NextEvent | null;
+  /** The show's DMX part and what each output sent (the panel's DMX view; docs/links.md, "DMX"). */
+  dmx: DmxView;
+}
+
+/** The show's DMX outputs, held values, blackout scene and light maps, with each output's packets sent and send errors since the server started. */
+export interface DmxView extends DmxState {
+  stats: Record<string, { packets: number; errors: number }>;
 }

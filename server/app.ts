@@ -255,7 +255,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // A screen loads the version its wall plays (wall.version), not the newest upload.
   const views = { piece: (id: string, version?: string | null) => pieceState.summary(id, version), visitUrl };
   const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key), health, notices: notices.list,
-    cueWaits: cues.waits, cueProblems: (show) => ({ ...cueReview.flags(show), ...cueProblems(show, (id, version) => pieceState.ref(id, version)) }) });
+    cueWaits: cues.waits, cueProblems: (show) => ({ ...cueReview.flags(show), ...cueProblems(show, (id, version) => pieceState.ref(id, version)) }), dmxStats: () => dmx.stats() });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
   const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
@@ -272,6 +272,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
       logger.warn({ screenId: id, staleMs: registry.staleMs }, `display: screen '${id}' sent no heartbeat for ${registry.staleMs / 1000} s while its socket looks connected (asleep, or its page hangs)`);
   }, Math.max(50, Math.min(1000, registry.staleMs / 4)));
   sweep.unref();
+  // The panel's DMX view counts each output's packets: its mirror is sent again every 2 s while they go out.
+  let dmxSent = -1;
+  const dmxTick = setInterval(() => {
+    const n = Object.values(dmx.stats()).reduce((sum, o) => sum + o.packets + o.errors, 0);
+    if (n !== dmxSent) control.broadcast();
+    dmxSent = n;
+  }, 2000);
+  dmxTick.unref();
 
   // Restore points (<data>/restore-points/): hourly, and before every import and restore (server/http/backups.ts).
   const points = createRestorePoints({ dir: path.join(opts.dataDir, 'restore-points'), now: time, log: logger });
@@ -341,6 +349,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async close() {
       display.close();
       clearInterval(sweep);
+      clearInterval(dmxTick);
       disk.close();
       visitors.close();
       scheduler.close();

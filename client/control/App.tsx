@@ -15,6 +15,7 @@ import { ArtistsView } from './artists/ArtistsView';
 import { BackupsView } from './backups/BackupsView';
 import { LogView } from './log/LogView';
 import { OutputView } from './output/OutputView';
+import { DmxView } from './dmx/DmxView';
 
 /** The technician's app: sign-in first; then the live show over the /control socket. */
 export function App() {
@@ -89,6 +90,8 @@ function Shell() {
           <LogView />
         ) : tab === 'output' ? (
           <OutputView />
+        ) : tab === 'dmx' ? (
+          <DmxView />
         ) : (
           <ScheduleView />
         )}

@@ -77,7 +77,7 @@ export function watchThumbnails(on: boolean): void {
 }
 
 /** Commands sent many times a second while a control moves: their effect is the confirmation. */
-const CONTINUOUS = new Set<string>(['wall.params', 'show.volume', 'wall.layout', 'screen.output']);
+const CONTINUOUS = new Set<string>(['wall.params', 'show.volume', 'wall.layout', 'screen.output', 'dmx.set']);
 
 /**
  * Sends one command and waits for its ack. Refusals become an error toast with the server's

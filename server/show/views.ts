@@ -1,4 +1,4 @@
-import type { CueWait, DisplayView, PieceSummary, ServerHealth, ServerNotice, Show, ShowView, VisitorStats } from '../../protocol';
+import { emptyDmx, type CueWait, type DisplayView, type DmxView, type PieceSummary, type ServerHealth, type ServerNotice, type Show, type ShowView, type VisitorStats } from '../../protocol';
 import type { PendingScreen } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
 import { warmAheadOf } from './warm-ahead';
@@ -62,12 +62,18 @@ export interface CueViewDeps {
   cueProblems?: (show: Show) => Record<string, string>;
 }
 
+/** DMX's part of the technician's view (server/links/dmx-engine.ts). */
+export interface DmxViewDeps {
+  /** Packets sent and send errors per output since the start. */
+  dmxStats?: () => DmxView['stats'];
+}
+
 /** The technician's whole picture. */
 export function showView(
   show: Show,
   registry: ScreenRegistry,
   now: number,
-  deps: ViewDeps & PairingViewDeps & CueViewDeps & { visitorStats: (wallId: string) => VisitorStats; health: () => ServerHealth; notices: () => ServerNotice[] },
+  deps: ViewDeps & PairingViewDeps & CueViewDeps & DmxViewDeps & { visitorStats: (wallId: string) => VisitorStats; health: () => ServerHealth; notices: () => ServerNotice[] },
 ): ShowView {
   return {
     version: show.version,
@@ -97,5 +103,6 @@ export function showView(
     cueWaits: deps.cueWaits?.() ?? [],
     cueProblems: deps.cueProblems?.(show) ?? {},
     scheduleNext: nextEvent(show.schedule, now),
+    dmx: { ...(show.dmx ?? emptyDmx()), stats: deps.dmxStats?.() ?? {} },
   };
 }
