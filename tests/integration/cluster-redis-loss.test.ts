@@ -65,5 +65,5 @@ describe('losing Redis', () => {
     }
     const [sa, sb] = await Promise.all([showOf(a.url), showOf(b.url)]);
     expect(sb).toEqual(sa);
-  }, 120_000);
+  }, 180_000);
 });

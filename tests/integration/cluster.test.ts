@@ -26,7 +26,7 @@ let nodes: Node[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   nodes = await Promise.all([node(redis.url, 'one:'), node(redis.url, 'one:'), node(redis.url, 'one:')]);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
