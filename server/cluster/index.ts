@@ -115,7 +115,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const res = actor ? actingAs(actor, () => s.dispatch(raw, source)) : s.dispatch(raw, source);
     if (!res.ok) return res;
     try {
-      await storage.durable(res.version, timeoutMs);
+      // Half the follower's wait, so that a forwarded command hears this answer rather than a bare time-out.
+      await storage.durable(res.version, timeoutMs / 2);
     } catch (e) {
       return fail('internal', (e as Error).message);
     }
