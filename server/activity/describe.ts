@@ -4,7 +4,8 @@ export function describeCommand(raw: unknown): string {
   const c = raw as Record<string, unknown>;
   const str = (k: string) => (typeof c[k] === 'string' ? (c[k] as string).slice(0, 80) : undefined);
   const type = str('type') ?? '(no type)';
-  const on = (v: unknown) => (v === true ? 'on' : v === false ? 'off' : String(v));
+  // Never String() a raw value: a refused command may hold anything (a deeply nested array overflows the stack).
+  const on = (v: unknown) => (v === true ? 'on' : v === false ? 'off' : `(${typeof v})`);
   const parts: string[] = [type];
   const wall = str('wallId');
   const screen = str('screenId');
@@ -40,6 +41,7 @@ export function describeCommand(raw: unknown): string {
       parts.push(`${str('installationId') ?? '?'}/${str('name') ?? '?'}`);
       break;
   }
-  if (typeof c.at === 'number') parts.push(`at ${new Date(c.at).toISOString().slice(11, 19)} UTC`);
+  // Only a time a Date can hold (±8.64e15 ms): toISOString throws on any other.
+  if (typeof c.at === 'number' && Math.abs(c.at) <= 8.64e15) parts.push(`at ${new Date(c.at).toISOString().slice(11, 19)} UTC`);
   return parts.join(' ');
 }
