@@ -77,6 +77,12 @@ export class InputSender {
   private open = false;
   private generation = 0;
   private readonly window: number;
+  /**
+   * Inputs allowed in flight now: 1 at first and after a timeout, growing by each input answered
+   * up to `window` (TCP's slow start): a phone whose answers stopped coming (a server far behind)
+   * sends one input per timeout, not a window's worth, so it never piles work up on that server.
+   */
+  private cwnd = 1;
   onOutcome: (msg: OutgoingInput, r: SendOutcome) => void = () => {};
 
   constructor(
@@ -118,6 +124,7 @@ export class InputSender {
   reset(): void {
     this.generation++;
     this.inFlight = [];
+    this.cwnd = 1;
     if (this.timer !== null) this.deps.clearTimeout(this.timer);
     this.timer = null;
     this.stopDeadline();
@@ -132,7 +139,7 @@ export class InputSender {
 
   /** Every input sent is waiting for an answer: nothing more goes out until one comes. */
   get busy(): boolean {
-    return this.inFlight.length >= this.window;
+    return this.inFlight.length >= this.cwnd;
   }
 
   /** Inputs sent and not answered yet. */
@@ -146,7 +153,7 @@ export class InputSender {
 
   private pump(): void {
     if (!this.open || this.timer !== null) return;
-    if (this.inFlight.length >= this.window) return this.armDeadline();
+    if (this.inFlight.length >= this.cwnd) return this.armDeadline();
     if (!this.events.length && !this.states.size) return;
     const now = this.deps.now();
     // At most one per minIntervalMs, and never more often than every rttFactor round trips: when
@@ -189,13 +196,16 @@ export class InputSender {
    */
   private settle(n: number, r: SendOutcome, heldMs: number): void {
     let done: InFlight | undefined;
+    let settled = 0;
     while (this.inFlight.length && this.inFlight[0]!.n <= n) {
       const f = this.inFlight.shift()!;
+      settled++;
       if (f.n === n) done = f;
       else this.onOutcome(f.msg, r.ok ? r : OK);
     }
     if (!done) return; // an answer to something already settled (a timeout, a reconnect)
     this.stopDeadline();
+    this.cwnd = Math.min(this.window, this.cwnd + settled);
     if (r.ok) {
       this.rtt = Math.max(0, this.deps.now() - done.at - heldMs);
       this.pace = Math.min(5000, Math.max(0, r.pace ?? 0));
@@ -223,6 +233,7 @@ export class InputSender {
       if (!lost.length) return;
       if (this.deps.now() - lost[0]!.at < timeoutMs) return this.pump();
       this.inFlight = [];
+      this.cwnd = 1;
       const timeout: SendOutcome = { ok: false, code: 'timeout', message: 'no answer' };
       // The newest of each control goes again after the back-off (the older values are stale).
       for (let i = lost.length - 1; i >= 0; i--) this.holdBack(lost[i]!);
