@@ -56,9 +56,12 @@ export function RunSlot({ host, run, role, wall, params, quality, screen, sound,
     };
   }, [layers, run.slot, layer, bus]);
   const runSound = bus?.runtime ?? null;
+  // The params it had while their values stay the same (a new object from each view, or at the
+  // switch from the incoming run's to the wall's): a piece's memos on them do not rebuild.
   const last = useRef<ParamValues | null>(null);
-  if (params) last.current = params;
-  const runParams = params ?? last.current ?? defaults(run);
+  const wanted = params ?? last.current ?? defaults(run);
+  const runParams = last.current && sameValues(last.current, wanted) ? last.current : wanted;
+  last.current = runParams;
   const runtime = useMemo(() => buildRuntime(run, run.shared, { wall, params: runParams, quality, sound: runSound }), [run, wall, runParams, quality, runSound]);
   return createPortal(
     <>
@@ -83,6 +86,12 @@ export function RunSlot({ host, run, role, wall, params, quality, screen, sound,
     layer.scene,
     { camera: layer.camera, internal } as unknown as Parameters<typeof createPortal>[2],
   );
+}
+
+function sameValues(a: ParamValues, b: ParamValues): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
 }
 
 const defaultsCache = new WeakMap<Run, ParamValues>();

@@ -37,6 +37,7 @@ interface WarmCacheSeen {
 }
 const warmCache = (): Promise<WarmCacheSeen | null> =>
   page.evaluate(() => (window as unknown as { __pavilion: { warmCache: WarmCacheSeen | null } }).__pavilion.warmCache);
+const transitionNow = (): Promise<unknown> => page.evaluate(() => (window as unknown as { __pavilion: { transition: unknown } }).__pavilion.transition);
 /** The pieces (ids) kept warm now, sorted. */
 const kept = async () => ((await warmCache())?.pieces ?? []).map((k) => k.slice(0, k.lastIndexOf('@'))).sort();
 
@@ -115,7 +116,15 @@ describe('hygiene: switching frees everything', () => {
     // bounds (asserted at every switch), evicting as five pieces cycle through three places. The
     // baseline has had a crossfade: the screen's one transition quad (client/mount/Overlay.ts,
     // made once per canvas) is uploaded at its first transition, and stays.
-    for (const [i, id] of sequence.slice(-4).entries()) await play(id, i === 1 ? { type: 'crossfade', ms: 400 } : undefined);
+    for (const [i, id] of sequence.slice(-4).entries()) {
+      await play(id, i === 1 ? { type: 'crossfade', ms: 3000 } : undefined);
+      // The quad is uploaded when a transition frame draws it: a switch that comes later than the
+      // crossfade's length (a starved machine) draws none, and the baseline would lack it.
+      if (i === 1) {
+        await until(async () => (await transitionNow()) !== null, 'the baseline crossfade to draw a frame', 60_000);
+        await until(async () => (await transitionNow()) === null, 'the baseline crossfade to end', 60_000);
+      }
+    }
     await play(null);
     await setWarmCache(0);
     const gpuBefore = await settled();
