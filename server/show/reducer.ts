@@ -308,6 +308,7 @@ function reduceInner(show: Show, c: Command, ctx: ReduceContext): ReduceResult {
     case 'screen.pattern':
       return reduceOutput(show, c); // server/show/output-commands.ts
     case 'screen.kind':
+    case 'screen.xr':
       return reduceXr(show, c); // server/show/xr-commands.ts (docs/vr.md)
   }
 }
