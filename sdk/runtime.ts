@@ -64,7 +64,7 @@ export interface PieceRuntime {
   wall: WallGeometry;
   params: ParamValues;
   visitors: VisitorsFrame;
-  /** Seed shared by every screen of the wall for this run of the piece. */
+  /** Seed shared by every screen of the wall, the same for every play of the piece on that wall (client/host/program.ts seedOf). */
   seed: string;
   /** The wall's quality setting on this screen, resolved by the host ('auto': from the GPU and canvas size). */
   quality: 'low' | 'medium' | 'high';
