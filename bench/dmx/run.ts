@@ -67,6 +67,10 @@ async function rig(label: string, dmxThread: boolean, staticDir: string): Promis
     if (!res.ok) throw new Error(`${String(body.type)} refused: ${res.status} ${await res.text()}`);
   };
   await cmd({ type: 'dmx.output', id: 'rig', protocol: 'artnet', host: '127.0.0.1', port, universe: 1 });
+  // The sender is up (the DMX thread starts with the first output and loads its code first): a
+  // first frame has arrived before anything is measured.
+  await cmd({ type: 'dmx.set', output: 'rig', channels: { '11': 1 } });
+  await art.waitFor((v) => v[10] === 1, { timeoutMs: 30_000 });
   return { label, app, dataDir, art, stamps, stamper, cmd };
 }
 
