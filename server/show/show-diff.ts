@@ -2,7 +2,11 @@ import type { PartDiff, Show, ShowDiff, ShowSummary } from '../../protocol';
 
 export type { PartDiff, ShowDiff, ShowSummary };
 
-const json = (v: unknown) => JSON.stringify(v);
+/**
+ * JSON with every object's keys in one order: a show read back from a file (its keys in the
+ * schema's order) equals the running one (its keys in the order the reducer wrote them).
+ */
+const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
 
 /** Keyed parts compared by id; `view` leaves out what changes on its own (a wall's clock fields). */
 function diffRecord<T>(from: Record<string, T>, to: Record<string, T>, view: (v: T) => unknown = (v) => v): PartDiff {
