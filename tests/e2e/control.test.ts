@@ -64,7 +64,9 @@ describe('control panel in Chromium', () => {
     await token.press('Enter');
     await control.getByTestId('show-status').waitFor();
     for (const id of SCREENS) await control.locator(`[data-testid="screen-${id}"][data-connected="true"]`).waitFor({ timeout: 30_000 });
-    await control.getByTestId('screens-online').filter({ hasText: /^[3-9]\/4$/ }).waitFor();
+    // Of all the demo's screens (its VR station among them), at least the three opened here are online.
+    const total = Object.keys(app.store.get().screens).length;
+    await control.getByTestId('screens-online').filter({ hasText: new RegExp(`^[3-9]/${total}$`) }).waitFor();
     // The Screens view asks for thumbnails: a live picture of a screen arrives.
     await control.getByTestId('thumb-main-1').waitFor({ timeout: 30_000 });
     expect(await control.getByTestId('thumb-main-1').getAttribute('src')).toMatch(/^data:image\/jpeg;base64,/);
