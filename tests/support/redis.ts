@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './hostile';
 
 /** Debian's redis-server (`.ci/run` installs the package when it is missing). */
 export const REDIS_SERVER = process.env.PAVILION_TEST_REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -21,17 +21,6 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-/** A port nobody listens on right now (the OS's pick, released at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A redis-server of the test's own, on a free port of 127.0.0.1 with a temporary directory, with

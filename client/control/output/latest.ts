@@ -9,10 +9,17 @@ export class LatestSender<T> {
   private waiters: Array<(ok: boolean) => void> = [];
   private lastOk = true;
 
-  constructor(private readonly sendOne: (value: T) => Promise<boolean>) {}
+  /**
+   * `merge`: how a value pushed while another waits combines with it (default: the new one
+   * replaces it). The DMX faders merge channel maps, so no channel moved meanwhile is lost.
+   */
+  constructor(
+    private readonly sendOne: (value: T) => Promise<boolean>,
+    private readonly merge: (waiting: T, next: T) => T = (_waiting, next) => next,
+  ) {}
 
   push(value: T): void {
-    this.pending = { value };
+    this.pending = { value: this.pending ? this.merge(this.pending.value, value) : value };
     if (!this.inFlight) void this.pump();
   }
 
