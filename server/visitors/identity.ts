@@ -16,5 +16,6 @@ export function hueOf(id: string): number {
     h ^= id.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return Math.round(((h >>> 0) / 4294967296) * 10000) / 10000;
+  // floor, not round: a hash in the top 1/20,000 of the range would round to 1, outside [0, 1)
+  return Math.floor(((h >>> 0) / 4294967296) * 10000) / 10000;
 }

@@ -128,4 +128,17 @@ describe('visitor identity', () => {
     expect(h).toBeLessThan(1);
     expect(hueOf(id)).toBe(h);
   });
+
+  it('a hue is below 1 even for an id whose hash is at the very top of the range (a CI run met one among 300 phones)', () => {
+    const top = (s: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+      return (h >>> 0) / 4294967296;
+    };
+    let id = '';
+    for (let i = 0; i < 2_000_000 && !id; i++) if (top(`v${i}`) >= 0.99995) id = `v${i}`;
+    expect(id).not.toBe('');
+    expect(hueOf(id)).toBeLessThan(1);
+    expect(hueOf(id)).toBeGreaterThan(0.999);
+  });
 });
