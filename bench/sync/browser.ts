@@ -20,6 +20,11 @@ export interface BrowserJob {
   switches: number;
   /** The pieces to alternate between, set by set (each set measured on its own). */
   pieceSets: PieceSet[];
+  /**
+   * Called once every tab is loaded and synced (`--tabs-under-load`: before the load starts
+   * sending, as screens are up before the crowd arrives); the warm-up counts from its end.
+   */
+  onLoaded?: () => Promise<void>;
 }
 
 export interface PieceSet {
@@ -133,7 +138,7 @@ async function screenUrls(job: BrowserJob): Promise<Map<string, string>> {
 export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
   const problems: string[] = [];
   const browser: Browser = await launchChromium();
-  const started = Date.now();
+  let started = Date.now();
   try {
     const pages: Page[] = [];
     const urls = await screenUrls(job);
@@ -156,6 +161,10 @@ export async function runBrowser(job: BrowserJob): Promise<BrowserResult> {
         return !!w.__pavilion?.clock.synced && w.__pavilion.framesRendered > 5;
       }, undefined, { timeout: 120_000, polling: 50 });
 
+    if (job.onLoaded) {
+      await job.onLoaded();
+      started = Date.now();
+    }
     // Sample each tab's error every 20 ms after the warm-up.
     const untilWarm = Math.max(0, job.warmupMs - (Date.now() - started));
     await sleep(untilWarm);

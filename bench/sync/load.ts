@@ -10,6 +10,8 @@ const job = await new Promise<LoadJob>((resolve) => process.once('message', (m) 
 const report: LoadReport = { connected: 0, sent: 0, acked: 0, refused: 0, disconnects: 0, connectedNow: 0, mode: 'display-health', errors: [] };
 const sockets: Socket[] = [];
 const timers: NodeJS.Timeout[] = [];
+let startSending: () => void = () => {};
+const sending = new Promise<void>((resolve) => (startSending = resolve));
 
 const opts: Partial<ManagerOptions & SocketOptions> = { transports: ['websocket'], forceNew: true, reconnection: false };
 
@@ -61,22 +63,27 @@ function startOne(i: number): Promise<void> {
       const begin = () => {
         if (started) return;
         started = true;
-        const t = setTimeout(() => {
-          timers.push(
-            setInterval(() => {
-              if (!s.connected) return;
-              report.sent++;
-              if (visitor)
-                s.emit('visitor:input', { input: visitor.input, value: { x: Math.random() * 2 - 1, y: Math.random() * 2 - 1 } }, (res: { ok?: boolean } | undefined) => {
-                  if (res?.ok) report.acked++;
-                  else report.refused++;
-                });
-              else s.emit('display:health', { ...health, framesRendered: report.sent });
-            }, period),
-          );
-        }, Math.random() * period);
-        timers.push(t);
         resolve();
+        // Idle until every load process has its sockets up (run.ts sends 'start'): a load that
+        // sends while it still connects saturates the server half-way, and then (libuv accepts one
+        // connection per event-loop iteration) the rest time out and retry, churning the listener.
+        void sending.then(() => {
+          const t = setTimeout(() => {
+            timers.push(
+              setInterval(() => {
+                if (!s.connected) return;
+                report.sent++;
+                if (visitor)
+                  s.emit('visitor:input', { input: visitor.input, value: { x: Math.random() * 2 - 1, y: Math.random() * 2 - 1 } }, (res: { ok?: boolean } | undefined) => {
+                    if (res?.ok) report.acked++;
+                    else report.refused++;
+                  });
+                else s.emit('display:health', { ...health, framesRendered: report.sent });
+              }, period),
+            );
+          }, Math.random() * period);
+          timers.push(t);
+        });
       };
       if (visitor) s.emit('visitor:join', { wallId: 'main', visitorId: `${id}vv` }, begin);
       else s.emit('display:hello', { screenId: id }, begin);
@@ -92,6 +99,7 @@ process.send!({ ready: report });
 
 process.on('message', (m: unknown) => {
   report.connectedNow = sockets.filter((s) => s.connected).length;
+  if (m === 'start') startSending();
   if (m === 'report') process.send!({ report });
   if (m === 'close') {
     for (const t of timers) clearInterval(t);

@@ -99,10 +99,10 @@ for (let i = 0; i * perProc < opts.load; i++) {
 }
 const loadReady = await Promise.all(loadProcs.map((c) => keyedMessage<LoadReport>(c, 'ready', 300_000)));
 const loadMode = loadReady[0]?.mode ?? 'none';
-const loadStartedAt = Date.now();
-log(`load: ${loadReady.reduce((s, r) => s + r.connected, 0)}/${opts.load} sockets at ${opts.hz} Hz (${loadMode})`);
+log(`load: ${loadReady.reduce((s, r) => s + r.connected, 0)}/${opts.load} sockets connected, idle until the clients are up (${loadMode})`);
+const tabsUnderLoad = flag('tabs-under-load');
 
-// 3. Clients of each kind, interleaved, and the Chromium tabs, all at once.
+// 3. The Chromium tabs (--tabs-under-load), then the clients of each kind, interleaved, then the load sends.
 const warmupMs = opts.warmup * 1000;
 const durationMs = warmupMs + opts.seconds * 1000;
 const statsSeries: ServerStats[] = [];
@@ -131,17 +131,6 @@ for (let i = 0; i < opts.clients; i++)
     // Generous: on a saturated shared machine, 12+ tsx processes starting at once take minutes.
     loaded.push(keyedMessage<boolean>(c, 'loaded', 400_000).then(() => c));
   }
-// Every client process has started (tsx compiles, imports load: a CPU burst); now connect them
-// one at a time, 250 ms apart, interleaving the libraries.
-const clientProcs = await Promise.all(loaded);
-for (const c of clientProcs) {
-  c.send('go');
-  results.push(resultOf(c, durationMs + 60_000));
-  await new Promise((r) => setTimeout(r, 250));
-}
-const tabsUnderLoad = flag('tabs-under-load');
-log(`${opts.clients} clients of each kind; ${opts.warmup} s warm-up + ${opts.seconds} s measured${opts.tabs && tabsUnderLoad ? `; ${opts.tabs} Chromium tabs alongside` : ''}`);
-
 /** The light cue piece, packed twice (two ids to switch between) and uploaded with the artist token. */
 async function uploadLightPieces(): Promise<string[]> {
   const src = path.join(HERE, 'pieces', 'cue-tide');
@@ -175,15 +164,48 @@ for (const set of opts.cue) {
 let browserResult: BrowserResult | null = null;
 let browserError: string | null = null;
 const browserJob = (seconds: number) => ({ url: ready.url, token: ready.adminToken, shiftMs: ready.shiftMs, tabs: Math.min(3, opts.tabs), durationMs: warmupMs + seconds * 1000, warmupMs, switches: opts.switches, pieceSets });
-const runTabs = (seconds: number) =>
-  runBrowser(browserJob(seconds)).then(
+const runTabs = (seconds: number, onLoaded?: () => Promise<void>) =>
+  runBrowser({ ...browserJob(seconds), ...(onLoaded ? { onLoaded } : {}) }).then(
     (r) => void (browserResult = r),
     (e: unknown) => void (browserError = e instanceof Error ? e.message : String(e)),
   );
-// With --tabs-under-load the tabs run alongside the Node clients and the load; by default they
-// run afterwards, with the load stopped (on 2 shared cores, software-rendered WebGL tabs and the
-// load starve each other, which measures the CPU, not the clock; see docs/performance.md).
-const browserRun = opts.tabs > 0 && tabsUnderLoad ? runTabs(opts.seconds) : Promise.resolve();
+// With --tabs-under-load the tabs load and sync first, on the idle server (screens are up before
+// the crowd arrives; under saturation libuv accepts one connection per event-loop iteration, and
+// a page's connections would queue behind the load's), then run alongside the Node clients and the
+// load; by default they run afterwards, with the load stopped (on 2 shared cores, software-rendered
+// WebGL tabs and the load starve each other, which measures the CPU, not the clock; see
+// docs/performance.md).
+let tabsLoaded: () => void = () => {};
+const tabsReady = new Promise<void>((resolve) => (tabsLoaded = resolve));
+let loadOn: () => void = () => {};
+const loadStarted = new Promise<void>((resolve) => (loadOn = resolve));
+const browserRun =
+  opts.tabs > 0 && tabsUnderLoad
+    ? runTabs(opts.seconds, async () => {
+        tabsLoaded();
+        await loadStarted;
+      })
+    : Promise.resolve();
+if (opts.tabs > 0 && tabsUnderLoad) {
+  await Promise.race([tabsReady, browserRun]);
+  log(browserError ? `Chromium tabs failed before the load: ${browserError}` : `${opts.tabs} Chromium tabs loaded and synced`);
+}
+// Every client process has started (tsx compiles, imports load: a CPU burst); now connect them
+// one at a time, 250 ms apart, interleaving the libraries.
+const clientProcs = await Promise.all(loaded);
+for (const c of clientProcs) {
+  c.send('go');
+  results.push(resultOf(c, durationMs + 60_000));
+  await new Promise((r) => setTimeout(r, 250));
+}
+// Every client is up; the load starts sending (see load.ts), and the clients' warm-up covers it.
+for (const c of loadProcs) c.send('start');
+const loadStartedAt = Date.now();
+// The server's figures count from here: close the window before the load (its answer is dropped).
+const statsFrom = statsSeries.length + 1;
+server.send('stats');
+loadOn();
+log(`${opts.clients} clients of each kind; ${opts.warmup} s warm-up + ${opts.seconds} s measured${opts.tabs && tabsUnderLoad ? `; ${opts.tabs} Chromium tabs alongside` : ''}`);
 
 const clientResults = await Promise.all(results);
 await browserRun;
@@ -312,9 +334,13 @@ if (b) {
   }
   for (const p of b.problems) lines.push(`  problem: ${p}`);
 } else if (browserError) lines.push(`Chromium tabs: failed: ${browserError}`);
-const loopP99 = statsSeries.map((s) => s.loopDelayP99Ms);
-const resp = statsSeries.map((s) => s.responder).filter((r): r is NonNullable<ServerStats['responder']> => !!r);
-const cpu = statsSeries.map((s) => s.cpuPercent);
+// Windows of 5 s while the load ran (those before it, while the tabs and clients came up, left out).
+// A window with no sample at all is a stats request answered in the same event-loop turn as the
+// one before it (requests queue while the loop is blocked): left out, it has no figure of its own.
+const underLoad = statsSeries.slice(statsFrom).filter((s) => s.loopDelayMaxMs > 0);
+const loopP99 = underLoad.map((s) => s.loopDelayP99Ms);
+const resp = underLoad.map((s) => s.responder).filter((r): r is NonNullable<ServerStats['responder']> => !!r);
+const cpu = underLoad.map((s) => s.cpuPercent);
 lines.push('');
 const sent = loadFinal.reduce((s, r) => s + (r?.sent ?? 0), 0);
 lines.push(`server: event-loop delay p99 median ${fmt(median(loopP99), 1)} ms (worst 5-s window ${fmt(Math.max(...loopP99), 1)} ms), CPU median ${fmt(median(cpu), 0)} %`);
