@@ -14,13 +14,25 @@ export const STALL_MS = 10_000;
 export const HUNG_MS = 45_000;
 /** A stage that never opens its channel within this long after its frame loads is reloaded. */
 export const SILENT_MS = 45_000;
+/**
+ * A stage that draws nothing while this page is given few frames too is starved, not stalled: the
+ * browser itself is short of frames (software GL or a GPU on an overloaded machine), and a reload
+ * would only add to the load. It is reloaded after this long only.
+ */
+export const STARVED_MS = 60_000;
+/**
+ * This page asks for one animation frame a second; a stall is the stage's own when at least this
+ * share of those came back meanwhile (the browser was drawing, the stage was not).
+ */
+const PAGE_FRAMES_FOR_STALL = 0.5;
 
 /**
  * Between the screen's socket and its stage: the server's view, visitors and thumbnail requests go
  * to the stage; the stage's errors, preload times, health and thumbnails go to the server; clock
  * pings are answered from this page's estimate. It also watches the stage: a render loop that
- * stalls while the stage still answers (10 s), a stage that stops answering (45 s), or one that
- * never starts (45 s), is reloaded and reported.
+ * stalls while the stage still answers and the browser draws this page (10 s), a stage that draws
+ * nothing while the browser gives this page few frames too (starved: 60 s), a stage that stops
+ * answering (45 s), or one that never starts (45 s), is reloaded and reported.
  */
 export class StageRelay {
   link: StageLink | null = null;
@@ -33,6 +45,10 @@ export class StageRelay {
   private lastProgressAt = localNow();
   private lastDiagAt = localNow();
   private loadedAt = 0;
+  /** Animation frames this page was given (one asked a second), and their count at the stage's last new frame. */
+  private pageFrames = 0;
+  private pageFramesAtProgress = 0;
+  private askedFrame = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<() => void>();
 
@@ -121,6 +137,7 @@ export class StageRelay {
         if (m.diag.framesRendered !== this.lastFrames) {
           this.lastFrames = m.diag.framesRendered;
           this.lastProgressAt = localNow();
+          this.pageFramesAtProgress = this.pageFrames;
         }
         for (const fn of this.listeners) fn();
         return;
@@ -141,9 +158,25 @@ export class StageRelay {
     if (!this.store.getState().view) return;
     const silent = now - this.lastDiagAt;
     if (silent > HUNG_MS) return this.restart(`the stage stopped answering for ${Math.round(silent / 1000)} s`, this.diag?.installationId ?? null);
-    // Still answering (diagnostics come twice a second) but no new frame: the render loop stalled.
-    if (silent < 3000 && now - this.lastProgressAt > STALL_MS)
-      this.restart(`the render loop stalled for ${Math.round((now - this.lastProgressAt) / 1000)} s`, this.diag?.installationId ?? null);
+    this.askPageFrame();
+    // Still answering (diagnostics come twice a second) but no new frame: the render loop stalled,
+    // if this page was given frames meanwhile; else the browser is starved, and a reload waits.
+    const stalledMs = now - this.lastProgressAt;
+    if (silent >= 3000 || stalledMs <= STALL_MS) return;
+    const given = this.pageFrames - this.pageFramesAtProgress;
+    if (given >= (stalledMs / 1000) * PAGE_FRAMES_FOR_STALL) this.restart(`the render loop stalled for ${Math.round(stalledMs / 1000)} s`, this.diag?.installationId ?? null);
+    else if (stalledMs > STARVED_MS)
+      this.restart(`no new frame for ${Math.round(stalledMs / 1000)} s, while the browser gave this page only ${given} of the frames it asked for (an overloaded machine or GPU)`, this.diag?.installationId ?? null);
+  }
+
+  /** One animation frame asked for at a time (a second apart): counts the frames this page is given. */
+  private askPageFrame(): void {
+    if (this.askedFrame) return;
+    this.askedFrame = true;
+    requestAnimationFrame(() => {
+      this.askedFrame = false;
+      this.pageFrames++;
+    });
   }
 
   private restart(why: string, installationId: string | null): void {

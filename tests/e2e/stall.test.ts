@@ -10,26 +10,37 @@ import type { App } from '../../server/app';
 /*
  * The render-stall watchdog (issue 12): a stage whose render loop stops while it has something to
  * show is reloaded by the screen page, and the panel is told. The fixture stops r3f's loop a
- * second into its run, as a hung driver would, without throwing.
+ * second into its run, as a hung driver would, without throwing. A second screen (its own
+ * Chromium) whose page is given no animation frames stands for a starved browser (software GL on
+ * an overloaded machine): its stage is not reloaded at 10 s, only at 60 s, and the report says why.
  */
 
 let app: App;
 let browser: Browser;
+let starved: Browser;
 
 beforeAll(async () => {
   const bundle = await packFixture('fixture-stalls');
   app = await startServer({ staticDir: STATIC_DIR });
   expect((await upload(app, fs.readFileSync(bundle))).status).toBe(201);
   browser = await launch();
+  starved = await launch();
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
+  await starved?.close();
   await app?.close();
 });
 
 describe('a stalled render loop', () => {
-  it('is reloaded by the screen page and reported to the panel', async () => {
+  it('is reloaded by the screen page and reported to the panel; a starved browser\'s screen is not reloaded before 60 s', async () => {
     const { page } = await openPage(browser, screenUrl(app, 'main-1'));
+    // The starved screen: its page (not its stage, another origin) never gets an animation frame.
+    const starvedContext = await starved.newContext({ viewport: { width: 480, height: 270 } });
+    await starvedContext.addInitScript(() => {
+      if (window.top === window) window.requestAnimationFrame = () => 0;
+    });
+    await openPage(starvedContext, screenUrl(app, 'main-2'));
     const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: 'fixture-stalls' });
     expect(res.body.ok).toBe(true);
     await until(async () => ((await diag(page)).installationId === 'fixture-stalls' ? true : null), 'the screen to play the fixture', 90_000);
@@ -45,5 +56,10 @@ describe('a stalled render loop', () => {
       90_000,
     );
     await page.close();
-  }, 300_000);
+    // The starved screen's stage stalled as well; it was reloaded only once 60 s had passed, with a
+    // report that says the browser gave its page no frames either (the first report it made).
+    const first = await until(async () => (await serverErrors(app, 'main-2')).find((e) => e.installationId === 'fixture-stalls' && e.phase === 'frame') ?? null, "the starved screen's report", 150_000);
+    expect(first.message).toMatch(/no new frame for \d+ s, while the browser gave this page only 0 of the frames it asked for/);
+    expect(first.message).not.toMatch(/render loop stalled/);
+  }, 400_000);
 });
