@@ -37,6 +37,8 @@ export const XrDiag = XrState.extend({
   emulated: z.boolean(),
   /** XR frames drawn in sessions since the stage started. */
   frames: z.number().int().nonnegative(),
+  /** Thumbnails of what the viewer sees made for the panel (a mono view of the session, every 2 s while the panel watches). */
+  mirrors: z.number().int().nonnegative(),
   /** Show time of the last XR frame (its own timestamp through the stage clock), null before one. */
   frameShowTime: Finite.nullable(),
   /** How the piece on the station is drawn in the session: around the viewer, or on the curved screen. */

@@ -22,7 +22,8 @@ export function ScreenApp({ screen }: { screen: StageScreen }) {
   // Each frame, before pieces run: the host switches if due, applies params and advances time and input.
   useEffect(() => addEffect((timestamp) => host.frame(timestamp)), [host]);
   useEffect(() => startHealth(screen), [screen]);
-  useEffect(() => startThumbnails(bridge), [bridge]);
+  // A VR station in a session mirrors what the viewer sees instead of its canvas (client/xr/mirror.ts).
+  useEffect(() => startThumbnails(bridge, () => screen.xr?.thumbnails() ?? null), [bridge, screen]);
   const software = useMemo(probeSoftware, []);
   // A VR station (docs/vr.md): the same canvas and host, with the XR session around the stage.
   const vr = useStore(store, (s) => s.view?.screen.kind === 'vr');

@@ -6,6 +6,7 @@ import { XrContext } from '../../sdk/viewer';
 import type { StageScreen } from '../stage/screen';
 import { xrOf } from './of';
 import { CurvedTheatre } from './theatre';
+import { XrMirror } from './mirror';
 import { yawOf, type PoseFrame } from './poses';
 
 /** The compositor draws at priority 1 (client/mount/Compositor.tsx); the station's frame work brackets it. */
@@ -14,6 +15,7 @@ const AFTER_COMPOSITOR = 1.5;
 
 interface Redirect {
   setRenderTarget: WebGLRenderer['setRenderTarget'];
+  render: WebGLRenderer['render'];
   xrTarget: WebGLRenderTarget | null;
   immersive: boolean;
 }
@@ -40,14 +42,24 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
   useEffect(() => xr.bind(gl), [xr, gl]);
   const theatre = useMemo(() => new CurvedTheatre(gl), [gl]);
   useEffect(() => () => theatre.dispose(), [theatre]);
+  // The headset's views are computed onto this camera, so the pieces' own cameras are left as they are.
+  const eyes = useMemo(() => new PerspectiveCamera(70, 1, 0.05, 600), []);
+  // The panel's thumbnail while presenting: what the viewer sees (client/xr/mirror.ts).
+  const mirror = useMemo(() => new XrMirror(gl, eyes, () => xr.station.mirrored()), [gl, eyes, xr]);
+  useEffect(() => {
+    xr.mirror = mirror;
+    return () => {
+      if (xr.mirror === mirror) xr.mirror = null;
+      mirror.dispose();
+    };
+  }, [xr, mirror]);
   useEffect(() => {
     if (presenting) return;
     base.current = null;
     theatre.release();
+    mirror.release();
     gl.xr.cameraAutoUpdate = true;
-  }, [presenting, theatre, gl]);
-  // The headset's views are computed onto this camera, so the pieces' own cameras are left as they are.
-  const eyes = useMemo(() => new PerspectiveCamera(70, 1, 0.05, 600), []);
+  }, [presenting, theatre, mirror, gl]);
   const redirect = useRef<Redirect | null>(null);
   const aspect = rect ? rect.w / rect.h : 16 / 9;
 
@@ -56,6 +68,7 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
     if (!r) return null;
     redirect.current = null;
     gl.setRenderTarget = r.setRenderTarget;
+    gl.render = r.render;
     gl.xr.enabled = gl.xr.isPresenting;
     return r;
   };
@@ -66,6 +79,7 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
   useFrame((_state, _delta, frame) => {
     restore(); // a frame that threw before the compositor ended
     if (!gl.xr.isPresenting || !frame) return;
+    mirror.begin();
     if (xr.takeRecenter()) recenter(gl, frame, base, xr.station.state.emulated);
     const space = gl.xr.getReferenceSpace();
     if (space) xr.station.poses.read(frame as unknown as PoseFrame, space);
@@ -79,12 +93,19 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
     gl.xr.updateCamera(eyes);
     const xrTarget = gl.getRenderTarget();
     const own = gl.setRenderTarget;
+    const render = gl.render;
     const quality = host.qualityFor(gl, size.width * size.height * gl.getPixelRatio() ** 2);
     const dest = immersive ? xrTarget : theatre.targetFor(aspect, quality);
     // "The screen" is the headset's framebuffer (immersive) or the curved screen's picture.
     gl.setRenderTarget = (t, face, level) => own.call(gl, t ?? dest, face, level);
+    // What is drawn into the headset is recorded for the mirror (the curved screen's theatre is, after the compositor).
+    if (immersive)
+      gl.render = (scene, camera) => {
+        if (gl.getRenderTarget() === xrTarget) mirror.drew(scene);
+        render.call(gl, scene, camera);
+      };
     if (!immersive) gl.xr.enabled = false; // the picture is drawn with the wall's camera, as on a flat screen
-    redirect.current = { setRenderTarget: own, xrTarget, immersive };
+    redirect.current = { setRenderTarget: own, render, xrTarget, immersive };
   }, BEFORE_COMPOSITOR);
 
   useFrame(() => {
@@ -94,6 +115,7 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
     if (!r.immersive) {
       gl.autoClear = true;
       gl.render(theatre.scene, eyes);
+      mirror.drew(theatre.scene);
     }
   }, AFTER_COMPOSITOR);
 

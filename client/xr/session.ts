@@ -3,6 +3,7 @@ import type { WebGLRenderer } from 'three';
 import { XrStation } from './station';
 import { checkXrSupport, environmentOf } from './support';
 import { installEmulator, wantsEmulator, type EmulatedHeadset } from './emulate';
+import type { ThumbnailSource } from '../stage/thumbnails';
 
 /** The test hook in an emulated station's stage frame: the headset and its session. */
 export interface XrTestHook {
@@ -94,6 +95,14 @@ export class XrSession {
   }
 
   private recenterAsked = false;
+
+  /** The mirror of what the viewer sees (XrStage makes it with the canvas). */
+  mirror: ThumbnailSource | null = null;
+
+  /** Where the panel's thumbnail comes from now: the mirror while presenting, else the canvas (null). */
+  thumbnails(): ThumbnailSource | null {
+    return this.station.state.presenting ? this.mirror : null;
+  }
 
   /** The technician's recenter (screen.xr): on the next XR frame, the viewer's spot and heading become the origin and -z. */
   recenter(): void {

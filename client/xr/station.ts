@@ -31,6 +31,8 @@ export class XrStation {
   view: XrDiag['view'] = null;
   lastXrSwitch: XrDiag['lastXrSwitch'] = null;
   private controllersRead = false;
+  /** Thumbnails of the viewer's view made for the panel (client/xr/mirror.ts). */
+  mirrors = 0;
   private seenSwitch: { installationId: string | null; showTime: number } | null = null;
   /** What pieces get through the SDK (useViewer, useControllers) while presenting. */
   readonly runtime: XrRuntime;
@@ -92,6 +94,11 @@ export class XrStation {
     if (this.seenSwitch === null) this.seenSwitch = lastSwitch ?? { installationId: null, showTime: -1 };
   }
 
+  /** A thumbnail of what the viewer sees was made. */
+  mirrored(): void {
+    this.mirrors++;
+  }
+
   health(): XrState {
     return { presenting: this.s.presenting, mode: this.s.presenting ? 'immersive-vr' : null };
   }
@@ -104,6 +111,7 @@ export class XrStation {
       support: this.s.support.slice(0, 300),
       emulated: this.s.emulated,
       frames: this.frames,
+      mirrors: this.mirrors,
       frameShowTime: this.frameShowTime,
       view: on ? this.view : null,
       lastXrSwitch: this.lastXrSwitch ? { ...this.lastXrSwitch } : null,

@@ -14,6 +14,18 @@ void main() { gl_FragColor = vec4(texture2D(uMap, vUv).rgb, 1.0); }
 `;
 
 /**
+ * A target rendered into exactly as into the screen: tone mapping and output colour space applied
+ * (three does that for XR targets), 8 bits a channel, so its texels go out (or are read back) as they are.
+ */
+export function screenLikeTarget(gl: WebGLRenderer, width: number, height: number): WebGLRenderTarget {
+  const t = new WebGLRenderTarget(width, height, { depthBuffer: true });
+  (t as WebGLRenderTarget & { isXRRenderTarget: boolean }).isXRRenderTarget = true;
+  t.texture.colorSpace = gl.outputColorSpace;
+  t.texture.internalFormat = 'RGBA8';
+  return t;
+}
+
+/**
  * Where a piece that is not VR-capable plays in the headset: the compositor draws the wall's
  * picture into a target (as it would to a flat screen, transitions included), and this scene
  * shows it on a curved screen ahead of the viewer, over a dark floor. Made once per canvas.
@@ -40,11 +52,7 @@ export class CurvedTheatre {
     let t = this.target;
     if (t && (t.width !== width || t.height !== height)) t.setSize(width, height);
     if (!t) {
-      t = new WebGLRenderTarget(width, height, { depthBuffer: true });
-      // Rendered into exactly as into the screen: tone mapping and output colour space applied (as for XR targets).
-      (t as WebGLRenderTarget & { isXRRenderTarget: boolean }).isXRRenderTarget = true;
-      t.texture.colorSpace = this.gl.outputColorSpace;
-      t.texture.internalFormat = 'RGBA8';
+      t = screenLikeTarget(this.gl, width, height);
       this.target = t;
     }
     this.material.uniforms.uMap!.value = t.texture;

@@ -55,12 +55,13 @@ const isMedia = (file: string) => !/\.(txt|md)$/i.test(file);
 
 /**
  * The precache lists of one build: its screen pages, every file of static/ and runtime/ but source
- * maps, and the listed media of /assets/. `files` maps each output file name to its content.
+ * maps and the names in `leaveOut`, and the listed media of /assets/. `files` maps each output file
+ * name to its content.
  */
-export function precacheLists(files: ReadonlyMap<string, string | Uint8Array>, assets: AssetList): PrecacheLists {
+export function precacheLists(files: ReadonlyMap<string, string | Uint8Array>, assets: AssetList, leaveOut: ReadonlySet<string> = new Set()): PrecacheLists {
   const common: PrecacheEntry[] = [];
   for (const [name, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    if (name.endsWith('.map') || !/^(static|runtime)\//.test(name)) continue;
+    if (name.endsWith('.map') || !/^(static|runtime)\//.test(name) || leaveOut.has(name)) continue;
     // static/ names carry their hash (vite's assetsDir); runtime/ names are fixed.
     common.push({ url: `/${name}`, revision: name.startsWith('static/') ? null : revisionOf(data) });
   }
@@ -71,6 +72,49 @@ export function precacheLists(files: ReadonlyMap<string, string | Uint8Array>, a
     if (data !== undefined) pages[name] = { url: page.url, revision: revisionOf(data) };
   }
   return { common, pages };
+}
+
+/**
+ * Modules only a test or a technician's try-out loads: the WebXR emulator (iwer, Meta's Immersive
+ * Web Emulation Runtime), which a VR station imports only with `?xr=emulate` (client/xr/emulate.ts).
+ * No screen needs it offline, so no screen's worker precaches its ~185 KB; the one station that asks
+ * for it fetches it then (a hashed, immutable file).
+ */
+export const EMULATOR_MODULES = /[\\/]node_modules[\\/]iwer[\\/]/;
+
+/** What onlyLoadedThrough reads of an output chunk (Rollup's and Rolldown's OutputChunk have it). */
+export interface ChunkFacts {
+  type: 'chunk' | 'asset';
+  isEntry?: boolean;
+  isDynamicEntry?: boolean;
+  facadeModuleId?: string | null;
+  imports?: readonly string[];
+  dynamicImports?: readonly string[];
+}
+
+/**
+ * The output chunks a page loads only through a dynamic import of a module matching `modules`: the
+ * chunks such an import starts at, and what only they import. Whatever the entries reach (statically
+ * or by other dynamic imports) without passing through them is not among them.
+ */
+export function onlyLoadedThrough(bundle: Readonly<Record<string, ChunkFacts>>, modules: RegExp): Set<string> {
+  const chunks = Object.entries(bundle).filter(([, c]) => c.type === 'chunk');
+  const isRoot = (c: ChunkFacts) => !c.isEntry && !!c.isDynamicEntry && !!c.facadeModuleId && modules.test(c.facadeModuleId);
+  const roots = chunks.filter(([, c]) => isRoot(c)).map(([name]) => name);
+  const walk = (from: string[], stopAt: ReadonlySet<string>) => {
+    const seen = new Set<string>();
+    const todo = [...from];
+    for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
+      const chunk = bundle[name];
+      if (!chunk || seen.has(name) || stopAt.has(name)) continue;
+      seen.add(name);
+      todo.push(...(chunk.imports ?? []), ...(chunk.dynamicImports ?? []));
+    }
+    return seen;
+  };
+  const stop = new Set(roots);
+  const elsewhere = walk(chunks.filter(([, c]) => c.isEntry).map(([name]) => name), stop);
+  return new Set([...walk(roots, new Set())].filter((name) => !elsewhere.has(name)));
 }
 
 function filesOf(bundle: Rollup.OutputBundle): Map<string, string | Uint8Array> {
@@ -93,7 +137,7 @@ export function pavilionServiceWorker(entry = path.resolve(import.meta.dirname, 
     },
     async writeBundle(options, bundle) {
       if (this.environment.name !== 'client' || !options.dir) return;
-      const lists = precacheLists(filesOf(bundle), readAssetList());
+      const lists = precacheLists(filesOf(bundle), readAssetList(), onlyLoadedThrough(bundle as Record<string, ChunkFacts>, EMULATOR_MODULES));
       if (!lists.pages.display) this.warn('service worker: display.html is not in this build; screens will not load offline');
       await build({
         configFile: false,

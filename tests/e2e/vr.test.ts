@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { api, startServer, until } from '../support/server';
+import type { Socket } from 'socket.io-client';
+import { ADMIN, api, client, connected, startServer, until } from '../support/server';
 import { STATIC_DIR, screenUrl, stageFrame } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
 import type { App } from '../../server/app';
@@ -19,6 +22,7 @@ interface XrSeen {
   support: string;
   emulated: boolean;
   frames: number;
+  mirrors: number;
   frameShowTime: number | null;
   view: 'immersive' | 'curved-screen' | null;
   lastXrSwitch: { installationId: string | null; showTime: number; previousFrameShowTime: number | null } | null;
@@ -55,12 +59,19 @@ const moveRight = (stage: Frame, p: [number, number, number]) =>
     const hook = (window as unknown as { __pavilionXr: { device: { controllers: { right?: { position: { set(x: number, y: number, z: number): void } } } } } }).__pavilionXr;
     hook.device.controllers.right!.position.set(p[0], p[1], p[2]);
   }, p);
+/** Turns the emulated headset about the vertical axis (radians; 0 looks along -z, the curved screen). */
+const turnHead = (stage: Frame, yaw: number) =>
+  stage.evaluate((yaw) => {
+    const hook = (window as unknown as { __pavilionXr: { device: { quaternion: { set(x: number, y: number, z: number, w: number): void } } } }).__pavilionXr;
+    hook.device.quaternion.set(0, Math.sin(yaw / 2), 0, Math.cos(yaw / 2));
+  }, yaw);
 const endSession = (stage: Frame) => stage.evaluate(() => (window as unknown as { __pavilionXr: { end(): Promise<void> } }).__pavilionXr.end());
 
 let app: App;
 let browser: Browser;
 let page: Page;
 let stage: Frame;
+let panel: Socket | null = null;
 
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC_DIR, playLeadMs: 800 });
@@ -69,6 +80,7 @@ beforeAll(async () => {
   stage = await stageFrame(page);
 }, 120_000);
 afterAll(async () => {
+  panel?.close();
   await browser?.close();
   await app?.close();
 });
@@ -86,6 +98,21 @@ describe('a VR station with an emulated headset', () => {
     await until(async () => (await stationXr())?.xr?.presenting, 'GET /api/show to say the station presents', 30_000);
     expect((await stationXr())?.xr).toEqual({ presenting: true, mode: 'immersive-vr' });
     expect(await stage.getByTestId('enter-vr').count()).toBe(0);
+  });
+
+  it("loads the WebXR emulator's chunk itself: the screens' service worker does not precache it", async () => {
+    // The build's chunks of iwer (their source maps name its modules).
+    const dir = path.join(STATIC_DIR, 'static');
+    const iwer = fs.readdirSync(dir).filter((f) => f.endsWith('.js') && fs.existsSync(path.join(dir, `${f}.map`)) && fs.readFileSync(path.join(dir, `${f}.map`), 'utf8').includes('node_modules/iwer/'));
+    expect(iwer.length, 'the build has a chunk of iwer').toBeGreaterThan(0);
+    // This station (?xr=emulate) loaded it ...
+    const loaded = await stage.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+    expect(loaded.filter((u) => iwer.some((f) => u === `/static/${f}`)).length).toBeGreaterThan(0);
+    // ... but no screen's worker lists it; the VR station's own chunk is listed.
+    const sw = await (await fetch(`${app.url}/sw.js?page=display`)).text();
+    expect(sw).toMatch(/\/static\/display-[\w-]+\.js/);
+    for (const f of iwer) expect(sw).not.toContain(`/static/${f}`);
+    expect(loaded.some((u) => /^\/static\/xr-[^/]+\.js$/.test(u) && sw.includes(u))).toBe(true);
   });
 
   it('draws its frames in the XR session, each at its show time', async () => {
@@ -117,6 +144,60 @@ describe('a VR station with an emulated headset', () => {
     expect(x.lastXrSwitch!.showTime).toBeGreaterThanOrEqual(startedAt);
     expect(x.lastXrSwitch!.previousFrameShowTime!).toBeLessThan(startedAt);
     expect(x.presenting).toBe(true);
+  });
+
+  it("the panel's thumbnail mirrors what the viewer sees: it changes as the head turns", async () => {
+    // Still on the curved screen (prism-field): ahead of the viewer, the picture; behind, the dark theatre.
+    expect((await xrOf(page)).view).toBe('curved-screen');
+    panel = client(app, '/control', { token: ADMIN });
+    const thumbs: string[] = [];
+    panel.on('control:thumbnail', (t: { screenId: string; dataUrl: string }) => {
+      if (t.screenId === 'vr-1') thumbs.push(t.dataUrl);
+    });
+    await connected(panel);
+    panel.emit('control:watch', { thumbnails: true });
+    // A picture made after `what` happened: the second one from now (the first may have been on its way).
+    const nextMirror = async (what: string) => {
+      const n = thumbs.length;
+      const mirrors = (await xrOf(page)).mirrors;
+      await until(() => thumbs.length >= n + 2, `two thumbnails of vr-1 ${what}`, 60_000);
+      expect((await xrOf(page)).mirrors).toBeGreaterThan(mirrors); // the station's mirror made them, not its canvas
+      return thumbs.at(-1)!;
+    };
+    await turnHead(stage, 0);
+    const ahead = await nextMirror('looking at the curved screen');
+    await turnHead(stage, Math.PI);
+    const behind = await nextMirror('looking away from it');
+    await turnHead(stage, 0);
+    const again = await nextMirror('looking at it again');
+    // Decoded in a blank page of its own (no content policy there).
+    const decoder = await browser.newPage();
+    const lumas = (url: string) =>
+      decoder.evaluate(async (u) => {
+        const img = new Image();
+        img.src = u;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        const out: number[] = [];
+        for (let i = 0; i < d.length; i += 4) out.push(0.2126 * d[i]! + 0.7152 * d[i + 1]! + 0.0722 * d[i + 2]!);
+        return { width: c.width, height: c.height, luma: out };
+      }, url);
+    const [a, b, c] = [await lumas(ahead), await lumas(behind), await lumas(again)];
+    await decoder.close();
+    expect([a.width, a.height]).toEqual([160, 90]);
+    const mean = (l: number[]) => l.reduce((s, v) => s + v, 0) / l.length;
+    const diff = (p: number[], q: number[]) => p.reduce((s, v, i) => s + Math.abs(v - q[i]!), 0) / p.length;
+    console.log(`[vr] mirrored thumbnails: mean luma ahead ${mean(a.luma).toFixed(1)}, behind ${mean(b.luma).toFixed(1)}, ahead again ${mean(c.luma).toFixed(1)}; |ahead - behind| ${diff(a.luma, b.luma).toFixed(1)}`);
+    // The curved screen's picture ahead, the dark theatre behind.
+    expect(mean(a.luma)).toBeGreaterThan(mean(b.luma) + 8);
+    expect(mean(c.luma)).toBeGreaterThan(mean(b.luma) + 8);
+    expect(diff(a.luma, b.luma)).toBeGreaterThan(8);
+    panel.emit('control:watch', { thumbnails: false });
   });
 
   it('canopy reads the emulated controllers: their positions reach the piece as the headset moves them', async () => {
@@ -196,5 +277,45 @@ describe('a VR station with an emulated headset', () => {
     const after = await seen(page);
     expect(after.lastSwitch).toEqual(before.lastSwitch);
     expect(after.installationId).toBe('canopy');
+  });
+
+  it('on a wall of a VR station and a flat screen, a scheduled switch lands on both at the same show time', async () => {
+    // canopy-1 joins the VR wall as a flat screen beside the station.
+    const assign = await api(app, 'POST', '/api/commands', { type: 'screen.assign', screenId: 'canopy-1', wallId: 'vr', rect: { x: 0, y: 0, w: 1920, h: 1080 } });
+    expect(assign.body.ok, JSON.stringify(assign.body)).toBe(true);
+    const flat = (await openPage(browser, screenUrl(app, 'canopy-1'))).page;
+    try {
+      await until(async () => (await seen(flat)).installationId === 'canopy', 'the flat screen to play the VR wall (canopy)', 90_000);
+      await waitFrames(flat, 5);
+      await stage.getByTestId('enter-vr').click({ timeout: 30_000 });
+      await until(async () => (await xrOf(page)).presenting, 'the station to present again', 60_000);
+      const framesAt = (await xrOf(page)).frames;
+      await until(async () => (await xrOf(page)).frames > framesAt + 3, 'XR frames', 60_000);
+
+      // Far enough ahead for both to warm the piece in software rendering, so that it is due at its start.
+      const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'vr', installationId: 'prism-field', at: (await seen(page)).now + 10_000 });
+      expect(res.body.ok, JSON.stringify(res.body)).toBe(true);
+      const startedAt = app.store.get().walls.vr!.startedAt;
+      const station = await until(async () => {
+        const s = (await xrOf(page)).lastXrSwitch;
+        return s?.installationId === 'prism-field' && s.showTime >= startedAt ? s : null;
+      }, 'the station to switch to prism-field on an XR frame', 90_000);
+      const screen = await until(async () => {
+        const s = (await seen(flat)).lastSwitch;
+        return s?.installationId === 'prism-field' && s.showTime >= startedAt ? s : null;
+      }, 'the flat screen to switch to prism-field', 90_000);
+      // Each on its first frame at or after the start: the station's XR frame before it came earlier.
+      expect(station.showTime).toBeGreaterThanOrEqual(startedAt);
+      expect(station.previousFrameShowTime!).toBeLessThan(startedAt);
+      expect(screen.showTime).toBeGreaterThanOrEqual(startedAt);
+      const stationFrame = station.showTime - station.previousFrameShowTime!;
+      const warm = (p: Page) => p.evaluate(() => JSON.stringify((window as unknown as { __pavilion: { lastWarm: unknown } }).__pavilion.lastWarm));
+      console.log(`[vr] switch at ${startedAt}: station +${(station.showTime - startedAt).toFixed(1)} ms (its frame ${stationFrame.toFixed(1)} ms), flat screen +${(screen.showTime - startedAt).toFixed(1)} ms; warm-ups: station ${await warm(page)}, flat ${await warm(flat)}`);
+      expect((await seen(flat)).errors).toEqual([]);
+      expect((await seen(page)).errors).toEqual([]);
+    } finally {
+      await flat.context().close();
+      await api(app, 'POST', '/api/commands', { type: 'screen.assign', screenId: 'canopy-1', wallId: 'canopy', rect: { x: 0, y: 0, w: 1920, h: 1080 } });
+    }
   });
 });

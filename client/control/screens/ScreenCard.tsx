@@ -35,7 +35,12 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
       </header>
       <div className="thumb">
         {thumb && s.connected ? (
-          <img src={thumb.dataUrl} alt={`Live picture of ${s.id}`} data-testid={`thumb-${s.id}`} />
+          <img
+            src={thumb.dataUrl}
+            // A VR station in a session sends what the viewer sees (a mono view from their head, docs/vr.md).
+            alt={s.kind === 'vr' && s.xr?.presenting ? `What the viewer in ${s.id} sees` : `Live picture of ${s.id}`}
+            data-testid={`thumb-${s.id}`}
+          />
         ) : (
           <span className="muted small">{s.connected ? 'waiting for a picture…' : 'offline'}</span>
         )}
