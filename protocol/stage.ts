@@ -84,8 +84,10 @@ export const StageDiag = z.object({
   progress: z.object({ installationId: Id, progress: z.number().min(0).max(1) }).nullable(),
   /** The transition running or held by a pause (docs/display.md, "Transitions"), else null. */
   transition: z.object({ from: Id.nullable(), to: Id.nullable(), type: z.enum(['fade', 'crossfade']), progress: z.number().min(0).max(1) }).nullable().optional(),
-  /** The last warm-up (module, mount, compile, silent sound) and how late its switch came after the start. */
-  lastWarm: z.object({ installationId: Id, ms: Finite, cold: z.boolean(), lateMs: Finite.nullable() }).nullable().optional(),
+  /** The last warm-up (module, mount, compile, silent sound) and how late its switch came after the start; `adopted`: the switch adopted a mounted run. */
+  lastWarm: z.object({ installationId: Id, ms: Finite, cold: z.boolean(), lateMs: Finite.nullable(), adopted: z.literal(true).optional() }).nullable().optional(),
+  /** Piece trees the stage has mounted since it loaded (a warm switch adds none). */
+  pieceMounts: z.number().int().nonnegative().optional(),
   /** Pieces kept warm off-screen (id@version), and the cache's bounds. */
   warmCache: z.object({ pieces: z.array(z.string().max(80)).max(16), limit: z.object({ count: Finite, memory: Finite }) }).optional(),
   /** A VR station's session (docs/vr.md); absent on a flat screen. */

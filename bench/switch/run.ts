@@ -1,9 +1,13 @@
 /**
- * npm run bench:switch [-- --warm 2] [--ms 1000] [--json out.json]
+ * npm run bench:switch [-- --warm 2] [--ms 1000] [--json out.json] [--cold 0] [--compare DIR] [--rounds 1]
  *
  * Piece switches on the demo wall (main-1..3), each screen in its own Chromium process at 480×270
  * (as on a real wall: tabs of one browser share one software-GPU process), with the bundled pieces.
  * Serves the built client (dist/client, or PAVILION_STATIC_DIR): run `npm run build` first.
+ * `--compare DIR` runs the same sequence on a second build (another static dir: a build before a
+ * change, say) in the same run, the two alternating for `--rounds` rounds (A B A B…), each on its
+ * own server and browsers, so that both meet the same machine; the summaries are per build.
+ * `--cold 0` leaves the cold switches out (the warm ones only, after the unmeasured first play).
  *
  * The run: one unmeasured play, then cold switches (each piece's first play on these screens: its
  * module, mount, compile and sound graph all new), cuts then crossfades; then warm ones: each one a
@@ -32,6 +36,10 @@ import { sleep } from '../lib/child';
 const WARM = arg('warm', 2); // warm switches of each kind
 const MS = arg('ms', 1000); // crossfade length
 const JSON_OUT = arg('json', '');
+const COLD = arg('cold', 1) !== 0;
+const COMPARE = arg('compare', '');
+const ROUNDS = Math.max(1, arg('rounds', 1));
+const BUILD_A = process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : null;
 const SCREENS = ['main-1', 'main-2', 'main-3'];
 const ADMIN = 'bench-admin-token-0123456789';
 
@@ -44,6 +52,11 @@ interface Diag {
   clock: { synced: boolean };
 }
 interface SwitchRow {
+  /** The build it ran on (A: PAVILION_STATIC_DIR or dist/client; B: --compare). */
+  build: 'A' | 'B';
+  round: number;
+  /** The 1-minute load average when it was measured. */
+  load: number;
   kind: 'cold' | 'warm';
   type: 'cut' | 'crossfade';
   installationId: string;
@@ -59,17 +72,10 @@ interface SwitchRow {
   reloaded: boolean[];
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-switch-'));
-const app = await createApp({
-  port: 0,
-  host: '127.0.0.1',
-  dataDir,
-  logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
-  adminToken: ADMIN,
-  artistToken: 'bench-artist-token-0123456789',
-  publicUrl: 'http://127.0.0.1',
-  ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
-});
+type App = Awaited<ReturnType<typeof createApp>>;
+let app: App;
+let build: SwitchRow['build'] = 'A';
+let round = 0;
 const showNow = () => performance.timeOrigin + performance.now();
 
 async function command(c: Record<string, unknown>): Promise<void> {
@@ -87,9 +93,9 @@ async function poll<T>(fn: () => Promise<T | null | false>, what: string, timeou
   throw new Error(`bench: timed out waiting for ${what}`);
 }
 
-const browsers: Browser[] = [];
-const pages: Page[] = [];
-const stages: Frame[] = [];
+let browsers: Browser[] = [];
+let pages: Page[] = [];
+let stages: Frame[] = [];
 const diag = (p: Page): Promise<Diag> =>
   p.evaluate(() => {
     const d = (window as unknown as { __pavilion: Diag }).__pavilion;
@@ -144,7 +150,7 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
   const startedAt = app.store.get().walls.main!.startedAt;
   const times = sw.map((s) => s.showTime);
   await sleep(1200); // the second around the switch, and the crossfade's end
-  const row: SwitchRow = { kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [], reloaded: [] };
+  const row: SwitchRow = { build, round, load: os.loadavg()[0]!, kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [], reloaded: [] };
   const loads = await loadsNow();
   for (const [i, f] of stages.entries()) {
     // Every interval between two frames that overlaps the second around the switch (a stall that
@@ -193,53 +199,82 @@ async function playWarm(id: string, transition: Transition): Promise<SwitchRow> 
   return measure('warm', transition ? 'crossfade' : 'cut', id, before, at, mounts, loads);
 }
 
+/** The whole sequence on one build: its own server, data dir and browsers. */
+async function sequence(staticDir: string | null, rows: SwitchRow[]): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-switch-'));
+  app = await createApp({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
+    adminToken: ADMIN,
+    artistToken: 'bench-artist-token-0123456789',
+    publicUrl: 'http://127.0.0.1',
+    ...(staticDir ? { staticDir } : {}),
+  });
+  browsers = [];
+  pages = [];
+  stages = [];
+  try {
+    const pieces = app.catalog.list().filter((p) => p.source === 'bundled').map((p) => p.id);
+    if (pieces.length < 5) throw new Error(`bench: needs the 5 bundled pieces, has ${pieces.join(', ')}`);
+    await open();
+    const xf: Transition = { type: 'crossfade', ms: MS };
+    // Unmeasured: the wall's first piece.
+    await command({ type: 'wall.play', wallId: 'main', installationId: pieces[0] });
+    await Promise.all(pages.map((p) => poll(async () => (await diag(p)).lastSwitch?.installationId === pieces[0], 'the first piece', 90_000)));
+    if (COLD) {
+      rows.push(await playCold(pieces[1]!, undefined));
+      rows.push(await playCold(pieces[2]!, undefined));
+      rows.push(await playCold(pieces[3]!, xf));
+      rows.push(await playCold(pieces[4]!, xf));
+    }
+    for (let k = 0; k < WARM * 2; k++) {
+      const current = app.store.get().walls.main!.installationId;
+      const others = pieces.filter((p) => p !== current);
+      rows.push(await playWarm(others[k % others.length]!, k % 2 === 0 ? undefined : xf));
+    }
+  } finally {
+    for (const b of browsers) await b.close().catch(() => undefined);
+    await app.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const rows: SwitchRow[] = [];
 const load0 = os.loadavg();
-try {
-  const pieces = app.catalog.list().filter((p) => p.source === 'bundled').map((p) => p.id);
-  if (pieces.length < 5) throw new Error(`bench: needs the 5 bundled pieces, has ${pieces.join(', ')}`);
-  await open();
-  const xf: Transition = { type: 'crossfade', ms: MS };
-  // Unmeasured: the wall's first piece.
-  await command({ type: 'wall.play', wallId: 'main', installationId: pieces[0] });
-  await Promise.all(pages.map((p) => poll(async () => (await diag(p)).lastSwitch?.installationId === pieces[0], 'the first piece', 90_000)));
-  rows.push(await playCold(pieces[1]!, undefined));
-  rows.push(await playCold(pieces[2]!, undefined));
-  rows.push(await playCold(pieces[3]!, xf));
-  rows.push(await playCold(pieces[4]!, xf));
-  for (let k = 0; k < WARM * 2; k++) {
-    const current = app.store.get().walls.main!.installationId;
-    const others = pieces.filter((p) => p !== current);
-    rows.push(await playWarm(others[k % others.length]!, k % 2 === 0 ? undefined : xf));
+const builds: Array<[SwitchRow['build'], string | null]> = COMPARE ? [['A', BUILD_A], ['B', path.resolve(COMPARE)]] : [['A', BUILD_A]];
+for (round = 1; round <= ROUNDS; round++)
+  for (const [b, dir] of builds) {
+    build = b;
+    await sequence(dir, rows);
   }
-} finally {
-  for (const b of browsers) await b.close().catch(() => undefined);
-  await app.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
 
 const load1 = os.loadavg();
 const list = (xs: Array<number | null>, d = 0) => xs.map((x) => fmt(x, d)).join('/');
 console.log(`bench:switch — 3 Chromium processes at 480×270, software WebGL, bundled pieces; crossfades ${MS} ms; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+if (COMPARE) console.log(`builds: A ${BUILD_A ?? 'dist/client'}, B ${path.resolve(COMPARE)}; ${ROUNDS} round(s), A then B in each`);
 for (const r of rows) {
   const ratio = r.gapMs.map((g, i) => g / r.medianFrameMs[i]!);
   console.log(
-    `${r.kind.padEnd(4)} ${r.type.padEnd(9)} → ${r.installationId.padEnd(12)} spread ${fmt(r.spreadMs, 1).padStart(6)} ms; late ${list(r.lateMs, 1)} ms; ` +
+    `${COMPARE ? `${r.build}${r.round} ` : ''}${r.kind.padEnd(4)} ${r.type.padEnd(9)} → ${r.installationId.padEnd(12)} spread ${fmt(r.spreadMs, 1).padStart(6)} ms; late ${list(r.lateMs, 1)} ms; ` +
       `longest gap ${list(r.gapMs)} ms vs median frame ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}); warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}; ` +
       `adopted ${r.adopted.map((a) => (a ? 'yes' : 'no')).join('/')}, mounts for the switch ${list(r.mounts)}` +
+      `; load ${r.load.toFixed(1)}` +
       (r.reloaded.some((x) => x) ? `; stage reloaded by the page's watchdog on ${r.reloaded.map((x, i) => (x ? SCREENS[i] : '')).filter(Boolean).join(', ')}` : ''),
   );
 }
-for (const kind of ['cold', 'warm'] as const)
-  for (const type of ['cut', 'crossfade'] as const) {
-    const rs = rows.filter((r) => r.kind === kind && r.type === type);
-    if (!rs.length) continue;
-    const late = rs.flatMap((r) => r.lateMs);
-    const ratio = rs.flatMap((r) => r.gapMs.map((g, i) => g / r.medianFrameMs[i]!)).filter(Number.isFinite);
-    console.log(
-      `summary ${kind} ${type} (${rs.length}): spread median ${fmt(median(rs.map((r) => r.spreadMs)), 1)} ms, max ${fmt(Math.max(...rs.map((r) => r.spreadMs)), 1)} ms; ` +
-        `late median ${fmt(median(late), 1)} ms, max ${fmt(Math.max(...late), 1)} ms; gap/median frame median ×${fmt(median(ratio), 1)}, max ×${fmt(Math.max(...ratio), 1)}; ` +
-        `warm-up median ${fmt(median(rs.flatMap((r) => r.warmUpMs.filter((x): x is number => x !== null))), 0)} ms`,
-    );
-  }
-if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ at: new Date().toISOString(), load: [load0, load1], crossfadeMs: MS, rows }, null, 2));
+for (const [b] of builds)
+  for (const kind of ['cold', 'warm'] as const)
+    for (const type of ['cut', 'crossfade'] as const) {
+      const rs = rows.filter((r) => r.build === b && r.kind === kind && r.type === type);
+      if (!rs.length) continue;
+      const late = rs.flatMap((r) => r.lateMs);
+      const ratio = rs.flatMap((r) => r.gapMs.map((g, i) => g / r.medianFrameMs[i]!)).filter(Number.isFinite);
+      console.log(
+        `summary ${COMPARE ? `${b} ` : ''}${kind} ${type} (${rs.length}): spread median ${fmt(median(rs.map((r) => r.spreadMs)), 1)} ms, max ${fmt(Math.max(...rs.map((r) => r.spreadMs)), 1)} ms; ` +
+          `late median ${fmt(median(late), 1)} ms, max ${fmt(Math.max(...late), 1)} ms; gap/median frame median ×${fmt(median(ratio), 1)}, max ×${fmt(Math.max(...ratio), 1)}; ` +
+          `warm-up median ${fmt(median(rs.flatMap((r) => r.warmUpMs.filter((x): x is number => x !== null))), 0)} ms`,
+      );
+    }
+if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ at: new Date().toISOString(), load: [load0, load1], crossfadeMs: MS, builds: Object.fromEntries(builds), rounds: ROUNDS, rows }, null, 2));

@@ -58,6 +58,10 @@ export function mirrorDiagnostics({ relay, store, clock }: Screen) {
       const w = d()?.lastWarm;
       return w ? { ...w } : null;
     },
+    /** Piece trees the stage has mounted since it loaded (a warm switch adopts a mounted run, and adds none). */
+    get pieceMounts() {
+      return d()?.pieceMounts ?? 0;
+    },
     get warmCache() {
       const c = d()?.warmCache;
       return c ? { pieces: [...c.pieces], limit: { ...c.limit } } : null;

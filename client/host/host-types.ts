@@ -58,5 +58,9 @@ export interface HostSnapshot {
   quality: Program['quality'];
 }
 
-/** `sync`: the change must be drawn on this very frame (a switch, params due): render it before pieces run. */
+/**
+ * `sync`: the change must be rendered on this very frame, before pieces run (a switch to a run that
+ * is not mounted and warm on every screen yet, params due). A switch to a warm run is not: the
+ * compositor draws from the host's snapshot, and only the runs' roles change.
+ */
 export type HostListener = (sync: boolean) => void;

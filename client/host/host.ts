@@ -233,6 +233,10 @@ export class PieceHost {
     const prev = this.run;
     const inc = this.incoming;
     this.run = switched ? (inc && inc.key === switched.key && !!switched.module === !!inc.module ? inc : this.startRun(switched)) : null;
+    // Mounted and warm on every screen: the compositor draws it from this snapshot, so the switch is
+    // a change of roles that the mount layer may render after this frame (nothing to build in it).
+    const screens = this.screens();
+    const flip = !!inc && this.run === inc && !inc.failed && screens.length > 0 && screens.every((s) => this.warm.isWarm(inc.key, s));
     if (inc && this.run === inc && inc.failed) this.switcher.fail(inc.key);
     this.incoming = null;
     if (inc && inc !== this.run) this.keep(inc);
@@ -245,7 +249,7 @@ export class PieceHost {
     this.lastSwitch = { installationId: switched?.installationId ?? null, showTime };
     this.progress = null;
     this.advanceTransition(showTime);
-    this.changed(true);
+    this.changed(!flip);
   }
 
   /** The transition's progress on this frame, from show time; the outgoing run is kept when it ends. */

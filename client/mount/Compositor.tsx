@@ -16,8 +16,11 @@ const GAIN_RAMP_S = 0.04;
  * target at the screen's resolution and blends it over the outgoing one; a fade goes through
  * black). It also warms runs off-screen, one step a frame: once mounted, their materials are
  * compiled (compileAsync: KHR_parallel_shader_compile where the GPU has it), then they are drawn
- * once into the target (buffers and textures uploaded), then the host is told. Kept runs neither
- * run nor draw. Sound gains of each run follow the same mix.
+ * once, clipped to one pixel, into the screen's framebuffer and into a crossfade's target
+ * (buffers and textures uploaded, and the GPU's pipelines made for both: a software GL builds
+ * them per framebuffer format at the first draw, which would otherwise be the switch frame's
+ * work), then the host is told. Kept runs neither run nor draw. Sound gains of each run follow
+ * the same mix; runs not on screen stay silent.
  */
 export function Compositor({ host, screen, layers }: { host: PieceHost; screen: string; layers: Map<string, Layer> }) {
   const gl = useThree((s) => s.gl);
@@ -30,6 +33,8 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
   useFrame((_state, delta, frame) => {
     const snap = host.snapshot();
     const mix = host.mix();
+    // The run on screen this frame (its lights gate reads it: client/mount/RunSlot.tsx).
+    for (const [slot, l] of layers) l.onScreen = slot === snap.run?.slot;
     const fail = (slot: string, e: unknown) => host.fail('frame', e, slot, screen);
     const setGain = (l: Layer | undefined, v: number) => {
       const bus = l?.bus;
@@ -40,7 +45,10 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
 
     // Warm one run a frame (the next one first), off-screen. Layers are the runs' mounts (by slot);
     // the steps are per run key, so a run adopted under a new key warms again (nothing to compile).
-    const warming = [snap.incoming, ...snap.kept].find((r) => r && !host.isWarm(r.key, screen) && layers.get(r.slot)?.mounted);
+    const warming = [snap.incoming, ...snap.kept].find((r) => {
+      const l = r && !host.isWarm(r.key, screen) ? layers.get(r.slot) : undefined;
+      return l?.mounted && l.settledFor === r!.key;
+    });
     const w = warming ? layers.get(warming.slot) : undefined;
     const steps = warming && w ? w.warmSteps(warming.key) : undefined;
     if (warming && w && steps && !steps.compiling) {
@@ -58,7 +66,7 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
         gl.compileAsync(w.scene, w.camera).then(done, done);
       } else if (!steps.warm) {
         try {
-          w.draw(gl, overlay.targetFor(), 0, false);
+          w.warmDraw(gl, overlay.warmTarget());
         } catch (e) {
           fail(warming.slot, e);
         }
@@ -105,8 +113,8 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
       setGain(out, mix.gainOut);
       setGain(run, mix.gainIn);
     }
-    // Warming and kept runs stay silent.
-    if (snap.incoming) setGain(layers.get(snap.incoming.slot), 0);
+    // Warming and kept runs stay silent (one that just left after a cut too, before its bus is released).
+    for (const [slot, l] of layers) if (slot !== snap.run?.slot && slot !== snap.outgoing?.slot) setGain(l, 0);
   }, 1);
   return null;
 }

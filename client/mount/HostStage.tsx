@@ -41,12 +41,25 @@ function slotsOf(snap: HostSnapshot): Array<{ run: Run; role: RunRole }> {
   return out;
 }
 
+/** `value` as it was last time while it has the same JSON (small plain objects: the wall's geometry). */
+function useSameValue<T>(value: T): T {
+  const ref = useRef<{ value: T; json: string } | null>(null);
+  if (ref.current?.value !== value) {
+    const json = JSON.stringify(value);
+    if (ref.current?.json !== json) ref.current = { value, json };
+  }
+  return ref.current!.value;
+}
+
 /**
  * One screen of a host, inside its <Canvas>: every run the host holds mounted in its own scene (on
  * screen, warming before its cue, leaving in a transition, kept warm), and the compositor that
  * draws the right ones each frame, blended during a transition (client/mount/Compositor.tsx).
  */
-export function HostStage({ host, snap, wall, screen, sound, idle = 'nothing' }: HostStageProps) {
+export function HostStage({ host, snap, wall: wallNow, screen, sound, idle = 'nothing' }: HostStageProps) {
+  // The same object while the geometry stays the same: a view (each GO brings one) must not hand
+  // every mounted piece a new runtime, which re-renders all of them (client/mount/RunSlot.tsx).
+  const wall = useSameValue(wallNow);
   const gl = useThree((s) => s.gl);
   const size = useThree((s) => s.size);
   useEffect(() => host.attachRenderer(screen, gl), [host, screen, gl]);

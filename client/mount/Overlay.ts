@@ -34,6 +34,7 @@ export class TransitionOverlay {
   });
   private readonly geometry = new PlaneGeometry(2, 2);
   private target: WebGLRenderTarget | null = null;
+  private warm: WebGLRenderTarget | null = null;
 
   constructor(private readonly gl: WebGLRenderer) {
     const quad = new Mesh(this.geometry, this.material);
@@ -52,20 +53,33 @@ export class TransitionOverlay {
     const h = this.gl.domElement.height;
     let t = this.target;
     if (t && (t.width !== w || t.height !== h)) t.setSize(w, h);
-    if (!t) {
-      t = new WebGLRenderTarget(w, h, { depthBuffer: true });
-      (t as WebGLRenderTarget & { isXRRenderTarget: boolean }).isXRRenderTarget = true;
-      t.texture.colorSpace = this.gl.outputColorSpace;
-      t.texture.internalFormat = 'RGBA8';
-      this.target = t;
-    }
+    if (!t) this.target = t = this.make(w, h);
     return t;
   }
 
-  /** Frees the target (between transitions: nothing stays allocated while one piece plays). */
+  /**
+   * A small target of the same formats as targetFor's, for the warm-up's one-pixel draw (the GPU's
+   * pipelines depend on a framebuffer's formats, not its size): warming allocates no target at the
+   * screen's resolution.
+   */
+  warmTarget(): WebGLRenderTarget {
+    return (this.warm ??= this.make(4, 4));
+  }
+
+  /** Frees the targets (between transitions: nothing stays allocated while one piece plays). */
   release(): void {
     this.target?.dispose();
     this.target = null;
+    this.warm?.dispose();
+    this.warm = null;
+  }
+
+  private make(w: number, h: number): WebGLRenderTarget {
+    const t = new WebGLRenderTarget(w, h, { depthBuffer: true });
+    (t as WebGLRenderTarget & { isXRRenderTarget: boolean }).isXRRenderTarget = true;
+    t.texture.colorSpace = this.gl.outputColorSpace;
+    t.texture.internalFormat = 'RGBA8';
+    return t;
   }
 
   /** Draws the target at `alpha` over what the screen shows. */

@@ -1,9 +1,9 @@
 import { createPortal, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { PerspectiveCamera } from 'three';
 import type { SoundRuntime, WallGeometry } from 'pavilion/sdk';
 import { releaseLater } from 'pavilion/sdk';
-import { LightsGate } from '../../sdk/lights';
+import { LightsContext, type Lights } from '../../sdk/lights';
 import { buildRuntime, type PieceHost, type Run } from '../host';
 import type { ParamValues } from '../../protocol';
 import type { QualityLevel } from '../host';
@@ -42,13 +42,29 @@ export interface RunSlotProps {
  * A kept run gets no sound (its graph is released) and runs no frames. Keyed by the run's slot: a
  * later run of its piece that adopts it (host.ts, prepareIncoming) re-renders this same subtree
  * with its own key, start and params; nothing is mounted again.
+ *
+ * The piece's own tree re-renders only when what it reads changes (its runtime: wall, params,
+ * quality, sound): not when the run's role changes (the switch), nor when it is re-keyed (a warm
+ * switch adopting it), nor when another run's slot changes. The element is memoised and the
+ * lights gate is an object that reads the layer's place each frame (set by the compositor), so a
+ * switch re-renders no piece: a piece's re-render re-creates every three.js object whose `args`
+ * it writes inline (materials, then their programs' lookups), which is work a switch frame must
+ * not do.
  */
-export function RunSlot({ host, run, role, wall, params, quality, screen, sound, layers }: RunSlotProps) {
+export const RunSlot = memo(function RunSlot({ host, run, role, wall, params, quality, screen, sound, layers }: RunSlotProps) {
   const rootCamera = useThree((s) => s.camera);
   const rootInternal = useThree((s) => s.internal);
   const layer = useMemo(() => new RunLayer(run.slot, rootCamera.clone() as PerspectiveCamera), [run.slot, rootCamera]);
   const internal = useMemo(() => ({ ...rootInternal, subscribers: [], priority: 0, subscribe: layer.subscribe }), [rootInternal, layer]);
-  const bus = useRunBus(role === 'kept' ? null : sound, role, run.startedAt);
+  const runSoundIn = role === 'kept' ? null : sound;
+  const bus = useRunBus(runSoundIn, role, run.startedAt);
+  // Its piece has what it will play with (for a run that sounds, its bus): the compositor warms it
+  // only then, so that the re-render the bus brings (the piece's sound graph, built silent) comes
+  // before the warm-up, not between it and the switch.
+  const settled = !runSoundIn || bus !== null;
+  useLayoutEffect(() => {
+    layer.settledFor = settled ? run.key : null;
+  }, [layer, settled, run.key]);
   useEffect(() => {
     layers.set(run.slot, Object.assign(layer, { bus: bus?.bus ?? null }));
     return () => {
@@ -62,30 +78,75 @@ export function RunSlot({ host, run, role, wall, params, quality, screen, sound,
   const wanted = params ?? last.current ?? defaults(run);
   const runParams = last.current && sameValues(last.current, wanted) ? last.current : wanted;
   last.current = runParams;
-  const runtime = useMemo(() => buildRuntime(run, run.shared, { wall, params: runParams, quality, sound: runSound }), [run, wall, runParams, quality, runSound]);
+  // What the runtime reads of the run (buildRuntime): not its key or start, which a re-key changes.
+  const { installationId, module, seed, shared, failed, slot } = run;
+  const runtime = useMemo(
+    () => buildRuntime(run, shared, { wall, params: runParams, quality, sound: runSound }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [installationId, module, seed, shared, wall, runParams, quality, runSound],
+  );
+  // Only the run on screen drives the wall's lights (sdk/lights.ts): the compositor marks it each frame.
+  const outerLights = useContext(LightsContext);
+  const lightsRef = useRef(outerLights);
+  lightsRef.current = outerLights;
+  const lights = useMemo<Lights>(() => ({ set: (name, value) => (layer.onScreen ? lightsRef.current.set(name, value) : undefined) }), [layer]);
+  const hostRef = useRef({ host, screen });
+  hostRef.current = { host, screen };
+  const piece = useMemo(
+    () => (
+      <LightsContext.Provider value={lights}>
+        <PieceMount
+          mountKey={slot}
+          Piece={module?.Component ?? null}
+          failed={failed}
+          runtime={runtime}
+          params={runParams}
+          sound={runSound}
+          onError={(phase, error) => hostRef.current.host.fail(phase, error, slot, hostRef.current.screen)}
+          onMounted={() => {
+            layer.mounted = true;
+            if (module && !failed) hostRef.current.host.pieceMounted();
+          }}
+        />
+        <KeepPrograms layer={layer} />
+      </LightsContext.Provider>
+    ),
+    [lights, slot, module, failed, runtime, runParams, runSound, layer],
+  );
   return createPortal(
     <>
       <WallCamera wall={wall} />
-      {/* Only the run on screen drives the wall's lights (sdk/lights.ts). */}
-      <LightsGate on={role === 'active'}>
-      <PieceMount
-        mountKey={run.slot}
-        Piece={run.module?.Component ?? null}
-        failed={run.failed}
-        runtime={runtime}
-        params={runParams}
-        sound={runSound}
-        onError={(phase, error) => host.fail(phase, error, run.slot, screen)}
-        onMounted={() => {
-          layer.mounted = true;
-          if (run.module && !run.failed) host.pieceMounted();
-        }}
-      />
-      </LightsGate>
+      {piece}
     </>,
     layer.scene,
     { camera: layer.camera, internal } as unknown as Parameters<typeof createPortal>[2],
   );
+});
+
+/**
+ * After each commit of the piece's tree for new inputs (runtime, params, sound), its materials get
+ * their programs at once (renderer.compile). A piece that writes a material's `args` inline gets a
+ * new material on every re-render; r3f disposes the old one when the page is next idle, which
+ * releases its program if the new one has not taken it yet: the next draw (the switch frame, for a
+ * run warming) then compiled it again. Taken here, the program is found in three's cache, and
+ * kept. A piece's first mount (still suspended) is left to the warm-up.
+ */
+function KeepPrograms({ layer }: { layer: RunLayer }) {
+  const gl = useThree((s) => s.gl);
+  const first = useRef(true);
+  useLayoutEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (!layer.mounted) return;
+    try {
+      gl.compile(layer.scene, layer.camera);
+    } catch {
+      /* a material that cannot compile is reported when the run draws */
+    }
+  });
+  return null;
 }
 
 function sameValues(a: ParamValues, b: ParamValues): boolean {

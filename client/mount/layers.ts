@@ -1,4 +1,4 @@
-import { Scene, type Camera, type WebGLRenderer, type WebGLRenderTarget } from 'three';
+import { Scene, Vector4, type Camera, type WebGLRenderer, type WebGLRenderTarget } from 'three';
 import type { RootState } from '@react-three/fiber';
 
 /** One run's warm-up on one screen: its materials compiled, then drawn once off-screen. */
@@ -29,6 +29,10 @@ export class RunLayer {
   private selfRendering = 0;
   /** The piece has mounted (its Suspense resolved) on this screen. */
   mounted = false;
+  /** It is the run on screen this frame (the compositor sets it): only that run drives the wall's lights. */
+  onScreen = false;
+  /** The run key whose inputs (its sound bus, if it sounds) the piece has committed with: it may warm then. */
+  settledFor: string | null = null;
   private steps: WarmSteps = { key: '', compiled: false, compiling: false, warm: false };
 
   constructor(
@@ -63,6 +67,40 @@ export class RunLayer {
   /** Runs this run's frame callbacks. */
   runFrame(delta: number, frame?: XRFrame): void {
     for (const s of this.subs) s.ref.current(s.store.getState(), delta, frame);
+  }
+
+  /**
+   * The warm-up's draw: the scene as it is (its frame callbacks not run), clipped to one pixel,
+   * into the screen's framebuffer and then into `target` (a crossfade's, or one of its formats).
+   * Buffers and textures are uploaded, and the GPU builds its pipelines for both framebuffers (a
+   * software GL compiles a shader per framebuffer format and state at the first draw: drawn only
+   * into a target, the first frame on screen compiled them again), at the cost of almost no
+   * pixels. The compositor's draw of the frame on screen, after it, clears that pixel.
+   */
+  warmDraw(gl: WebGLRenderer, target: WebGLRenderTarget): void {
+    const autoClear = gl.autoClear;
+    const scissor = gl.getScissor(new Vector4());
+    const scissorTest = gl.getScissorTest();
+    const targetScissor = target.scissor.clone();
+    const targetScissorTest = target.scissorTest;
+    try {
+      gl.autoClear = true;
+      gl.setRenderTarget(null);
+      gl.setScissor(0, 0, 1, 1);
+      gl.setScissorTest(true);
+      gl.render(this.scene, this.camera);
+      target.scissor.set(0, 0, 1, 1);
+      target.scissorTest = true;
+      gl.setRenderTarget(target);
+      gl.render(this.scene, this.camera);
+    } finally {
+      target.scissor.copy(targetScissor);
+      target.scissorTest = targetScissorTest;
+      gl.setRenderTarget(null);
+      gl.setScissor(scissor);
+      gl.setScissorTest(scissorTest);
+      gl.autoClear = autoClear;
+    }
   }
 
   /**

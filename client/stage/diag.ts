@@ -33,7 +33,8 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
     soundBlocked: extras.soundBlocked(),
     progress: snap.progress,
     transition: host.transition(),
-    lastWarm: host.lastWarm ? (({ installationId, ms, cold, lateMs }) => ({ installationId, ms, cold, lateMs }))(host.lastWarm) : null,
+    lastWarm: host.lastWarm ? (({ installationId, ms, cold, lateMs, adopted }) => ({ installationId, ms, cold, lateMs, ...(adopted ? { adopted } : {}) }))(host.lastWarm) : null,
+    pieceMounts: host.pieceMounts,
     warmCache: (({ pieces, limit }) => ({ pieces: pieces.slice(-16), limit }))(host.warmCache()),
     ...(extras.output ? { output: extras.output() } : {}),
     ...(extras.xr?.() ? { xr: extras.xr() } : {}),
@@ -41,8 +42,9 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
 }
 
 /**
- * Sends the diagnostics twice a second, and at once after a switch, so that the
- * page's mirror (and the watchdog that reloads a stalled stage) stays current.
+ * Sends the diagnostics twice a second, and right after a switch (once the switch frame's task is
+ * done: nothing of it runs inside that frame), so that the page's mirror (and the watchdog that
+ * reloads a stalled stage) stays current.
  */
 export function startDiag(bridge: StageBridge, host: PieceHost, extras: DiagExtras): () => void {
   let errorsSig = '';
@@ -54,12 +56,16 @@ export function startDiag(bridge: StageBridge, host: PieceHost, extras: DiagExtr
     errorsSig = sig;
   };
   const timer = setInterval(send, EVERY_MS);
-  const off = host.subscribe((sync) => {
-    if (sync) queueMicrotask(send);
-  });
+  let seenSwitch = host.lastSwitch;
+  let soon: ReturnType<typeof setTimeout> | undefined;
   // While a transition runs, its progress goes out with every few frames (tests and monitors follow it).
   let lastTransition = false;
   const offFrame = host.clock.onFrame(() => {
+    if (host.lastSwitch !== seenSwitch) {
+      seenSwitch = host.lastSwitch;
+      clearTimeout(soon);
+      soon = setTimeout(send, 0);
+    }
     const on = host.transition() !== null;
     if ((on || lastTransition) && host.clock.count % 6 === 0) send();
     lastTransition = on;
@@ -67,7 +73,7 @@ export function startDiag(bridge: StageBridge, host: PieceHost, extras: DiagExtr
   send();
   return () => {
     clearInterval(timer);
-    off();
+    clearTimeout(soon);
     offFrame();
   };
 }

@@ -179,4 +179,23 @@ describe('a run leaves with the timing it last had', () => {
     expect(host.snapshot().incoming).toBeNull();
     expect(host.warmCache().pieces, 'called off, it stays warm').toEqual(['echo@1.0.0']);
   });
+
+  it('a switch to a run warm on every screen is a change of roles, not a render inside the switch frame; one that is not warm is', async () => {
+    const { host, frameAt, play } = screenHost();
+    await play('canopy', T);
+    const syncs: boolean[] = [];
+    host.subscribe((sync) => syncs.push(sync));
+    await play('echo', T + 1000); // warmed on the screen before its start
+    expect(host.snapshot().run?.installationId).toBe('echo');
+    expect(syncs, 'the compositor draws it from the snapshot: nothing for React to build in that frame').not.toContain(true);
+
+    // Not warm by its start (a warm-up that never reported): switched WARM_WAIT_MS late, and mounted in that frame.
+    host.setProgram(programOf(playing('facade', T + 2000)));
+    await settle();
+    frameAt(T + 1500);
+    syncs.length = 0;
+    frameAt(T + 2000 + 3000);
+    expect(host.snapshot().run?.installationId).toBe('facade');
+    expect(syncs).toContain(true);
+  });
 });
