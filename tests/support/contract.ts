@@ -51,17 +51,21 @@ export async function settleTo(pages: Page[], base: Memory[], timeoutMs = 8000):
 export async function playWall(app: { url: string }, pages: Page[], wallId: string, piece: PieceSummary | null, frames = 8, extra: Record<string, unknown> = {}): Promise<void> {
   if (piece) await command(app, { type: 'wall.quality', wallId, quality: 'low' });
   await playOn(app, pages[0]!, wallId, piece?.id ?? null, 0, extra);
-  for (const p of pages) {
-    await until(
-      async () => {
-        const d = await diag(p);
-        return d.installationId === (piece?.id ?? null) && (d.lastSwitch?.installationId ?? null) === (piece?.id ?? null);
-      },
-      `every screen to switch to ${piece?.id ?? 'nothing'}`,
-      60_000,
-    );
-    if (frames) await waitFrames(p, frames);
-  }
+  // The screens render side by side: each is waited for at once (one after another, each page's
+  // `frames` would be counted from when the previous one was done, tripling the wait).
+  await Promise.all(
+    pages.map(async (p) => {
+      await until(
+        async () => {
+          const d = await diag(p);
+          return d.installationId === (piece?.id ?? null) && (d.lastSwitch?.installationId ?? null) === (piece?.id ?? null);
+        },
+        `every screen to switch to ${piece?.id ?? 'nothing'}`,
+        60_000,
+      );
+      if (frames) await waitFrames(p, frames);
+    }),
+  );
 }
 
 /** A value for each input a phone can send, different per visitor. */
