@@ -37,6 +37,20 @@ const stageSeen = async (page: Page) =>
     return { pieceMounts: p.pieceMounts, lastWarm: p.lastWarm };
   });
 
+/**
+ * In the stage frame, from its first script on: how many shaders WebGL was asked to compile (a warm
+ * switch compiles none: its programs were compiled during the warm-up, and must still be).
+ */
+const COUNT_COMPILES = `if (location.pathname === '/stage') {
+  window.__compiles = 0;
+  for (const C of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
+    if (!C) continue;
+    const own = C.prototype.compileShader;
+    C.prototype.compileShader = function (s) { window.__compiles++; return own.call(this, s); };
+  }
+}`;
+const compilesIn = async (page: Page): Promise<number> => (await stageFrame(page)).evaluate(() => (window as unknown as { __compiles: number }).__compiles);
+
 const showNow = () => performance.timeOrigin + performance.now();
 let app: App;
 const browsers: Browser[] = [];
@@ -62,7 +76,9 @@ beforeAll(async () => {
   for (const id of MAIN) {
     const b = await launch();
     browsers.push(b);
-    pages.push((await openPage(b, screenUrl(app, id))).page);
+    const context = await b.newContext({ viewport: { width: 480, height: 270 } });
+    await context.addInitScript({ content: COUNT_COMPILES });
+    pages.push((await openPage(context, screenUrl(app, id))).page);
   }
   for (const p of pages) {
     await waitFrames(p, 5);
@@ -122,13 +138,14 @@ describe('transitions on a wall of three screens', () => {
     for (const p of pages) expect((await seen(p)).errors).toEqual([]);
   }, 400_000);
 
-  it('a scheduled switch to a piece kept warm lands on the same show time on all three, and mounts nothing', async () => {
+  it('a scheduled switch to a piece kept warm lands on the same show time on all three, and mounts and compiles nothing', async () => {
     // A played before: it is kept warm (its programs compiled) on every screen.
     for (const [i, p] of pages.entries()) {
       const kept = await p.evaluate(() => (window as unknown as { __pavilion: { warmCache: { pieces: string[] } | null } }).__pavilion.warmCache?.pieces ?? []);
       expect(kept.some((k) => k.startsWith(`${A}@`)), `${MAIN[i]} keeps ${A} warm: ${kept.join(', ')}`).toBe(true);
     }
     const mountsBefore = await Promise.all(pages.map(async (p) => (await stageSeen(p)).pieceMounts));
+    const compilesBefore = await Promise.all(pages.map(compilesIn));
     const at = showNow() + 8000;
     await command({ type: 'wall.play', installationId: A, at });
     const sw = await Promise.all(
@@ -152,6 +169,10 @@ describe('transitions on a wall of three screens', () => {
       const s = await stageSeen(p);
       expect(s.lastWarm, `${MAIN[i]}'s warm-up in its stage`).toMatchObject({ installationId: A, adopted: true });
       expect(s.pieceMounts, `${MAIN[i]} mounted ${A} again at the switch`).toBe(mountsBefore[i]);
+      // Nothing compiled from the command to a few frames after the switch: not the kept run's
+      // programs (a view that re-rendered it re-created its materials and let its programs go), not
+      // the run on screen's.
+      expect((await compilesIn(p)) - compilesBefore[i]!, `${MAIN[i]} compiled shaders for a warm switch`).toBe(0);
     }
   }, 200_000);
 });
