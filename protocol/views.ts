@@ -164,6 +164,34 @@ export interface ClusterHealth {
   lastApplyMs: number | null;
 }
 
+/** One node of the pavilion, as GET /api/nodes lists it (docs/operations.md, "Several nodes"). */
+export interface ClusterNodeEntry {
+  id: string;
+  /** single: one node alone (no PAVILION_REDIS_URL). */
+  role: 'writer' | 'follower' | 'single';
+  /** Its base URL as it announces it (PAVILION_PUBLIC_URL, else its first LAN address and port). */
+  address: string;
+  /** When it started (epoch ms, its own clock). */
+  upSince: number;
+  /** socket.io connections it holds now (screens, panels, phones). */
+  clients: number;
+  /** The show version it serves. */
+  version: number;
+  /** How long ago its last heartbeat reached Redis (ms, Redis's clock); 0 for a node alone. */
+  heartbeatAgeMs: number;
+  /** Its visitors by wall (walls with none left out): holding a place (playing, or a dropped phone's held place), and queued. */
+  visitors: Record<string, { playing: number; queued: number }>;
+  /** The node that answered the request. */
+  self: boolean;
+}
+
+/** GET /api/nodes: every node of the pavilion, the writer first. */
+export interface NodesReply {
+  ok: true;
+  mode: 'single' | 'cluster';
+  nodes: ClusterNodeEntry[];
+}
+
 /** Something the server did on its own that a technician should know of. */
 export interface ServerNotice {
   /** Increasing within one run of the server. */

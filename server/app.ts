@@ -34,6 +34,7 @@ import { withPairing } from './screens/pairing-commands';
 import { logCommands } from './metrics/command-log';
 import { createMetrics, type Metrics } from './metrics/registry';
 import { registerMetricsRoute } from './metrics/route';
+import { registerNodesRoute } from './http/nodes';
 import { startOsc, type OscLink, type OscOptions } from './links/osc-link';
 import { ReportLimits } from './screens/report-limits';
 import { displayUrlOf, newScreenKey } from './screens/keys';
@@ -236,10 +237,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   catalog.subscribe(() => queueMicrotask(() => void cueReview.around(() => upgradeStoredParams(upgrades, 'after a piece changed'))));
   const scheduler = createScheduler({ store, time, logger, memory: fileMemory(schedulerFile(opts.dataDir)) });
   // DMX over Art-Net and sACN (docs/links.md): follows the show, on a thread of its own; pieces' lights come in through the display transport.
+  // Several nodes: only the writer sends DMX (server/cluster/outputs.ts).
+  const dmxStore = cluster ? cluster.dmxView(store) : store;
   const dmx =
     opts.dmxThread === false
-      ? createDmxEngine({ store, time, logger, onPacket: (id) => metrics.dmxPacket(id) })
-      : startDmxThread({ store, time, logger, onPackets: (id, n) => metrics.dmxPacket(id, n) });
+      ? createDmxEngine({ store: dmxStore, time, logger, onPacket: (id) => metrics.dmxPacket(id) })
+      : startDmxThread({ store: dmxStore, time, logger, onPackets: (id, n) => metrics.dmxPacket(id, n) });
   const lights = createLightsInput({ show: () => store.get(), time, engine: dmx, logger });
 
   // Pieces run in a frame of the stage origin, a second listener (server/http/stage-origin.ts).
@@ -258,7 +261,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     cueWaits: cues.waits, cueProblems: (show) => ({ ...cueReview.flags(show), ...cueProblems(show, (id, version) => pieceState.ref(id, version)) }), dmxStats: () => dmx.stats() });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
-  const visitors = (visitorTransport = attachVisitors(io, { store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
+  const visitors = (visitorTransport = attachVisitors(io, { store: cluster ? cluster.visitorView(store) : store, catalog, time, logger, display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
   const control = attachControl(io, { store, ...(cluster ? { command: cluster.command } : {}), registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
   metrics.attach({ screens: () => registry.statuses(store.get()), visitors: () => Object.keys(store.get().walls).map((wallId) => ({ wallId, count: visitors.hub.stats(wallId).visitors })), inputs: () => visitors.hub.counters(), isPiece: (id) => catalog.get(id) !== undefined });
   display.onError((_screenId, err) => metrics.pieceError(err.installationId));
@@ -297,6 +300,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerStageApi(http, () => stage);
   registerMetricsRoute(http, { auth, metrics, ...(opts.metricsToken ? { token: opts.metricsToken } : {}) });
   registerClockApi(http, () => clock);
+  const startedAt = Date.now();
+  registerNodesRoute(http, { auth, cluster: cluster ? () => cluster.nodes() : null, self: () => ({ id: 'this', role: 'single', address: baseUrl, upSince: startedAt, clients: io.engine.clientsCount, version: store.get().version, heartbeatAgeMs: 0, self: true, visitors: {} }) });
 
   let port = opts.port ?? 0;
   const trustedOrigins = [...(opts.publicUrl ? [opts.publicUrl] : []), ...(opts.trustedOrigins ?? [])];
@@ -307,7 +312,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   try {
     if (opts.clockPort !== null)
       clock = await startClockResponder({ port: opts.clockPort ?? 0, host: opts.host ?? '0.0.0.0', time, logger, trustProxy: opts.trustProxy ?? 0, ...(opts.clockPerAddress ? { perAddress: opts.clockPerAddress } : {}), ...(opts.clockNice !== undefined ? { nice: opts.clockNice } : {}), ...(opts.tls ? { tls: opts.tls } : {}) });
-    if (opts.osc) osc = await startOsc(opts.osc, { store, registry, time, logger, host: opts.host ?? '0.0.0.0', count: metrics.oscMessage, paramType: (wallId, name) => { const w = store.get().walls[wallId]; return w?.installationId ? catalog.get(w.installationId)?.params[name]?.type : undefined; } });
+    if (opts.osc) osc = await startOsc(opts.osc, { store, registry, time, logger, host: opts.host ?? '0.0.0.0', count: metrics.oscMessage, ...(cluster ? { outActive: cluster.gate.isWriter } : {}), paramType: (wallId, name) => { const w = store.get().walls[wallId]; return w?.installationId ? catalog.get(w.installationId)?.params[name]?.type : undefined; } });
     await http.listen({ port: opts.port ?? 0, host: opts.host ?? '0.0.0.0' });
   } catch (e) {
     await osc?.close();
@@ -320,7 +325,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const scheme = opts.tls ? 'https' : 'http';
   const url = `${scheme}://localhost:${port}`;
   if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
-  cluster?.bind({ core, store });
+  cluster?.bind({ core, store, self: { address: () => baseUrl, upSince: startedAt, clients: () => io.engine.clientsCount, visitors: (wallId) => visitors.hub.list(wallId) }, metrics: metrics.registry });
   scheduler.start();
   cues.start();
   const stopHourlyPoints = points.hourly(() => store.get());

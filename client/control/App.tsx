@@ -16,6 +16,7 @@ import { BackupsView } from './backups/BackupsView';
 import { LogView } from './log/LogView';
 import { OutputView } from './output/OutputView';
 import { DmxView } from './dmx/DmxView';
+import { NodesView } from './nodes/NodesView';
 
 /** The technician's app: sign-in first; then the live show over the /control socket. */
 export function App() {
@@ -92,6 +93,8 @@ function Shell() {
           <OutputView />
         ) : tab === 'dmx' ? (
           <DmxView />
+        ) : tab === 'nodes' ? (
+          <NodesView />
         ) : (
           <ScheduleView />
         )}

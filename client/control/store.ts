@@ -5,7 +5,7 @@ import type { PieceSummary, ShowView, WireError } from '../../protocol';
 export const NONE: readonly never[] = [];
 export const NO_PRESETS: Record<string, Record<string, import('../../protocol').ParamValue>> = {};
 
-export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule' | 'artists' | 'backups' | 'log' | 'output' | 'dmx';
+export type Tab = 'screens' | 'walls' | 'pieces' | 'cues' | 'schedule' | 'artists' | 'backups' | 'log' | 'output' | 'dmx' | 'nodes';
 export const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'screens', label: 'Screens' },
   { id: 'walls', label: 'Walls' },
@@ -17,6 +17,7 @@ export const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'log', label: 'Log' },
   { id: 'output', label: 'Output' },
   { id: 'dmx', label: 'DMX' },
+  { id: 'nodes', label: 'Nodes' },
 ];
 
 export interface Toast {

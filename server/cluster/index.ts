@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
-import { fail, Show, type CommandSource, type ServerHealth } from '../../protocol';
+import type { Registry } from 'prom-client';
+import { fail, Show, type ClusterNodeEntry, type CommandSource, type ServerHealth, type VisitorListEntry } from '../../protocol';
 import { actingAs } from '../activity/actor';
 import type { ShowStorage } from '../persistence/journal';
 import type { AdoptingStore, ShowStore } from '../show/store';
@@ -10,9 +11,14 @@ import { createForwarder, type CommandAck } from './forward';
 import { keysFor } from './keys';
 import { Lease, parseHolder } from './lease';
 import { REFUSED } from './messages';
-import { adapterClient, redisClient, sleep } from './redis';
+import { nodeLocal } from './adapter';
+import { registerClusterMetrics } from './metrics';
+import { addressOf, beat, forget, listNodes, readNodes } from './nodes';
+import { writerOnlyDmx, type WriterGate } from './outputs';
+import { adapterClient, aofWarning, redacted, redisClient, sleep } from './redis';
 import { entryMs, loadLog, parseEntries, patched, type LogEntry } from './show-log';
 import { LogStorage } from './storage';
+import { shareOf, sharedCaps, type WallLoad } from './visitor-caps';
 
 /**
  * Multi-node mode (PAVILION_REDIS_URL; docs/operations.md, "Several nodes"). Loaded with a dynamic
@@ -36,6 +42,19 @@ export interface ClusterOptions {
   leaseMs?: number;
   /** How long a command waits for the writer's answer, or Redis's confirmation (default 10 s). */
   commandTimeoutMs?: number;
+  /** A node without a heartbeat for this long drops out of the list of nodes (default 3 × the lease's TTL). */
+  nodeTtlMs?: number;
+}
+
+/** What a node says of itself in the list of nodes (GET /api/nodes). */
+export interface NodeSelf {
+  /** Its base URL (PAVILION_PUBLIC_URL, else its first LAN address and port). */
+  address(): string;
+  upSince: number;
+  /** socket.io connections it holds now. */
+  clients(): number;
+  /** Its visitors on a wall (the shared visitor caps count them). */
+  visitors?(wallId: string): VisitorListEntry[];
 }
 
 export interface Cluster {
@@ -43,8 +62,20 @@ export interface Cluster {
   storage: ShowStorage;
   /** socket.io's options for this mode (server/transport/io.ts). */
   io: { adapter: ReturnType<typeof createAdapter>; connectionStateRecovery: { maxDisconnectionDuration: number; skipMiddlewares: boolean } };
-  /** Starts following and writing, once the app has built its store (`core`: the inner store; `store`: what the edges dispatch to). */
-  bind(deps: { core: ShowStore & AdoptingStore; store: ShowStore }): void;
+  /**
+   * Starts following and writing, once the app has built its store and listens (`core`: the inner
+   * store; `store`: what the edges dispatch to; `self`: what its heartbeat says; `metrics`: the
+   * registry its series go on).
+   */
+  bind(deps: { core: ShowStore & AdoptingStore; store: ShowStore; self: NodeSelf; metrics?: Registry }): void;
+  /** Every node alive, the writer first (GET /api/nodes). */
+  nodes(): Promise<ClusterNodeEntry[]>;
+  /** Whether this node is the writer now, and when that changes: only the writer sends DMX and OSC out. */
+  gate: WriterGate;
+  /** The show as this node's DMX sender must see it: its outputs on the writer only (server/cluster/outputs.ts). */
+  dmxView(store: { get(): Show; subscribe: ShowStore['subscribe'] }): { get(): Show; subscribe: ShowStore['subscribe'] };
+  /** The show as this node's visitor hub must see it: each wall's cap is this node's share of it (server/cluster/visitor-caps.ts). Call once. */
+  visitorView(store: ShowStore): ShowStore;
   /** A command from an edge (panel, REST): run here on the writer, else forwarded to it. The answer means durable. */
   command(raw: unknown, source: CommandSource, actor?: string): Promise<CommandAck>;
   /** GET /api/health with this node's part (`cluster`), degraded while Redis is unreachable or no node writes. */
@@ -57,6 +88,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const keys = keysFor(opts.prefix ?? 'pavilion:');
   const node = `${os.hostname().replace(/[^\w.-]/g, '_').slice(0, 40)}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
   const leaseMs = opts.leaseMs ?? 3000;
+  const nodeTtlMs = opts.nodeTtlMs ?? 3 * leaseMs;
   const timeoutMs = opts.commandTimeoutMs ?? 10_000;
   const main = redisClient(opts.url, `pavilion-${node}`, { queueWhileDown: false, log });
   const sub = redisClient(opts.url, `pavilion-${node}-sub`, { queueWhileDown: true, log });
@@ -85,6 +117,24 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     loaded = await loadLog(main, keys);
   }
   let role: 'writer' | 'follower' | 'taking over' = lease.value ? 'writer' : 'follower';
+  const roleListeners = new Set<() => void>();
+  /** Every change of role goes through here: the DMX and OSC senders hear when this node starts or stops writing. */
+  const setRole = (next: typeof role) => {
+    const was = role === 'writer';
+    role = next;
+    if (was !== (role === 'writer')) for (const fn of roleListeners) fn();
+  };
+  const gate: WriterGate = {
+    isWriter: () => role === 'writer',
+    onChange(fn) {
+      roleListeners.add(fn);
+      return () => roleListeners.delete(fn);
+    },
+  };
+  let self: NodeSelf | null = null;
+  let caps: ReturnType<typeof sharedCaps> | null = null;
+  let aliveNodes = 0;
+  let writerAddress: string | null = null;
   let cursor = loaded.cursor;
   let closed = false;
   let core: (ShowStore & AdoptingStore) | null = null;
@@ -99,7 +149,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const storage = new LogStorage({
     redis: main,
     keys,
-    writer: { leaseValue: () => (role === 'writer' && lease.valid() ? lease.value : null), redisUp: up },
+    writer: { leaseValue: () => (role === 'writer' && lease.valid() ? lease.value : null), redisUp: up, writerAddress: () => writerAddress },
     initial: loaded.show,
     fallback: opts.fallback,
     log,
@@ -108,9 +158,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   /** Runs a command on this node, the writer; answers once Redis has it. */
   async function local(raw: unknown, source: CommandSource, actor: string | null): Promise<CommandAck> {
-    if (!store) return fail('not_allowed_now', REFUSED.notWriter);
+    if (!store) return fail('not_allowed_now', REFUSED.notWriter(writerAddress));
     if (!up()) return fail('not_allowed_now', REFUSED.redisDown);
-    if (role !== 'writer' || !lease.valid()) return fail('not_allowed_now', REFUSED.notWriter);
+    if (role !== 'writer' || !lease.valid()) return fail('not_allowed_now', REFUSED.notWriter(writerAddress));
     const s = store;
     const res = actor ? actingAs(actor, () => s.dispatch(raw, source)) : s.dispatch(raw, source);
     if (!res.ok) return res;
@@ -141,7 +191,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   }
 
   async function takeOver(): Promise<void> {
-    role = 'taking over';
+    setRole('taking over');
     const l = await loadLog(main, keys);
     if (!lease.valid() || closed) return void stepDown('the lease ran out while the show was loading');
     cursor = l.cursor;
@@ -150,7 +200,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       if (l.show.version !== mine.version) core!.adopt(l.show);
       storage.rebase(l.show);
     }
-    role = 'writer';
+    setRole('writer');
     // The first writer died before its first show was written: the log starts from this node's.
     if (!l.show) storage.seed(mine);
     await forwarder.serve(lease.token!, local);
@@ -161,7 +211,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   async function stepDown(why: string): Promise<void> {
     if (role === 'follower' && !lease.value) return;
     const was = role;
-    role = 'follower';
+    setRole('follower');
     lease.drop();
     storage.fail(REFUSED.fenced);
     resyncWanted = true;
@@ -219,6 +269,25 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     }
   }
 
+  /** This node's record in the list of nodes (once it listens: before that it has no address). */
+  async function heartbeat(): Promise<void> {
+    if (!self || closed) return;
+    const walls: Record<string, WallLoad> = {};
+    for (const id of Object.keys(core?.get().walls ?? {})) {
+      const list = self.visitors?.(id) ?? [];
+      const queued = list.filter((v) => v.queuePosition > 0).length;
+      if (list.length > 0) walls[id] = [list.length - queued, queued];
+    }
+    aliveNodes = await beat(main, keys, { id: node, address: self.address(), upSince: self.upSince, clients: self.clients(), version: core?.get().version ?? logVersion, walls }, nodeTtlMs);
+    if (caps && core) {
+      // Each wall's visitor cap, shared out by every node's load as Redis has it now (this node's included).
+      const { nodes } = await readNodes(main, keys, nodeTtlMs);
+      const shares = new Map<string, number>();
+      for (const w of Object.values(core.get().walls)) shares.set(w.id, shareOf(w.visitorCap, nodes.map((n) => ({ id: n.card.id, load: n.card.walls[w.id] ?? [0, 0] })), node));
+      caps.setShares(shares);
+    }
+  }
+
   let tickTimer: NodeJS.Timeout | null = null;
   async function tick(): Promise<void> {
     try {
@@ -231,9 +300,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
           await stepDown(`the show log could not be loaded (${(e as Error).message})`);
         }
       }
-      const [value, v] = await Promise.all([main.sendCommand<string | null>(['GET', keys.lease]), main.sendCommand<string | null>(['GET', keys.version])]);
+      const [value, v] = await Promise.all([main.sendCommand<string | null>(['GET', keys.lease]), main.sendCommand<string | null>(['GET', keys.version]), heartbeat()]);
+      const was = holder?.node;
       holder = parseHolder(value);
       logVersion = v === null ? -1 : Number(v);
+      if (!holder) writerAddress = null;
+      else if (holder.node === node) writerAddress = self?.address() ?? null;
+      else if (holder.node !== was || writerAddress === null) writerAddress = await addressOf(main, keys, holder.node);
     } catch {
       // Redis unreachable: a writer stops on its own once its lease may have run out.
       if (role === 'writer' && !lease.valid()) await stepDown('Redis was unreachable for longer than the lease');
@@ -250,9 +323,29 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       // Recovered sockets go through the namespaces' auth again (skipMiddlewares: false).
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     },
+    gate,
+    dmxView: (s) => writerOnlyDmx(s, gate),
+    visitorView(s) {
+      caps = sharedCaps(s);
+      return caps.view;
+    },
+    nodes: () => listNodes(main, keys, node, nodeTtlMs),
     bind(deps) {
       core = deps.core;
       store = deps.store;
+      self = deps.self;
+      void heartbeat().catch(() => {});
+      if (deps.metrics)
+        registerClusterMetrics(deps.metrics, {
+          node,
+          isWriter: () => role === 'writer',
+          writer: () => holder?.node ?? null,
+          fence: () => holder?.token ?? null,
+          leaseLeftMs: () => (role === 'writer' ? lease.remainingMs() : 0),
+          redisUp: up,
+          lagVersions: () => Math.max(0, logVersion - (core?.get().version ?? logVersion)),
+          nodes: () => aliveNodes,
+        });
       void follow();
       if (role === 'writer') void forwarder.serve(lease.token!, local).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'cluster: cannot take forwarded commands yet'));
     },
@@ -292,55 +385,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       if (tickTimer) clearTimeout(tickTimer);
       await forwarder.stopServing();
       if (role === 'writer') await lease.release().catch(() => {});
-      role = 'follower';
+      await forget(main, keys, node).catch(() => {});
+      setRole('follower');
       reader.destroy();
       await Promise.all([main, sub, ioPub].map((c) => c.close().catch(() => c.destroy())));
     },
   };
-}
-
-/** Events the writer sends to screens wherever they are connected: a command's effects on one screen. */
-const CLUSTER_WIDE = new Set(['screen:identify', 'screen:reload', 'screen:xr']);
-
-/**
- * Every node holds the whole show and serves its own sockets from it (views, the panel's mirror,
- * visitor frames), so their broadcasts stay on the node: through the adapter every screen would get
- * each view once per node, and a panel the mirrors of every node's screens in turn. Only the
- * effects the writer sends to one screen (identify, reload, a VR station's recenter) cross nodes.
- */
-function nodeLocal(factory: ReturnType<typeof createAdapter>): ReturnType<typeof createAdapter> {
-  // A plain function, not an arrow: socket.io calls it with `new`.
-  return function (nsp) {
-    const adapter = factory(nsp);
-    const broadcast = adapter.broadcast.bind(adapter);
-    adapter.broadcast = (packet, opts) => {
-      const event = (packet as { data?: unknown[] }).data?.[0];
-      return broadcast(packet, typeof event === 'string' && CLUSTER_WIDE.has(event) ? opts : { ...opts, flags: { ...opts.flags, local: true } });
-    };
-    return adapter;
-  };
-}
-
-/** What is wrong with Redis's durability settings for the show log (null: AOF with fsync always, or not readable). */
-async function aofWarning(main: ReturnType<typeof redisClient>): Promise<string | null> {
-  try {
-    const pairs = await main.sendCommand<string[]>(['CONFIG', 'GET', 'append*']);
-    const conf = new Map<string, string>();
-    for (let i = 0; i + 1 < pairs.length; i += 2) conf.set(pairs[i]!, pairs[i + 1]!);
-    if (conf.get('appendonly') === 'yes' && conf.get('appendfsync') === 'always') return null;
-    return `Redis does not write every change to disk before answering (appendonly ${conf.get('appendonly') ?? '?'}, appendfsync ${conf.get('appendfsync') ?? '?'}): an acknowledged command can be lost if Redis itself stops; set appendonly yes and appendfsync always (docs/operations.md, "Several nodes")`;
-  } catch {
-    return null; // CONFIG is disabled (a managed Redis): its documentation says how it persists
-  }
-}
-
-/** The URL without its password, for logs. */
-function redacted(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(not a URL)';
-  }
 }

@@ -17,6 +17,10 @@ export interface Keys {
   commands(token: number): string;
   /** The channel a node hears its forwarded commands' answers on. */
   replies(node: string): string;
+  /** The nodes alive: a sorted set of node ids scored by their last heartbeat (Redis's clock, ms). */
+  nodes: string;
+  /** A node's heartbeat record, `<ms> <json>` (server/cluster/nodes.ts), with a TTL. */
+  node(id: string): string;
   /** socket.io's stream and channels (the Redis streams adapter). */
   io: { stream: string; channels: string; sessions: string };
 }
@@ -30,6 +34,8 @@ export function keysFor(prefix: string): Keys {
     snapshot: `${prefix}show:snapshot`,
     commands: (token) => `${prefix}commands:${token}`,
     replies: (node) => `${prefix}replies:${node}`,
+    nodes: `${prefix}nodes`,
+    node: (id) => `${prefix}node:${id}`,
     io: { stream: `${prefix}io`, channels: `${prefix}io`, sessions: `${prefix}io:session:` },
   };
 }

@@ -27,6 +27,11 @@ export class Lease {
     return this.value !== null && performance.now() < this.validUntil;
   }
 
+  /** How long the lease stays valid here without a renewal (0 when not held). */
+  remainingMs(): number {
+    return this.value === null ? 0 : Math.max(0, this.validUntil - performance.now());
+  }
+
   async tryAcquire(): Promise<boolean> {
     const t0 = performance.now();
     const token = await scripts.acquire(this.redis, this.keys.lease, this.keys.fence, this.node, this.ttlMs);

@@ -2,8 +2,8 @@
 export const REFUSED = {
   redisDown:
     'the change was not made: this node cannot reach Redis (PAVILION_REDIS_URL), where every node of the pavilion keeps the show; the screens keep playing. Check that redis-server is running and reachable from this node (GET /api/health says when it is back), then retry',
-  notWriter:
-    'the change was not made: this node is a follower of a multi-node pavilion and does not write the show itself; send commands through the control panel or the REST API (they are forwarded to the writer node), or retry in a few seconds if the writer is changing',
+  notWriter: (writer: string | null) =>
+    `the change was not made: this node is a follower of a multi-node pavilion and does not write the show itself. Send it to the writer node instead, ${writer ? `at ${writer}` : 'which GET /api/nodes on any node names'} (OSC, piece uploads and show imports go there; the control panel and REST commands of any node are forwarded to it), or retry in a few seconds if the writer is changing`,
   noWriter: (s: number) =>
     `the change was not made: no node of the pavilion holds the writer lease (the writer stopped and no other node took over within ${s} s); check that the nodes are running (GET /api/health on each), then retry`,
   noAnswer: (s: number) =>

@@ -56,3 +56,27 @@ export function adapterClient(client: Redis): Redis {
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** What is wrong with Redis's durability settings for the show log (null: AOF with fsync always, or not readable). */
+export async function aofWarning(main: Redis): Promise<string | null> {
+  try {
+    const pairs = await main.sendCommand<string[]>(['CONFIG', 'GET', 'append*']);
+    const conf = new Map<string, string>();
+    for (let i = 0; i + 1 < pairs.length; i += 2) conf.set(pairs[i]!, pairs[i + 1]!);
+    if (conf.get('appendonly') === 'yes' && conf.get('appendfsync') === 'always') return null;
+    return `Redis does not write every change to disk before answering (appendonly ${conf.get('appendonly') ?? '?'}, appendfsync ${conf.get('appendfsync') ?? '?'}): an acknowledged command can be lost if Redis itself stops; set appendonly yes and appendfsync always (docs/operations.md, "Several nodes")`;
+  } catch {
+    return null; // CONFIG is disabled (a managed Redis): its documentation says how it persists
+  }
+}
+
+/** The URL without its password, for logs. */
+export function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}

@@ -12,6 +12,8 @@ export interface WriterState {
   /** This node's lease value while it holds the lease (and its local validity has not run out); else null. */
   leaseValue(): string | null;
   redisUp(): boolean;
+  /** The writer node's address, for a follower's refusal (null while unknown). */
+  writerAddress?(): string | null;
 }
 
 interface Pending {
@@ -79,7 +81,7 @@ export class LogStorage implements ShowStorage {
 
   save(show: Show): void {
     const leaseValue = this.deps.writer.leaseValue();
-    if (!leaseValue) throw new Refusal(REFUSED.notWriter);
+    if (!leaseValue) throw new Refusal(REFUSED.notWriter(this.deps.writer.writerAddress?.() ?? null));
     if (!this.deps.writer.redisUp()) throw new Refusal(REFUSED.redisDown);
     const last = this.last;
     const payload: Payload = last && show.version === last.version + 1 ? { v: show.version, from: last.version, ops: diffShows(last, show) } : { v: show.version, show };

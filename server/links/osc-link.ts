@@ -57,6 +57,8 @@ export async function startOsc(
     paramType?: ParamTypeOf;
     count?: (result: OscInResult | 'sent' | 'send_failed') => void;
     host?: string;
+    /** Several nodes: OSC out is sent only while this says so (the writer node); default always. */
+    outActive?: () => boolean;
   },
 ): Promise<OscLink> {
   const logger = deps.logger;
@@ -66,7 +68,7 @@ export async function startOsc(
       { store: deps.store, time: deps.time, logger, ...(deps.paramType ? { paramType: deps.paramType } : {}), ...(deps.count ? { count: deps.count } : {}) },
     )
     : null;
-  const out = opts.out?.length ? startOscOut(opts.out, { store: deps.store, registry: deps.registry, logger, ...(deps.count ? { count: deps.count } : {}) }) : null;
+  const out = opts.out?.length ? startOscOut(opts.out, { store: deps.store, registry: deps.registry, logger, ...(deps.count ? { count: deps.count } : {}), ...(deps.outActive ? { active: deps.outActive } : {}) }) : null;
   if (out) logger.info({ targets: opts.out }, `osc out: sending to ${opts.out!.map((t) => `${t.host}:${t.port}`).join(', ')}`);
   return {
     in: oscIn,

@@ -46,6 +46,8 @@ export function startOscOut(
     registry: Pick<ScreenRegistry, 'onPresence'>;
     logger: Pick<Logger, 'warn' | 'debug'>;
     count?: (result: 'sent' | 'send_failed') => void;
+    /** Several nodes: sends only while this says so (the writer node; every node follows the show). */
+    active?: () => boolean;
   },
 ): OscOut {
   const count = deps.count ?? (() => {});
@@ -65,6 +67,7 @@ export function startOscOut(
   const failedAt = new Map<string, number>();
 
   function send(address: string, args: OscArg[]): void {
+    if (deps.active && !deps.active()) return;
     let data: Buffer;
     try {
       data = Buffer.from(osc.writePacket({ address, args } satisfies OscMessage, { metadata: true }));

@@ -1,42 +1,26 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
-import { exited, startChild } from '../support/child';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/server';
-import { healthOf, NODE_TOKEN, send, showOf, startRedis, type TestRedis } from '../support/redis';
+import { healthOf, metricsOf, NODE_TOKEN, preset, presetsOf, sample, send, showOf, startCluster, type TestCluster, type TestNode } from '../support/cluster';
 
 /**
- * Issue 17: losing Redis is survivable. Two nodes (server/main.ts in child processes) on the
- * test's own redis-server, which is killed and started again on the same port and directory.
+ * Issue 17: losing Redis is survivable. Two nodes (server/main.ts in child processes,
+ * tests/support/cluster.ts) on the test's own redis-server, which is killed and started again on
+ * the same port and directory.
  */
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-let redis: TestRedis | null = null;
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 2 });
+}, 180_000);
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(children.map(exited));
-  await redis?.close();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  await cluster?.close();
 }, 30_000);
-
-async function node(url: string): Promise<{ url: string; child: ChildProcess }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-node-'));
-  dirs.push(dataDir);
-  const c = await startChild({ PAVILION_DATA: dataDir, PAVILION_ADMIN_TOKEN: NODE_TOKEN, PAVILION_REDIS_URL: url, PAVILION_CLOCK_PORT: 'off' });
-  children.push(c.child);
-  return c;
-}
-
-const preset = (name: string) => ({ type: 'preset.save', installationId: 'echo', name, params: {} });
-const presetsOf = async (url: string) => Object.keys((await showOf(url)).presets.echo ?? {});
 
 describe('losing Redis', () => {
   it('nodes keep serving, commands are refused saying so, and once Redis is back commands are accepted and nothing acknowledged is lost', async () => {
-    redis = await startRedis();
-    const [a, b] = await Promise.all([node(redis.url), node(redis.url)]);
+    const { redis } = cluster;
+    const [a, b] = cluster.nodes as [TestNode, TestNode];
     for (const n of [a, b]) await until(async () => (await healthOf(n.url)).cluster?.writer, `${n.url} to know the writer`);
     expect(await send(b.url, preset('before'))).toMatchObject({ status: 200, ack: { ok: true } });
 
@@ -51,6 +35,11 @@ describe('losing Redis', () => {
       expect(refused.ack.error!.message).toMatch(/not made.*cannot reach Redis.*screens keep playing.*retry/);
       // Still serving its copy of the show.
       expect(await presetsOf(n.url)).toContain('before');
+      // The list of nodes lives in Redis: refused, saying so; the metrics say Redis is out of reach.
+      const list = await fetch(`${n.url}/api/nodes`, { headers: { authorization: `Bearer ${NODE_TOKEN}` } });
+      expect(list.status).toBe(503);
+      expect(((await list.json()) as { error: { message: string } }).error.message).toMatch(/cannot reach now.*redis-server/);
+      expect(sample(await metricsOf(n.url), 'pavilion_cluster_redis_up', { node: h.cluster!.node })).toBe(0);
     }
 
     await redis.start();

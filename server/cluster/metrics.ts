@@ -1,0 +1,53 @@
+import { Gauge, type Registry } from 'prom-client';
+
+/** What the cluster's series read at scrape time. */
+export interface ClusterMetricSources {
+  node: string;
+  isWriter(): boolean;
+  /** The writer's node id as the lease in Redis said at the last look; null while none. */
+  writer(): string | null;
+  /** The lease's fencing token as Redis said at the last look; null while no node holds it. */
+  fence(): number | null;
+  /** On the writer: how long its lease stays valid without a renewal (its local deadline); 0 elsewhere. */
+  leaseLeftMs(): number;
+  redisUp(): boolean;
+  lagVersions(): number;
+  /** Nodes whose heartbeat was alive at this node's last heartbeat. */
+  nodes(): number;
+}
+
+/**
+ * Multi-node mode's series on GET /metrics (docs/links.md, "Metrics"; docs/operations.md, "Several
+ * nodes"), on the app's own registry, each labelled with this node's id so that one Prometheus can
+ * scrape every node and tell them apart.
+ */
+export function registerClusterMetrics(registry: Registry, s: ClusterMetricSources): void {
+  const registers = [registry];
+  const gauge = (name: string, help: string, value: () => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['node'] as const,
+      registers,
+      collect() {
+        this.reset();
+        this.set({ node: s.node }, value());
+      },
+    });
+  new Gauge({
+    name: 'pavilion_cluster_node_info',
+    help: 'This node of a multi-node pavilion: always 1, with its role (writer or follower) and the writer\'s node id (empty while none) as labels',
+    labelNames: ['node', 'role', 'writer'] as const,
+    registers,
+    collect() {
+      this.reset();
+      this.set({ node: s.node, role: s.isWriter() ? 'writer' : 'follower', writer: s.writer() ?? '' }, 1);
+    },
+  });
+  gauge('pavilion_cluster_writer', '1 when this node holds the writer lease (applies every command), 0 on a follower', () => (s.isWriter() ? 1 : 0));
+  gauge('pavilion_cluster_lease_fence', 'The writer lease\'s fencing token as Redis said at this node\'s last look (grows with every new writer; -1 while no node holds it)', () => s.fence() ?? -1);
+  gauge('pavilion_cluster_lease_remaining_seconds', 'On the writer: how long its lease stays valid without a renewal, in seconds; 0 on a follower', () => Math.max(0, s.leaseLeftMs()) / 1000);
+  gauge('pavilion_cluster_redis_up', '1 when this node reaches Redis, 0 while it cannot (commands are refused then)', () => (s.redisUp() ? 1 : 0));
+  gauge('pavilion_cluster_lag_versions', 'Show versions the writer has made durable that this node has not applied yet (at its last look)', () => s.lagVersions());
+  gauge('pavilion_cluster_nodes', 'Nodes of the pavilion whose heartbeat is alive in Redis (at this node\'s last heartbeat)', () => s.nodes());
+}
