@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, VisitorView } from '../../protocol';
-import { ask, client, connected, until } from '../support/server';
+import { api, ask, client, connected, startServer, until } from '../support/server';
 import { artnetReceiver, type DmxReceiver } from '../support/dmx';
 import { healthOf, metricsOf, nodesOf, preset, presetsOf, sample, send, settled, showOf, startCluster, type TestCluster, type TestNode } from '../support/cluster';
 import { NODE_TOKEN } from '../support/redis';
@@ -59,6 +59,19 @@ describe('several nodes as one pavilion (PAVILION_REDIS_URL)', () => {
     const staticImports = [...app.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
     expect(staticImports.filter((s) => /cluster|redis/.test(s!))).toEqual([]);
     expect(app).toMatch(/opts\.redis \? await \(await import\('\.\/cluster\/index'\)\)/);
+  });
+
+  it('a node alone (no PAVILION_REDIS_URL) lists itself in GET /api/nodes, and only to the technician', async () => {
+    const alone = await startServer();
+    try {
+      const res = await api(alone, 'GET', '/api/nodes');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ ok: true, mode: 'single', nodes: [{ role: 'single', self: true, clients: 0, version: alone.store.get().version }] });
+      expect((res.body as { nodes: Array<{ address: string }> }).nodes[0]!.address).toBe('http://127.0.0.1'); // its PAVILION_PUBLIC_URL (startServer's)
+      expect((await api(alone, 'GET', '/api/nodes', undefined, null)).status).toBe(401);
+    } finally {
+      await alone.close();
+    }
   });
 
   it('a command sent to any node is made once, by the writer, and every node serves it', async () => {
