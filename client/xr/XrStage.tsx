@@ -95,7 +95,7 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
     const own = gl.setRenderTarget;
     const render = gl.render;
     const quality = host.qualityFor(gl, size.width * size.height * gl.getPixelRatio() ** 2);
-    const dest = immersive ? xrTarget : theatre.targetFor(aspect, quality);
+    const dest = immersive ? xrTarget : theatre.targetFor(aspect, quality, eyeOf(gl));
     // "The screen" is the headset's framebuffer (immersive) or the curved screen's picture.
     gl.setRenderTarget = (t, face, level) => own.call(gl, t ?? dest, face, level);
     // What is drawn into the headset is recorded for the mirror (the curved screen's theatre is, after the compositor).
@@ -120,6 +120,13 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
   }, AFTER_COMPOSITOR);
 
   return <XrContext.Provider value={presenting ? xr.station.runtime : null}>{children}</XrContext.Provider>;
+}
+
+/** One eye's viewport width and projection x scale this frame (after gl.xr.updateCamera), for the curved screen's picture size. */
+function eyeOf(gl: WebGLRenderer): { width: number; xScale: number } | undefined {
+  const eye = gl.xr.getCamera().cameras[0];
+  if (!eye) return undefined;
+  return { width: eye.viewport.z, xScale: eye.projectionMatrix.elements[0] ?? NaN };
 }
 
 /**

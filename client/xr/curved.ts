@@ -61,8 +61,28 @@ export function curvedScreen(shape: CurvedScreenShape): CurvedScreenMesh {
   return { positions, uvs, indices, width, height, centreY };
 }
 
-/** The flat picture's size in pixels for a quality level, at the picture's aspect. */
-export function pictureSize(aspect: number, quality: 'low' | 'medium' | 'high'): { width: number; height: number } {
-  const width = quality === 'high' ? 2048 : quality === 'medium' ? 1536 : 768;
+/** The narrowest picture the curved screen gets, whatever the headset. */
+export const MIN_PICTURE_WIDTH = 256;
+
+/**
+ * The flat picture's size in pixels for a quality level, at the picture's aspect, and no wider than
+ * `maxWidth` (what the headset can show of it, headsetPictureWidth), nor narrower than MIN_PICTURE_WIDTH.
+ */
+export function pictureSize(aspect: number, quality: 'low' | 'medium' | 'high', maxWidth = Infinity): { width: number; height: number } {
+  const byQuality = quality === 'high' ? 2048 : quality === 'medium' ? 1536 : 768;
+  const width = Math.max(MIN_PICTURE_WIDTH, Math.min(byQuality, Number.isFinite(maxWidth) ? Math.ceil(maxWidth) : byQuality));
   return { width, height: Math.max(1, Math.round(width / Math.max(0.1, aspect))) };
+}
+
+/**
+ * How many of the headset's pixels the curved screen spans across, in one eye: its arc (radians, seen
+ * from its axis, where the viewer stands) times the eye's pixels per radian at the middle of its view,
+ * (viewport width / 2) × the projection's x scale (P[0][0] = 2 / (tan left + tan right) for a
+ * symmetric frustum). A picture wider than that is drawn only to be shrunk again: in software GL the
+ * compositor drew the wall's picture at 768 to 2048 pixels for a 240-pixel eye (issue 18, docs/vr.md).
+ * Infinity when the eye is unknown.
+ */
+export function headsetPictureWidth(arc: number, eyeViewportWidth: number, projectionXScale: number): number {
+  const perRadian = (eyeViewportWidth / 2) * projectionXScale;
+  return Number.isFinite(perRadian) && perRadian > 0 ? arc * perRadian : Infinity;
 }

@@ -1,5 +1,5 @@
 import { BufferAttribute, BufferGeometry, CircleGeometry, Color, DoubleSide, Mesh, MeshBasicMaterial, Scene, ShaderMaterial, WebGLRenderTarget, type Texture, type WebGLRenderer } from 'three';
-import { DEFAULT_SHAPE, curvedScreen, pictureSize } from './curved';
+import { DEFAULT_SHAPE, curvedScreen, headsetPictureWidth, pictureSize } from './curved';
 
 // The target holds the picture as the screen would show it (tone-mapped, output colour space):
 // the texel goes out as it is, as the compositor's crossfade does (client/mount/Overlay.ts).
@@ -45,10 +45,13 @@ export class CurvedTheatre {
     this.scene.add(this.floor, this.screen);
   }
 
-  /** The target the compositor draws the picture into this frame (sized for the quality, at the wall's aspect). */
-  targetFor(aspect: number, quality: 'low' | 'medium' | 'high'): WebGLRenderTarget {
+  /**
+   * The target the compositor draws the picture into this frame: sized for the quality, at the wall's
+   * aspect, and no wider than the headset shows it (`eye`: one eye's viewport width and projection x scale).
+   */
+  targetFor(aspect: number, quality: 'low' | 'medium' | 'high', eye?: { width: number; xScale: number }): WebGLRenderTarget {
     if (aspect !== this.aspect) this.shape(aspect);
-    const { width, height } = pictureSize(aspect, quality);
+    const { width, height } = pictureSize(aspect, quality, eye ? headsetPictureWidth(DEFAULT_SHAPE.arc, eye.width, eye.xScale) : Infinity);
     let t = this.target;
     if (t && (t.width !== width || t.height !== height)) t.setSize(width, height);
     if (!t) {

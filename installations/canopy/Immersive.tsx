@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { AdditiveBlending, Color, Vector3, Vector4, type InstancedBufferAttribute } from 'three';
+import { AdditiveBlending, Color, Vector3, Vector4, type Group, type InstancedBufferAttribute } from 'three';
 import { useFrame } from '@react-three/fiber';
-import { useControllers, useShowTime } from 'pavilion/sdk';
+import { useControllers, useShowTime, useViewer, type XrQuat } from 'pavilion/sdk';
 import { Mist, Trunks } from './Atmosphere';
 import { Sky } from './Sky';
 import { Leaves } from './Leaves';
@@ -19,6 +19,36 @@ export const COPIES = 5;
 export const HAND_MOTHS = 7;
 /** How far a hand reaches a moth (metres from the moth's home). */
 const REACH = 2.4;
+
+/** Half the angle one copy's forest spans round the viewer (75° wide), with what spills over its edges. */
+const COPY_HALF = (45 * Math.PI) / 180;
+/** Half the widest view of a headset across both eyes (Quest 3, Vision Pro, Pico 4: 100–110°), with a margin. */
+const VIEW_HALF = (70 * Math.PI) / 180;
+/** Looking further up or down than this, any copy may be in view (the crowns close overhead). */
+const LEVEL = (20 * Math.PI) / 180;
+
+/**
+ * Which copies of the forest the viewer can see, looking along `q` (their head's orientation): a
+ * copy whose whole wedge lies outside the widest headset's view is not drawn. Every copy is drawn
+ * in both eyes otherwise, and the two or three behind the viewer (whose shaders place their leaves,
+ * so three.js cannot cull them) cost as much as those ahead; in software GL the station drew 6 to 9
+ * frames a second. Looking up or down, every copy is drawn.
+ */
+export function copiesInView(q: XrQuat, out: boolean[] = []): boolean[] {
+  out.length = COPIES;
+  // Where the head looks: q applied to -z.
+  const fx = -2 * (q.x * q.z + q.w * q.y);
+  const fy = -2 * (q.y * q.z - q.w * q.x);
+  const fz = -(1 - 2 * (q.x * q.x + q.y * q.y));
+  const level = Math.abs(Math.asin(Math.max(-1, Math.min(1, fy)))) <= LEVEL;
+  const heading = Math.atan2(-fx, -fz); // 0 ahead (-z), as copy 0
+  for (let k = 0; k < COPIES; k++) {
+    const d = (k * 2 * Math.PI) / COPIES - heading;
+    const off = Math.abs(Math.atan2(Math.sin(d), Math.cos(d)));
+    out[k] = !level || !Number.isFinite(off) || off <= COPY_HALF + VIEW_HALF;
+  }
+  return out;
+}
 
 export interface ImmersiveBudget {
   leaves: number;
@@ -68,11 +98,29 @@ export function Immersive({ u, b, leaves, hq, calls, lights }: { u: SharedUnifor
       ),
     [u],
   );
+  // Copies behind the viewer are not drawn (copiesInView).
+  const viewer = useViewer();
+  const groups = useRef<Array<Group | null>>([]);
+  const inView = useMemo<boolean[]>(() => [], []);
+  useFrame(() => {
+    if (!viewer) return;
+    copiesInView(viewer.orientation, inView);
+    groups.current.forEach((g, k) => {
+      if (g) g.visible = inView[k] ?? true;
+    });
+  });
   return (
     <group position={[-CAMERA.x, EYE - CAMERA.y, -CAMERA.z]}>
       <Sky u={u} stars={b.stars} haze={b.mist === 0} />
       {copies.map((uk, k) => (
-        <group key={k} position={[CAMERA.x, CAMERA.y, CAMERA.z]} rotation={[0, (k * 2 * Math.PI) / COPIES, 0]}>
+        <group
+          key={k}
+          ref={(g) => {
+            groups.current[k] = g;
+          }}
+          position={[CAMERA.x, CAMERA.y, CAMERA.z]}
+          rotation={[0, (k * 2 * Math.PI) / COPIES, 0]}
+        >
           <group position={[-CAMERA.x, -CAMERA.y, -CAMERA.z]}>
             <Trunks u={uk} count={b.trunks} />
             <Crowns u={uk} count={b.crowns} />

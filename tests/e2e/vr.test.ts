@@ -287,12 +287,23 @@ describe('a VR station with an emulated headset', () => {
     try {
       await until(async () => (await seen(flat)).installationId === 'canopy', 'the flat screen to play the VR wall (canopy)', 90_000);
       await waitFrames(flat, 5);
-      await stage.getByTestId('enter-vr').click({ timeout: 30_000 });
+      await stage.getByTestId('enter-vr').click({ timeout: 90_000 });
       await until(async () => (await xrOf(page)).presenting, 'the station to present again', 60_000);
       const framesAt = (await xrOf(page)).frames;
       await until(async () => (await xrOf(page)).frames > framesAt + 3, 'XR frames', 60_000);
 
-      // Far enough ahead for both to warm the piece in software rendering, so that it is due at its start.
+      // Both play prism-field once and come back to canopy, so that each keeps it warm (dormant): a
+      // switch waits for a piece's warm-up (up to 3 s past its start), and a cold warm-up in software
+      // rendering on a loaded machine can outlast any lead.
+      const playOn = async (installationId: string, lead: number) => {
+        const at = (await seen(page)).now + lead;
+        const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'vr', installationId, at });
+        expect(res.body.ok, JSON.stringify(res.body)).toBe(true);
+        for (const p of [page, flat]) await until(async () => ((await seen(p)).lastSwitch?.showTime ?? 0) >= at && (await seen(p)).installationId === installationId, `both to play ${installationId}`, 120_000);
+      };
+      await playOn('prism-field', 10_000);
+      await playOn('canopy', 5_000);
+      // The measured switch: far enough ahead for both to adopt their warm run, so that it is due at its start.
       const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'vr', installationId: 'prism-field', at: (await seen(page)).now + 10_000 });
       expect(res.body.ok, JSON.stringify(res.body)).toBe(true);
       const startedAt = app.store.get().walls.vr!.startedAt;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NOT_SECURE, NO_HEADSET, NO_WEBXR, POLICY_BLOCKED, checkXrSupport, type XrEnvironment } from '../../client/xr/support';
 import { LivePoses, yawOf, type PoseFrame, type PoseSource } from '../../client/xr/poses';
 import { XrStation } from '../../client/xr/station';
-import { curvedScreen, pictureSize } from '../../client/xr/curved';
+import { curvedScreen, headsetPictureWidth, pictureSize } from '../../client/xr/curved';
 import { wantsEmulator } from '../../client/xr/emulate';
 import { Euler, Quaternion } from 'three';
 import { XrDiag } from '../../protocol';
@@ -147,5 +147,17 @@ describe('the curved screen (client/xr/curved.ts)', () => {
   it('sizes the picture by quality at the wall\'s aspect', () => {
     expect(pictureSize(16 / 9, 'low')).toEqual({ width: 768, height: 432 });
     expect(pictureSize(2, 'high')).toEqual({ width: 2048, height: 1024 });
+  });
+  it("sizes the picture no wider than the headset shows it: the screen's arc times the eye's pixels per radian", () => {
+    const arc = (96 * Math.PI) / 180;
+    // A 90° eye 1,000 pixels wide: 500 / tan 45° = 500 pixels per radian at the middle.
+    expect(headsetPictureWidth(arc, 1000, 1)).toBeCloseTo(arc * 500, 6);
+    // The emulator's eye in a 480×270 canvas: 240 pixels wide; the picture needs about 300, not 768 to 2,048.
+    const emulated = headsetPictureWidth(arc, 240, 1.4);
+    expect(pictureSize(16 / 9, 'high', emulated)).toEqual({ width: Math.ceil(emulated), height: Math.round(Math.ceil(emulated) / (16 / 9)) });
+    expect(pictureSize(16 / 9, 'low', 5000)).toEqual({ width: 768, height: 432 }); // never above the quality's width
+    expect(pictureSize(16 / 9, 'low', 10)).toEqual({ width: 256, height: 144 }); // nor below the floor
+    expect(headsetPictureWidth(arc, 0, 1)).toBe(Infinity); // no eye yet: the quality decides
+    expect(pictureSize(16 / 9, 'medium', headsetPictureWidth(arc, 1000, NaN)).width).toBe(1536);
   });
 });
