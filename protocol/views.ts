@@ -162,6 +162,11 @@ export interface ClusterHealth {
   lagVersions: number;
   /** How long after the writer appended it this node applied the last change it got (ms, Redis's clock); null before the first. */
   lastApplyMs: number | null;
+  /**
+   * The show clock on this node (server/cluster/clock.ts): the writer's own; a follower's estimate
+   * of the writer's, over the writer's clock responder. offsetMs: show time − this machine's clock.
+   */
+  clock: { synced: boolean; offsetMs: number; rttMs: number | null; uncertaintyMs: number | null; follows: string | null };
 }
 
 /** One node of the pavilion, as GET /api/nodes lists it (docs/operations.md, "Several nodes"). */

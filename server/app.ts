@@ -157,7 +157,10 @@ const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 
 /** The composition root: builds every module from what it is given, then listens. */
 export async function createApp(opts: AppOptions): Promise<App> {
-  const time = opts.time ?? systemTime;
+  // Several nodes: show time is the writer's clock, which a follower estimates (server/cluster/clock.ts).
+  const baseTime = opts.time ?? systemTime;
+  const clusterClock = opts.redis ? (await import('./cluster/clock')).createClusterClock({ base: baseTime }) : null;
+  const time: TimeSource = clusterClock ? clusterClock.now : baseTime;
   const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const installationsDir = opts.installationsDir ?? path.join(ROOT, 'installations');
   const staticDir = opts.staticDir ? path.resolve(opts.staticDir) : (process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : path.join(ROOT, 'dist', 'client'));
@@ -174,7 +177,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const disk = watchDisk(opts.dataDir, { ...opts.disk, warnBytes: opts.disk?.warnBytes ?? warnBytesFromEnv(), now: time, log: logger });
   const fileStorage = () => opts.storage ?? createFileStorage(path.join(opts.dataDir, 'show'), { log: logger });
   // Multi-node mode: the show lives in Redis (server/cluster/, loaded only when asked for).
-  const cluster = opts.redis ? await (await import('./cluster/index')).startCluster({ ...opts.redis, logger, fallback: fileStorage() }) : null;
+  const cluster = opts.redis ? await (await import('./cluster/index')).startCluster({ ...opts.redis, logger, fallback: fileStorage(), ...(clusterClock ? { clock: clusterClock } : {}) }) : null;
   const health = () => (cluster ? cluster.health(healthOf(disk.status())) : healthOf(disk.status()));
   // Every save reports to the disk watch: a failed one (ENOSPC, EIO) shows in the health until one succeeds.
   const storage = cluster ? cluster.storage : disk.watch(fileStorage());
@@ -325,7 +328,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const scheme = opts.tls ? 'https' : 'http';
   const url = `${scheme}://localhost:${port}`;
   if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
-  cluster?.bind({ core, store, self: { address: () => baseUrl, upSince: startedAt, clients: () => io.engine.clientsCount, visitors: (wallId) => visitors.hub.list(wallId) }, metrics: metrics.registry });
+  cluster?.bind({ core, store, self: { address: () => baseUrl, upSince: startedAt, clients: () => io.engine.clientsCount, visitors: (wallId) => visitors.hub.list(wallId), clockUrl: () => (clock ? `${scheme === 'https' ? 'wss' : 'ws'}://${new URL(baseUrl).hostname}:${clock.port}` : null) }, metrics: metrics.registry });
   scheduler.start();
   cues.start();
   const stopHourlyPoints = points.hourly(() => store.get());
@@ -370,6 +373,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await stageOrigin.close();
       await clock?.close();
       await cluster?.close();
+      clusterClock?.close();
       storage.close();
     },
   };

@@ -13,7 +13,8 @@ import { Lease, parseHolder } from './lease';
 import { REFUSED } from './messages';
 import { nodeLocal } from './adapter';
 import { registerClusterMetrics } from './metrics';
-import { addressOf, beat, forget, listNodes, readNodes } from './nodes';
+import { beat, cardOf, forget, listNodes, readNodes } from './nodes';
+import type { ClusterClock } from './clock';
 import { writerOnlyDmx, type WriterGate } from './outputs';
 import { adapterClient, aofWarning, redacted, redisClient, sleep } from './redis';
 import { entryMs, loadLog, parseEntries, patched, type LogEntry } from './show-log';
@@ -44,6 +45,8 @@ export interface ClusterOptions {
   commandTimeoutMs?: number;
   /** A node without a heartbeat for this long drops out of the list of nodes (default 3 × the lease's TTL). */
   nodeTtlMs?: number;
+  /** The show clock on this node: made to follow the writer's clock responder (server/cluster/clock.ts). */
+  clock?: ClusterClock;
 }
 
 /** What a node says of itself in the list of nodes (GET /api/nodes). */
@@ -55,6 +58,8 @@ export interface NodeSelf {
   clients(): number;
   /** Its visitors on a wall (the shared visitor caps count them). */
   visitors?(wallId: string): VisitorListEntry[];
+  /** Its clock responder's ws(s) URL as other nodes reach it; null without one. */
+  clockUrl?(): string | null;
 }
 
 export interface Cluster {
@@ -135,6 +140,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   let caps: ReturnType<typeof sharedCaps> | null = null;
   let aliveNodes = 0;
   let writerAddress: string | null = null;
+  /** The writer's clock responder, as its heartbeat announces it. */
+  let writerClock: string | null = null;
+  const clockHealth = () => {
+    const c = opts.clock?.state();
+    return c ? { synced: c.synced, offsetMs: c.offsetMs, rttMs: c.rttMs, uncertaintyMs: c.uncertaintyMs, follows: c.url } : { synced: true, offsetMs: 0, rttMs: null, uncertaintyMs: null, follows: null };
+  };
   let cursor = loaded.cursor;
   let closed = false;
   let core: (ShowStore & AdoptingStore) | null = null;
@@ -278,7 +289,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       const queued = list.filter((v) => v.queuePosition > 0).length;
       if (list.length > 0) walls[id] = [list.length - queued, queued];
     }
-    aliveNodes = await beat(main, keys, { id: node, address: self.address(), upSince: self.upSince, clients: self.clients(), version: core?.get().version ?? logVersion, walls }, nodeTtlMs);
+    aliveNodes = await beat(main, keys, { id: node, address: self.address(), upSince: self.upSince, clients: self.clients(), version: core?.get().version ?? logVersion, walls, clock: self.clockUrl?.() ?? null }, nodeTtlMs);
     if (caps && core) {
       // Each wall's visitor cap, shared out by every node's load as Redis has it now (this node's included).
       const { nodes } = await readNodes(main, keys, nodeTtlMs);
@@ -306,7 +317,14 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       logVersion = v === null ? -1 : Number(v);
       if (!holder) writerAddress = null;
       else if (holder.node === node) writerAddress = self?.address() ?? null;
-      else if (holder.node !== was || writerAddress === null) writerAddress = await addressOf(main, keys, holder.node);
+      else if (holder.node !== was || writerAddress === null || (opts.clock && writerClock === null)) {
+        const card = await cardOf(main, keys, holder.node);
+        writerAddress = card?.address ?? null;
+        writerClock = card?.clock ?? null;
+      }
+      // The show clock is the writer's: a follower syncs to its responder; the writer keeps its offset.
+      if (role === 'writer') opts.clock?.follow(null);
+      else if (holder && holder.node !== node && writerClock) opts.clock?.follow(writerClock);
     } catch {
       // Redis unreachable: a writer stops on its own once its lease may have run out.
       if (role === 'writer' && !lease.valid()) await stepDown('Redis was unreachable for longer than the lease');
@@ -373,6 +391,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         version,
         lagVersions: Math.max(0, logVersion - version),
         lastApplyMs,
+        clock: clockHealth(),
       };
       const reasons = [...h.reasons];
       if (!reachable) reasons.push(`this node cannot reach Redis (PAVILION_REDIS_URL): commands are refused until it is back, the screens keep playing; check that redis-server is running and reachable from this node`);

@@ -13,6 +13,8 @@ export interface NodeCard {
   version: number;
   /** Its visitors by wall, walls with none left out (the shared visitor caps: server/cluster/visitor-caps.ts). */
   walls: Record<string, WallLoad>;
+  /** Its clock responder's ws(s) URL (the followers sync the show clock to the writer's: server/cluster/clock.ts); null without one. */
+  clock: string | null;
 }
 
 /** A live node's card, with Redis's time of its heartbeat. */
@@ -56,15 +58,16 @@ export function parseRecord(raw: string | null): NodeRecord | null {
     if (!Number.isFinite(at) || typeof card.id !== 'string' || typeof card.address !== 'string') return null;
     const walls: Record<string, WallLoad> = {};
     for (const [id, load] of Object.entries(card.walls ?? {})) if (Array.isArray(load)) walls[id] = [count(load[0]), count(load[1])];
-    return { at, card: { id: card.id, address: card.address, upSince: count(card.upSince), clients: count(card.clients), version: Number(card.version) || 0, walls } };
+    const clock = typeof card.clock === 'string' && /^wss?:\/\//.test(card.clock) ? card.clock : null;
+    return { at, card: { id: card.id, address: card.address, upSince: count(card.upSince), clients: count(card.clients), version: Number(card.version) || 0, walls, clock } };
   } catch {
     return null;
   }
 }
 
-/** The address a node announces, from its record (null when it has none, e.g. it stopped). */
-export async function addressOf(r: Redis, keys: Keys, id: string): Promise<string | null> {
-  return parseRecord(await r.sendCommand<string | null>(['GET', keys.node(id)]))?.card.address ?? null;
+/** A live node's card (null when it has no record, e.g. it stopped). */
+export async function cardOf(r: Redis, keys: Keys, id: string): Promise<NodeCard | null> {
+  return parseRecord(await r.sendCommand<string | null>(['GET', keys.node(id)]))?.card ?? null;
 }
 
 /** Every node whose heartbeat is alive, with Redis's time now and the writer's id as the lease says. */

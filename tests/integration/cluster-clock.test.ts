@@ -1,14 +1,17 @@
 /**
  * The show clock across nodes (server/cluster/clock.ts): a follower estimates the writer's clock
  * through the writer's real clock responder (its own thread and port), serves that estimate, and
- * keeps it without a jump when it becomes the writer itself.
+ * keeps it without a jump when it becomes the writer itself. Then two real nodes (createApp with
+ * PAVILION_REDIS_URL's option, on a real redis-server) whose machines' clocks disagree by 5 s.
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ClusterHealth } from '../../protocol';
 import { startClockResponder, type ClockResponder } from '../../server/clock/responder';
 import { systemTime } from '../../server/clock/time';
 import { createClusterClock, type ClusterClock } from '../../server/cluster/clock';
-import { until } from '../support/server';
+import { startRedis } from '../support/redis';
+import { api, startServer, until } from '../support/server';
 
 const logger = pino({ level: 'silent' });
 const open: Array<{ close(): unknown }> = [];
@@ -36,10 +39,13 @@ describe('the show clock on several nodes', () => {
     f.follow(w.url);
     expect(f.state()).toMatchObject({ role: 'follower', url: w.url });
     await until(() => f.state().synced, "the follower's first estimate of the writer's clock");
+    // Within the bound the estimate gives itself (half its best round trip, and its fit's residual:
+    // a loaded machine's first bursts can be tens of ms), and far closer than the 1.2 s it corrects.
+    const bound = f.state().uncertaintyMs! + 0.5;
+    expect(bound).toBeLessThan(100);
     const err = f.now() - (systemTime() + 1234.5);
-    expect(Math.abs(err), `error ${err} ms`).toBeLessThan(1);
-    expect(f.state().offsetMs).toBeGreaterThan(1233.5);
-    expect(f.state().offsetMs).toBeLessThan(1235.5);
+    expect(Math.abs(err), `error ${err} ms, bound ${bound} ms`).toBeLessThanOrEqual(bound);
+    expect(Math.abs(f.state().offsetMs - 1234.5)).toBeLessThanOrEqual(bound);
   });
 
   it('a follower that takes over keeps the show clock where it was, and a third node follows it', async () => {
@@ -47,18 +53,19 @@ describe('the show clock on several nodes', () => {
     const f = follower();
     f.follow(w.url);
     await until(() => f.state().synced, 'the estimate');
+    const fBound = f.state().uncertaintyMs! + 0.5;
     const before = f.now();
     f.follow(null); // the writer died; this node holds the lease now
     const after = f.now();
     expect(after).toBeGreaterThanOrEqual(before);
     expect(f.state()).toMatchObject({ role: 'writer', url: null, synced: true });
-    expect(Math.abs(f.state().offsetMs + 777.25)).toBeLessThan(1);
+    expect(Math.abs(f.state().offsetMs + 777.25)).toBeLessThanOrEqual(fBound);
     // The new writer's responder serves its clock (f.now), and another node syncs to it.
     const w2 = await writer(f.now);
     const g = follower();
     g.follow(w2.url);
     await until(() => g.state().synced, "the third node's estimate");
-    expect(Math.abs(g.now() - (systemTime() - 777.25))).toBeLessThan(1);
+    expect(Math.abs(g.now() - (systemTime() - 777.25))).toBeLessThanOrEqual(fBound + g.state().uncertaintyMs!);
   });
 
   it('a follower whose writer is unreachable keeps its last offset and says it is not synced', async () => {
@@ -67,4 +74,44 @@ describe('the show clock on several nodes', () => {
     expect(f.state()).toMatchObject({ role: 'follower', synced: false, offsetMs: 0, rttMs: null });
     expect(Math.abs(f.now() - systemTime())).toBeLessThan(1);
   });
+});
+
+describe('two nodes whose clocks disagree', () => {
+  it("the follower serves the writer's show time, and keeps it when the writer goes", async () => {
+    const redis = await startRedis();
+    open.push(redis);
+    const AHEAD = 5000; // the writer's machine clock runs 5 s ahead of the follower's
+    const a = await startServer({ redis: { url: redis.url, leaseMs: 1000 }, time: () => systemTime() + AHEAD });
+    open.push(a);
+    const healthOf = async (app: { url: string }) => (await api(app, 'GET', '/api/health')).body as { cluster?: ClusterHealth };
+    await until(async () => (await healthOf(a)).cluster?.role === 'writer', 'the first node to hold the writer lease');
+    const b = await startServer({ redis: { url: redis.url, leaseMs: 1000 } });
+    open.push(b);
+    const followed = await until(async () => {
+      const c = (await healthOf(b)).cluster;
+      return c?.role === 'follower' && c.clock.synced && c.clock.follows ? c.clock : null;
+    }, "the second node to sync to the writer's clock responder");
+    expect(followed.follows).toBe(`ws://127.0.0.1:${a.clock!.port}`);
+    const bound = followed.uncertaintyMs! + 1;
+    expect(bound).toBeLessThan(100);
+    expect(Math.abs(followed.offsetMs - AHEAD)).toBeLessThanOrEqual(bound);
+    /** The follower's show time (GET /api/show's serverTime), against the writer's clock read around the request. */
+    const showTimeOn = async (app: { url: string }) => {
+      const t0 = systemTime() + AHEAD;
+      const t = ((await api(app, 'GET', '/api/show')).body as { serverTime: number }).serverTime;
+      const t1 = systemTime() + AHEAD;
+      return { t, t0, t1 };
+    };
+    const seen = await showTimeOn(b);
+    expect(seen.t).toBeGreaterThanOrEqual(seen.t0 - bound);
+    expect(seen.t).toBeLessThanOrEqual(seen.t1 + bound);
+    // The writer stops; the follower takes the lease and keeps the show clock where it was.
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+    await until(async () => (await healthOf(b)).cluster?.role === 'writer', 'the follower to take the writer lease', 30_000);
+    const after = await showTimeOn(b);
+    expect(after.t).toBeGreaterThanOrEqual(after.t0 - bound);
+    expect(after.t).toBeLessThanOrEqual(after.t1 + bound);
+    expect((await healthOf(b)).cluster?.clock).toMatchObject({ synced: true, follows: null });
+  }, 90_000);
 });
