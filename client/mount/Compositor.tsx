@@ -67,6 +67,7 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
       } else if (!steps.warm) {
         try {
           w.warmDraw(gl, overlay.warmTarget());
+          overlay.prime(); // the transition quad's first draw on this screen, here rather than in a transition
         } catch (e) {
           fail(warming.slot, e);
         }

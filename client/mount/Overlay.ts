@@ -1,4 +1,4 @@
-import { Mesh, OrthographicCamera, PlaneGeometry, Scene, ShaderMaterial, WebGLRenderTarget, type Texture, type WebGLRenderer } from 'three';
+import { Mesh, OrthographicCamera, PlaneGeometry, Scene, ShaderMaterial, Vector4, WebGLRenderTarget, type Texture, type WebGLRenderer } from 'three';
 
 const vertex = /* glsl */ `
 varying vec2 vUv;
@@ -35,6 +35,7 @@ export class TransitionOverlay {
   private readonly geometry = new PlaneGeometry(2, 2);
   private target: WebGLRenderTarget | null = null;
   private warm: WebGLRenderTarget | null = null;
+  private primed = false;
 
   constructor(private readonly gl: WebGLRenderer) {
     const quad = new Mesh(this.geometry, this.material);
@@ -80,6 +81,27 @@ export class TransitionOverlay {
     t.texture.colorSpace = this.gl.outputColorSpace;
     t.texture.internalFormat = 'RGBA8';
     return t;
+  }
+
+  /**
+   * Draws the quad once, clipped to one pixel and fully transparent, onto the screen: the GPU's
+   * pipeline for it (blending onto the screen's framebuffer) is built then, during a warm-up, and
+   * not in the first frame of this screen's first transition (a software GL's JIT: 0.2–2 s there).
+   */
+  prime(): void {
+    if (this.primed) return;
+    this.primed = true;
+    const gl = this.gl;
+    const scissor = gl.getScissor(new Vector4());
+    const scissorTest = gl.getScissorTest();
+    try {
+      gl.setScissor(0, 0, 1, 1);
+      gl.setScissorTest(true);
+      this.draw(null, 0, true);
+    } finally {
+      gl.setScissor(scissor);
+      gl.setScissorTest(scissorTest);
+    }
   }
 
   /** Draws the target at `alpha` over what the screen shows. */
