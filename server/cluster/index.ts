@@ -127,6 +127,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const setRole = (next: typeof role) => {
     const was = role === 'writer';
     role = next;
+    // The show clock is the writer's: a node that writes keeps the offset it had (server/cluster/clock.ts).
+    if (role === 'writer') opts.clock?.follow(null);
     if (was !== (role === 'writer')) for (const fn of roleListeners) fn();
   };
   const gate: WriterGate = {

@@ -59,7 +59,7 @@ describe('durability', () => {
     // the demo walls and the play state are still there
     expect(show.walls.main).toBeDefined();
     second.child.kill('SIGTERM');
-  });
+  }, 120_000); // two server processes start in it: tens of seconds on a loaded machine
 
   it('the show resumes where it was after a restart: pieces, params and cue position', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-resume-'));
@@ -79,5 +79,5 @@ describe('durability', () => {
     expect(show.cuePosition).toBe(0);
     expect(show.volume).toBe(0.25);
     b.child.kill('SIGTERM');
-  });
+  }, 120_000); // two server processes start in it: tens of seconds on a loaded machine
 });
