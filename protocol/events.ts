@@ -3,7 +3,7 @@ import type { Ack } from './errors';
 import type { CommandInput, PlayNotes } from './commands';
 import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPaired, DisplayPairing, DisplayPreloadedSchema, PieceError, PieceErrorSchema, Thumbnail } from './payloads';
 import type { DisplayView, ShowView, PieceSummary } from './views';
-import type { FoldedAck, VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
+import type { FoldedAck, VisitorClock, VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
 import type { LightsFrame } from './dmx';
 
 /*
@@ -61,6 +61,8 @@ export interface VisitorClientToServer {
   'visitor:input': (payload: z.input<typeof VisitorInputMessage>, ack: (res: Ack<{ seq: number; pace?: number }>) => void) => void;
   /** One input with its number `n`, no ack: the answers come folded, in `visitor:acked` (the phone page sends these). */
   'visitor:put': (payload: z.input<typeof VisitorInputMessage> & { n: number }) => void;
+  /** The way the phone's clock pings go now, sent when it changes (the panel's visitor list shows it). No answer. */
+  'visitor:clock': (payload: z.input<typeof VisitorClock>) => void;
   'clock:ping': ClockPing;
 }
 export interface VisitorServerToClient {

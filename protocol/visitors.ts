@@ -11,6 +11,9 @@ export const VisitorJoin = z.object({
   lang: z.string().max(16).optional(),
 });
 
+/** The way the phone's clock pings go now (docs/sync.md): sent when it changes; the panel lists it. */
+export const VisitorClock = z.object({ path: z.enum(['responder', 'socketio']) });
+
 /** One input: the control's id and its latest value. */
 export const VisitorInputMessage = z.object({
   input: Id,
@@ -101,6 +104,8 @@ export interface VisitorListEntry {
   queuePosition: number;
   /** False while a dropped phone's place is held. */
   connected: boolean;
+  /** The way its clock pings go (the clock responder, or socket.io as the fallback); null until the phone says. */
+  clockPath: 'responder' | 'socketio' | null;
 }
 
 /** The answer of `GET /api/walls/:wallId/visitors`. */

@@ -10,6 +10,7 @@ import { throttle } from './format';
 export function Header() {
   const show = useControl((s) => s.show);
   const connected = useControl((s) => s.connected);
+  const clockPath = useControl((s) => s.clockPath);
   const screens = show?.screens ?? [];
   const online = screens.filter((s) => s.connected);
   const worstOffset = online.reduce((m, s) => Math.max(m, Math.abs(s.offsetMs ?? 0)), 0);
@@ -26,6 +27,17 @@ export function Header() {
         <strong>Pavilion</strong>
         <span className={`pill ${connected ? 'ok' : 'bad'}`} data-testid="link-status">
           {connected ? 'live' : 'reconnecting…'}
+        </span>
+        <span
+          className={`small ${clockPath === 'socketio' ? 'warn' : 'muted'}`}
+          data-testid="panel-clock-path"
+          title={
+            clockPath === 'socketio'
+              ? "This panel's clock pings go over its socket (the fallback): the clock responder's port is not reachable from this computer, or it is down"
+              : "The way this panel's clock pings go: the clock responder answers them off the server's busy event loop"
+          }
+        >
+          clock via {clockPath === 'socketio' ? 'socket.io' : (clockPath ?? '…')}
         </span>
       </div>
       {show && (

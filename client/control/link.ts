@@ -28,6 +28,10 @@ export function openLink(): void {
   const s = connect('/control');
   socket = s;
   clock = syncOverSocket(s, { responder: (found) => lookUpClockResponder(found) }); // the clock responder first (docs/sync.md)
+  const c = clock;
+  c.onUpdate(() => {
+    if (useControl.getState().clockPath !== c.path) useControl.setState({ clockPath: c.path }); // the header shows it
+  });
   s.on('connect', () => {
     useControl.setState({ connected: true });
     if (watching) s.emit('control:watch', { thumbnails: true });

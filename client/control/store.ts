@@ -33,6 +33,8 @@ export interface ControlState {
   /** Why the sign-in form is shown again (session ended, refused). */
   signInNote: string | null;
   connected: boolean;
+  /** The way this panel's own clock pings went last (the clock responder, or socket.io as the fallback); null before one. */
+  clockPath: 'responder' | 'socketio' | null;
   /** The show as the server last sent it; null until the first 'control:state'. */
   show: ShowView | null;
   pieces: PieceSummary[];
@@ -54,6 +56,7 @@ export const useControl = create<ControlState>(() => ({
   phase: 'checking',
   signInNote: null,
   connected: false,
+  clockPath: null,
   show: null,
   pieces: [],
   thumbs: {},

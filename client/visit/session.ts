@@ -31,14 +31,26 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
 
   // Clock pings to the server's clock responder (off its busy event loop), else over the socket (docs/sync.md).
   let responder: ResponderSocket | null = null;
-  lookUpClockResponder((url) => (responder = new ResponderSocket({ url, local: localNow })));
-  const clock = new LightClock(
-    (t0) =>
-      responder?.ready() ? responder.ping(t0).then((r) => r.reply) : new Promise((resolve, reject) => {
-        if (!socket.connected) return reject(new Error('not connected'));
-        socket.timeout(2000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
-      }),
-  );
+  lookUpClockResponder((url) => (responder = new ResponderSocket({ url, local: localNow, onOpen: () => sayPath('responder'), onClose: () => sayPath('socketio') })));
+  // The way the pings go is told to the server when it changes (the responder opens or closes, and
+  // after each join): the panel lists it.
+  let pathSaid: 'responder' | 'socketio' | null = null;
+  const sayPath = (path: 'responder' | 'socketio') => {
+    if (path === pathSaid || state.phase !== 'joined' || !socket.connected) return;
+    pathSaid = path;
+    socket.emit('visitor:clock', { path });
+  };
+  const clock = new LightClock((t0) => {
+    if (responder?.ready()) {
+      sayPath('responder');
+      return responder.ping(t0).then((r) => r.reply);
+    }
+    sayPath('socketio');
+    return new Promise((resolve, reject) => {
+      if (!socket.connected) return reject(new Error('not connected'));
+      socket.timeout(2000).emit('clock:ping', t0, (err, reply) => (err ? reject(err) : resolve(reply)));
+    });
+  });
 
   // Inputs go as `visitor:put`, with their number and no ack; the server folds its answers into a
   // few `visitor:acked` a second (server/visitors/acks.ts), and the sender keeps a few in flight.
@@ -65,6 +77,8 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
       }
       if (!res.ok) return set({ phase: 'refused', refusal: res.error });
       set({ phase: 'joined', view: res.view, refusal: null });
+      pathSaid = null; // a new join: say it again at the next ping
+      sayPath(responder?.ready() ? 'responder' : 'socketio');
     });
   };
 

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import {
+  VisitorClock,
   VisitorJoin,
   describeIssues,
   fail,
@@ -226,6 +227,13 @@ export function attachVisitors(
       }
       folder.refused(socket, typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0, r, deps.time());
       cutOffAfter(socket);
+    });
+
+    // The way the phone's clock pings go (the panel lists it); junk is ignored, nothing is answered.
+    socket.on('visitor:clock', (payload: unknown) => {
+      const v = socket.data.visitor;
+      const parsed = VisitorClock.safeParse(payload);
+      if (v && parsed.success) v.clockPath = parsed.data.path;
     });
 
     socket.on('disconnect', () => {

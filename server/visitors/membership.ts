@@ -91,7 +91,7 @@ export class Membership {
       const place = w.admission.join(secret);
       if (place.status === 'full') return fail('not_allowed_now', 'this wall is full and so is its queue; try again in a few minutes');
       const id = publicIdOf(secret);
-      v = { secret, id, hue: hueOf(id), joinedAt: Math.round(now), wallId, socketId, status: place.status, goneAt: 0, bucket: new TokenBucket(this.o.ratePerSecond, this.o.burst, now) };
+      v = { secret, id, hue: hueOf(id), joinedAt: Math.round(now), wallId, socketId, status: place.status, goneAt: 0, bucket: new TokenBucket(this.o.ratePerSecond, this.o.burst, now), clockPath: null };
       w.visitors.set(secret, v);
     }
     if (v.status === 'playing') w.lane.play(v, now);
@@ -153,7 +153,7 @@ export class Membership {
   list(wallId: string): VisitorListEntry[] {
     const w = this.walls.get(wallId);
     if (!w) return [];
-    return [...w.visitors.values()].map((v) => ({ id: v.id, hue: v.hue, joinedAt: v.joinedAt, status: v.status, queuePosition: w.admission.position(v.secret), connected: v.socketId !== null }));
+    return [...w.visitors.values()].map((v) => ({ id: v.id, hue: v.hue, joinedAt: v.joinedAt, status: v.status, queuePosition: w.admission.position(v.secret), connected: v.socketId !== null, clockPath: v.clockPath }));
   }
 
   private remove(w: WallMembers, v: Visitor): void {

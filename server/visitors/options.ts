@@ -75,6 +75,8 @@ export interface Visitor {
   status: VisitorPlace;
   goneAt: number;
   bucket: TokenBucket;
+  /** The way its phone's clock pings go, as the phone last said (`visitor:clock`); null until it does. */
+  clockPath: 'responder' | 'socketio' | null;
 }
 
 export interface HubCounters extends MergerCounters {

@@ -85,6 +85,12 @@ describe('a visitor on a phone', () => {
     expect(seen.x).toBeCloseTo(0.6, 1);
     expect(seen.y).toBeCloseTo(0.6, 1);
 
+    // The phone told the server how its clock pings go (the clock responder here), and the panel's visitor list says so.
+    const paths = async () => ((await api(app, 'GET', '/api/walls/main/visitors')).body as { visitors: Array<{ clockPath: string | null }> }).visitors.map((v) => v.clockPath);
+    // (It may say socket.io first: the phone's first pings go before its responder connection is up.)
+    const said = await until(async () => ((await paths()).includes('responder') ? paths() : null), "the visitor list to show the phone's clock going to the responder");
+    expect(said).toEqual(['responder']);
+
     // The phone page loads no 3D or audio code, reaches nothing outside, and logs no errors.
     expect(requested.filter((u) => /three|fiber|drei|tone|postprocessing|runtime\//i.test(u))).toEqual([]);
     expect(phone.external).toEqual([]);

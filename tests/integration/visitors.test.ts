@@ -109,6 +109,22 @@ describe('visitors (real server, real socket.io clients)', () => {
     expect(app.visitors.stats('main').visitors).toBe(300);
   });
 
+  it("a phone says how its clock pings go, and the visitor list shows it; junk changes nothing", async () => {
+    const a = await joined();
+    const row = async () => ((await api(app, 'GET', '/api/walls/main/visitors')).body as { visitors: Array<{ id: string; clockPath: string | null }> }).visitors.find((v) => v.id === a.view.visitorId);
+    expect((await row())?.clockPath).toBeNull();
+    a.socket.emit('visitor:clock', { path: 'socketio' });
+    await until(async () => (await row())?.clockPath === 'socketio', 'the list to show the socket.io path');
+    a.socket.emit('visitor:clock', { path: 'carrier-pigeon' });
+    a.socket.emit('visitor:clock', 'responder');
+    a.socket.emit('visitor:clock', { path: 42 });
+    // A round trip after the junk: the server has read it, dropped it, and kept the socket.
+    expect((await ask<Ack>(a.socket, 'visitor:input', { input: 'go', value: true })).ok).toBe(true);
+    expect((await row())?.clockPath).toBe('socketio');
+    a.socket.emit('visitor:clock', { path: 'responder' });
+    await until(async () => (await row())?.clockPath === 'responder', 'the list to show the responder path');
+  });
+
   it('phones never receive other phones’ input', async () => {
     const a = await joined();
     const b = await joined();

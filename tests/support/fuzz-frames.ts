@@ -16,7 +16,7 @@ export type Namespace = (typeof NAMESPACES)[number];
 export const EVENTS: Record<Namespace, readonly string[]> = {
   '/display': ['display:hello', 'display:health', 'display:error', 'display:preloaded', 'display:thumbnail', 'display:lights', 'clock:ping'],
   '/control': ['command', 'control:watch', 'clock:ping'],
-  '/visitor': ['visitor:join', 'visitor:input', 'visitor:put', 'clock:ping'],
+  '/visitor': ['visitor:join', 'visitor:input', 'visitor:put', 'visitor:clock', 'clock:ping'],
 };
 
 /** Events that no namespace of this server handles, or not that one (a phone sending a command). */

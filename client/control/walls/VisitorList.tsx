@@ -25,6 +25,12 @@ function statusOf(v: VisitorListEntry): { text: string; className: string; title
   return { text: 'playing', className: 'ok', title: 'Playing: its input reaches the wall' };
 }
 
+function clockTitle(path: VisitorListEntry['clockPath']): string {
+  if (path === 'responder') return "The phone's clock pings go to the clock responder (off the server's busy event loop)";
+  if (path === 'socketio') return "The phone's clock pings go over its socket (the fallback: the clock responder's port is not reachable from the phone, or it is down)";
+  return 'The phone has not said yet how its clock pings go';
+}
+
 /** "2 playing, 1 queued, 1 offline" */
 function summary(list: VisitorListEntry[]): string {
   const n = { playing: 0, queued: 0, offline: 0 };
@@ -118,6 +124,9 @@ export function VisitorList({ wall }: { wall: WallStatus }) {
                 </span>
                 <span className={`badge ${st.className}`} title={st.title}>
                   {st.text}
+                </span>
+                <span className={`small visitor-clock ${v.clockPath === 'socketio' ? 'warn' : 'muted'}`} data-testid={`visitor-clock-${v.id}`} title={clockTitle(v.clockPath)}>
+                  {v.clockPath === 'responder' ? 'clock: responder' : v.clockPath === 'socketio' ? 'clock: socket.io' : 'clock: —'}
                 </span>
                 <span className="muted small visitor-age" title={new Date(v.joinedAt - offset.current).toLocaleTimeString()}>
                   {ago(now - v.joinedAt)}
