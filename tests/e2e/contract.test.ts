@@ -64,14 +64,6 @@ afterAll(async () => {
 
 const serverNow = async () => ((await api(app, 'GET', '/api/show')).body as unknown as { serverTime: number }).serverTime;
 
-/**
- * Plays the piece from now on: each screen switches as soon as it has warmed the piece up. Without
- * `at`, the server would start it after a lead of twice the slowest screen's warm-up (so that a
- * wall switches in step, which is not what this test checks): on three software-rendered screens,
- * that lead was the longest wait of the test.
- */
-const playNow = async (piece: PieceSummary, frames: number) => playWall(app, pages, WALL, piece, frames, { at: await serverNow() });
-
 /** Runs `fn` on every screen at once (they render side by side: waiting one after another only adds up). */
 const eachPage = async (fn: (p: Page) => Promise<unknown>): Promise<void> => {
   await Promise.all(pages.map(fn));
@@ -102,7 +94,7 @@ async function contract(id: string): Promise<void> {
   // Loads and renders a non-uniform picture on every screen of the wall.
   await playWall(app, pages, WALL, null, 3);
   const base: Memory[] = await memoryOf(pages);
-  await playNow(piece, 12);
+  await playWall(app, pages, WALL, piece, 12);
   for (const [i, p] of pages.entries()) {
     expect(await errorsOf(p), `main-${i + 1}`).toEqual([]);
     expect((await diag(p)).installationId).toBe(id);
@@ -145,7 +137,7 @@ async function contract(id: string): Promise<void> {
   // Unmounts with nothing left behind: a second run ends where the first one did.
   await playWall(app, pages, WALL, null, 3);
   const afterFirst = await settleTo(pages, base, 3000);
-  await playNow(piece, 8);
+  await playWall(app, pages, WALL, piece, 8);
   await playWall(app, pages, WALL, null, 3);
   const afterSecond = await settleTo(pages, afterFirst);
   console.info(`contract ${id}: GPU before ${JSON.stringify(base[1])}, after one run ${JSON.stringify(afterFirst[1])}, after two ${JSON.stringify(afterSecond[1])}`);
