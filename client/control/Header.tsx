@@ -25,19 +25,20 @@ export function Header() {
     <header className="topbar">
       <div className="brand">
         <strong>Pavilion</strong>
-        <span className={`pill ${connected ? 'ok' : 'bad'}`} data-testid="link-status">
-          {connected ? 'live' : 'reconnecting…'}
-        </span>
+        {/* The panel's own clock path: in the pill's tooltip while it is the responder; spelled out when it is the fallback (the header stays one line). */}
         <span
-          className={`small ${clockPath === 'socketio' ? 'warn' : 'muted'}`}
-          data-testid="panel-clock-path"
+          className={`pill ${connected ? (clockPath === 'socketio' ? 'warn' : 'ok') : 'bad'}`}
+          data-testid="link-status"
+          data-clock-path={clockPath ?? ''}
           title={
             clockPath === 'socketio'
-              ? "This panel's clock pings go over its socket (the fallback): the clock responder's port is not reachable from this computer, or it is down"
-              : "The way this panel's clock pings go: the clock responder answers them off the server's busy event loop"
+              ? "Connected. This panel's clock pings go over its socket (the fallback): the clock responder's port is not reachable from this computer, or it is down"
+              : clockPath === 'responder'
+                ? "Connected. This panel's clock pings go to the clock responder, off the server's busy event loop"
+                : 'Connected'
           }
         >
-          clock via {clockPath === 'socketio' ? 'socket.io' : (clockPath ?? '…')}
+          {connected ? (clockPath === 'socketio' ? 'live · clock via socket.io' : 'live') : 'reconnecting…'}
         </span>
       </div>
       {show && (

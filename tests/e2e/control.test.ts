@@ -67,8 +67,9 @@ describe('control panel in Chromium', () => {
     // Of all the demo's screens (its VR station among them), at least the three opened here are online.
     const total = Object.keys(app.store.get().screens).length;
     await control.getByTestId('screens-online').filter({ hasText: new RegExp(`^[3-9]/${total}$`) }).waitFor();
-    // The panel says how its own clock pings go: to the clock responder (issue 20).
-    await control.getByTestId('panel-clock-path').filter({ hasText: 'clock via responder' }).waitFor({ timeout: 30_000 });
+    // The panel says how its own clock pings go: to the clock responder (issue 20), in its link pill's tooltip.
+    await control.locator('[data-testid="link-status"][data-clock-path="responder"]').waitFor({ timeout: 30_000 });
+    expect(await control.getByTestId('link-status').getAttribute('title')).toMatch(/clock pings go to the clock responder/);
     // The Screens view asks for thumbnails: a live picture of a screen arrives.
     await control.getByTestId('thumb-main-1').waitFor({ timeout: 30_000 });
     expect(await control.getByTestId('thumb-main-1').getAttribute('src')).toMatch(/^data:image\/jpeg;base64,/);
