@@ -32,6 +32,7 @@ import { launchChromium } from '../../scripts/lib/chromium';
 import { arg } from '../lib/args';
 import { median } from '../lib/stats';
 import { sleep } from '../lib/child';
+import { poll, postCommand } from './rest';
 import { BuildMaps, ProfileReader, type CpuProfile, type Stretch } from './cpu-profile';
 import { TraceReader, endTrace, startTrace, type TraceEvent } from './trace';
 
@@ -63,20 +64,7 @@ const app = await createApp({
   staticDir: STATIC,
 });
 
-async function command(c: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${app.url}/api/commands`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(c) });
-  const body = (await res.json()) as { ok: boolean };
-  if (!body.ok) throw new Error(`${String(c.type)}: ${JSON.stringify(body)}`);
-}
-async function poll<T>(fn: () => Promise<T | null | false>, what: string, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(25);
-  }
-  throw new Error(`profile: timed out waiting for ${what}`);
-}
+const command = (c: Record<string, unknown>) => postCommand(app.url, ADMIN, c);
 
 interface StageDiag {
   lastSwitch: { installationId: string | null; showTime: number } | null;
@@ -148,8 +136,8 @@ async function open(id: string): Promise<Screen> {
   const url = app.displayUrl(id);
   if (!url) throw new Error(`profile: screen ${id} is not paired in the demo show`);
   await page.goto(url);
-  const stage = await poll(async () => page.frames().find((f) => f.url() && new URL(f.url()).pathname === '/stage') ?? null, `${id}'s stage frame`);
-  await poll(async () => { const d = await stageDiag(stage); return d.clock.synced && d.framesRendered > 5; }, `${id} to sync and draw`);
+  const stage = await poll(async () => page.frames().find((f) => f.url() && new URL(f.url()).pathname === '/stage') ?? null, `${id}'s stage frame`, 90_000);
+  await poll(async () => { const d = await stageDiag(stage); return d.clock.synced && d.framesRendered > 5; }, `${id} to sync and draw`, 90_000);
   let cdp: CDPSession;
   let outOfProcess = true;
   try {
@@ -208,7 +196,7 @@ const load0 = os.loadavg();
 try {
   for (const id of SCREENS) screens.push(await open(id));
   const switchedTo = (id: string, before: Array<number | null>) =>
-    Promise.all(screens.map((s, i) => poll(async () => { const d = await stageDiag(s.stage); return d.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before[i] ? d.lastSwitch : null; }, `${s.id} to switch to ${id}`)));
+    Promise.all(screens.map((s, i) => poll(async () => { const d = await stageDiag(s.stage); return d.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before[i] ? d.lastSwitch : null; }, `${s.id} to switch to ${id}`, 90_000)));
   const lastSwitches = () => Promise.all(screens.map(async (s) => (await stageDiag(s.stage)).lastSwitch?.showTime ?? null));
   const play = async (id: string) => {
     const before = await lastSwitches();
@@ -229,7 +217,7 @@ try {
     await poll(async () => {
       const d = await stageDiag(s.stage);
       return (d.warmCache?.pieces ?? []).some((k) => k.startsWith(`${PIECE}@`)) && (MODE === 'kept' || d.lastPreload?.installationId === PIECE);
-    }, `${s.id} to have ${PIECE} warm`);
+    }, `${s.id} to have ${PIECE} warm`, 90_000);
   await sleep(3000);
 
   if (TRACE) for (const s of screens) await startTrace(s.browserCdp);

@@ -32,6 +32,7 @@ import { launchChromium } from '../../scripts/lib/chromium';
 import { arg } from '../lib/args';
 import { fmt, median } from '../lib/stats';
 import { sleep } from '../lib/child';
+import { poll, postCommand } from './rest';
 
 const WARM = arg('warm', 2); // warm switches of each kind
 const MS = arg('ms', 1000); // crossfade length
@@ -78,20 +79,7 @@ let build: SwitchRow['build'] = 'A';
 let round = 0;
 const showNow = () => performance.timeOrigin + performance.now();
 
-async function command(c: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${app.url}/api/commands`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(c) });
-  const body = (await res.json()) as { ok: boolean };
-  if (!body.ok) throw new Error(`${String(c.type)}: ${JSON.stringify(body)}`);
-}
-async function poll<T>(fn: () => Promise<T | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(25);
-  }
-  throw new Error(`bench: timed out waiting for ${what}`);
-}
+const command = (c: Record<string, unknown>) => postCommand(app.url, ADMIN, c);
 
 let browsers: Browser[] = [];
 let pages: Page[] = [];

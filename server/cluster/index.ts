@@ -324,9 +324,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         writerAddress = card?.address ?? null;
         writerClock = card?.clock ?? null;
       }
-      // The show clock is the writer's: a follower syncs to its responder; the writer keeps its offset.
-      if (role === 'writer') opts.clock?.follow(null);
-      else if (holder && holder.node !== node && writerClock) opts.clock?.follow(writerClock);
+      // The show clock is the writer's: a follower syncs to its responder (a writer stopped following in setRole).
+      if (role !== 'writer' && holder && holder.node !== node && writerClock) opts.clock?.follow(writerClock);
     } catch {
       // Redis unreachable: a writer stops on its own once its lease may have run out.
       if (role === 'writer' && !lease.valid()) await stepDown('Redis was unreachable for longer than the lease');
