@@ -15,9 +15,11 @@
  * exactly the maximum, so the jitter would be gone. Holding the attempt count at 2 keeps each
  * later delay random within 1–2.5 s (2 s ± 50 %, clamped), for as long as the server is away.
  *
- * Screens (`SCREEN_RECONNECT`) knock twice as often: 0.25 s, 0.5 s, then 0.5–1.2 s (1 s ± 50 %,
- * clamped). They are few (a wall's handful, at most a few dozen per server) against hundreds of
- * phones, and the 2.5 s steady gap alone left no room for the handshake within issue 12's 3 s on
+ * Screens (`SCREEN_RECONNECT`) knock far more often: 0.1 s, 0.2 s, then every 0.2–0.6 s (0.4 s
+ * ± 50 %, clamped). They are few (a wall's handful, at most a few dozen per server) against
+ * hundreds of phones; a try against a server that is away costs one refused TCP connection, and
+ * against a slow server the next try waits for the pending handshake (socket.io does not stack
+ * them). The 2.5 s steady gap, then 1.2 s, left too little of issue 12's 3 s for the handshake on
  * a loaded server (docs/performance.md, bench:reconnect). Phones and the panel keep `RECONNECT`.
  */
 export const RECONNECT = {
@@ -28,14 +30,14 @@ export const RECONNECT = {
   randomizationFactor: 0.5,
 } as const;
 
-/** The screens' figures (see above): half the delays, at most 1.2 s between tries. */
+/** The screens' figures (see above): a fifth of the delays, at most 0.6 s between tries. */
 export const SCREEN_RECONNECT = {
   ...RECONNECT,
-  reconnectionDelay: 250,
-  reconnectionDelayMax: 1200,
+  reconnectionDelay: 100,
+  reconnectionDelayMax: 600,
 } as const;
 
-/** The attempt count the backoff is held at (see above): 500 ms · 2² = 2 s, ± 50 % (screens: 250 ms · 2² = 1 s). */
+/** The attempt count the backoff is held at (see above): 500 ms · 2² = 2 s, ± 50 % (screens: 100 ms · 2² = 0.4 s). */
 export const HELD_ATTEMPTS = 2;
 
 /** socket.io-client's backoff state (a private field of its Manager, version pinned in package.json). */
