@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import type { AdoptingStore, ShowStore } from '../show/store';
+import type { Forwarder } from './forward';
+import type { Keys } from './keys';
+import type { Lease } from './lease';
+import type { Redis } from './redis';
+import type { LogStorage } from './storage';
+import type { ClusterOptions, NodeSelf } from './types';
+import type { sharedCaps } from './visitor-caps';
+
+/** A node's role: the writer, a follower, or a follower that holds the lease and is loading the log. */
+export type Role = 'writer' | 'follower' | 'taking over';
+
+/**
+ * One node's state in multi-node mode, shared by the parts of server/cluster/ that run it: the
+ * lease loop (roles.ts, tick.ts), following the log (follow.ts), the health (health.ts). Built
+ * once by `startCluster` (index.ts); the fields below `storage` change as the node runs.
+ */
+export interface NodeContext {
+  readonly opts: ClusterOptions;
+  readonly log: Logger;
+  readonly keys: Keys;
+  /** This node's id (host name, pid, random). */
+  readonly node: string;
+  readonly leaseMs: number;
+  readonly nodeTtlMs: number;
+  /** How long a command waits for the writer's answer, or Redis's confirmation. */
+  readonly timeoutMs: number;
+  /** Commands; fails at once while Redis is unreachable. */
+  readonly main: Redis;
+  /** Pub/sub (forwarded commands and their answers). */
+  readonly sub: Redis;
+  /** The show log's blocking reader. */
+  readonly reader: Redis;
+  readonly lease: Lease;
+  readonly forwarder: Forwarder;
+  readonly storage: LogStorage;
+  /** Whether the main connection to Redis is up. */
+  up(): boolean;
+
+  role: Role;
+  closed: boolean;
+  /** The inner store (adopts the writer's show) and what the edges dispatch to; null until bound. */
+  core: (ShowStore & AdoptingStore) | null;
+  store: ShowStore | null;
+  /** What this node's heartbeat says of it; null until bound. */
+  self: NodeSelf | null;
+  /** The shared visitor caps, once the visitor hub asked for its view. */
+  caps: ReturnType<typeof sharedCaps> | null;
+  /** Nodes alive at the last heartbeat. */
+  aliveNodes: number;
+  /** The lease as Redis last said: the writer's fencing token and id. */
+  holder: { token: number; node: string } | null;
+  /** The writer's address, for a follower's refusals (null while unknown). */
+  writerAddress: string | null;
+  /** The writer's clock responder, as its heartbeat announces it. */
+  writerClock: string | null;
+  /** The show version at the end of the log, as Redis last said. */
+  logVersion: number;
+  /** How long after the writer appended it this node applied the last change. */
+  lastApplyMs: number | null;
+  /** The show log's stream id this node has read up to. */
+  cursor: string;
+  /** The log must be loaded again (a gap, a corrupt entry, or the lease lost). */
+  resyncWanted: boolean;
+  resyncing: boolean;
+}

@@ -1,0 +1,66 @@
+import type { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ClusterNodeEntry, CommandSource, ServerHealth, Show, VisitorListEntry } from '../../protocol';
+import type { ShowStorage } from '../persistence/journal';
+import type { AdoptingStore, ShowStore } from '../show/store';
+import type { ClusterClock } from './clock';
+import type { CommandAck } from './forward';
+import type { WriterGate } from './outputs';
+
+/** What `startCluster` (server/cluster/index.ts) is given. */
+export interface ClusterOptions {
+  url: string;
+  /** Key prefix (PAVILION_REDIS_PREFIX, default `pavilion:`). */
+  prefix?: string;
+  logger: Logger;
+  /** This node's own data directory's show: the first writer starts the log from it. */
+  fallback: ShowStorage;
+  /** The lease's TTL (default 3000 ms): a dead writer is replaced after about this long. */
+  leaseMs?: number;
+  /** How long a command waits for the writer's answer, or Redis's confirmation (default 10 s). */
+  commandTimeoutMs?: number;
+  /** A node without a heartbeat for this long drops out of the list of nodes (default 3 × the lease's TTL). */
+  nodeTtlMs?: number;
+  /** The show clock on this node: made to follow the writer's clock responder (server/cluster/clock.ts). */
+  clock?: ClusterClock;
+}
+
+/** What a node says of itself in the list of nodes (GET /api/nodes). */
+export interface NodeSelf {
+  /** Its base URL (PAVILION_PUBLIC_URL, else its first LAN address and port). */
+  address(): string;
+  upSince: number;
+  /** socket.io connections it holds now. */
+  clients(): number;
+  /** Its visitors on a wall (the shared visitor caps count them). */
+  visitors?(wallId: string): VisitorListEntry[];
+  /** Its clock responder's ws(s) URL as other nodes reach it; null without one. */
+  clockUrl?(): string | null;
+}
+
+export interface Cluster {
+  node: string;
+  storage: ShowStorage;
+  /** socket.io's options for this mode (server/transport/io.ts). */
+  io: { adapter: ReturnType<typeof createAdapter>; connectionStateRecovery: { maxDisconnectionDuration: number; skipMiddlewares: boolean } };
+  /**
+   * Starts following and writing, once the app has built its store and listens (`core`: the inner
+   * store; `store`: what the edges dispatch to; `self`: what its heartbeat says; `metrics`: the
+   * registry its series go on).
+   */
+  bind(deps: { core: ShowStore & AdoptingStore; store: ShowStore; self: NodeSelf; metrics?: Registry }): void;
+  /** Every node alive, the writer first (GET /api/nodes). */
+  nodes(): Promise<ClusterNodeEntry[]>;
+  /** Whether this node is the writer now, and when that changes: only the writer sends DMX and OSC out. */
+  gate: WriterGate;
+  /** The show as this node's DMX sender must see it: its outputs on the writer only (server/cluster/outputs.ts). */
+  dmxView(store: { get(): Show; subscribe: ShowStore['subscribe'] }): { get(): Show; subscribe: ShowStore['subscribe'] };
+  /** The show as this node's visitor hub must see it: each wall's cap is this node's share of it (server/cluster/visitor-caps.ts). Call once. */
+  visitorView(store: ShowStore): ShowStore;
+  /** A command from an edge (panel, REST): run here on the writer, else forwarded to it. The answer means durable. */
+  command(raw: unknown, source: CommandSource, actor?: string): Promise<CommandAck>;
+  /** GET /api/health with this node's part (`cluster`), degraded while Redis is unreachable or no node writes. */
+  health(h: ServerHealth): ServerHealth;
+  close(): Promise<void>;
+}
