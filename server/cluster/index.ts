@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { fail } from '../../protocol';
+import { DEFAULT_HUB_OPTIONS } from '../visitors/options';
 import { nodeLocal } from './adapter';
 import type { NodeContext } from './context';
 import { createLogFollower } from './follow';
@@ -12,6 +13,7 @@ import { Lease } from './lease';
 import { REFUSED } from './messages';
 import { registerClusterMetrics } from './metrics';
 import { forget, listNodes } from './nodes';
+import { startKicks } from './kicks';
 import { writerOnlyDmx } from './outputs';
 import { adapterClient, aofWarning, redacted, redisClient, sleep } from './redis';
 import { createRoles } from './roles';
@@ -20,6 +22,7 @@ import { LogStorage } from './storage';
 import { startTicks } from './tick';
 import type { Cluster, ClusterOptions } from './types';
 import { sharedCaps } from './visitor-caps';
+import { relayedDisplay, screensOf, VisitorRelay } from './visitor-relay';
 
 export type { Cluster, ClusterOptions, NodeSelf } from './types';
 
@@ -113,6 +116,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const follower = createLogFollower(ctx);
   const ticks = startTicks(ctx, roles);
   const { gate } = roles;
+  const relay = new VisitorRelay({ main, sub, keys, node, log });
+  let kicks: ReturnType<typeof startKicks> | null = null;
 
   return {
     node,
@@ -128,6 +133,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ctx.caps = sharedCaps(s);
       return ctx.caps.view;
     },
+    visitorDisplay(display, time, options) {
+      const hub = { ...DEFAULT_HUB_OPTIONS, ...options };
+      relay.start({ screens: screensOf(display), time, frameMs: hub.frameMs, maxEventsPerFrame: hub.maxEventsPerFrame }).catch((e: unknown) => log.warn({ err: (e as Error).message }, "cluster: cannot hear the other nodes' visitors yet"));
+      return relayedDisplay(display, (wallId, frame) => relay.local(wallId, frame));
+    },
+    relayCounters: () => relay.counters,
     nodes: () => listNodes(main, keys, node, ctx.nodeTtlMs),
     bind(deps) {
       ctx.core = deps.core;
@@ -146,6 +157,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
           nodes: () => ctx.aliveNodes,
         });
       void follower.follow();
+      kicks = startKicks({ main, sub, keys, node, isWriter: gate.isWriter, core: deps.core, deliver: (effects) => ctx.caps?.deliver(effects), log });
+      kicks.ready.catch((e: unknown) => log.warn({ err: (e as Error).message }, "cluster: cannot hear the writer's kicks yet"));
       if (ctx.role === 'writer') void forwarder.serve(lease.token!, roles.local).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'cluster: cannot take forwarded commands yet'));
     },
     async command(raw, source, actor) {
@@ -164,7 +177,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     async close() {
       ctx.closed = true;
       ticks.stop();
-      await forwarder.stopServing();
+      await Promise.all([forwarder.stopServing(), relay.stop(), kicks?.stop()]);
       if (ctx.role === 'writer') await lease.release().catch(() => {});
       await forget(main, keys, node).catch(() => {});
       roles.setRole('follower');

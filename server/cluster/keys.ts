@@ -23,6 +23,10 @@ export interface Keys {
   node(id: string): string;
   /** socket.io's stream and channels (the Redis streams adapter). */
   io: { stream: string; channels: string; sessions: string };
+  /** The channel each node publishes its visitors' states on, per wall (server/cluster/visitor-relay.ts). */
+  visitors: string;
+  /** The channel the writer publishes the panel's kicks on, for the node the phone is on (server/cluster/kicks.ts). */
+  kicks: string;
 }
 
 export function keysFor(prefix: string): Keys {
@@ -37,5 +41,7 @@ export function keysFor(prefix: string): Keys {
     nodes: `${prefix}nodes`,
     node: (id) => `${prefix}node:${id}`,
     io: { stream: `${prefix}io`, channels: `${prefix}io`, sessions: `${prefix}io:session:` },
+    visitors: `${prefix}visitors`,
+    kicks: `${prefix}kicks`,
   };
 }

@@ -7,6 +7,9 @@ import type { AdoptingStore, ShowStore } from '../show/store';
 import type { ClusterClock } from './clock';
 import type { CommandAck } from './forward';
 import type { WriterGate } from './outputs';
+import type { DisplayTransport } from '../transport/display';
+import type { HubOptions } from '../visitors/options';
+import type { RelayCounters } from './visitor-relay';
 
 /** What `startCluster` (server/cluster/index.ts) is given. */
 export interface ClusterOptions {
@@ -58,6 +61,15 @@ export interface Cluster {
   dmxView(store: { get(): Show; subscribe: ShowStore['subscribe'] }): { get(): Show; subscribe: ShowStore['subscribe'] };
   /** The show as this node's visitor hub must see it: each wall's cap is this node's share of it (server/cluster/visitor-caps.ts). Call once. */
   visitorView(store: ShowStore): ShowStore;
+  /**
+   * Visitors anywhere: the display transport as this node's visitor transport must see it. The
+   * hub's frames of this node's phones go to the relay, which publishes them for the other nodes
+   * and sends this node's screens frames of every node's phones (server/cluster/visitor-relay.ts).
+   * `time`: show time; `options`: the hub's (its `frameMs` and `maxEventsPerFrame` apply). Call once.
+   */
+  visitorDisplay(display: DisplayTransport, time: () => number, options?: Partial<HubOptions>): DisplayTransport;
+  /** The relay's totals (benchmarks: Redis traffic per input). */
+  relayCounters(): RelayCounters;
   /** A command from an edge (panel, REST): run here on the writer, else forwarded to it. The answer means durable. */
   command(raw: unknown, source: CommandSource, actor?: string): Promise<CommandAck>;
   /** GET /api/health with this node's part (`cluster`), degraded while Redis is unreachable or no node writes. */

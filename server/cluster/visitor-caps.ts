@@ -1,4 +1,5 @@
 import type { Show } from '../../protocol';
+import type { Effect } from '../show/reducer';
 import type { ShowListener, ShowStore } from '../show/store';
 
 /** A node's visitors on one wall: [holding a place (playing, or a dropped phone's held place), queued]. */
@@ -36,7 +37,12 @@ export function shareOf(cap: number, loads: ReadonlyArray<{ id: string; load: Wa
  * Everything else passes through; the walls object keeps its identity while nothing changes, so
  * the hub resyncs only when a share or the show's walls changed.
  */
-export function sharedCaps(store: ShowStore): { view: ShowStore; setShares(shares: ReadonlyMap<string, number> | null): void } {
+export function sharedCaps(store: ShowStore): {
+  view: ShowStore;
+  setShares(shares: ReadonlyMap<string, number> | null): void;
+  /** Tells the hub of effects the writer's command had on another node (a kick: server/cluster/kicks.ts), with the show unchanged. */
+  deliver(effects: Effect[]): void;
+} {
   let shares: ReadonlyMap<string, number> = new Map();
   let memo: { from: Show['walls']; shares: ReadonlyMap<string, number>; walls: Show['walls'] } | null = null;
   const listeners = new Set<ShowListener>();
@@ -74,6 +80,10 @@ export function sharedCaps(store: ShowStore): { view: ShowStore; setShares(share
       shares = n;
       const show = view(store.get());
       for (const l of listeners) l(show, [], null);
+    },
+    deliver(effects) {
+      const show = view(store.get());
+      for (const l of listeners) l(show, effects, null);
     },
   };
 }
