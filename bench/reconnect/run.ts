@@ -116,7 +116,7 @@ async function main(): Promise<number> {
   console.log(
     `The play lead: a wall.play sent at (a) adds (c) median ${fmt(c.median / 1000, 2)} s (p95 ${fmt(c.p95 / 1000, 2)}, max ${fmt(c.max / 1000, 2)}): the server's lead for a piece it has no preload time for (it keeps none across a restart), the POST's trip, and any lateness; back playing a new piece ${fmt(back.median / 1000, 2)} s (median), ${fmt(back.max / 1000, 2)} s (max) after the server.`,
   );
-  console.log(`(client/core/reconnect.ts, SCREEN_RECONNECT: after the first two tries (0.25 s, 0.5 s) a screen retries every 0.5–1.2 s for ever, so (a) ≈ the wait for its next try, ≤ 1.2 s, plus the connection itself.)`);
+  console.log(`(client/core/reconnect.ts, SCREEN_RECONNECT: after the first two tries (0.1 s, 0.2 s) a screen retries every 0.2–0.6 s for ever, so (a) ≈ the wait for its next try, ≤ 0.6 s, plus the connection itself.)`);
 
   const out = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });

@@ -1,6 +1,6 @@
 /**
  * npm run bench:soak [-- --minutes 10] [--screens 16] [--phones 500] [--hz 10] [--cue-s 2]
- *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10]
+ *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browser-per-screen]
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -19,7 +19,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { arg } from '../lib/args';
+import { arg, flag } from '../lib/args';
 import { ROOT, childForker, keyedMessage, sleep } from '../lib/child';
 import type { ScreenStatus } from '../../protocol';
 import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToServer } from './protocol';
@@ -35,6 +35,8 @@ const CUE_S = arg('cue-s', 2);
 const SAMPLE_S = arg('sample-s', 10);
 const HEAP_TOLERANCE = arg('heap-tolerance', 10);
 const SIZE = arg('size', '320x180');
+/** Each screen in a Chromium of its own (a venue's set-up) instead of tabs of one (the issue's). */
+const PER_SCREEN = flag('browser-per-screen');
 const [W, H] = SIZE.split('x').map(Number);
 if (!(MINUTES > 0) || !(SCREENS >= 1 && SCREENS <= 16) || !(PHONES >= 0) || !(HZ > 0) || !(CUE_S > 0) || !(SAMPLE_S > 0) || !W || !H) {
   console.error('bench:soak: --minutes > 0, --screens 1..16, --phones ≥ 0, --hz > 0, --cue-s > 0, --sample-s > 0, --size WxH');
@@ -78,7 +80,7 @@ log(`show: ${WALLS.length} walls, ${urls.size} screens, pieces ${setup.pieces.jo
 await api.command({ type: 'cue.go', cueId: setup.cues[0] });
 
 // 3. The tabs.
-const tabs = await Tabs.open(urls, { width: W, height: H }, log);
+const tabs = await Tabs.open(urls, { width: W, height: H }, log, PER_SCREEN);
 log(`${urls.size} tabs rendering (${W}×${H})`);
 
 // 4. The phones, 250 per process.

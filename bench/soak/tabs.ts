@@ -1,6 +1,11 @@
 /**
- * The soak's screens: one Chromium tab per paired screen, small (320×180 by default), all in one
- * browser context (one cache, as one kiosk browser; each tab renders in its own process). Samples each
+ * The soak's screens: one small page (320×180 by default) per paired screen, as tabs of one
+ * Chromium (the issue's set-up, and a kiosk browser driving several outputs), or with
+ * `perScreen` each in a Chromium of its own (a venue's browser per screen; 16 of them are more
+ * than this 2-core machine starts). Tabs of one browser share its GPU process: their stages queue
+ * behind each other there while their display pages, which draw almost nothing, still get their
+ * frames; the stage watchdog tells that from a stall by the page's own GPU fence
+ * (client/display/gpu-probe.ts). Samples each
  * tab's JS heap through the DevTools protocol after a forced GC (the live heap; the stage frame's
  * too when it runs in a process of its own), its frame rate from window.__pavilion.framesRendered
  * (the display page's diagnostics, a mirror of the stage frame's), and counts what goes wrong:
@@ -139,23 +144,33 @@ class Tab {
 
 export class Tabs {
   private constructor(
-    private readonly browser: Browser,
+    private readonly browsers: Browser[],
     private readonly tabs: Tab[],
   ) {}
 
   /**
-   * Opens one tab per screen at `urls` (screen id → its paired display address), all in one
-   * context (one HTTP and code cache, as one kiosk browser would have), and waits until every tab
-   * renders, for up to `timeoutMs` (a busy machine loads 16 three.js pages slowly).
+   * Opens one page per screen at `urls` (screen id → its paired display address): tabs of one
+   * browser context (one HTTP and code cache, as one kiosk browser would have), or with
+   * `perScreen` each in a Chromium of its own; waits until every page renders, for up to
+   * `timeoutMs` (a busy machine loads 16 three.js pages slowly).
    */
-  static async open(urls: Map<string, string>, viewport: { width: number; height: number }, log: (s: string) => void, timeoutMs = 600_000): Promise<Tabs> {
-    const browser = await launchChromium();
+  static async open(urls: Map<string, string>, viewport: { width: number; height: number }, log: (s: string) => void, perScreen = false, timeoutMs = 600_000): Promise<Tabs> {
+    const browsers: Browser[] = [];
     const tabs: Tab[] = [];
-    try {
+    let shared: BrowserContext | null = null;
+    const contextFor = async (): Promise<BrowserContext> => {
+      if (shared) return shared;
+      const browser = await launchChromium();
+      browsers.push(browser);
       const context = await browser.newContext({ viewport });
       // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
       await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+      if (!perScreen) shared = context;
+      return context;
+    };
+    try {
       for (const [screenId, url] of urls) {
+        const context = await contextFor();
         const page = await context.newPage();
         const tab = new Tab(screenId, context, page);
         await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
@@ -171,10 +186,10 @@ export class Tabs {
         await new Promise((r) => setTimeout(r, 10_000));
       }
     } catch (e) {
-      await browser.close();
+      await Promise.all(browsers.map((b) => b.close().catch(() => {})));
       throw e;
     }
-    return new Tabs(browser, tabs);
+    return new Tabs(browsers, tabs);
   }
 
   /**
@@ -204,6 +219,6 @@ export class Tabs {
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    await Promise.all(this.browsers.map((b) => b.close().catch(() => {})));
   }
 }

@@ -4,9 +4,9 @@ import type { ClockSync } from '../core/clock-sync';
 import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
+import { GpuProbe } from './gpu-probe';
+import { stallVerdict } from './stall';
 
-/** A stage that still answers but draws no new frame for this long while it has something to show is reloaded. */
-export const STALL_MS = 10_000;
 /**
  * A stage that stops answering at all (its thread busy: a piece in an endless loop, or a shader
  * compile on a starved machine) is reloaded after this long: long enough not to cut a slow load.
@@ -14,25 +14,16 @@ export const STALL_MS = 10_000;
 export const HUNG_MS = 45_000;
 /** A stage that never opens its channel within this long after its frame loads is reloaded. */
 export const SILENT_MS = 45_000;
-/**
- * A stage that draws nothing while this page is given few frames too is starved, not stalled: the
- * browser itself is short of frames (software GL or a GPU on an overloaded machine), and a reload
- * would only add to the load. It is reloaded after this long only.
- */
-export const STARVED_MS = 60_000;
-/**
- * This page asks for one animation frame a second; a stall is the stage's own when at least this
- * share of those came back meanwhile (the browser was drawing, the stage was not).
- */
-const PAGE_FRAMES_FOR_STALL = 0.5;
+export { STALL_MS, STARVED_MS } from './stall';
 
 /**
  * Between the screen's socket and its stage: the server's view, visitors and thumbnail requests go
  * to the stage; the stage's errors, preload times, health and thumbnails go to the server; clock
  * pings are answered from this page's estimate. It also watches the stage: a render loop that
- * stalls while the stage still answers and the browser draws this page (10 s), a stage that draws
- * nothing while the browser gives this page few frames too (starved: 60 s), a stage that stops
- * answering (45 s), or one that never starts (45 s), is reloaded and reported.
+ * stalls while the stage still answers, the browser draws this page and the GPU serves it (10 s),
+ * a stage that draws nothing while the browser gives this page few frames or the GPU keeps it
+ * waiting too (starved: 60 s; stall.ts), a stage that stops answering (45 s), or one that never
+ * starts (45 s), is reloaded and reported.
  */
 export class StageRelay {
   link: StageLink | null = null;
@@ -49,6 +40,8 @@ export class StageRelay {
   private pageFrames = 0;
   private pageFramesAtProgress = 0;
   private askedFrame = false;
+  /** This page's own 1×1 GPU fence, sent once a stall is suspected: tells a busy GPU from a stuck loop. */
+  private readonly gpu = new GpuProbe();
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<() => void>();
 
@@ -160,13 +153,12 @@ export class StageRelay {
     if (silent > HUNG_MS) return this.restart(`the stage stopped answering for ${Math.round(silent / 1000)} s`, this.diag?.installationId ?? null);
     this.askPageFrame();
     // Still answering (diagnostics come twice a second) but no new frame: the render loop stalled,
-    // if this page was given frames meanwhile; else the browser is starved, and a reload waits.
+    // if this page was given frames and GPU time meanwhile; else the browser is starved, and a reload waits.
     const stalledMs = now - this.lastProgressAt;
-    if (silent >= 3000 || stalledMs <= STALL_MS) return;
-    const given = this.pageFrames - this.pageFramesAtProgress;
-    if (given >= (stalledMs / 1000) * PAGE_FRAMES_FOR_STALL) this.restart(`the render loop stalled for ${Math.round(stalledMs / 1000)} s`, this.diag?.installationId ?? null);
-    else if (stalledMs > STARVED_MS)
-      this.restart(`no new frame for ${Math.round(stalledMs / 1000)} s, while the browser gave this page only ${given} of the frames it asked for (an overloaded machine or GPU)`, this.diag?.installationId ?? null);
+    if (stalledMs <= 2000) this.gpu.reset();
+    const gpuWaitMs = stalledMs > 2000 ? this.gpu.step() : null;
+    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, gpuWaitMs });
+    if (v.kind !== 'fine') this.restart(v.why, this.diag?.installationId ?? null);
   }
 
   /** One animation frame asked for at a time (a second apart): counts the frames this page is given. */

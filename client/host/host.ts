@@ -193,6 +193,25 @@ export class PieceHost {
     if (this.warm.resize(limits)) this.changed(false);
   }
 
+  /**
+   * The switch in progress, for a technician or a test chasing a screen that does not switch
+   * (window.__pavilionStage.switching() in the stage frame): the switcher's state, the runs on
+   * screen and incoming, the screens each is warm on, and the frame clock.
+   */
+  switching() {
+    const screens = this.screens();
+    const warmOn = (key: string | undefined) => (key ? screens.filter((s) => this.warm.isWarm(key, s)) : []);
+    return {
+      ...this.switcher.state(),
+      run: this.run?.key ?? null,
+      incoming: this.incoming?.key ?? null,
+      incomingWarmOn: warmOn(this.incoming?.key),
+      screens,
+      showTime: this.clock.showTime,
+      frames: this.clock.count,
+    };
+  }
+
   /** The cache of warm pieces, for diagnostics. */
   warmCache(): { pieces: string[]; limit: WarmCacheLimits } {
     return this.warm.diagnostics();

@@ -154,6 +154,16 @@ export class Switcher {
     return this.active;
   }
 
+  /** What it holds now, for a technician or a test chasing a screen that does not switch (window.__pavilionStage.switching()). */
+  state(): { targetKey: string | null; active: string | null; pending: { key: string; startedAt: number; module: boolean; error: string | null; warm: boolean } | null } {
+    const p = this.pending;
+    return {
+      targetKey: this.targetKey,
+      active: this.active ? `${this.active.key}${this.active.failed ? ' (failed)' : ''}` : null,
+      pending: p ? { key: p.target.key, startedAt: p.target.startedAt, module: !!p.module, error: p.error ? String(p.error) : null, warm: p.warm } : null,
+    };
+  }
+
   /** The next run, once its module is there (the mount layer builds it off-screen), else null. */
   next(): { target: Target; module: InstallationModule; since: number; cold: boolean; warm: boolean } | null {
     const p = this.pending;

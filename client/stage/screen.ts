@@ -47,9 +47,11 @@ export function startStageScreen(bridge: StageBridge, screenId: string): StageSc
     if (wallId) for (const p of s.view?.warmAhead ?? []) host.warmAhead({ ...p, seed: seedOf(wallId, p.installationId) });
   });
   host.capture(window);
-  // The warm cache's bounds, settable in this frame (tests; a screen short of GPU memory): window.__pavilionStage.setWarmCache({ count, memory }).
-  (window as unknown as { __pavilionStage?: { setWarmCache(l: { count: number; memory: number }): void } }).__pavilionStage = {
+  // In this frame, for tests and technicians: the warm cache's bounds (a screen short of GPU memory),
+  // window.__pavilionStage.setWarmCache({ count, memory }); the switch in progress, .switching().
+  (window as unknown as { __pavilionStage?: { setWarmCache(l: { count: number; memory: number }): void; switching(): unknown } }).__pavilionStage = {
     setWarmCache: (l) => host.setWarmLimits({ count: Math.max(0, Math.floor(l.count)), memory: Math.max(0, l.memory) }),
+    switching: () => host.switching(),
   };
   bridge.on('view', ({ view }) => store.setState({ view }));
   bridge.on('visitors', ({ frame }) => host.visitors.receive(frame));

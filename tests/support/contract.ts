@@ -4,7 +4,7 @@ import type { InputSpec, PieceSummary } from '../../protocol';
 import { api, ask, client, connected, until } from './server';
 import { waitFrames } from './browser';
 import { decodePng, variety, type Image } from './image';
-import { diag, playOn } from './stage';
+import { diag, playOn, stageFrame } from './stage';
 
 export type Memory = { geometries: number; textures: number; programs: number };
 
@@ -62,10 +62,24 @@ export async function playWall(app: { url: string }, pages: Page[], wallId: stri
         },
         `every screen to switch to ${piece?.id ?? 'nothing'}`,
         60_000,
-      );
+      ).catch(async (e: unknown) => {
+        throw new Error(`${e instanceof Error ? e.message : String(e)}; ${await switchingOf(p)}`);
+      });
       if (frames) await waitFrames(p, frames);
     }),
   );
+}
+
+/** What a screen that did not switch holds: the page's mirror and the stage's switcher (an open bug: see tests/e2e/contract.test.ts). */
+async function switchingOf(p: Page): Promise<string> {
+  try {
+    const d = await diag(p);
+    const frame = await stageFrame(p);
+    const s = await frame.evaluate(() => (window as unknown as { __pavilionStage?: { switching?(): unknown } }).__pavilionStage?.switching?.() ?? null);
+    return `the page shows ${JSON.stringify({ installationId: d.installationId, lastSwitch: d.lastSwitch, framesRendered: d.framesRendered })}, the stage's switcher ${JSON.stringify(s)}`;
+  } catch (e) {
+    return `its state could not be read (${e instanceof Error ? e.message : String(e)})`;
+  }
 }
 
 /** A value for each input a phone can send, different per visitor. */
