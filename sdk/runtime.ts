@@ -51,6 +51,15 @@ export interface SoundRuntime {
   audioTime(showMs: number): number;
   /** Show time (ms) at which the piece started on the wall. */
   startedAt: number;
+  /**
+   * Declares work the sound graph needs before it is complete: a reverb's impulse response, a
+   * sample that loads, a worklet's module. A screen warms a piece off-screen before its start; it
+   * counts the piece warm (and so lets the switch happen on time, with nothing left to build) only
+   * once each promise given here has settled. createSoundBus declares its reverb's (`Reverb.ready`)
+   * itself. Absent where the host warms nothing (a unit test's stand-in): call it as
+   * `sound.waitFor?.(promise)`.
+   */
+  waitFor?(work: PromiseLike<unknown>): void;
 }
 
 /**

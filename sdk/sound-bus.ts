@@ -33,7 +33,8 @@ export interface SoundBus {
 
 /**
  * The bus a piece's sound goes through, inside useSound's setup: a Gain into the wall's output,
- * a reverb into it (with `reverb`), and a send Gain into the reverb (with `send`). Build your voices on `dry` and
+ * a reverb into it (with `reverb`, its impulse response declared to the screen with
+ * `sound.waitFor`), and a send Gain into the reverb (with `send`). Build your voices on `dry` and
  * `wet`, and return `() => { stop(); bus.dispose([...voices], ms); }`.
  */
 export function createSoundBus(sound: SoundRuntime, options: SoundBusOptions = {}): SoundBus {
@@ -41,6 +42,9 @@ export function createSoundBus(sound: SoundRuntime, options: SoundBusOptions = {
   const { Tone } = sound;
   const dry = new Tone.Gain(options.level ?? 1).connect(sound.output);
   const reverb = options.reverb ? new Tone.Reverb(options.reverb).connect(dry) : null;
+  // Its impulse response is rendered offline and set on the convolver when done (a long stretch of
+  // main thread): the screen warms the piece only after it, so it never lands on the switch.
+  if (reverb) sound.waitFor?.(reverb.ready);
   const send = reverb && options.send !== undefined ? new Tone.Gain(options.send).connect(reverb) : null;
   const own = [send, reverb, dry].filter((n): n is NonNullable<typeof n> => n !== null);
   return {

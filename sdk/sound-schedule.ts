@@ -6,12 +6,18 @@ import type { ShowTime, SoundRuntime } from './runtime';
  * from `steps()` or admitted by `once()` is scheduled once, never twice.
  */
 export interface SoundWindow {
-  /** Schedule what starts in [from, to): piece seconds. `to` is `now` plus the lookahead. */
+  /**
+   * Schedule what starts in [from, to): piece seconds. `to` is `now` plus the lookahead (in the
+   * pre-roll window, the pre-roll: see SoundScheduleOptions.preroll).
+   */
   from: number;
   to: number;
-  /** Piece seconds now, read through the audio clock (it runs on between frames). */
+  /**
+   * Piece seconds now, read through the audio clock (it runs on between frames). In the pre-roll
+   * window, handed out once before the piece's start while it warms off-screen: 0, the start.
+   */
   now: number;
-  /** The audio context's current time (s). */
+  /** The audio context's current time (s); in the pre-roll window, the audio time of the start. */
   audioNow: number;
   /** The audio time (s) of a piece second, drift-corrected: pass it to Tone's triggerAttack… */
   at(sec: number): number;
@@ -38,6 +44,16 @@ export interface SoundScheduleOptions {
   lookahead?: number;
   /** How often to tick, in ms (default 50). Keep it well under the lookahead. */
   interval?: number;
+  /**
+   * Seconds of the piece's beginning scheduled ahead, before its start (default the larger of 1 s
+   * and twice the lookahead). A screen builds the next piece off-screen and silent before its
+   * start; there the scheduler hands `step` one window, [0, preroll), as the tick at the start
+   * would see it (`now` 0, `audioNow` the start's audio time), so the notes of the first second
+   * (and the voices they need: every note makes audio nodes) are made during the warm-up, not in
+   * the frames around the switch. Other ticks before the start do nothing. 0: no pre-roll; ticks
+   * before the start then get windows of negative piece seconds, as after it.
+   */
+  preroll?: number;
   /** Schedules the notes of one window; runs every tick while the wall plays (not while paused). */
   step(window: SoundWindow): void;
   /** Names the piece in the warning logged when a step throws (the first time only). */
@@ -59,6 +75,7 @@ const FORGET_AFTER = 10;
  */
 export function createSoundScheduler(time: Readonly<ShowTime>, clock: SoundClock, options: SoundScheduleOptions): SoundScheduler {
   const lookahead = options.lookahead ?? 0.25;
+  const preroll = Math.max(0, options.preroll ?? Math.max(1, 2 * lookahead));
   let until = -Infinity;
   const seen = new Map<unknown, number>();
   let warned = false;
@@ -67,17 +84,22 @@ export function createSoundScheduler(time: Readonly<ShowTime>, clock: SoundClock
     if (time.paused) return;
     const audioNow = clock.audioNow();
     const audioOfFrame = clock.audioTime(time.now);
-    const now = time.seconds + (audioNow - audioOfFrame);
+    const realNow = time.seconds + (audioNow - audioOfFrame);
     const at = (sec: number) => clock.audioTime(time.now + (sec - time.seconds) * 1000);
-    const from = Math.max(until, now);
-    const to = Math.max(from, now + lookahead);
+    // Before the start (the piece warming off-screen): one window, the pre-roll, read as from the start.
+    const early = realNow < 0 && preroll > 0;
+    if (early && until > -Infinity) return;
+    const now = early ? 0 : realNow;
+    const audioNowSeen = early ? Math.max(audioNow, at(0)) : audioNow;
+    const from = early ? 0 : Math.max(until, now);
+    const to = early ? preroll : Math.max(from, now + lookahead);
     const window: SoundWindow = {
       from,
       to,
       now,
-      audioNow,
+      audioNow: audioNowSeen,
       at,
-      asap: (sec, margin = 0.005) => Math.max(at(sec), audioNow + margin),
+      asap: (sec, margin = 0.005) => Math.max(at(sec), audioNowSeen + margin),
       steps(period, offset = 0) {
         if (!(period > 0)) throw new Error(`steps(period): the period must be a positive number of seconds, not ${period}`);
         const out: number[] = [];

@@ -21,7 +21,7 @@ export { probeSoftware, rendersInSoftware, resolveQuality, HIGH_QUALITY_MAX_PIXE
 export { readMemory, type GpuMemory, type RendererLike } from './memory';
 export { FrameStats, healthReport, FRAME_WINDOW, type ClockFigures } from './health';
 export { screenDiagnostics, clockDiagnostics, type DiagnosticsClock, type PageFacts } from './diagnostics';
-export { SoundEngine, type SoundEngineOptions } from './sound';
+export { SoundEngine, SoundWaits, SOUND_WAIT_LIMIT_MS, type SoundEngineOptions } from './sound';
 export { patchTone } from './tone-fixes';
 export { applyWallView } from './wall-view';
 export { transitionProgress, mixAt, type TransitionInfo, type TransitionSpec } from './transition';

@@ -114,3 +114,52 @@ export class SoundEngine {
     return ok;
   }
 }
+
+/** How long a run waits for the sound work its piece declared (SoundRuntime.waitFor) before warming without it. */
+export const SOUND_WAIT_LIMIT_MS = 10_000;
+
+/**
+ * The sound work one run's piece declared with `sound.waitFor` (a reverb's impulse response, a
+ * sample): the mount layer warms the run, and so lets it switch on, only once none is pending.
+ * A promise that fails is reported and counts as settled; one still pending after
+ * SOUND_WAIT_LIMIT_MS is reported and no longer waited for (the run then warms without it).
+ */
+export class SoundWaits {
+  private open = 0;
+
+  constructor(
+    private readonly report: (error: Error) => void,
+    private readonly limitMs = SOUND_WAIT_LIMIT_MS,
+    private readonly timers: { set(fn: () => void, ms: number): unknown; clear(h: unknown): void } = {
+      set: (fn, ms) => setTimeout(fn, ms),
+      clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    },
+  ) {}
+
+  /** Declared work not settled yet. */
+  get pending(): number {
+    return this.open;
+  }
+
+  /** Waits for `work` (SoundRuntime.waitFor). */
+  add(work: PromiseLike<unknown>): void {
+    this.open++;
+    let done = false;
+    const settle = () => {
+      if (done) return;
+      done = true;
+      this.open--;
+      this.timers.clear(timer);
+    };
+    const timer = this.timers.set(() => {
+      if (done) return;
+      settle();
+      this.report(new Error(`the piece's sound was still not ready ${this.limitMs / 1000} s after it was built (a promise given to sound.waitFor that never settled): the screen warmed it without waiting longer; resolve or reject every promise you give to waitFor`));
+    }, this.limitMs);
+    Promise.resolve(work).then(settle, (e: unknown) => {
+      if (done) return;
+      settle();
+      this.report(new Error(`the piece's sound could not be made ready (a promise given to sound.waitFor failed): ${e instanceof Error ? e.message : String(e)}`));
+    });
+  }
+}

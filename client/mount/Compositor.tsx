@@ -45,9 +45,11 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
 
     // Warm one run a frame (the next one first), off-screen. Layers are the runs' mounts (by slot);
     // the steps are per run key, so a run adopted under a new key warms again (nothing to compile).
+    // A run that sounds warms once its sound graph is complete (its bus in, the work its piece
+    // declared with sound.waitFor settled: a reverb's impulse response is set on its convolver then).
     const warming = [snap.incoming, ...snap.kept].find((r) => {
       const l = r && !host.isWarm(r.key, screen) ? layers.get(r.slot) : undefined;
-      return l?.mounted && l.settledFor === r!.key;
+      return l?.mounted && l.settledFor === r!.key && !l.soundWaits?.pending;
     });
     const w = warming ? layers.get(warming.slot) : undefined;
     const steps = warming && w ? w.warmSteps(warming.key) : undefined;

@@ -4,7 +4,7 @@ import type { PerspectiveCamera } from 'three';
 import type { SoundRuntime, WallGeometry } from 'pavilion/sdk';
 import { releaseLater } from 'pavilion/sdk';
 import { LightsContext, type Lights } from '../../sdk/lights';
-import { buildRuntime, type PieceHost, type Run } from '../host';
+import { SoundWaits, buildRuntime, type PieceHost, type Run } from '../host';
 import type { ParamValues } from '../../protocol';
 import type { QualityLevel } from '../host';
 import { PieceMount } from './PieceMount';
@@ -57,14 +57,18 @@ export const RunSlot = memo(function RunSlot({ host, run, role, wall, params, qu
   const layer = useMemo(() => new RunLayer(run.slot, rootCamera.clone() as PerspectiveCamera), [run.slot, rootCamera]);
   const internal = useMemo(() => ({ ...rootInternal, subscribers: [], priority: 0, subscribe: layer.subscribe }), [rootInternal, layer]);
   const runSoundIn = role === 'kept' ? null : sound;
-  const bus = useRunBus(runSoundIn, role, run.startedAt);
+  const bus = useRunBus(runSoundIn, role, run.startedAt, run.shared);
   // Its piece has what it will play with (for a run that sounds, its bus): the compositor warms it
-  // only then, so that the re-render the bus brings (the piece's sound graph, built silent) comes
-  // before the warm-up, not between it and the switch.
+  // only then, so that the re-render the bus brings (the piece's sound graph, built silent, its
+  // scheduler's pre-roll made) comes before the warm-up, not between it and the switch. A passive
+  // effect, so that it runs after the piece's own (children's effects run first): its useSound setup
+  // has run, and declared what it waits for (a reverb's impulse response: the compositor waits for
+  // `layer.soundWaits` too), before the run may warm.
   const settled = !runSoundIn || bus !== null;
-  useLayoutEffect(() => {
+  useEffect(() => {
     layer.settledFor = settled ? run.key : null;
-  }, [layer, settled, run.key]);
+    layer.soundWaits = bus?.waits ?? null;
+  }, [layer, settled, run.key, bus]);
   useEffect(() => {
     layers.set(run.slot, Object.assign(layer, { bus: bus?.bus ?? null }));
     return () => {
@@ -169,19 +173,25 @@ function defaults(run: Run): ParamValues {
 /**
  * A per-run bus on the screen's sound output, silent until the compositor opens it. The piece's
  * sound runtime carries the run's start (an adopted run's is its new one: its sound is scheduled
- * from the show time it plays at).
+ * from the show time it plays at), and counts the work the piece declares with `waitFor` (the
+ * compositor warms the run once none is pending).
  */
-function useRunBus(sound: SoundRuntime | null, role: RunRole, startedAt: number): { bus: RunBus; runtime: SoundRuntime } | null {
-  const [made, setMade] = useState<{ bus: InstanceType<SoundRuntime['Tone']['Gain']>; sound: SoundRuntime } | null>(null);
+function useRunBus(sound: SoundRuntime | null, role: RunRole, startedAt: number, shared: Run['shared']): { bus: RunBus; waits: SoundWaits; runtime: SoundRuntime } | null {
+  const [made, setMade] = useState<{ bus: InstanceType<SoundRuntime['Tone']['Gain']>; sound: SoundRuntime; waits: SoundWaits } | null>(null);
+  const sharedRef = useRef(shared);
+  sharedRef.current = shared;
   useEffect(() => {
     if (!sound) return;
     const bus = new sound.Tone.Gain(role === 'active' ? 1 : 0).connect(sound.output);
-    setMade({ bus, sound });
+    setMade({ bus, sound, waits: new SoundWaits((e) => sharedRef.current.reportError('audio', e)) });
     return () => {
       setMade(null);
       releaseLater(bus, [bus], 6000); // the piece's own release tails end first
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sound]);
-  return useMemo(() => (made ? { bus: made.bus, runtime: { ...made.sound, startedAt, output: made.bus } } : null), [made, startedAt]);
+  return useMemo(
+    () => (made ? { bus: made.bus, waits: made.waits, runtime: { ...made.sound, startedAt, output: made.bus, waitFor: (work) => made.waits.add(work) } } : null),
+    [made, startedAt],
+  );
 }

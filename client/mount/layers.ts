@@ -33,6 +33,8 @@ export class RunLayer {
   onScreen = false;
   /** The run key whose inputs (its sound bus, if it sounds) the piece has committed with: it may warm then. */
   settledFor: string | null = null;
+  /** The sound work its piece declared (SoundRuntime.waitFor, e.g. a reverb's impulse response): it warms once none is pending. */
+  soundWaits: { readonly pending: number } | null = null;
   private steps: WarmSteps = { key: '', compiled: false, compiling: false, warm: false };
 
   constructor(
