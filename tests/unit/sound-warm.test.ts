@@ -82,21 +82,23 @@ describe('the show-time scheduler before the start: one pre-roll window', () => 
   it('hands its pre-roll window to a step that reads `now` and `audioNow`, as at the start', () => {
     // A piece that triggers "the scene that has started" at audioNow (facade's drone): in the
     // pre-roll it is scene 0, at the start's audio time; after the start, nothing new for it.
-    const run = warmingRun(1800);
-    const triggered: Array<{ scene: number; at: number }> = [];
+    const run = warmingRun(1830);
+    const triggered: Array<{ scene: number; at: number; tick: number }> = [];
     let last = -1;
+    let tick = 0;
     const s = createSoundScheduler(run.time, run.clock, {
       step(w) {
         const scene = Math.floor(w.now / 8);
-        if (scene !== last) triggered.push({ scene, at: w.audioNow + 0.01 });
+        if (scene !== last) triggered.push({ scene, at: w.audioNow + 0.01, tick });
         last = scene;
       },
     });
-    for (let i = 0; i < 80; i++) {
+    for (; tick < 80; tick++) {
       s.tick();
       run.advance(50);
     }
     expect(triggered).toHaveLength(1);
+    expect(triggered[0]!.tick, 'made in the setup\'s tick, during the warm-up').toBe(0);
     expect(triggered[0]!.scene).toBe(0);
     expect(triggered[0]!.at).toBeCloseTo(run.startAudio + 0.01, 9);
   });
