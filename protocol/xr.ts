@@ -16,15 +16,47 @@ export type ScreenKind = z.infer<typeof ScreenKind>;
 export const XrMode = z.enum(['immersive-vr']);
 export type XrMode = z.infer<typeof XrMode>;
 
-/** A station's session as its health reports it (GET /api/show: `screens[].xr`). */
+const Finite = z.number().finite();
+const Vec3 = z.tuple([Finite, Finite, Finite]);
+
+const Quality = z.enum(['low', 'medium', 'high']);
+
+/** A station's adaptive quality in a session, as its health reports it (the panel's card): its level, framebuffer scale and piece quality. */
+export const XrLevel = z.object({
+  level: z.number().int().nonnegative(),
+  levels: z.number().int().positive(),
+  scale: Finite,
+  piece: Quality,
+});
+export type XrLevel = z.infer<typeof XrLevel>;
+
+/** A station's session as its health reports it (GET /api/show: `screens[].xr`); `quality` while presenting. */
 export const XrState = z.object({
   presenting: z.boolean(),
   mode: XrMode.nullable(),
+  quality: XrLevel.optional(),
 });
 export type XrState = z.infer<typeof XrState>;
 
-const Finite = z.number().finite();
-const Vec3 = z.tuple([Finite, Finite, Finite]);
+/** A station's adaptive quality now (docs/vr.md, "Keeping the headset's rate"). */
+export const XrQuality = z.object({
+  /** The ladder's level, 0 the best, `levels - 1` the lowest. */
+  level: z.number().int().nonnegative(),
+  levels: z.number().int().positive(),
+  /** The framebuffer's scale at this level (of the headset's recommended size), and the scale of the session's framebuffer now. */
+  scale: Finite,
+  framebufferScale: Finite.nullable(),
+  /** The session's framebuffer in pixels now (both eyes), null while idle. */
+  framebuffer: z.tuple([z.number().int(), z.number().int()]).nullable(),
+  /** The quality the piece renders at in the session (useQuality): the wall's, capped by the level. */
+  piece: Quality,
+  /** XR frames a second over the last window judged, and the rate they are judged against (the session's nominal rate). */
+  fps: Finite.nullable(),
+  target: Finite.nullable(),
+  /** Level changes so far (down and up). */
+  changes: z.number().int().nonnegative(),
+});
+export type XrQuality = z.infer<typeof XrQuality>;
 
 /**
  * A station's XR diagnostics, from its stage (protocol/stage.ts StageDiag.xr), mirrored into
@@ -53,6 +85,8 @@ export const XrDiag = XrState.extend({
   controllersRead: z.boolean(),
   /** The last session error (a refused requestSession), for the technician. */
   error: z.string().max(300).nullable(),
+  /** The station's adaptive quality (client/xr/adaptive.ts): the level of its ladder (0 the best), its framebuffer scale and piece quality, the frames' rate against the session's. */
+  quality: XrQuality.optional(),
 });
 export type XrDiag = z.infer<typeof XrDiag>;
 

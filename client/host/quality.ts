@@ -18,6 +18,13 @@ export function resolveQuality(setting: Quality | undefined, software: boolean, 
   return pixels > HIGH_QUALITY_MAX_PIXELS ? 'medium' : 'high';
 }
 
+const RANK: Record<QualityLevel, number> = { low: 0, medium: 1, high: 2 };
+
+/** The lower of a level and a cap (a VR station's adaptive quality caps what the wall's setting resolves to; null: no cap). Pure. */
+export function capQuality(level: QualityLevel, cap: QualityLevel | null | undefined): QualityLevel {
+  return cap && RANK[cap] < RANK[level] ? cap : level;
+}
+
 /** Whether a WebGL context renders in software (SwiftShader, llvmpipe…), from its renderer string. */
 export function rendersInSoftware(ctx: WebGLRenderingContext | WebGL2RenderingContext): boolean {
   try {

@@ -1,9 +1,10 @@
 import { useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef } from 'react';
+import { useContext, useEffect, useMemo, useRef } from 'react';
 import type { SoundRuntime, WallGeometry } from 'pavilion/sdk';
 import type { HostSnapshot, PieceHost, Run } from '../host';
 import type { ParamValues } from '../../protocol';
-import { HostContext } from './context';
+import { HostContext, QualityCapContext } from './context';
+import { capQuality } from '../host/quality';
 import { Fallback } from './Fallback';
 import { RunSlot, type RunRole } from './RunSlot';
 import { WallCamera } from './WallCamera';
@@ -63,7 +64,8 @@ export function HostStage({ host, snap, wall: wallNow, screen, sound, idle = 'no
   const gl = useThree((s) => s.gl);
   const size = useThree((s) => s.size);
   useEffect(() => host.attachRenderer(screen, gl), [host, screen, gl]);
-  const quality = host.qualityFor(gl, size.width * size.height * gl.getPixelRatio() ** 2);
+  // The wall's setting, under a VR station's adaptive cap in a session (QualityCapContext).
+  const quality = capQuality(host.qualityFor(gl, size.width * size.height * gl.getPixelRatio() ** 2), useContext(QualityCapContext));
   const layers = useRef(new Map<string, RunLayer & { bus?: RunBus | null }>()).current;
   const slots = slotsOf(snap);
   const program = host.getProgram();

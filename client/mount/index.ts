@@ -11,4 +11,4 @@ export { PieceMount, SUSPEND_LIMIT_MS, useContextGeneration, type PieceMountProp
 export { PieceBoundary } from './ErrorBoundary';
 export { Fallback } from './Fallback';
 export { WallCamera } from './WallCamera';
-export { HostContext } from './context';
+export { HostContext, QualityCapContext } from './context';

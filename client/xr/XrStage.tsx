@@ -3,6 +3,9 @@ import { useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from
 import { PerspectiveCamera, type WebGLRenderTarget, type WebGLRenderer } from 'three';
 import { useStore } from 'zustand';
 import { XrContext } from '../../sdk/viewer';
+import { QualityCapContext } from '../mount/context';
+import { nominalRate } from './adaptive';
+import { fitXrTarget, framebufferSize, rescaleFramebuffer } from './framebuffer';
 import type { StageScreen } from '../stage/screen';
 import { xrOf } from './of';
 import { CurvedTheatre } from './theatre';
@@ -36,6 +39,11 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
   const presenting = useSyncExternalStore(
     (fn) => xr.station.subscribe(fn),
     () => xr.station.state.presenting,
+  );
+  // The adaptive quality's cap on the piece's quality, in a session only (client/xr/adaptive.ts).
+  const cap = useSyncExternalStore(
+    (fn) => xr.station.subscribe(fn),
+    () => (xr.station.state.presenting ? xr.station.quality.current.cap : null),
   );
   /** The session's own local-floor space, before any recenter (a recenter offsets from it). */
   const base = useRef<XRReferenceSpace | null>(null);
@@ -92,9 +100,12 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
     gl.xr.cameraAutoUpdate = false;
     gl.xr.updateCamera(eyes);
     const xrTarget = gl.getRenderTarget();
+    fitXrTarget(gl, xrTarget); // after a rescale, three.js's target takes the new framebuffer's size
+    xr.station.framebuffer = framebufferSize(gl);
     const own = gl.setRenderTarget;
     const render = gl.render;
-    const quality = host.qualityFor(gl, size.width * size.height * gl.getPixelRatio() ** 2);
+    xr.station.resolved = host.qualityFor(gl, size.width * size.height * gl.getPixelRatio() ** 2);
+    const quality = xr.station.pieceQuality();
     const dest = immersive ? xrTarget : theatre.targetFor(aspect, quality, eyeOf(gl));
     // "The screen" is the headset's framebuffer (immersive) or the curved screen's picture.
     gl.setRenderTarget = (t, face, level) => own.call(gl, t ?? dest, face, level);
@@ -117,9 +128,28 @@ export function XrStage({ screen, children }: { screen: StageScreen; children: R
       gl.render(theatre.scene, eyes);
       mirror.drew(theatre.scene);
     }
+    adapt(gl, xr.station);
   }, AFTER_COMPOSITOR);
 
-  return <XrContext.Provider value={presenting ? xr.station.runtime : null}>{children}</XrContext.Provider>;
+  return (
+    <XrContext.Provider value={presenting ? xr.station.runtime : null}>
+      <QualityCapContext.Provider value={cap}>{children}</QualityCapContext.Provider>
+    </XrContext.Provider>
+  );
+}
+
+/**
+ * The adaptive quality, once an XR frame has drawn: this frame's time against the session's rate;
+ * a new level takes effect from the next frame: its framebuffer scale (a new base layer, or from the
+ * next session, client/xr/framebuffer.ts), its cap on the piece's quality (the stage re-renders).
+ */
+function adapt(gl: WebGLRenderer, station: ReturnType<typeof xrOf>['station']): void {
+  const q = station.quality;
+  q.target = station.targetOverride ?? nominalRate(gl.xr.getSession());
+  if (!(station.pinned !== null ? q.set(station.pinned) : q.frame(performance.now()))) return;
+  const { scale } = q.current;
+  if (scale !== station.framebufferScale && rescaleFramebuffer(gl, scale) === 'now') station.framebufferScale = scale;
+  station.levelChanged();
 }
 
 /** One eye's viewport width and projection x scale this frame (after gl.xr.updateCamera), for the curved screen's picture size. */

@@ -9,6 +9,12 @@ import type { ThumbnailSource } from '../stage/thumbnails';
 export interface XrTestHook {
   device: EmulatedHeadset;
   end(): Promise<void>;
+  /** Judges the XR frames against this rate instead of the session's (null: the session's again): a test makes frames slow, or fast, for the adaptive quality. */
+  targetRate(hz: number | null): void;
+  /** Holds the adaptive quality at a level of its ladder (null: adapting again): bench:vr measures each level. */
+  pin(level: number | null): void;
+  /** The station's XR frames so far and its level now, read in this frame (bench:vr counts frames without the diagnostics' one-second trip). */
+  stats(): { frames: number; level: number };
 }
 
 /**
@@ -32,6 +38,8 @@ export class XrSession {
       offerSession: false,
       enterGrantedSession: false,
       frameRate: 'low', // the headset's lowest refresh (72 Hz on a Quest): steady frames for a ten-hour day
+      // Each session's framebuffer at the adaptive quality's scale now (client/xr/adaptive.ts): where the last session settled.
+      frameBufferScaling: () => this.station.quality.current.scale,
       controller: false,
       hand: false,
       gaze: false,
@@ -62,7 +70,13 @@ export class XrSession {
       try {
         const device = await installEmulator();
         this.device = device;
-        const hook: XrTestHook = { device, end: async () => void (await this.store.getState().session?.end()) };
+        const hook: XrTestHook = {
+          device,
+          end: async () => void (await this.store.getState().session?.end()),
+          targetRate: (hz) => void (this.station.targetOverride = hz !== null && Number.isFinite(hz) && hz > 0 ? hz : null),
+          pin: (level) => void (this.station.pinned = level !== null && Number.isInteger(level) && level >= 0 ? level : null),
+          stats: () => ({ frames: this.station.frames, level: this.station.quality.level }),
+        };
         (this.win as unknown as { __pavilionXr?: XrTestHook }).__pavilionXr = hook;
       } catch (e) {
         this.station.set({ error: `the WebXR emulator did not load: ${e instanceof Error ? e.message : String(e)}` });

@@ -1,6 +1,8 @@
-import type { XrDiag, XrState } from '../../protocol';
+import type { XrDiag, XrQuality, XrState } from '../../protocol';
 import type { XrRuntime } from '../../sdk/viewer';
 import { LivePoses } from './poses';
+import { AdaptiveQuality, XR_LADDER, capQuality } from './adaptive';
+import type { QualityLevel } from '../host/quality';
 
 /** What a station is doing, as its page shows it. */
 export interface StationState {
@@ -36,6 +38,17 @@ export class XrStation {
   private seenSwitch: { installationId: string | null; showTime: number } | null = null;
   /** What pieces get through the SDK (useViewer, useControllers) while presenting. */
   readonly runtime: XrRuntime;
+  /** The quality the wall's setting resolves to on this station, before the level's cap (XrStage sets it each XR frame). */
+  resolved: QualityLevel = 'high';
+  /** The adaptive quality (client/xr/adaptive.ts); two levels whose caps both leave `resolved` as it is draw alike, and are one step. */
+  readonly quality = new AdaptiveQuality(XR_LADDER, undefined, (a, b) => a.scale === b.scale && capQuality(this.resolved, a.cap) === capQuality(this.resolved, b.cap));
+  /** A rate to judge frames against instead of the session's (the emulator's test hook: __pavilionXr.targetRate). */
+  targetOverride: number | null = null;
+  /** A level the adaptive quality is held at (the emulator's hook for bench:vr: __pavilionXr.pin), or null. */
+  pinned: number | null = null;
+  /** The session's framebuffer now (pixels, both eyes) and its scale, while presenting. */
+  framebuffer: [number, number] | null = null;
+  framebufferScale: number | null = null;
 
   constructor(emulated: boolean) {
     this.s = { support: 'unknown', presenting: false, entering: false, emulated, error: null };
@@ -65,6 +78,8 @@ export class XrStation {
   /** A session began: its frames are counted from here. */
   started(): void {
     this.controllersRead = false;
+    this.quality.restart();
+    this.framebufferScale = this.quality.current.scale; // the store made the session's framebuffer at it (session.ts)
     this.set({ presenting: true, entering: false, error: null });
   }
 
@@ -72,6 +87,8 @@ export class XrStation {
   ended(): void {
     this.poses.clear();
     this.view = null;
+    this.quality.restart();
+    this.framebuffer = null;
     this.set({ presenting: false, entering: false });
   }
 
@@ -83,6 +100,8 @@ export class XrStation {
   frame(showTime: number, lastSwitch: { installationId: string | null; showTime: number } | null, view: NonNullable<XrDiag['view']>): void {
     if (lastSwitch && lastSwitch !== this.seenSwitch && this.seenSwitch !== null && lastSwitch.showTime === showTime)
       this.lastXrSwitch = { installationId: lastSwitch.installationId, showTime, previousFrameShowTime: this.frameShowTime };
+    // A switch costs a frame or two (the incoming piece's first draws): the adaptive quality does not judge them.
+    if (lastSwitch !== this.seenSwitch && this.seenSwitch !== null) this.quality.pause();
     this.seenSwitch = lastSwitch;
     this.frames++;
     this.frameShowTime = showTime;
@@ -94,13 +113,25 @@ export class XrStation {
     if (this.seenSwitch === null) this.seenSwitch = lastSwitch ?? { installationId: null, showTime: -1 };
   }
 
+  /** The level changed: the stage draws at its cap (XrStage listens). */
+  levelChanged(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  /** The piece's quality in a session: the wall's, capped by the level. */
+  pieceQuality(): QualityLevel {
+    return capQuality(this.resolved, this.quality.current.cap);
+  }
+
   /** A thumbnail of what the viewer sees was made. */
   mirrored(): void {
     this.mirrors++;
   }
 
   health(): XrState {
-    return { presenting: this.s.presenting, mode: this.s.presenting ? 'immersive-vr' : null };
+    if (!this.s.presenting) return { presenting: false, mode: null };
+    const q = this.quality;
+    return { presenting: true, mode: 'immersive-vr', quality: { level: q.level, levels: q.ladder.length, scale: this.framebufferScale ?? q.current.scale, piece: this.pieceQuality() } };
   }
 
   diag(): XrDiag {
@@ -121,6 +152,23 @@ export class XrStation {
         : [],
       controllersRead: on && this.controllersRead,
       error: this.s.error ? this.s.error.slice(0, 300) : null,
+      quality: this.qualityDiag(),
+    };
+  }
+
+  private qualityDiag(): XrQuality {
+    const q = this.quality.state();
+    const finite = (n: number | null) => (n !== null && Number.isFinite(n) ? n : null);
+    return {
+      level: q.level,
+      levels: q.levels,
+      scale: q.scale,
+      framebufferScale: this.s.presenting ? finite(this.framebufferScale) : null,
+      framebuffer: this.s.presenting ? this.framebuffer : null,
+      piece: this.pieceQuality(),
+      fps: finite(q.fps),
+      target: finite(q.target),
+      changes: q.changes,
     };
   }
 }

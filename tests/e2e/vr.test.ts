@@ -96,7 +96,8 @@ describe('a VR station with an emulated headset', () => {
     expect(x).toMatchObject({ presenting: true, mode: 'immersive-vr', support: 'yes', emulated: true, error: null });
     expect(x.viewer).not.toBeNull();
     await until(async () => (await stationXr())?.xr?.presenting, 'GET /api/show to say the station presents', 30_000);
-    expect((await stationXr())?.xr).toEqual({ presenting: true, mode: 'immersive-vr' });
+    // With the station's adaptive quality beside it, for the panel's card (docs/vr.md).
+    expect((await stationXr())?.xr).toMatchObject({ presenting: true, mode: 'immersive-vr', quality: { levels: 6 } });
     expect(await stage.getByTestId('enter-vr').count()).toBe(0);
   });
 

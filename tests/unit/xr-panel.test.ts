@@ -24,6 +24,13 @@ describe("a VR station's card in the panel (client/control/screens/XrFacts.tsx)"
     // Offline: idle, whatever the last health said.
     expect(html(station({ connected: false, xr: { presenting: true, mode: 'immersive-vr' } }))).toContain('>idle<');
   });
+  it("shows the station's adaptive quality while presenting: full, or how far it lowered", () => {
+    const full = html(station({ xr: { presenting: true, mode: 'immersive-vr', quality: { level: 0, levels: 6, scale: 1, piece: 'medium' } } }));
+    expect(full).toMatch(/data-testid="screen-xr-level-vr-1" data-level="0"[^>]*>full: 100 %, medium</);
+    const lowered = html(station({ xr: { presenting: true, mode: 'immersive-vr', quality: { level: 2, levels: 6, scale: 0.5, piece: 'low' } } }));
+    expect(lowered).toMatch(/class="warn" data-testid="screen-xr-level-vr-1" data-level="2"[^>]*>lowered 2\/5: 50 %, low</);
+    expect(html(station({}))).not.toContain('screen-xr-level');
+  });
   it('shows nothing on a flat screen', () => {
     expect(html(station({ kind: undefined, xr: undefined }))).toBe('<dl></dl>');
   });

@@ -97,7 +97,8 @@ describe('a station between and in sessions (client/xr/station.ts)', () => {
     const st = new XrStation(true);
     expect(st.health()).toEqual({ presenting: false, mode: null });
     st.started();
-    expect(st.health()).toEqual({ presenting: true, mode: 'immersive-vr' });
+    // In a session, with its adaptive quality for the panel's card (the level, the framebuffer's scale, the piece's quality).
+    expect(st.health()).toEqual({ presenting: true, mode: 'immersive-vr', quality: { level: 0, levels: 6, scale: 1, piece: 'high' } });
     st.runtime.markControllersRead();
     st.poses.read(frame([0, 1.6, 0], [source('right', [0.25, 1.3, -0.5])]), {});
     const d = st.diag();

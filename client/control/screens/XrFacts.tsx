@@ -1,5 +1,5 @@
 import { send } from '../link';
-import type { ScreenStatus } from '../../../protocol';
+import type { ScreenStatus, XrLevel } from '../../../protocol';
 
 /**
  * A VR station's session on its card (docs/vr.md): presenting (the viewer is in the headset) or
@@ -18,6 +18,25 @@ export function XrFacts({ screen: s }: { screen: ScreenStatus }) {
         title={on ? `the viewer is in an ${s.xr?.mode ?? 'immersive'} session` : 'idle: the station shows Enter VR (the viewer has not entered, or took the headset off)'}
       >
         {on ? 'presenting' : 'idle'}
+      </dd>
+      {on && s.xr?.quality && <XrLevelFact id={s.id} q={s.xr.quality} />}
+    </>
+  );
+}
+
+/** The station's adaptive quality in the session (docs/vr.md, "Keeping the headset's rate"): its level, and what it lowered. */
+function XrLevelFact({ id, q }: { id: string; q: XrLevel }) {
+  const lowered = q.level > 0;
+  return (
+    <>
+      <dt>VR quality</dt>
+      <dd
+        className={lowered ? 'warn' : 'ok'}
+        data-testid={`screen-xr-level-${id}`}
+        data-level={q.level}
+        title={`level ${q.level} of ${q.levels - 1} (0 the best): the headset's framebuffer at ${Math.round(q.scale * 100)} %, the piece at ${q.piece} quality; the station lowers it while its frames fall behind the headset's rate, and raises it again when they keep up`}
+      >
+        {lowered ? `lowered ${q.level}/${q.levels - 1}: ${Math.round(q.scale * 100)} %, ${q.piece}` : `full: ${Math.round(q.scale * 100)} %, ${q.piece}`}
       </dd>
     </>
   );
