@@ -69,6 +69,8 @@ export interface AppOptions {
   logger?: Logger;
   /** DMX on a thread of its own (default), or on the main thread: bench:dmx compares the two. */
   dmxThread?: boolean;
+  /** The DMX thread's real-time FIFO priority (default 10; null: nice −10 only): bench:dmx compares them. */
+  dmxFifo?: number | null;
   storage?: ShowStorage;
   adminToken?: string;
   artistToken?: string;
@@ -245,7 +247,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const dmx =
     opts.dmxThread === false
       ? createDmxEngine({ store: dmxStore, time, logger, onPacket: (id) => metrics.dmxPacket(id) })
-      : startDmxThread({ store: dmxStore, time, logger, onPackets: (id, n) => metrics.dmxPacket(id, n) });
+      : startDmxThread({ store: dmxStore, time, logger, onPackets: (id, n) => metrics.dmxPacket(id, n), ...(opts.dmxFifo !== undefined ? { fifo: opts.dmxFifo } : {}) });
   const lights = createLightsInput({ show: () => store.get(), time, engine: dmx, logger });
 
   // Pieces run in a frame of the stage origin, a second listener (server/http/stage-origin.ts).

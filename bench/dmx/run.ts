@@ -3,10 +3,11 @@
  * on 127.0.0.1 in this process, on the show clock's base (performance.timeOrigin + now):
  *
  *  A. `dmx.set` with `at` → the packet's arrival: how far from `at` the frame lands (target: ≤ 5 ms).
- *     Side by side in the same run, sets alternating: a server with DMX on its own thread (the
- *     default) and one with the sender on its main thread (`dmxThread: false`, as before
- *     2026-11-30). Both servers run in this process, so arrivals are stamped on a thread of their
- *     own (stamp-worker.mjs), not on the servers' busy main thread.
+ *     Side by side in the same run, sets in turn: a server with DMX on a real-time thread of its own
+ *     (the default: SCHED_FIFO 10, server/links/thread-priority.ts), one whose DMX thread only
+ *     gets nice −10 (`dmxFifo: null`, as before 2026-11-30 13:30), and one with the sender on its
+ *     main thread (`dmxThread: false`). The servers run in this process, so arrivals are stamped on
+ *     a thread of their own (stamp-worker.mjs, real-time too), not on the servers' busy main thread.
  *  B. a piece's frame → the UDP packet: a bench piece on a Chromium screen (the wall's sound screen)
  *     writes its frame's show time (ms mod 65536, two lights) to two channels; each packet says which frame it
  *     carries, so arrival − that frame's show time is the whole path: stage → page (bridge) →
@@ -54,14 +55,14 @@ interface Rig {
   cmd(body: Record<string, unknown>): Promise<void>;
 }
 
-async function rig(label: string, dmxThread: boolean, staticDir: string): Promise<Rig> {
+async function rig(label: string, dmxThread: boolean, staticDir: string, dmxFifo?: number | null): Promise<Rig> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-dmx-'));
   const art = await artnetReceiver(1);
   const stamps: number[] = [];
   const stamper = new Worker(new URL('./stamp-worker.mjs', import.meta.url), { workerData: { forwardPort: art.port } });
   const port = await new Promise<number>((resolve) => stamper.once('message', (m: { port: number }) => resolve(m.port)));
   stamper.on('message', (m: unknown) => typeof m === 'number' && stamps.push(m));
-  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, staticDir, logger: pino({ level: 'warn' }), adminToken: ADMIN, artistToken: ARTIST, publicUrl: 'http://127.0.0.1', playLeadMs: 100, dmxThread });
+  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, staticDir, logger: pino({ level: 'warn' }), adminToken: ADMIN, artistToken: ARTIST, publicUrl: 'http://127.0.0.1', playLeadMs: 100, dmxThread, ...(dmxFifo !== undefined ? { dmxFifo } : {}) });
   const cmd = async (body: Record<string, unknown>) => {
     const res = await fetch(`${app.url}/api/commands`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${String(body.type)} refused: ${res.status} ${await res.text()}`);
@@ -95,7 +96,11 @@ async function main(): Promise<void> {
   const staticDir = process.env.PAVILION_STATIC_DIR ?? path.join(ROOT, 'dist', 'client');
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`bench:dmx on ${os.cpus().length} cores, load average ${load}`);
-  const rigs = [await rig('DMX thread (default)', true, staticDir), await rig('main thread (before)', false, staticDir)];
+  const rigs = [
+    await rig('DMX thread, real-time (default)', true, staticDir),
+    await rig('DMX thread, nice −10', true, staticDir, null),
+    await rig('main thread', false, staticDir),
+  ];
   const result: Record<string, unknown> = { at: new Date().toISOString(), cores: os.cpus().length, loadBefore: os.loadavg() };
 
   // A. dmx.set with `at`: the frame that carries the new value, against `at`; the two servers in turn.
@@ -121,13 +126,13 @@ async function main(): Promise<void> {
   for (const r of rigs) {
     const xs = late.get(r)!;
     const a = summary(xs);
-    line(`A. dmx.set at → arrival, ${r.label.startsWith('DMX') ? 'thread' : 'main'}`, a);
+    line(`A. ${r.label}`, a);
     setAt[r.label] = { leadMs: LEAD, ...a, within5ms: xs.filter((x) => x <= 5 && x >= -1).length / xs.length, ackedAfterAt: ackedLate.get(r) };
     console.log(`   ${r.label}: ${fmt((setAt[r.label] as { within5ms: number }).within5ms * 100, 0)} % within 5 ms; ${ackedLate.get(r)} of ${SETS} commands acknowledged only after their \`at\` (${LEAD} ms lead), left out`);
   }
   result.setAt = setAt;
-  const [main, other] = rigs as [Rig, Rig];
-  await closeRig(other);
+  const [main, ...others] = rigs as [Rig, ...Rig[]];
+  for (const o of others) await closeRig(o);
   const { app, art } = main;
   const cmd = main.cmd;
 

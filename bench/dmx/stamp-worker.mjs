@@ -3,16 +3,24 @@
 // free, and a frame that left on time would read as late. This thread stamps each datagram on
 // arrival (performance.timeOrigin + now, the show clock's base), posts the stamp, and hands the
 // datagram on, unchanged and in order, to dmxnet's receiver on the main thread, which parses it.
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 
-// A lighting node has a CPU of its own: on this shared machine the stamping thread asks for nice −10
-// (as the DMX thread does) so that what it measures is the sender, not its own wait for a core.
+// A lighting node has a CPU of its own: on this shared machine the stamping thread asks for the
+// real-time FIFO class (priority 20, above the DMX thread's 10), else nice −10, so that what it
+// measures is the sender, not its own wait for a core.
 try {
-  os.setPriority(0, -10);
+  const tid = fs.readlinkSync('/proc/thread-self').split('/').pop();
+  execFileSync('chrt', ['-f', '-p', '20', tid], { stdio: 'pipe', timeout: 5000 });
 } catch {
-  // not allowed here: stamps then include this thread's own waits
+  try {
+    os.setPriority(0, -10);
+  } catch {
+    // not allowed here: stamps then include this thread's own waits
+  }
 }
 
 const now = () => performance.timeOrigin + performance.now();

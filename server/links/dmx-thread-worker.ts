@@ -1,7 +1,7 @@
-import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDmxEngine, type DmxListener, type DmxShow } from './dmx-engine';
 import type { DmxThreadInbound, DmxThreadOutbound, DmxThreadStart } from './dmx-thread-messages';
+import { raiseThreadPriority } from './thread-priority';
 
 /*
  * The DMX thread (server/links/dmx-thread.ts starts it): the DMX sender (dmx-engine.ts) on an
@@ -14,21 +14,8 @@ if (!port) throw new Error('dmx-thread-worker: run it as a worker thread (server
 const start = workerData as DmxThreadStart;
 const send = (m: DmxThreadOutbound) => port.postMessage(m);
 
-// Scheduling priority of this thread alone (Linux nice is per thread); refused without the right.
-let nice: number | null = null;
-let niceError: string | null = null;
-if (start.nice !== null) {
-  try {
-    os.setPriority(0, start.nice);
-  } catch (e) {
-    niceError = (e as Error).message;
-  }
-}
-try {
-  nice = os.getPriority(0);
-} catch {
-  nice = null;
-}
+// Scheduling of this thread alone (Linux schedules threads): real-time FIFO, else nice; refused without the right.
+const priority = raiseThreadPriority({ fifo: start.fifo, nice: start.nice });
 
 // Show time: this machine's clock plus the main thread's offset (0 on a single node), re-sent as it changes.
 let offsetMs = start.offsetMs;
@@ -79,4 +66,4 @@ port.on('message', (m: DmxThreadInbound) => {
   }
 });
 
-send({ type: 'ready', nice, niceError });
+send({ type: 'ready', priority });

@@ -25,7 +25,12 @@ export interface DmxThreadDeps {
   logger: Logger;
   /** Packets sent to an output (the metrics counter), told four times a second at most. */
   onPackets?: (outputId: string, n: number) => void;
-  /** The thread's nice value (default −10, as the clock responder; null: leave it). */
+  /**
+   * The thread's real-time FIFO priority (default 10: ahead of every normal process, so that a
+   * frame due at `at` leaves on time on a busy machine; null: not real-time), and its nice value
+   * when real-time is refused or not asked (default −10, as the clock responder; null: leave it).
+   */
+  fifo?: number | null;
   nice?: number | null;
 }
 
@@ -58,7 +63,7 @@ export function startDmxThread(deps: DmxThreadDeps): DmxEngine {
   function spawn(): void {
     restartTimer = undefined;
     lastOffset = offset();
-    const start: DmxThreadStart = { show: dmxPart(deps.store.get()), offsetMs: lastOffset, nice: deps.nice === undefined ? -10 : deps.nice };
+    const start: DmxThreadStart = { show: dmxPart(deps.store.get()), offsetMs: lastOffset, fifo: deps.fifo === undefined ? 10 : deps.fifo, nice: deps.nice === undefined ? -10 : deps.nice };
     const w = new Worker(BOOT, { eval: true, workerData: start });
     worker = w;
     w.on('message', (m: DmxThreadOutbound) => {
@@ -68,7 +73,7 @@ export function startDmxThread(deps: DmxThreadDeps): DmxEngine {
       } else if (m.type === 'log') deps.logger.warn(m.obj, m.msg);
       else if (m.type === 'ready') {
         failures = 0;
-        if (m.niceError) deps.logger.debug({ nice: m.nice, error: m.niceError }, 'dmx: the DMX thread runs at the default priority');
+        if (m.priority.error) deps.logger.debug({ priority: m.priority }, `dmx: the DMX thread runs ${m.priority.policy === 'default' ? 'at the default priority' : `at ${m.priority.policy} ${m.priority.value}`}`);
       }
     });
     w.on('error', (e) => deps.logger.error({ err: e }, 'dmx: the DMX thread failed; restarting it (lights hold their last frame meanwhile)'));
