@@ -45,11 +45,12 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
 
     // Warm one run a frame (the next one first), off-screen. Layers are the runs' mounts (by slot);
     // the steps are per run key, so a run adopted under a new key warms again (nothing to compile).
-    // A run that sounds warms once its sound graph is complete (its bus in, the work its piece
-    // declared with sound.waitFor settled: a reverb's impulse response is set on its convolver then).
+    // A run that sounds is told warm once its sound graph is complete too (the work its piece
+    // declared with sound.waitFor settled: a reverb's impulse response is set on its convolver
+    // then), unless its start is due by the next frame: then on time, its sound finishing after.
     const warming = [snap.incoming, ...snap.kept].find((r) => {
       const l = r && !host.isWarm(r.key, screen) ? layers.get(r.slot) : undefined;
-      return l?.mounted && l.settledFor === r!.key && !l.soundWaits?.pending;
+      return l?.mounted && l.settledFor === r!.key;
     });
     const w = warming ? layers.get(warming.slot) : undefined;
     const steps = warming && w ? w.warmSteps(warming.key) : undefined;
@@ -74,8 +75,9 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
           fail(warming.slot, e);
         }
         steps.warm = true;
-        host.warmed(warming.key, screen);
       }
+      const due = host.clock.showTime + Math.max(50, 2000 * delta) >= warming.startedAt;
+      if (steps.warm && (!w.soundWaits?.pending || due)) host.warmed(warming.key, screen);
     }
 
     const run = snap.run ? layers.get(snap.run.slot) : undefined;
