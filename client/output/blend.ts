@@ -47,3 +47,35 @@ export function overlapBlend(rect: Rect, others: ReadonlyArray<Rect>): { left: n
   }
   return out;
 }
+
+/**
+ * The soft edges and where the black lift applies, as a w×h lookup texture for the output pass
+ * (two bytes a texel, row 0 at the picture's top): byte 0 is the blend weight of all four sides
+ * (blendAt, rounded to 1/255), byte 1 is 255 outside every band (where the black level is lifted)
+ * and 0 inside one. Texel (i, j) holds the values at the picture's point ((i + ½)/w, (j + ½)/h), so
+ * that at the picture's own size each pixel gets exactly its weight. Built when the settings or the
+ * size change; the pass then reads one texel per pixel instead of evaluating the curve.
+ */
+export function blendLut(e: Edges, power: number, gamma: number, w: number, h: number): Uint8Array {
+  const axis = (n: number, lo: number, hi: number) => {
+    const weight = new Float64Array(n);
+    const band = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = (i + 0.5) / n;
+      let v = 1;
+      if (lo > 0 && t < lo) (v *= blendWeight(t / lo, power, gamma)), (band[i] = 1);
+      if (hi > 0 && 1 - t < hi) (v *= blendWeight((1 - t) / hi, power, gamma)), (band[i] = 1);
+      weight[i] = v;
+    }
+    return { weight, band };
+  };
+  const x = axis(w, e.left, e.right), y = axis(h, e.top, e.bottom);
+  const out = new Uint8Array(w * h * 2);
+  for (let j = 0; j < h; j++)
+    for (let i = 0; i < w; i++) {
+      const k = (j * w + i) * 2;
+      out[k] = Math.round(x.weight[i]! * y.weight[j]! * 255);
+      out[k + 1] = x.band[i] || y.band[j] ? 0 : 255;
+    }
+  return out;
+}
