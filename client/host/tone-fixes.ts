@@ -14,6 +14,7 @@ const markPatched = (proto: object) => Object.defineProperty(proto, PATCHED, { v
  */
 export function patchTone(Tone: ToneModule): void {
   patchOscillatorCleanUp(Tone);
+  patchPolySynthVoicesAhead(Tone);
   let probe: InstanceType<ToneModule['Signal']> | null = null;
   try {
     probe = new Tone.Signal(0);
@@ -59,6 +60,52 @@ function patchOscillatorCleanUp(Tone: ToneModule): void {
     } catch {
       /* disposed already */
     }
+  };
+  markPatched(proto);
+}
+
+/**
+ * A Tone.js 15 PolySynth makes its voices (a whole synth each: oscillator, envelopes, signals,
+ * a few dozen audio nodes and connections) only when a note needs one, and a note scheduled ahead
+ * waits on a Tone timer until its own time before it takes a voice. So a piece's first chord,
+ * scheduled during its warm-up (the SDK scheduler's pre-roll), still built its voices at the start:
+ * 0.2-0.5 s of main thread in the frames around a switch (bench/switch/profile.ts, facade). Here a
+ * note scheduled ahead makes the voices it will lack now, idle in the synth's pool (within its
+ * maxPolyphony); at its time it finds them there. Voices are the synth's as before (its dispose
+ * disposes them).
+ */
+function patchPolySynthVoicesAhead(Tone: ToneModule): void {
+  interface Poly {
+    disposed: boolean;
+    maxPolyphony: number;
+    options: object;
+    context: unknown;
+    output: unknown;
+    voice: new (o: object) => { connect(to: unknown): unknown };
+    _voices: unknown[];
+    _availableVoices: unknown[];
+    _makeVoiceAvailable(voice: unknown): void;
+    now(): number;
+    _scheduleEvent(type: string, notes: unknown[], time: number, velocity?: number): void;
+  }
+  const proto = Tone.PolySynth?.prototype as unknown as Poly | undefined;
+  const schedule = proto?._scheduleEvent;
+  if (!proto || typeof schedule !== 'function' || isPatched(proto)) return; // another Tone version
+  proto._scheduleEvent = function (type, notes, time, velocity) {
+    try {
+      if (type === 'attack' && !this.disposed && time > this.now() && Array.isArray(this._voices) && Array.isArray(this._availableVoices)) {
+        for (let lack = notes.length - this._availableVoices.length; lack > 0 && this._voices.length < this.maxPolyphony; lack--) {
+          // As PolySynth._getNextAvailableVoice makes one.
+          const voice = new this.voice(Object.assign(this.options, { context: this.context, onsilence: this._makeVoiceAvailable.bind(this) }));
+          voice.connect(this.output);
+          this._voices.push(voice);
+          this._availableVoices.push(voice);
+        }
+      }
+    } catch {
+      /* leave it to Tone: it makes the voice at the note's time */
+    }
+    return schedule.call(this, type, notes, time, velocity);
   };
   markPatched(proto);
 }
