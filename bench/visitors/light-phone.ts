@@ -7,6 +7,9 @@
  * The handshake: the server's open packet, then `40/visitor,` and the server's `40/visitor,{"sid"}`
  * (or `44/visitor,{"message"}` when its middleware refuses). Emits are `42/visitor,["event",payload]`,
  * with an ack id between the comma and the array when an answer is wanted (`43/visitor,<id>[answer]`).
+ * Phone inputs may also go as binary input frames (protocol/visitor-wire.ts): one binary WebSocket
+ * frame is one binary engine.io message (no prefix over a WebSocket in engine.io v4), as the phone
+ * page's socket.io-client sends them (`sendFrame`).
  * No reconnection, no polling, no buffering while disconnected: a bench phone that drops is counted.
  */
 import WebSocket from 'ws';
@@ -152,6 +155,11 @@ export class LightPhone {
     const id = this.nextId++;
     this.acks.set(id, done);
     this.ws.send(`${this.prefix}${id}${JSON.stringify([event, payload])}`);
+  }
+
+  /** One binary engine.io message: an input frame (protocol/visitor-wire.ts), or any bytes (tests). */
+  sendFrame(bytes: Uint8Array): void {
+    if (this.connected) this.ws.send(bytes);
   }
 
   /** One engine.io text message as is (tests: malformed frames). */

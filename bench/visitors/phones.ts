@@ -2,18 +2,21 @@
  * Simulated phones: `count` phones in this process, each moving its finger at `hz`.
  *   pavilion — join the wall, then send through the phone page's own InputSender
  *              (client/visit/sender.ts, the page's pacing): its latest position, paced, with
- *              folded answers (`visitor:put` / `visitor:acked`, as the page does) or, with
- *              `--acks each`, one answer per input (`visitor:input`, one in flight);
+ *              folded answers (`visitor:acked`, as the page does; the inputs as binary input
+ *              frames, as the page sends them, or with `--wire put` as `visitor:put` events) or,
+ *              with `--acks each`, one answer per input (`visitor:input`, one in flight);
  *   relay    — the naive phone: emit every position at `hz`, no acks.
  * Two kinds of phone, speaking the same wire format:
  *   light (default) — a raw WebSocket per phone (light-phone.ts): socket.io's packets by hand;
- *   real            — socket.io-client, as the phone page.
+ *   real            — socket.io-client, as the phone page (its inputs through client/visit/wire.ts).
  * Every input carries `sentAt` (Date.now(), shared by all processes on this host). Ticks come
  * from one timer per process, in 10 slots per period (not one timer per phone).
  */
 import { io, type Socket } from 'socket.io-client';
 import { InputSender, PHONE_PACING, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
-import type { FoldedAck } from '../../protocol/plain';
+import { encodeInputFrame, type FoldedAck } from '../../protocol/plain';
+import { sendInput as sendLikeThePage } from '../../client/visit/wire';
+import type { SocketOf } from '../../client/core/connection';
 import { LightPhone } from './light-phone';
 import type { FromPhones, PhoneJob, PhoneReport, ToPhones } from './protocol';
 
@@ -23,6 +26,7 @@ const period = 1000 / job.hz;
 /** Pacing: at least this many round trips between two sends (client/visit/sender.ts rttFactor). */
 const RTT_FACTOR = Number(process.env.BENCH_RTT_FACTOR ?? 2);
 const folded = job.acks === 'folded';
+const frames = folded && job.wire === 'frames';
 
 type InputAck = { ok: true; pace?: number } | { ok: false; error: { code: string; message: string } };
 
@@ -31,6 +35,8 @@ interface Link {
   readonly connected: boolean;
   emit(event: string, payload: unknown): void;
   emitWithAck(event: string, payload: unknown, done: (answer: unknown) => void): void;
+  /** One folded input: an input frame (`frames`), else `visitor:put`. */
+  put(msg: OutgoingInput): void;
   on(event: string, fn: (payload: unknown) => void): void;
   close(): void;
 }
@@ -42,6 +48,8 @@ function realLink(socket: Socket): Link {
     },
     emit: (event, payload) => void socket.emit(event, payload),
     emitWithAck: (event, payload, done) => void socket.emit(event, payload, done),
+    // the phone page's own code path
+    put: (msg) => sendLikeThePage(socket as unknown as SocketOf<'/visitor'>, msg, frames),
     on: (event, fn) => void socket.on(event, fn),
     close: () => void socket.close(),
   };
@@ -56,6 +64,11 @@ function lightLink(phone: LightPhone): Link {
     },
     emit: (event, payload) => phone.emit(event, payload),
     emitWithAck: (event, payload, done) => phone.emitWithAck(event, payload, done),
+    put: (msg) => {
+      const frame = frames ? encodeInputFrame(msg) : null;
+      if (frame) phone.sendFrame(frame);
+      else phone.emit('visitor:put', msg);
+    },
     on: (event, fn) => void handlers.set(event, fn),
     close: () => phone.close(),
   };
@@ -127,7 +140,7 @@ function phone(link: Link): Phone {
   const p: Phone = { link, sender: null, lastSent: 0, phase: Math.random() * 100 };
   if (job.mode !== 'pavilion') return p;
   const sendInput = folded
-    ? (msg: OutgoingInput) => link.emit('visitor:put', msg)
+    ? (msg: OutgoingInput) => link.put(msg)
     : (msg: OutgoingInput, done: (r: SendOutcome) => void) =>
         link.emitWithAck('visitor:input', msg, (a) => {
           const res = a as InputAck;

@@ -57,6 +57,7 @@ const CODE: Array<[string, RegExp]> = [
   ['rate limiting', /server\/visitors\/rate-limit\.ts$/],
   ['merge', /server\/visitors\/merger\.ts$/],
   ['lane, pipeline, hub, acks', /server\/visitors\/(lane|pipeline|hub|acks|pacer)\.ts$/],
+  ['input frames: decode, parser pass-through', /protocol\/visitor-wire\.ts$|server\/transport\/visitor-frames\.ts$/],
   ['transport handler (visitor.ts, safe.ts)', /server\/transport\/(visitor|safe)\.ts$/],
   ['frame encoder', /server\/transport\/encoder\.ts$/],
   ['node: net and streams', /^node:internal\/(stream_base_commons|streams|net)|^node:net$|node:internal\/streams/],

@@ -28,6 +28,8 @@ export type FromServer = { type: 'ready'; port: number; key: string | null } | (
 export type PhoneKind = 'light' | 'real';
 /** folded: `visitor:put` and folded answers (the phone page); each: `visitor:input`, one answer per input. */
 export type AckMode = 'folded' | 'each';
+/** How pavilion's phones send folded inputs: binary input frames (the phone page, issue 16) or the `visitor:put` event. */
+export type Wire = 'frames' | 'put';
 
 export interface PhoneJob {
   mode: Mode;
@@ -37,6 +39,7 @@ export interface PhoneJob {
   hz: number;
   phones: PhoneKind;
   acks: AckMode;
+  wire: Wire;
 }
 export interface PhoneReport {
   connected: number;

@@ -14,6 +14,10 @@
  *          --phones light|real (light: raw WebSocket phones; real: socket.io-client)
  *          --acks folded|each|folded,each (pavilion's phones: folded answers, one per input, or both in turn)
  *          --ack-ms 400: the server's ack window for folded answers
+ *          --wire frames|put|frames,put (pavilion's phones with folded answers: binary input frames, as the
+ *          phone page, or `visitor:put` events, or both in turn)
+ *          --prev <checkout>: the previous build's server in every step (its phones: folded `visitor:put`;
+ *          --prev-acks each for a build older than folded answers)
  *          --wait-idle 600: before each step, wait (up to 600 s) until the machine is ≥ 90 % idle
  *          for two 5 s samples (Linux; for shared machines).
  *          --display none: no screen (nothing encodes frames; no latency): the server's cost of the input path alone
@@ -27,7 +31,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
 import type { VisitorFrame } from '../../protocol';
-import type { AckMode, FromPhones, FromServer, Mode, PhoneJob, PhoneKind, PhoneReport, ServerReport, ToPhones, ToServer } from './protocol';
+import type { AckMode, FromPhones, FromServer, Mode, PhoneJob, PhoneKind, PhoneReport, ServerReport, ToPhones, ToServer, Wire } from './protocol';
 import { DisplayPage } from './display-page';
 import { arg } from '../lib/args';
 import { ROOT, childForker, nextMessage, sleep } from '../lib/child';
@@ -42,28 +46,38 @@ const MODES: Mode[] = arg('only', '') ? [arg('only', '') as Mode] : ['pavilion',
 const PHONES = arg('phones', 'light') as PhoneKind;
 const ACKS = arg('acks', 'folded').split(',') as AckMode[];
 const ACK_MS = arg('ack-ms', 400);
-if ((PHONES !== 'light' && PHONES !== 'real') || !ACKS.every((a) => a === 'folded' || a === 'each')) {
-  console.error(`--phones takes light or real, --acks folded, each or folded,each; got '${PHONES}', '${ACKS.join(',')}'`);
+const WIRES = arg('wire', 'frames').split(',') as Wire[];
+const PREV_ACKS = arg('prev-acks', 'folded') as AckMode;
+if ((PHONES !== 'light' && PHONES !== 'real') || ![...ACKS, PREV_ACKS].every((a) => a === 'folded' || a === 'each') || !WIRES.every((w) => w === 'frames' || w === 'put')) {
+  console.error(`--phones takes light or real, --acks (and --prev-acks) folded, each or folded,each, --wire frames, put or frames,put; got '${PHONES}', '${ACKS.join(',')}', '${WIRES.join(',')}'`);
   process.exit(2);
 }
 /** What one step runs: the relay, or Pavilion with one way of answering. */
 interface Variant {
   mode: Mode;
   acks: AckMode;
+  /** Folded answers: how the phones send (input frames or visitor:put). */
+  wire: Wire;
   label: string;
   /** The previous build (--prev): its server runs from that checkout. */
   prev?: boolean;
 }
 /**
  * --prev <dir>: a checkout of the previous build (e.g. `git worktree add <dir> <commit>`, with this
- * bench/visitors/ copied in and node_modules linked): its Pavilion runs in each step too, its
- * phones answered one per input (it has no folded answers).
+ * node_modules linked; only its bench/visitors/server.ts is run, with the phones of this bench):
+ * its Pavilion runs in each step too, its phones sending `visitor:put` with folded answers
+ * (`--prev-acks each`: one answer per input, for a build older than folded answers).
  */
 const PREV = arg('prev', '');
 const VARIANTS: Variant[] = MODES.flatMap((mode): Variant[] =>
   mode === 'relay'
-    ? [{ mode, acks: 'each', label: 'relay' }]
-    : [...(PREV ? [{ mode, acks: 'each' as AckMode, label: 'previous', prev: true }] : []), ...ACKS.map((acks) => ({ mode, acks, label: acks === 'folded' ? 'pavilion' : 'pav/each' }))],
+    ? [{ mode, acks: 'each', wire: 'put', label: 'relay' }]
+    : [
+        ...(PREV ? [{ mode, acks: PREV_ACKS, wire: 'put' as Wire, label: 'previous', prev: true }] : []),
+        ...ACKS.flatMap((acks): Variant[] =>
+          acks === 'each' ? [{ mode, acks, wire: 'put', label: 'pav/each' }] : WIRES.map((wire) => ({ mode, acks, wire, label: wire === 'frames' ? 'pavilion' : 'pav/put' })),
+        ),
+      ],
 );
 const P99_LIMIT = 50;
 const WAIT_IDLE_S = arg('wait-idle', 0);
@@ -104,6 +118,8 @@ interface StepResult {
   mode: Mode;
   /** pavilion: how its phones were answered (folded or one answer per input). */
   acks: AckMode;
+  /** pavilion, folded: how its phones sent (input frames or visitor:put). */
+  wire: Wire;
   label: string;
   phones: number;
   connected: number;
@@ -198,7 +214,7 @@ async function step(variant: Variant, n: number): Promise<StepResult> {
   const phones = Array.from({ length: procs }, () => child('phones.ts', []));
   const connected = await Promise.all(
     phones.map((p, i) => {
-      const job: PhoneJob = { mode, url, count: Math.floor(n / procs) + (i < n % procs ? 1 : 0), prefix: `bench${i}`, hz: HZ, phones: PHONES, acks };
+      const job: PhoneJob = { mode, url, count: Math.floor(n / procs) + (i < n % procs ? 1 : 0), prefix: `bench${i}`, hz: HZ, phones: PHONES, acks, wire: variant.wire };
       p.send(job);
       return next<Extract<FromPhones, { type: 'connected' }>>(p, (m) => m.type === 'connected', 'the phones to connect');
     }),
@@ -268,6 +284,7 @@ async function step(variant: Variant, n: number): Promise<StepResult> {
   const result: StepResult = {
     mode,
     acks,
+    wire: variant.wire,
     label: variant.label,
     phones: n,
     connected: nConnected,
@@ -325,7 +342,7 @@ function row(r: StepResult): string {
 
 const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'ph µs/in', '   MB', 'acks/s', 'dp CPU', 'disp/s', 'coal/s', ' held@ph', ' ok?', ' load'].join(' │ ');
 
-console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window` : 'one answer per input')).join(' / ')}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : DISPLAY === 'none' ? 'none (frames are not encoded)' : 'a socket.io client in this process'}`);
+console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window, inputs as ${WIRES.map((w) => (w === 'frames' ? 'input frames' : 'visitor:put')).join(' / ')}` : 'one answer per input')).join(' / ')}${PREV ? `; previous: ${PREV}, ${PREV_ACKS === 'folded' ? 'visitor:put, folded answers' : 'one answer per input'}` : ''}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : DISPLAY === 'none' ? 'none (frames are not encoded)' : 'a socket.io client in this process'}`);
 console.log(HEADER);
 const results: StepResult[] = [];
 for (const n of STEPS) {
@@ -357,7 +374,7 @@ const stamp = new Date().toISOString();
 const file = path.join(dir, `visitors-${stamp.slice(0, 10)}T${stamp.slice(11, 16).replace(':', '')}${DISPLAY === 'chromium' ? '-chromium' : ''}.json`); // one file per run
 fs.writeFileSync(
   file,
-  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY, phones: PHONES, acks: ACKS, ackMs: ACK_MS }, summary, results }, null, 2),
+  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY, phones: PHONES, acks: ACKS, wire: WIRES, ackMs: ACK_MS, prev: PREV || null, prevAcks: PREV ? PREV_ACKS : null }, summary, results }, null, 2),
 );
 console.log(`wrote ${path.relative(ROOT, file)}`);
 process.exit(0);

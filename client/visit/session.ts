@@ -4,7 +4,8 @@ import { lookUpClockResponder, ResponderSocket } from '../core/clock-responder';
 import { localNow } from '../core/now';
 import { LightClock } from './clock';
 import { visitorId } from './identity';
-import { InputSender, PHONE_PACING, type OutgoingInput } from './sender';
+import { InputSender, PHONE_PACING } from './sender';
+import { sendInput } from './wire';
 
 export type Phase = 'connecting' | 'joined' | 'reconnecting' | 'kicked' | 'replaced' | 'refused';
 
@@ -52,11 +53,13 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
     });
   });
 
-  // Inputs go as `visitor:put`, with their number and no ack; the server folds its answers into a
-  // few `visitor:acked` a second (server/visitors/acks.ts), and the sender keeps a few in flight.
+  // Inputs go with their number and no ack, as binary input frames when the server takes them (its
+  // join answer says so; wire.ts), else as `visitor:put`; the server folds its answers into a few
+  // `visitor:acked` a second (server/visitors/acks.ts), and the sender keeps a few in flight.
+  let frames = false;
   const sender = new InputSender(
     {
-      send: (msg) => void socket.emit('visitor:put', msg as OutgoingInput & { n: number }),
+      send: (msg) => sendInput(socket, msg, frames),
       now: () => performance.now(),
       stamp: () => clock.now(),
       setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -76,6 +79,7 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
         return;
       }
       if (!res.ok) return set({ phase: 'refused', refusal: res.error });
+      frames = res.inputFrames === true;
       set({ phase: 'joined', view: res.view, refusal: null });
       pathSaid = null; // a new join: say it again at the next ping
       sayPath(responder?.ready() ? 'responder' : 'socketio');

@@ -1,4 +1,5 @@
 import * as parser from 'socket.io-parser';
+import { InputFrameDecoder } from './visitor-frames';
 
 /**
  * socket.io's packet encoder, minus one walk: before encoding, socket.io-parser searches every
@@ -14,4 +15,5 @@ class Encoder extends parser.Encoder {
   }
 }
 
-export const pavilionParser = { ...parser, Encoder };
+/** The encoder above, and a decoder that leaves phones' binary input frames to the /visitor transport (visitor-frames.ts). */
+export const pavilionParser = { ...parser, Encoder, Decoder: InputFrameDecoder };

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import {
   VisitorClock,
   VisitorJoin,
+  decodeInputFrame,
   describeIssues,
+  isFrameRefusal,
   fail,
   type Show,
   type VisitorClientToServer,
@@ -21,6 +23,7 @@ import type { DisplayTransport } from './display';
 import { ackOf, answerUnknownEvents, safe } from './safe';
 import { clockResponder } from './clock';
 import { AddressCounter, clientAddress } from './addresses';
+import { listenForFrames } from './visitor-frames';
 
 interface SocketData {
   visitor?: Visitor;
@@ -29,7 +32,7 @@ interface SocketData {
   address?: string;
   /** Refusals in a row: a socket that keeps sending after them is disconnected. */
   refusedInARow?: number;
-  /** Folded acks of `visitor:put` (server/visitors/acks.ts). */
+  /** Folded acks of `visitor:put` and input frames (server/visitors/acks.ts). */
   fold?: FoldSlot;
 }
 
@@ -163,6 +166,29 @@ export function attachVisitors(
     return true;
   };
 
+  /** One input with its number (visitor:put or an input frame): taken, or refused; answered folded. */
+  const takeInput = (socket: VisitorSocket, n: number, payload: unknown): void => {
+    const d = socket.data;
+    let r: Readonly<Refusal> | null;
+    if (!d.visitor) r = NOT_JOINED;
+    else {
+      try {
+        r = hub.take(d.visitor, payload);
+      } catch (e) {
+        logger.error({ err: e }, 'transport: taking a visitor input failed');
+        r = INTERNAL;
+      }
+    }
+    if (r !== null) return refuse(socket, n, r);
+    d.refusedInARow = 0;
+    folder.accepted(socket, n, hub.lastInputAt);
+  };
+  /** Answers a refused input at once (and the accepted ones before it); cuts off a socket that keeps sending through refusals. */
+  const refuse = (socket: VisitorSocket, n: number, r: Readonly<Refusal>): void => {
+    folder.refused(socket, n, r, deps.time());
+    cutOffAfter(socket);
+  };
+
   nsp.on('connection', (socket) => {
     socket.on('clock:ping', clockResponder(deps.time));
 
@@ -181,7 +207,8 @@ export function attachVisitors(
       const res = hub.join(socket.id, wallId, visitorId);
       if (!res.ok) return ack(res);
       socket.data.visitor = res.visitor;
-      ack({ ok: true, view: res.view });
+      // inputFrames: this server takes binary input frames (the page sends visitor:put otherwise).
+      ack({ ok: true, view: res.view, inputFrames: true });
     }));
 
     // One ack per input, at once (a phone that sends these keeps one input in flight, so the acks
@@ -204,29 +231,21 @@ export function attachVisitors(
       }
     });
 
-    // The phone page's path: one input with its number, no ack; answers folded (visitor:acked).
-    // No closure, no ack packet per input: the folding state lives on the socket.
+    // One input with its number, no ack; answers folded (visitor:acked). No closure, no ack packet
+    // per input: the folding state lives on the socket. The phone page sends input frames instead
+    // (below); this event stays for pages and clients that do not.
     socket.on('visitor:put', (payload: unknown) => {
-      const d = socket.data;
       const n = typeof payload === 'object' && payload !== null ? (payload as { n?: unknown }).n : undefined;
-      let r: Readonly<Refusal> | null;
-      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) r = NO_NUMBER;
-      else if (!d.visitor) r = NOT_JOINED;
-      else {
-        try {
-          r = hub.take(d.visitor, payload);
-        } catch (e) {
-          logger.error({ err: e }, "transport: handler for 'visitor:put' failed");
-          r = INTERNAL;
-        }
-      }
-      if (r === null) {
-        d.refusedInARow = 0;
-        folder.accepted(socket, n as number, hub.lastInputAt);
-        return;
-      }
-      folder.refused(socket, typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0, r, deps.time());
-      cutOffAfter(socket);
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return refuse(socket, 0, NO_NUMBER);
+      takeInput(socket, n, payload);
+    });
+
+    // The phone page's path: binary input frames on the same connection, taken from engine.io
+    // before socket.io parses or dispatches anything (visitor-frames.ts); one closure per connection.
+    const stopFrames = listenForFrames(socket.conn, (bytes) => {
+      const input = decodeInputFrame(bytes);
+      if (isFrameRefusal(input)) return refuse(socket, input.n, Object.freeze(fail('bad_request', `input frame: ${input.bad}`)));
+      takeInput(socket, input.n, input);
     });
 
     // The way the phone's clock pings go (the panel lists it); junk is ignored, nothing is answered.
@@ -237,6 +256,7 @@ export function attachVisitors(
     });
 
     socket.on('disconnect', () => {
+      stopFrames();
       folder.forget(socket);
       if (socket.data.address !== undefined) perAddress.remove(socket.data.address);
       const v = socket.data.visitor;

@@ -52,10 +52,11 @@ function filesUnder(rel: string): string[] {
 }
 
 describe('the zod-free corner of the protocol (protocol/plain.ts)', () => {
-  it('loads nothing at run time but ./errors, which loads nothing', () => {
+  it('loads nothing at run time but ./errors and ./visitor-wire, which load nothing', () => {
     const runtime = importsOf(read('protocol/plain.ts')).filter((i) => !i.typeOnly);
-    expect(runtime.map((i) => i.from)).toEqual(['./errors']);
+    expect(runtime.map((i) => i.from)).toEqual(['./errors', './visitor-wire']);
     expect(importsOf(read('protocol/errors.ts'))).toEqual([]);
+    expect(importsOf(read('protocol/visitor-wire.ts'))).toEqual([]);
   });
 
   it('is all the phone page imports of the protocol at run time (types come with `import type`)', () => {

@@ -1,0 +1,19 @@
+import { encodeInputFrame } from '../../protocol/plain';
+import type { SocketOf } from '../core/connection';
+import type { OutgoingInput } from './sender';
+
+/**
+ * How one input leaves the phone (issue 16): as a binary input frame (protocol/visitor-wire.ts) on
+ * the `/visitor` socket's own engine.io connection when the server said at the join that it takes
+ * them (`inputFrames`), so that the server reads it without socket.io's parsing and dispatch;
+ * otherwise, and for an input a frame cannot carry, as the `visitor:put` event. The answers come
+ * back folded either way (`visitor:acked`). While disconnected nothing goes out: the sender starts
+ * afresh on the next connect, and stale input is worthless.
+ */
+export function sendInput(socket: SocketOf<'/visitor'>, msg: OutgoingInput, frames: boolean): void {
+  if (!socket.connected) return;
+  const frame = frames ? encodeInputFrame(msg) : null;
+  const engine = socket.io.engine as { send(data: Uint8Array): unknown } | undefined;
+  if (frame && engine) engine.send(frame);
+  else socket.emit('visitor:put', msg as OutgoingInput & { n: number });
+}
