@@ -39,6 +39,9 @@ if (!ID_PATTERN.test(wallId)) {
       get lang() {
         return lang;
       },
+      get inputPath() {
+        return visit.inputPath;
+      },
     }),
   });
 }

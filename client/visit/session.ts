@@ -106,6 +106,10 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
     state,
     sender,
     visitorId: id,
+    /** How inputs go now: binary input frames, or `visitor:put` (the server did not offer frames). */
+    get inputPath(): 'frames' | 'put' {
+      return frames ? 'frames' : 'put';
+    },
     /** After 'replaced' or a refusal: connect again (taking the place back from another tab). */
     retry() {
       set({ phase: 'connecting', refusal: null });

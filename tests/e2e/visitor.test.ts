@@ -15,7 +15,7 @@ interface Piece {
 }
 type Win = {
   __pavilion: { visitors: number; framesRendered: number; visitorInputs: Array<{ id: string; input: Record<string, unknown> }> };
-  __visit: { phase: string; status: string | null; visitorId: string | null };
+  __visit: { phase: string; status: string | null; visitorId: string | null; inputPath: 'frames' | 'put' };
 };
 
 let app: App;
@@ -84,6 +84,8 @@ describe('a visitor on a phone', () => {
     );
     expect(seen.x).toBeCloseTo(0.6, 1);
     expect(seen.y).toBeCloseTo(0.6, 1);
+    // The drag went as binary input frames (the server offered them at the join), not visitor:put.
+    expect(await page.evaluate(() => (window as unknown as Win).__visit.inputPath)).toBe('frames');
 
     // The phone told the server how its clock pings go (the clock responder here), and the panel's visitor list says so.
     const paths = async () => ((await api(app, 'GET', '/api/walls/main/visitors')).body as { visitors: Array<{ clockPath: string | null }> }).visitors.map((v) => v.clockPath);
