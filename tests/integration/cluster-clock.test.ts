@@ -81,16 +81,18 @@ describe('two nodes whose clocks disagree', () => {
     const redis = await startRedis();
     open.push(redis);
     const AHEAD = 5000; // the writer's machine clock runs 5 s ahead of the follower's
-    const a = await startServer({ redis: { url: redis.url, leaseMs: 1000 }, time: () => systemTime() + AHEAD });
+    // A 3 s lease: with 1 s, a node whose event loop was held past it (the whole suite running
+    // alongside) lost its lease before the follower synced, and the wait below timed out.
+    const a = await startServer({ redis: { url: redis.url, leaseMs: 3000 }, time: () => systemTime() + AHEAD });
     open.push(a);
     const healthOf = async (app: { url: string }) => (await api(app, 'GET', '/api/health')).body as { cluster?: ClusterHealth };
     await until(async () => (await healthOf(a)).cluster?.role === 'writer', 'the first node to hold the writer lease');
-    const b = await startServer({ redis: { url: redis.url, leaseMs: 1000 } });
+    const b = await startServer({ redis: { url: redis.url, leaseMs: 3000 } });
     open.push(b);
     const followed = await until(async () => {
       const c = (await healthOf(b)).cluster;
       return c?.role === 'follower' && c.clock.synced && c.clock.follows ? c.clock : null;
-    }, "the second node to sync to the writer's clock responder");
+    }, "the second node to sync to the writer's clock responder", 60_000);
     expect(followed.follows).toBe(`ws://127.0.0.1:${a.clock!.port}`);
     const bound = followed.uncertaintyMs! + 1;
     expect(bound).toBeLessThan(100);
