@@ -107,8 +107,12 @@ async function contract(id: string): Promise<void> {
   // Spans the wall: each screen draws its own part of one picture.
   expect(diffAll([shots[0]!, shots[1]!], [shots[1]!, shots[2]!]), 'the three screens show the same picture').toBeGreaterThan(0.2);
 
-  // Responds to visitors. The same run of the piece (same start, so the same seed) is frozen at the
-  // same show time twice: once with phones that joined and played, once replayed without them.
+  // Responds to visitors. The piece (the same seed: it is per wall and piece) is frozen at the same
+  // time into its run twice: once with phones that joined and played, once replayed without them.
+  // The replay starts 1 ms later: a wall.play with the very same start is the very same run to the
+  // screens (its key is piece, version and start), and in whole-suite runs one screen sometimes did
+  // not switch to such a replay within 60 s (an open bug, docs/display.md); 1 ms of show time
+  // changes nothing visible.
   const socks = await phones(app, WALL, [], VISITORS);
   await eachPage((p) => until(async () => (await diag(p)).visitors >= VISITORS, 'the screens to see the phones'));
   await playWall(app, pages, WALL, null, 2);
@@ -122,9 +126,9 @@ async function contract(id: string): Promise<void> {
   for (const s of socks) s.disconnect();
   await eachPage((p) => until(async () => (await diag(p)).visitors === 0, 'the phones to leave'));
   await playWall(app, pages, WALL, null, 2);
-  await playWall(app, pages, WALL, piece, 0, { at: T });
-  await command(app, { type: 'wall.pause', wallId: WALL, at: frozenAt });
-  await frozen(frozenAt);
+  await playWall(app, pages, WALL, piece, 0, { at: T + 1 });
+  await command(app, { type: 'wall.pause', wallId: WALL, at: frozenAt + 1 });
+  await frozen(frozenAt + 1);
   const without = await shoot(pages);
   await eachPage((p) => waitFrames(p, 4));
   const without2 = await shoot(pages);
