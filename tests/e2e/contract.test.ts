@@ -109,10 +109,9 @@ async function contract(id: string): Promise<void> {
 
   // Responds to visitors. The piece (the same seed: it is per wall and piece) is frozen at the same
   // time into its run twice: once with phones that joined and played, once replayed without them.
-  // The replay starts 1 ms later: a wall.play with the very same start is the very same run to the
-  // screens (its key is piece, version and start), and in whole-suite runs one screen sometimes did
-  // not switch to such a replay within 60 s (an open bug, docs/display.md); 1 ms of show time
-  // changes nothing visible.
+  // The replay starts 1 ms later (a new run to the screens; 1 ms of show time changes nothing
+  // visible). Whole-suite runs still sometimes leave one screen not switching to this replay within
+  // 60 s, with the same start or 1 ms later: an open bug (docs/display.md, "Known issue").
   const socks = await phones(app, WALL, [], VISITORS);
   await eachPage((p) => until(async () => (await diag(p)).visitors >= VISITORS, 'the screens to see the phones'));
   await playWall(app, pages, WALL, null, 2);
