@@ -71,7 +71,18 @@ export async function playOn(app: { url: string }, page: Page, wallId: string, i
     },
     `the screen to switch to ${installationId ?? 'nothing'}`,
     60_000,
-  );
+  ).catch(async (e: unknown) => {
+    // An open bug (docs/display.md, "Known issue"): say what the screen holds.
+    let state = 'its state could not be read';
+    try {
+      const d = await diag(page);
+      const s = await (await stageFrame(page)).evaluate(() => (window as unknown as { __pavilionStage?: { switching?(): unknown } }).__pavilionStage?.switching?.() ?? null);
+      state = `the page shows ${JSON.stringify({ installationId: d.installationId, lastSwitch: d.lastSwitch, framesRendered: d.framesRendered, before })}, the stage's switcher ${JSON.stringify(s)}`;
+    } catch {
+      /* keep the default */
+    }
+    throw new Error(`${e instanceof Error ? e.message : String(e)}; ${state}`);
+  });
   if (frames > 0) await waitFrames(page, frames);
 }
 
