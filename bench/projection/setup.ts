@@ -3,31 +3,19 @@
  * (canopy-1) in its own headless Chromium at a given size with a piece playing, a frame counter in
  * the stage frame, and the output settings the benches switch between.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { createApp } from '../../server/app';
+import { BENCH_ADMIN, startBenchApp, type BenchApp } from '../lib/app';
 import { launchChromium } from '../../scripts/lib/chromium';
 import { sleep } from '../lib/child';
 
 export const SCREEN = 'canopy-1';
-const ADMIN = 'bench-admin-token-0123456789';
+const ADMIN = BENCH_ADMIN;
 
-export type App = Awaited<ReturnType<typeof createApp>>;
+export type App = BenchApp;
 
-export async function startApp(): Promise<App> {
-  return createApp({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-projection-')),
-    logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
-    adminToken: ADMIN,
-    artistToken: 'bench-artist-token-0123456789',
-    publicUrl: 'http://127.0.0.1',
-    ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
-  });
+export function startApp(): Promise<App> {
+  return startBenchApp('projection');
 }
 
 export async function command(app: App, c: Record<string, unknown>): Promise<void> {

@@ -19,9 +19,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { chromium, type Frame, type Page } from 'playwright-core';
-import { createApp } from '../../server/app';
+import { startBenchApp } from '../lib/app';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/lib/chromium';
 import { XR_LADDER, capQuality } from '../../client/xr/adaptive';
 import { arg, flag } from '../lib/args';
@@ -35,7 +34,6 @@ const ADAPT = arg('adapt', 45);
 const [W, H] = String(arg('size', '480x270')).split('x').map(Number) as [number, number];
 const LEVELS = String(arg('levels', '')).split(',').filter(Boolean).map(Number);
 const UNCAPPED = flag('uncapped');
-const ADMIN = 'bench-admin-token-0123456789';
 const SCREEN = 'vr-1';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -69,16 +67,7 @@ async function poll<T>(fn: () => Promise<T | null | false | undefined>, what: st
   throw new Error(`bench:vr: timed out waiting for ${what}`);
 }
 
-const app = await createApp({
-  port: 0,
-  host: '127.0.0.1',
-  dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-vr-')),
-  logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
-  adminToken: ADMIN,
-  artistToken: 'bench-artist-token-0123456789',
-  publicUrl: 'http://127.0.0.1',
-  ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
-});
+const app = await startBenchApp('vr');
 const url = app.displayUrl(SCREEN);
 if (!url) throw new Error(`bench:vr: the demo show has no screen ${SCREEN}`);
 
