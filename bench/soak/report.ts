@@ -49,6 +49,8 @@ export interface SoakResult {
     showReadFailures: number;
     /** Samples that could not be taken at all (a child did not answer in time). */
     sampleFailures: number;
+    /** Per screen: heap readings that failed or took over 60 s (a renderer mid-reload or starved); not counted. */
+    heapReadMisses: Record<string, number>;
     phoneConnectErrors: number;
     phoneJoinErrors: number;
     phoneKicked: number;
@@ -71,6 +73,8 @@ export interface SoakResult {
     serverRss: Growth | null;
     serverHeap: Growth | null;
     tabs: Array<{ screenId: string; heap: Thirds | null; heapGrowth: Growth | null; fpsMean: number }>;
+    /** Each browser's stage process (read through its first tab), by that tab's screen id. */
+    stages: Array<{ screenId: string; heap: Thirds | null; heapGrowth: Growth | null }>;
   };
 }
 
@@ -96,6 +100,14 @@ export function judge(r: SoakResult): void {
     const fps = post.flatMap((s) => s.tabs.find((x) => x.screenId === screenId)?.fps ?? []);
     return { screenId, heap: thirds(pts.map((p) => p.v)), heapGrowth: growth(pts), fpsMean: fps.length ? fps.reduce((a, b) => a + b, 0) / fps.length : NaN };
   });
+  const stageIds = r.samples[0]?.tabs.filter((t) => t.stageHeapMB !== undefined).map((t) => t.screenId) ?? [];
+  r.analysis.stages = stageIds.map((screenId) => {
+    const pts = post.flatMap((s) => {
+      const v = s.tabs.find((x) => x.screenId === screenId)?.stageHeapMB;
+      return v === null || v === undefined ? [] : [{ t: s.t, v }];
+    });
+    return { screenId, heap: thirds(pts.map((p) => p.v)), heapGrowth: growth(pts) };
+  });
 
   const n = errorCount(r.errors);
   r.verdicts.push({ target: 'errors = 0', outcome: n === 0 ? 'pass' : 'fail', detail: `${n} error(s)` });
@@ -110,18 +122,20 @@ export function judge(r: SoakResult): void {
       : { target: `server RSS growth < ${RSS_LIMIT_PCT} % after warm-up`, outcome: 'n/a', detail: 'fewer than 3 samples after the warm-up: run longer' },
   );
   const tol = r.config.heapTolerancePct;
-  const judged = r.analysis.tabs.filter((t) => t.heap);
+  const all = [...r.analysis.tabs.map((t) => ({ ...t, what: `${t.screenId} page` })), ...r.analysis.stages.map((t) => ({ ...t, what: `${t.screenId}'s browser's stage process` }))];
+  const judged = all.filter((t) => t.heap);
   const worst = judged.reduce<(typeof judged)[number] | null>((w, t) => (!w || t.heap!.growthPct > w.heap!.growthPct ? t : w), null);
   const over = judged.filter((t) => t.heap!.growthPct > tol);
+  const target = `no heap grows (display pages, stage processes): last third's mean ≤ second third's + ${tol} %`;
   r.verdicts.push(
     worst
       ? {
-          target: `no tab's heap grows: last third's mean ≤ second third's + ${tol} %`,
-          // A tab that could not be sampled 3 times after the warm-up is not judged: the verdict is then N/A, unless another tab fails.
-          outcome: over.length ? 'fail' : judged.length === ids.length ? 'pass' : 'n/a',
-          detail: `${judged.length}/${ids.length} tabs judged; worst ${worst.screenId} ${fmt(worst.heap!.secondMean, 1)} → ${fmt(worst.heap!.lastMean, 1)} MB (${fmt(worst.heap!.growthPct, 1)} %)${over.length ? `; over: ${over.map((t) => t.screenId).join(', ')}` : ''}`,
+          target,
+          // A heap that could not be read 3 times after the warm-up is not judged: the verdict is then N/A, unless another fails.
+          outcome: over.length ? 'fail' : judged.length === all.length ? 'pass' : 'n/a',
+          detail: `${judged.length}/${all.length} heaps judged; worst ${worst.what} ${fmt(worst.heap!.secondMean, 1)} → ${fmt(worst.heap!.lastMean, 1)} MB (${fmt(worst.heap!.growthPct, 1)} %)${over.length ? `; over: ${over.map((t) => t.what).join(', ')}` : ''}`,
         }
-      : { target: `no tab's heap grows: last third's mean ≤ second third's + ${tol} %`, outcome: 'n/a', detail: 'fewer than 3 heap samples per tab after the warm-up: run longer' },
+      : { target, outcome: 'n/a', detail: 'fewer than 3 heap readings of each after the warm-up: run longer' },
   );
 }
 
@@ -156,14 +170,15 @@ export function printReport(r: SoakResult): void {
       ].join(' │ '),
     );
   }
-  console.log('  (w: warm-up, left out of the growth figures; MB after a forced full GC; fps from each page\'s window.__pavilion.framesRendered)');
-  console.log('\nper tab (after the warm-up): screen │ heap 2nd third → last third MB │ growth % │ fps mean │ reconnections │ page errors');
+  console.log('  (w: warm-up, left out of the growth figures; tab heaps: MB after a forced full GC, read one tab at a time, the readings since the previous sample; fps from each page\'s window.__pavilion.framesRendered)');
+  for (const t of r.analysis.stages) console.log(`stage process of ${t.screenId}'s browser (after the warm-up): heap ${fmt(t.heap?.secondMean, 1)} → ${fmt(t.heap?.lastMean, 1)} MB (${fmt(t.heap?.growthPct, 1)} %)`);
+  console.log('\nper tab (after the warm-up): screen │ page heap 2nd third → last third MB │ growth % │ fps mean │ reconnections │ page errors');
   for (const t of r.analysis.tabs) {
     const k = r.tabCounters.find((x) => x.screenId === t.screenId);
     console.log(`  ${t.screenId.padEnd(8)} │ ${`${fmt(t.heap?.secondMean, 1)} → ${fmt(t.heap?.lastMean, 1)}`.padStart(15)} │ ${fmt(t.heap?.growthPct, 1).padStart(6)} │ ${fmt(t.fpsMean, 1).padStart(5)} │ ${String(k?.reconnections ?? 0).padStart(3)} │ ${String((k?.pageErrors ?? 0) + (k?.crashes ?? 0)).padStart(3)}`);
   }
   const e = r.errors;
-  console.log(`\nerrors: server log ${e.serverErrorLines} (warn ${e.serverWarnLines}), piece errors ${e.pieceErrors}, refused commands ${e.refusedCommands}, unanswered commands ${e.failedCommands}, phone connect ${e.phoneConnectErrors}, join ${e.phoneJoinErrors}, kicked ${e.phoneKicked}, input refusals ${JSON.stringify(e.phoneInputRefusals)}, page errors ${e.pageErrors}, crashes ${e.pageCrashes}; console errors ${e.consoleErrors} and failed GET /api/show ${e.showReadFailures}, failed samples ${e.sampleFailures} (not counted)`);
+  console.log(`\nerrors: server log ${e.serverErrorLines} (warn ${e.serverWarnLines}), piece errors ${e.pieceErrors}, refused commands ${e.refusedCommands}, unanswered commands ${e.failedCommands}, phone connect ${e.phoneConnectErrors}, join ${e.phoneJoinErrors}, kicked ${e.phoneKicked}, input refusals ${JSON.stringify(e.phoneInputRefusals)}, page errors ${e.pageErrors}, crashes ${e.pageCrashes}; console errors ${e.consoleErrors} and failed GET /api/show ${e.showReadFailures}, failed samples ${e.sampleFailures}, heap readings missed ${Object.values(e.heapReadMisses).reduce((a, b) => a + b, 0)} (not counted)`);
   for (const x of [...e.serverErrorExamples, ...e.pieceErrorExamples, ...e.refusedCommandExamples, ...e.phoneExamples, ...e.tabExamples]) console.log(`  · ${x}`);
   const rc = r.reconnections;
   console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);

@@ -1,6 +1,6 @@
 /**
  * npm run bench:soak [-- --minutes 10] [--screens 16] [--phones 500] [--hz 10] [--cue-s 2]
- *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browser-per-screen]
+ *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browsers 1 | --browser-per-screen]
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -35,11 +35,14 @@ const CUE_S = arg('cue-s', 2);
 const SAMPLE_S = arg('sample-s', 10);
 const HEAP_TOLERANCE = arg('heap-tolerance', 10);
 const SIZE = arg('size', '320x180');
-/** Each screen in a Chromium of its own (a venue's set-up) instead of tabs of one (the issue's). */
-const PER_SCREEN = flag('browser-per-screen');
+/**
+ * The screens as tabs of how many Chromiums (1: the issue's set-up; --browser-per-screen: one each,
+ * a venue's). Tabs of one browser share one stage process: see bench/soak/tabs.ts.
+ */
+const BROWSERS = flag('browser-per-screen') ? SCREENS : arg('browsers', 1);
 const [W, H] = SIZE.split('x').map(Number);
-if (!(MINUTES > 0) || !(SCREENS >= 1 && SCREENS <= 16) || !(PHONES >= 0) || !(HZ > 0) || !(CUE_S > 0) || !(SAMPLE_S > 0) || !W || !H) {
-  console.error('bench:soak: --minutes > 0, --screens 1..16, --phones ≥ 0, --hz > 0, --cue-s > 0, --sample-s > 0, --size WxH');
+if (!(MINUTES > 0) || !(SCREENS >= 1 && SCREENS <= 16) || !(BROWSERS >= 1 && BROWSERS <= SCREENS) || !(PHONES >= 0) || !(HZ > 0) || !(CUE_S > 0) || !(SAMPLE_S > 0) || !W || !H) {
+  console.error('bench:soak: --minutes > 0, --screens 1..16, --browsers 1..screens, --phones ≥ 0, --hz > 0, --cue-s > 0, --sample-s > 0, --size WxH');
   process.exit(2);
 }
 const DURATION_S = MINUTES * 60;
@@ -80,7 +83,7 @@ log(`show: ${WALLS.length} walls, ${urls.size} screens, pieces ${setup.pieces.jo
 await api.command({ type: 'cue.go', cueId: setup.cues[0] });
 
 // 3. The tabs.
-const tabs = await Tabs.open(urls, { width: W, height: H }, log, PER_SCREEN);
+const tabs = await Tabs.open(urls, { width: W, height: H }, log, BROWSERS);
 log(`${urls.size} tabs rendering (${W}×${H})`);
 
 // 4. The phones, 250 per process.
@@ -97,6 +100,7 @@ log(`${nJoined}/${PHONES} phones joined${nJoined < PHONES ? `; ${joined.flatMap(
 const toPhones = (m: ToPhones) => phoneProcs.forEach((c) => c.send(m));
 toPhones({ type: 'go' });
 tabs.markBaseline();
+tabs.startHeapWalk();
 
 // 5. The run: a cue every CUE_S, a sample every SAMPLE_S.
 const started = Date.now();
@@ -203,6 +207,8 @@ const finalPhones = await phoneCounters();
 const tabCounters = tabs.counters();
 const lastServer = samples.at(-1)!.server;
 toPhones({ type: 'quit' });
+await tabs.stopHeapWalk();
+const heapMisses = tabs.heapMisses();
 await tabs.close();
 const closed = keyedMessage<true>(server, 'closed', 30_000).catch(() => true);
 toServer({ type: 'close' });
@@ -212,7 +218,7 @@ const result: SoakResult = {
   bench: 'soak',
   at: new Date().toISOString(),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
-  config: { minutes: MINUTES, runS, warmupS: WARMUP_S, screens: urls.size, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
+  config: { minutes: MINUTES, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
   errors: {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,
@@ -224,6 +230,7 @@ const result: SoakResult = {
     refusedCommandExamples: api.refusals,
     showReadFailures: apiTimeouts,
     sampleFailures,
+    heapReadMisses: heapMisses,
     phoneConnectErrors: finalPhones.reduce((s, p) => s + p.connectErrors, 0),
     phoneJoinErrors: finalPhones.reduce((s, p) => s + p.joinErrors, 0),
     phoneKicked: finalPhones.reduce((s, p) => s + p.kicked, 0),
@@ -245,7 +252,7 @@ const result: SoakResult = {
   tabCounters,
   samples,
   verdicts: [],
-  analysis: { serverRss: null, serverHeap: null, tabs: [] },
+  analysis: { serverRss: null, serverHeap: null, tabs: [], stages: [] },
 };
 judge(result);
 printReport(result);

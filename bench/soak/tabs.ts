@@ -1,24 +1,43 @@
 /**
  * The soak's screens: one small page (320×180 by default) per paired screen, as tabs of one
- * Chromium (the issue's set-up, and a kiosk browser driving several outputs), or with
- * `perScreen` each in a Chromium of its own (a venue's browser per screen; 16 of them are more
- * than this 2-core machine starts). Tabs of one browser share its GPU process: their stages queue
- * behind each other there while their display pages, which draw almost nothing, still get their
- * frames; the stage watchdog tells that from a stall by the page's own GPU fence
- * (client/display/gpu-probe.ts). Samples each
- * tab's JS heap through the DevTools protocol after a forced GC (the live heap; the stage frame's
- * too when it runs in a process of its own), its frame rate from window.__pavilion.framesRendered
- * (the display page's diagnostics, a mirror of the stage frame's), and counts what goes wrong:
- * uncaught page errors, crashes, console errors, socket.io connections after the first
- * (reconnections) and reloads of the page.
+ * Chromium (the issue's set-up, and a kiosk browser driving several outputs), or spread over
+ * `browsers` Chromiums (a display computer per group of outputs; one per screen is a venue's
+ * set-up, and 16 of them are more than this 2-core machine starts).
+ *
+ * What tabs of one browser share, and why it matters:
+ * - its GPU process: their stages queue behind each other there while their display pages, which
+ *   draw almost nothing, still get their frames; the stage watchdog tells that from a stall by the
+ *   page's own GPU fence (client/display/gpu-probe.ts);
+ * - ONE renderer process for all their stages: Chromium reuses a process for same-site subframes
+ *   across tabs, and every stage is on the stage origin. One main thread then runs every stage, and
+ *   Chromium keeps at most 16 live WebGL contexts per renderer process (each stage's canvas, and one
+ *   more for troika's glyph atlas once a stage has shown text): past that it evicts the oldest, and
+ *   stages report "WebGL context lost". `npm run screen` gives each screen a profile, so a
+ *   browser, of its own.
+ *
+ * Reads heaps through the DevTools protocol after a forced GC (the live heap) in a walk of its
+ * own, one target at a time (a forced GC of sixteen starved renderers at once does not come back
+ * within a sampling period): each tab's display page, and each browser's stage process, through its
+ * first tab's stage frame (its other tabs' stages live in that process and heap). Samples each
+ * tab's frame rate from window.__pavilion.framesRendered (the display page's diagnostics, a mirror
+ * of the stage frame's), and counts what goes wrong: uncaught page errors, crashes, console
+ * errors, socket.io connections after the first (reconnections) and reloads of the page.
  */
-import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
 
 export interface TabSample {
   screenId: string;
-  /** Live JS heap of the page's renderer (and of an out-of-process stage frame), MB; null when unreadable. */
+  /**
+   * Live JS heap of the display page's renderer, MB, as the heap walk last read it since the
+   * previous sample; null when it read none in that time.
+   */
   heapMB: number | null;
+  /**
+   * Live JS heap of the stage process, MB, on the first tab of each browser only (the process of
+   * all that browser's stages), as the walk last read it since the previous sample.
+   */
+  stageHeapMB?: number | null;
   /** Animation frames per second since the previous sample; null without window.__pavilion. */
   fps: number | null;
   installationId: string | null;
@@ -48,6 +67,11 @@ class Tab {
   private baseline: number | null = null;
   private loads = 0;
   private last: { t: number; frames: number } | null = null;
+  /** The heap walk's readings not yet handed to a sample, MB. */
+  private freshHeapMB: number | null = null;
+  private freshStageHeapMB: number | null = null;
+  /** Readings that failed or timed out (a renderer mid-reload, or starved). */
+  heapMisses = 0;
   constructor(
     readonly screenId: string,
     readonly context: BrowserContext,
@@ -90,24 +114,25 @@ class Tab {
     this.baseline = this.sockets;
   }
 
-  /** The live heap of one CDP target after a full GC, bytes. */
-  private static async heapOf(s: CDPSession): Promise<number> {
-    await s.send('HeapProfiler.collectGarbage');
-    const h = await s.send('Runtime.getHeapUsage');
-    return h.usedSize;
+  /**
+   * One heap reading (forced GC, then the live heap) of the display page, and with `stage` of its
+   * stage frame's process too, kept for the next sample; each gives up after `timeoutMs`.
+   */
+  async readHeap(timeoutMs: number, stage: boolean): Promise<void> {
+    const page = await withTimeout(targetHeap(() => this.context.newCDPSession(this.page)), timeoutMs);
+    if (page === null) this.heapMisses++;
+    else this.freshHeapMB = page / 1048576;
+    if (!stage) return;
+    const frame = this.page.frames().find((f) => f !== this.page.mainFrame());
+    const heap = frame ? await withTimeout(targetHeap(() => this.context.newCDPSession(frame)), timeoutMs) : null;
+    if (heap === null) this.heapMisses++;
+    else this.freshStageHeapMB = heap / 1048576;
   }
 
-  async sample(): Promise<TabSample> {
-    let heap: number | null = null;
-    try {
-      const s = await this.context.newCDPSession(this.page);
-      heap = await Tab.heapOf(s);
-      await s.detach();
-      // A stage frame on another origin may run in its own process: add its heap.
-      for (const f of this.page.frames()) if (f !== this.page.mainFrame()) heap += (await Tab.frameHeap(this.context, f)) ?? 0;
-    } catch {
-      heap = null;
-    }
+  async sample(stage: boolean): Promise<TabSample> {
+    const heapMB = this.freshHeapMB;
+    const stageHeapMB = this.freshStageHeapMB;
+    this.freshHeapMB = this.freshStageHeapMB = null;
     let fps: number | null = null;
     let installationId: string | null = null;
     try {
@@ -123,56 +148,74 @@ class Tab {
     } catch {
       // a page mid-reload: no figure this time
     }
-    return { screenId: this.screenId, heapMB: heap === null ? null : heap / 1048576, fps, installationId };
+    return { screenId: this.screenId, heapMB, ...(stage ? { stageHeapMB } : {}), fps, installationId };
   }
+}
 
-  /** An out-of-process frame's heap; null for a frame that shares its page's process. */
-  private static async frameHeap(context: BrowserContext, f: Frame): Promise<number | null> {
-    let s: CDPSession;
-    try {
-      s = await context.newCDPSession(f); // throws for a frame in its parent's process
-    } catch {
-      return null;
-    }
-    try {
-      return await Tab.heapOf(s);
-    } finally {
-      await s.detach().catch(() => {});
-    }
+function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** The live heap of one CDP target after a full GC, bytes; null when it cannot be read (a page mid-reload, a frame in its parent's process). */
+async function targetHeap(open: () => Promise<CDPSession>): Promise<number | null> {
+  let s: CDPSession;
+  try {
+    s = await open();
+  } catch {
+    return null;
+  }
+  try {
+    await s.send('HeapProfiler.collectGarbage');
+    return (await s.send('Runtime.getHeapUsage')).usedSize;
+  } catch {
+    return null;
+  } finally {
+    await s.detach().catch(() => {});
   }
 }
 
 export class Tabs {
+  private walking = false;
+  private walk: Promise<void> | null = null;
   private constructor(
     private readonly browsers: Browser[],
     private readonly tabs: Tab[],
+    /** The first tab of each browser: the one through which its stage process is read. */
+    private readonly firsts: ReadonlySet<Tab>,
   ) {}
 
   /**
-   * Opens one page per screen at `urls` (screen id → its paired display address): tabs of one
-   * browser context (one HTTP and code cache, as one kiosk browser would have), or with
-   * `perScreen` each in a Chromium of its own; waits until every page renders, for up to
-   * `timeoutMs` (a busy machine loads 16 three.js pages slowly).
+   * Opens one page per screen at `urls` (screen id → its paired display address), spread over
+   * `browsers` Chromiums in turn (tabs of one browser context each: one HTTP and code cache, as a
+   * kiosk browser would have); waits until every page renders, for up to `timeoutMs` (a busy
+   * machine loads 16 three.js pages slowly).
    */
-  static async open(urls: Map<string, string>, viewport: { width: number; height: number }, log: (s: string) => void, perScreen = false, timeoutMs = 600_000): Promise<Tabs> {
-    const browsers: Browser[] = [];
+  static async open(urls: Map<string, string>, viewport: { width: number; height: number }, log: (s: string) => void, browsers = 1, timeoutMs = 600_000): Promise<Tabs> {
+    const opened: Browser[] = [];
+    const contexts: BrowserContext[] = [];
     const tabs: Tab[] = [];
-    let shared: BrowserContext | null = null;
-    const contextFor = async (): Promise<BrowserContext> => {
-      if (shared) return shared;
-      const browser = await launchChromium();
-      browsers.push(browser);
-      const context = await browser.newContext({ viewport });
-      // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
-      await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
-      if (!perScreen) shared = context;
-      return context;
-    };
+    const firsts = new Set<Tab>();
     try {
+      let i = 0;
       for (const [screenId, url] of urls) {
-        const context = await contextFor();
+        const k = i++ % browsers;
+        let context = contexts[k];
+        const first = !context;
+        if (!context) {
+          const browser = await launchChromium();
+          opened.push(browser);
+          context = await browser.newContext({ viewport });
+          // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
+          await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+          contexts[k] = context;
+        }
         const page = await context.newPage();
         const tab = new Tab(screenId, context, page);
+        if (first) firsts.add(tab);
         await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
         tabs.push(tab);
       }
@@ -186,10 +229,10 @@ export class Tabs {
         await new Promise((r) => setTimeout(r, 10_000));
       }
     } catch (e) {
-      await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+      await Promise.all(opened.map((b) => b.close().catch(() => {})));
       throw e;
     }
-    return new Tabs(browsers, tabs);
+    return new Tabs(opened, tabs, firsts);
   }
 
   /**
@@ -200,13 +243,33 @@ export class Tabs {
   async sample(timeoutMs = 30_000): Promise<TabSample[]> {
     return Promise.all(
       this.tabs.map((t) => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<TabSample>((resolve) => {
-          timer = setTimeout(() => resolve({ screenId: t.screenId, heapMB: null, fps: null, installationId: null }), timeoutMs);
-        });
-        return Promise.race([t.sample(), late]).finally(() => clearTimeout(timer));
+        const stage = this.firsts.has(t);
+        const none: TabSample = { screenId: t.screenId, heapMB: null, ...(stage ? { stageHeapMB: null } : {}), fps: null, installationId: null };
+        return withTimeout(t.sample(stage), timeoutMs).then((s) => s ?? none);
       }),
     );
+  }
+
+  /**
+   * Starts the heap walk: one target at a time, round and round, each reading given up after
+   * `perTargetTimeoutMs`, until stopHeapWalk(). A reading goes into its tab's next sample.
+   */
+  startHeapWalk(perTargetTimeoutMs = 60_000): void {
+    if (this.walking) return;
+    this.walking = true;
+    this.walk = (async () => {
+      while (this.walking) for (const t of this.tabs) if (this.walking) await t.readHeap(perTargetTimeoutMs, this.firsts.has(t));
+    })();
+  }
+
+  async stopHeapWalk(): Promise<void> {
+    this.walking = false;
+    await this.walk;
+  }
+
+  /** Heap readings that failed or timed out, per screen. */
+  heapMisses(): Record<string, number> {
+    return Object.fromEntries(this.tabs.map((t) => [t.screenId, t.heapMisses]));
   }
 
   /** The run begins: sockets opened from now on are reconnections. */
