@@ -44,7 +44,7 @@ export function isTimeZone(tz: string): boolean {
 }
 
 export { ERROR_CODES, type Ack, type ErrorCode, type WireError } from './errors';
-export { INPUT_FRAME_MAX, INPUT_FRAME_TAG, INPUT_KIND, decodeInputFrame, encodeInputFrame, isControlId, isFrameRefusal, isInputFrame, type FrameInput, type FrameRefusal } from './visitor-wire';
+export { INPUT_FLAG_ANSWER_NOW, INPUT_FRAME_MAX, INPUT_FRAME_TAG, INPUT_KIND, decodeInputFrame, encodeInputFrame, isControlId, isFrameRefusal, isInputFrame, type FrameInput, type FrameRefusal } from './visitor-wire';
 // Types with no schema of the same name (those with one, like InputSpec, come from the index with `import type`).
 export type { FoldedAck, InputValue, VisitorEvent, VisitorFrame, VisitorState, VisitorView } from './visitors';
 export type { AckOf, ClockPing, PayloadOf, VisitorClientToServer, VisitorServerToClient } from './events';

@@ -7,7 +7,9 @@
  *
  * Layout (little-endian), 15 + id + value bytes, at most INPUT_FRAME_MAX:
  *   0  u8   INPUT_FRAME_TAG (0xf1: an input frame, version 1)
- *   1  u8   kind: 1 xy (xy pads and tilt), 2 number (slider), 3 true (button), 4 text
+ *   1  u8   kind: 1 xy (xy pads and tilt), 2 number (slider), 3 true (button), 4 text; plus the flag
+ *           INPUT_FLAG_ANSWER_NOW (0x80): this input fills the phone's window (it sends nothing more
+ *           until answered), so answer it at once rather than at the end of the fold window
  *   2  u32  n, the input's number on this phone (as `visitor:put`'s `n`)
  *   6  f64  sentAt (show time, ms); NaN when the phone sent none
  *   14 u8   length of the control's id (1–64), then the id (ASCII: a-z, 0-9, '-', not starting with '-')
@@ -23,6 +25,12 @@ export const INPUT_FRAME_TAG = 0xf1;
 /** The largest well-formed frame: 15 + 64 (id) + 1 + 120 (40 UTF-16 units as UTF-8, at most 3 bytes each). */
 export const INPUT_FRAME_MAX = 200;
 export const INPUT_KIND = { xy: 1, number: 2, press: 3, text: 4 } as const;
+/**
+ * Set on the kind byte when this input fills the phone's window of unanswered inputs: the phone
+ * sends nothing more until it is answered, so the server answers it at once (server/visitors/acks.ts).
+ * A phone sets it only when its server's join answer says `answerNow` (an older server refuses it).
+ */
+export const INPUT_FLAG_ANSWER_NOW = 0x80;
 const HEAD = 15;
 const ID_MAX = 64;
 const TEXT_MAX_UNITS = 40;
@@ -34,6 +42,8 @@ export interface FrameInput {
   value: { x: number; y: number } | number | true | string;
   sentAt?: number;
   n: number;
+  /** The phone's window is full with this input: answer it at once (INPUT_FLAG_ANSWER_NOW). */
+  answerNow?: true;
 }
 
 /** A frame the decoder refused: why, and the input's number when it could be read (else 0). */
@@ -66,9 +76,9 @@ let decoder: TextDecoder | null = null;
 /**
  * The frame of one input, or null when this input cannot be a frame (then send it as `visitor:put`):
  * a value of another shape (`false`), an id that is not a control id, a text over 40 units, or
- * `n` beyond 2³² − 1.
+ * `n` beyond 2³² − 1. `answerNow`: this input fills the phone's window (INPUT_FLAG_ANSWER_NOW).
  */
-export function encodeInputFrame(msg: { input: string; value: unknown; sentAt?: number | undefined; n?: number | undefined }): Uint8Array | null {
+export function encodeInputFrame(msg: { input: string; value: unknown; sentAt?: number | undefined; n?: number | undefined }, answerNow = false): Uint8Array | null {
   const { input, value } = msg;
   const n = msg.n ?? 0;
   if (!isControlId(input) || !Number.isInteger(n) || n < 0 || n > N_MAX) return null;
@@ -96,7 +106,7 @@ export function encodeInputFrame(msg: { input: string; value: unknown; sentAt?: 
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
   bytes[0] = INPUT_FRAME_TAG;
-  bytes[1] = kind;
+  bytes[1] = answerNow ? kind | INPUT_FLAG_ANSWER_NOW : kind;
   view.setUint32(2, n, true);
   view.setFloat64(6, msg.sentAt ?? NaN, true);
   bytes[14] = input.length;
@@ -146,7 +156,8 @@ export function decodeInputFrame(bytes: Uint8Array): FrameInput | FrameRefusal {
   if (bytes[0] !== INPUT_FRAME_TAG) return { bad: 'not an input frame (its first byte)', n: 0 };
   const view = new DataView(bytes.buffer, bytes.byteOffset, len);
   const n = view.getUint32(2, true);
-  const kind = bytes[1];
+  const kind = bytes[1]! & ~INPUT_FLAG_ANSWER_NOW;
+  const answerNow = (bytes[1]! & INPUT_FLAG_ANSWER_NOW) !== 0;
   const sentAt = view.getFloat64(6, true);
   if (!Number.isFinite(sentAt) && !Number.isNaN(sentAt)) return { bad: '`sentAt` must be a number (show time in ms)', n };
   const idLen = bytes[14]!;
@@ -195,7 +206,9 @@ export function decodeInputFrame(bytes: Uint8Array): FrameInput | FrameRefusal {
       return { bad: `unknown input frame kind ${kind}: 1 xy, 2 number, 3 press, 4 text`, n };
   }
   if (len !== end) return { bad: `an input frame of kind ${kind} with a ${idLen}-byte id has ${end} bytes; this one has ${len}`, n };
-  return Number.isNaN(sentAt) ? { input, value, n } : { input, value, sentAt, n };
+  const out: FrameInput = Number.isNaN(sentAt) ? { input, value, n } : { input, value, sentAt, n };
+  if (answerNow) out.answerNow = true;
+  return out;
 }
 
 /** Whether a decode gave a refusal. */

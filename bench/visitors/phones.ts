@@ -13,7 +13,7 @@
  * from one timer per process, in 10 slots per period (not one timer per phone).
  */
 import { io, type Socket } from 'socket.io-client';
-import { InputSender, PHONE_PACING, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
+import { ANSWER_NOW_WINDOW, InputSender, PHONE_PACING, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
 import { encodeInputFrame, type FoldedAck } from '../../protocol/plain';
 import { sendInput as sendLikeThePage } from '../../client/visit/wire';
 import type { SocketOf } from '../../client/core/connection';
@@ -35,8 +35,8 @@ interface Link {
   readonly connected: boolean;
   emit(event: string, payload: unknown): void;
   emitWithAck(event: string, payload: unknown, done: (answer: unknown) => void): void;
-  /** One folded input: an input frame (`frames`), else `visitor:put`. */
-  put(msg: OutgoingInput): void;
+  /** One folded input: an input frame (`frames`; `answerNow`: with the flag), else `visitor:put`. */
+  put(msg: OutgoingInput, answerNow: boolean): void;
   on(event: string, fn: (payload: unknown) => void): void;
   close(): void;
 }
@@ -49,7 +49,7 @@ function realLink(socket: Socket): Link {
     emit: (event, payload) => void socket.emit(event, payload),
     emitWithAck: (event, payload, done) => void socket.emit(event, payload, done),
     // the phone page's own code path
-    put: (msg) => sendLikeThePage(socket as unknown as SocketOf<'/visitor'>, msg, frames),
+    put: (msg, answerNow) => sendLikeThePage(socket as unknown as SocketOf<'/visitor'>, msg, frames, answerNow),
     on: (event, fn) => void socket.on(event, fn),
     close: () => void socket.close(),
   };
@@ -64,8 +64,8 @@ function lightLink(phone: LightPhone): Link {
     },
     emit: (event, payload) => phone.emit(event, payload),
     emitWithAck: (event, payload, done) => phone.emitWithAck(event, payload, done),
-    put: (msg) => {
-      const frame = frames ? encodeInputFrame(msg) : null;
+    put: (msg, answerNow) => {
+      const frame = frames ? encodeInputFrame(msg, answerNow) : null;
       if (frame) phone.sendFrame(frame);
       else phone.emit('visitor:put', msg);
     },
@@ -102,11 +102,12 @@ let report = empty();
 let cpu0 = process.cpuUsage();
 
 async function open(i: number): Promise<void> {
+  let answerNow = false;
   try {
     const link = await connect();
     if (job.mode === 'pavilion') {
       const visitorId = `${job.prefix}-${String(i).padStart(6, '0')}`;
-      type JoinAnswer = { ok: boolean; error?: { message: string }; view?: { status: string } };
+      type JoinAnswer = { ok: boolean; error?: { message: string }; view?: { status: string }; answerNow?: boolean };
       const res = await new Promise<JoinAnswer>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error('join: no answer in 20 s')), 20_000);
         link.emitWithAck('visitor:join', { wallId: 'main', visitorId }, (r) => {
@@ -118,8 +119,10 @@ async function open(i: number): Promise<void> {
         link.close();
         throw new Error(`join: ${res.ok ? `status ${res.view?.status}` : res.error?.message}`);
       }
+      // as the phone page (client/visit/session.ts): the flag and the wider window only with input frames to a server that takes it
+      answerNow = frames && res.answerNow === true;
     }
-    phones.push(phone(link));
+    phones.push(phone(link, answerNow));
   } catch (e) {
     failed++;
     if (errors.length < 5) errors.push((e as Error).message);
@@ -136,12 +139,12 @@ const position = (p: Phone, t: number) => ({
 });
 
 /** A connected phone; in pavilion mode its inputs go through InputSender, as on a real phone. */
-function phone(link: Link): Phone {
+function phone(link: Link, answerNow: boolean): Phone {
   const p: Phone = { link, sender: null, lastSent: 0, phase: Math.random() * 100 };
   if (job.mode !== 'pavilion') return p;
   const sendInput = folded
-    ? (msg: OutgoingInput) => link.put(msg)
-    : (msg: OutgoingInput, done: (r: SendOutcome) => void) =>
+    ? (msg: OutgoingInput, _done: unknown, full: boolean) => link.put(msg, answerNow && full)
+    : (msg: OutgoingInput, done: (r: SendOutcome) => void, _full: boolean) =>
         link.emitWithAck('visitor:input', msg, (a) => {
           const res = a as InputAck;
           report.acks++;
@@ -150,10 +153,10 @@ function phone(link: Link): Phone {
         });
   p.sender = new InputSender(
     {
-      send: (msg, done) => {
+      send: (msg, done, full) => {
         p.lastSent = Date.now();
         report.sent++;
-        sendInput(msg, done);
+        sendInput(msg, done, full);
       },
       now: () => Date.now(),
       stamp: () => Date.now(),
@@ -163,6 +166,7 @@ function phone(link: Link): Phone {
     // The phone page's rules (client/visit/sender.ts PHONE_PACING) at the bench's rate.
     folded ? { ...PHONE_PACING, minIntervalMs: period, rttFactor: RTT_FACTOR } : { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR },
   );
+  if (answerNow) p.sender.setWindow(ANSWER_NOW_WINDOW);
   if (folded)
     link.on('visitor:acked', (a) => {
       const ack = a as FoldedAck;

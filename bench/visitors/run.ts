@@ -10,6 +10,7 @@
  * socket.io client in this process (--display node).
  * Loopback only, bounded in time. Prints a table; writes bench/results/visitors-<date>T<hhmm>[-chromium].json.
  *
+ * Several nodes: --nodes 2 (bench/visitors/nodes.ts: phones spread over the nodes on Redis; its own options there).
  * Options: --steps 1000,2000,3000,5000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay
  *          --phones light|real (light: raw WebSocket phones; real: socket.io-client)
  *          --acks folded|each|folded,each (pavilion's phones: folded answers, one per input, or both in turn)
@@ -17,7 +18,8 @@
  *          --wire frames|put|frames,put (pavilion's phones with folded answers: binary input frames, as the
  *          phone page, or `visitor:put` events, or both in turn)
  *          --prev <checkout>: the previous build's server in every step (its phones: folded `visitor:put`;
- *          --prev-acks each for a build older than folded answers)
+ *          --prev-acks each for a build older than folded answers; --prev-wire frames for a build that
+ *          takes input frames, from 4718669 on)
  *          --wait-idle 600: before each step, wait (up to 600 s) until the machine is ≥ 90 % idle
  *          for two 5 s samples (Linux; for shared machines).
  *          --display none: no screen (nothing encodes frames; no latency): the server's cost of the input path alone
@@ -37,6 +39,9 @@ import { arg } from '../lib/args';
 import { ROOT, childForker, nextMessage, sleep } from '../lib/child';
 import { Samples, fmt as fmtDigits } from '../lib/stats';
 
+// --nodes N (N ≥ 2): phones spread over N nodes on Redis (issue 17): bench/visitors/nodes.ts runs instead.
+if (arg('nodes', 1) > 1) await (await import('./nodes')).runNodes();
+
 const HERE = import.meta.dirname;
 const STEPS = arg('steps', '1000,2000,3000,5000').split(',').map(Number).filter((n) => n > 0);
 const SECONDS = arg('seconds', 8);
@@ -48,7 +53,8 @@ const ACKS = arg('acks', 'folded').split(',') as AckMode[];
 const ACK_MS = arg('ack-ms', 400);
 const WIRES = arg('wire', 'frames').split(',') as Wire[];
 const PREV_ACKS = arg('prev-acks', 'folded') as AckMode;
-if ((PHONES !== 'light' && PHONES !== 'real') || ![...ACKS, PREV_ACKS].every((a) => a === 'folded' || a === 'each') || !WIRES.every((w) => w === 'frames' || w === 'put')) {
+const PREV_WIRE = arg('prev-wire', 'put') as Wire;
+if ((PHONES !== 'light' && PHONES !== 'real') || ![...ACKS, PREV_ACKS].every((a) => a === 'folded' || a === 'each') || ![...WIRES, PREV_WIRE].every((w) => w === 'frames' || w === 'put')) {
   console.error(`--phones takes light or real, --acks (and --prev-acks) folded, each or folded,each, --wire frames, put or frames,put; got '${PHONES}', '${ACKS.join(',')}', '${WIRES.join(',')}'`);
   process.exit(2);
 }
@@ -60,7 +66,7 @@ interface Variant {
   wire: Wire;
   label: string;
   /** The previous build (--prev): its server runs from that checkout. */
-  prev?: boolean;
+  prev?: string;
 }
 /**
  * --prev <dir>: a checkout of the previous build (e.g. `git worktree add <dir> <commit>`, with this
@@ -69,11 +75,13 @@ interface Variant {
  * (`--prev-acks each`: one answer per input, for a build older than folded answers).
  */
 const PREV = arg('prev', '');
+/** --prev a,b: several previous builds, oldest first (labels prev1, prev2, …), each in every step. */
+const PREVS = PREV ? PREV.split(',') : [];
 const VARIANTS: Variant[] = MODES.flatMap((mode): Variant[] =>
   mode === 'relay'
     ? [{ mode, acks: 'each', wire: 'put', label: 'relay' }]
     : [
-        ...(PREV ? [{ mode, acks: PREV_ACKS, wire: 'put' as Wire, label: 'previous', prev: true }] : []),
+        ...PREVS.map((prev, i): Variant => ({ mode, acks: PREV_ACKS, wire: PREV_WIRE, label: PREVS.length === 1 ? 'previous' : `prev${i + 1}`, prev })),
         ...ACKS.flatMap((acks): Variant[] =>
           acks === 'each' ? [{ mode, acks, wire: 'put', label: 'pav/each' }] : WIRES.map((wire) => ({ mode, acks, wire, label: wire === 'frames' ? 'pavilion' : 'pav/put' })),
         ),
@@ -152,15 +160,15 @@ interface StepResult {
 }
 
 const forker = childForker(HERE);
-const prevForker = PREV ? childForker(path.resolve(PREV, 'bench', 'visitors')) : null;
-function child(file: string, args: string[], prev = false): ChildProcess {
+const prevForkers = new Map(PREVS.map((dir) => [dir, childForker(path.resolve(dir, 'bench', 'visitors'))]));
+function child(file: string, args: string[], prev?: string): ChildProcess {
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process's window (open it in Chrome DevTools, or bench/visitors/profile.ts);
   // BENCH_CPU_PROF_PHONES=<dir>: the same for the phone processes.
   // (the server profiles its measuring window itself, bench/visitors/server.ts)
   const profDir = file === 'server.ts' ? undefined : process.env.BENCH_CPU_PROF_PHONES;
   const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
   if (process.env.BENCH_TRACE_GC && file === 'server.ts') prof.push('--trace-gc');
-  return (prev && prevForker ? prevForker : forker).fork(file, { args, execArgv: prof });
+  return ((prev && prevForkers.get(prev)) || forker).fork(file, { args, execArgv: prof });
 }
 
 /** The next message of `c` that `pred` accepts (bench/lib/child.ts). */
@@ -342,7 +350,7 @@ function row(r: StepResult): string {
 
 const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'ph µs/in', '   MB', 'acks/s', 'dp CPU', 'disp/s', 'coal/s', ' held@ph', ' ok?', ' load'].join(' │ ');
 
-console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window, inputs as ${WIRES.map((w) => (w === 'frames' ? 'input frames' : 'visitor:put')).join(' / ')}` : 'one answer per input')).join(' / ')}${PREV ? `; previous: ${PREV}, ${PREV_ACKS === 'folded' ? 'visitor:put, folded answers' : 'one answer per input'}` : ''}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : DISPLAY === 'none' ? 'none (frames are not encoded)' : 'a socket.io client in this process'}`);
+console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window, inputs as ${WIRES.map((w) => (w === 'frames' ? 'input frames' : 'visitor:put')).join(' / ')}` : 'one answer per input')).join(' / ')}${PREV ? `; previous: ${PREV}, ${PREV_ACKS === 'folded' ? `${PREV_WIRE === 'frames' ? 'input frames' : 'visitor:put'}, folded answers` : 'one answer per input'}` : ''}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : DISPLAY === 'none' ? 'none (frames are not encoded)' : 'a socket.io client in this process'}`);
 console.log(HEADER);
 const results: StepResult[] = [];
 for (const n of STEPS) {
@@ -374,7 +382,7 @@ const stamp = new Date().toISOString();
 const file = path.join(dir, `visitors-${stamp.slice(0, 10)}T${stamp.slice(11, 16).replace(':', '')}${DISPLAY === 'chromium' ? '-chromium' : ''}.json`); // one file per run
 fs.writeFileSync(
   file,
-  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY, phones: PHONES, acks: ACKS, wire: WIRES, ackMs: ACK_MS, prev: PREV || null, prevAcks: PREV ? PREV_ACKS : null }, summary, results }, null, 2),
+  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY, phones: PHONES, acks: ACKS, wire: WIRES, ackMs: ACK_MS, prev: PREV || null, prevAcks: PREV ? PREV_ACKS : null, prevWire: PREV ? PREV_WIRE : null }, summary, results }, null, 2),
 );
 console.log(`wrote ${path.relative(ROOT, file)}`);
 process.exit(0);

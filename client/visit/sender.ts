@@ -9,9 +9,11 @@ export interface SenderDeps {
   /**
    * Sends one input. With one answer per input (`window` 1), `done` is called once with the
    * server's answer (or a timeout). With folded answers (`window` > 1) `done` is never called:
-   * the server's `visitor:acked` answers go to `InputSender.answer`.
+   * the server's `visitor:acked` answers go to `InputSender.answer`. `full`: this input fills the
+   * window (nothing more goes out until an answer comes), so the server should answer it at once
+   * (an input frame's answer-now flag, protocol/visitor-wire.ts; ignored elsewhere).
    */
-  send(msg: OutgoingInput, done: (r: SendOutcome) => void): void;
+  send(msg: OutgoingInput, done: (r: SendOutcome) => void, full: boolean): void;
   now(): number;
   /** Show-time stamp for latency diagnostics. */
   stamp(): number;
@@ -41,6 +43,12 @@ export interface SenderOptions {
  * answer counts as lost.
  */
 export const PHONE_PACING: SenderOptions = Object.freeze({ minIntervalMs: 50, maxEvents: 8, backoffMs: 300, rttFactor: 2, window: 16, timeoutMs: 3000 });
+/**
+ * The window with a server that answers a full window at once (its join answer says `answerNow`):
+ * it folds its other answers over a second (20 inputs at 20 a second), so 32 never fills at 20 Hz
+ * and the phone never waits on a fold; each input that fills the window carries the flag.
+ */
+export const ANSWER_NOW_WINDOW = 32;
 
 interface InFlight {
   n: number;
@@ -76,7 +84,7 @@ export class InputSender {
   private deadline: unknown = null;
   private open = false;
   private generation = 0;
-  private readonly window: number;
+  private window: number;
   /**
    * Inputs allowed in flight now: 1 at first and after a timeout, growing by each input answered
    * up to `window` (TCP's slow start): a phone whose answers stopped coming (a server far behind)
@@ -137,6 +145,16 @@ export class InputSender {
     else this.settle(a.n, { ok: false, code: a.error?.code ?? 'internal', message: a.error?.message ?? '' }, 0);
   }
 
+  /**
+   * Inputs allowed unanswered, at most (the server's join answer may widen it: `ANSWER_NOW_WINDOW`).
+   * Only between one and many: a sender made with one answer per input keeps it.
+   */
+  setWindow(window: number): void {
+    if (this.window <= 1) return;
+    this.window = Math.max(2, Math.floor(window));
+    this.cwnd = Math.min(this.cwnd, this.window);
+  }
+
   /** Every input sent is waiting for an answer: nothing more goes out until one comes. */
   get busy(): boolean {
     return this.inFlight.length >= this.cwnd;
@@ -185,9 +203,13 @@ export class InputSender {
     this.inFlight.push({ n, msg, at: now, isEvent });
     this.lastSent = now;
     const gen = this.generation;
-    this.deps.send(msg, (r) => {
-      if (gen === this.generation) this.settle(n, r, 0);
-    });
+    this.deps.send(
+      msg,
+      (r) => {
+        if (gen === this.generation) this.settle(n, r, 0);
+      },
+      this.window > 1 && this.inFlight.length >= this.cwnd,
+    );
   }
 
   /**

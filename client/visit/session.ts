@@ -4,7 +4,7 @@ import { lookUpClockResponder, ResponderSocket } from '../core/clock-responder';
 import { localNow } from '../core/now';
 import { LightClock } from './clock';
 import { visitorId } from './identity';
-import { InputSender, PHONE_PACING } from './sender';
+import { ANSWER_NOW_WINDOW, InputSender, PHONE_PACING } from './sender';
 import { sendInput } from './wire';
 
 export type Phase = 'connecting' | 'joined' | 'reconnecting' | 'kicked' | 'replaced' | 'refused';
@@ -56,10 +56,13 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
   // Inputs go with their number and no ack, as binary input frames when the server takes them (its
   // join answer says so; wire.ts), else as `visitor:put`; the server folds its answers into a few
   // `visitor:acked` a second (server/visitors/acks.ts), and the sender keeps a few in flight.
+  // With a server that takes the answer-now flag (its join answer says so), a wider window: it
+  // answers an input that fills the window at once and folds the rest over a second.
   let frames = false;
+  let answerNow = false;
   const sender = new InputSender(
     {
-      send: (msg) => sendInput(socket, msg, frames),
+      send: (msg, _done, full) => sendInput(socket, msg, frames, answerNow && full),
       now: () => performance.now(),
       stamp: () => clock.now(),
       setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -80,6 +83,8 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
       }
       if (!res.ok) return set({ phase: 'refused', refusal: res.error });
       frames = res.inputFrames === true;
+      answerNow = frames && res.answerNow === true;
+      sender.setWindow(answerNow ? ANSWER_NOW_WINDOW : (PHONE_PACING.window ?? 1));
       set({ phase: 'joined', view: res.view, refusal: null });
       pathSaid = null; // a new join: say it again at the next ping
       sayPath(responder?.ready() ? 'responder' : 'socketio');

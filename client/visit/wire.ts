@@ -7,12 +7,13 @@ import type { OutgoingInput } from './sender';
  * the `/visitor` socket's own engine.io connection when the server said at the join that it takes
  * them (`inputFrames`), so that the server reads it without socket.io's parsing and dispatch;
  * otherwise, and for an input a frame cannot carry, as the `visitor:put` event. The answers come
- * back folded either way (`visitor:acked`). While disconnected nothing goes out: the sender starts
+ * back folded either way (`visitor:acked`). `answerNow` (only to a server whose join answer says it
+ * takes the flag): this input fills the sender's window, answer it at once. While disconnected nothing goes out: the sender starts
  * afresh on the next connect, and stale input is worthless.
  */
-export function sendInput(socket: SocketOf<'/visitor'>, msg: OutgoingInput, frames: boolean): void {
+export function sendInput(socket: SocketOf<'/visitor'>, msg: OutgoingInput, frames: boolean, answerNow = false): void {
   if (!socket.connected) return;
-  const frame = frames ? encodeInputFrame(msg) : null;
+  const frame = frames ? encodeInputFrame(msg, answerNow) : null;
   const engine = socket.io.engine as { send(data: Uint8Array): unknown } | undefined;
   if (frame && engine) engine.send(frame);
   else socket.emit('visitor:put', msg as OutgoingInput & { n: number });

@@ -154,6 +154,7 @@ export function attachVisitors(
     (s) => (s.data.fold ??= newFoldSlot()),
     (s, ack) => void s.emit('visitor:acked', ack),
     () => hub.paceMs,
+    deps.options?.longAckMs ?? DEFAULT_HUB_OPTIONS.longAckMs,
   );
   const sweepTimer = setInterval(() => folder.sweep(deps.time()), Math.max(10, folder.windowMs / 2));
   sweepTimer.unref();
@@ -166,8 +167,8 @@ export function attachVisitors(
     return true;
   };
 
-  /** One input with its number (visitor:put or an input frame): taken, or refused; answered folded. */
-  const takeInput = (socket: VisitorSocket, n: number, payload: unknown): void => {
+  /** One input with its number (visitor:put or an input frame): taken, or refused; answered folded (`answerNow`: at once). */
+  const takeInput = (socket: VisitorSocket, n: number, payload: unknown, answerNow = false): void => {
     const d = socket.data;
     let r: Readonly<Refusal> | null;
     if (!d.visitor) r = NOT_JOINED;
@@ -181,7 +182,7 @@ export function attachVisitors(
     }
     if (r !== null) return refuse(socket, n, r);
     d.refusedInARow = 0;
-    folder.accepted(socket, n, hub.lastInputAt);
+    folder.accepted(socket, n, hub.lastInputAt, answerNow);
   };
   /** Answers a refused input at once (and the accepted ones before it); cuts off a socket that keeps sending through refusals. */
   const refuse = (socket: VisitorSocket, n: number, r: Readonly<Refusal>): void => {
@@ -207,8 +208,9 @@ export function attachVisitors(
       const res = hub.join(socket.id, wallId, visitorId);
       if (!res.ok) return ack(res);
       socket.data.visitor = res.visitor;
-      // inputFrames: this server takes binary input frames (the page sends visitor:put otherwise).
-      ack({ ok: true, view: res.view, inputFrames: true });
+      // inputFrames: this server takes binary input frames (the page sends visitor:put otherwise);
+      // answerNow: and their answer-now flag (the page then keeps a wider window, acks.ts).
+      ack({ ok: true, view: res.view, inputFrames: true, answerNow: true });
     }));
 
     // One ack per input, at once (a phone that sends these keeps one input in flight, so the acks
@@ -245,7 +247,7 @@ export function attachVisitors(
     const stopFrames = listenForFrames(socket.conn, (bytes) => {
       const input = decodeInputFrame(bytes);
       if (isFrameRefusal(input)) return refuse(socket, input.n, Object.freeze(fail('bad_request', `input frame: ${input.bad}`)));
-      takeInput(socket, input.n, input);
+      takeInput(socket, input.n, input, input.answerNow === true);
     });
 
     // The way the phone's clock pings go (the panel lists it); junk is ignored, nothing is answered.

@@ -37,6 +37,11 @@ export interface HubOptions {
   ackWithFrame: boolean;
   /** Folded acks (`visitor:put`): at most one answer per phone per this many ms (server/visitors/acks.ts). */
   ackMs: number;
+  /**
+   * The same for phones that flag a full window (input frames with the answer-now flag): their
+   * flagged inputs are answered at once, the others at most this often.
+   */
+  longAckMs: number;
   /** Congestion control (pacer.ts); benchmarks turn it off to profile a fixed load. */
   pacer?: Partial<PacerOptions>;
 }
@@ -52,6 +57,7 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = {
   maxQueue: 5000,
   ackWithFrame: false,
   ackMs: 400,
+  longAckMs: 1000,
 };
 
 /** What the hub needs to know of a wall (from the show and the piece catalog). */

@@ -45,24 +45,25 @@ const frameOf = (msg: Parameters<typeof encodeInputFrame>[0]): Uint8Array => {
 };
 
 /** A raw WebSocket phone on /visitor, joined to wall main unless `join` is false; its folded answers. */
-async function lightPhone(visitorId: string, join = true): Promise<{ phone: LightPhone; acks: FoldedAck[]; view: VisitorView | null }> {
+async function lightPhone(visitorId: string, join = true): Promise<{ phone: LightPhone; acks: FoldedAck[]; view: VisitorView | null; answerNow?: boolean }> {
   const phone = await LightPhone.connect(app.url, '/visitor', { timeoutMs: 10_000 });
   phones.push(phone);
   const acks: FoldedAck[] = [];
   phone.onEvent = (event, payload) => void (event === 'visitor:acked' && acks.push(payload as FoldedAck));
   if (!join) return { phone, acks, view: null };
-  const res = await new Promise<Ack<{ view: VisitorView; inputFrames?: boolean }>>((resolve) => phone.emitWithAck('visitor:join', { wallId: 'main', visitorId }, (r) => resolve(r as never)));
+  const res = await new Promise<Ack<{ view: VisitorView; inputFrames?: boolean; answerNow?: boolean }>>((resolve) => phone.emitWithAck('visitor:join', { wallId: 'main', visitorId }, (r) => resolve(r as never)));
   if (!res.ok) throw new Error(res.error.message);
   expect(res.inputFrames).toBe(true);
-  return { phone, acks, view: res.view };
+  return { phone, acks, view: res.view, ...(res.answerNow !== undefined ? { answerNow: res.answerNow } : {}) };
 }
 
 const inFrames = (visitorId: string, pred: (input: Record<string, unknown>) => boolean) =>
   frames.some((f) => f.visitors.some((v) => v.id === visitorId && pred(v.input as Record<string, unknown>)));
 
 beforeAll(async () => {
-  // A wide ack window: the inputs of one test fall in one window however slow the machine.
-  app = await startServer({ installationsDir: pieces(), visitors: { ackMs: 1000 }, visitorsPerAddress: 1000 });
+  // A wide ack window: the inputs of one test fall in one window however slow the machine (and a
+  // far wider one for phones that flag a full window).
+  app = await startServer({ installationsDir: pieces(), visitors: { ackMs: 1000, longAckMs: 600_000 }, visitorsPerAddress: 1000 });
   expect((await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: 'frame-pad' })).body.ok).toBe(true);
   display = client(app, '/display');
   display.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
@@ -140,6 +141,25 @@ describe('binary input frames on the /visitor connection', () => {
     await until(() => acks.some((a) => a.n === 2), 'the answer to input 2');
     expect(acks.every((a) => a.ok)).toBe(true);
     expect(seen).toEqual([expect.stringContaining('visitor:put')]);
+  });
+
+  it("a frame that fills the phone's window (the answer-now flag) is answered at once; the others of a flagging phone are folded into it", async () => {
+    const { phone, acks, answerNow } = await lightPhone('frames-light-09');
+    expect(answerNow).toBe(true); // the join answer says this server takes the flag
+    const flagged = (msg: Parameters<typeof encodeInputFrame>[0]) => encodeInputFrame(msg, true)!;
+    phone.sendFrame(flagged({ input: 'pad', value: { x: 0.1, y: 0.1 }, n: 1 }));
+    await until(() => acks.some((a) => a.n === 1), 'the answer to input 1');
+    phone.sendFrame(frameOf({ input: 'pad', value: { x: 0.2, y: 0.2 }, n: 2 }));
+    phone.sendFrame(frameOf({ input: 'pad', value: { x: 0.3, y: 0.3 }, n: 3 }));
+    phone.sendFrame(flagged({ input: 'pad', value: { x: 0.4, y: 0.4 }, n: 4 }));
+    // a flagging phone's fold window is ten minutes here: only the flag can answer input 4 now (or
+    // a pace higher than the phone was told, on a machine so loaded that the server lags: then
+    // inputs 2 or 3 may be answered on their own too, with that pace)
+    await until(() => acks.some((a) => a.n === 4), 'the answer to input 4');
+    expect(acks.map((a) => a.ok)).toEqual(acks.map(() => true));
+    expect(acks[0]!.n).toBe(1);
+    expect(acks.at(-1)!.n).toBe(4);
+    for (const a of acks.slice(1, -1)) expect(a).toMatchObject({ pace: expect.any(Number) });
   });
 
   it('frames are rate limited as every input: past the burst they are refused, by number, and the socket stays', async () => {
