@@ -117,12 +117,19 @@ export class SoundEngine {
 
 /** How long a run waits for the sound work its piece declared (SoundRuntime.waitFor) before warming without it. */
 export const SOUND_WAIT_LIMIT_MS = 10_000;
+/**
+ * How long declared work may stay pending before it is reported as a piece's fault. Longer than
+ * the wait: a reverb's offline render on a starved machine can take more than 10 s and then land,
+ * which is the load's doing, not the piece's (a soak of 16 screens on 2 cores saw it).
+ */
+export const SOUND_NEVER_SETTLED_MS = 60_000;
 
 /**
  * The sound work one run's piece declared with `sound.waitFor` (a reverb's impulse response, a
  * sample): the mount layer warms the run, and so lets it switch on, only once none is pending.
  * A promise that fails is reported and counts as settled; one still pending after
- * SOUND_WAIT_LIMIT_MS is reported and no longer waited for (the run then warms without it).
+ * SOUND_WAIT_LIMIT_MS is no longer waited for (the run then warms without it), and is reported
+ * only if it is still pending after SOUND_NEVER_SETTLED_MS.
  */
 export class SoundWaits {
   private open = 0;
@@ -134,9 +141,10 @@ export class SoundWaits {
       set: (fn, ms) => setTimeout(fn, ms),
       clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     },
+    private readonly neverMs = Math.max(SOUND_NEVER_SETTLED_MS, limitMs),
   ) {}
 
-  /** Declared work not settled yet. */
+  /** Declared work not settled yet (and still waited for). */
   get pending(): number {
     return this.open;
   }
@@ -144,20 +152,26 @@ export class SoundWaits {
   /** Waits for `work` (SoundRuntime.waitFor). */
   add(work: PromiseLike<unknown>): void {
     this.open++;
-    let done = false;
-    const settle = () => {
-      if (done) return;
-      done = true;
+    let waited = true;
+    let settled = false;
+    const stopWaiting = () => {
+      if (!waited) return;
+      waited = false;
       this.open--;
       this.timers.clear(timer);
     };
-    const timer = this.timers.set(() => {
-      if (done) return;
-      settle();
-      this.report(new Error(`the piece's sound was still not ready ${this.limitMs / 1000} s after it was built (a promise given to sound.waitFor that never settled): the screen warmed it without waiting longer; resolve or reject every promise you give to waitFor`));
-    }, this.limitMs);
+    const timer = this.timers.set(stopWaiting, this.limitMs);
+    const never = this.timers.set(() => {
+      if (settled) return;
+      this.report(new Error(`the piece's sound was still not ready ${this.neverMs / 1000} s after it was built (a promise given to sound.waitFor that never settled); the screen warmed it without it after ${this.limitMs / 1000} s: resolve or reject every promise you give to waitFor`));
+    }, this.neverMs);
+    const settle = () => {
+      settled = true;
+      this.timers.clear(never);
+      stopWaiting();
+    };
     Promise.resolve(work).then(settle, (e: unknown) => {
-      if (done) return;
+      if (settled) return;
       settle();
       this.report(new Error(`the piece's sound could not be made ready (a promise given to sound.waitFor failed): ${e instanceof Error ? e.message : String(e)}`));
     });
