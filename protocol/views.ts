@@ -88,6 +88,8 @@ export interface ScreenStatus {
   kind?: ScreenKind;
   /** A VR station's session as its health last said (idle before it said); absent on a flat screen. */
   xr?: XrState;
+  /** Several nodes: the id of the node its page is connected to (GET /api/nodes); absent on a node alone, or while not connected. */
+  node?: string;
 }
 
 /** A page that opened /display without the right key: it shows `code` and waits for a technician. */

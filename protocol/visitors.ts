@@ -106,6 +106,8 @@ export interface VisitorListEntry {
   connected: boolean;
   /** The way its clock pings go (the clock responder, or socket.io as the fallback); null until the phone says. */
   clockPath: 'responder' | 'socketio' | null;
+  /** Several nodes: the id of the node the phone is on (GET /api/nodes); absent on a node alone. */
+  node?: string;
 }
 
 /** The answer of `GET /api/walls/:wallId/visitors`. */

@@ -210,12 +210,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     piece: (id, version) => pieceState.ref(id, version),
     playLeadMs: (wallId, installationId) => {
       const show = store.get();
-      const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && registry.isConnected(s.id)).map((s) => s.id);
+      // Several nodes: the wall's screens connected to any node (their preload times come with their node's heartbeat).
+      const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && (registry.isConnected(s.id) || !!cluster?.connectedElsewhere(s.id))).map((s) => s.id);
       return registry.preloads.leadMs(screens, installationId, catalog.get(installationId)?.version ?? null);
     },
     lateScreens: (wallId, installationId, availableMs) => {
       const show = store.get();
-      const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && registry.isConnected(s.id)).map((s) => s.id);
+      const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && (registry.isConnected(s.id) || !!cluster?.connectedElsewhere(s.id))).map((s) => s.id);
       return registry.preloads.lateScreens(screens, installationId, catalog.get(installationId)?.version ?? null, availableMs);
     },
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
@@ -259,11 +260,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let baseUrl = opts.publicUrl ?? '';
   const visitUrl = (wallId: string) => `${baseUrl}/visit/${wallId}`;
   let visitorTransport: VisitorTransport | null = null;
-  const visitorStats = (wallId: string): VisitorStats => visitorTransport?.stats(wallId) ?? { visitors: 0, inputsPerSecond: 0, queue: 0 };
+  const localVisitorStats = (wallId: string): VisitorStats => visitorTransport?.stats(wallId) ?? { visitors: 0, inputsPerSecond: 0, queue: 0 };
+  const visitorStats = cluster ? (wallId: string) => cluster.visitorStats(wallId, localVisitorStats(wallId)) : localVisitorStats;
   // A screen loads the version its wall plays (wall.version), not the newest upload.
   const views = { piece: (id: string, version?: string | null) => pieceState.summary(id, version), visitUrl };
   const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key), health, notices: notices.list,
-    cueWaits: cues.waits, cueProblems: (show) => ({ ...cueReview.flags(show), ...cueProblems(show, (id, version) => pieceState.ref(id, version)) }), dmxStats: () => dmx.stats() });
+    ...(cluster ? { screens: cluster.screens } : {}), cueWaits: cues.waits, cueProblems: (show) => ({ ...cueReview.flags(show), ...cueProblems(show, (id, version) => pieceState.ref(id, version)) }), dmxStats: () => dmx.stats() });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
   const visitors = (visitorTransport = attachVisitors(io, { store: cluster ? cluster.visitorView(store) : store, catalog, time, logger, display: cluster ? cluster.visitorDisplay(display, time, opts.visitors) : display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
@@ -273,6 +275,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const stopActivity = recordActivity({ log: activity, store, registry, onPieceError: (fn) => display.onError(fn), notices });
 
   onNotice = control.broadcast;
+  cluster?.onRemoteChange(control.broadcast);
   cues.onChange(control.broadcast);
   disk.onChange(control.broadcast);
   const sweep = setInterval(() => {
@@ -292,7 +295,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Restore points (<data>/restore-points/): hourly, and before every import and restore (server/http/backups.ts).
   const points = createRestorePoints({ dir: path.join(opts.dataDir, 'restore-points'), now: time, log: logger });
   const backups = { show: () => store.get(), points, importShow: (raw: unknown) => importShow(upgrades, raw) };
-  registerApi(http, { store, ...(cluster ? { command: cluster.command } : {}), catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importWithRestorePoint(backups, raw), visitors: (wallId) => (store.get().walls[wallId] ? visitors.hub.list(wallId) : null), visitorBanMs: visitors.hub.banMs,
+  registerApi(http, { store, ...(cluster ? { command: cluster.command } : {}), catalog, auth, version: VERSION, startedAt: time(), now: time, view, health, importShow: (raw) => importWithRestorePoint(backups, raw), visitors: (wallId) => (!store.get().walls[wallId] ? null : cluster ? cluster.visitors(wallId, visitors.hub.list(wallId)) : visitors.hub.list(wallId)), visitorBanMs: visitors.hub.banMs,
     signedOut: (sessionId) => control.closeSession(sessionId),
     signedIn: (w) => void activity.add({ kind: 'sign-in', by: w.artist ? `artist ${w.artist}` : w.role, result: 'ok', text: `${w.artist ? `artist ${w.artist}` : w.role} signed in from ${w.address}` }),
   });
@@ -330,7 +333,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const scheme = opts.tls ? 'https' : 'http';
   const url = `${scheme}://localhost:${port}`;
   if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
-  cluster?.bind({ core, store, self: { address: () => baseUrl, upSince: startedAt, clients: () => io.engine.clientsCount, visitors: (wallId) => visitors.hub.list(wallId), clockUrl: () => (clock ? `${scheme === 'https' ? 'wss' : 'ws'}://${new URL(baseUrl).hostname}:${clock.port}` : null) }, metrics: metrics.registry });
+  cluster?.bind({ core, store, self: { address: () => baseUrl, upSince: startedAt, clients: () => io.engine.clientsCount, visitors: (wallId) => visitors.hub.list(wallId), screens: () => registry.statuses(store.get()), preloads: (id) => registry.preloads.snapshot(id), adoptPreloads: (id, snap) => { if (!registry.isConnected(id)) registry.preloads.adopt(id, snap); }, clockUrl: () => (clock ? `${scheme === 'https' ? 'wss' : 'ws'}://${new URL(baseUrl).hostname}:${clock.port}` : null) }, metrics: metrics.registry });
   scheduler.start();
   cues.start();
   const stopHourlyPoints = points.hourly(() => store.get());

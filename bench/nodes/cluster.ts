@@ -45,13 +45,13 @@ function waitFor(c: ChildProcess, re: RegExp, what: string): Promise<RegExpExecA
   });
 }
 
-/** A redis-server on a free port of 127.0.0.1, AOF with fsync always (as docs/operations.md asks), in a temporary directory. */
-export async function startRedis(): Promise<{ url: string; pid: number }> {
+/** A redis-server on a free port of 127.0.0.1, AOF with fsync always (as docs/operations.md asks; `fsync` to compare), in a temporary directory. */
+export async function startRedis(fsync: 'always' | 'everysec' | 'no' = 'always'): Promise<{ url: string; pid: number }> {
   if (!fs.existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is missing: install the Debian package redis-server, or set PAVILION_TEST_REDIS_SERVER`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-redis-'));
   dirs.push(dir);
   const port = await freePort();
-  const c = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--logfile', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const c = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', fsync, '--save', '', '--logfile', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(c);
   await waitFor(c, /Ready to accept connections/, 'redis-server');
   return { url: `redis://127.0.0.1:${port}`, pid: c.pid! };
@@ -117,5 +117,30 @@ export async function settled(nodes: BenchNode[]): Promise<void> {
     if (hs.every((h) => h.cluster?.writer && h.cluster.lagVersions === 0)) return;
     if (Date.now() - start > 60_000) throw new Error('the nodes did not settle within 60 s (a writer, every node caught up)');
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Turns on Redis's latency monitor (events of `thresholdMs` or more: e.g. `aof-fsync-always`, the fsync every write waits for). */
+export async function watchRedisLatency(url: string, thresholdMs = 1): Promise<void> {
+  const c = createClient({ url });
+  await c.connect();
+  try {
+    await c.sendCommand(['CONFIG', 'SET', 'latency-monitor-threshold', String(thresholdMs)]);
+  } finally {
+    await c.quit();
+  }
+}
+
+/** Redis's latency events since the monitor was turned on: name, the latest and the worst (ms), and how many samples of it it keeps (one a second at most). */
+export async function redisLatency(url: string): Promise<Array<{ event: string; latestMs: number; maxMs: number; samples: number }>> {
+  const c = createClient({ url });
+  await c.connect();
+  try {
+    const latest = await c.sendCommand<Array<[string, number, number, number]>>(['LATENCY', 'LATEST']);
+    return Promise.all(
+      latest.map(async ([event, , latestMs, maxMs]) => ({ event, latestMs: Number(latestMs), maxMs: Number(maxMs), samples: (await c.sendCommand<unknown[]>(['LATENCY', 'HISTORY', event])).length })),
+    );
+  } finally {
+    await c.quit();
   }
 }

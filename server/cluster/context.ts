@@ -6,7 +6,9 @@ import type { Lease } from './lease';
 import type { Redis } from './redis';
 import type { LogStorage } from './storage';
 import type { ClusterOptions, NodeSelf } from './types';
-import type { sharedCaps } from './visitor-caps';
+import type { RemoteScreens } from './screens';
+import type { sharedCaps, WallLoad } from './visitor-caps';
+import type { VisitorLists } from './visitor-lists';
 
 /** A node's role: the writer, a follower, or a follower that holds the lease and is loading the log. */
 export type Role = 'writer' | 'follower' | 'taking over';
@@ -64,4 +66,12 @@ export interface NodeContext {
   /** The log must be loaded again (a gap, a corrupt entry, or the lease lost). */
   resyncWanted: boolean;
   resyncing: boolean;
+  /** Other nodes' connected screens, from their heartbeats (server/cluster/screens.ts). */
+  readonly remote: RemoteScreens;
+  /** Other nodes' visitors by wall, summed from their heartbeats. */
+  remoteLoads: Map<string, WallLoad>;
+  /** This node's visitor rows in Redis, and every node's on demand (server/cluster/visitor-lists.ts). */
+  readonly lists: VisitorLists;
+  /** Told when `remote` or `remoteLoads` changed. */
+  readonly remoteChanged: Set<() => void>;
 }

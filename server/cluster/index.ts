@@ -23,6 +23,8 @@ import { startTicks } from './tick';
 import type { Cluster, ClusterOptions } from './types';
 import { sharedCaps } from './visitor-caps';
 import { relayedDisplay, screensOf, VisitorRelay } from './visitor-relay';
+import { RemoteScreens } from './screens';
+import { VisitorLists } from './visitor-lists';
 
 export type { Cluster, ClusterOptions, NodeSelf } from './types';
 
@@ -111,6 +113,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     cursor: loaded.cursor,
     resyncWanted: false,
     resyncing: false,
+    remote: new RemoteScreens(),
+    remoteLoads: new Map(),
+    lists: new VisitorLists({ main, keys, node, ttlMs: opts.nodeTtlMs ?? 3 * leaseMs }),
+    remoteChanged: new Set(),
   };
   const roles = createRoles(ctx);
   const follower = createLogFollower(ctx);
@@ -135,18 +141,26 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     },
     visitorDisplay(display, time, options) {
       const hub = { ...DEFAULT_HUB_OPTIONS, ...options };
-      relay.start({ screens: screensOf(display), time, frameMs: hub.frameMs, maxEventsPerFrame: hub.maxEventsPerFrame }).catch((e: unknown) => log.warn({ err: (e as Error).message }, "cluster: cannot hear the other nodes' visitors yet"));
+      relay.start({ walls: () => Object.keys(ctx.core?.get().walls ?? {}), screens: screensOf(display), time, frameMs: hub.frameMs, maxEventsPerFrame: hub.maxEventsPerFrame }).catch((e: unknown) => log.warn({ err: (e as Error).message }, "cluster: cannot hear the other nodes' visitors yet"));
       return relayedDisplay(display, (wallId, frame) => relay.local(wallId, frame));
     },
     relayCounters: () => relay.counters,
+    screens: (local) => ctx.remote.merge(local, node),
+    connectedElsewhere: (screenId) => ctx.remote.get(screenId) !== undefined,
+    visitorStats(wallId, local) {
+      const [holding, queued] = ctx.remoteLoads.get(wallId) ?? [0, 0];
+      return holding || queued ? { ...local, visitors: local.visitors + holding, queue: local.queue + queued } : local;
+    },
+    visitors: (wallId, local) => ctx.lists.list(wallId, local),
+    onRemoteChange: (fn) => void ctx.remoteChanged.add(fn),
     nodes: () => listNodes(main, keys, node, ctx.nodeTtlMs),
     bind(deps) {
       ctx.core = deps.core;
       ctx.store = deps.store;
       ctx.self = deps.self;
       void ticks.heartbeat().catch(() => {});
-      if (deps.metrics)
-        registerClusterMetrics(deps.metrics, {
+      if (deps.metrics) {
+        const series = registerClusterMetrics(deps.metrics, {
           node,
           isWriter: () => ctx.role === 'writer',
           writer: () => ctx.holder?.node ?? null,
@@ -156,6 +170,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
           lagVersions: () => Math.max(0, ctx.logVersion - (ctx.core?.get().version ?? ctx.logVersion)),
           nodes: () => ctx.aliveNodes,
         });
+        relay.onHop = series.visitorHop;
+      }
       void follower.follow();
       kicks = startKicks({ main, sub, keys, node, isWriter: gate.isWriter, core: deps.core, deliver: (effects) => ctx.caps?.deliver(effects), log });
       kicks.ready.catch((e: unknown) => log.warn({ err: (e as Error).message }, "cluster: cannot hear the writer's kicks yet"));
@@ -179,7 +195,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ticks.stop();
       await Promise.all([forwarder.stopServing(), relay.stop(), kicks?.stop()]);
       if (ctx.role === 'writer') await lease.release().catch(() => {});
-      await forget(main, keys, node).catch(() => {});
+      await Promise.all([forget(main, keys, node).catch(() => {}), ctx.lists.forget().catch(() => {})]);
       roles.setRole('follower');
       reader.destroy();
       await Promise.all([main, sub, ioPub].map((c) => c.close().catch(() => c.destroy())));

@@ -23,10 +23,12 @@ export interface Keys {
   node(id: string): string;
   /** socket.io's stream and channels (the Redis streams adapter). */
   io: { stream: string; channels: string; sessions: string };
-  /** The channel each node publishes its visitors' states on, per wall (server/cluster/visitor-relay.ts). */
-  visitors: string;
+  /** The channel each node publishes its visitors' states on a wall on (server/cluster/visitor-relay.ts); the nodes with screens of the wall listen. */
+  visitorsOf(wallId: string): string;
   /** The channel the writer publishes the panel's kicks on, for the node the phone is on (server/cluster/kicks.ts). */
   kicks: string;
+  /** A node's visitors by wall, the panel's kick list (server/cluster/visitor-lists.ts), with the heartbeat's TTL. */
+  visitorList(node: string): string;
 }
 
 export function keysFor(prefix: string): Keys {
@@ -41,7 +43,8 @@ export function keysFor(prefix: string): Keys {
     nodes: `${prefix}nodes`,
     node: (id) => `${prefix}node:${id}`,
     io: { stream: `${prefix}io`, channels: `${prefix}io`, sessions: `${prefix}io:session:` },
-    visitors: `${prefix}visitors`,
+    visitorsOf: (wallId) => `${prefix}visitors:${wallId}`,
     kicks: `${prefix}kicks`,
+    visitorList: (node) => `${prefix}visitors:list:${node}`,
   };
 }

@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge, Histogram, type Registry } from 'prom-client';
 
 /** What the cluster's series read at scrape time. */
 export interface ClusterMetricSources {
@@ -21,7 +21,7 @@ export interface ClusterMetricSources {
  * nodes"), on the app's own registry, each labelled with this node's id so that one Prometheus can
  * scrape every node and tell them apart.
  */
-export function registerClusterMetrics(registry: Registry, s: ClusterMetricSources): void {
+export function registerClusterMetrics(registry: Registry, s: ClusterMetricSources): { visitorHop(ms: number, wallId: string): void } {
   const registers = [registry];
   const gauge = (name: string, help: string, value: () => number) =>
     new Gauge({
@@ -50,4 +50,12 @@ export function registerClusterMetrics(registry: Registry, s: ClusterMetricSourc
   gauge('pavilion_cluster_redis_up', '1 when this node reaches Redis, 0 while it cannot (commands are refused then)', () => (s.redisUp() ? 1 : 0));
   gauge('pavilion_cluster_lag_versions', 'Show versions the writer has made durable that this node has not applied yet (at its last look)', () => s.lagVersions());
   gauge('pavilion_cluster_nodes', 'Nodes of the pavilion whose heartbeat is alive in Redis (at this node\'s last heartbeat)', () => s.nodes());
+  const hop = new Histogram({
+    name: 'pavilion_cluster_visitor_hop_seconds',
+    help: "Visitors anywhere: from another node's PUBLISH of its phones' states on a wall to this node reading them (show time: the hop through Redis and both nodes' event loops); only the nodes with screens of the wall hear them",
+    labelNames: ['node', 'wall'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+    registers,
+  });
+  return { visitorHop: (ms, wall) => hop.observe({ node: s.node, wall }, ms / 1000) };
 }

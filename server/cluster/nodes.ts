@@ -1,6 +1,7 @@
 import type { ClusterNodeEntry } from '../../protocol';
 import type { Keys } from './keys';
 import type { Redis } from './redis';
+import { parseScreens, type ScreenCard } from './screens';
 import type { WallLoad } from './visitor-caps';
 
 /** What a node says of itself in its heartbeat (GET /api/nodes on any node lists them all). */
@@ -15,6 +16,8 @@ export interface NodeCard {
   walls: Record<string, WallLoad>;
   /** Its clock responder's ws(s) URL (the followers sync the show clock to the writer's: server/cluster/clock.ts); null without one. */
   clock: string | null;
+  /** Its connected screens: live status and preload times (the panel on any node lists them; the writer's play lead counts them: server/cluster/screens.ts). */
+  screens: Record<string, ScreenCard>;
 }
 
 /** A live node's card, with Redis's time of its heartbeat. */
@@ -59,7 +62,7 @@ export function parseRecord(raw: string | null): NodeRecord | null {
     const walls: Record<string, WallLoad> = {};
     for (const [id, load] of Object.entries(card.walls ?? {})) if (Array.isArray(load)) walls[id] = [count(load[0]), count(load[1])];
     const clock = typeof card.clock === 'string' && /^wss?:\/\//.test(card.clock) ? card.clock : null;
-    return { at, card: { id: card.id, address: card.address, upSince: count(card.upSince), clients: count(card.clients), version: Number(card.version) || 0, walls, clock } };
+    return { at, card: { id: card.id, address: card.address, upSince: count(card.upSince), clients: count(card.clients), version: Number(card.version) || 0, walls, clock, screens: parseScreens(card.screens) } };
   } catch {
     return null;
   }
@@ -86,7 +89,7 @@ export async function readNodes(r: Redis, keys: Keys, ttlMs: number): Promise<{ 
 /** Every node alive as GET /api/nodes lists it: the writer first, then by address. */
 export async function listNodes(r: Redis, keys: Keys, self: string, ttlMs: number): Promise<ClusterNodeEntry[]> {
   const { now, writer, nodes } = await readNodes(r, keys, ttlMs);
-  const out = nodes.map(({ at, card: { walls, ...card } }): ClusterNodeEntry => ({
+  const out = nodes.map(({ at, card: { walls, screens: _screens, ...card } }): ClusterNodeEntry => ({
     ...card,
     role: card.id === writer ? 'writer' : 'follower',
     heartbeatAgeMs: Math.max(0, now - at),

@@ -2,6 +2,8 @@ import type { NodeContext } from './context';
 import { parseHolder } from './lease';
 import { beat, cardOf, readNodes } from './nodes';
 import type { Roles } from './roles';
+import { screenCards } from './screens';
+import type { VisitorListEntry } from '../../protocol';
 import { shareOf, type WallLoad } from './visitor-caps';
 
 /**
@@ -18,19 +20,44 @@ export function startTicks(ctx: NodeContext, roles: Roles) {
     const core = ctx.core;
     if (!self || ctx.closed) return;
     const walls: Record<string, WallLoad> = {};
+    const lists: Record<string, VisitorListEntry[]> = {};
     for (const id of Object.keys(core?.get().walls ?? {})) {
       const list = self.visitors?.(id) ?? [];
       const queued = list.filter((v) => v.queuePosition > 0).length;
-      if (list.length > 0) walls[id] = [list.length - queued, queued];
+      if (list.length > 0) {
+        walls[id] = [list.length - queued, queued];
+        lists[id] = list;
+      }
     }
-    ctx.aliveNodes = await beat(main, keys, { id: node, address: self.address(), upSince: self.upSince, clients: self.clients(), version: core?.get().version ?? ctx.logVersion, walls, clock: self.clockUrl?.() ?? null }, ctx.nodeTtlMs);
+    const card = { id: node, address: self.address(), upSince: self.upSince, clients: self.clients(), version: core?.get().version ?? ctx.logVersion, walls, clock: self.clockUrl?.() ?? null, screens: screenCards(self.screens?.() ?? [], (id) => self.preloads?.(id) ?? null) };
+    [ctx.aliveNodes] = await Promise.all([beat(main, keys, card, ctx.nodeTtlMs), ctx.lists.write(lists)]);
+    const { nodes } = await readNodes(main, keys, ctx.nodeTtlMs);
     if (ctx.caps && core) {
       // Each wall's visitor cap, shared out by every node's load as Redis has it now (this node's included).
-      const { nodes } = await readNodes(main, keys, ctx.nodeTtlMs);
       const shares = new Map<string, number>();
       for (const w of Object.values(core.get().walls)) shares.set(w.id, shareOf(w.visitorCap, nodes.map((n) => ({ id: n.card.id, load: n.card.walls[w.id] ?? [0, 0] })), node));
       ctx.caps.setShares(shares);
     }
+    // Other nodes' screens and visitors, for the panel and the play lead (server/cluster/screens.ts).
+    let changed = ctx.remote.update(nodes.map((n) => ({ id: n.card.id, screens: n.card.screens })), node);
+    for (const [id, r] of ctx.remote.entries()) if (r.card.p) self.adoptPreloads?.(id, r.card.p);
+    const loads = new Map<string, WallLoad>();
+    for (const n of nodes) {
+      if (n.card.id === node) continue;
+      for (const [wallId, [holding, queued]] of Object.entries(n.card.walls)) {
+        const sum = loads.get(wallId) ?? [0, 0];
+        loads.set(wallId, [sum[0] + holding, sum[1] + queued]);
+      }
+    }
+    if (JSON.stringify([...loads]) !== JSON.stringify([...ctx.remoteLoads])) changed = true;
+    ctx.remoteLoads = loads;
+    if (changed)
+      for (const fn of ctx.remoteChanged)
+        try {
+          fn();
+        } catch (e) {
+          ctx.log.warn({ err: (e as Error).message }, "cluster: showing other nodes' screens and visitors failed");
+        }
   }
 
   let tickTimer: NodeJS.Timeout | null = null;

@@ -1,7 +1,8 @@
 import type { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ClusterNodeEntry, CommandSource, ServerHealth, Show, VisitorListEntry } from '../../protocol';
+import type { ClusterNodeEntry, CommandSource, ScreenStatus, ServerHealth, Show, VisitorListEntry, VisitorStats } from '../../protocol';
+import type { PreloadSnapshot } from '../screens/preload-times';
 import type { ShowStorage } from '../persistence/journal';
 import type { AdoptingStore, ShowStore } from '../show/store';
 import type { ClusterClock } from './clock';
@@ -40,6 +41,12 @@ export interface NodeSelf {
   visitors?(wallId: string): VisitorListEntry[];
   /** Its clock responder's ws(s) URL as other nodes reach it; null without one. */
   clockUrl?(): string | null;
+  /** Its screens' statuses (the connected ones go into its heartbeat: server/cluster/screens.ts). */
+  screens?(): ScreenStatus[];
+  /** What it has of a screen's preload times (server/screens/preload-times.ts `snapshot`). */
+  preloads?(screenId: string): PreloadSnapshot | null;
+  /** Another node's screen's preload times (its page is connected there): the writer's play lead counts them. */
+  adoptPreloads?(screenId: string, snapshot: PreloadSnapshot): void;
 }
 
 export interface Cluster {
@@ -70,6 +77,16 @@ export interface Cluster {
   visitorDisplay(display: DisplayTransport, time: () => number, options?: Partial<HubOptions>): DisplayTransport;
   /** The relay's totals (benchmarks: Redis traffic per input). */
   relayCounters(): RelayCounters;
+  /** The panel's screens: this node's statuses with the screens connected to other nodes as those say (server/cluster/screens.ts). */
+  screens(local: ScreenStatus[]): ScreenStatus[];
+  /** Whether a screen's page is connected to another node (as its last heartbeat said): the play lead counts it. */
+  connectedElsewhere(screenId: string): boolean;
+  /** A wall's visitor counts with the other nodes' (their heartbeats' loads; inputs per second are this node's). */
+  visitorStats(wallId: string, local: VisitorStats): VisitorStats;
+  /** A wall's visitors on every node (the panel's kick list; server/cluster/visitor-lists.ts). */
+  visitors(wallId: string, local: VisitorListEntry[]): Promise<VisitorListEntry[]>;
+  /** Called when what the panel shows of other nodes' screens or visitor counts changed (at a heartbeat). */
+  onRemoteChange(fn: () => void): void;
   /** A command from an edge (panel, REST): run here on the writer, else forwarded to it. The answer means durable. */
   command(raw: unknown, source: CommandSource, actor?: string): Promise<CommandAck>;
   /** GET /api/health with this node's part (`cluster`), degraded while Redis is unreachable or no node writes. */

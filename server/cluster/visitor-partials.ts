@@ -2,7 +2,7 @@ import type { VisitorEvent, VisitorFrame, VisitorState } from '../../protocol';
 
 /**
  * One node's visitors on one wall, as it publishes them for the other nodes (one message on the
- * `<prefix>visitors` channel; server/cluster/visitor-relay.ts). Pure: no Redis, no timers.
+ * `<prefix>visitors:<wall>` channel; server/cluster/visitor-relay.ts). Pure: no Redis, no timers.
  */
 export interface WallPartial {
   /** The wall. */
@@ -17,6 +17,8 @@ export interface WallPartial {
   e?: VisitorEvent[];
   /** The oldest phone send time among them (latency measurement). */
   o?: number;
+  /** Show time when the node published it (the receiving node measures the hop through Redis). */
+  t?: number;
 }
 
 /** A full message at least this often while a node has visitors on a wall (so every heartbeat frame of its hub, about once a second, sends one): a receiver that missed a message, or started late, catches up. */
@@ -98,6 +100,7 @@ export function parsePartial(json: string): WallPartial | null {
   if (m.g !== undefined && !(Array.isArray(m.g) && m.g.every((id) => typeof id === 'string'))) return null;
   if (m.e !== undefined && !(Array.isArray(m.e) && m.e.every(isEvent))) return null;
   if (m.o !== undefined && typeof m.o !== 'number') return null;
+  if (m.t !== undefined && typeof m.t !== 'number') return null;
   return m as unknown as WallPartial;
 }
 

@@ -8,6 +8,8 @@ import { applyPartial, mergeStates, newOutgoing, parsePartial, partialOf, type O
 export const REMOTE_TTL_MS = 5000;
 /** A frame may go this much early (timer jitter) rather than wait for another turn. */
 const EARLY_MS = 4;
+/** How often a node checks which walls it has screens of, to listen on their channels only. */
+const LISTEN_MS = 250;
 
 export interface RelayDeps {
   /** Publishes (fails at once while Redis is unreachable). */
@@ -20,6 +22,8 @@ export interface RelayDeps {
 }
 
 export interface FrameSinkOptions {
+  /** The show's walls (the relay listens on the channels of those this node has screens of). */
+  walls(): readonly string[];
   /** The wall's screens on this node to send a frame to, or null while none is connected (nothing is built then). */
   screens(wallId: string): ((frame: VisitorFrame) => void) | null;
   /** Show time (frames' `at`). */
@@ -42,6 +46,9 @@ export interface RelayCounters {
   droppedEvents: number;
 }
 
+/** Where the relay reports how long each message took from its node's PUBLISH to this node (show time, ms): the hop through Redis and this node's event loop. */
+export type HopObserver = (ms: number, wallId: string) => void;
+
 interface WallRelay {
   id: string;
   /** This node's visitors, from its hub's last frame of the wall. */
@@ -62,7 +69,7 @@ interface WallRelay {
  * Visitors anywhere (issue 17): a phone on node B drives a wall whose screens are on node A.
  *
  * Every node merges, deterministically: each node publishes its own visitors' states on a wall
- * (what changed since its last message, a full list at least once a second) on one Redis channel,
+ * (what changed since its last message, a full list at least once a second) on the wall's Redis channel,
  * and each node that has screens of the wall sends them frames of every node's visitors, merged in
  * one order (by node id). The hub's frames of a node's own phones go through here
  * (`local`); admission, rate limits, validation and acks stay on the phone's node.
@@ -78,8 +85,14 @@ export class VisitorRelay {
   private sink: FrameSinkOptions | null = null;
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
-  private subscribed = false;
+  /** The walls whose channel this node listens on: those it has screens of. */
+  private readonly listening = new Set<string>();
+  private lister: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly onMessage = (message: string): void => this.heard(message);
   readonly counters: RelayCounters = { published: 0, publishedBytes: 0, publishFailed: 0, received: 0, receivedBytes: 0, gaps: 0, droppedEvents: 0 };
+  /** Hears each message's hop (GET /metrics: pavilion_cluster_visitor_hop_seconds). */
+  onHop: HopObserver | null = null;
 
   constructor(private readonly d: RelayDeps) {}
 
@@ -88,16 +101,50 @@ export class VisitorRelay {
     this.sink = sink;
     this.sweeper = setInterval(() => this.sweep(), 1000);
     this.sweeper.unref();
-    await this.d.sub.subscribe(this.d.keys.visitors, (message: string) => this.heard(message));
-    this.subscribed = true;
+    this.lister = setInterval(() => void this.listen().catch(() => {}), LISTEN_MS);
+    this.lister.unref();
+    await this.listen();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.lister) clearInterval(this.lister);
     for (const w of this.walls.values()) if (w.timer) clearTimeout(w.timer);
     this.walls.clear();
-    if (this.subscribed) await this.d.sub.unsubscribe(this.d.keys.visitors).catch(() => {});
-    this.subscribed = false;
+    const channels = [...this.listening].map((id) => this.d.keys.visitorsOf(id));
+    this.listening.clear();
+    if (channels.length) await this.d.sub.unsubscribe(channels).catch(() => {});
+  }
+
+  /**
+   * Listens on the channels of the walls this node has screens of, and only those: another wall's
+   * states would be decoded here for nobody (so Redis sends each message to the nodes that draw
+   * its wall, not to every node). A node that starts listening has a wall's states with each
+   * node's next full message (within FULL_EVERY_MS); one that stops forgets them.
+   */
+  private async listen(): Promise<void> {
+    const sink = this.sink;
+    if (!sink || this.stopped) return;
+    const want = new Set(sink.walls().filter((id) => sink.screens(id) !== null));
+    const jobs: Array<Promise<unknown>> = [];
+    for (const id of want) {
+      if (this.listening.has(id)) continue;
+      this.listening.add(id);
+      jobs.push(
+        this.d.sub.subscribe(this.d.keys.visitorsOf(id), this.onMessage).catch((e: unknown) => {
+          this.listening.delete(id); // tried again at the next check
+          throw e;
+        }),
+      );
+    }
+    for (const id of this.listening) {
+      if (want.has(id)) continue;
+      this.listening.delete(id);
+      this.walls.get(id)?.remotes.clear();
+      jobs.push(this.d.sub.unsubscribe(this.d.keys.visitorsOf(id)).catch(() => {}));
+    }
+    await Promise.all(jobs);
   }
 
   /** A frame of this node's phones on a wall (the hub's): published for the other nodes, sent to this node's screens with theirs. */
@@ -120,10 +167,11 @@ export class VisitorRelay {
   private publish(w: WallRelay, frame: VisitorFrame): void {
     const p = partialOf(w.out, frame, performance.now());
     if (!p) return;
+    if (this.sink) p.t = Math.round(this.sink.time() * 10) / 10;
     const message = `${this.d.node}\n${JSON.stringify(p)}`;
     this.counters.published++;
     this.counters.publishedBytes += message.length;
-    this.d.main.sendCommand(['PUBLISH', this.d.keys.visitors, message]).catch(() => {
+    this.d.main.sendCommand(['PUBLISH', this.d.keys.visitorsOf(w.id), message]).catch(() => {
       // Redis unreachable: this node's screens still get its own phones; the others get a full list once it is back.
       this.counters.publishFailed++;
       w.out.fullAt = -Infinity;
@@ -140,6 +188,7 @@ export class VisitorRelay {
       this.counters.receivedBytes += message.length;
       const p = parsePartial(message.slice(nl + 1));
       if (!p) return;
+      if (p.t !== undefined && this.sink && this.onHop) this.onHop(Math.max(0, this.sink.time() - p.t), p.w);
       const w = this.wall(p.w);
       const { remote, changed, gap } = applyPartial(w.remotes.get(from), p, performance.now());
       w.remotes.set(from, remote);

@@ -20,7 +20,8 @@ export interface ApiDeps {
   /** Imports a show document (default: the store's replace); the app migrates stale param values first. */
   importShow?: (raw: unknown) => Ack<{ version: number }>;
   /** Who is on a wall (public ids), for the kick list; null when the wall does not exist. */
-  visitors?: (wallId: string) => VisitorListEntry[] | null;
+  /** A wall's visitors (several nodes: every node's, read from Redis), or null for an unknown wall. */
+  visitors?: (wallId: string) => VisitorListEntry[] | null | Promise<VisitorListEntry[] | null>;
   /** How long a kicked visitor is kept out, sent with the list so the panel can say so. */
   visitorBanMs?: number;
   /** A session was ended by signing out: close what it still has open (the panel's socket). */
@@ -51,7 +52,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get('/api/walls/:wallId/visitors', technician, async (req, reply) => {
     const { wallId } = req.params as { wallId: string };
-    const list = deps.visitors?.(wallId) ?? null;
+    const list = (await deps.visitors?.(wallId)) ?? null;
     if (!list) return reply.code(404).send(fail('unknown_wall', `there is no wall '${String(wallId).slice(0, 64)}'`));
     const answer: VisitorListReply = { ok: true, visitors: list, now: deps.now(), ...(deps.visitorBanMs !== undefined ? { banMs: deps.visitorBanMs } : {}) };
     return answer;

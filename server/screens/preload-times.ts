@@ -38,6 +38,12 @@ interface ScreenLoads {
 
 const keyOf = (installationId: string, version: string | null) => `${installationId}@${version ?? '?'}`;
 
+/** One screen's loads as another node gets them (`snapshot`, `adopt`): [id@version, ms] most recent last, and its cold loads. */
+export interface PreloadSnapshot {
+  l: Array<[string, number]>;
+  c: number[];
+}
+
 export class PreloadTimes {
   private readonly screens = new Map<string, ScreenLoads>();
 
@@ -100,6 +106,26 @@ export class PreloadTimes {
       if (by > 0) late.push({ screenId, byMs: Math.ceil(by / 10) * 10 });
     }
     return late.sort((a, b) => b.byMs - a.byMs || a.screenId.localeCompare(b.screenId));
+  }
+
+  /**
+   * What this table holds of one screen, for another node (several nodes: the screen's node puts it
+   * in its heartbeat, and the writer sizes the lead with it; server/cluster/screens.ts): its most
+   * recent `maxLoaded` loads and its cold loads; null when it has none.
+   */
+  snapshot(screenId: string, maxLoaded = 16): PreloadSnapshot | null {
+    const e = this.screens.get(screenId);
+    if (!e || (!e.loaded.size && !e.cold.length)) return null;
+    return { l: [...e.loaded].slice(-maxLoaded), c: [...e.cold] };
+  }
+
+  /** Takes another node's snapshot of a screen (its page is connected there) in place of what this table has; bad entries are skipped. */
+  adopt(screenId: string, snap: PreloadSnapshot): void {
+    const ok = (ms: unknown): ms is number => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 && ms <= MAX_REPORTED_MS;
+    const e: ScreenLoads = { loaded: new Map(), cold: [] };
+    for (const pair of Array.isArray(snap.l) ? snap.l.slice(-LOADED_KEPT) : []) if (Array.isArray(pair) && typeof pair[0] === 'string' && pair[0].length <= 300 && ok(pair[1])) e.loaded.set(pair[0], pair[1]);
+    for (const ms of Array.isArray(snap.c) ? snap.c.slice(-COLD_KEPT) : []) if (ok(ms)) e.cold.push(ms);
+    this.screens.set(screenId, e);
   }
 
   /** For GET /api/show: the last cold load time of a screen, or null. */

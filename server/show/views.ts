@@ -1,4 +1,4 @@
-import { emptyDmx, type CueWait, type DisplayView, type DmxView, type PieceSummary, type ServerHealth, type ServerNotice, type Show, type ShowView, type VisitorStats } from '../../protocol';
+import { emptyDmx, type CueWait, type DisplayView, type DmxView, type PieceSummary, type ScreenStatus, type ServerHealth, type ServerNotice, type Show, type ShowView, type VisitorStats } from '../../protocol';
 import type { PendingScreen } from '../../protocol';
 import type { ScreenRegistry } from '../screens/registry';
 import { warmAheadOf } from './warm-ahead';
@@ -73,7 +73,13 @@ export function showView(
   show: Show,
   registry: ScreenRegistry,
   now: number,
-  deps: ViewDeps & PairingViewDeps & CueViewDeps & DmxViewDeps & { visitorStats: (wallId: string) => VisitorStats; health: () => ServerHealth; notices: () => ServerNotice[] },
+  deps: ViewDeps & PairingViewDeps & CueViewDeps & DmxViewDeps & {
+    visitorStats: (wallId: string) => VisitorStats;
+    health: () => ServerHealth;
+    notices: () => ServerNotice[];
+    /** Several nodes: the screens connected to other nodes, merged into this node's statuses (server/cluster/screens.ts). */
+    screens?: (statuses: ScreenStatus[]) => ScreenStatus[];
+  },
 ): ShowView {
   return {
     version: show.version,
@@ -86,7 +92,7 @@ export function showView(
       ...deps.visitorStats(w.id),
       visitUrl: deps.visitUrl(w.id),
     })),
-    screens: registry.statuses(show, deps.displayUrl).map((s) => {
+    screens: (deps.screens ?? ((l: ScreenStatus[]) => l))(registry.statuses(show, deps.displayUrl)).map((s) => {
       const cfg = show.screens[s.id]; // the output stage (docs/projection.md), for the panel's Output view
       return cfg?.output || cfg?.pattern ? { ...s, ...(cfg.output ? { output: cfg.output } : {}), ...(cfg.pattern ? { pattern: cfg.pattern } : {}) } : s;
     }),

@@ -25,6 +25,7 @@ export interface WallMembers {
 export class Membership {
   readonly walls = new Map<string, WallMembers>();
   private readonly gone = new Set<Visitor>();
+  /** Kicked public ids, until when: by public id, so that a kick keeps out a phone this node never had (another node's kick, server/cluster/kicks.ts). */
   private readonly bans = new Map<string, number>();
 
   constructor(
@@ -78,7 +79,7 @@ export class Membership {
     const w = this.walls.get(wallId);
     if (!w) return fail('unknown_wall', `there is no wall '${wallId}'; scan the code shown on the wall again`);
     const now = this.time();
-    const banned = this.bans.get(secret);
+    const banned = this.bans.size ? this.bans.get(publicIdOf(secret)) : undefined;
     if (banned !== undefined && banned > now) return fail('forbidden', 'the staff removed you from this wall; you can come back a little later');
     let v = w.visitors.get(secret);
     if (v) {
@@ -117,14 +118,14 @@ export class Membership {
     this.out.statsChanged();
   }
 
-  /** Removes every visitor with this public id from every wall, and keeps them out for `banMs`. */
+  /** Removes every visitor with this public id from every wall, and keeps them out for `banMs` (also when none is here: they may be on another node). */
   kick(publicId: string): number {
     let n = 0;
+    this.bans.set(publicId, this.time() + this.o.banMs);
     for (const w of this.walls.values()) {
       for (const v of w.visitors.values()) {
         if (v.id !== publicId) continue;
         n++;
-        this.bans.set(v.secret, this.time() + this.o.banMs);
         if (v.socketId) this.out.kicked(v.socketId, { message: 'the staff removed you from this wall', reason: 'kick' });
         this.remove(w, v);
       }
@@ -145,7 +146,7 @@ export class Membership {
         changed = true;
       }
     }
-    for (const [secret, until] of this.bans) if (until <= now) this.bans.delete(secret);
+    for (const [id, until] of this.bans) if (until <= now) this.bans.delete(id);
     return changed;
   }
 

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, VisitorFrame, VisitorView } from '../../protocol';
 import { ask, client, connected, nextEvent, until } from '../support/server';
-import { NODE_TOKEN, send, settled, startCluster, type TestCluster, type TestNode } from '../support/cluster';
+import { NODE_TOKEN, healthOf, metricsOf, sample, send, settled, startCluster, type TestCluster, type TestNode } from '../support/cluster';
 
 /**
  * Issue 17: visitors anywhere. Two nodes (server/main.ts in child processes, tests/support/cluster.ts)
@@ -101,7 +101,31 @@ describe('visitors anywhere (several nodes)', () => {
     await until(() => onA.frames.slice(from).some((f) => !f.visitors.some((v) => v.id === far.id) && f.visitors.some((v) => v.id === near.id)), "node B's phone to leave node A's frames", 30_000);
   }, 120_000);
 
-  it("the panel's kick reaches a phone connected to a node that is not the writer, which then keeps it out", async () => {
+  it("only the nodes with screens of a wall hear its phones' states: a node without one gets none of them from Redis", async () => {
+    const [a, b] = nodes as [TestNode, TestNode];
+    // Wall `canopy` plays the piece with the xy pad.
+    expect(await send(b.url, { type: 'wall.play', wallId: 'canopy', installationId: 'prism-field' })).toMatchObject({ status: 200, ack: { ok: true } });
+    await settled(nodes);
+    const aId = (await healthOf(a.url)).cluster!.node;
+    const bId = (await healthOf(b.url)).cluster!.node;
+    // Wall `canopy`'s one screen is on node A; phones on both nodes.
+    const onA = await screen(a, 'canopy-1');
+    const near = await phone(a, 'canopy');
+    for (const [i, x] of [0.1, 0.2, 0.3].entries()) {
+      await move(near, x, x);
+      await until(() => (frameWith(onA.frames, near.id, x, x) >= 0 ? true : null), `node A's phone's move ${i + 1} on node A's screen`, 30_000);
+    }
+    // Node B's phone reaches A's screen: B publishes, A hears (its hop histogram counts canopy's messages)…
+    const far = await phone(b, 'canopy');
+    await move(far, 0.5, -0.5);
+    await until(() => (frameWith(onA.frames, far.id, 0.5, -0.5) >= 0 ? true : null), "node B's phone's move on node A's screen", 30_000);
+    const heard = async (url: string, node: string) => sample(await metricsOf(url), 'pavilion_cluster_visitor_hop_seconds_count', { node, wall: 'canopy' }) ?? 0;
+    await until(async () => ((await heard(a.url, aId)) > 0 ? true : null), "node A's hop histogram to count canopy's messages", 30_000);
+    // …while node A's messages of its phone's three moves, published before, never reached B, which draws nothing of canopy.
+    expect(await heard(b.url, bId)).toBe(0);
+  }, 120_000);
+
+  it("the panel's kick reaches a phone connected to a node that is not the writer, and every node keeps it out", async () => {
     const { writer: w } = await settled(nodes);
     const writer = nodes[w]!;
     const follower = nodes[w === 0 ? 1 : 0]!;
@@ -116,5 +140,13 @@ describe('visitors anywhere (several nodes)', () => {
     await connected(again);
     const res = await ask<Ack<{ view: VisitorView }>>(again, 'visitor:join', { wallId: 'canopy', visitorId: p.secret });
     expect(res).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // And on the other node (the writer, which ran the kick but never had the phone), on any wall.
+    const elsewhere = client(writer, '/visitor');
+    open.push(elsewhere);
+    await connected(elsewhere);
+    for (const wallId of ['canopy', 'main']) {
+      const there = await ask<Ack<{ view: VisitorView }>>(elsewhere, 'visitor:join', { wallId, visitorId: p.secret });
+      expect(there).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
   }, 60_000);
 });

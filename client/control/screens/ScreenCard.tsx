@@ -76,6 +76,14 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
         <dd title="how long this screen took to load the last piece it had never loaded; piece switches wait about twice that for the slowest screen of the wall">
           {ms(s.preloadMs, 0)}
         </dd>
+        {s.node && (
+          <>
+            <dt>Node</dt>
+            <dd className="mono small" data-testid={`screen-node-${s.id}`} title="several nodes: the node this screen's page is connected to (the Nodes tab lists them)">
+              {s.node}
+            </dd>
+          </>
+        )}
       </dl>
       {err && (
         <details className="error">

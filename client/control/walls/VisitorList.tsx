@@ -119,7 +119,7 @@ export function VisitorList({ wall }: { wall: WallStatus }) {
             return (
               <li key={v.id} data-testid={`visitor-${v.id}`} data-status={v.status}>
                 <span className="dot" style={{ background: colourOf(v.hue) }} aria-hidden="true" />
-                <span className="mono visitor-id" title="The public id; the visitor's phone shows it as “ID for the staff”">
+                <span className="mono visitor-id" title={`The public id; the visitor's phone shows it as “ID for the staff”${v.node ? ` (on node ${v.node})` : ''}`}>
                   {v.id}
                 </span>
                 <span className={`badge ${st.className}`} title={st.title}>
