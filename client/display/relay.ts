@@ -5,7 +5,7 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
-import { stallVerdict } from './stall';
+import { stallVerdict, watchdogTimes } from './stall';
 
 /**
  * A stage that stops answering at all (its thread busy: a piece in an endless loop, or a shader
@@ -42,6 +42,8 @@ export class StageRelay {
   private askedFrame = false;
   /** This page's own 1×1 GPU fence, sent once a stall is suspected: tells a busy GPU from a stuck loop. */
   private readonly gpu = new GpuProbe();
+  /** The stall and starved waits: the defaults, or the screen address's `starved=<seconds>` (stall.ts). */
+  private readonly times = watchdogTimes(location.search, (m) => console.warn(`[pavilion] ${m}`));
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<() => void>();
 
@@ -157,7 +159,7 @@ export class StageRelay {
     const stalledMs = now - this.lastProgressAt;
     if (stalledMs <= 2000) this.gpu.reset();
     const gpuWaitMs = stalledMs > 2000 ? this.gpu.step() : null;
-    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, gpuWaitMs });
+    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, gpuWaitMs }, this.times);
     if (v.kind !== 'fine') this.restart(v.why, this.diag?.installationId ?? null);
   }
 

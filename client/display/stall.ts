@@ -20,6 +20,35 @@ export const PAGE_FRAMES_FOR_STALL = 0.5;
 /** The GPU is busy (not the stage's loop stuck) when this page's own 1×1 fence has waited this long. */
 export const GPU_BUSY_MS = 2_000;
 
+/** The watchdog's waits on one screen: the defaults above, or what its address says (watchdogTimes). */
+export interface WatchdogTimes {
+  stallMs: number;
+  starvedMs: number;
+}
+
+export const WATCHDOG_DEFAULTS: WatchdogTimes = { stallMs: STALL_MS, starvedMs: STARVED_MS };
+/** The longest starved wait a screen's address may ask for. */
+export const STARVED_MAX_MS = 3_600_000;
+
+/**
+ * The starved wait a screen's address asks for (docs/display.md, "Watchdogs"): `starved=<seconds>`
+ * on `/display?screen=…`, between the stall wait (10 s: a starved stage is never reloaded sooner than
+ * a stalled one) and an hour. Longer for a machine known to draw slowly, where a reload only adds to
+ * the load; shorter where a reload is known to help; the tests use a short one. Anything else keeps
+ * the default, with a warning that says what was wrong.
+ */
+export function watchdogTimes(search: string, warn: (message: string) => void = () => {}): WatchdogTimes {
+  const raw = new URLSearchParams(search).get('starved');
+  if (raw === null) return WATCHDOG_DEFAULTS;
+  const s = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+  const ms = Math.round(s * 1000);
+  if (!Number.isFinite(ms) || ms < STALL_MS || ms > STARVED_MAX_MS) {
+    warn(`the address's starved=${raw} is not a number of seconds from ${STALL_MS / 1000} to ${STARVED_MAX_MS / 1000}: a starved stage is reloaded after ${STARVED_MS / 1000} s (fix the address, e.g. starved=120)`);
+    return WATCHDOG_DEFAULTS;
+  }
+  return { stallMs: STALL_MS, starvedMs: ms };
+}
+
 export interface StallFacts {
   /** Since the stage's last new frame (ms). */
   stalledMs: number;
@@ -33,14 +62,14 @@ export interface StallFacts {
 
 export type StallVerdict = { kind: 'fine' } | { kind: 'stalled' | 'starved'; why: string };
 
-export function stallVerdict(f: StallFacts): StallVerdict {
+export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFAULTS): StallVerdict {
   // Not answering is the hung watchdog's case; a fresh frame is fine.
-  if (f.silentMs >= 3000 || f.stalledMs <= STALL_MS) return { kind: 'fine' };
+  if (f.silentMs >= 3000 || f.stalledMs <= times.stallMs) return { kind: 'fine' };
   const s = Math.round(f.stalledMs / 1000);
   const pageDrawn = f.pageFramesGiven >= (f.stalledMs / 1000) * PAGE_FRAMES_FOR_STALL;
   const gpuBusy = f.gpuWaitMs !== null && f.gpuWaitMs >= GPU_BUSY_MS;
   if (pageDrawn && !gpuBusy) return { kind: 'stalled', why: `the render loop stalled for ${s} s` };
-  if (f.stalledMs <= STARVED_MS) return { kind: 'fine' };
+  if (f.stalledMs <= times.starvedMs) return { kind: 'fine' };
   const short = !pageDrawn
     ? `the browser gave this page only ${f.pageFramesGiven} of the frames it asked for`
     : `the GPU kept this page waiting ${(f.gpuWaitMs! / 1000).toFixed(1)} s for a 1-pixel draw`;
