@@ -65,8 +65,96 @@ export function listenForFrames(conn: FrameSource, take: (bytes: Uint8Array) => 
     };
     restore = () => void delete transport.onPacket;
   }
+  // Shorter still on a WebSocket: chunks straight to ws's frame parser, frames taken as it emits them.
+  const undoReads = directReads((transport as { socket?: unknown } | null | undefined)?.socket, take);
   return () => {
     conn.off('message', onMessage);
     restore();
+    undoReads();
+  };
+}
+
+/** What `directReads` needs of a `ws` WebSocket (its private parts, checked before use). */
+interface WsParts {
+  _receiver?: {
+    _write?: (chunk: Buffer, encoding: string, cb: (err?: Error | null) => void) => void;
+    destroy(err?: Error): unknown;
+    readonly destroyed: boolean;
+    readonly writableEnded: boolean;
+    readonly writableLength: number;
+    prependListener(event: string, fn: () => void): unknown;
+    removeListener(event: string, fn: (...args: never[]) => unknown): unknown;
+    listeners(event: 'message'): Array<(...args: never[]) => unknown>;
+    on(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
+  };
+  _socket?: {
+    listeners(event: 'data'): Array<(...args: never[]) => unknown>;
+    on(event: 'data', fn: (chunk: Buffer) => void): unknown;
+    removeListener(event: string, fn: (...args: never[]) => unknown): unknown;
+    prependListener(event: string, fn: () => void): unknown;
+    readonly destroyed: boolean;
+  };
+  _extensions?: Record<string, unknown>;
+}
+
+const noop = () => {};
+
+/**
+ * The read path of one phone's WebSocket, shortened (issue 16, docs/performance.md). Two steps of
+ * ws's, per chunk read and per message, that cost more than they do here:
+ * - ws feeds each chunk its TCP socket reads to its frame parser (`Receiver`, a Writable stream)
+ *   with `write()`: a Writable's bookkeeping and one `nextTick` (afterWrite) per chunk, that is per
+ *   phone input, for a parser that, without permessage-deflate (off in Pavilion), handles a chunk
+ *   synchronously and calls back at once. Each chunk goes to the parser's own `_write` instead, as
+ *   `write()` would hand it, minus that.
+ * - the parser's messages go through ws's WebSocket `message` event to engine.io's transport, its
+ *   packet decoding and `onPacket` (`listenForFrames`); an input frame is taken (`take`) as the
+ *   parser emits it instead, and every other message goes on as before.
+ * Everything else stays ws's: the frame parsing, its limits (maxPayload), its errors (the parser is
+ * destroyed with the error, as `write()` does, and ws closes the connection), the close handshake.
+ * The original listeners are put back by the function this returns when the connection lives on;
+ * once the parser has seen a close frame or an error, or the socket closes, nothing more is fed to
+ * it (as ws itself does). Applies only where the parts are as expected (ws 8: `socketOnData`,
+ * `receiverOnMessage`; no extension, nothing buffered); else it changes nothing.
+ */
+export function directReads(websocket: unknown, take: (bytes: Uint8Array) => void): () => void {
+  const { _receiver: receiver, _socket: socket, _extensions: extensions } = (websocket ?? {}) as WsParts;
+  if (!receiver || !socket || typeof receiver._write !== 'function' || (extensions && Object.keys(extensions).length)) return noop;
+  const original = socket.listeners('data').find((f) => f.name === 'socketOnData');
+  const onMessage = receiver.listeners('message').find((f) => f.name === 'receiverOnMessage') as ((data: unknown, isBinary: boolean) => void) | undefined;
+  if (!original || !onMessage || receiver.destroyed || receiver.writableEnded || receiver.writableLength !== 0) return noop;
+  const message = function (this: unknown, data: unknown, isBinary: boolean) {
+    if (isBinary && isInputFrame(data)) return take(data);
+    onMessage.call(this, data, isBinary);
+  };
+  const write = receiver._write;
+  const done = (err?: Error | null) => {
+    if (err) receiver.destroy(err);
+  };
+  const direct = (chunk: Buffer) => {
+    if (!receiver.destroyed && !receiver.writableEnded) write.call(receiver, chunk, 'buffer', done);
+  };
+  let on = true;
+  const off = () => {
+    if (!on) return;
+    on = false;
+    socket.removeListener('data', direct);
+    socket.removeListener('close', off);
+    receiver.removeListener('conclude', off);
+    receiver.removeListener('error', off);
+  };
+  receiver.removeListener('message', onMessage);
+  receiver.on('message', message);
+  socket.removeListener('data', original);
+  socket.on('data', direct);
+  socket.prependListener('close', off); // before ws's own: it reads what is left into the parser itself
+  receiver.prependListener('conclude', off);
+  receiver.prependListener('error', off);
+  return () => {
+    receiver.removeListener('message', message);
+    receiver.on('message', onMessage);
+    if (!on) return;
+    off();
+    if (!socket.destroyed && !receiver.destroyed && !receiver.writableEnded) socket.on('data', original as (chunk: Buffer) => void);
   };
 }
