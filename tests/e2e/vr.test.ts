@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { ADMIN, api, client, connected, startServer, until } from '../support/server';
-import { STATIC_DIR, screenUrl, stageFrame } from '../support/stage';
+import { STATIC_DIR, pictureOf, screenUrl, stageFrame } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
+import { canvasSize, endSession, moveRight, pinLevel, qualityOf, seen, targetRate, turnHead, xrOf } from '../support/xr';
 import type { App } from '../../server/app';
 
 /**
@@ -15,58 +16,19 @@ import type { App } from '../../server/app';
  * frame at or after the start; canopy reads the emulated controllers; the technician recentres the
  * viewer; ending the session returns to idle, entering again joins the show where it is, and the
  * technician's reset ends it.
+ *
+ * Its adaptive quality (docs/vr.md, "Keeping the headset's rate"), in the same session: the
+ * emulator's test hook sets the rate the station judges its XR frames against. Far above what any
+ * machine draws (frames slow), the station steps down its ladder to the last level (a smaller
+ * framebuffer, then the piece's quality) and still draws the forest; far below it (frames with
+ * headroom), it steps back up to the full framebuffer. Asserts the levels
+ * `window.__pavilion.xr.quality` reports and the framebuffer the emulated session draws into,
+ * never a time.
  */
-interface XrSeen {
-  presenting: boolean;
-  mode: string | null;
-  support: string;
-  emulated: boolean;
-  frames: number;
-  mirrors: number;
-  frameShowTime: number | null;
-  view: 'immersive' | 'curved-screen' | null;
-  lastXrSwitch: { installationId: string | null; showTime: number; previousFrameShowTime: number | null } | null;
-  viewer: [number, number, number] | null;
-  controllers: Array<{ handedness: string; position: [number, number, number]; select: boolean }>;
-  controllersRead: boolean;
-  error: string | null;
-}
-interface Seen {
-  xr: XrSeen | null;
-  installationId: string | null;
-  framesRendered: number;
-  lastSwitch: { installationId: string | null; showTime: number } | null;
-  now: number;
-  errors: string[];
-}
-const seen = (page: Page): Promise<Seen> =>
-  page.evaluate(() => {
-    const p = (window as unknown as { __pavilion: Omit<Seen, 'now' | 'errors'> & { errors: Array<{ message: string }>; clock: { now(): number } } }).__pavilion;
-    return { xr: p.xr, installationId: p.installationId, framesRendered: p.framesRendered, lastSwitch: p.lastSwitch, now: p.clock.now(), errors: p.errors.map((e) => e.message) };
-  });
-const xrOf = async (page: Page): Promise<XrSeen> => {
-  const x = (await seen(page)).xr;
-  if (!x) throw new Error('window.__pavilion.xr is null on a VR station');
-  return x;
-};
 const stationXr = async () => {
   const res = await api(app, 'GET', '/api/show');
   return (res.body as unknown as { screens: Array<{ id: string; kind?: string; xr?: { presenting: boolean; mode: string | null } }> }).screens.find((s) => s.id === 'vr-1');
 };
-/** Moves the emulated headset's right controller (iwer's XRDevice, exposed in the stage frame with xr=emulate). */
-const moveRight = (stage: Frame, p: [number, number, number]) =>
-  stage.evaluate((p) => {
-    const hook = (window as unknown as { __pavilionXr: { device: { controllers: { right?: { position: { set(x: number, y: number, z: number): void } } } } } }).__pavilionXr;
-    hook.device.controllers.right!.position.set(p[0], p[1], p[2]);
-  }, p);
-/** Turns the emulated headset about the vertical axis (radians; 0 looks along -z, the curved screen). */
-const turnHead = (stage: Frame, yaw: number) =>
-  stage.evaluate((yaw) => {
-    const hook = (window as unknown as { __pavilionXr: { device: { quaternion: { set(x: number, y: number, z: number, w: number): void } } } }).__pavilionXr;
-    hook.device.quaternion.set(0, Math.sin(yaw / 2), 0, Math.cos(yaw / 2));
-  }, yaw);
-const endSession = (stage: Frame) => stage.evaluate(() => (window as unknown as { __pavilionXr: { end(): Promise<void> } }).__pavilionXr.end());
-
 let app: App;
 let browser: Browser;
 let page: Page;
@@ -131,6 +93,60 @@ describe('a VR station with an emulated headset', () => {
     expect(b.xr!.frameShowTime!).toBeGreaterThan(a.frameShowTime!);
     expect(b.xr!.frameShowTime!).toBeLessThanOrEqual((await seen(page)).now);
     expect(b.errors).toEqual([]);
+  });
+
+  describe("its adaptive quality (the emulator's hook sets the rate it judges its frames against)", () => {
+    it('steps down to its last level while its frames fall behind: a smaller framebuffer, the lowest piece quality, still drawing', async () => {
+      // From the top of the ladder, as a new station starts (the session's own rate may have taken
+      // it down already on this machine): held at level 0, then judged against a rate no machine reaches.
+      await pinLevel(stage, 0);
+      await until(async () => {
+        const v = await qualityOf(page);
+        return v.level === 0 && v.framebufferScale === 1;
+      }, 'the station to be held at level 0', 60_000);
+      await targetRate(stage, 100_000);
+      const first = await qualityOf(page);
+      await pinLevel(stage, null);
+      const q = await until(async () => {
+        const v = await qualityOf(page);
+        return v.level === v.levels - 1 && v.framebufferScale === v.scale ? v : null;
+      }, 'the station to step down to its last level', 120_000);
+      expect(q.changes).toBeGreaterThan(first.changes);
+      expect(q.scale).toBeLessThan(0.5);
+      expect(q.piece).toBe('low');
+      expect(q.target).toBe(100_000);
+      expect(q.fps).not.toBeNull();
+      // The session draws into a framebuffer of that scale: the emulated headset's (the window's 480×270) at 0.35.
+      await until(async () => {
+        const [w, h] = await canvasSize(stage);
+        return w === Math.round(480 * q.scale) && h === Math.round(270 * q.scale);
+      }, 'the emulated framebuffer at the last level', 30_000);
+      expect((await qualityOf(page)).framebuffer).toEqual([Math.round(480 * q.scale), Math.round(270 * q.scale)]);
+      // Still the forest, in the session: frames go on, and the picture is not black.
+      const frames = (await xrOf(page)).frames;
+      await until(async () => (await xrOf(page)).frames >= frames + 5, 'five more XR frames at the last level', 60_000);
+      expect((await pictureOf(page)).stddev).toBeGreaterThan(3);
+    });
+
+    it('steps back up to the full framebuffer when its frames have headroom', async () => {
+      const low = await qualityOf(page);
+      await targetRate(stage, 1);
+      try {
+        const q = await until(async () => {
+          const v = await qualityOf(page);
+          return v.level === 0 && v.framebufferScale === 1 ? v : null;
+        }, 'the station to step back up to level 0', 120_000);
+        expect(q.changes).toBeGreaterThan(low.changes);
+        expect(q.scale).toBe(1);
+        await until(async () => {
+          const [w, h] = await canvasSize(stage);
+          return w === 480 && h === 270;
+        }, 'the emulated framebuffer at full size', 30_000);
+        expect((await xrOf(page)).presenting).toBe(true);
+      } finally {
+        await targetRate(stage, null); // the session's own rate again, for the tests after these
+      }
+    });
   });
 
   it('a scheduled switch lands on the first XR frame at or after its start; a flat piece plays on the curved screen', async () => {
