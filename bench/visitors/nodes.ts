@@ -199,7 +199,7 @@ export async function runNodes(): Promise<void> {
     `load average after: ${load1.map((l) => l.toFixed(1)).join(' ')}`,
   ];
   for (const l of lines) console.log(`  ${l}`);
-  const out = path.join(ROOT, 'bench/results', `visitors-nodes${NODES}-${new Date().toISOString().slice(0, 16).replace(/:/g, '')}.json`);
+  const out = path.join(ROOT, 'bench/results', `visitors-nodes${NODES}-fsync-${FSYNC}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,

@@ -60,6 +60,19 @@ export function startTicks(ctx: NodeContext, roles: Roles) {
         }
   }
 
+  // The heartbeat is written once a lease renewal period (1 s by default) on every node, though a
+  // follower ticks twice as often (to take a lapsed lease sooner): each beat is a write, and with
+  // appendfsync always every write makes Redis fsync, which holds up every pub/sub delivery of that
+  // moment (the visitors' hop; docs/performance.md, "Several nodes").
+  const beatEveryMs = ctx.leaseMs / 3;
+  let beatAt = -Infinity;
+  const beatIfDue = (): Promise<void> => {
+    const now = performance.now();
+    if (now - beatAt < beatEveryMs * 0.9) return Promise.resolve();
+    beatAt = now;
+    return heartbeat();
+  };
+
   let tickTimer: NodeJS.Timeout | null = null;
   async function tick(): Promise<void> {
     try {
@@ -72,7 +85,7 @@ export function startTicks(ctx: NodeContext, roles: Roles) {
           await roles.stepDown(`the show log could not be loaded (${(e as Error).message})`);
         }
       }
-      const [value, v] = await Promise.all([main.sendCommand<string | null>(['GET', keys.lease]), main.sendCommand<string | null>(['GET', keys.version]), heartbeat()]);
+      const [value, v] = await Promise.all([main.sendCommand<string | null>(['GET', keys.lease]), main.sendCommand<string | null>(['GET', keys.version]), beatIfDue()]);
       const was = ctx.holder?.node;
       const holder = (ctx.holder = parseHolder(value));
       ctx.logVersion = v === null ? -1 : Number(v);

@@ -7,13 +7,15 @@ const MAX_ROWS = 20_000;
 
 /**
  * The panel's list of a wall's visitors, on every node (issue 17): each node keeps its own phones'
- * rows in Redis (`<prefix>visitors:list:<node>`, all its walls in one JSON value, with the
- * heartbeat's TTL: a node that dies drops out with it), written at its heartbeat when they changed
- * (else only the TTL is renewed); `GET /api/walls/:id/visitors` on any node reads the other nodes'
+ * rows in Redis (`<prefix>visitors:list:<node>`, all its walls in one JSON value, with twice the
+ * heartbeat's TTL; a node that dies drops out of the list of nodes, and its rows with it), written
+ * at its heartbeat when they changed (else only the TTL is renewed, every half TTL); `GET /api/walls/:id/visitors` on any node reads the other nodes'
  * rows when asked. The rows are the same as on one node, with `node`.
  */
 export class VisitorLists {
   private last = '';
+  /** When the key's TTL was last set (performance.now()): renewed only every half TTL, each renewal being a write Redis fsyncs. */
+  private setAt = -Infinity;
 
   constructor(private readonly d: { main: Redis; keys: Keys; node: string; ttlMs: number }) {}
 
@@ -27,10 +29,17 @@ export class VisitorLists {
       this.last = json;
       return;
     }
-    if (json === this.last && Number(await this.d.main.sendCommand<number>(['PEXPIRE', key, String(this.d.ttlMs)])) === 1) return;
+    const ttl = 2 * this.d.ttlMs; // the readers list only the nodes alive, so a dead node's rows outliving it a while do no harm
+    const now = performance.now();
+    if (json === this.last) {
+      if (now - this.setAt < ttl / 2) return;
+      this.setAt = now;
+      if (Number(await this.d.main.sendCommand<number>(['PEXPIRE', key, String(ttl)])) === 1) return;
+    }
     this.last = '';
-    await this.d.main.sendCommand(['SET', key, json, 'PX', String(this.d.ttlMs)]);
+    await this.d.main.sendCommand(['SET', key, json, 'PX', String(ttl)]);
     this.last = json;
+    this.setAt = now;
   }
 
   async forget(): Promise<void> {
