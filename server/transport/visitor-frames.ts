@@ -74,6 +74,21 @@ export function listenForFrames(conn: FrameSource, take: (bytes: Uint8Array) => 
   };
 }
 
+/** The flags of a Readable's state that `directReads` reads and writes (Node's own getters and setters). */
+interface ReadableBits {
+  readonly flowing: boolean | null;
+  readonly sync: boolean;
+  readonly length: number;
+  readonly ended: boolean;
+  readonly destroyed: boolean;
+  readonly errored: unknown;
+  readonly decoder: unknown;
+  readonly multiAwaitDrain: boolean;
+  reading: boolean;
+  dataEmitted: boolean;
+  awaitDrainWriters: unknown;
+}
+
 /** What `directReads` needs of a `ws` WebSocket (its private parts, checked before use). */
 interface WsParts {
   _receiver?: {
@@ -88,6 +103,9 @@ interface WsParts {
     on(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
   };
   _socket?: {
+    push(chunk: unknown, encoding?: string): boolean;
+    _readableState?: ReadableBits;
+    listenerCount(event: 'data'): number;
     listeners(event: 'data'): Array<(...args: never[]) => unknown>;
     on(event: 'data', fn: (chunk: Buffer) => void): unknown;
     removeListener(event: string, fn: (...args: never[]) => unknown): unknown;
@@ -107,6 +125,11 @@ const noop = () => {};
  *   phone input, for a parser that, without permessage-deflate (off in Pavilion), handles a chunk
  *   synchronously and calls back at once. Each chunk goes to the parser's own `_write` instead, as
  *   `write()` would hand it, minus that.
+ * - before that, Node's socket hands each chunk to its Readable side (`push`): buffer bookkeeping,
+ *   a `data` event and a `nextTick` (maybeReadMore) per chunk. When the socket is flowing with
+ *   nothing buffered and the parser is its only reader, `push` does what it would do then (the
+ *   state's flags as `addChunk` sets them) and hands the chunk to the parser without the event and
+ *   the tick; in any other case (the end, an error, a pause, another listener) it is Node's `push`.
  * - the parser's messages go through ws's WebSocket `message` event to engine.io's transport, its
  *   packet decoding and `onPacket` (`listenForFrames`); an input frame is taken (`take`) as the
  *   parser emits it instead, and every other message goes on as before.
@@ -134,10 +157,38 @@ export function directReads(websocket: unknown, take: (bytes: Uint8Array) => voi
   const direct = (chunk: Buffer) => {
     if (!receiver.destroyed && !receiver.writableEnded) write.call(receiver, chunk, 'buffer', done);
   };
+  const push = socket.push;
+  const state = socket._readableState;
+  const pushDirect = state
+    ? function (this: NonNullable<WsParts['_socket']>, chunk: unknown, encoding?: string): boolean {
+        if (
+          chunk instanceof Buffer &&
+          chunk.length > 0 &&
+          state.flowing === true &&
+          !state.sync &&
+          state.length === 0 &&
+          !state.ended &&
+          !state.destroyed &&
+          !state.errored &&
+          !state.decoder &&
+          !state.multiAwaitDrain &&
+          this.listenerCount('data') === 1
+        ) {
+          // what readableAddChunk and addChunk do for a flowing stream with nothing buffered, less the event and the tick
+          state.reading = false;
+          state.awaitDrainWriters = null;
+          state.dataEmitted = true;
+          direct(chunk);
+          return true;
+        }
+        return push.call(this, chunk, encoding);
+      }
+    : null;
   let on = true;
   const off = () => {
     if (!on) return;
     on = false;
+    if (pushDirect && socket.push === pushDirect) delete (socket as { push?: unknown }).push;
     socket.removeListener('data', direct);
     socket.removeListener('close', off);
     receiver.removeListener('conclude', off);
@@ -147,6 +198,7 @@ export function directReads(websocket: unknown, take: (bytes: Uint8Array) => voi
   receiver.on('message', message);
   socket.removeListener('data', original);
   socket.on('data', direct);
+  if (pushDirect && !Object.prototype.hasOwnProperty.call(socket, 'push')) socket.push = pushDirect;
   socket.prependListener('close', off); // before ws's own: it reads what is left into the parser itself
   receiver.prependListener('conclude', off);
   receiver.prependListener('error', off);

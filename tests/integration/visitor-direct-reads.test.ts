@@ -30,6 +30,8 @@ async function pair(opts: { maxPayload?: number } = {}) {
   return { client, server: await serverSide };
 }
 
+const tcp = (ws: WebSocket) => (ws as unknown as { _socket: import('node:net').Socket })._socket;
+const ownPush = (ws: WebSocket) => Object.prototype.hasOwnProperty.call(tcp(ws), 'push');
 const dataListeners = (ws: WebSocket) => (ws as unknown as { _socket: { listeners(e: string): Array<{ name: string }> } })._socket.listeners('data').map((f) => f.name);
 const frame = (n: number) => encodeInputFrame({ input: 'pad', value: { x: n / 100, y: 0 }, n })!;
 
@@ -41,6 +43,7 @@ describe('directReads: the shortened read path keeps what ws does', () => {
     server.on('message', (d, isBinary) => messages.push(isBinary ? `binary ${(d as Buffer).length}` : d.toString()));
     const undo = directReads(server, (bytes) => taken.push(bytes[2]!));
     expect(dataListeners(server)).not.toContain('socketOnData'); // it did apply
+    expect(ownPush(server)).toBe(true); // and the socket's push hands chunks straight on
     client.send(frame(1));
     client.send('hello');
     const f2 = frame(2);
@@ -54,11 +57,28 @@ describe('directReads: the shortened read path keeps what ws does', () => {
     expect(messages).toEqual(['hello', 'binary 3', 'done']);
     undo();
     expect(dataListeners(server)).toContain('socketOnData');
+    expect(ownPush(server)).toBe(false);
     client.send(frame(41));
     client.send('after');
     await until(() => messages.includes('after'), 'a message after undo');
     expect(taken).toHaveLength(40); // ws's own path again: the frame is a message like any other
     expect(messages.slice(3)).toEqual([`binary ${frame(41).length}`, 'after']);
+  });
+
+  it('a paused socket buffers as Node does, and everything is taken in order once it flows again', async () => {
+    const { client, server } = await pair();
+    const taken: number[] = [];
+    const messages: string[] = [];
+    server.on('message', (d) => messages.push(d.toString()));
+    directReads(server, (bytes) => taken.push(bytes[2]!));
+    tcp(server).pause();
+    for (let n = 1; n <= 20; n++) client.send(frame(n));
+    client.send('last');
+    await until(() => tcp(server).readableLength > 0, 'data buffered while paused');
+    expect(taken).toEqual([]);
+    tcp(server).resume();
+    await until(() => messages.includes('last'), 'the last message');
+    expect(taken).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
   it("keeps ws's limits and errors: a message over maxPayload is closed with 1009, a bad opcode with 1002; the server side gets 'error' and 'close'", async () => {
@@ -93,6 +113,7 @@ describe('directReads: the shortened read path keeps what ws does', () => {
     expect(await clientClosed).toBe(4001);
     expect(taken).toEqual([1]);
     expect(dataListeners(server)).not.toContain('direct'); // ws took its own listener off; ours is off too
+    expect(ownPush(server)).toBe(false);
   });
 
   it("applies on a phone's /visitor connection in the running server, and frames go through", async () => {
