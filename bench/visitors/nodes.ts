@@ -98,12 +98,13 @@ async function joinPhone(n: BenchNode, i: number): Promise<{ phone: LightPhone; 
   return { phone, id: res.view.visitorId };
 }
 
-/** The hop histogram's cumulative bucket counts on a node (le → count). */
-async function hopBuckets(n: BenchNode): Promise<Map<number, number>> {
+/** A node's hop histogram (cumulative bucket counts, le → count) and its event loop's delay since the last scrape (prom-client's default series, ms). */
+async function scrape(n: BenchNode): Promise<{ hop: Map<number, number>; lagP99: number; lagMax: number }> {
   const text = await (await fetch(`${n.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-  const out = new Map<number, number>();
-  for (const m of text.matchAll(/^pavilion_cluster_visitor_hop_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\}\s+(\S+)$/gm)) out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
-  return out;
+  const hop = new Map<number, number>();
+  for (const m of text.matchAll(/^pavilion_cluster_visitor_hop_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\}\s+(\S+)$/gm)) hop.set(m[1] === '+Inf' ? Infinity : Number(m[1]), (hop.get(m[1] === '+Inf' ? Infinity : Number(m[1])) ?? 0) + Number(m[2]));
+  const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { hop, lagP99: gauge('nodejs_eventloop_lag_p99_seconds'), lagMax: gauge('nodejs_eventloop_lag_max_seconds') };
 }
 
 /** p50 and p99 of a histogram's window (after − before): the upper bound of the bucket that holds them, in ms. */
@@ -164,7 +165,7 @@ export async function runNodes(): Promise<void> {
   const sent0 = [...sentBy];
   const cpu0 = nodes.map((x) => cpuSeconds(x.pid));
   const r0 = await redisStats(redis.url);
-  const hop0 = await Promise.all(nodes.map(hopBuckets));
+  const hop0 = (await Promise.all(nodes.map(scrape))).map((x) => x.hop);
   await watchRedisLatency(redis.url);
   const t0 = performance.now();
   await sleep(SECONDS * 1000);
@@ -172,7 +173,8 @@ export async function runNodes(): Promise<void> {
   const sentNode = sentBy.map((x, i) => x - sent0[i]!);
   const cpu1 = nodes.map((x) => cpuSeconds(x.pid));
   const r1 = await redisStats(redis.url);
-  const hop1 = await Promise.all(nodes.map(hopBuckets));
+  const after = await Promise.all(nodes.map(scrape));
+  const hop1 = after.map((x) => x.hop);
   const latency = await redisLatency(redis.url);
   const load1 = os.loadavg();
   clearInterval(timer);
@@ -191,7 +193,7 @@ export async function runNodes(): Promise<void> {
     `latency, phone on the screen's own node: ${sameS.count} samples, p50 ${fmt(sameS.p50, 1)} ms, p90 ${fmt(sameS.p90, 1)}, p99 ${fmt(sameS.p99, 1)}, max ${fmt(sameS.max, 0)}`,
     `latency, phone on another node:         ${crossS.count} samples, p50 ${fmt(crossS.p50, 1)} ms, p90 ${fmt(crossS.p90, 1)}, p99 ${fmt(crossS.p99, 1)}, max ${fmt(crossS.max, 0)}`,
     `  of which in the nodes (frame at − sentAt): p50 ${fmt(crossServerS.p50, 1)} ms, p99 ${fmt(crossServerS.p99, 1)}; hop PUBLISH → other node read (${hop.count} messages): p50 ≤ ${fmt(hop.p50, 1)} ms, p99 ≤ ${fmt(hop.p99, 1)} ms`,
-    `frames per screen: ${screens.map((s) => s.frames()).join(' / ')}`,
+    `frames per screen: ${screens.map((s) => s.frames()).join(' / ')}; each node's event-loop delay over the window: p99 ${after.map((x) => fmt(x.lagP99, 0)).join(' / ')} ms, max ${after.map((x) => fmt(x.lagMax, 0)).join(' / ')} ms`,
     `CPU per input, each node (its own phones' inputs): ${cpuMs.map((c, i) => fmt(per(c, sentNode[i]), 3)).join(' / ')} ms; per input of the wall (all nodes' inputs): ${cpuMs.map((c) => fmt(per(c), 3)).join(' / ')} ms; all nodes ${fmt(per(cpuMs.reduce((a, b) => a + b, 0)), 3)} ms`,
     `Redis per input: ${fmt(per(rd('commands')), 3)} commands, ${fmt(per(publishes), 3)} PUBLISH, ${fmt(per(rd('netIn')), 0)} bytes in, ${fmt(per(rd('netOut')), 0)} bytes out`,
     `Redis per second: ${fmt(rd('commands') / seconds, 0)} commands, ${fmt(publishes / seconds, 0)} PUBLISH (${fmt(deliveries / seconds, 0)} deliveries), ${fmt(rd('netIn') / seconds / 1024, 0)} KiB in, ${fmt(rd('netOut') / seconds / 1024, 0)} KiB out; redis-server CPU ${fmt((rd('cpu') / seconds) * 100, 1)} % of a core, ${fmt(per(rd('cpu') * 1e6, rd('commands')), 1)} µs per command, ${fmt(per(rd('cpu') * 1e6, publishes), 1)} µs per PUBLISH (all its work counted)`,
@@ -203,7 +205,7 @@ export async function runNodes(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    JSON.stringify({ bench: 'visitors --nodes', nodes: NODES, fsync: FSYNC, phones: PHONES, hz: HZ, seconds, inputs, sentByNode: sentNode, load: [load0, load1], sameNode: sameS, crossNode: crossS, crossNodeServer: crossServerS, hopMs: hop, redisLatency: latency, frames: screens.map((s) => s.frames()), cpuMs, redis: { before: r0, after: r1 } }, null, 2),
+    JSON.stringify({ bench: 'visitors --nodes', nodes: NODES, fsync: FSYNC, phones: PHONES, hz: HZ, seconds, inputs, sentByNode: sentNode, load: [load0, load1], sameNode: sameS, crossNode: crossS, crossNodeServer: crossServerS, hopMs: hop, loopLagMs: after.map((x) => ({ p99: x.lagP99, max: x.lagMax })), redisLatency: latency, frames: screens.map((s) => s.frames()), cpuMs, redis: { before: r0, after: r1 } }, null, 2),
   );
   console.log(`  wrote ${path.relative(ROOT, out)}`);
   for (const p of phones) p.phone.close();
