@@ -47,8 +47,8 @@ import { DEFAULT_LIMITS, type BundleLimits } from './pieces/bundle';
 import { runtimeVersions } from './pieces/runtime-versions';
 import { registerPieceRoutes } from './http/pieces';
 import { attachDisplay } from './transport/display';
-import { createDmxEngine, type DmxEngine } from './links/dmx-engine';
-import { startDmxThread } from './links/dmx-thread';
+import { createDmxEngine, type DmxEngine, type DmxTrace } from './links/dmx-engine';
+import { startDmxThread, type DmxTraceHooks } from './links/dmx-thread';
 import { createLightsInput } from './links/dmx-lights';
 import { attachControl } from './transport/control';
 import { attachVisitors, type VisitorTransport } from './transport/visitor';
@@ -71,6 +71,10 @@ export interface AppOptions {
   dmxThread?: boolean;
   /** The DMX thread's real-time FIFO priority (default 10; null: nice −10 only): bench:dmx compares them. */
   dmxFifo?: number | null;
+  /** bench:dmx --trace: each timed DMX effect's way through the sender (and the DMX thread's garbage collections). */
+  dmxTrace?: DmxTraceHooks;
+  /** How the DMX thread waits out a timed frame's last milliseconds (default 'block'; 'spin': as before): bench:dmx compares them. */
+  dmxWait?: 'block' | 'spin';
   storage?: ShowStorage;
   adminToken?: string;
   artistToken?: string;
@@ -247,8 +251,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const dmxStore = cluster ? cluster.dmxView(store) : store;
   const dmx =
     opts.dmxThread === false
-      ? createDmxEngine({ store: dmxStore, time, logger, onPacket: (id) => metrics.dmxPacket(id) })
-      : startDmxThread({ store: dmxStore, time, logger, onPackets: (id, n) => metrics.dmxPacket(id, n), ...(opts.dmxFifo !== undefined ? { fifo: opts.dmxFifo } : {}) });
+      ? createDmxEngine({ store: dmxStore, time, logger, onPacket: (id) => metrics.dmxPacket(id), ...(opts.dmxTrace ? { onTrace: (t: DmxTrace) => opts.dmxTrace?.set(t) } : {}) })
+      : startDmxThread({ store: dmxStore, time, logger, onPackets: (id, n) => metrics.dmxPacket(id, n), ...(opts.dmxFifo !== undefined ? { fifo: opts.dmxFifo } : {}), ...(opts.dmxTrace ? { trace: opts.dmxTrace } : {}), ...(opts.dmxWait ? { wait: opts.dmxWait } : {}) });
   const lights = createLightsInput({ show: () => store.get(), time, engine: dmx, logger });
 
   // Pieces run in a frame of the stage origin, a second listener (server/http/stage-origin.ts).

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 
 // A lighting node has a CPU of its own: on this shared machine the stamping thread asks for the
@@ -23,7 +24,19 @@ try {
   }
 }
 
+try {
+  fs.writeFileSync('/proc/thread-self/comm', 'bench-stamp');
+} catch {
+  // the name only helps perf and top
+}
 const now = () => performance.timeOrigin + performance.now();
+// --trace: this thread's garbage collections, to set beside a late stamp.
+const gc = workerData.trace
+  ? new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) parentPort.postMessage({ gc: [performance.timeOrigin + e.startTime, e.duration] });
+    })
+  : null;
+gc?.observe({ entryTypes: ['gc'] });
 const inbound = dgram.createSocket('udp4');
 const outbound = dgram.createSocket('udp4');
 inbound.on('message', (b) => {
@@ -33,6 +46,7 @@ inbound.on('message', (b) => {
 inbound.bind(0, '127.0.0.1', () => parentPort.postMessage({ port: inbound.address().port }));
 parentPort.on('message', (m) => {
   if (m === 'close') {
+    gc?.disconnect();
     inbound.close();
     outbound.close();
     parentPort.close();

@@ -10,8 +10,14 @@ export const FADE_TICK_MS = 23;
 export const KEEPALIVE_MS = 800;
 /** Piece lights that arrive faster than this after the last frame wait for the next tick. */
 const MIN_GAP_MS = 20;
-/** A `dmx.set` with `at` waits on a timer until this long before `at`, then on setImmediate, so it leaves within a millisecond or so. */
+/** On the main thread (which must never block), a `dmx.set` with `at` waits on a timer until this long before `at`, then spins on setImmediate. */
 const SPIN_MS = 3;
+/**
+ * Where the sender may block (the DMX thread: `waitUntil`), a `dmx.set` with `at` waits on a timer
+ * until this long before `at`, computes its frame, then blocks until `at` and sends: a timer that
+ * comes late by less than this (a lock the thread had to wait for, docs/links.md "Timing") costs nothing.
+ */
+export const BLOCK_MS = 20;
 
 /** What of the show the DMX sender reads: its outputs, values, lights and blackout scene, and the blackout. */
 export type DmxShow = Pick<Show, 'dmx' | 'blackout'>;
@@ -27,6 +33,31 @@ export interface DmxEngineDeps {
   /** Counts each packet that left (metrics: pavilion_dmx_packets_total{output}). */
   onPacket?: (outputId: string) => void;
   createSender?: (o: DmxOutput, hooks: SenderHooks) => DmxSender;
+  /** Each timed effect's way through the sender, told as its frame is handed to the socket (bench:dmx --trace). */
+  onTrace?: (t: DmxTrace) => void;
+  /**
+   * Blocks the calling thread until show time `when` (the DMX thread: Atomics.wait). With it, a timed
+   * effect's timer fires BLOCK_MS ahead, its frame is computed, and the thread blocks here, then sends at
+   * once: no JavaScript runs in the last milliseconds, so nothing can make the thread wait on a lock held
+   * by a thread of normal priority (V8's task queue, when a hot setImmediate spin got compiled or
+   * collected). Without it (the main thread, which must never block) the timer fires SPIN_MS ahead and
+   * setImmediate spins to `at`.
+   */
+  waitUntil?: (when: number) => void;
+}
+
+/** A `dmx.set`/`dmx.release`'s way through the sender, on the show clock (ms): bench:dmx --trace. */
+export interface DmxTrace {
+  output: string;
+  at: number;
+  /** When the sender heard of it (the store's change reached it: on the DMX thread, the message came). */
+  heard: number;
+  /** When its timer fired; null when it was due already. */
+  woke: number | null;
+  /** setImmediate rounds between the timer and `at` (0 where the thread blocked until `at` instead). */
+  spins: number;
+  /** When the frame was handed to the socket. */
+  sent: number;
 }
 
 export interface DmxEngine {
@@ -46,6 +77,8 @@ interface Out {
   lastSent: number;
   /** Nothing held: the last frame (zeros) went out, no more until something is set. */
   quiet: boolean;
+  /** Whether the frame in `frame` holds anything (prepare → emit). */
+  holdsNext: boolean;
   dirty: boolean;
   packets: number;
   errors: number;
@@ -71,7 +104,7 @@ export function createDmxEngine(deps: DmxEngineDeps): DmxEngine {
 
   function open(cfg: DmxOutput, show: DmxShow, t: number): Out {
     const out: Out = {
-      cfg, key: JSON.stringify(cfg), u: new Universe(), frame: new Uint8Array(512), lastSent: -Infinity, quiet: true, dirty: true,
+      cfg, key: JSON.stringify(cfg), u: new Universe(), frame: new Uint8Array(512), lastSent: -Infinity, quiet: true, holdsNext: false, dirty: true,
       packets: 0, errors: 0, lastLog: -Infinity,
       sender: null as unknown as DmxSender,
     };
@@ -118,38 +151,80 @@ export function createDmxEngine(deps: DmxEngineDeps): DmxEngine {
     }
   }
 
-  function send(out: Out, t: number): void {
-    const holds = out.u.holds(t);
+  /** Computes the output's frame at show time `t` into `out.frame`; false when none is to go (it holds nothing and went quiet). */
+  function prepare(out: Out, t: number): boolean {
     out.dirty = false;
-    if (!holds && out.quiet) return;
+    out.holdsNext = out.u.holds(t);
+    if (!out.holdsNext && out.quiet) return false;
     out.u.frame(t, out.frame);
+    return true;
+  }
+
+  function emit(out: Out, t: number): void {
     if (out.sender.send(out.frame)) {
       out.lastSent = t;
-      out.quiet = !holds;
+      out.quiet = !out.holdsNext;
     }
   }
 
-  function apply(e: DmxEffect): void {
-    const out = outs.get(e.output);
-    if (!out) return;
-    const t = time();
-    if (e.kind === 'dmx.set') for (const [ch, v] of Object.entries(e.channels)) out.u.set(Number(ch), v, Math.min(e.at, t), e.fadeMs);
-    else out.u.release(e.channels);
-    send(out, t);
+  function send(out: Out, t: number): void {
+    if (prepare(out, t)) emit(out, t);
   }
 
-  /** Runs `fn` at show time `at`: a timer until just before, then setImmediate until the clock reaches it. */
-  function at(when: number, fn: () => void): void {
+  /** Applies timed effects to their universes as of show time `t` (a fade starts at its `at`, or at `t` if that is earlier); returns the outputs touched. */
+  function applyAll(effects: readonly DmxEffect[], t: number): Out[] {
+    const touched = new Set<Out>();
+    for (const e of effects) {
+      const out = outs.get(e.output);
+      if (!out) continue;
+      if (e.kind === 'dmx.set') for (const [ch, v] of Object.entries(e.channels)) out.u.set(Number(ch), v, Math.min(e.at, t), e.fadeMs);
+      else out.u.release(e.channels);
+      touched.add(out);
+    }
+    return [...touched];
+  }
+
+  /**
+   * Sends the frames of effects due at show time `when`. Where the thread may block (waitUntil): a
+   * timer until BLOCK_MS before, then the frames for `when` are computed, the thread blocks until
+   * `when` and sends them. Elsewhere: a timer until SPIN_MS before, then setImmediate until the clock
+   * reaches `when`, then apply and send.
+   */
+  function timed(when: number, effects: readonly DmxEffect[], heard: number): void {
+    let woke: number | null = null;
+    let spins = 0;
+    const trace = () => {
+      if (!deps.onTrace) return;
+      const sent = time();
+      for (const e of effects) deps.onTrace({ output: e.output, at: e.at, heard, woke, spins, sent });
+    };
+    const now = () => {
+      const t = time();
+      for (const out of applyAll(effects, t)) send(out, t);
+      trace();
+    };
+    const blockThenSend = () => {
+      if (closed) return;
+      const t = time();
+      if (t >= when || !deps.waitUntil) return now();
+      const ready = applyAll(effects, when).filter((out) => prepare(out, when));
+      deps.waitUntil(when);
+      for (const out of ready) emit(out, when);
+      trace();
+    };
     const spin = () => {
       if (closed) return;
-      if (time() >= when) return fn();
+      if (time() >= when) return now();
+      spins++;
       setImmediate(spin);
     };
-    const wait = when - time() - SPIN_MS;
-    if (wait <= 0) return spin();
+    const next = deps.waitUntil ? blockThenSend : spin;
+    const wait = when - time() - (deps.waitUntil ? BLOCK_MS : SPIN_MS);
+    if (wait <= 0) return next();
     const h = setTimeout(() => {
       timers.delete(h);
-      spin();
+      woke = time();
+      next();
     }, wait);
     timers.add(h);
   }
@@ -158,7 +233,10 @@ export function createDmxEngine(deps: DmxEngineDeps): DmxEngine {
     if (closed) return;
     const t = time();
     reconcile(show, t);
-    for (const e of effects) if (isDmxEffect(e)) at(e.at, () => apply(e));
+    // Effects due at the same time (a cue's) go out together, each output's frame once.
+    const due = new Map<number, DmxEffect[]>();
+    for (const e of effects) if (isDmxEffect(e)) due.set(e.at, [...(due.get(e.at) ?? []), e]);
+    for (const [when, group] of due) timed(when, group, t);
     blackout(show, t);
     for (const out of outs.values()) if (out.dirty) send(out, t);
   };

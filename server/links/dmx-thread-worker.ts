@@ -1,7 +1,8 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDmxEngine, type DmxListener, type DmxShow } from './dmx-engine';
 import type { DmxThreadInbound, DmxThreadOutbound, DmxThreadStart } from './dmx-thread-messages';
-import { raiseThreadPriority } from './thread-priority';
+import { nameThread, raiseThreadPriority } from './thread-priority';
 
 /*
  * The DMX thread (server/links/dmx-thread.ts starts it): the DMX sender (dmx-engine.ts) on an
@@ -16,10 +17,20 @@ const send = (m: DmxThreadOutbound) => port.postMessage(m);
 
 // Scheduling of this thread alone (Linux schedules threads): real-time FIFO, else nice; refused without the right.
 const priority = raiseThreadPriority({ fifo: start.fifo, nice: start.nice });
+nameThread('pavilion-dmx'); // so that top -H, ps -L and perf show it by name
 
 // Show time: this machine's clock plus the main thread's offset (0 on a single node), re-sent as it changes.
 let offsetMs = start.offsetMs;
 const time = () => performance.timeOrigin + performance.now() + offsetMs;
+
+// A timed frame's last milliseconds: the thread blocks (Atomics.wait on a word nobody changes) and
+// runs no JavaScript, so it cannot end up waiting on a lock that a thread of normal priority holds
+// (V8's shared task queue: compiling a hot spin loop, collecting its garbage), the cause of the
+// 6–300 ms late frames of the setImmediate spin (docs/links.md, "Timing").
+const word = new Int32Array(new SharedArrayBuffer(4));
+const waitUntil = (when: number) => {
+  for (let left = when - time(); left > 0; left = when - time()) Atomics.wait(word, 0, 0, left);
+};
 
 let show: DmxShow = start.show;
 const listeners = new Set<DmxListener>();
@@ -39,7 +50,15 @@ const engine = createDmxEngine({
   onPacket: (id) => {
     sentSince[id] = (sentSince[id] ?? 0) + 1;
   },
+  ...(start.trace ? { onTrace: (trace) => send({ type: 'trace', trace }) } : {}),
+  ...(start.wait === 'block' ? { waitUntil } : {}),
 });
+
+// bench:dmx --trace: this thread's garbage collections, to set beside the late frames.
+const gc = start.trace ? new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) send({ type: 'gc', start: performance.timeOrigin + e.startTime + offsetMs, ms: e.duration });
+}) : null;
+gc?.observe({ entryTypes: ['gc'] });
 
 // Packets counted since the last report, and each output's totals, four times a second when something moved.
 let lastStats = '';
@@ -61,6 +80,7 @@ port.on('message', (m: DmxThreadInbound) => {
   else if (m.type === 'offset') offsetMs = m.offsetMs;
   else if (m.type === 'close') {
     clearInterval(report);
+    gc?.disconnect();
     engine.close();
     port.close();
   }

@@ -7,7 +7,7 @@ import type { Show } from '../../protocol';
 import { systemTime, type TimeSource } from '../clock/time';
 import type { DmxEffect } from '../show/dmx-commands';
 import type { ShowListener } from '../show/store';
-import type { DmxEngine, DmxShow } from './dmx-engine';
+import type { DmxEngine, DmxShow, DmxTrace } from './dmx-engine';
 import type { DmxThreadInbound, DmxThreadOutbound, DmxThreadStart } from './dmx-thread-messages';
 
 /**
@@ -32,6 +32,15 @@ export interface DmxThreadDeps {
    */
   fifo?: number | null;
   nice?: number | null;
+  /** bench:dmx --trace: each timed effect's way through the sender, and the thread's garbage collections. */
+  trace?: DmxTraceHooks;
+  /** How a timed frame waits out its last milliseconds on the thread (DmxThreadStart.wait): 'block' (default) or 'spin'. */
+  wait?: 'block' | 'spin';
+}
+
+export interface DmxTraceHooks {
+  set(t: DmxTrace): void;
+  gc?(start: number, ms: number): void;
 }
 
 const WORKER = new URL('./dmx-thread-worker.ts', import.meta.url).href;
@@ -45,11 +54,20 @@ const hasOutputs = (show: Show) => Object.keys(show.dmx?.outputs ?? {}).length >
 
 export function startDmxThread(deps: DmxThreadDeps): DmxEngine {
   const time = deps.time ?? systemTime;
-  const offset = () => {
-    const a = systemTime();
-    const t = time();
-    const b = systemTime();
-    return t - (a + b) / 2;
+  // On one node show time is this machine's clock: the offset is 0 and never changes. Otherwise the
+  // tightest of a few brackets, and none when every read was interrupted (a loaded machine): an
+  // interrupted bracket is off by up to its width, and each re-send is a message the thread must take.
+  const fixed = time === systemTime;
+  const offset = (): number | null => {
+    if (fixed) return 0;
+    let best: { o: number; w: number } | null = null;
+    for (let i = 0; i < 5; i++) {
+      const a = systemTime();
+      const t = time();
+      const b = systemTime();
+      if (!best || b - a < best.w) best = { o: t - (a + b) / 2, w: b - a };
+    }
+    return best && best.w <= 0.5 ? best.o : null;
   };
   let worker: Worker | null = null;
   let closed = false;
@@ -62,8 +80,8 @@ export function startDmxThread(deps: DmxThreadDeps): DmxEngine {
 
   function spawn(): void {
     restartTimer = undefined;
-    lastOffset = offset();
-    const start: DmxThreadStart = { show: dmxPart(deps.store.get()), offsetMs: lastOffset, fifo: deps.fifo === undefined ? 10 : deps.fifo, nice: deps.nice === undefined ? -10 : deps.nice };
+    lastOffset = offset() ?? lastOffset;
+    const start: DmxThreadStart = { show: dmxPart(deps.store.get()), offsetMs: lastOffset, fifo: deps.fifo === undefined ? 10 : deps.fifo, nice: deps.nice === undefined ? -10 : deps.nice, trace: !!deps.trace, wait: deps.wait ?? 'block' };
     const w = new Worker(BOOT, { eval: true, workerData: start });
     worker = w;
     w.on('message', (m: DmxThreadOutbound) => {
@@ -71,6 +89,8 @@ export function startDmxThread(deps: DmxThreadDeps): DmxEngine {
         stats = m.stats;
         for (const [id, n] of Object.entries(m.sent)) deps.onPackets?.(id, n);
       } else if (m.type === 'log') deps.logger.warn(m.obj, m.msg);
+      else if (m.type === 'trace') deps.trace?.set(m.trace);
+      else if (m.type === 'gc') deps.trace?.gc?.(m.start, m.ms);
       else if (m.type === 'ready') {
         failures = 0;
         if (m.priority.error) deps.logger.debug({ priority: m.priority }, `dmx: the DMX thread runs ${m.priority.policy === 'default' ? 'at the default priority' : `at ${m.priority.policy} ${m.priority.value}`}`);
@@ -95,13 +115,13 @@ export function startDmxThread(deps: DmxThreadDeps): DmxEngine {
   if (hasOutputs(deps.store.get())) spawn();
 
   // The show clock's offset from this machine's (0 on one node; a node's estimate of another's later).
-  const offsetTimer = setInterval(() => {
+  const offsetTimer = fixed ? undefined : setInterval(() => {
     const o = offset();
-    if (Math.abs(o - lastOffset) < 0.05) return;
+    if (o === null || Math.abs(o - lastOffset) < 0.05) return;
     lastOffset = o;
     post({ type: 'offset', offsetMs: o });
   }, 1000);
-  offsetTimer.unref();
+  offsetTimer?.unref();
 
   return {
     lights(wallId, values) {

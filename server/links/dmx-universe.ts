@@ -16,9 +16,9 @@ export interface Fade {
   dur: number;
 }
 
-/** The fade's value at show time `t` (unrounded): `from` before it starts, `to` from its end. */
+/** The fade's value at show time `t` (unrounded): `from` before it starts, `to` from its end (a step: from its start). */
 export function fadeAt(f: Fade, t: number): number {
-  if (t <= f.start) return f.from;
+  if (t < f.start) return f.from;
   if (f.dur <= 0 || t >= f.start + f.dur) return f.to;
   return f.from + ((f.to - f.from) * (t - f.start)) / f.dur;
 }
