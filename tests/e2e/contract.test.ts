@@ -110,8 +110,9 @@ async function contract(id: string): Promise<void> {
   // Responds to visitors. The piece (the same seed: it is per wall and piece) is frozen at the same
   // time into its run twice: once with phones that joined and played, once replayed without them.
   // The replay starts 1 ms later (a new run to the screens; 1 ms of show time changes nothing
-  // visible). Whole-suite runs still sometimes leave one screen not switching to this replay within
-  // 60 s, with the same start or 1 ms later: an open bug (docs/display.md, "Known issue").
+  // visible), a start already past: each screen warms it and switches (docs/display.md, "A play whose
+  // start is already past"), on a frame whose own show time may be older than the command, which
+  // playOn no longer takes for "not switched yet" (tests/support/switched.ts).
   const socks = await phones(app, WALL, [], VISITORS);
   await eachPage((p) => until(async () => (await diag(p)).visitors >= VISITORS, 'the screens to see the phones'));
   await playWall(app, pages, WALL, null, 2);
@@ -158,12 +159,13 @@ describe('the piece contract', () => {
         expect(fs.existsSync(path.join(INSTALLATIONS, id, 'index.tsx')), `${id}/index.tsx`).toBe(true);
         expect(fs.existsSync(path.join(INSTALLATIONS, id, 'README.md')), `${id}/README.md`).toBe(true);
       });
-      // One retry: in 2 of the last 5 whole-suite runs (never alone), one screen did not switch to
-      // laser-score's replay (a wall.play at a start already past, after a stop) within 60 s. Not
-      // understood yet (the switcher should switch on the next frame once the module is there); an
-      // open bug, noted in the closing note of 2026-11-30 and in docs/performance.md's test-time section.
+      // One retry, for the starved machine (three software-GL screens whose stages share one
+      // process): a wall-clock limit (the 60 s switch waits, the 8 s GPU settle) can run out there. The
+      // replay that used to time out here (a play whose start is already past) is understood and
+      // fixed (docs/display.md, "A play whose start is already past"); the scaffolded piece, below,
+      // runs the same steps under the same policy.
       it('loads, renders, spans a wall, responds to visitors and unmounts clean', { timeout: 240_000, retry: 1 }, () => contract(id));
     });
 
-  it('a newly scaffolded piece (npm run new-piece, packed and uploaded) keeps it too', () => contract(SCAFFOLDED), 240_000);
+  it('a newly scaffolded piece (npm run new-piece, packed and uploaded) keeps it too', { timeout: 240_000, retry: 1 }, () => contract(SCAFFOLDED));
 });

@@ -70,13 +70,16 @@ export async function playWall(app: { url: string }, pages: Page[], wallId: stri
   );
 }
 
-/** What a screen that did not switch holds: the page's mirror and the stage's switcher (an open bug: see tests/e2e/contract.test.ts). */
+/** What a screen that did not switch holds: the page's mirror (with its last errors: a stage reload shows there) and the stage's switcher. */
 async function switchingOf(p: Page): Promise<string> {
   try {
     const d = await diag(p);
-    const frame = await stageFrame(p);
-    const s = await frame.evaluate(() => (window as unknown as { __pavilionStage?: { switching?(): unknown } }).__pavilionStage?.switching?.() ?? null);
-    return `the page shows ${JSON.stringify({ installationId: d.installationId, lastSwitch: d.lastSwitch, framesRendered: d.framesRendered })}, the stage's switcher ${JSON.stringify(s)}`;
+    // Bounded: a stage whose main thread is blocked does not answer (that is worth saying too).
+    const s = await Promise.race([
+      (async () => (await stageFrame(p)).evaluate(() => (window as unknown as { __pavilionStage?: { switching?(): unknown } }).__pavilionStage?.switching?.() ?? null))(),
+      new Promise((r) => setTimeout(() => r('(the stage frame did not answer within 10 s)'), 10_000)),
+    ]);
+    return `the page shows ${JSON.stringify({ installationId: d.installationId, lastSwitch: d.lastSwitch, framesRendered: d.framesRendered, now: d.now, errors: d.errors.slice(-3).map((e) => `${e.phase}: ${e.message}`) })}, the stage's switcher ${JSON.stringify(s)}`;
   } catch (e) {
     return `its state could not be read (${e instanceof Error ? e.message : String(e)})`;
   }

@@ -3,6 +3,7 @@ import type { CDPSession, Frame, Page } from 'playwright-core';
 import { api, until } from './server';
 import { decodePng, variety } from './image';
 import { waitFrames } from './browser';
+import { switchedTo } from './switched';
 
 /** The built client the e2e tests serve: dist/client (npm test builds it), or PAVILION_STATIC_DIR. */
 export const STATIC_DIR = process.env.PAVILION_STATIC_DIR
@@ -58,7 +59,7 @@ export const diag = (page: Page): Promise<Diag> =>
  * to it and drawn a few frames with it.
  */
 export async function playOn(app: { url: string }, page: Page, wallId: string, installationId: string | null, frames = 3, extra: Record<string, unknown> = {}): Promise<void> {
-  const before = (await diag(page)).now;
+  const { now: before, lastSwitch: prev } = await diag(page);
   const command = installationId ? { type: 'wall.play', wallId, installationId, ...extra } : { type: 'wall.stop', wallId };
   const res = await api(app, 'POST', '/api/commands', command);
   if (res.status !== 200) throw new Error(`${command.type} ${installationId ?? ''} refused: ${JSON.stringify(res.body)}`);
@@ -67,7 +68,9 @@ export async function playOn(app: { url: string }, page: Page, wallId: string, i
       const d = await diag(page);
       // Stopping a screen that never played anything switches nothing: it just stays empty.
       if (installationId === null && d.installationId === null && (d.lastSwitch?.installationId ?? null) === null) return true;
-      return d.lastSwitch && d.lastSwitch.installationId === installationId && d.lastSwitch.showTime >= before;
+      // A switch other than the one seen before the command (not one whose frame's show time is after
+      // it: a frame's own timestamp can be older than the command; tests/support/switched.ts).
+      return switchedTo(prev, d.lastSwitch, installationId);
     },
     `the screen to switch to ${installationId ?? 'nothing'}`,
     60_000,
@@ -76,8 +79,12 @@ export async function playOn(app: { url: string }, page: Page, wallId: string, i
     let state = 'its state could not be read';
     try {
       const d = await diag(page);
-      const s = await (await stageFrame(page)).evaluate(() => (window as unknown as { __pavilionStage?: { switching?(): unknown } }).__pavilionStage?.switching?.() ?? null);
-      state = `the page shows ${JSON.stringify({ installationId: d.installationId, lastSwitch: d.lastSwitch, framesRendered: d.framesRendered, before })}, the stage's switcher ${JSON.stringify(s)}`;
+      // Bounded: a stage whose main thread is blocked does not answer (that is worth saying too).
+      const s = await Promise.race([
+        (async () => (await stageFrame(page)).evaluate(() => (window as unknown as { __pavilionStage?: { switching?(): unknown } }).__pavilionStage?.switching?.() ?? null))(),
+        new Promise((r) => setTimeout(() => r('(the stage frame did not answer within 10 s)'), 10_000)),
+      ]);
+      state = `the page shows ${JSON.stringify({ installationId: d.installationId, lastSwitch: d.lastSwitch, framesRendered: d.framesRendered, before, prev, now: d.now, errors: d.errors.slice(-3).map((e) => `${e.phase}: ${e.message}`) })}, the stage's switcher ${JSON.stringify(s)}`;
     } catch {
       /* keep the default */
     }
