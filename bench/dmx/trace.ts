@@ -7,8 +7,9 @@
  *               (a main-thread listener of the server's store; the fsync's own length from onDispatch)
  *   acked       the HTTP answer is back in the bench
  *   heard       the sender heard of it (on the DMX thread: the show's hand-over message came)
- *   woke        the sender's timer fired (armed for `at` − 3 ms)
- *   sent        the frame was handed to the socket (after the setImmediate rounds up to `at`)
+ *   woke        the sender's timer fired (armed for `at` − 20 ms on the DMX thread, which then blocks
+ *               until `at`; `at` − 3 ms where it spins on setImmediate: the main thread, or --wait spin)
+ *   sent        the frame was handed to the socket
  *   stamp       the receiving thread's 'message' event (bench/dmx/stamp-worker.mjs)
  *
  * and the garbage collections of the bench's main thread (the servers' main threads: they share
@@ -98,13 +99,12 @@ const d = (a: number | null, b: number | null) => (a === null || b === null ? nu
 
 /** The hops of one set as differences (ms): what each stage took. */
 export function stages(h: SetHops, lead: number): Record<string, number | null> {
-  const armed = h.at - 3;
   return {
     'posted→durable': d(h.durable, h.posted),
     fsync: h.fsyncMs,
     'posted→acked': d(h.acked, h.posted),
     'durable→heard (hand-over)': d(h.heard, h.durable),
-    'timer late (woke − (at−3))': d(h.woke, armed),
+    'woke − at (timer: −20 block, −3 spin)': d(h.woke, h.at),
     'sent − at': d(h.sent, h.at),
     'stamp − sent (wire + receiver)': d(h.stamp, h.sent),
     'stamp − at (late)': d(h.stamp, h.at),

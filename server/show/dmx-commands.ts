@@ -68,3 +68,18 @@ export function reduceDmx(show: Show, c: DmxCommand, ctx: ReduceContext): Reduce
 function done(show: Show, dmx: DmxState, effects: DmxEffect[] = []): ReduceResult {
   return { ok: true, show: { ...show, dmx }, changed: true, effects };
 }
+
+/**
+ * The ack's note for a `dmx.set`/`dmx.release` with `at` whose durable write ended after `at`
+ * (the journal's fsync took longer than the lead it was given): it is applied, and its frame left as
+ * soon as it could, late by that much, as the ack of a too-soon wall.play says which screens switch late.
+ */
+export function dmxLateNote(command: Command, durableAt: number): { warning?: string } {
+  if ((command.type !== 'dmx.set' && command.type !== 'dmx.release') || command.at === undefined || durableAt <= command.at) return {};
+  const ms = Math.ceil(durableAt - command.at);
+  return {
+    warning:
+      `${command.type} on DMX output '${command.output}' was saved ${ms} ms after its \`at\` (the disk was slow to make it durable), ` +
+      `so its frame left about ${ms} ms late. To land on time, give \`at\` more lead than the slowest saves (pavilion_command_durable_seconds), or leave \`at\` out.`,
+  };
+}

@@ -4,6 +4,7 @@ import type { TimeSource } from '../clock/time';
 import { reduce, type Effect, type ReduceContext } from './reducer';
 import { showProblem } from './validate';
 import { playNotes, type LateScreens } from './transition-commands';
+import { dmxLateNote } from './dmx-commands';
 
 export type ShowListener = (show: Show, effects: Effect[], command: Command | null) => void;
 
@@ -134,7 +135,7 @@ export function createShowStore(opts: {
       } else {
         notify(res.effects, parsed.data);
       }
-      const done = answer(raw, source, { ok: true, version: show.version, ...playNotes(parsed.data, now, opts.lateScreens) }, durableS);
+      const done = answer(raw, source, { ok: true, version: show.version, ...playNotes(parsed.data, now, opts.lateScreens), ...dmxLateNote(parsed.data, opts.time()) }, durableS);
       // The GO's own commands, as the cue ran them (the reducer applied them inside the one change).
       if (parsed.data.type === 'cue.go' && dispatchListeners.size > 0)
         for (const c of show.cues[show.cuePosition]?.commands ?? []) told({ type: c.type, source: 'cue', result: 'ok', durableS: null, version: show.version, raw: c });

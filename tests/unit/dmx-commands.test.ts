@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reduce, type ReduceContext } from '../../server/show/reducer';
 import { demoShow } from '../../server/show/demo';
+import { createShowStore } from '../../server/show/store';
+import { createMemoryStorage } from '../../server/persistence/journal';
 import { Command, Show as ShowSchema, describeIssues, type Show } from '../../protocol';
 
 const ctx: ReduceContext = { now: 1_000_000, piece: () => undefined, playLeadMs: () => 600, changeLeadMs: 150 };
@@ -82,5 +84,32 @@ describe('DMX commands: the reducer', () => {
     if (!saved.ok) throw new Error(saved.error.message);
     const go = run(saved.show, { type: 'cue.go', cueId: 'q1' });
     expect(go.ok && go.effects).toEqual([{ kind: 'dmx.set', output: 'house', channels: { 3: 9 }, fadeMs: 0, at: ctx.now + ctx.changeLeadMs }]);
+  });
+});
+
+describe('DMX commands: a timed set saved after its `at`', () => {
+  // The journal's fsync can outlast the lead given to `at` (bench:dmx: p99 150–580 ms on a loaded
+  // machine): the set is applied and its frame leaves as soon as it can, and the ack says it is late.
+  function storeWith(saveMs: number) {
+    let clock = 1_000_000;
+    const memory = createMemoryStorage();
+    const storage = { ...memory, save: (s: Show) => ((clock += saveMs), memory.save(s)) };
+    const store = createShowStore({ initial: withHouse(), storage, time: () => clock, piece: () => undefined });
+    return { store, now: () => clock };
+  }
+
+  it('warns when the durable write ended after `at`, naming how late', () => {
+    const { store, now } = storeWith(200);
+    const res = store.dispatch({ type: 'dmx.set', output: 'house', channels: { '1': 255 }, at: now() + 150 });
+    expect(res.ok).toBe(true);
+    expect(res.ok && 'warning' in res ? res.warning : undefined).toMatch(/saved 50 ms after its `at`.*give `at` more lead/);
+  });
+
+  it('says nothing when the write ended in time, or without `at`', () => {
+    const { store, now } = storeWith(20);
+    const timed = store.dispatch({ type: 'dmx.set', output: 'house', channels: { '1': 255 }, at: now() + 150 });
+    const untimed = store.dispatch({ type: 'dmx.release', output: 'house' });
+    expect(timed.ok && !('warning' in timed)).toBe(true);
+    expect(untimed.ok && !('warning' in untimed)).toBe(true);
   });
 });
