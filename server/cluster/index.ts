@@ -124,6 +124,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const { gate } = roles;
   const relay = new VisitorRelay({ main, sub, keys, node, log });
   let kicks: ReturnType<typeof startKicks> | null = null;
+  let banMs = DEFAULT_HUB_OPTIONS.banMs;
 
   return {
     node,
@@ -141,6 +142,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     },
     visitorDisplay(display, time, options) {
       const hub = { ...DEFAULT_HUB_OPTIONS, ...options };
+      banMs = hub.banMs;
       relay.start({ walls: () => Object.keys(ctx.core?.get().walls ?? {}), screens: screensOf(display), time, frameMs: hub.frameMs, maxEventsPerFrame: hub.maxEventsPerFrame }).catch((e: unknown) => log.warn({ err: (e as Error).message }, "cluster: cannot hear the other nodes' visitors yet"));
       return relayedDisplay(display, (wallId, frame) => relay.local(wallId, frame));
     },
@@ -173,7 +175,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         relay.onHop = series.visitorHop;
       }
       void follower.follow();
-      kicks = startKicks({ main, sub, keys, node, isWriter: gate.isWriter, core: deps.core, deliver: (effects) => ctx.caps?.deliver(effects), log });
+      kicks = startKicks({ main, sub, keys, node, isWriter: gate.isWriter, core: deps.core, deliver: (effects) => ctx.caps?.deliver(effects), banMs, log });
       kicks.ready.catch((e: unknown) => log.warn({ err: (e as Error).message }, "cluster: cannot hear the writer's kicks yet"));
       if (ctx.role === 'writer') void forwarder.serve(lease.token!, roles.local).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'cluster: cannot take forwarded commands yet'));
     },

@@ -29,6 +29,8 @@ export interface Keys {
   kicks: string;
   /** A node's visitors by wall, the panel's kick list (server/cluster/visitor-lists.ts), with the heartbeat's TTL. */
   visitorList(node: string): string;
+  /** A kicked public id, for as long as it is kept out (a node that starts later keeps it out too: server/cluster/kicks.ts). */
+  ban(publicId: string): string;
 }
 
 export function keysFor(prefix: string): Keys {
@@ -46,5 +48,6 @@ export function keysFor(prefix: string): Keys {
     visitorsOf: (wallId) => `${prefix}visitors:${wallId}`,
     kicks: `${prefix}kicks`,
     visitorList: (node) => `${prefix}visitors:list:${node}`,
+    ban: (publicId) => `${prefix}ban:${publicId}`,
   };
 }

@@ -148,5 +148,17 @@ describe('visitors anywhere (several nodes)', () => {
       const there = await ask<Ack<{ view: VisitorView }>>(elsewhere, 'visitor:join', { wallId, visitorId: p.secret });
       expect(there).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
-  }, 60_000);
+    // And on a node that starts after the kick (it reads the kicks kept in Redis).
+    const late = await cluster.add();
+    await settled(cluster.nodes);
+    const refused = await until(async () => {
+      const s = client(late, '/visitor');
+      open.push(s);
+      await connected(s);
+      const res = await ask<Ack<{ view: VisitorView }>>(s, 'visitor:join', { wallId: 'canopy', visitorId: p.secret });
+      if (res.ok) s.close(); // let in: not yet, or never (a node never told of the kick)
+      return !res.ok ? res : null;
+    }, 'the node started after the kick to keep the kicked phone out', 60_000);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  }, 180_000);
 });
