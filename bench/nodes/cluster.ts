@@ -4,6 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
+import { io, type Socket } from 'socket.io-client';
+import type { VisitorFrame, VisitorState } from '../../protocol';
 import { ROOT } from '../lib/child';
 
 /** The bench's pavilion: its own redis-server and nodes (server/main.ts, as `npm start` runs it), each a child process. */
@@ -143,4 +145,33 @@ export async function redisLatency(url: string): Promise<Array<{ event: string; 
   } finally {
     await c.quit();
   }
+}
+
+/**
+ * A screen of the demo show on node `n`: a socket.io client in this process, paired with the
+ * screen's key, giving each visitor frame to `onFrame` with its arrival time (Date.now()).
+ */
+export async function benchScreen(n: BenchNode, screenId: string, onFrame: (f: VisitorFrame, now: number) => void): Promise<Socket> {
+  const show = (await (await fetch(`${n.url}/api/show/export`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { screens: Record<string, { key?: string }> };
+  const socket = io(`${n.url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false });
+  socket.on('visitors:frame', (f: VisitorFrame) => onFrame(f, Date.now()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const hello = (await socket.timeout(20_000).emitWithAck('display:hello', { screenId, key: show.screens[screenId]?.key })) as { ok: boolean; error?: { message: string } };
+  if (!hello.ok) throw new Error(`display:hello as ${screenId} on ${n.url}: ${hello.error?.message}`);
+  return socket;
+}
+
+/** A frame handler that calls `sample` once for each visitor whose `sentAt` changed since its last frame: a new input reached the screen. */
+export function newInputs(sample: (v: VisitorState & { sentAt: number }, f: VisitorFrame, now: number) => void): (f: VisitorFrame, now: number) => void {
+  const lastSent = new Map<string, number>();
+  return (f, now) => {
+    for (const v of f.visitors) {
+      if (v.sentAt === undefined || lastSent.get(v.id) === v.sentAt) continue;
+      lastSent.set(v.id, v.sentAt);
+      sample(v as VisitorState & { sentAt: number }, f, now);
+    }
+  };
 }

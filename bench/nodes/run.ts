@@ -17,13 +17,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
-import type { VisitorFrame } from '../../protocol';
+import type { Socket } from 'socket.io-client';
 import { arg } from '../lib/args';
 import { ROOT, sleep } from '../lib/child';
 import { Samples, fmt } from '../lib/stats';
 import { LightPhone } from '../visitors/light-phone';
-import { TOKEN, cpuSeconds, redisStats, settled, startNode, startRedis, type BenchNode, type RedisStats } from './cluster';
+import { TOKEN, benchScreen, cpuSeconds, newInputs, redisStats, settled, startNode, startRedis, type BenchNode, type RedisStats } from './cluster';
 
 const PHONES = arg('phones', 200);
 const HZ = arg('hz', 10);
@@ -38,26 +37,13 @@ async function command(n: BenchNode, body: unknown): Promise<void> {
 
 /** A screen of wall `main` on node `n`: every visitor whose `sentAt` changed in a frame is one latency sample. */
 async function screen(n: BenchNode, screenId: string): Promise<{ socket: Socket; latency: Samples; frames: () => number; reset(): void }> {
-  const show = (await (await fetch(`${n.url}/api/show/export`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { screens: Record<string, { key?: string }> };
-  const socket = io(`${n.url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false });
   const latency = new Samples();
-  const lastSent = new Map<string, number>();
   let frames = 0;
-  socket.on('visitors:frame', (f: VisitorFrame) => {
-    const now = Date.now();
+  const sample = newInputs((v, _f, now) => latency.add(now - v.sentAt));
+  const socket = await benchScreen(n, screenId, (f, now) => {
     frames++;
-    for (const v of f.visitors) {
-      if (v.sentAt === undefined || lastSent.get(v.id) === v.sentAt) continue;
-      lastSent.set(v.id, v.sentAt);
-      latency.add(now - v.sentAt);
-    }
+    sample(f, now);
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  const hello = (await socket.timeout(20_000).emitWithAck('display:hello', { screenId, key: show.screens[screenId]?.key })) as { ok: boolean; error?: { message: string } };
-  if (!hello.ok) throw new Error(`display:hello as ${screenId}: ${hello.error?.message}`);
   return {
     socket,
     latency,

@@ -19,13 +19,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
-import type { VisitorFrame } from '../../protocol';
+import type { Socket } from 'socket.io-client';
 import { arg } from '../lib/args';
 import { ROOT, sleep } from '../lib/child';
 import { Samples, fmt } from '../lib/stats';
 import { LightPhone } from './light-phone';
-import { TOKEN, cpuSeconds, redisLatency, redisStats, settled, startNode, startRedis, watchRedisLatency, type BenchNode, type RedisStats } from '../nodes/cluster';
+import { TOKEN, benchScreen, cpuSeconds, newInputs, redisLatency, redisStats, settled, startNode, startRedis, watchRedisLatency, type BenchNode, type RedisStats } from '../nodes/cluster';
 
 const NODES = arg('nodes', 2);
 /** Phones: `--phones 200`, or the first of `--steps` (the single-node bench's phone counts; there `--phones` names the kind of phone). */
@@ -56,37 +55,25 @@ interface BenchScreen {
 
 /** A screen of wall `main` on node `home`; `nodeOf` says which node a visitor id plays on. */
 async function screen(n: BenchNode, home: number, screenId: string, nodeOf: Map<string, number>): Promise<BenchScreen> {
-  const show = (await (await fetch(`${n.url}/api/show/export`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { screens: Record<string, { key?: string }> };
-  const socket = io(`${n.url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false });
-  const s: BenchScreen = {
+  let frames = 0;
+  const sample = newInputs((v, f, now) => {
+    if (nodeOf.get(v.id) === home) same.add(now - v.sentAt);
+    else {
+      cross.add(now - v.sentAt);
+      crossServer.add(f.at - v.sentAt);
+    }
+  });
+  const socket = await benchScreen(n, screenId, (f, now) => {
+    frames++;
+    sample(f, now);
+  });
+  return {
     socket,
     frames: () => frames,
     reset() {
       frames = 0;
     },
   };
-  const lastSent = new Map<string, number>();
-  let frames = 0;
-  socket.on('visitors:frame', (f: VisitorFrame) => {
-    const now = Date.now();
-    frames++;
-    for (const v of f.visitors) {
-      if (v.sentAt === undefined || lastSent.get(v.id) === v.sentAt) continue;
-      lastSent.set(v.id, v.sentAt);
-      if (nodeOf.get(v.id) === home) same.add(now - v.sentAt);
-      else {
-        cross.add(now - v.sentAt);
-        crossServer.add(f.at - v.sentAt);
-      }
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  const hello = (await socket.timeout(20_000).emitWithAck('display:hello', { screenId, key: show.screens[screenId]?.key })) as { ok: boolean; error?: { message: string } };
-  if (!hello.ok) throw new Error(`display:hello as ${screenId}: ${hello.error?.message}`);
-  return s;
 }
 
 async function joinPhone(n: BenchNode, i: number): Promise<{ phone: LightPhone; id: string }> {
