@@ -33,8 +33,8 @@ export const newFoldSlot = (): FoldSlot => ({ n: 0, owed: false, ackedAt: -Infin
  * instead of 8; each answer is a socket write, the largest cost per input left, docs/performance.md).
  * A phone that never flags (an older page, `visitor:put`) keeps `windowMs`, which its window of 16
  * outlasts. Either way, a pace higher than the one a phone was last told is answered at its next
- * input once `windowMs / 4` has passed since its last answer (a server that falls behind is heard
- * within a few inputs, not a long window later).
+ * input once `windowMs` has passed since its last answer: a server that falls behind is heard as
+ * soon as with the short window, and a crowd's answers are no more frequent while it slows down.
  * Pure: time is passed in; `S` is whatever the transport keeps per phone (its socket).
  */
 export class AckFolder<S> {
@@ -63,7 +63,7 @@ export class AckFolder<S> {
     if (answerNow) slot.flags = true;
     const since = now - slot.ackedAt;
     if (answerNow || since >= (slot.flags ? this.longWindowMs : this.windowMs)) return this.answer(s, slot, now, false);
-    if (since >= this.windowMs / 4 && this.pace() > slot.pace) return this.answer(s, slot, now, false);
+    if (since >= this.windowMs && this.pace() > slot.pace) return this.answer(s, slot, now, false);
     slot.inAt = now;
     if (!slot.owed) {
       slot.owed = true;

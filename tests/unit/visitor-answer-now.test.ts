@@ -82,22 +82,22 @@ describe('folded acks with the answer-now flag (server/visitors/acks.ts)', () =>
     expect(sent.map((s) => s.ack.n)).toEqual([1, 5, 9]);
   });
 
-  it('a pace higher than the one the phone was told is answered at its next input, a quarter window after its last answer', () => {
+  it('a pace higher than the one the phone was told is answered at its next input a short window after its last answer', () => {
     const { f, sent, setPace } = folder(200, 1000);
     f.accepted('a', 1, 0, true);
     f.accepted('a', 2, 20);
     setPace(120);
-    f.accepted('a', 3, 40); // under a quarter of the short window since the last answer: folded
+    f.accepted('a', 3, 150); // under the short window since the last answer: folded
     expect(sent).toHaveLength(1);
-    f.accepted('a', 4, 60);
+    f.accepted('a', 4, 200);
     expect(sent.slice(1)).toEqual([{ phone: 'a', ack: { ok: true, n: 4, pace: 120 } }]);
-    f.accepted('a', 5, 200); // the same pace: folded again
+    f.accepted('a', 5, 450); // the same pace: folded again
     expect(sent).toHaveLength(2);
     setPace(60); // easing waits for the long window
-    f.accepted('a', 6, 300);
+    f.accepted('a', 6, 500);
     expect(sent).toHaveLength(2);
-    f.sweep(1060);
-    expect(sent.slice(2)).toEqual([{ phone: 'a', ack: { ok: true, n: 6, pace: 60, h: 760 } }]);
+    f.sweep(1200);
+    expect(sent.slice(2)).toEqual([{ phone: 'a', ack: { ok: true, n: 6, pace: 60, h: 700 } }]);
   });
 });
 
