@@ -6,10 +6,7 @@ export const LOAD_LIMIT_MS = 10_000;
 /**
  * A run whose module is there but whose warm-up (mount, compile, sound graph: the mount layer's
  * report) has not finished this long after its start switches anyway, and finishes warming on
- * screen: late is better than never, and a warm-up that never reports must not hold the wall. A run
- * announced after its start (a play whose `at` is past, a screen that joins a running wall) has as
- * long from its announcement: it warms too, rather than being mounted, compiled and drawn cold in one
- * frame (on a loaded machine, seconds of a stage's main thread, shared by every stage of a browser).
+ * screen: late is better than never, and a warm-up that never reports must not hold the wall.
  */
 export const WARM_WAIT_MS = 3_000;
 
@@ -47,8 +44,6 @@ interface Pending {
   warm: boolean;
   /** When it was announced (deps.now), to time the whole warm-up. */
   since: number;
-  /** The show time by which it switches even if not warm: WARM_WAIT_MS after its start, or after its announcement if that came later. */
-  warmBy: number;
   cold: boolean;
 }
 
@@ -111,8 +106,7 @@ export class Switcher {
       return;
     }
     if (!this.active && target.installationId === null && !this.pending) return;
-    const warmBy = Math.max(target.startedAt, this.deps.showTime()) + WARM_WAIT_MS;
-    const p: Pending = { target, module: null, error: null, warm: false, since: this.deps.now(), warmBy, cold: false };
+    const p: Pending = { target, module: null, error: null, warm: false, since: this.deps.now(), cold: false };
     this.pending = p;
     const id = target.installationId;
     if (!id) return;
@@ -150,7 +144,7 @@ export class Switcher {
   frame(showTime: number): ActivePiece | null | undefined {
     const p = this.pending;
     if (!p || showTime < p.target.startedAt || !(p.module || p.error || p.target.installationId === null)) return undefined;
-    const warm = p.warm || !p.module || !(this.deps.needsWarm?.() ?? false) || showTime >= p.warmBy;
+    const warm = p.warm || !p.module || !(this.deps.needsWarm?.() ?? false) || showTime >= p.target.startedAt + WARM_WAIT_MS;
     if (!warm) return undefined;
     this.pending = null;
     const t = p.target;
@@ -161,12 +155,12 @@ export class Switcher {
   }
 
   /** What it holds now, for a technician or a test chasing a screen that does not switch (window.__pavilionStage.switching()). */
-  state(): { targetKey: string | null; active: string | null; pending: { key: string; startedAt: number; warmBy: number; module: boolean; error: string | null; warm: boolean } | null } {
+  state(): { targetKey: string | null; active: string | null; pending: { key: string; startedAt: number; module: boolean; error: string | null; warm: boolean } | null } {
     const p = this.pending;
     return {
       targetKey: this.targetKey,
       active: this.active ? `${this.active.key}${this.active.failed ? ' (failed)' : ''}` : null,
-      pending: p ? { key: p.target.key, startedAt: p.target.startedAt, warmBy: p.warmBy, module: !!p.module, error: p.error ? String(p.error) : null, warm: p.warm } : null,
+      pending: p ? { key: p.target.key, startedAt: p.target.startedAt, module: !!p.module, error: p.error ? String(p.error) : null, warm: p.warm } : null,
     };
   }
 
