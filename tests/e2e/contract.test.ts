@@ -110,9 +110,9 @@ async function contract(id: string): Promise<void> {
   // Responds to visitors. The piece (the same seed: it is per wall and piece) is frozen at the same
   // time into its run twice: once with phones that joined and played, once replayed without them.
   // The replay starts 1 ms later (a new run to the screens; 1 ms of show time changes nothing
-  // visible), a start already past: each screen warms it and switches (docs/display.md, "A play whose
-  // start is already past"), on a frame whose own show time may be older than the command, which
-  // playOn no longer takes for "not switched yet" (tests/support/switched.ts).
+  // visible), a start already past: each screen switches on its next frame, whose own show time may
+  // be older than the command under load, which playOn no longer takes for "not switched yet"
+  // (tests/support/switched.ts; docs/display.md, "A play whose start is already past").
   const socks = await phones(app, WALL, [], VISITORS);
   await eachPage((p) => until(async () => (await diag(p)).visitors >= VISITORS, 'the screens to see the phones'));
   await playWall(app, pages, WALL, null, 2);
@@ -161,9 +161,9 @@ describe('the piece contract', () => {
       });
       // One retry, for the starved machine (three software-GL screens whose stages share one
       // process): a wall-clock limit (the 60 s switch waits, the 8 s GPU settle) can run out there. The
-      // replay that used to time out here (a play whose start is already past) is understood and
-      // fixed (docs/display.md, "A play whose start is already past"); the scaffolded piece, below,
-      // runs the same steps under the same policy.
+      // replay that used to time out here (a play whose start is already past) was waited for with a
+      // check a switch under load can fail (docs/display.md, "A play whose start is already past");
+      // the scaffolded piece, below, runs the same steps under the same policy.
       it('loads, renders, spans a wall, responds to visitors and unmounts clean', { timeout: 240_000, retry: 1 }, () => contract(id));
     });
 
