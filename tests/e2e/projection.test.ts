@@ -233,12 +233,16 @@ describe('the output stage on a screen', () => {
     await command({ type: 'screen.pattern', screenId: SCREEN, pattern: 'white' });
     const dataDir = app.dataDir;
     await app.close();
+    // The old page stays on the old server's address (the new one listens elsewhere): it would only
+    // take frames from the new page and, in the next test, from the screen of no wall.
+    await page.close();
     app = await startServer({ staticDir: STATIC_DIR, dataDir });
     expect(app.store.get().screens[SCREEN]).toMatchObject({ output: { corners: RIGHT_HALF }, pattern: 'white' });
     const again = (await openPage(browser, screenUrl(app, SCREEN))).page;
     await waitFrames(again, 3);
     const img = await until_('the pin and the pattern after the restart', (i) => columns(i)[0]! < 5 && columns(i)[i.width - 1]! > 250, again);
     expect(Math.abs(edgeOf(columns(img)) - img.width / 2)).toBeLessThanOrEqual(1);
+    await again.close();
   }, 180_000);
 });
 

@@ -88,9 +88,9 @@ describe('a screen through a dead server', () => {
     await exited(server!.child);
     await until(async () => !(await pageConnected()), 'the page to notice the server is gone');
     const framesAtKill = (await diag(page)).framesRendered;
-    // Give the page the time the old "reconnecting…" note took to appear (2 s), and more.
-    await new Promise((r) => setTimeout(r, 3500));
-    await waitFrames(page, 30, 120_000);
+    // Give the page the time the old "reconnecting…" note took to appear (2 s), and more, while it
+    // draws its 30 frames (both, side by side).
+    await Promise.all([new Promise((r) => setTimeout(r, 3500)), waitFrames(page, 30, 120_000)]);
     const offline = await diag(page);
     expect(offline.framesRendered, 'the screen kept rendering').toBeGreaterThan(framesAtKill + 30);
     expect(offline.installationId, 'the same piece plays on').toBe(first);

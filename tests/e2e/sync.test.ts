@@ -57,10 +57,14 @@ beforeAll(async () => {
   app = await startServer({ staticDir: STATIC });
   browser = await launch();
   for (const id of MAIN) pages.push((await openPage(browser, screenUrl(app, id))).page);
-  for (const p of pages) {
-    await waitFrames(p, 5);
-    await until(async () => (await diag(p)).synced, 'the screen clock to sync');
-  }
+  // The screens start side by side: each is waited for at once (one after another, each page's
+  // frames would be counted from when the previous one was done).
+  await Promise.all(
+    pages.map(async (p) => {
+      await waitFrames(p, 5);
+      await until(async () => (await diag(p)).synced, 'the screen clock to sync');
+    }),
+  );
 });
 afterAll(async () => {
   await browser?.close();
@@ -80,10 +84,12 @@ describe('one wall, three screens', () => {
     const res = await api(app, 'POST', '/api/commands', { type: 'wall.pause', wallId: 'main', at });
     expect(res.body.ok, JSON.stringify(res.body)).toBe(true);
     // Frozen: every screen's clock is past `at`, and it has drawn frames since.
-    for (const p of pages) {
-      await until(async () => (await diag(p)).now > at + 50, 'the screen clock to pass the pause time');
-      await waitFrames(p, 3);
-    }
+    await Promise.all(
+      pages.map(async (p) => {
+        await until(async () => (await diag(p)).now > at + 50, 'the screen clock to pass the pause time');
+        await waitFrames(p, 3);
+      }),
+    );
     const imgs = await Promise.all(pages.map(shot));
     const { width: W, height: H } = imgs[0]!;
     expect(W).toBe(480);
