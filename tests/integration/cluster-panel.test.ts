@@ -1,8 +1,8 @@
 import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Ack, ShowView, VisitorListReply, VisitorView } from '../../protocol';
 import { ask, client, connected, until } from '../support/server';
-import { NODE_TOKEN, send, settled, startCluster, type TestCluster, type TestNode } from '../support/cluster';
+import { NODE_TOKEN, send, settled, useCluster, type TestNode } from '../support/cluster';
 
 /**
  * Issue 17: screens and visitors anywhere, as the panel and the writer see them. Two nodes
@@ -11,22 +11,7 @@ import { NODE_TOKEN, send, settled, startCluster, type TestCluster, type TestNod
  * the writer sizes a `wall.play`'s lead with the preload times of the wall's screens on every node.
  * No timed assertion: every wait is for a condition; the lead is read off the show's `startedAt`.
  */
-let cluster: TestCluster;
-let nodes: TestNode[] = [];
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2, prefix: 'panel:' });
-  nodes = cluster.nodes;
-}, 180_000);
-
-afterAll(async () => {
-  await cluster?.close();
-}, 30_000);
-
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const { nodes, open } = useCluster({ nodes: 2, prefix: 'panel:' });
 
 const get = async <T>(n: TestNode, route: string): Promise<T> => {
   const res = await fetch(`${n.url}${route}`, { headers: { authorization: `Bearer ${NODE_TOKEN}` } });

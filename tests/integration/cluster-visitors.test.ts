@@ -1,8 +1,8 @@
 import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Ack, VisitorFrame, VisitorView } from '../../protocol';
 import { ask, client, connected, nextEvent, until } from '../support/server';
-import { NODE_TOKEN, healthOf, metricsOf, sample, send, settled, startCluster, type TestCluster, type TestNode } from '../support/cluster';
+import { NODE_TOKEN, healthOf, metricsOf, sample, send, settled, useCluster, type TestNode } from '../support/cluster';
 
 /**
  * Issue 17: visitors anywhere. Two nodes (server/main.ts in child processes, tests/support/cluster.ts)
@@ -10,22 +10,7 @@ import { NODE_TOKEN, healthOf, metricsOf, sample, send, settled, startCluster, t
  * (server/cluster/visitor-relay.ts), and the panel's kick reaches a phone on a node that is not the
  * writer (server/cluster/kicks.ts). No timed assertion: every wait is for a condition.
  */
-let cluster: TestCluster;
-let nodes: TestNode[] = [];
-const open: Socket[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2, prefix: 'vis:' });
-  nodes = cluster.nodes;
-}, 180_000);
-
-afterAll(async () => {
-  await cluster?.close();
-}, 30_000);
-
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const { nodes, open, add } = useCluster({ nodes: 2, prefix: 'vis:' });
 
 /** A screen of the demo show (wall `main`: prism-field, an xy `pad`) connected to node `n`, with every visitor frame it gets. */
 async function screen(n: TestNode, screenId: string): Promise<{ frames: VisitorFrame[] }> {
@@ -149,8 +134,8 @@ describe('visitors anywhere (several nodes)', () => {
       expect(there).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
     // And on a node that starts after the kick (it reads the kicks kept in Redis).
-    const late = await cluster.add();
-    await settled(cluster.nodes);
+    const late = await add();
+    await settled(nodes);
     const refused = await until(async () => {
       const s = client(late, '/visitor');
       open.push(s);

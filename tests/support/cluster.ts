@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { NodesReply } from '../../protocol';
 import { exited, startChild } from './child';
 import { until } from './server';
@@ -115,3 +117,32 @@ export const preset = (name: string) => ({ type: 'preset.save', installationId: 
 
 /** The names of the presets a node serves for the echo piece. */
 export const presetsOf = async (url: string) => Object.keys((await showOf(url)).presets.echo ?? {});
+
+/**
+ * The nodes of one test file: started before its tests and closed after them; the sockets a test
+ * puts in `open` are closed after each test. `nodes` is filled in place once they are up.
+ */
+export function useCluster(opts: Parameters<typeof startCluster>[0]): { readonly nodes: TestNode[]; readonly open: Socket[]; add: TestCluster['add'] } {
+  let cluster: TestCluster | undefined;
+  const files = {
+    nodes: [] as TestNode[],
+    open: [] as Socket[],
+    /** One more node (TestCluster.add), in `nodes` too. */
+    add: async (env?: Record<string, string>) => {
+      const n = await cluster!.add(env);
+      if (!files.nodes.includes(n)) files.nodes.push(n);
+      return n;
+    },
+  };
+  beforeAll(async () => {
+    cluster = await startCluster(opts);
+    files.nodes.push(...cluster.nodes); // in place: callers hold this array
+  }, 180_000);
+  afterAll(async () => {
+    await cluster?.close();
+  }, 30_000);
+  afterEach(() => {
+    for (const s of files.open.splice(0)) s.close();
+  });
+  return files;
+}

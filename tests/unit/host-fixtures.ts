@@ -1,6 +1,6 @@
 import type { InstallationModule } from 'pavilion/sdk';
 import type { DisplayView } from '../../protocol';
-import { PieceHost, type HostError, type HostOptions, type PieceSource, type Timers } from '../../client/host';
+import { PieceHost, type HostError, type HostOptions, type PieceSource, type RendererLike, type Timers } from '../../client/host';
 
 /** A piece module that is never rendered: the host only passes it on. */
 export function fakeModule(id: string, version = '1.0.0'): InstallationModule {
@@ -114,3 +114,22 @@ export function playing(id: string, startedAt: number, over: Partial<Wall> = {})
   const manifest = { id, title: id, artist: 'test', description: '', version: '1.0.0', params: {}, inputs: [], moduleUrl: null, source: 'bundled' as const };
   return wallView({ installationId: id, startedAt, paramsAt: startedAt, manifest, ...over });
 }
+
+/** A renderer the host can attach: `memory` as renderer.info reports it, no programs. */
+export const fakeRenderer = (memory = { geometries: 0, textures: 0 }): RendererLike => ({ info: { memory, programs: [] }, getContext: () => ({}) as WebGLRenderingContext });
+
+/** Modules already in the page (as PieceLoader caches them): a load resolves at once. */
+export class LoadedPieces implements PieceSource {
+  private readonly modules = new Map<string, InstallationModule>();
+  load(id: string): Promise<InstallationModule> {
+    let m = this.modules.get(id);
+    if (!m) this.modules.set(id, (m = fakeModule(id)));
+    return Promise.resolve(m);
+  }
+  isLoaded(id: string): boolean {
+    return this.modules.has(id);
+  }
+}
+
+/** Lets pending promise callbacks (a module load) run. */
+export const settle = () => new Promise((r) => setTimeout(r, 0));

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { InstallationModule } from 'pavilion/sdk';
-import { programOf, seedOf, type PieceSource, type RendererLike } from '../../client/host';
-import { fakeModule, playing, testHost } from './host-fixtures';
+import { programOf, seedOf } from '../../client/host';
+import { LoadedPieces, fakeRenderer, playing, settle, testHost } from './host-fixtures';
 
 /*
  * A warm switch makes the warmed run the live one: a run of a piece already mounted (kept warm
@@ -12,29 +11,14 @@ import { fakeModule, playing, testHost } from './host-fixtures';
  */
 
 const T = 5_000_000;
-const renderer = (memory = { geometries: 0, textures: 0 }): RendererLike => ({ info: { memory, programs: [] }, getContext: () => ({}) as WebGLRenderingContext });
 
 /** Modules in the page already (one object per piece, as PieceLoader caches them): a load resolves at once. */
-class LoadedPieces implements PieceSource {
-  readonly loads: string[] = [];
-  private readonly modules = new Map<string, InstallationModule>();
-  load(id: string): Promise<InstallationModule> {
-    this.loads.push(id);
-    let m = this.modules.get(id);
-    if (!m) this.modules.set(id, (m = fakeModule(id)));
-    return Promise.resolve(m);
-  }
-  isLoaded(id: string): boolean {
-    return this.modules.has(id);
-  }
-}
-const settle = () => new Promise((r) => setTimeout(r, 0));
 
 /** A host with one screen (runs must warm on it before they switch), on a fake clock. */
 function screenHost(warmCache = { count: 3, memory: 1e9 }, memory = { geometries: 0, textures: 0 }) {
   const preloads: Array<{ installationId: string; ms: number; cold: boolean }> = [];
   const t = testHost({ pieces: new LoadedPieces(), warmCache, sendPreload: (p) => preloads.push(p) });
-  t.host.attachRenderer('main-1', renderer(memory));
+  t.host.attachRenderer('main-1', fakeRenderer(memory));
   /** Plays `id` from `at`: announced, warmed on the screen (what the mount layer reports), switched. */
   const play = async (id: string, at: number, over: Parameters<typeof playing>[2] = {}) => {
     t.host.setProgram(programOf(playing(id, at, over)));

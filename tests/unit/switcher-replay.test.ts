@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { InstallationModule } from 'pavilion/sdk';
-import { WARM_WAIT_MS, programOf, type PieceSource, type RendererLike } from '../../client/host';
+import { WARM_WAIT_MS, programOf } from '../../client/host';
 import { switchedTo } from '../support/switched';
-import { fakeModule, playing, testHost, wallView } from './host-fixtures';
+import { LoadedPieces, fakeRenderer, playing, settle, testHost, wallView } from './host-fixtures';
 
 /*
  * The contract test's replay (tests/e2e/contract.test.ts): a wall stopped, then played again from a
@@ -16,21 +15,7 @@ import { fakeModule, playing, testHost, wallView } from './host-fixtures';
  */
 
 const T = 5_000_000;
-const renderer = (): RendererLike => ({ info: { memory: { geometries: 0, textures: 0 }, programs: [] }, getContext: () => ({}) as WebGLRenderingContext });
 
-/** Modules already in the page (as PieceLoader caches them): a load resolves at once. */
-class LoadedPieces implements PieceSource {
-  private readonly modules = new Map<string, InstallationModule>();
-  load(id: string): Promise<InstallationModule> {
-    let m = this.modules.get(id);
-    if (!m) this.modules.set(id, (m = fakeModule(id)));
-    return Promise.resolve(m);
-  }
-  isLoaded(id: string): boolean {
-    return this.modules.has(id);
-  }
-}
-const settle = () => new Promise((r) => setTimeout(r, 0));
 const STOP = T + 5400;
 
 /**
@@ -39,7 +24,7 @@ const STOP = T + 5400;
  */
 async function stoppedAfterPlay(warmCount: number) {
   const t = testHost({ pieces: new LoadedPieces(), warmCache: { count: warmCount, memory: 1e9 } });
-  t.host.attachRenderer('main-1', renderer());
+  t.host.attachRenderer('main-1', fakeRenderer());
   t.host.setProgram(programOf(playing('laser-score', T)));
   await settle();
   t.frameAt(T - 500);

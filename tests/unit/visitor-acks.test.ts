@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FoldedAck } from '../../protocol';
-import { AckFolder, newFoldSlot, type FoldSlot } from '../../server/visitors/acks';
+import { foldedAcks } from '../support/acks';
 import { RATE_LIMITED } from '../../server/visitors/options';
-
-/** Folded acks with a hand-driven clock: phones are plain objects, answers are recorded. */
-function setup(windowMs = 200) {
-  let pace = 0;
-  const sent: Array<{ phone: string; ack: FoldedAck }> = [];
-  const slots = new Map<string, FoldSlot>();
-  const folder = new AckFolder<string>(
-    windowMs,
-    (p) => {
-      let s = slots.get(p);
-      if (!s) slots.set(p, (s = newFoldSlot()));
-      return s;
-    },
-    (phone, ack) => void sent.push({ phone, ack }),
-    () => pace,
-  );
-  return { folder, sent, setPace: (p: number) => void (pace = p) };
-}
 
 describe('folded acks (server/visitors/acks.ts)', () => {
   it('answers the first input at once, folds the next ones of the window into one answer carrying the latest number', () => {
-    const { folder, sent } = setup(200);
+    const { folder, sent } = foldedAcks(200);
     folder.accepted('a', 1, 1000);
     expect(sent).toEqual([{ phone: 'a', ack: { ok: true, n: 1 } }]);
     for (let n = 2; n <= 4; n++) folder.accepted('a', n, 1000 + (n - 1) * 50); // 1050, 1100, 1150
@@ -40,7 +21,7 @@ describe('folded acks (server/visitors/acks.ts)', () => {
   });
 
   it('an input that crosses the window is answered at once, for every owed input before it', () => {
-    const { folder, sent } = setup(200);
+    const { folder, sent } = foldedAcks(200);
     for (let n = 1; n <= 9; n++) folder.accepted('a', n, (n - 1) * 50); // 0, 50, …, 400
     // answered at 0 (n 1), 200 (n 5), 400 (n 9): 3 answers for 9 inputs, each at once
     expect(sent.map((s) => s.ack)).toEqual([
@@ -52,7 +33,7 @@ describe('folded acks (server/visitors/acks.ts)', () => {
   });
 
   it('carries the pace while the server asks for one', () => {
-    const { folder, sent, setPace } = setup(200);
+    const { folder, sent, setPace } = foldedAcks(200);
     setPace(75);
     folder.accepted('a', 1, 0);
     folder.accepted('a', 2, 10);
@@ -64,7 +45,7 @@ describe('folded acks (server/visitors/acks.ts)', () => {
   });
 
   it('answers a refusal at once, which answers the owed inputs before it; phones are folded apart', () => {
-    const { folder, sent } = setup(200);
+    const { folder, sent } = foldedAcks(200);
     folder.accepted('a', 1, 0);
     folder.accepted('b', 1, 0);
     folder.accepted('a', 2, 10);
@@ -82,7 +63,7 @@ describe('folded acks (server/visitors/acks.ts)', () => {
   });
 
   it('forgets a phone that went away', () => {
-    const { folder, sent } = setup(200);
+    const { folder, sent } = foldedAcks(200);
     folder.accepted('a', 1, 0);
     folder.accepted('a', 2, 10);
     folder.forget('a');

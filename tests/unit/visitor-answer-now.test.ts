@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INPUT_FLAG_ANSWER_NOW, VisitorInputMessage, decodeInputFrame, encodeInputFrame, isFrameRefusal, type FoldedAck } from '../../protocol';
-import { AckFolder, newFoldSlot, type FoldSlot } from '../../server/visitors/acks';
+import { foldedAcks } from '../support/acks';
+import { fakeTimers } from '../support/fake-timers';
 import { ANSWER_NOW_WINDOW, InputSender, PHONE_PACING, type OutgoingInput } from '../../client/visit/sender';
 
 /*
@@ -38,28 +39,9 @@ describe('the answer-now flag on the wire (protocol/visitor-wire.ts)', () => {
   });
 });
 
-/** Folded acks with a hand-driven clock: phones are plain strings, answers are recorded. */
-function folder(windowMs: number, longWindowMs: number) {
-  let pace = 0;
-  const sent: Array<{ phone: string; ack: FoldedAck }> = [];
-  const slots = new Map<string, FoldSlot>();
-  const f = new AckFolder<string>(
-    windowMs,
-    (p) => {
-      let s = slots.get(p);
-      if (!s) slots.set(p, (s = newFoldSlot()));
-      return s;
-    },
-    (phone, ack) => void sent.push({ phone, ack }),
-    () => pace,
-    longWindowMs,
-  );
-  return { f, sent, setPace: (p: number) => void (pace = p) };
-}
-
 describe('folded acks with the answer-now flag (server/visitors/acks.ts)', () => {
   it('answers a flagged input at once, and folds the others of a flagging phone over the long window', () => {
-    const { f, sent } = folder(200, 1000);
+    const { folder: f, sent } = foldedAcks(200, 1000);
     f.accepted('a', 1, 0, true); // the first input fills a window of 1
     f.accepted('a', 2, 50);
     f.accepted('a', 3, 100, true); // fills the window of 2
@@ -77,13 +59,13 @@ describe('folded acks with the answer-now flag (server/visitors/acks.ts)', () =>
   });
 
   it('a phone that never flags (an older page, visitor:put) keeps the short window', () => {
-    const { f, sent } = folder(200, 1000);
+    const { folder: f, sent } = foldedAcks(200, 1000);
     for (let n = 1; n <= 9; n++) f.accepted('b', n, (n - 1) * 50); // 0 … 400
     expect(sent.map((s) => s.ack.n)).toEqual([1, 5, 9]);
   });
 
   it('a pace higher than the one the phone was told is answered at its next input a short window after its last answer', () => {
-    const { f, sent, setPace } = folder(200, 1000);
+    const { folder: f, sent, setPace } = foldedAcks(200, 1000);
     f.accepted('a', 1, 0, true);
     f.accepted('a', 2, 20);
     setPace(120);
@@ -103,47 +85,31 @@ describe('folded acks with the answer-now flag (server/visitors/acks.ts)', () =>
 
 /** The phone's sender with a fake clock; records, per input, whether it filled the window. */
 function sender(window = ANSWER_NOW_WINDOW) {
-  let now = 0;
-  const timers: Array<{ at: number; fn: () => void }> = [];
+  const clock = fakeTimers();
   const sent: Array<{ n: number; full: boolean }> = [];
   const sentAt = new Map<number, number>();
   const s = new InputSender(
     {
       send: (msg: OutgoingInput, _done, full) => {
         sent.push({ n: msg.n!, full });
-        sentAt.set(msg.n!, now);
+        sentAt.set(msg.n!, clock.now());
       },
-      now: () => now,
-      stamp: () => now,
-      setTimeout: (fn, ms) => {
-        const t = { at: now + ms, fn };
-        timers.push(t);
-        return t;
-      },
-      clearTimeout: (h) => {
-        const i = timers.indexOf(h as (typeof timers)[number]);
-        if (i >= 0) timers.splice(i, 1);
-      },
+      now: clock.now,
+      stamp: clock.now,
+      setTimeout: clock.setTimeout,
+      clearTimeout: clock.clearTimeout,
     },
     PHONE_PACING,
   );
   s.setWindow(window);
   const drag = (ms: number) => {
     for (let t = 0; t < ms; t += 10) {
-      s.state('pad', { x: (now % 1000) / 1000, y: 0 });
-      const end = now + 10;
-      for (;;) {
-        const due = timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        now = Math.max(now, due.at);
-        timers.splice(timers.indexOf(due), 1);
-        due.fn();
-      }
-      now = end;
+      s.state('pad', { x: (clock.now() % 1000) / 1000, y: 0 });
+      clock.advance(10);
     }
   };
   /** The server answers up to input `n` now, having held it since it came (a round trip of 0). */
-  const answer = (n: number) => s.answer({ ok: true, n, h: now - sentAt.get(n)! });
+  const answer = (n: number) => s.answer({ ok: true, n, h: clock.now() - sentAt.get(n)! });
   return { s, sent, drag, answer };
 }
 

@@ -1,50 +1,33 @@
 import { describe, expect, it } from 'vitest';
+import { fakeTimers } from '../support/fake-timers';
 import { InputSender, PHONE_PACING, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
 
 /** The phone's pacing with folded answers (visitor:put / visitor:acked), a fake clock and a fake transport. */
 function setup(opts = { ...PHONE_PACING, window: 8 }) {
-  let now = 0;
-  const timers: Array<{ at: number; fn: () => void }> = [];
+  const clock = fakeTimers();
   const sent: OutgoingInput[] = [];
   const outcomes: Array<{ n: number | undefined; r: SendOutcome }> = [];
   const sender = new InputSender(
     {
       send: (msg) => void sent.push({ ...msg }),
-      now: () => now,
-      stamp: () => 1000 + now,
-      setTimeout: (fn, ms) => {
-        const t = { at: now + ms, fn };
-        timers.push(t);
-        return t;
-      },
-      clearTimeout: (h) => {
-        const i = timers.indexOf(h as (typeof timers)[number]);
-        if (i >= 0) timers.splice(i, 1);
-      },
+      now: clock.now,
+      stamp: () => 1000 + clock.now(),
+      setTimeout: clock.setTimeout,
+      clearTimeout: clock.clearTimeout,
     },
     opts,
   );
   sender.onOutcome = (msg, r) => void outcomes.push({ n: msg.n, r });
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      const due = timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      now = Math.max(now, due.at);
-      timers.splice(timers.indexOf(due), 1);
-      due.fn();
-    }
-    now = end;
-  };
+  const { advance, now } = clock;
   /** The server answers up to input `n` now, having held it since it came (a round trip of 0). */
   const answerNow = (n: number, extra: object = {}) => {
     const m = sent.find((x) => x.n === n)!;
-    sender.answer({ ok: true, n, h: 1000 + now - m.sentAt!, ...extra });
+    sender.answer({ ok: true, n, h: 1000 + now() - m.sentAt!, ...extra });
   };
   /** A finger moving for `ms`, one position every 10 ms. */
   const drag = (ms: number) => {
     for (let t = 0; t < ms; t += 10) {
-      sender.state('pad', { x: (now % 1000) / 1000, y: 0 });
+      sender.state('pad', { x: (now() % 1000) / 1000, y: 0 });
       advance(10);
     }
   };
@@ -59,7 +42,7 @@ function setup(opts = { ...PHONE_PACING, window: 8 }) {
     answerNow(7);
     drag(500);
   };
-  return { sender, sent, outcomes, advance, answerNow, drag, fill, now: () => now };
+  return { sender, sent, outcomes, advance, answerNow, drag, fill, now };
 }
 
 describe('phone input pacing with folded answers', () => {
