@@ -51,6 +51,13 @@ export interface HostSnapshot {
   outgoing: Run | null;
   /** Runs kept mounted and dormant off-screen: recently played, or warmed ahead of their cue. */
   kept: Run[];
+  /**
+   * The slots of the kept runs still warming ahead of their cue (not yet warm on every screen):
+   * on the screen that plays the wall's sound they warm with their sound graph (silent), so that
+   * the warm-up time reported to the server, which sizes the cue's lead on it, covers the graph and
+   * its reverb, which the run builds again when it is adopted.
+   */
+  warmingAhead: readonly string[];
   params: ParamValues;
   /** Progress of the piece being preloaded (0..1) or of the assets it reports, or null. */
   progress: { installationId: string; progress: number } | null;

@@ -22,6 +22,14 @@ import type { HostListener, HostOptions, HostSnapshot, Run } from './host-types'
 export type { HostListener, HostOptions, HostSnapshot, Run };
 
 /**
+ * How far ahead a run warmed ahead of its cue is put (its real start comes with the cue, when a
+ * run adopts it): far enough that it does not count as due while it warms (one that takes longer
+ * warms without waiting for its sound), near enough that the notes its sound scheduler pre-rolls
+ * for that start (and the audio engine's timers they leave when its graph is let go) do not linger.
+ */
+export const AHEAD_START_MS = 60_000;
+
+/**
  * The piece host: one per page, framework-free. It takes the show's program for its screens
  * (setProgram) and is driven once per frame (frame). It preloads the next run, switches on the
  * frame whose own show time reaches the run's start, applies params and pause on their show times,
@@ -58,6 +66,8 @@ export class PieceHost {
   private readonly listeners = new Set<HostListener>();
   private readonly renderers = new HostRenderers();
   private readonly strays = new StrayOnce();
+  /** The last warm-up time sent to the server per piece (id@version). */
+  private readonly reported = new Map<string, number>();
 
   constructor(private readonly opts: HostOptions) {
     this.clock = new FrameClock(opts.toShowTime, opts.timeOrigin);
@@ -145,9 +155,12 @@ export class PieceHost {
       const ms = this.now() - next.since;
       const adopted = this.adoptedKey === key;
       this.lastWarm = { installationId: next.target.installationId!, ms, cold: next.cold, lateMs: null, ...(adopted ? { adopted: true as const } : {}) };
-      // An adopted run's few frames are not what the piece takes to warm up: the server keeps sizing
-      // the play lead on a real mount (the piece may have left the cache by its next play).
-      if (!adopted) this.preloaded({ installationId: next.target.installationId!, version: next.target.version, ms, cold: next.cold });
+      // An adopted run's few frames are usually not what the piece takes to warm up: the server keeps
+      // sizing the play lead on a real mount (the piece may have left the cache by its next play).
+      // But an adoption that took longer than the time last reported for the piece (its sound graph
+      // built again on the sounding screen, a starved machine) is reported: the next lead covers it.
+      const piece = pieceOf({ installationId: next.target.installationId!, version: next.target.version ?? '?' });
+      if (!adopted || ms > (this.reported.get(piece) ?? 0)) this.preloaded({ installationId: next.target.installationId!, version: next.target.version, ms, cold: next.cold });
       this.changed(false);
       return;
     }
@@ -155,6 +168,7 @@ export class PieceHost {
     const since = kept ? this.warm.takeAhead(key) : undefined;
     if (since !== undefined && kept) {
       this.preloaded({ installationId: kept.installationId, version: kept.version, ms: this.now() - since, cold: true });
+      this.changed(false); // no longer warming ahead: its sound graph (on the sounding screen) is let go
     }
   }
 
@@ -177,7 +191,9 @@ export class PieceHost {
         if (have()) return;
         const key = `ahead:${piece}`;
         // With its wall's seed (program.ts seedOf), the run that plays it adopts it: nothing is built again.
-        const run = this.startRun({ key, installationId: a.installationId, version: a.version ?? module.manifest.version ?? '?', startedAt: this.clock.showTime, seed: a.seed ?? key, module, failed: false });
+        // Its start is not known: it is put far ahead, so that on the sounding screen its sound
+        // scheduler makes its pre-roll (as the run that adopts it will) and then idles.
+        const run = this.startRun({ key, installationId: a.installationId, version: a.version ?? module.manifest.version ?? '?', startedAt: this.clock.showTime + AHEAD_START_MS, seed: a.seed ?? key, module, failed: false });
         this.warm.aheadStarted(key, since);
         this.keep(run);
       },
@@ -398,6 +414,7 @@ export class PieceHost {
 
   private preloaded(p: DisplayPreloaded): void {
     this.lastPreload = { ...p };
+    this.reported.set(pieceOf({ installationId: p.installationId, version: p.version ?? '?' }), p.ms);
     try {
       this.opts.sendPreload?.(p);
     } catch {
@@ -413,11 +430,13 @@ export class PieceHost {
   private makeSnapshot(): HostSnapshot {
     const kept = this.warm.values();
     const prev = this.snap as HostSnapshot | undefined;
+    const ahead = kept.filter((r) => this.warm.isAhead(r.key)).map((r) => r.slot);
     return {
       run: this.run,
       incoming: this.incoming,
       outgoing: this.crossing.leaving(),
       kept: prev && prev.kept.length === kept.length && prev.kept.every((r, i) => r === kept[i]) ? prev.kept : kept,
+      warmingAhead: prev && prev.warmingAhead.length === ahead.length && prev.warmingAhead.every((k, i) => k === ahead[i]) ? prev.warmingAhead : ahead,
       params: this.params.values,
       progress: this.progress,
       quality: this.program?.quality ?? 'auto',
@@ -428,7 +447,7 @@ export class PieceHost {
     const s = this.snap;
     const next = this.makeSnapshot();
     if (
-      s.run === next.run && s.incoming === next.incoming && s.outgoing === next.outgoing && s.kept === next.kept &&
+      s.run === next.run && s.incoming === next.incoming && s.outgoing === next.outgoing && s.kept === next.kept && s.warmingAhead === next.warmingAhead &&
       s.params === next.params && s.progress === next.progress && s.quality === next.quality
     )
       return;

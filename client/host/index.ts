@@ -4,7 +4,7 @@
  * parts of that binding they share). It imports the wire contract (protocol/), SDK types, three.js
  * (camera math) and Tone.js (lazily); never React, r3f, client/display or client/preview.
  */
-export { PieceHost, type HostOptions, type HostSnapshot, type HostListener, type Run } from './host';
+export { PieceHost, AHEAD_START_MS, type HostOptions, type HostSnapshot, type HostListener, type Run } from './host';
 export { FrameClock, type FrameListener } from './frame-clock';
 export { Switcher, LOAD_LIMIT_MS, WARM_WAIT_MS, type Target, type ActivePiece, type Timers, type SwitcherDeps } from './switcher';
 export { ScheduledParams } from './params';

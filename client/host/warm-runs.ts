@@ -97,6 +97,11 @@ export class WarmRuns<R extends RunLike> {
     this.aheadSince.set(key, since);
   }
 
+  /** Whether run `key` is warming ahead of its cue and has not been reported warm yet. */
+  isAhead(key: string): boolean {
+    return this.aheadSince.has(key);
+  }
+
   /** When the ahead-of-time warm-up of `key` began, once (undefined: none, or told already). */
   takeAhead(key: string): number | undefined {
     const since = this.aheadSince.get(key);

@@ -38,7 +38,7 @@ function slotsOf(snap: HostSnapshot): Array<{ run: Run; role: RunRole }> {
   add(snap.run, 'active');
   add(snap.outgoing, 'outgoing');
   add(snap.incoming, 'incoming');
-  for (const r of snap.kept) add(r, 'kept');
+  for (const r of snap.kept) add(r, snap.warmingAhead.includes(r.slot) ? 'ahead' : 'kept');
   return out;
 }
 

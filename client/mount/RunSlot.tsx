@@ -11,8 +11,12 @@ import { PieceMount } from './PieceMount';
 import { RunLayer } from './layers';
 import { WallCamera } from './WallCamera';
 
-/** A run's place now: on screen, warming off-screen before its cue, leaving in a transition, or kept dormant. */
-export type RunRole = 'active' | 'incoming' | 'outgoing' | 'kept';
+/**
+ * A run's place now: on screen, warming off-screen before its start, leaving in a transition, kept
+ * dormant, or kept and still warming ahead of its cue (with its sound graph, silent, on the screen
+ * that plays sound: client/host/host-types.ts `warmingAhead`).
+ */
+export type RunRole = 'active' | 'incoming' | 'outgoing' | 'kept' | 'ahead';
 
 /** A run's own sound bus: its piece's nodes go through it; the compositor sets its gain from show time. */
 export interface RunBus {
@@ -39,7 +43,9 @@ export interface RunSlotProps {
  * One run mounted in its own scene and camera (an r3f portal whose frame callbacks the compositor
  * runs), whatever its role: it mounts once, off-screen, and only its role changes at the switch,
  * so the switch frame draws a piece that is already built, compiled and sounding silently.
- * A kept run gets no sound (its graph is released) and runs no frames. Keyed by the run's slot: a
+ * A kept run gets no sound (its graph is released) and runs no frames; one still warming ahead of
+ * its cue gets its sound until it is warm (its graph and reverb built silent, so that the warm-up
+ * time the server sizes the cue's lead on covers them). Keyed by the run's slot: a
  * later run of its piece that adopts it (host.ts, prepareIncoming) re-renders this same subtree
  * with its own key, start and params; nothing is mounted again.
  *
