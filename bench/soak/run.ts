@@ -1,6 +1,7 @@
 /**
  * npm run bench:soak [-- --minutes 10] [--screens 16] [--phones 500] [--hz 10] [--cue-s 2]
  *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browsers 1 | --browser-per-screen]
+ *                       [--server-nice -10|none]
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -40,6 +41,29 @@ const SIZE = arg('size', '320x180');
  * a venue's). Tabs of one browser share one stage process: see bench/soak/tabs.ts.
  */
 const BROWSERS = flag('browser-per-screen') ? SCREENS : arg('browsers', 1);
+/**
+ * --server-nice: in a venue the server (and every phone) has a machine of its own; here they share
+ * two cores with sixteen software-rendering screens, whose Chromium GPU processes run at nice −8
+ * and take the cores first. Then the server gets ~10 % of a core, its event loop lags seconds, and
+ * every socket times out together (the 19:07 run, docs/performance.md). By default (as root) the
+ * server and the phone processes run at nice −10, as bench:reconnect's server does; `none` leaves
+ * them as `npm start` would.
+ */
+const niceArg = arg('server-nice', process.getuid?.() === 0 ? '-10' : 'none');
+const SERVER_NICE = niceArg === 'none' ? null : Number(niceArg);
+if (SERVER_NICE !== null && !(Number.isInteger(SERVER_NICE) && SERVER_NICE >= -20 && SERVER_NICE <= 19)) {
+  console.error(`--server-nice takes a nice value from -20 to 19 (below 0 needs root), or none; got '${niceArg}'`);
+  process.exit(2);
+}
+/** Gives a child process the server's nice value; says so when the system refuses. */
+function renice(pid: number | undefined, what: string): void {
+  if (SERVER_NICE === null || pid === undefined) return;
+  try {
+    os.setPriority(pid, SERVER_NICE);
+  } catch (e) {
+    log(`could not set ${what}'s nice value to ${SERVER_NICE} (${(e as Error).message}); it runs at the default`);
+  }
+}
 const [W, H] = SIZE.split('x').map(Number);
 if (!(MINUTES > 0) || !(SCREENS >= 1 && SCREENS <= 16) || !(BROWSERS >= 1 && BROWSERS <= SCREENS) || !(PHONES >= 0) || !(HZ > 0) || !(CUE_S > 0) || !(SAMPLE_S > 0) || !W || !H) {
   console.error('bench:soak: --minutes > 0, --screens 1..16, --browsers 1..screens, --phones ≥ 0, --hz > 0, --cue-s > 0, --sample-s > 0, --size WxH');
@@ -66,9 +90,10 @@ process.on('exit', () => {
 // 1. The server, with --expose-gc so that its samples read the live heap.
 const forker = childForker(import.meta.dirname);
 const server = forker.fork('server.ts', { execArgv: ['--expose-gc'] });
+renice(server.pid, 'the server');
 const ready = await keyedMessage<ServerReady>(server, 'ready');
 const toServer = (m: ToServer) => server.send(m);
-log(`server at ${ready.url}, pages from ${staticDir}`);
+log(`server at ${ready.url} (nice ${SERVER_NICE ?? 'as npm start'}), pages from ${staticDir}`);
 
 // 2. The show: 4 walls of 2×2 paired screens and the cues.
 const api = new Api(ready.url, ready.adminToken);
@@ -90,6 +115,7 @@ log(`${urls.size} tabs rendering (${W}×${H})`);
 const phoneProcs: ChildProcess[] = [];
 for (let i = 0; i * 250 < PHONES; i++) {
   const c = forker.fork('phones.ts');
+  renice(c.pid, 'a phone process');
   const job: PhoneJob = { url: ready.url, count: Math.min(250, PHONES - i * 250), walls: WALLS, prefix: `soak${i}`, hz: HZ };
   c.send(job);
   phoneProcs.push(c);
@@ -218,7 +244,7 @@ const result: SoakResult = {
   bench: 'soak',
   at: new Date().toISOString(),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
-  config: { minutes: MINUTES, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
+  config: { minutes: MINUTES, serverNice: SERVER_NICE, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
   errors: {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,
