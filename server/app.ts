@@ -216,12 +216,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const show = store.get();
       // Several nodes: the wall's screens connected to any node (their preload times come with their node's heartbeat).
       const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && (registry.isConnected(s.id) || !!cluster?.connectedElsewhere(s.id))).map((s) => s.id);
-      return registry.preloads.leadMs(screens, installationId, catalog.get(installationId)?.version ?? null);
+      const leadOf = (ids: string[]) => registry.preloads.leadMs(ids, installationId, catalog.get(installationId)?.version ?? null);
+      // Several nodes: each other node's screens also wait for that node's lag behind the writer (server/cluster/lead.ts).
+      return cluster ? cluster.playLeadMs(screens, (id) => registry.isConnected(id), leadOf) : leadOf(screens);
     },
     lateScreens: (wallId, installationId, availableMs) => {
       const show = store.get();
       const screens = Object.values(show.screens).filter((s) => s.wallId === wallId && (registry.isConnected(s.id) || !!cluster?.connectedElsewhere(s.id))).map((s) => s.id);
-      return registry.preloads.lateScreens(screens, installationId, catalog.get(installationId)?.version ?? null, availableMs);
+      const lateOf = (ids: string[], ms: number) => registry.preloads.lateScreens(ids, installationId, catalog.get(installationId)?.version ?? null, ms);
+      return cluster ? cluster.lateScreens(screens, (id) => registry.isConnected(id), availableMs, lateOf) : lateOf(screens, availableMs);
     },
     onError: (e) => logger.error({ err: e }, 'show: listener failed'),
   })), { pending }));
@@ -273,7 +276,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
   const visitors = (visitorTransport = attachVisitors(io, { store: cluster ? cluster.visitorView(store) : store, catalog, time, logger, display: cluster ? cluster.visitorDisplay(display, time, opts.visitors) : display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
-  const control = attachControl(io, { store, ...(cluster ? { command: cluster.command } : {}), registry, catalog, time, logger, auth, display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
+  const control = attachControl(io, { store, ...(cluster ? { command: cluster.command } : {}), registry, catalog, time, logger, auth, display: cluster ? cluster.controlDisplay(display) : display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
   metrics.attach({ screens: () => registry.statuses(store.get()), visitors: () => Object.keys(store.get().walls).map((wallId) => ({ wallId, count: visitors.hub.stats(wallId).visitors })), inputs: () => visitors.hub.counters(), isPiece: (id) => catalog.get(id) !== undefined });
   display.onError((_screenId, err) => metrics.pieceError(err.installationId));
   const stopActivity = recordActivity({ log: activity, store, registry, onPieceError: (fn) => display.onError(fn), notices });

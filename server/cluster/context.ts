@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { AdoptingStore, ShowStore } from '../show/store';
+import type { Beats } from './beats';
 import type { Forwarder } from './forward';
 import type { Keys } from './keys';
+import type { LagWindow, RedisClockOffset } from './lead';
 import type { Lease } from './lease';
 import type { Redis } from './redis';
 import type { LogStorage } from './storage';
 import type { ClusterOptions, NodeSelf } from './types';
 import type { RemoteScreens } from './screens';
+import type { ScreenReports } from './screen-reports';
 import type { sharedCaps, WallLoad } from './visitor-caps';
 import type { VisitorLists } from './visitor-lists';
 
@@ -61,6 +64,14 @@ export interface NodeContext {
   logVersion: number;
   /** How long after the writer appended it this node applied the last change. */
   lastApplyMs: number | null;
+  /** This follower's recent lags behind the writer (its heartbeat reports the worst; server/cluster/lead.ts). */
+  readonly lags: LagWindow;
+  /** Redis's clock against this machine's (the log's entry ids are Redis's milliseconds). */
+  readonly redisClock: RedisClockOffset;
+  /** The heartbeats: every node's last card, over pub/sub (server/cluster/beats.ts). */
+  readonly beats: Beats;
+  /** Screens' thumbnails and errors across nodes, once the control panel's transport asked for its display (server/cluster/screen-reports.ts). */
+  reports: ScreenReports | null;
   /** The show log's stream id this node has read up to. */
   cursor: string;
   /** The log must be loaded again (a gap, a corrupt entry, or the lease lost). */
@@ -70,7 +81,7 @@ export interface NodeContext {
   readonly remote: RemoteScreens;
   /** Other nodes' visitors by wall, summed from their heartbeats. */
   remoteLoads: Map<string, WallLoad>;
-  /** This node's visitor rows in Redis, and every node's on demand (server/cluster/visitor-lists.ts). */
+  /** Every node's visitor rows, asked for when the panel wants them (server/cluster/visitor-lists.ts). */
   readonly lists: VisitorLists;
   /** Told when `remote` or `remoteLoads` changed. */
   readonly remoteChanged: Set<() => void>;

@@ -3,6 +3,9 @@ import type { NodeContext } from './context';
 import { sleep } from './redis';
 import { entryMs, loadLog, parseEntries, patched, type LogEntry } from './show-log';
 
+/** An apply later than this after the append is a catch-up (this node was cut off), not its lag. */
+const CATCH_UP_MS = 10_000;
+
 /**
  * Following the show log: every node applies the writer's changes in order from the stream (a
  * blocking read on a connection of its own), loads the whole log again after a gap or a corrupt
@@ -61,7 +64,10 @@ export function createLogFollower(ctx: NodeContext) {
     } else if (p.from === cur.version) next = patched(cur, p.ops, p.v);
     else return void (ctx.resyncWanted = true);
     adopt(next);
-    ctx.lastApplyMs = Math.max(0, Date.now() - entryMs(e.id));
+    // From the writer's append (Redis's clock) to this node's copy: the lag its heartbeat reports for the writer's play lead.
+    ctx.lastApplyMs = Math.max(0, Date.now() + ctx.redisClock.offsetMs - entryMs(e.id));
+    // A catch-up after an outage is no lag a lead could cover: such a node's screens switch late whatever the lead.
+    if (ctx.lastApplyMs <= CATCH_UP_MS) ctx.lags.record(ctx.lastApplyMs, performance.now());
   }
 
   /** Follows the log: every entry after the cursor, in order, until the node closes. */

@@ -12,7 +12,9 @@ import { keysFor } from './keys';
 import { Lease } from './lease';
 import { REFUSED } from './messages';
 import { registerClusterMetrics } from './metrics';
-import { forget, listNodes } from './nodes';
+import { listNodes } from './nodes';
+import { Beats } from './beats';
+import { crossNodeLate, crossNodeLead, LagWindow, RedisClockOffset, UNKNOWN_LAG_MS } from './lead';
 import { startKicks } from './kicks';
 import { writerOnlyDmx } from './outputs';
 import { adapterClient, aofWarning, redacted, redisClient, sleep } from './redis';
@@ -24,6 +26,7 @@ import type { Cluster, ClusterOptions } from './types';
 import { sharedCaps } from './visitor-caps';
 import { relayedDisplay, screensOf, VisitorRelay } from './visitor-relay';
 import { RemoteScreens } from './screens';
+import { ScreenReports } from './screen-reports';
 import { VisitorLists } from './visitor-lists';
 
 export type { Cluster, ClusterOptions, NodeSelf } from './types';
@@ -64,6 +67,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const lease = new Lease(main, keys, node, leaseMs);
   const forwarder = createForwarder({ main, sub, keys, node, log, timeoutMs });
   await forwarder.start();
+  let ticks: ReturnType<typeof startTicks> | null = null;
+  const nodeTtlMs = opts.nodeTtlMs ?? 3 * leaseMs;
+  const beats = new Beats({ main, sub, keys, node, ttlMs: nodeTtlMs, log, beatSoon: () => ticks?.beatNow(), rows: (wallId) => ctx.self?.visitors?.(wallId) ?? [] });
+  await beats.start();
 
   // The show in Redis, or the lease to write the first one.
   let loaded = await loadLog(main, keys);
@@ -81,7 +88,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     keys,
     node,
     leaseMs,
-    nodeTtlMs: opts.nodeTtlMs ?? 3 * leaseMs,
+    nodeTtlMs,
     timeoutMs,
     main,
     sub,
@@ -110,18 +117,26 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     writerClock: null,
     logVersion: loaded.show?.version ?? -1,
     lastApplyMs: null,
+    lags: new LagWindow(),
+    redisClock: new RedisClockOffset(),
+    beats,
+    reports: null,
     cursor: loaded.cursor,
     resyncWanted: false,
     resyncing: false,
     remote: new RemoteScreens(),
     remoteLoads: new Map(),
-    lists: new VisitorLists({ main, keys, node, ttlMs: opts.nodeTtlMs ?? 3 * leaseMs }),
+    lists: new VisitorLists({ beats, node, up: () => main.isReady }),
     remoteChanged: new Set(),
   };
   const roles = createRoles(ctx);
   const follower = createLogFollower(ctx);
-  const ticks = startTicks(ctx, roles);
+  ticks = startTicks(ctx, roles);
   const { gate } = roles;
+  /** Where a screen's page is connected, for the play lead: this node (null) when `here` says so, else the node whose heartbeat lists it. */
+  const nodeOf = (here: (screenId: string) => boolean) => (screenId: string) => (here(screenId) ? null : (ctx.remote.get(screenId)?.node ?? null));
+  /** A node's lag behind the writer as its heartbeat reports it (UNKNOWN_LAG_MS until it has applied a change). */
+  const lagOf = (id: string) => beats.card(id)?.lag ?? UNKNOWN_LAG_MS;
   const relay = new VisitorRelay({ main, sub, keys, node, log });
   let kicks: ReturnType<typeof startKicks> | null = null;
   let banMs = DEFAULT_HUB_OPTIONS.banMs;
@@ -147,20 +162,30 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       return relayedDisplay(display, (wallId, frame) => relay.local(wallId, frame));
     },
     relayCounters: () => relay.counters,
+    controlDisplay(display) {
+      const reports = (ctx.reports = new ScreenReports(display, { main, sub, keys, node, log }));
+      reports.start().catch((e: unknown) => log.warn({ err: (e as Error).message }, "cluster: cannot hear the other nodes' screen errors and thumbnails yet"));
+      return reports.display;
+    },
     screens: (local) => ctx.remote.merge(local, node),
     connectedElsewhere: (screenId) => ctx.remote.get(screenId) !== undefined,
+    playLeadMs: (screens, here, leadOf) => crossNodeLead(screens, nodeOf(here), lagOf, leadOf),
+    lateScreens: (screens, here, availableMs, lateOf) => crossNodeLate(screens, nodeOf(here), lagOf, availableMs, lateOf),
     visitorStats(wallId, local) {
       const [holding, queued] = ctx.remoteLoads.get(wallId) ?? [0, 0];
       return holding || queued ? { ...local, visitors: local.visitors + holding, queue: local.queue + queued } : local;
     },
     visitors: (wallId, local) => ctx.lists.list(wallId, local),
     onRemoteChange: (fn) => void ctx.remoteChanged.add(fn),
-    nodes: () => listNodes(main, keys, node, ctx.nodeTtlMs),
+    async nodes() {
+      if (!ctx.up()) throw new Error(REFUSED.redisDown);
+      return listNodes(beats.records(), ctx.holder?.node ?? null, node);
+    },
     bind(deps) {
       ctx.core = deps.core;
       ctx.store = deps.store;
       ctx.self = deps.self;
-      void ticks.heartbeat().catch(() => {});
+      ticks!.startBeats();
       if (deps.metrics) {
         const series = registerClusterMetrics(deps.metrics, {
           node,
@@ -194,10 +219,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     health: (h) => clusterHealth(ctx, h, fsyncWarning),
     async close() {
       ctx.closed = true;
-      ticks.stop();
-      await Promise.all([forwarder.stopServing(), relay.stop(), kicks?.stop()]);
+      ticks!.stop();
+      await Promise.all([forwarder.stopServing(), relay.stop(), kicks?.stop(), ctx.reports?.stop()]);
       if (ctx.role === 'writer') await lease.release().catch(() => {});
-      await Promise.all([forget(main, keys, node).catch(() => {}), ctx.lists.forget().catch(() => {})]);
+      await beats.bye().catch(() => {});
+      await beats.stop();
       roles.setRole('follower');
       reader.destroy();
       await Promise.all([main, sub, ioPub].map((c) => c.close().catch(() => c.destroy())));

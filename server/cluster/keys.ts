@@ -17,18 +17,22 @@ export interface Keys {
   commands(token: number): string;
   /** The channel a node hears its forwarded commands' answers on. */
   replies(node: string): string;
-  /** The nodes alive: a sorted set of node ids scored by their last heartbeat (Redis's clock, ms). */
-  nodes: string;
-  /** A node's heartbeat record, `<ms> <json>` (server/cluster/nodes.ts), with a TTL. */
-  node(id: string): string;
+  /**
+   * The heartbeats' channel: every node publishes its card there once a second, asks the others to
+   * announce themselves when it starts or reconnects, and asks for their visitor rows
+   * (server/cluster/beats.ts). Pub/sub: nothing is written, so Redis fsyncs nothing for it.
+   */
+  beats: string;
+  /** The channel a node hears the answers to what it asked on `beats` (server/cluster/beats.ts). */
+  to(node: string): string;
+  /** Screens' errors, and their thumbnails while a panel on another node watches (server/cluster/screen-reports.ts). */
+  reports: string;
   /** socket.io's stream and channels (the Redis streams adapter). */
   io: { stream: string; channels: string; sessions: string };
   /** The channel each node publishes its visitors' states on a wall on (server/cluster/visitor-relay.ts); the nodes with screens of the wall listen. */
   visitorsOf(wallId: string): string;
   /** The channel the writer publishes the panel's kicks on, for the node the phone is on (server/cluster/kicks.ts). */
   kicks: string;
-  /** A node's visitors by wall, the panel's kick list (server/cluster/visitor-lists.ts), with the heartbeat's TTL. */
-  visitorList(node: string): string;
   /** A kicked public id, for as long as it is kept out (a node that starts later keeps it out too: server/cluster/kicks.ts). */
   ban(publicId: string): string;
 }
@@ -42,12 +46,12 @@ export function keysFor(prefix: string): Keys {
     snapshot: `${prefix}show:snapshot`,
     commands: (token) => `${prefix}commands:${token}`,
     replies: (node) => `${prefix}replies:${node}`,
-    nodes: `${prefix}nodes`,
-    node: (id) => `${prefix}node:${id}`,
+    beats: `${prefix}beats`,
+    to: (node) => `${prefix}to:${node}`,
+    reports: `${prefix}reports`,
     io: { stream: `${prefix}io`, channels: `${prefix}io`, sessions: `${prefix}io:session:` },
     visitorsOf: (wallId) => `${prefix}visitors:${wallId}`,
     kicks: `${prefix}kicks`,
-    visitorList: (node) => `${prefix}visitors:list:${node}`,
     ban: (publicId) => `${prefix}ban:${publicId}`,
   };
 }

@@ -23,8 +23,9 @@ async function keptOut(main: Redis, keys: Keys): Promise<string[]> {
  * every hub removes the phone if it has it and keeps its public id out for the ban's time. The
  * writer also keeps the kick in Redis for the ban's time (`<prefix>ban:<id>`), and a node that
  * starts reads those (its hub keeps them out for a whole ban's time from then). Redis's pub/sub does
- * not keep messages: a running node cut off from Redis at that moment does not hear the kick (the
- * panel's list still shows the phone: kick again).
+ * not keep messages: a running node cut off from Redis at that moment does not hear the kick, so a
+ * node whose subscriber connection comes back reads the bans again (its hub removes a kicked phone
+ * it still has, and keeps each id out for a whole ban's time from then).
  */
 export function startKicks(deps: {
   main: Redis;
@@ -49,6 +50,22 @@ export function startKicks(deps: {
           deps.log.warn({ err: (err as Error).message, visitorId: e.visitorId }, 'cluster: a kick could not reach the other nodes (Redis unreachable); a phone on another node stays: kick it again once Redis is back'),
         );
   });
+  const readBans = () =>
+    keptOut(main, keys).then((ids) => {
+      if (ids.length) deps.deliver(ids.map((visitorId) => ({ kind: 'kick' as const, visitorId })));
+    });
+  // The subscriber connection came back: kicks published meanwhile were missed, so the bans are read
+  // again (tried every second until Redis answers: the main connection may come back later).
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  const reread = (): void => {
+    if (retry) clearTimeout(retry);
+    retry = null;
+    if (stopped) return;
+    readBans().catch(() => {
+      if (!stopped) retry = setTimeout(reread, 1000);
+    });
+  };
   const ready = sub
     .subscribe(keys.kicks, (message: string) => {
       const nl = message.indexOf('\n');
@@ -56,13 +73,14 @@ export function startKicks(deps: {
       const visitorId = message.slice(nl + 1);
       if (visitorId.length > 0 && visitorId.length <= 200) deps.deliver([{ kind: 'kick', visitorId }]);
     })
-    .then(() => keptOut(main, keys))
-    .then((ids) => {
-      if (ids.length) deps.deliver(ids.map((visitorId) => ({ kind: 'kick' as const, visitorId })));
-    });
+    .then(readBans)
+    .then(() => void sub.on('ready', reread));
   return {
     ready,
     async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      sub.off('ready', reread);
       off();
       await sub.unsubscribe(keys.kicks).catch(() => {});
     },

@@ -14,9 +14,22 @@ local token = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], token .. ':' .. ARGV[1], 'PX', ARGV[2])
 return token`;
 
-/** KEYS: lease. ARGV: lease value, TTL ms. 1 when renewed, 0 when the lease is no longer ours. */
+/**
+ * KEYS: lease. ARGV: lease value, TTL ms. 1 when renewed, 0 when the lease is no longer ours.
+ *
+ * The renewal is kept out of the AOF and the replicas (`redis.set_repl(redis.REPL_NONE)`): with
+ * `appendfsync always` a logged write makes Redis fsync before it delivers anything else of that
+ * moment (the visitors' messages), and a renewal needs no durability. The acquisition is logged
+ * (its fencing token and value, fsynced before the answer), so a Redis that restarts from its AOF
+ * has the lease of the last node that took it, with the TTL it was taken with (Redis 7 logs it as
+ * an absolute time): usually run out, and then the next node to take it gets a larger token, and
+ * the old writer's appends are refused (FENCED). What restarting Redis costs is a change of writer,
+ * never a write by two (docs/operations.md, "Several nodes").
+ */
 const RENEW = `
+redis.replicate_commands()
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.set_repl(redis.REPL_NONE)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
 

@@ -60,7 +60,7 @@ export interface Cluster {
    * registry its series go on).
    */
   bind(deps: { core: ShowStore & AdoptingStore; store: ShowStore; self: NodeSelf; metrics?: Registry }): void;
-  /** Every node alive, the writer first (GET /api/nodes). */
+  /** Every node alive, the writer first (GET /api/nodes), from their heartbeats as this node heard them; throws while Redis is unreachable. */
   nodes(): Promise<ClusterNodeEntry[]>;
   /** Whether this node is the writer now, and when that changes: only the writer sends DMX and OSC out. */
   gate: WriterGate;
@@ -77,10 +77,28 @@ export interface Cluster {
   visitorDisplay(display: DisplayTransport, time: () => number, options?: Partial<HubOptions>): DisplayTransport;
   /** The relay's totals (benchmarks: Redis traffic per input). */
   relayCounters(): RelayCounters;
+  /**
+   * The display transport as the control panel's transport must see it: every node's screens'
+   * errors and (while a panel watches) thumbnails, not only this node's (server/cluster/screen-reports.ts). Call once.
+   */
+  controlDisplay(display: DisplayTransport): DisplayTransport;
   /** The panel's screens: this node's statuses with the screens connected to other nodes as those say (server/cluster/screens.ts). */
   screens(local: ScreenStatus[]): ScreenStatus[];
   /** Whether a screen's page is connected to another node (as its last heartbeat said): the play lead counts it. */
   connectedElsewhere(screenId: string): boolean;
+  /**
+   * The writer's lead for a `wall.play` without `at` (server/cluster/lead.ts): for each node with
+   * screens of the wall, the one-node lead of its screens (`leadOf`) plus that node's lag behind the
+   * writer, as its heartbeat reports it; the longest. `here`: whether a screen's page is connected to this node.
+   */
+  playLeadMs(screens: string[], here: (screenId: string) => boolean, leadOf: (screenIds: string[]) => number): number;
+  /** The screens that will switch late to a play `availableMs` from now: the one-node rule (`lateOf`) with each node's lag taken off its screens' time. */
+  lateScreens(
+    screens: string[],
+    here: (screenId: string) => boolean,
+    availableMs: number,
+    lateOf: (screenIds: string[], availableMs: number) => Array<{ screenId: string; byMs: number }>,
+  ): Array<{ screenId: string; byMs: number }>;
   /** A wall's visitor counts with the other nodes' (their heartbeats' loads; inputs per second are this node's). */
   visitorStats(wallId: string, local: VisitorStats): VisitorStats;
   /** A wall's visitors on every node (the panel's kick list; server/cluster/visitor-lists.ts). */

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { Ack, ShowView, VisitorListReply, VisitorView } from '../../protocol';
 import { ask, client, connected, until } from '../support/server';
-import { NODE_TOKEN, send, settled, useCluster, type TestNode } from '../support/cluster';
+import { NODE_TOKEN, redisInfo, send, settled, useCluster, type TestNode } from '../support/cluster';
 
 /**
  * Issue 17: screens and visitors anywhere, as the panel and the writer see them. Two nodes
@@ -11,7 +11,8 @@ import { NODE_TOKEN, send, settled, useCluster, type TestNode } from '../support
  * the writer sizes a `wall.play`'s lead with the preload times of the wall's screens on every node.
  * No timed assertion: every wait is for a condition; the lead is read off the show's `startedAt`.
  */
-const { nodes, open } = useCluster({ nodes: 2, prefix: 'panel:' });
+const cluster = useCluster({ nodes: 2, prefix: 'panel:' });
+const { nodes, open, add } = cluster;
 
 const get = async <T>(n: TestNode, route: string): Promise<T> => {
   const res = await fetch(`${n.url}${route}`, { headers: { authorization: `Bearer ${NODE_TOKEN}` } });
@@ -36,6 +37,36 @@ async function screen(n: TestNode, screenId: string): Promise<Socket> {
 const health = (fps: number) => ({ installationId: null, fps, frameMsP95: 21.5, framesRendered: 100, memory: { geometries: 3, textures: 2, programs: 1 }, clock: { offsetMs: 0.25, rttMs: 0.5, uncertaintyMs: 0.125 } });
 
 describe('the panel on any node, the writer of any wall (several nodes)', () => {
+  it('writes nothing into Redis in steady state: heartbeats, screens, visitor rows and the lease renewal make Redis fsync nothing', async () => {
+    await settled(nodes);
+    const [a, b] = nodes as [TestNode, TestNode];
+    // Something for the heartbeats to carry: a screen and a phone on node B.
+    (await screen(b, 'main-1')).emit('display:health', health(50));
+    const phone = client(b, '/visitor');
+    open.push(phone);
+    await connected(phone);
+    const join = await ask<Ack<{ view: VisitorView }>>(phone, 'visitor:join', { wallId: 'main', visitorId: `steady-phone-${Math.random().toString(36).slice(2, 10)}` });
+    if (!join.ok) throw new Error(`visitor:join on node B: ${join.error.message}`);
+    await until(async () => ((await viewOf(a)).screens.find((x) => x.id === 'main-1')?.fps === 50 ? true : null), "node A's panel to list node B's screen", 30_000);
+
+    const before = await redisInfo(cluster.redis.url);
+    const t0 = performance.now();
+    // At least three heartbeats of each node, and at least one renewal of the writer's lease (every 1.5 s).
+    const after = await until(async () => {
+      const now = await redisInfo(cluster.redis.url);
+      return (now.commands.get('publish') ?? 0) - (before.commands.get('publish') ?? 0) >= 6 && performance.now() - t0 > 3000 ? now : null;
+    }, 'three heartbeats of each node', 30_000);
+    const seconds = (performance.now() - t0) / 1000;
+    const calls = [...after.commands].map(([name, n]) => [name, n - (before.commands.get(name) ?? 0)] as const).filter(([, n]) => n > 0);
+    console.log(`steady state, 2 nodes, ${seconds.toFixed(1)} s: ${calls.map(([name, n]) => `${name} ${(n / seconds).toFixed(2)}/s`).join(', ')}; AOF grew ${after.field('aof_current_size') - before.field('aof_current_size')} bytes`);
+    // Nothing reached the AOF: Redis had nothing to fsync, so nothing held up the visitors' messages.
+    expect(after.field('aof_current_size')).toBe(before.field('aof_current_size'));
+    // Neither the heartbeats nor the visitor rows are written (the lease's renewal is an EVAL whose PEXPIRE is kept out of the AOF; the followers' tries write nothing).
+    for (const write of ['set', 'zadd', 'zremrangebyscore', 'del', 'xadd']) expect(calls.find(([name]) => name === write)).toBeUndefined();
+    // The panel still lists node B's phone on node A (it asks node B).
+    expect((await get<VisitorListReply>(a, '/api/walls/main/visitors')).visitors.find((v) => v.id === join.view.visitorId)).toMatchObject({ status: 'playing' });
+  }, 120_000);
+
   it("lists the screens and phones connected to another node: live, with that node's id, and gone once they leave", async () => {
     await settled(nodes);
     const [a, b] = nodes as [TestNode, TestNode];
@@ -62,6 +93,17 @@ describe('the panel on any node, the writer of any wall (several nodes)', () => 
     await until(async () => ((await viewOf(a)).walls.find((w) => w.id === 'main')?.visitors ?? 0) >= 1, "node A's wall `main` to count node B's phone", 30_000);
     // Node B's own list has it once.
     expect((await get<VisitorListReply>(b, '/api/walls/main/visitors')).visitors.filter((v) => v.id === id)).toHaveLength(1);
+
+    // A node that starts now learns them too (nothing of them is kept in Redis: node B answers its hello, or beats).
+    const c = await add();
+    await settled(nodes);
+    const onC = await until(async () => {
+      const st = (await viewOf(c)).screens.find((x) => x.id === 'main-2');
+      return st?.connected && st.fps === 42.5 ? st : null;
+    }, "the later node C's panel to list node B's screen main-2 live", 30_000);
+    expect(onC).toMatchObject({ connected: true, node: bId });
+    expect((await get<VisitorListReply>(c, '/api/walls/main/visitors')).visitors.find((v) => v.id === id)).toMatchObject({ id, status: 'playing', node: bId });
+    expect((await get<{ nodes: Array<{ id: string }> }>(c, '/api/nodes')).nodes.map((n) => n.id)).toContain(bId);
 
     // Both leave node B: node A's panel says so.
     s.close();

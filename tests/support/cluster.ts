@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createClient } from 'redis';
 import type { NodesReply } from '../../protocol';
 import { exited, startChild } from './child';
 import { until } from './server';
@@ -112,6 +113,22 @@ export function sample(text: string, name: string, labels: Record<string, string
   return null;
 }
 
+/**
+ * What Redis says of its own work (INFO all): its counters by name (`aof_current_size`,
+ * `total_commands_processed`, …) and each command's calls (`commands.get('publish')`).
+ */
+export async function redisInfo(url: string): Promise<{ field(name: string): number; commands: Map<string, number> }> {
+  const c = createClient({ url });
+  await c.connect();
+  try {
+    const info = await c.sendCommand<string>(['INFO', 'all']);
+    const commands = new Map([...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+    return { field: (name) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN), commands };
+  } finally {
+    await c.quit();
+  }
+}
+
 /** A command that changes the show and is easy to look for afterwards. */
 export const preset = (name: string) => ({ type: 'preset.save', installationId: 'echo', name, params: {} });
 
@@ -122,7 +139,7 @@ export const presetsOf = async (url: string) => Object.keys((await showOf(url)).
  * The nodes of one test file: started before its tests and closed after them; the sockets a test
  * puts in `open` are closed after each test. `nodes` is filled in place once they are up.
  */
-export function useCluster(opts: Parameters<typeof startCluster>[0]): { readonly nodes: TestNode[]; readonly open: Socket[]; add: TestCluster['add'] } {
+export function useCluster(opts: Parameters<typeof startCluster>[0]): { readonly nodes: TestNode[]; readonly open: Socket[]; add: TestCluster['add']; readonly redis: TestRedis } {
   let cluster: TestCluster | undefined;
   const files = {
     nodes: [] as TestNode[],
@@ -132,6 +149,11 @@ export function useCluster(opts: Parameters<typeof startCluster>[0]): { readonly
       const n = await cluster!.add(env);
       if (!files.nodes.includes(n)) files.nodes.push(n);
       return n;
+    },
+    /** The cluster's redis-server (once started). */
+    get redis(): TestRedis {
+      if (!cluster) throw new Error('the cluster is not started yet (useCluster starts it in beforeAll)');
+      return cluster.redis;
     },
   };
   beforeAll(async () => {
