@@ -60,8 +60,12 @@ export interface VisitorClientToServer {
    * `inputFrames`: the server takes binary input frames (protocol/visitor-wire.ts) on this connection.
    * `answerNow`: it also takes their answer-now flag (INPUT_FLAG_ANSWER_NOW), answering a flagged
    * input at once and the others folded over a longer window (server/visitors/acks.ts).
+   * `inputTicket`: a single-use, short-lived ticket for the input socket (protocol/visitor-input.ts:
+   * inputs and their answers as binary frames on a plain WebSocket beside this session).
    */
-  'visitor:join': (payload: z.input<typeof VisitorJoin>, ack: (res: Ack<{ view: VisitorView; inputFrames?: boolean; answerNow?: boolean }>) => void) => void;
+  'visitor:join': (payload: z.input<typeof VisitorJoin>, ack: (res: Ack<{ view: VisitorView; inputFrames?: boolean; answerNow?: boolean; inputTicket?: string }>) => void) => void;
+  /** A new ticket for the input socket (after it dropped); at most one a second per connection. */
+  'visitor:ticket': (payload: null, ack: (res: Ack<{ ticket: string }>) => void) => void;
   /** `pace`: while the server is behind, the least ms between two sends it asks of the phone. */
   'visitor:input': (payload: z.input<typeof VisitorInputMessage>, ack: (res: Ack<{ seq: number; pace?: number }>) => void) => void;
   /** One input with its number `n`, no ack: the answers come folded, in `visitor:acked` (the phone page sends these). */

@@ -2,8 +2,8 @@
  * The zod-free corner of the wire contract: ids, patterns, constants and plain types. The phone
  * page (client/visit/) imports only this file, so its bundle stays small (no zod; under 100 KB
  * gzipped, checked by tests/e2e/visit-bundle.test.ts) and types via `import type` from the
- * index. At run time this file imports nothing but ./errors and ./visitor-wire (the phone's
- * binary input frames), which import nothing; the types it re-exports from the other files vanish
+ * index. At run time this file imports nothing but ./errors, ./visitor-wire and ./visitor-input (the
+ * phone's binary input frames and its input socket's answers), which import nothing else; the types it re-exports from the other files vanish
  * when built.
  * The zod schemas in the other files build on these patterns, so each is written once.
  */
@@ -44,6 +44,7 @@ export function isTimeZone(tz: string): boolean {
 }
 
 export { ERROR_CODES, type Ack, type ErrorCode, type WireError } from './errors';
+export { ANSWER_FRAME_TAG, INPUT_CLOSE, READY_FRAME, VISITOR_INPUT_PATH, decodeAnswerFrame, decodeInputInto, encodeAnswerFrame, isReadyFrame, newInputSlot, type AnswerFrame, type InputSlot } from './visitor-input';
 export { INPUT_FLAG_ANSWER_NOW, INPUT_FRAME_MAX, INPUT_FRAME_TAG, INPUT_KIND, decodeInputFrame, encodeInputFrame, isControlId, isFrameRefusal, isInputFrame, type FrameInput, type FrameRefusal } from './visitor-wire';
 // Types with no schema of the same name (those with one, like InputSpec, come from the index with `import type`).
 export type { FoldedAck, InputValue, VisitorEvent, VisitorFrame, VisitorState, VisitorView } from './visitors';

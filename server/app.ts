@@ -52,6 +52,7 @@ import { startDmxThread, type DmxTraceHooks } from './links/dmx-thread';
 import { createLightsInput } from './links/dmx-lights';
 import { attachControl } from './transport/control';
 import { attachVisitors, type VisitorTransport } from './transport/visitor';
+import type { InputSocketStats } from './transport/visitor-input';
 import { closeIo, createIo, type IoServer } from './transport/io';
 import type { HubOptions, VisitorHub } from './visitors';
 import { systemTime, type TimeSource } from './clock/time';
@@ -147,6 +148,8 @@ export interface App {
   io: IoServer;
   /** Visitors of every wall: stats, counters, the kick list. */
   visitors: VisitorHub;
+  /** The phones' input sockets (server/transport/visitor-input.ts): open, opened, refused, malformed. */
+  visitorInputSockets(): InputSocketStats | null;
   /** The DMX sender (server/links/dmx-engine.ts): the show's Art-Net and sACN outputs. */
   dmx: DmxEngine;
   /** Prometheus metrics (server/metrics/registry.ts): `metrics.dmxPacket(outputId)` and the other counters. */
@@ -275,7 +278,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ...(cluster ? { screens: cluster.screens } : {}), cueWaits: cues.waits, cueProblems: (show) => ({ ...cueReview.flags(show), ...cueProblems(show, (id, version) => pieceState.ref(id, version)) }), dmxStats: () => dmx.stats() });
 
   const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
-  const visitors = (visitorTransport = attachVisitors(io, { store: cluster ? cluster.visitorView(store) : store, catalog, time, logger, display: cluster ? cluster.visitorDisplay(display, time, opts.visitors) : display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0 }));
+  const visitors = (visitorTransport = attachVisitors(io, { store: cluster ? cluster.visitorView(store) : store, catalog, time, logger, display: cluster ? cluster.visitorDisplay(display, time, opts.visitors) : display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0, server: http.server, foreign: auth.foreign }));
   const control = attachControl(io, { store, ...(cluster ? { command: cluster.command } : {}), registry, catalog, time, logger, auth, display: cluster ? cluster.controlDisplay(display) : display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
   metrics.attach({ screens: () => registry.statuses(store.get()), visitors: () => Object.keys(store.get().walls).map((wallId) => ({ wallId, count: visitors.hub.stats(wallId).visitors })), inputs: () => visitors.hub.counters(), isPiece: (id) => catalog.get(id) !== undefined });
   display.onError((_screenId, err) => metrics.pieceError(err.installationId));
@@ -359,6 +362,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     artists,
     io,
     visitors: visitors.hub,
+    visitorInputSockets: () => visitors.inputSockets(),
     dmx,
     metrics,
     osc,

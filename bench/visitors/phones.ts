@@ -2,8 +2,9 @@
  * Simulated phones: `count` phones in this process, each moving its finger at `hz`.
  *   pavilion — join the wall, then send through the phone page's own InputSender
  *              (client/visit/sender.ts, the page's pacing): its latest position, paced, with
- *              folded answers (`visitor:acked`, as the page does; the inputs as binary input
- *              frames, as the page sends them, or with `--wire put` as `visitor:put` events) or,
+ *              folded answers (the inputs on the page's input socket with its binary answers,
+ *              `--wire socket`, as the page sends them; or as binary input frames on the socket.io
+ *              session, `--wire frames`; or `visitor:put` events, `--wire put`) or,
  *              with `--acks each`, one answer per input (`visitor:input`, one in flight);
  *   relay    — the naive phone: emit every position at `hz`, no acks.
  * Two kinds of phone, speaking the same wire format:
@@ -13,9 +14,11 @@
  * from one timer per process, in 10 slots per period (not one timer per phone).
  */
 import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
 import { ANSWER_NOW_WINDOW, InputSender, PHONE_PACING, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
-import { encodeInputFrame, type FoldedAck } from '../../protocol/plain';
+import { encodeInputFrame, type AnswerFrame, type FoldedAck } from '../../protocol/plain';
 import { sendInput as sendLikeThePage } from '../../client/visit/wire';
+import { InputSocket, type InputWebSocket } from '../../client/visit/input-socket';
 import type { SocketOf } from '../../client/core/connection';
 import { LightPhone } from './light-phone';
 import type { FromPhones, PhoneJob, PhoneReport, ToPhones } from './protocol';
@@ -26,7 +29,9 @@ const period = 1000 / job.hz;
 /** Pacing: at least this many round trips between two sends (client/visit/sender.ts rttFactor). */
 const RTT_FACTOR = Number(process.env.BENCH_RTT_FACTOR ?? 2);
 const folded = job.acks === 'folded';
-const frames = folded && job.wire === 'frames';
+/** Folded inputs on the input socket (the phone page since issue 16's input socket): its own code, client/visit/input-socket.ts. */
+const socketWire = folded && job.wire === 'socket';
+const frames = folded && (job.wire === 'frames' || socketWire);
 
 type InputAck = { ok: true; pace?: number } | { ok: false; error: { code: string; message: string } };
 
@@ -35,8 +40,8 @@ interface Link {
   readonly connected: boolean;
   emit(event: string, payload: unknown): void;
   emitWithAck(event: string, payload: unknown, done: (answer: unknown) => void): void;
-  /** One folded input: an input frame (`frames`; `answerNow`: with the flag), else `visitor:put`. */
-  put(msg: OutgoingInput, answerNow: boolean): void;
+  /** One folded input: on the input socket when ready, else an input frame (`frames`; `answerNow`: with the flag), else `visitor:put`. */
+  put(msg: OutgoingInput, answerNow: boolean, input: InputSocket | null): void;
   on(event: string, fn: (payload: unknown) => void): void;
   close(): void;
 }
@@ -49,7 +54,7 @@ function realLink(socket: Socket): Link {
     emit: (event, payload) => void socket.emit(event, payload),
     emitWithAck: (event, payload, done) => void socket.emit(event, payload, done),
     // the phone page's own code path
-    put: (msg, answerNow) => sendLikeThePage(socket as unknown as SocketOf<'/visitor'>, msg, frames, answerNow),
+    put: (msg, answerNow, input) => sendLikeThePage(socket as unknown as SocketOf<'/visitor'>, msg, frames, answerNow, input ?? undefined),
     on: (event, fn) => void socket.on(event, fn),
     close: () => void socket.close(),
   };
@@ -64,8 +69,9 @@ function lightLink(phone: LightPhone): Link {
     },
     emit: (event, payload) => phone.emit(event, payload),
     emitWithAck: (event, payload, done) => phone.emitWithAck(event, payload, done),
-    put: (msg, answerNow) => {
+    put: (msg, answerNow, input) => {
       const frame = frames ? encodeInputFrame(msg, answerNow) : null;
+      if (frame && input?.ready && input.send(frame)) return;
       if (frame) phone.sendFrame(frame);
       else phone.emit('visitor:put', msg);
     },
@@ -91,23 +97,26 @@ interface Phone {
   link: Link;
   /** pavilion only: the phone page's pacing. */
   sender: InputSender | null;
+  /** `--wire socket`: the phone's input socket (the page's own InputSocket over `ws`). */
+  input: InputSocket | null;
   lastSent: number;
   phase: number;
 }
 const phones: Phone[] = [];
 const errors: string[] = [];
 let failed = 0;
-const empty = (): PhoneReport => ({ connected: 0, failed: 0, sent: 0, acked: 0, acks: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, cpuMs: 0 });
+const empty = (): PhoneReport => ({ connected: 0, failed: 0, sent: 0, acked: 0, acks: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, onInputSocket: 0, cpuMs: 0 });
 let report = empty();
 let cpu0 = process.cpuUsage();
 
 async function open(i: number): Promise<void> {
   let answerNow = false;
+  let ticket: string | null = null;
   try {
     const link = await connect();
     if (job.mode === 'pavilion') {
       const visitorId = `${job.prefix}-${String(i).padStart(6, '0')}`;
-      type JoinAnswer = { ok: boolean; error?: { message: string }; view?: { status: string }; answerNow?: boolean };
+      type JoinAnswer = { ok: boolean; error?: { message: string }; view?: { status: string }; answerNow?: boolean; inputTicket?: string };
       const res = await new Promise<JoinAnswer>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error('join: no answer in 20 s')), 20_000);
         link.emitWithAck('visitor:join', { wallId: 'main', visitorId }, (r) => {
@@ -121,8 +130,15 @@ async function open(i: number): Promise<void> {
       }
       // as the phone page (client/visit/session.ts): the flag and the wider window only with input frames to a server that takes it
       answerNow = frames && res.answerNow === true;
+      ticket = res.inputTicket ?? null;
     }
-    phones.push(phone(link, answerNow));
+    const p = phone(link, answerNow);
+    phones.push(p);
+    if (p.input) {
+      p.input.start(ticket);
+      // as a page: the socket is used once the server says it is bound (its ready frame)
+      for (let t = 0; t < 100 && ticket && !p.input.ready && p.input.failures === 0; t++) await new Promise((r) => setTimeout(r, 50));
+    }
   } catch (e) {
     failed++;
     if (errors.length < 5) errors.push((e as Error).message);
@@ -140,10 +156,25 @@ const position = (p: Phone, t: number) => ({
 
 /** A connected phone; in pavilion mode its inputs go through InputSender, as on a real phone. */
 function phone(link: Link, answerNow: boolean): Phone {
-  const p: Phone = { link, sender: null, lastSent: 0, phase: Math.random() * 100 };
+  const p: Phone = { link, sender: null, input: null, lastSent: 0, phase: Math.random() * 100 };
   if (job.mode !== 'pavilion') return p;
+  const onAnswer = (a: FoldedAck | AnswerFrame) => {
+    report.acks++;
+    if (a.ok && a.pace) report.paced++;
+    p.sender!.answer(a);
+  };
+  if (socketWire)
+    p.input = new InputSocket({
+      origin: job.url.replace(/^http/, 'ws'),
+      make: (url) => new WebSocket(url, { perMessageDeflate: false }) as unknown as InputWebSocket,
+      ticket: () => new Promise((resolve) => link.emitWithAck('visitor:ticket', null, (r) => resolve((r as { ok?: boolean; ticket?: string } | undefined)?.ok ? (r as { ticket: string }).ticket : null))),
+      answer: onAnswer,
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    });
   const sendInput = folded
-    ? (msg: OutgoingInput, _done: unknown, full: boolean) => link.put(msg, answerNow && full)
+    ? (msg: OutgoingInput, _done: unknown, full: boolean) => link.put(msg, answerNow && full, p.input)
     : (msg: OutgoingInput, done: (r: SendOutcome) => void, _full: boolean) =>
         link.emitWithAck('visitor:input', msg, (a) => {
           const res = a as InputAck;
@@ -167,13 +198,7 @@ function phone(link: Link, answerNow: boolean): Phone {
     folded ? { ...PHONE_PACING, minIntervalMs: period, rttFactor: RTT_FACTOR } : { minIntervalMs: period, maxEvents: 8, backoffMs: 300, rttFactor: RTT_FACTOR },
   );
   if (answerNow) p.sender.setWindow(ANSWER_NOW_WINDOW);
-  if (folded)
-    link.on('visitor:acked', (a) => {
-      const ack = a as FoldedAck;
-      report.acks++;
-      if (ack.ok && ack.pace) report.paced++;
-      p.sender!.answer(ack);
-    });
+  if (folded) link.on('visitor:acked', (a) => onAnswer(a as FoldedAck));
   p.sender.onOutcome = (_msg, r: SendOutcome) => {
     if (r.ok) report.acked++;
     else report.refused[r.code] = (report.refused[r.code] ?? 0) + 1;
@@ -216,12 +241,14 @@ process.on('message', (m: ToPhones) => {
     report.connected = phones.filter((p) => p.link.connected).length;
     report.failed = failed;
     report.stalled = phones.filter((p) => p.sender?.unanswered && now - p.lastSent > 1000).length;
+    report.onInputSocket = phones.filter((p) => p.input?.ready).length;
     const cpu = process.cpuUsage(cpu0);
     report.cpuMs = (cpu.user + cpu.system) / 1000;
     send({ type: 'window', ...report });
   } else if (m.type === 'quit') {
     if (ticker) clearInterval(ticker);
     for (const p of phones) p.sender?.setOpen(false);
+    for (const p of phones) p.input?.stop();
     for (const p of phones) p.link.close();
     setTimeout(() => process.exit(0), 100);
   }

@@ -28,8 +28,12 @@ export type FromServer = { type: 'ready'; port: number; key: string | null } | (
 export type PhoneKind = 'light' | 'real';
 /** folded: `visitor:put` and folded answers (the phone page); each: `visitor:input`, one answer per input. */
 export type AckMode = 'folded' | 'each';
-/** How pavilion's phones send folded inputs: binary input frames (the phone page, issue 16) or the `visitor:put` event. */
-export type Wire = 'frames' | 'put';
+/**
+ * How pavilion's phones send folded inputs: on the input socket (a plain WebSocket with a ticket,
+ * binary frames both ways: the phone page since issue 16's input socket), binary input frames on
+ * the socket.io session, or the `visitor:put` event.
+ */
+export type Wire = 'socket' | 'frames' | 'put';
 
 export interface PhoneJob {
   mode: Mode;
@@ -56,6 +60,8 @@ export interface PhoneReport {
   refused: Record<string, number>;
   /** Phones whose input has been in flight for more than a second at the end. */
   stalled: number;
+  /** Phones whose input socket was in use at the end (`--wire socket`). */
+  onInputSocket: number;
   /** CPU time of this phone process over the window, ms. */
   cpuMs: number;
 }

@@ -15,7 +15,9 @@
  *          --phones light|real (light: raw WebSocket phones; real: socket.io-client)
  *          --acks folded|each|folded,each (pavilion's phones: folded answers, one per input, or both in turn)
  *          --ack-ms 400: the server's ack window for folded answers
- *          --wire frames|put|frames,put (pavilion's phones with folded answers: binary input frames, as the
+ *          --wire socket|frames|put|socket,frames (pavilion's phones with folded answers: default socket, the
+ *          input socket with a ticket and binary frames both ways, as the phone page; frames: binary input frames
+ *          on the socket.io session, as the page before it or when its input socket is refused; put:
  *          phone page, or `visitor:put` events, or both in turn)
  *          --prev <checkout>: the previous build's server in every step (its phones: folded `visitor:put`;
  *          --prev-acks each for a build older than folded answers; --prev-wire frames for a build that
@@ -51,11 +53,11 @@ const MODES: Mode[] = arg('only', '') ? [arg('only', '') as Mode] : ['pavilion',
 const PHONES = arg('phones', 'light') as PhoneKind;
 const ACKS = arg('acks', 'folded').split(',') as AckMode[];
 const ACK_MS = arg('ack-ms', 400);
-const WIRES = arg('wire', 'frames').split(',') as Wire[];
+const WIRES = arg('wire', 'socket').split(',') as Wire[];
 const PREV_ACKS = arg('prev-acks', 'folded') as AckMode;
 const PREV_WIRE = arg('prev-wire', 'put') as Wire;
-if ((PHONES !== 'light' && PHONES !== 'real') || ![...ACKS, PREV_ACKS].every((a) => a === 'folded' || a === 'each') || ![...WIRES, PREV_WIRE].every((w) => w === 'frames' || w === 'put')) {
-  console.error(`--phones takes light or real, --acks (and --prev-acks) folded, each or folded,each, --wire frames, put or frames,put; got '${PHONES}', '${ACKS.join(',')}', '${WIRES.join(',')}'`);
+if ((PHONES !== 'light' && PHONES !== 'real') || ![...ACKS, PREV_ACKS].every((a) => a === 'folded' || a === 'each') || ![...WIRES, PREV_WIRE].every((w) => w === 'socket' || w === 'frames' || w === 'put')) {
+  console.error(`--phones takes light or real, --acks (and --prev-acks) folded, each or folded,each, --wire socket, frames or put (or several, comma-separated); got '${PHONES}', '${ACKS.join(',')}', '${WIRES.join(',')}'`);
   process.exit(2);
 }
 /** What one step runs: the relay, or Pavilion with one way of answering. */
@@ -83,7 +85,7 @@ const VARIANTS: Variant[] = MODES.flatMap((mode): Variant[] =>
     : [
         ...PREVS.map((prev, i): Variant => ({ mode, acks: PREV_ACKS, wire: PREV_WIRE, label: PREVS.length === 1 ? 'previous' : `prev${i + 1}`, prev })),
         ...ACKS.flatMap((acks): Variant[] =>
-          acks === 'each' ? [{ mode, acks, wire: 'put', label: 'pav/each' }] : WIRES.map((wire) => ({ mode, acks, wire, label: wire === 'frames' ? 'pavilion' : 'pav/put' })),
+          acks === 'each' ? [{ mode, acks, wire: 'put', label: 'pav/each' }] : WIRES.map((wire) => ({ mode, acks, wire, label: wire === 'socket' ? 'pavilion' : wire === 'frames' ? 'pav/frames' : 'pav/put' })),
         ),
       ],
 );
@@ -274,7 +276,7 @@ async function step(variant: Variant, n: number): Promise<StepResult> {
   await exited;
   clearTimeout(killer);
 
-  const pr: PhoneReport = { connected: 0, failed: 0, sent: 0, acked: 0, acks: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, cpuMs: 0 };
+  const pr: PhoneReport = { connected: 0, failed: 0, sent: 0, acked: 0, acks: 0, heldAtPhone: 0, paced: 0, refused: {}, stalled: 0, onInputSocket: 0, cpuMs: 0 };
   for (const r of phoneReports) {
     pr.connected += r.connected;
     pr.failed += r.failed;
@@ -284,6 +286,7 @@ async function step(variant: Variant, n: number): Promise<StepResult> {
     pr.heldAtPhone += r.heldAtPhone;
     pr.paced += r.paced;
     pr.stalled += r.stalled;
+    pr.onInputSocket += r.onInputSocket ?? 0;
     pr.cpuMs += r.cpuMs;
     for (const [k, v] of Object.entries(r.refused)) pr.refused[k] = (pr.refused[k] ?? 0) + v;
   }
@@ -350,7 +353,7 @@ function row(r: StepResult): string {
 
 const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'ph µs/in', '   MB', 'acks/s', 'dp CPU', 'disp/s', 'coal/s', ' held@ph', ' ok?', ' load'].join(' │ ');
 
-console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window, inputs as ${WIRES.map((w) => (w === 'frames' ? 'input frames' : 'visitor:put')).join(' / ')}` : 'one answer per input')).join(' / ')}${PREV ? `; previous: ${PREV}, ${PREV_ACKS === 'folded' ? `${PREV_WIRE === 'frames' ? 'input frames' : 'visitor:put'}, folded answers` : 'one answer per input'}` : ''}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : DISPLAY === 'none' ? 'none (frames are not encoded)' : 'a socket.io client in this process'}`);
+console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window, inputs as ${WIRES.map((w) => (w === 'socket' ? 'the input socket' : w === 'frames' ? 'input frames' : 'visitor:put')).join(' / ')}` : 'one answer per input')).join(' / ')}${PREV ? `; previous: ${PREV}, ${PREV_ACKS === 'folded' ? `${PREV_WIRE === 'socket' ? 'the input socket' : PREV_WIRE === 'frames' ? 'input frames' : 'visitor:put'}, folded answers` : 'one answer per input'}` : ''}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : DISPLAY === 'none' ? 'none (frames are not encoded)' : 'a socket.io client in this process'}`);
 console.log(HEADER);
 const results: StepResult[] = [];
 for (const n of STEPS) {

@@ -42,6 +42,9 @@ if (!ID_PATTERN.test(wallId)) {
       get inputPath() {
         return visit.inputPath;
       },
+      get inputSocketFailures() {
+        return visit.inputSocketFailures;
+      },
     }),
   });
 }

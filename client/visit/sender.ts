@@ -1,4 +1,4 @@
-import type { FoldedAck, InputValue, PayloadOf, VisitorClientToServer } from '../../protocol/plain';
+import type { AnswerFrame, FoldedAck, InputValue, PayloadOf, VisitorClientToServer } from '../../protocol/plain';
 
 /** One input as the phone sends it (`visitor:input`, or `visitor:put` with its number `n`). */
 export type OutgoingInput = PayloadOf<VisitorClientToServer, 'visitor:input'>;
@@ -138,8 +138,8 @@ export class InputSender {
     this.stopDeadline();
   }
 
-  /** A folded answer from the server (`visitor:acked`): every input up to `a.n` is answered. */
-  answer(a: FoldedAck): void {
+  /** A folded answer from the server (`visitor:acked`, or an input socket's answer frame): every input up to `a.n` is answered. */
+  answer(a: FoldedAck | AnswerFrame): void {
     if (typeof a !== 'object' || a === null || typeof a.n !== 'number') return;
     if (a.ok) this.settle(a.n, { ok: true, ...(typeof a.pace === 'number' ? { pace: a.pace } : {}) }, typeof a.h === 'number' ? a.h : 0);
     else this.settle(a.n, { ok: false, code: a.error?.code ?? 'internal', message: a.error?.message ?? '' }, 0);

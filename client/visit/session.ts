@@ -5,6 +5,7 @@ import { localNow } from '../core/now';
 import { LightClock } from './clock';
 import { visitorId } from './identity';
 import { ANSWER_NOW_WINDOW, InputSender, PHONE_PACING } from './sender';
+import { InputSocket, type InputWebSocket } from './input-socket';
 import { sendInput } from './wire';
 
 export type Phase = 'connecting' | 'joined' | 'reconnecting' | 'kicked' | 'replaced' | 'refused';
@@ -60,9 +61,24 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
   // answers an input that fills the window at once and folds the rest over a second.
   let frames = false;
   let answerNow = false;
+  // The input socket (input-socket.ts): a plain WebSocket for inputs and their answers, opened with
+  // the ticket of the join answer; while it is not usable, inputs go over this session (wire.ts).
+  const input = new InputSocket({
+    origin: location.origin.replace(/^http/, 'ws'),
+    make: (url) => new WebSocket(url) as unknown as InputWebSocket,
+    ticket: () =>
+      new Promise((resolve) => {
+        if (!socket.connected || state.phase !== 'joined') return resolve(null);
+        socket.timeout(5000).emit('visitor:ticket', null, (err, res) => resolve(!err && res.ok ? res.ticket : null));
+      }),
+    answer: (a) => sender.answer(a),
+    now: () => performance.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  });
   const sender = new InputSender(
     {
-      send: (msg, _done, full) => sendInput(socket, msg, frames, answerNow && full),
+      send: (msg, _done, full) => sendInput(socket, msg, frames, answerNow && full, input),
       now: () => performance.now(),
       stamp: () => clock.now(),
       setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -86,6 +102,8 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
       answerNow = frames && res.answerNow === true;
       sender.setWindow(answerNow ? ANSWER_NOW_WINDOW : (PHONE_PACING.window ?? 1));
       set({ phase: 'joined', view: res.view, refusal: null });
+      if (res.inputTicket) input.start(res.inputTicket);
+      else input.stop();
       pathSaid = null; // a new join: say it again at the next ping
       sayPath(responder?.ready() ? 'responder' : 'socketio');
     });
@@ -97,6 +115,7 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
     clock.start();
   });
   socket.on('disconnect', () => {
+    input.stop();
     sender.reset();
     clock.stop();
     if (state.phase === 'joined' || state.phase === 'connecting') set({ phase: 'reconnecting' });
@@ -105,15 +124,25 @@ export function startVisit(wallId: string, lang: string, onChange: (s: VisitStat
     if (view.piece?.id !== state.view?.piece?.id) sender.clear();
     set({ phase: state.phase === 'reconnecting' || state.phase === 'connecting' ? 'joined' : state.phase, view });
   });
-  socket.on('visitor:kicked', (p) => set({ phase: p.reason === 'replaced' ? 'replaced' : 'kicked' }));
+  socket.on('visitor:kicked', (p) => {
+    input.stop();
+    set({ phase: p.reason === 'replaced' ? 'replaced' : 'kicked' });
+  });
 
   return {
     state,
     sender,
     visitorId: id,
-    /** How inputs go now: binary input frames, or `visitor:put` (the server did not offer frames). */
-    get inputPath(): 'frames' | 'put' {
-      return frames ? 'frames' : 'put';
+    /**
+     * How inputs go now: on the input socket; as binary input frames on the session (the input
+     * socket is not usable: refused, dropped, not open yet); or `visitor:put` (the server takes neither).
+     */
+    get inputPath(): 'socket' | 'frames' | 'put' {
+      return input.ready ? 'socket' : frames ? 'frames' : 'put';
+    },
+    /** Input socket opens that failed or dropped since the last that worked. */
+    get inputSocketFailures(): number {
+      return input.failures;
     },
     /** After 'replaced' or a refusal: connect again (taking the place back from another tab). */
     retry() {

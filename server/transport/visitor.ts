@@ -1,3 +1,5 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
@@ -5,6 +7,8 @@ import {
   VisitorClock,
   VisitorJoin,
   decodeInputFrame,
+  encodeAnswerFrame,
+  INPUT_CLOSE,
   describeIssues,
   isFrameRefusal,
   fail,
@@ -18,12 +22,13 @@ import {
 import type { ShowStore } from '../show/store';
 import type { TimeSource } from '../clock/time';
 import type { PieceCatalog } from '../pieces/catalog';
-import { AckFolder, DEFAULT_HUB_OPTIONS, NOT_JOINED, VisitorHub, newFoldSlot, type FoldSlot, type HubOptions, type InputAck, type Refusal, type Visitor, type WallInfo } from '../visitors';
+import { AckFolder, DEFAULT_HUB_OPTIONS, InputTickets, NOT_JOINED, VisitorHub, newFoldSlot, type FoldSlot, type HubOptions, type InputAck, type Refusal, type Visitor, type WallInfo } from '../visitors';
 import type { DisplayTransport } from './display';
 import { ackOf, answerUnknownEvents, safe } from './safe';
 import { clockResponder } from './clock';
 import { AddressCounter, clientAddress } from './addresses';
 import { listenForFrames } from './visitor-frames';
+import { serveInputSockets, type InputPipe, type InputSocketStats } from './visitor-input';
 
 interface SocketData {
   visitor?: Visitor;
@@ -34,6 +39,10 @@ interface SocketData {
   refusedInARow?: number;
   /** Folded acks of `visitor:put` and input frames (server/visitors/acks.ts). */
   fold?: FoldSlot;
+  /** Its input socket, while one is open (server/transport/visitor-input.ts): answers go there. */
+  input?: InputPipe;
+  /** When it was last handed an input socket ticket (at most one a second). */
+  ticketAt?: number;
 }
 
 type VisitorNamespace = Namespace<Unvalidated<VisitorClientToServer>, VisitorServerToClient, Record<string, never>, SocketData>;
@@ -45,6 +54,8 @@ export interface VisitorTransport {
   stats(wallId: string): VisitorStats;
   /** Called (unthrottled) when visitor counts, queues or input rates change. */
   onStats(fn: () => void): void;
+  /** The input sockets' figures (null when the transport serves none: no HTTP server given). */
+  inputSockets(): InputSocketStats | null;
   close(): void;
 }
 
@@ -85,6 +96,10 @@ export function attachVisitors(
     trustProxy?: number;
     /** Refusals in a row after which a socket is disconnected (default 100). */
     cutOffAfterRefusals?: number;
+    /** The main HTTP(S) server: given, phones may open an input socket on it (/visitor/input). */
+    server?: HttpServer | HttpsServer;
+    /** Whether a page at this Origin is another site's (server/http/auth.ts `foreign`); default: any Origin but the request's own host is. */
+    foreign?: (origin: string | undefined, host: string | undefined) => boolean;
   },
 ): VisitorTransport {
   const { logger, display } = deps;
@@ -101,6 +116,7 @@ export function attachVisitors(
         const s = nsp.sockets.get(socketId);
         if (!s) return;
         s.data.visitor = undefined; // its disconnect must not touch the visitor's place
+        s.data.input?.close(INPUT_CLOSE.sessionEnded, payload.reason === 'replaced' ? 'this visitor opened the wall elsewhere' : 'removed by the staff');
         s.emit('visitor:kicked', payload);
         s.disconnect();
       },
@@ -152,7 +168,8 @@ export function attachVisitors(
   const folder = new AckFolder<VisitorSocket>(
     deps.options?.ackMs ?? DEFAULT_HUB_OPTIONS.ackMs,
     (s) => (s.data.fold ??= newFoldSlot()),
-    (s, ack) => void s.emit('visitor:acked', ack),
+    // On the phone's input socket while it has one (a binary answer frame), else as an event.
+    (s, ack) => (s.data.input ? s.data.input.send(encodeAnswerFrame(ack)) : void s.emit('visitor:acked', ack)),
     () => hub.paceMs,
     deps.options?.longAckMs ?? DEFAULT_HUB_OPTIONS.longAckMs,
   );
@@ -190,6 +207,54 @@ export function attachVisitors(
     cutOffAfter(socket);
   };
 
+  // The input socket (visitor-input.ts): a second, plain WebSocket of an admitted session, opened
+  // with a single-use ticket from it; its inputs go into the same hub and folder as the session's.
+  const tickets = new InputTickets();
+  const ticketFor = (socket: VisitorSocket): string | null => {
+    const v = socket.data.visitor;
+    if (!inputs || !v) return null;
+    const now = deps.time();
+    socket.data.ticketAt = now;
+    return tickets.issue({ session: socket.id, visitor: v.secret, address: socket.data.address ?? 'unknown' }, now);
+  };
+  const frameRefusals = new Map<string, Readonly<Refusal>>();
+  const inputs = deps.server
+    ? serveInputSockets<VisitorSocket>({
+        server: deps.server,
+        tickets,
+        time: deps.time,
+        logger,
+        trustProxy: deps.trustProxy ?? 0,
+        foreign: deps.foreign ?? ((origin, host) => origin !== undefined && !sameHost(origin, host)),
+        sessions: {
+          session(holder) {
+            const s = nsp.sockets.get(holder.session);
+            const v = s?.data.visitor;
+            return s && s.connected && v && v.secret === holder.visitor && v.socketId === s.id && hub.isCurrent(v) ? s : null;
+          },
+          attach(s, pipe) {
+            s.data.input?.close(INPUT_CLOSE.replaced, 'a newer input socket of this session took over');
+            s.data.input = pipe;
+          },
+          detach(s, pipe) {
+            if (s.data.input === pipe) s.data.input = undefined;
+          },
+          take(s, pipe) {
+            takeInput(s, pipe.slot.n, pipe.slot, pipe.slot.answerNow);
+          },
+          refuse(s, _pipe, n, why) {
+            // The same few reasons again and again from a broken page: one frozen refusal each.
+            let r = frameRefusals.get(why);
+            if (!r) {
+              r = Object.freeze(fail('bad_request', `input frame: ${why}`));
+              if (frameRefusals.size < 256) frameRefusals.set(why, r);
+            }
+            refuse(s, n, r);
+          },
+        },
+      })
+    : null;
+
   nsp.on('connection', (socket) => {
     socket.on('clock:ping', clockResponder(deps.time));
 
@@ -209,8 +274,21 @@ export function attachVisitors(
       if (!res.ok) return ack(res);
       socket.data.visitor = res.visitor;
       // inputFrames: this server takes binary input frames (the page sends visitor:put otherwise);
-      // answerNow: and their answer-now flag (the page then keeps a wider window, acks.ts).
-      ack({ ok: true, view: res.view, inputFrames: true, answerNow: true });
+      // answerNow: and their answer-now flag (the page then keeps a wider window, acks.ts);
+      // inputTicket: the ticket for the input socket (visitor-input.ts), when this server serves one.
+      const inputTicket = ticketFor(socket);
+      ack(inputTicket ? { ok: true, view: res.view, inputFrames: true, answerNow: true, inputTicket } : { ok: true, view: res.view, inputFrames: true, answerNow: true });
+    }));
+
+    // A new ticket for the input socket (it dropped, or its ticket expired before it opened).
+    socket.on('visitor:ticket', safe(logger, 'visitor:ticket', (_payload: unknown, cb: unknown) => {
+      const ack = ackOf<Parameters<Parameters<VisitorClientToServer['visitor:ticket']>[1]>[0]>(cb);
+      if (!inputs) return ack(fail('not_allowed_now', 'this server has no input socket; send inputs on this connection'));
+      const v = socket.data.visitor;
+      if (!v || !hub.isCurrent(v)) return ack(fail('not_allowed_now', 'join a wall first (visitor:join)'));
+      const now = deps.time();
+      if (now - (socket.data.ticketAt ?? -Infinity) < 1000) return ack(fail('rate_limited', 'one input socket ticket a second: wait a second and ask again'));
+      ack({ ok: true, ticket: ticketFor(socket)! });
     }));
 
     // One ack per input, at once (a phone that sends these keeps one input in flight, so the acks
@@ -259,6 +337,8 @@ export function attachVisitors(
 
     socket.on('disconnect', () => {
       stopFrames();
+      tickets.revoke(socket.id);
+      socket.data.input?.close(INPUT_CLOSE.sessionEnded, 'the /visitor session ended: join the wall again');
       folder.forget(socket);
       if (socket.data.address !== undefined) perAddress.remove(socket.data.address);
       const v = socket.data.visitor;
@@ -282,11 +362,22 @@ export function attachVisitors(
     hub,
     stats: (wallId) => hub.stats(wallId),
     onStats: (fn) => void statsListeners.push(fn),
+    inputSockets: () => inputs?.stats() ?? null,
     close: () => {
+      inputs?.close();
       clearInterval(lagTimer);
       clearInterval(sweepTimer);
       lag.disable();
       hub.stop();
     },
   };
+}
+
+/** Whether an Origin header names the request's own host (the fallback when no `foreign` check is given). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }

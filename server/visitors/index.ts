@@ -18,3 +18,4 @@ export { AckFolder, newFoldSlot, type FoldSlot } from './acks';
 export { Admission } from './admission';
 export { checkInput, compileInputs, type CheckedInput, type InputRefusal, type InputTable } from './validate';
 export { hueOf, publicIdOf } from './identity';
+export { InputTickets, TICKET_MS, type Redeemed, type TicketHolder } from './tickets';

@@ -52,11 +52,12 @@ function filesUnder(rel: string): string[] {
 }
 
 describe('the zod-free corner of the protocol (protocol/plain.ts)', () => {
-  it('loads nothing at run time but ./errors and ./visitor-wire, which load nothing', () => {
+  it('loads nothing at run time but ./errors, ./visitor-input and ./visitor-wire, which load nothing else', () => {
     const runtime = importsOf(read('protocol/plain.ts')).filter((i) => !i.typeOnly);
-    expect(runtime.map((i) => i.from)).toEqual(['./errors', './visitor-wire']);
+    expect(runtime.map((i) => i.from).sort()).toEqual(['./errors', './visitor-input', './visitor-wire']);
     expect(importsOf(read('protocol/errors.ts'))).toEqual([]);
     expect(importsOf(read('protocol/visitor-wire.ts'))).toEqual([]);
+    expect(importsOf(read('protocol/visitor-input.ts')).map((i) => i.from)).toEqual(['./visitor-wire']);
   });
 
   it('is all the phone page imports of the protocol at run time (types come with `import type`)', () => {
