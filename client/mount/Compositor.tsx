@@ -12,9 +12,9 @@ const GAIN_RAMP_S = 0.04;
 
 /**
  * Draws a screen's frame (r3f's own render is off: this runs at priority 1): the run on screen, or
- * during a transition both runs mixed from show time (a crossfade draws the incoming run into a
- * target at the screen's resolution and blends it over the outgoing one; a fade goes through
- * black). It also warms runs off-screen, one step a frame: once mounted, their materials are
+ * during a transition both runs mixed from show time (a crossfade draws each run into a target
+ * at a reduced resolution, Overlay.ts BLEND_SCALE, and mixes the two onto the screen; a fade goes
+ * through black). It also warms runs off-screen, one step a frame: once mounted, their materials are
  * compiled (compileAsync: KHR_parallel_shader_compile where the GPU has it), then they are drawn
  * once, clipped to one pixel, into the screen's framebuffer and into a crossfade's target
  * (buffers and textures uploaded, and the GPU's pipelines made for both: a software GL builds
@@ -106,8 +106,13 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
       setGain(run, 1);
       if (out) setGain(out, 0);
     } else if (mix.type === 'crossfade') {
-      draw(out, snap.outgoing?.slot, null);
-      draw(run, snap.run?.slot, overlay.targetFor());
+      // Both runs into their own targets at the blend's reduced resolution (the renderer reports
+      // the blend's pixel ratio meanwhile, so a piece's own buffers shrink too), then mixed onto
+      // the screen: about one piece's frame of pixels, not two plus a screen-sized target.
+      overlay.atBlendScale(() => {
+        draw(out, snap.outgoing?.slot, overlay.targetFor('out'));
+        draw(run, snap.run?.slot, overlay.targetFor('in'));
+      });
       overlay.blend(mix.opacity);
       setGain(out, mix.gainOut);
       setGain(run, mix.gainIn);

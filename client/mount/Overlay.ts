@@ -1,4 +1,12 @@
-import { Mesh, OrthographicCamera, PlaneGeometry, Scene, ShaderMaterial, Vector4, WebGLRenderTarget, type Texture, type WebGLRenderer } from 'three';
+import { Mesh, OrthographicCamera, PlaneGeometry, Scene, ShaderMaterial, Vector2, Vector4, WebGLRenderTarget, type Texture, type WebGLRenderer } from 'three';
+
+/**
+ * The linear scale both pieces render at during a crossfade (each into its own target, blended on
+ * the screen): 1/√2, so the two pictures together have the pixels of one screen, and a crossfade
+ * frame costs about what one piece's frame costs (in software GL the frame's time is the pixels the
+ * pieces shade). Only during the blend: outside it, the piece on screen draws at full resolution.
+ */
+export const BLEND_SCALE = Math.SQRT1_2;
 
 const vertex = /* glsl */ `
 varying vec2 vUv;
@@ -6,20 +14,26 @@ void main() { vUv = uv; gl_Position = vec4(position.xy, 0.0, 1.0); }
 `;
 // The target holds what the piece would have put on the screen (tone-mapped, output colour space),
 // so the texel goes out as it is: a crossfade mixes the two pictures the audience would see.
+// A crossfade (uTwo) mixes the outgoing run's target (uFrom) and the incoming one's (uMap) at uMix.
 const fragment = /* glsl */ `
 uniform sampler2D uMap;
+uniform sampler2D uFrom;
+uniform float uMix;
+uniform float uTwo;
 uniform float uAlpha;
 uniform float uBlack;
 varying vec2 vUv;
 void main() {
-  vec3 c = uBlack > 0.5 ? vec3(0.0) : texture2D(uMap, vUv).rgb;
+  vec3 to = texture2D(uMap, vUv).rgb;
+  vec3 c = uBlack > 0.5 ? vec3(0.0) : uTwo > 0.5 ? mix(texture2D(uFrom, vUv).rgb, to, uMix) : to;
   gl_FragColor = vec4(c, uAlpha);
 }
 `;
 
 /**
- * What the compositor draws over the picture during a transition: the incoming run's target at an
- * opacity (crossfade), or a black veil (fade). One quad, one program, made once per canvas.
+ * What the compositor draws during a transition: for a crossfade, the two runs' targets (each at
+ * BLEND_SCALE of the screen's resolution) mixed onto the screen; for a fade, a black veil over the
+ * picture. One quad, one program, made once per canvas.
  */
 export class TransitionOverlay {
   private readonly scene = new Scene();
@@ -27,13 +41,21 @@ export class TransitionOverlay {
   private readonly material = new ShaderMaterial({
     vertexShader: vertex,
     fragmentShader: fragment,
-    uniforms: { uMap: { value: null as Texture | null }, uAlpha: { value: 0 }, uBlack: { value: 0 } },
+    uniforms: {
+      uMap: { value: null as Texture | null },
+      uFrom: { value: null as Texture | null },
+      uMix: { value: 0 },
+      uTwo: { value: 0 },
+      uAlpha: { value: 0 },
+      uBlack: { value: 0 },
+    },
     transparent: true,
     depthTest: false,
     depthWrite: false,
   });
   private readonly geometry = new PlaneGeometry(2, 2);
   private target: WebGLRenderTarget | null = null;
+  private from: WebGLRenderTarget | null = null;
   private warm: WebGLRenderTarget | null = null;
   private primed = false;
 
@@ -45,17 +67,49 @@ export class TransitionOverlay {
   }
 
   /**
-   * A target at the screen's resolution that pieces draw into exactly as into the screen (the
-   * renderer applies its tone mapping and output colour space to it, as three does for XR targets,
-   * and the texels are stored unconverted), so a program compiled for the screen serves it too.
+   * A run's target during a crossfade ('in': the incoming run, 'out': the outgoing one), at the
+   * blend's resolution (blendSize), that pieces draw into exactly as into the screen (the renderer
+   * applies its tone mapping and output colour space to it, as three does for XR targets, and the
+   * texels are stored unconverted), so a program compiled for the screen serves it too.
    */
-  targetFor(): WebGLRenderTarget {
-    const w = this.gl.domElement.width;
-    const h = this.gl.domElement.height;
-    let t = this.target;
+  targetFor(which: 'in' | 'out' = 'in'): WebGLRenderTarget {
+    const { x: w, y: h } = this.blendSize();
+    let t = which === 'in' ? this.target : this.from;
     if (t && (t.width !== w || t.height !== h)) t.setSize(w, h);
-    if (!t) this.target = t = this.make(w, h);
+    if (!t) {
+      t = this.make(w, h);
+      if (which === 'in') this.target = t;
+      else this.from = t;
+    }
     return t;
+  }
+
+  /** The drawing buffer size the pieces render at during a crossfade: the screen's, scaled by BLEND_SCALE. */
+  blendSize(target = new Vector2()): Vector2 {
+    this.gl.getSize(target);
+    const pr = this.gl.getPixelRatio();
+    return target.set(Math.max(1, Math.floor(target.x * pr * BLEND_SCALE)), Math.max(1, Math.floor(target.y * pr * BLEND_SCALE)));
+  }
+
+  /**
+   * Runs `draw` with the renderer reporting the blend's pixel ratio and drawing buffer size (not
+   * resizing its canvas): a piece that renders through its own buffers (postprocessing's
+   * EffectComposer sizes them from these each frame) renders them at the blend's resolution too.
+   */
+  atBlendScale(draw: () => void): void {
+    const gl = this.gl;
+    const size = this.blendSize();
+    const ownRatio = gl.getPixelRatio;
+    const ownSize = gl.getDrawingBufferSize;
+    const ratio = ownRatio.call(gl) * BLEND_SCALE;
+    gl.getPixelRatio = () => ratio;
+    gl.getDrawingBufferSize = (t: Vector2) => t.copy(size);
+    try {
+      draw();
+    } finally {
+      gl.getPixelRatio = ownRatio;
+      gl.getDrawingBufferSize = ownSize;
+    }
   }
 
   /**
@@ -71,6 +125,8 @@ export class TransitionOverlay {
   release(): void {
     this.target?.dispose();
     this.target = null;
+    this.from?.dispose();
+    this.from = null;
     this.warm?.dispose();
     this.warm = null;
   }
@@ -104,10 +160,19 @@ export class TransitionOverlay {
     }
   }
 
-  /** Draws the target at `alpha` over what the screen shows. */
-  blend(alpha: number): void {
-    if (!this.target) return;
-    this.draw(this.target.texture, alpha, false);
+  /** Draws the crossfade onto the screen: the outgoing run's target mixed with the incoming one's at `mix`. */
+  blend(mix: number): void {
+    if (!this.target || !this.from) return;
+    const u = this.material.uniforms;
+    u.uFrom!.value = this.from.texture;
+    u.uMix!.value = mix;
+    u.uTwo!.value = 1;
+    try {
+      this.draw(this.target.texture, 1, false);
+    } finally {
+      u.uTwo!.value = 0;
+      u.uFrom!.value = null;
+    }
   }
 
   /** Draws black at `alpha` over what the screen shows. */
