@@ -89,13 +89,32 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
-/** What Redis says of its own work: commands, PUBLISH calls, bytes in and out, CPU seconds. */
+/** What Redis says of its own work: commands, PUBLISH calls, bytes in and out, CPU seconds, writes. */
 export interface RedisStats {
   commands: number;
   publishes: number;
   netIn: number;
   netOut: number;
   cpu: number;
+  /** The AOF's size: what grows it is what Redis fsyncs (appendfsync always). */
+  aofBytes: number;
+  /** Writes since the last save (`rdb_changes_since_last_save`; the bench's Redis never saves): logged or not. */
+  changes: number;
+}
+
+/** Commands that change data (those the bench's pavilion sends; inside scripts too, as INFO commandstats counts them). */
+export const WRITE_COMMANDS = new Set(['set', 'del', 'unlink', 'xadd', 'xtrim', 'pexpire', 'expire', 'pexpireat', 'zadd', 'zrem', 'zremrangebyscore', 'incr', 'getdel', 'hset', 'hdel', 'setex', 'psetex']);
+
+/** Each command's calls so far (INFO commandstats), by name. */
+export async function redisCommandCalls(url: string): Promise<Map<string, number>> {
+  const c = createClient({ url });
+  await c.connect();
+  try {
+    const info = await c.sendCommand<string>(['INFO', 'commandstats']);
+    return new Map([...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+  } finally {
+    await c.quit();
+  }
 }
 
 export async function redisStats(url: string): Promise<RedisStats> {
@@ -105,7 +124,15 @@ export async function redisStats(url: string): Promise<RedisStats> {
     const info = await c.sendCommand<string>(['INFO', 'all']);
     const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
     const publishes = Number(/^cmdstat_publish:calls=(\d+)/m.exec(info)?.[1] ?? 0);
-    return { commands: field('total_commands_processed'), publishes, netIn: field('total_net_input_bytes'), netOut: field('total_net_output_bytes'), cpu: field('used_cpu_user') + field('used_cpu_sys') };
+    return {
+      commands: field('total_commands_processed'),
+      publishes,
+      netIn: field('total_net_input_bytes'),
+      netOut: field('total_net_output_bytes'),
+      cpu: field('used_cpu_user') + field('used_cpu_sys'),
+      aofBytes: field('aof_current_size') || 0,
+      changes: field('rdb_changes_since_last_save') || 0,
+    };
   } finally {
     await c.quit();
   }
@@ -133,14 +160,21 @@ export async function watchRedisLatency(url: string, thresholdMs = 1): Promise<v
   }
 }
 
-/** Redis's latency events since the monitor was turned on: name, the latest and the worst (ms), and how many samples of it it keeps (one a second at most). */
-export async function redisLatency(url: string): Promise<Array<{ event: string; latestMs: number; maxMs: number; samples: number }>> {
+/**
+ * Redis's latency events since the monitor was turned on: name, the latest and the worst (ms), how
+ * many samples of it it keeps (one a second at most: the worst of that second), and those samples'
+ * values (ms), oldest first.
+ */
+export async function redisLatency(url: string): Promise<Array<{ event: string; latestMs: number; maxMs: number; samples: number; history: number[] }>> {
   const c = createClient({ url });
   await c.connect();
   try {
     const latest = await c.sendCommand<Array<[string, number, number, number]>>(['LATENCY', 'LATEST']);
     return Promise.all(
-      latest.map(async ([event, , latestMs, maxMs]) => ({ event, latestMs: Number(latestMs), maxMs: Number(maxMs), samples: (await c.sendCommand<unknown[]>(['LATENCY', 'HISTORY', event])).length })),
+      latest.map(async ([event, , latestMs, maxMs]) => {
+        const history = (await c.sendCommand<Array<[number, number]>>(['LATENCY', 'HISTORY', event])).map(([, ms]) => Number(ms));
+        return { event, latestMs: Number(latestMs), maxMs: Number(maxMs), samples: history.length, history };
+      }),
     );
   } finally {
     await c.quit();

@@ -24,7 +24,7 @@ import { arg } from '../lib/args';
 import { ROOT, sleep } from '../lib/child';
 import { Samples, fmt } from '../lib/stats';
 import { LightPhone } from './light-phone';
-import { TOKEN, benchScreen, cpuSeconds, newInputs, redisLatency, redisStats, settled, startNode, startRedis, watchRedisLatency, type BenchNode, type RedisStats } from '../nodes/cluster';
+import { TOKEN, WRITE_COMMANDS, benchScreen, cpuSeconds, newInputs, redisCommandCalls, redisLatency, redisStats, settled, startNode, startRedis, watchRedisLatency, type BenchNode, type RedisStats } from '../nodes/cluster';
 
 const NODES = arg('nodes', 2);
 /** Phones: `--phones 200`, or the first of `--steps` (the single-node bench's phone counts; there `--phones` names the kind of phone). */
@@ -34,6 +34,11 @@ const WARMUP = arg('warmup', 3);
 const SECONDS = arg('seconds', 10);
 /** Redis's appendfsync (docs/operations.md asks for `always`; `everysec` or `no` show what the fsyncs cost the hop). */
 const FSYNC = arg('fsync', 'always') as 'always' | 'everysec' | 'no';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
+};
 
 async function command(n: BenchNode, body: unknown): Promise<void> {
   const res = await fetch(`${n.url}/api/commands`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -152,6 +157,7 @@ export async function runNodes(): Promise<void> {
   const sent0 = [...sentBy];
   const cpu0 = nodes.map((x) => cpuSeconds(x.pid));
   const r0 = await redisStats(redis.url);
+  const calls0 = await redisCommandCalls(redis.url);
   const hop0 = (await Promise.all(nodes.map(scrape))).map((x) => x.hop);
   await watchRedisLatency(redis.url);
   const t0 = performance.now();
@@ -160,6 +166,7 @@ export async function runNodes(): Promise<void> {
   const sentNode = sentBy.map((x, i) => x - sent0[i]!);
   const cpu1 = nodes.map((x) => cpuSeconds(x.pid));
   const r1 = await redisStats(redis.url);
+  const calls1 = await redisCommandCalls(redis.url);
   const after = await Promise.all(nodes.map(scrape));
   const hop1 = after.map((x) => x.hop);
   const latency = await redisLatency(redis.url);
@@ -172,6 +179,15 @@ export async function runNodes(): Promise<void> {
   const rd = (k: keyof RedisStats) => r1[k] - r0[k];
   const [sameS, crossS, crossServerS] = [same.summary(), cross.summary(), crossServer.summary()];
   const hop = hopPercentiles(hop0, hop1);
+  const fsync = latency.find((l) => l.event === 'aof-fsync-always') ?? null;
+  const writes = [...calls1].map(([name, n]) => [name, n - (calls0.get(name) ?? 0)] as const).filter(([name, n]) => n > 0 && WRITE_COMMANDS.has(name));
+  // What a run that misses the target points at: a loaded machine, a slow event loop, Redis's fsyncs.
+  const why = [
+    ...(Math.max(load0[0]!, load1[0]!) > 1 ? [`the machine was not idle (load ${fmt(Math.max(load0[0]!, load1[0]!), 1)})`] : []),
+    ...(Math.max(...after.map((x) => x.lagP99)) > 50 ? [`a node's event loop was delayed ${fmt(Math.max(...after.map((x) => x.lagP99)), 0)} ms at p99`] : []),
+    ...(fsync && fsync.maxMs >= 10 ? [`Redis fsync stalls up to ${fsync.maxMs} ms in ${fsync.samples} seconds`] : []),
+    ...(inputs / seconds < 0.9 * PHONES * HZ ? [`the phones sent ${fmt(inputs / seconds, 0)} inputs/s of ${PHONES * HZ}`] : []),
+  ];
   const publishes = rd('publishes');
   // Every node subscribes to the channel: each PUBLISH is delivered N times (its own node drops its own).
   const deliveries = publishes * NODES;
@@ -185,6 +201,9 @@ export async function runNodes(): Promise<void> {
     `Redis per input: ${fmt(per(rd('commands')), 3)} commands, ${fmt(per(publishes), 3)} PUBLISH, ${fmt(per(rd('netIn')), 0)} bytes in, ${fmt(per(rd('netOut')), 0)} bytes out`,
     `Redis per second: ${fmt(rd('commands') / seconds, 0)} commands, ${fmt(publishes / seconds, 0)} PUBLISH (${fmt(deliveries / seconds, 0)} deliveries), ${fmt(rd('netIn') / seconds / 1024, 0)} KiB in, ${fmt(rd('netOut') / seconds / 1024, 0)} KiB out; redis-server CPU ${fmt((rd('cpu') / seconds) * 100, 1)} % of a core, ${fmt(per(rd('cpu') * 1e6, rd('commands')), 1)} µs per command, ${fmt(per(rd('cpu') * 1e6, publishes), 1)} µs per PUBLISH (all its work counted)`,
     `Redis latency events ≥ 1 ms in the window (LATENCY LATEST): ${latency.length ? latency.map((l) => `${l.event} latest ${l.latestMs} ms, max ${l.maxMs} ms, in ${l.samples} of the seconds`).join('; ') : 'none'}`,
+    `Redis fsync stalls (aof-fsync-always: Redis delivers nothing, pub/sub included, while it fsyncs): ${fsync ? `in ${fsync.samples} of the ${Math.round(seconds)} seconds, worst of each second: median ${fmt(median(fsync.history), 0)} ms, max ${fmt(fsync.maxMs, 0)} ms` : 'none ≥ 1 ms'}`,
+    `Redis writes: ${fmt(rd('changes') / seconds, 2)}/s (${fmt(rd('changes') / seconds / NODES, 2)} per node), of which logged to the AOF (what Redis fsyncs): ${fmt(rd('aofBytes') / seconds, 0)} bytes/s; write commands/s: ${writes.length ? writes.map(([name, n]) => `${name} ${fmt(n / seconds, 2)}`).join(', ') : 'none'} (a renewal's PEXPIRE is not logged: server/cluster/scripts.ts)`,
+    `target, a phone on another node's screen within 100 ms p99 at 200 phones: ${PHONES < 200 ? `not this run (${PHONES} phones)` : crossS.p99 <= 100 ? `met (p99 ${fmt(crossS.p99, 1)} ms)` : `NOT met (p99 ${fmt(crossS.p99, 1)} ms): ${why.join('; ') || 'see the figures above'}`}`,
     `load average after: ${load1.map((l) => l.toFixed(1)).join(' ')}`,
   ];
   for (const l of lines) console.log(`  ${l}`);
@@ -192,7 +211,7 @@ export async function runNodes(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    JSON.stringify({ bench: 'visitors --nodes', nodes: NODES, fsync: FSYNC, phones: PHONES, hz: HZ, seconds, inputs, sentByNode: sentNode, load: [load0, load1], sameNode: sameS, crossNode: crossS, crossNodeServer: crossServerS, hopMs: hop, loopLagMs: after.map((x) => ({ p99: x.lagP99, max: x.lagMax })), redisLatency: latency, frames: screens.map((s) => s.frames()), cpuMs, redis: { before: r0, after: r1 } }, null, 2),
+    JSON.stringify({ bench: 'visitors --nodes', nodes: NODES, fsync: FSYNC, phones: PHONES, hz: HZ, seconds, inputs, sentByNode: sentNode, load: [load0, load1], sameNode: sameS, crossNode: crossS, crossNodeServer: crossServerS, hopMs: hop, loopLagMs: after.map((x) => ({ p99: x.lagP99, max: x.lagMax })), redisLatency: latency, redisWritesPerSecond: Object.fromEntries(writes.map(([name, n]) => [name, n / seconds])), met: PHONES >= 200 && crossS.p99 <= 100, frames: screens.map((s) => s.frames()), cpuMs, redis: { before: r0, after: r1 } }, null, 2),
   );
   console.log(`  wrote ${path.relative(ROOT, out)}`);
   for (const p of phones) p.phone.close();

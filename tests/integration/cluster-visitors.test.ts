@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { Ack, VisitorFrame, VisitorView } from '../../protocol';
 import { ask, client, connected, nextEvent, until } from '../support/server';
-import { NODE_TOKEN, healthOf, metricsOf, sample, send, settled, useCluster, type TestNode } from '../support/cluster';
+import { NODE_TOKEN, healthOf, killRedisConnection, metricsOf, sample, send, settled, useCluster, type TestNode } from '../support/cluster';
 
 /**
  * Issue 17: visitors anywhere. Two nodes (server/main.ts in child processes, tests/support/cluster.ts)
@@ -10,7 +10,8 @@ import { NODE_TOKEN, healthOf, metricsOf, sample, send, settled, useCluster, typ
  * (server/cluster/visitor-relay.ts), and the panel's kick reaches a phone on a node that is not the
  * writer (server/cluster/kicks.ts). No timed assertion: every wait is for a condition.
  */
-const { nodes, open, add } = useCluster({ nodes: 2, prefix: 'vis:' });
+const cluster = useCluster({ nodes: 2, prefix: 'vis:' });
+const { nodes, open, add } = cluster;
 
 /** A screen of the demo show (wall `main`: prism-field, an xy `pad`) connected to node `n`, with every visitor frame it gets. */
 async function screen(n: TestNode, screenId: string): Promise<{ frames: VisitorFrame[] }> {
@@ -108,6 +109,26 @@ describe('visitors anywhere (several nodes)', () => {
     await until(async () => ((await heard(a.url, aId)) > 0 ? true : null), "node A's hop histogram to count canopy's messages", 30_000);
     // …while node A's messages of its phone's three moves, published before, never reached B, which draws nothing of canopy.
     expect(await heard(b.url, bId)).toBe(0);
+  }, 120_000);
+
+  it('a node cut off from Redis at the moment of a kick removes the phone once it is back (it reads the bans again)', async () => {
+    const { writer: w } = await settled(nodes);
+    const writer = nodes[w]!;
+    const follower = nodes[w === 0 ? 1 : 0]!;
+    const followerId = (await healthOf(follower.url)).cluster!.node;
+    const p = await phone(follower, 'main');
+    let kicked = false;
+    p.socket.once('visitor:kicked', () => (kicked = true));
+    // The follower stands still while Redis closes its subscriber connection: the kick published now never reaches it.
+    follower.child.kill('SIGSTOP');
+    try {
+      expect(await killRedisConnection(cluster.redis.url, `pavilion-${followerId}-sub`)).toBe(1);
+      expect(await send(writer.url, { type: 'visitor.kick', visitorId: p.id })).toMatchObject({ status: 200, ack: { ok: true } });
+    } finally {
+      follower.child.kill('SIGCONT');
+    }
+    // Back: it connects again and reads the bans the writer keeps in Redis.
+    await until(() => (kicked ? true : null), 'the phone on the node that missed the kick to be kicked once that node is back', 30_000);
   }, 120_000);
 
   it("the panel's kick reaches a phone connected to a node that is not the writer, and every node keeps it out", async () => {

@@ -129,6 +129,20 @@ export async function redisInfo(url: string): Promise<{ field(name: string): num
   }
 }
 
+/** Closes, on Redis's side, the connection a node named `name` (`pavilion-<node>-sub`: its subscriber); node-redis then connects again. Resolves with how many were closed. */
+export async function killRedisConnection(url: string, name: string): Promise<number> {
+  const c = createClient({ url });
+  await c.connect();
+  try {
+    const list = await c.sendCommand<string>(['CLIENT', 'LIST']);
+    const ids = list.split('\n').filter((l) => l.includes(` name=${name} `)).map((l) => /^id=(\d+)/.exec(l)?.[1]).filter((id): id is string => id !== undefined);
+    for (const id of ids) await c.sendCommand(['CLIENT', 'KILL', 'ID', id]);
+    return ids.length;
+  } finally {
+    await c.quit();
+  }
+}
+
 /** A command that changes the show and is easy to look for afterwards. */
 export const preset = (name: string) => ({ type: 'preset.save', installationId: 'echo', name, params: {} });
 
