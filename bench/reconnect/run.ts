@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
 import { arg, flag } from '../lib/args';
+import { raiseSession } from '../lib/priority';
 import { ROOT } from '../lib/child';
 import { fmt, median, percentile } from '../lib/stats';
 import { runRound, type RoundResult, type ScreenFigures } from './round';
@@ -45,6 +46,9 @@ if (SERVER_NICE !== null && !(Number.isInteger(SERVER_NICE) && SERVER_NICE >= -2
   console.error(`--server-nice takes a nice value from -20 to 19 (below 0 needs root), or none; got '${niceArg}'`);
   process.exit(2);
 }
+// The server child stays in this bench's session; each Chromium has a session of its own, and
+// sessions share the CPU fairly whatever the nice values inside them (bench/lib/priority.ts).
+const SESSION = SERVER_NICE === null ? null : raiseSession(SERVER_NICE);
 
 if (!(SCREENS >= 1 && ROUNDS >= 1 && DOWN >= 0) || PIECE === OTHER) {
   console.error('bench:reconnect: give --screens ≥ 1, --rounds ≥ 1, --down ≥ 0 (seconds) and two different pieces (--piece, --other)');
@@ -63,7 +67,7 @@ const line = (name: string, s: Summary) =>
 async function main(): Promise<number> {
   const dir = staticDir(flag('rebuild'));
   console.log(`client: ${path.relative(ROOT, dir) || dir}${process.env.PAVILION_STATIC_DIR ? ' (PAVILION_STATIC_DIR)' : ''}`);
-  console.log(`${SCREENS} screens × ${ROUNDS} rounds, server down ${DOWN} s, ${WIDTH}×${HEIGHT}, ${PIECE} → ${OTHER}, server at nice ${SERVER_NICE ?? '(as npm start)'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(`${SCREENS} screens × ${ROUNDS} rounds, server down ${DOWN} s, ${WIDTH}×${HEIGHT}, ${PIECE} → ${OTHER}, server at nice ${SERVER_NICE ?? '(as npm start)'}${SESSION ? ` (${SESSION})` : ''}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   const browsers: Browser[] = [];
   const rounds: RoundResult[] = [];
   try {

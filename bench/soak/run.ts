@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { arg, flag } from '../lib/args';
+import { raiseSession } from '../lib/priority';
 import { ROOT, childForker, keyedMessage, sleep } from '../lib/child';
 import type { ScreenStatus } from '../../protocol';
 import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToServer } from './protocol';
@@ -44,10 +45,11 @@ const BROWSERS = flag('browser-per-screen') ? SCREENS : arg('browsers', 1);
 /**
  * --server-nice: in a venue the server (and every phone) has a machine of its own; here they share
  * two cores with sixteen software-rendering screens, whose Chromium GPU processes run at nice −8
- * and take the cores first. Then the server gets ~10 % of a core, its event loop lags seconds, and
- * every socket times out together (the 19:07 run, docs/performance.md). By default (as root) the
- * server and the phone processes run at nice −10, as bench:reconnect's server does; `none` leaves
- * them as `npm start` would.
+ * and each Chromium's session weighs as much as the bench's (bench/lib/priority.ts). Then the
+ * server got ~10 % of a core, its event loop lagged seconds, and every socket timed out together
+ * (the 19:07 run, docs/performance.md). By default (as root) the bench's session (bench, server,
+ * phones) and the server's and phones' processes run at nice −10, as bench:reconnect's server
+ * does; `none` leaves them as `npm start` would.
  */
 const niceArg = arg('server-nice', process.getuid?.() === 0 ? '-10' : 'none');
 const SERVER_NICE = niceArg === 'none' ? null : Number(niceArg);
@@ -86,6 +88,11 @@ const staticDir = path.resolve(process.env.PAVILION_STATIC_DIR);
 process.on('exit', () => {
   if (tempBuild) fs.rmSync(tempBuild, { recursive: true, force: true });
 });
+
+if (SERVER_NICE !== null) {
+  const said = raiseSession(SERVER_NICE);
+  if (said) log(said);
+}
 
 // 1. The server, with --expose-gc so that its samples read the live heap.
 const forker = childForker(import.meta.dirname);

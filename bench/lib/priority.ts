@@ -1,0 +1,30 @@
+/**
+ * CPU priority for benches that put the server beside software-rendering Chromiums on one machine.
+ *
+ * In a venue the server and each phone have machines of their own. Here they share two cores with
+ * the screens, and Linux's autogroup scheduler (kernel.sched_autogroup_enabled = 1) shares the CPU
+ * fairly between *sessions* first: playwright starts each Chromium detached, in a session of its
+ * own, so with four browsers the bench's session (the bench, the server, the phones) got one fifth
+ * of the machine whatever the processes' nice values, and the server inside it a fraction of that
+ * (bench:soak at 19:07 on 2026-11-30: ~10 % of a core, event-loop lag 1–14 s, every socket timed out
+ * together). A process's nice value only weighs within its own session; the session's weight is
+ * the nice value written to /proc/<pid>/autogroup.
+ */
+import fs from 'node:fs';
+
+/**
+ * Gives this process's whole session (this process and the children it starts without `detached`)
+ * the nice value `nice`, against the other sessions (each detached Chromium is one). Returns what
+ * was done, for the bench's log; null when the kernel has no autogroups (then nice values alone
+ * decide, and the caller's per-process nice is what counts).
+ */
+export function raiseSession(nice: number): string | null {
+  const file = '/proc/self/autogroup';
+  if (!fs.existsSync(file)) return null;
+  try {
+    fs.writeFileSync(file, String(nice));
+    return `this bench's session (its autogroup: ${fs.readFileSync(file, 'utf8').trim()}) at nice ${nice} against the browsers' sessions`;
+  } catch (e) {
+    return `could not set this bench's session to nice ${nice} (${(e as Error).message}); the browsers' sessions share the CPU with it equally`;
+  }
+}
