@@ -15,8 +15,15 @@
  * in the background; once every screen has it in its warm cache, GO. Per switch it records:
  * - the spread: the largest difference between the screens' first frames of the new piece (show time);
  * - each screen's lateness: its first frame's show time after the run's startedAt;
- * - each screen's longest frame gap in the second around the switch, against its median frame
- *   interval over the 3 s before the command (rAF timestamps inside the stage frame, where pieces run);
+ * - each screen's longest frame gap in the second around the switch (rAF timestamps inside the
+ *   stage frame, where pieces run), against two medians of its frame interval, side by side:
+ *   "before", over the 3 s before the command (the outgoing piece's frames only: the first
+ *   definition, kept), and "pace", the larger of that and the median over 2 s of the incoming
+ *   piece's own frames once the switch (and its transition) is over: a heavier incoming piece draws
+ *   every frame slower, which against the outgoing piece's median looks like a hitch in every frame
+ *   after the switch; a hitch is one frame much longer than the screen's own pace, whichever piece sets it;
+ * - each screen's median frame interval in the first `--ms` after the switch (a crossfade's frames,
+ *   both pieces drawn), against that pace: what a crossfade frame costs;
  * - each screen's warm-up time for the piece (window.__pavilion.lastWarm), and whether it was cold;
  * - whether each screen adopted a run it had mounted already (warmed ahead, or kept warm: nothing
  *   mounted for the switch), and how many piece trees it mounted between the command and the switch
@@ -37,6 +44,9 @@ import { poll, postCommand } from './rest';
 const WARM = arg('warm', 2); // warm switches of each kind
 const MS = arg('ms', 1000); // crossfade length
 const JSON_OUT = arg('json', '');
+/** The incoming piece's own frames: from this long after the switch (past the crossfade), for AFTER_MS. */
+const AFTER_FROM = Math.max(500, MS) + 500;
+const AFTER_MS = 2000;
 const COLD = arg('cold', 1) !== 0;
 const COMPARE = arg('compare', '');
 const ROUNDS = Math.max(1, arg('rounds', 1));
@@ -64,7 +74,12 @@ interface SwitchRow {
   spreadMs: number;
   lateMs: number[];
   gapMs: number[];
+  /** The median frame interval over the 3 s before the command (the outgoing piece's frames). */
   medianFrameMs: number[];
+  /** The median frame interval over 2 s of the incoming piece's frames once its transition is over. */
+  medianAfterMs: number[];
+  /** The median frame interval during the transition (a crossfade: both pieces drawn each frame), from the switch for `--ms`. */
+  medianBlendMs: number[];
   warmUpMs: Array<number | null>;
   cold: Array<boolean | null>;
   adopted: boolean[];
@@ -137,18 +152,22 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
   );
   const startedAt = app.store.get().walls.main!.startedAt;
   const times = sw.map((s) => s.showTime);
-  await sleep(1200); // the second around the switch, and the crossfade's end
-  const row: SwitchRow = { build, round, load: os.loadavg()[0]!, kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [], reloaded: [] };
+  await sleep(AFTER_FROM + AFTER_MS + 200); // the second around the switch, the crossfade's end, then the incoming piece's own frames
+  const row: SwitchRow = { build, round, load: os.loadavg()[0]!, kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], medianAfterMs: [], medianBlendMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [], reloaded: [] };
   const loads = await loadsNow();
   for (const [i, f] of stages.entries()) {
     // Every interval between two frames that overlaps the second around the switch (a stall that
     // spans the whole second counts whole).
     const near = await framesIn(f, times[i]! - 5000, times[i]! + 5000);
     const base = await framesIn(f, commandAt - 3000, commandAt);
+    const after = await framesIn(f, times[i]! + AFTER_FROM, times[i]! + AFTER_FROM + AFTER_MS);
+    const blend = await framesIn(f, times[i]!, times[i]! + MS);
     const gaps = (xs: number[]) => xs.slice(1).map((t, k) => t - xs[k]!);
     const overlapping = near.slice(1).map((t, k) => [near[k]!, t] as const).filter(([a, b]) => b >= times[i]! - 500 && a <= times[i]! + 500);
     row.gapMs.push(overlapping.length ? Math.max(...overlapping.map(([a, b]) => b - a)) : NaN);
     row.medianFrameMs.push(base.length > 1 ? median(gaps(base)) : NaN);
+    row.medianAfterMs.push(after.length > 1 ? median(gaps(after)) : NaN);
+    row.medianBlendMs.push(blend.length > 1 ? median(gaps(blend)) : NaN);
     const w = (await diag(pages[i]!)).lastWarm;
     row.warmUpMs.push(w && w.installationId === id ? Math.round(w.ms) : null);
     row.cold.push(w && w.installationId === id ? w.cold : null);
@@ -242,11 +261,17 @@ const load1 = os.loadavg();
 const list = (xs: Array<number | null>, d = 0) => xs.map((x) => fmt(x, d)).join('/');
 console.log(`bench:switch — 3 Chromium processes at 480×270, software WebGL, bundled pieces; crossfades ${MS} ms; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 if (COMPARE) console.log(`builds: A ${BUILD_A ?? 'dist/client'}, B ${path.resolve(COMPARE)}; ${ROUNDS} round(s), A then B in each`);
+/** The screen's pace around a switch: the slower of the two pieces' own median frame intervals (NaN-safe). */
+const paceOf = (r: SwitchRow, i: number) => {
+  const xs = [r.medianFrameMs[i]!, r.medianAfterMs[i]!].filter(Number.isFinite);
+  return xs.length ? Math.max(...xs) : NaN;
+};
 for (const r of rows) {
   const ratio = r.gapMs.map((g, i) => g / r.medianFrameMs[i]!);
+  const ratioPace = r.gapMs.map((g, i) => g / paceOf(r, i));
   console.log(
     `${COMPARE ? `${r.build}${r.round} ` : ''}${r.kind.padEnd(4)} ${r.type.padEnd(9)} → ${r.installationId.padEnd(12)} spread ${fmt(r.spreadMs, 1).padStart(6)} ms; late ${list(r.lateMs, 1)} ms; ` +
-      `longest gap ${list(r.gapMs)} ms vs median frame ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}); warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}; ` +
+      `longest gap ${list(r.gapMs)} ms vs median frame before ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}), after ${list(r.medianAfterMs)} ms, vs pace ×${list(ratioPace, 1)}; median frame in the first ${MS} ms ${list(r.medianBlendMs)} ms; warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}; ` +
       `adopted ${r.adopted.map((a) => (a ? 'yes' : 'no')).join('/')}, mounts for the switch ${list(r.mounts)}` +
       `; load ${r.load.toFixed(1)}` +
       (r.reloaded.some((x) => x) ? `; stage reloaded by the page's watchdog on ${r.reloaded.map((x, i) => (x ? SCREENS[i] : '')).filter(Boolean).join(', ')}` : ''),
@@ -259,9 +284,13 @@ for (const [b] of builds)
       if (!rs.length) continue;
       const late = rs.flatMap((r) => r.lateMs);
       const ratio = rs.flatMap((r) => r.gapMs.map((g, i) => g / r.medianFrameMs[i]!)).filter(Number.isFinite);
+      const ratioPace = rs.flatMap((r) => r.gapMs.map((g, i) => g / paceOf(r, i))).filter(Number.isFinite);
+      const gaps = rs.flatMap((r) => r.gapMs).filter(Number.isFinite);
       console.log(
         `summary ${COMPARE ? `${b} ` : ''}${kind} ${type} (${rs.length}): spread median ${fmt(median(rs.map((r) => r.spreadMs)), 1)} ms, max ${fmt(Math.max(...rs.map((r) => r.spreadMs)), 1)} ms; ` +
-          `late median ${fmt(median(late), 1)} ms, max ${fmt(Math.max(...late), 1)} ms; gap/median frame median ×${fmt(median(ratio), 1)}, max ×${fmt(Math.max(...ratio), 1)}; ` +
+          `late median ${fmt(median(late), 1)} ms, max ${fmt(Math.max(...late), 1)} ms; longest gap median ${fmt(median(gaps), 0)} ms; ` +
+          `gap/median frame before median ×${fmt(median(ratio), 1)}, max ×${fmt(Math.max(...ratio), 1)}; gap/pace median ×${fmt(median(ratioPace), 1)}, max ×${fmt(Math.max(...ratioPace), 1)}; ` +
+          `median frame in the first ${MS} ms / pace, median ×${fmt(median(rs.flatMap((r) => r.medianBlendMs.map((m, i) => m / paceOf(r, i))).filter(Number.isFinite)), 2)}; ` +
           `warm-up median ${fmt(median(rs.flatMap((r) => r.warmUpMs.filter((x): x is number => x !== null))), 0)} ms`,
       );
     }
