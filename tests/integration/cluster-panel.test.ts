@@ -111,6 +111,31 @@ describe('the panel on any node, the writer of any wall (several nodes)', () => 
     await until(async () => ((await viewOf(a)).screens.find((x) => x.id === 'main-2')?.connected === false ? true : null), "node A's panel to list main-2 as gone", 30_000);
   }, 120_000);
 
+  it("a screen's errors, and its thumbnails while watched, reach the panel on another node", async () => {
+    await settled(nodes);
+    const [a, b] = nodes as [TestNode, TestNode];
+    const panel = client(a, '/control', { token: NODE_TOKEN });
+    open.push(panel);
+    const errors: Array<{ screenId: string; message: string }> = [];
+    const thumbs: Array<{ screenId: string; dataUrl: string }> = [];
+    panel.on('control:error', (e: { screenId: string; message: string }) => errors.push(e));
+    panel.on('control:thumbnail', (t: { screenId: string; dataUrl: string }) => thumbs.push(t));
+    await connected(panel);
+
+    const s = await screen(b, 'main-2');
+    s.emit('display:error', { installationId: null, version: null, phase: 'app', message: 'a cross-node error' });
+    await until(() => errors.find((e) => e.screenId === 'main-2' && e.message === 'a cross-node error') ?? null, "node B's screen's error on node A's panel", 30_000);
+
+    // The panel on node A watches thumbnails: node B hears it (A's heartbeat) and asks its screen for them.
+    let asked = false;
+    s.on('screen:thumbnails', (m: { want: boolean }) => (asked = m.want));
+    panel.emit('control:watch', { thumbnails: true });
+    await until(() => (asked ? true : null), "node B's screen to be asked for thumbnails for node A's panel", 30_000);
+    const dataUrl = 'data:image/png;base64,iVBORw0KGgo=';
+    s.emit('display:thumbnail', { dataUrl });
+    expect(await until(() => thumbs.find((t) => t.screenId === 'main-2') ?? null, "node B's screen's thumbnail on node A's panel", 30_000)).toMatchObject({ dataUrl });
+  }, 120_000);
+
   it("sizes a wall.play sent to a follower on the preload times of the wall's screens on the other nodes", async () => {
     const { writer: w } = await settled(nodes);
     const writer = nodes[w]!;
