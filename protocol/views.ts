@@ -184,7 +184,7 @@ export interface ClusterNodeEntry {
   clients: number;
   /** The show version it serves. */
   version: number;
-  /** How long ago its last heartbeat reached Redis (ms, Redis's clock); 0 for a node alone. */
+  /** How long ago the answering node heard its last heartbeat (ms, the answering node's clock; its own: since it last beat); 0 for a node alone. */
   heartbeatAgeMs: number;
   /** Its visitors by wall (walls with none left out): holding a place (playing, or a dropped phone's held place), and queued. */
   visitors: Record<string, { playing: number; queued: number }>;
