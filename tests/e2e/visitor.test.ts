@@ -15,7 +15,7 @@ interface Piece {
 }
 type Win = {
   __pavilion: { visitors: number; framesRendered: number; visitorInputs: Array<{ id: string; input: Record<string, unknown> }> };
-  __visit: { phase: string; status: string | null; visitorId: string | null; inputPath: 'frames' | 'put' };
+  __visit: { phase: string; status: string | null; visitorId: string | null; inputPath: 'socket' | 'frames' | 'put'; inputSocketFailures: number };
 };
 
 let app: App;
@@ -58,6 +58,11 @@ describe('a visitor on a phone', () => {
 
     // The wall counts the visitor.
     await until(() => screen.page.evaluate(() => (window as unknown as Win).__pavilion.visitors >= 1), 'the screen to count the visitor');
+    // Its inputs go on the input socket (a plain WebSocket opened with the join's ticket) once the server bound it.
+    await page.waitForFunction(() => (window as unknown as Win).__visit.inputPath === 'socket', undefined, { timeout: 20_000, polling: 50 });
+    const opened = app.visitorInputSockets()!.opened;
+    expect(opened).toBeGreaterThanOrEqual(1);
+    const acceptedBefore = app.visitors.counters().accepted;
 
     // A real touch drag on the pad, from the centre to the upper right.
     const pad = page.locator(`.pad[data-input="${padId}"]`);
@@ -84,8 +89,10 @@ describe('a visitor on a phone', () => {
     );
     expect(seen.x).toBeCloseTo(0.6, 1);
     expect(seen.y).toBeCloseTo(0.6, 1);
-    // The drag went as binary input frames (the server offered them at the join), not visitor:put.
-    expect(await page.evaluate(() => (window as unknown as Win).__visit.inputPath)).toBe('frames');
+    // The drag went on the input socket: still in use, the same one, and the server took the inputs.
+    expect(await page.evaluate(() => (window as unknown as Win).__visit.inputPath)).toBe('socket');
+    expect(app.visitorInputSockets()).toMatchObject({ open: 1, opened, malformed: 0 });
+    expect(app.visitors.counters().accepted).toBeGreaterThan(acceptedBefore);
 
     // The phone told the server how its clock pings go (the clock responder here), and the panel's visitor list says so.
     const paths = async () => ((await api(app, 'GET', '/api/walls/main/visitors')).body as { visitors: Array<{ clockPath: string | null }> }).visitors.map((v) => v.clockPath);
@@ -98,5 +105,47 @@ describe('a visitor on a phone', () => {
     expect(phone.external).toEqual([]);
     expect(phone.consoleErrors).toEqual([]);
     expect(screen.consoleErrors).toEqual([]);
+  });
+
+  it('behind a proxy that refuses the input socket, the phone sends over its session, and the server still takes its input', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    try {
+      // A proxy that answers the input socket's upgrade itself and closes it: no ready frame ever comes.
+      let refused = 0;
+      await context.routeWebSocket(/\/visitor\/input/, (ws) => {
+        refused++;
+        ws.close({ code: 1011, reason: 'refused by the test proxy' });
+      });
+      const opened = app.visitorInputSockets()!.opened;
+      const pieces = (await api(app, 'GET', '/api/installations')).body as unknown as Piece[];
+      const piece = pieces.find((p) => p.inputs.some((i) => i.type === 'xy'))!;
+      const padId = piece.inputs.find((i) => i.type === 'xy')!.id;
+      expect((await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: piece.id })).body.ok).toBe(true);
+      const phone = await openPage(context, `${app.url}/visit/main`, { width: 390, height: 844 });
+      const page = phone.page;
+      await page.waitForFunction(() => (window as unknown as Win).__visit?.status === 'playing', undefined, { timeout: 20_000, polling: 50 });
+      await page.waitForFunction(() => (window as unknown as Win).__visit.inputSocketFailures >= 1, undefined, { timeout: 20_000, polling: 50 });
+      expect(refused).toBeGreaterThanOrEqual(1);
+      expect(await page.evaluate(() => (window as unknown as Win).__visit.inputPath)).toBe('frames');
+
+      const pad = page.locator(`.pad[data-input="${padId}"]`);
+      const box = (await pad.boundingBox())!;
+      const me = await page.evaluate(() => (window as unknown as Win).__visit.visitorId);
+      const before = app.visitors.counters().accepted;
+      // a mouse drag to the lower left (the pad takes pointer events)
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * (0.5 - 0.03 * i), box.y + box.height * (0.5 + 0.03 * i));
+      await page.mouse.up();
+      // The server took the drag (the visitor list shows the visitor; the inputs were merged), and
+      // no input socket reached it: the proxy answered every upgrade itself.
+      await until(() => app.visitors.counters().accepted > before, 'the drag (over the session) to be taken');
+      expect(app.visitors.list('main').some((v) => v.id === me)).toBe(true);
+      expect(app.visitorInputSockets()!.opened).toBe(opened);
+      expect(await page.evaluate(() => (window as unknown as Win).__visit.inputPath)).toBe('frames');
+      expect(phone.consoleErrors.filter((e) => !/visitor\/input|WebSocket/i.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
