@@ -7,8 +7,8 @@
  * (server/transport/visitor-input.ts; docs/visitors.md). Zod-free and import-free: the phone page
  * bundles it (protocol/plain.ts re-exports it).
  *
- * This file is the input socket's single validation at the edge: every frame the server takes from
- * it goes through `decodeInputInto`, which checks the frame's whole shape by hand (length, version,
+ * The input socket's single validation at the edge: every frame the server takes from it goes
+ * through `decodeInputInto` (protocol/visitor-wire.ts), which checks the frame's whole shape by hand (length, version,
  * kind, id, finite numbers in range, UTF-8) and writes the input into a slot the server keeps per
  * input socket (nothing allocated per input but a text's string). What the piece allows is checked
  * after by the same hand check as every input (server/visitors/validate.ts).
@@ -25,7 +25,10 @@
  *   2: ready (2 bytes): the server took the ticket and bound the socket to the session; the phone
  *      sends nothing on the socket before it (a proxy that answers the upgrade itself never sends it)
  */
-import { INPUT_FLAG_ANSWER_NOW, INPUT_FRAME_MAX, INPUT_FRAME_TAG, INPUT_KIND, isControlId } from './visitor-wire';
+import { decodeInputInto, newInputSlot, u32, type InputSlot } from './visitor-wire';
+
+/** The input socket decodes its frames with the input-frame codec's slot decoder (the layout's one decoder). */
+export { decodeInputInto, newInputSlot, type InputSlot };
 
 /** The input socket's path on the main server (its query: `?t=<ticket>`). */
 export const VISITOR_INPUT_PATH = '/visitor/input';
@@ -44,133 +47,8 @@ export const INPUT_CLOSE = {
   shutdown: 1001,
 } as const;
 
-const HEAD = 15;
-const ID_MAX = 64;
-const TEXT_MAX_UNITS = 40;
-
-/** Where the server decodes one input frame: kept per input socket and written in place. */
-export interface InputSlot {
-  /** The input's number (0 when the frame was too broken to read it). */
-  n: number;
-  answerNow: boolean;
-  input: string;
-  /** The value: for xy it is `xy` itself (the same object every time). */
-  value: { x: number; y: number } | number | true | string;
-  /** undefined when the phone sent none. */
-  sentAt: number | undefined;
-  readonly xy: { x: number; y: number };
-}
-
-export const newInputSlot = (): InputSlot => {
-  const xy = { x: 0, y: 0 };
-  return { n: 0, answerNow: false, input: '', value: xy, sentAt: undefined, xy };
-};
-
-// One scratch DataView for the decoder's floats: no DataView per frame (the frame's bytes may sit
-// at any offset of a pooled buffer, so the 8 bytes are copied in first).
-const scratch = new Uint8Array(8);
-const scratchView = new DataView(scratch.buffer);
-function f64(bytes: Uint8Array, at: number): number {
-  for (let i = 0; i < 8; i++) scratch[i] = bytes[at + i]!;
-  return scratchView.getFloat64(0, true);
-}
-const u32 = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
-
-/** The last control id decoded, and its bytes: a crowd sends the same few ids, so most frames reuse the string. */
-const lastIdBytes = new Uint8Array(ID_MAX);
-let lastIdLen = 0;
-let lastId = '';
-function idOf(bytes: Uint8Array, idLen: number): string | null {
-  if (idLen === lastIdLen) {
-    let same = true;
-    for (let i = 0; i < idLen; i++)
-      if (bytes[HEAD + i] !== lastIdBytes[i]) {
-        same = false;
-        break;
-      }
-    if (same) return lastId;
-  }
-  let id = '';
-  for (let i = 0; i < idLen; i++) id += String.fromCharCode(bytes[HEAD + i]!);
-  if (!isControlId(id)) return null;
-  lastIdBytes.set(bytes.subarray(HEAD, HEAD + idLen));
-  lastIdLen = idLen;
-  lastId = id;
-  return id;
-}
-
-let textDecoder: TextDecoder | null = null;
-
-/**
- * Decodes one input frame into `slot`: null when it is one, else why not (then `slot.n` is the
- * frame's number when it could be read, else 0, and the rest of the slot is undefined). Never
- * throws, whatever the bytes; allocates nothing but a text input's string (and a new control id's).
- */
-export function decodeInputInto(bytes: Uint8Array, slot: InputSlot): string | null {
-  const len = bytes.length;
-  slot.n = 0;
-  if (len < HEAD + 1) return `an input frame has at least ${HEAD + 1} bytes; this one has ${len}`;
-  if (len > INPUT_FRAME_MAX) return `an input frame has at most ${INPUT_FRAME_MAX} bytes; this one has ${len}`;
-  if (bytes[0] !== INPUT_FRAME_TAG) return `unknown input frame version (first byte ${bytes[0]}; this server reads ${INPUT_FRAME_TAG}): reload the page`;
-  const n = (slot.n = u32(bytes, 2));
-  const kind = bytes[1]! & ~INPUT_FLAG_ANSWER_NOW;
-  slot.answerNow = (bytes[1]! & INPUT_FLAG_ANSWER_NOW) !== 0;
-  const sentAt = f64(bytes, 6);
-  if (!Number.isFinite(sentAt) && !Number.isNaN(sentAt)) return '`sentAt` must be a number (show time in ms)';
-  slot.sentAt = Number.isNaN(sentAt) ? undefined : sentAt;
-  const idLen = bytes[14]!;
-  if (idLen < 1 || idLen > ID_MAX || HEAD + idLen > len) return 'the control id of an input frame has 1 to 64 bytes';
-  const input = idOf(bytes, idLen);
-  if (input === null) return 'the control id of an input frame must be 1–64 characters of a-z, 0-9 and "-", starting with a letter or digit';
-  slot.input = input;
-  const at = HEAD + idLen;
-  let end: number;
-  switch (kind) {
-    case INPUT_KIND.xy: {
-      end = at + 16;
-      if (len !== end) break;
-      const x = f64(bytes, at);
-      const y = f64(bytes, at + 8);
-      if (!(x >= -1 && x <= 1 && y >= -1 && y <= 1)) return `input '${input}': x and y must be numbers between -1 and 1`;
-      slot.xy.x = x;
-      slot.xy.y = y;
-      slot.value = slot.xy;
-      break;
-    }
-    case INPUT_KIND.number: {
-      end = at + 8;
-      if (len !== end) break;
-      const v = f64(bytes, at);
-      if (!Number.isFinite(v)) return `input '${input}': the value must be a finite number`;
-      slot.value = v;
-      break;
-    }
-    case INPUT_KIND.press:
-      end = at;
-      slot.value = true;
-      break;
-    case INPUT_KIND.text: {
-      if (at >= len) return 'a text input frame ends before its text';
-      end = at + 1 + bytes[at]!;
-      if (len !== end) break;
-      let text: string;
-      try {
-        text = (textDecoder ??= new TextDecoder('utf-8', { fatal: true })).decode(bytes.subarray(at + 1, end));
-      } catch {
-        return `input '${input}': its text is not valid UTF-8`;
-      }
-      if (text.length > TEXT_MAX_UNITS) return `input '${input}': a text of at most ${TEXT_MAX_UNITS} characters`;
-      slot.value = text;
-      break;
-    }
-    default:
-      return `unknown input frame kind ${kind}: 1 xy, 2 number, 3 press, 4 text`;
-  }
-  if (len !== end) return `an input frame of kind ${kind} with a ${idLen}-byte id has ${end} bytes; this one has ${len}`;
-  return null;
-}
-
 let textEncoder: TextEncoder | null = null;
+let textDecoder: TextDecoder | null = null;
 
 /** The server's first frame on an input socket it bound to a live session (send inputs after it only). */
 export const READY_FRAME: Uint8Array = Uint8Array.of(ANSWER_FRAME_TAG, 2);

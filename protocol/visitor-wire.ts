@@ -123,12 +123,39 @@ export function encodeInputFrame(msg: { input: string; value: unknown; sentAt?: 
   return bytes;
 }
 
-/** The last control id decoded, and its bytes: a crowd sends the same few ids, so most frames reuse the string (no garbage). */
+/** Where the server decodes one input frame: kept per input socket and written in place. */
+export interface InputSlot {
+  /** The input's number (0 when the frame was too broken to read it). */
+  n: number;
+  answerNow: boolean;
+  input: string;
+  /** The value: for xy it is `xy` itself (the same object every time). */
+  value: { x: number; y: number } | number | true | string;
+  /** undefined when the phone sent none. */
+  sentAt: number | undefined;
+  readonly xy: { x: number; y: number };
+}
+
+export const newInputSlot = (): InputSlot => {
+  const xy = { x: 0, y: 0 };
+  return { n: 0, answerNow: false, input: '', value: xy, sentAt: undefined, xy };
+};
+
+// One scratch DataView for the decoder's floats: no DataView per frame (the frame's bytes may sit
+// at any offset of a pooled buffer, so the 8 bytes are copied in first).
+const scratch = new Uint8Array(8);
+const scratchView = new DataView(scratch.buffer);
+function f64(bytes: Uint8Array, at: number): number {
+  for (let i = 0; i < 8; i++) scratch[i] = bytes[at + i]!;
+  return scratchView.getFloat64(0, true);
+}
+/** A little-endian u32 at `at`, without a DataView. */
+export const u32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+
+/** The last control id decoded, and its bytes: a crowd sends the same few ids, so most frames reuse the string. */
 const lastIdBytes = new Uint8Array(ID_MAX);
 let lastIdLen = 0;
 let lastId = '';
-
-/** The control id at HEAD, or null when it is not one. */
 function idOf(bytes: Uint8Array, idLen: number): string | null {
   if (idLen === lastIdLen) {
     let same = true;
@@ -148,66 +175,86 @@ function idOf(bytes: Uint8Array, idLen: number): string | null {
   return id;
 }
 
-/** The input a frame carries, or why it is not one. Never throws, whatever the bytes. */
-export function decodeInputFrame(bytes: Uint8Array): FrameInput | FrameRefusal {
+/**
+ * Decodes one input frame into `slot`: null when it is one, else why not (then `slot.n` is the
+ * frame's number when it could be read, else 0, and the rest of the slot is undefined). Never
+ * throws, whatever the bytes; allocates nothing but a text input's string (and a new control id's).
+ */
+export function decodeInputInto(bytes: Uint8Array, slot: InputSlot): string | null {
   const len = bytes.length;
-  if (len < HEAD + 1) return { bad: `an input frame has at least ${HEAD + 1} bytes; this one has ${len}`, n: 0 };
-  if (len > INPUT_FRAME_MAX) return { bad: `an input frame has at most ${INPUT_FRAME_MAX} bytes; this one has ${len}`, n: 0 };
-  if (bytes[0] !== INPUT_FRAME_TAG) return { bad: 'not an input frame (its first byte)', n: 0 };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, len);
-  const n = view.getUint32(2, true);
+  slot.n = 0;
+  if (len < HEAD + 1) return `an input frame has at least ${HEAD + 1} bytes; this one has ${len}`;
+  if (len > INPUT_FRAME_MAX) return `an input frame has at most ${INPUT_FRAME_MAX} bytes; this one has ${len}`;
+  if (bytes[0] !== INPUT_FRAME_TAG) return `not an input frame: unknown input frame version (first byte ${bytes[0]}; this server reads ${INPUT_FRAME_TAG}): reload the page`;
+  const n = (slot.n = u32(bytes, 2));
   const kind = bytes[1]! & ~INPUT_FLAG_ANSWER_NOW;
-  const answerNow = (bytes[1]! & INPUT_FLAG_ANSWER_NOW) !== 0;
-  const sentAt = view.getFloat64(6, true);
-  if (!Number.isFinite(sentAt) && !Number.isNaN(sentAt)) return { bad: '`sentAt` must be a number (show time in ms)', n };
+  slot.answerNow = (bytes[1]! & INPUT_FLAG_ANSWER_NOW) !== 0;
+  const sentAt = f64(bytes, 6);
+  if (!Number.isFinite(sentAt) && !Number.isNaN(sentAt)) return '`sentAt` must be a number (show time in ms)';
+  slot.sentAt = Number.isNaN(sentAt) ? undefined : sentAt;
   const idLen = bytes[14]!;
-  if (idLen < 1 || idLen > ID_MAX || HEAD + idLen > len) return { bad: 'the control id of an input frame has 1 to 64 bytes', n };
+  if (idLen < 1 || idLen > ID_MAX || HEAD + idLen > len) return 'the control id of an input frame has 1 to 64 bytes';
   const input = idOf(bytes, idLen);
-  if (input === null) return { bad: 'the control id of an input frame must be 1–64 characters of a-z, 0-9 and "-", starting with a letter or digit', n };
+  if (input === null) return 'the control id of an input frame must be 1–64 characters of a-z, 0-9 and "-", starting with a letter or digit';
+  slot.input = input;
   const at = HEAD + idLen;
-  let value!: FrameInput['value'];
   let end: number;
   switch (kind) {
     case INPUT_KIND.xy: {
       end = at + 16;
       if (len !== end) break;
-      const x = view.getFloat64(at, true);
-      const y = view.getFloat64(at + 8, true);
-      // the zod schema's bounds (the piece's own are checked after)
-      if (!(x >= -1 && x <= 1 && y >= -1 && y <= 1)) return { bad: `input '${input}': x and y must be numbers between -1 and 1`, n };
-      value = { x, y };
+      const x = f64(bytes, at);
+      const y = f64(bytes, at + 8);
+      if (!(x >= -1 && x <= 1 && y >= -1 && y <= 1)) return `input '${input}': x and y must be numbers between -1 and 1`;
+      slot.xy.x = x;
+      slot.xy.y = y;
+      slot.value = slot.xy;
       break;
     }
-    case INPUT_KIND.number:
+    case INPUT_KIND.number: {
       end = at + 8;
       if (len !== end) break;
-      value = view.getFloat64(at, true);
-      if (!Number.isFinite(value)) return { bad: `input '${input}': the value must be a finite number`, n };
+      const v = f64(bytes, at);
+      if (!Number.isFinite(v)) return `input '${input}': the value must be a finite number`;
+      slot.value = v;
       break;
+    }
     case INPUT_KIND.press:
       end = at;
-      value = true;
+      slot.value = true;
       break;
     case INPUT_KIND.text: {
-      if (at >= len) return { bad: 'a text input frame ends before its text', n };
+      if (at >= len) return 'a text input frame ends before its text';
       end = at + 1 + bytes[at]!;
       if (len !== end) break;
       let text: string;
       try {
         text = (decoder ??= new TextDecoder('utf-8', { fatal: true })).decode(bytes.subarray(at + 1, end));
       } catch {
-        return { bad: `input '${input}': its text is not valid UTF-8`, n };
+        return `input '${input}': its text is not valid UTF-8`;
       }
-      if (text.length > TEXT_MAX_UNITS) return { bad: `input '${input}': a text of at most ${TEXT_MAX_UNITS} characters`, n };
-      value = text;
+      if (text.length > TEXT_MAX_UNITS) return `input '${input}': a text of at most ${TEXT_MAX_UNITS} characters`;
+      slot.value = text;
       break;
     }
     default:
-      return { bad: `unknown input frame kind ${kind}: 1 xy, 2 number, 3 press, 4 text`, n };
+      return `unknown input frame kind ${kind}: 1 xy, 2 number, 3 press, 4 text`;
   }
-  if (len !== end) return { bad: `an input frame of kind ${kind} with a ${idLen}-byte id has ${end} bytes; this one has ${len}`, n };
-  const out: FrameInput = Number.isNaN(sentAt) ? { input, value, n } : { input, value, sentAt, n };
-  if (answerNow) out.answerNow = true;
+  if (len !== end) return `an input frame of kind ${kind} with a ${idLen}-byte id has ${end} bytes; this one has ${len}`;
+  return null;
+}
+
+/** The slot `decodeInputFrame` decodes into (synchronous: one at a time). */
+const frameSlot = newInputSlot();
+
+/** The input a frame carries, or why it is not one, as a new object. Never throws, whatever the bytes. */
+export function decodeInputFrame(bytes: Uint8Array): FrameInput | FrameRefusal {
+  const bad = decodeInputInto(bytes, frameSlot);
+  if (bad !== null) return { bad, n: frameSlot.n };
+  const { input, n, sentAt, value, xy } = frameSlot;
+  const v = value === xy ? { x: xy.x, y: xy.y } : value;
+  const out: FrameInput = sentAt === undefined ? { input, value: v, n } : { input, value: v, sentAt, n };
+  if (frameSlot.answerNow) out.answerNow = true;
   return out;
 }
 

@@ -11,17 +11,20 @@ export type BenchApp = Awaited<ReturnType<typeof createApp>>;
 
 /**
  * The real server in this process for a bench: a temporary data dir named for the bench, the bench
- * tokens, logs off unless BENCH_LOG, and the built client of PAVILION_STATIC_DIR when set.
+ * tokens, logs off unless BENCH_LOG, and the built client of `staticDir` (default PAVILION_STATIC_DIR
+ * when set). `dataDir` is the temporary data dir, for the bench to remove after `close()`.
  */
-export function startBenchApp(name: string): Promise<BenchApp> {
-  return createApp({
+export async function startBenchApp(name: string, staticDir: string | undefined = process.env.PAVILION_STATIC_DIR): Promise<BenchApp & { dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `pavilion-bench-${name}-`));
+  const app = await createApp({
     port: 0,
     host: '127.0.0.1',
-    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), `pavilion-bench-${name}-`)),
+    dataDir,
     logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
     adminToken: BENCH_ADMIN,
     artistToken: 'bench-artist-token-0123456789',
     publicUrl: 'http://127.0.0.1',
-    ...(process.env.PAVILION_STATIC_DIR ? { staticDir: path.resolve(process.env.PAVILION_STATIC_DIR) } : {}),
+    ...(staticDir ? { staticDir: path.resolve(staticDir) } : {}),
   });
+  return Object.assign(app, { dataDir });
 }

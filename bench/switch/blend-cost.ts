@@ -17,10 +17,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { chromium, type Browser, type Frame } from 'playwright-core';
-import { createApp } from '../../server/app';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/lib/chromium';
+import { startBenchApp, BENCH_ADMIN } from '../lib/app';
 import { arg } from '../lib/args';
 import { fmt, median } from '../lib/stats';
 import { sleep } from '../lib/child';
@@ -35,7 +34,6 @@ const HOLD = arg('hold', 4000);
 const COMPARE = arg('compare', '');
 const ROUNDS = Math.max(1, arg('rounds', 1));
 const UNCAPPED = process.argv.includes('--uncapped');
-const ADMIN = 'bench-admin-token-0123456789';
 const BUILD_A = path.resolve(process.env.PAVILION_STATIC_DIR ?? 'dist/client');
 
 interface Stretch {
@@ -58,20 +56,10 @@ const RECORDER = `if (location.pathname === '/stage') { const w = window; w.__bl
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))] ?? NaN;
 
 async function sequence(staticDir: string, b: Row['build'], round: number): Promise<Row> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-blend-cost-'));
-  const app = await createApp({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
-    adminToken: ADMIN,
-    artistToken: 'bench-artist-token-0123456789',
-    publicUrl: 'http://127.0.0.1',
-    staticDir,
-  });
+  const app = await startBenchApp('blend-cost', staticDir);
   let browser: Browser | null = null;
   try {
-    const command = (c: Record<string, unknown>) => postCommand(app.url, ADMIN, { wallId: 'main', ...c });
+    const command = (c: Record<string, unknown>) => postCommand(app.url, BENCH_ADMIN, { wallId: 'main', ...c });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(UNCAPPED ? ['--disable-gpu-vsync', '--disable-frame-rate-limit'] : [])], headless: true });
     const page = await (await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } })).newPage();
     await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
@@ -112,7 +100,7 @@ async function sequence(staticDir: string, b: Row['build'], round: number): Prom
   } finally {
     await browser?.close().catch(() => undefined);
     await app.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(app.dataDir, { recursive: true, force: true });
   }
 }
 
