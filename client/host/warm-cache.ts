@@ -8,7 +8,14 @@ export interface WarmCacheLimits {
   memory: number;
 }
 
-export const DEFAULT_WARM_LIMITS: WarmCacheLimits = { count: 3, memory: 1500 };
+/**
+ * Five: a show that cycles its pieces (cues in turn, a schedule) finds each one kept when it comes
+ * back only if the cache holds all but the one on screen. With three places and the five bundled
+ * pieces in turn, least-recently-used evicted exactly the piece wanted next every time, so every
+ * switch built its piece from nothing (bench:soak, docs/performance.md). The memory bound still
+ * drops the oldest when the kept pieces weigh too much.
+ */
+export const DEFAULT_WARM_LIMITS: WarmCacheLimits = { count: 5, memory: 1500 };
 
 /**
  * Recently played (and ahead-of-time warmed) pieces kept mounted off-screen, dormant, so that their
