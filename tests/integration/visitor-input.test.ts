@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { Socket } from 'socket.io-client';
 import { INPUT_CLOSE, decodeAnswerFrame, encodeInputFrame, isReadyFrame, type AnswerFrame, type VisitorFrame, type VisitorView } from '../../protocol';
 import { LightPhone } from '../../bench/visitors/light-phone';
+import { InputSocket, type InputWebSocket } from '../../client/visit/input-socket';
 import { api, ask, client, connected, helloOf, startServer, until } from '../support/server';
 
 /*
@@ -264,5 +265,38 @@ describe('the input socket', () => {
     phone.emit('visitor:put', { input: 'pad', value: { x: 0.13, y: 0 }, n: 3 });
     await until(() => acked.some((a) => a.n === 3), 'the answer on the session');
     expect(acked.every((a) => a.ok)).toBe(true);
+  });
+  it("the page's InputSocket over Node's ws, stopped while it is still connecting: nothing is thrown (the bench's phones)", async () => {
+    const { res } = await session('input-sock-15');
+    if (!res.ok) throw new Error('join');
+    const made: WebSocket[] = [];
+    const input = new InputSocket({
+      origin: app.url.replace(/^http/, 'ws'),
+      make: (url) => {
+        const ws = new WebSocket(url, { perMessageDeflate: false });
+        made.push(ws);
+        closers.push(() => ws.terminate());
+        return ws as unknown as InputWebSocket;
+      },
+      ticket: async () => null,
+      answer: () => {},
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.prependListener('uncaughtException', onUncaught);
+    try {
+      input.start(res.inputTicket!);
+      expect(made[0]!.readyState).toBe(WebSocket.CONNECTING);
+      input.stop(); // ws reports "closed before the connection was established" as an error event, a tick later
+      await until(() => made[0]!.readyState === WebSocket.CLOSED, 'the socket closed');
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+    expect(input.ready).toBe(false);
   });
 });
