@@ -9,6 +9,11 @@ export interface ChildOptions {
   args?: string[];
   /** Extra Node options (e.g. --cpu-prof) after `--import tsx`. */
   execArgv?: string[];
+  /**
+   * A session of its own (setsid; Linux: its own autogroup, whose CPU share `raiseSession` or
+   * `raiseSessionOf` can then set apart from the bench's). Still SIGKILLed when the bench exits.
+   */
+  ownSession?: boolean;
 }
 
 /**
@@ -24,7 +29,7 @@ export function childForker(dir: string): { fork(file: string, opts?: ChildOptio
   return {
     children,
     fork(file, opts = {}) {
-      const c = fork(path.join(dir, file), opts.args ?? [], { cwd: ROOT, execArgv: ['--import', 'tsx', ...(opts.execArgv ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const c = fork(path.join(dir, file), opts.args ?? [], { cwd: ROOT, execArgv: ['--import', 'tsx', ...(opts.execArgv ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: opts.ownSession === true });
       children.push(c);
       return c;
     },

@@ -28,3 +28,20 @@ export function raiseSession(nice: number): string | null {
     return `could not set this bench's session to nice ${nice} (${(e as Error).message}); the browsers' sessions share the CPU with it equally`;
   }
 }
+
+/**
+ * The same for another process that leads a session of its own (forked with `ownSession`): its
+ * autogroup gets the nice value `nice`, against this bench's session and the browsers'. So a
+ * bench can give the server the CPU it would have on a machine of its own while its load
+ * generators (phones) and the screens share the rest, as they would share their own machines.
+ */
+export function raiseSessionOf(pid: number, nice: number): string | null {
+  const file = `/proc/${pid}/autogroup`;
+  if (!fs.existsSync(file)) return null;
+  try {
+    fs.writeFileSync(file, String(nice));
+    return `the server's own session (${fs.readFileSync(file, 'utf8').trim()}) at nice ${nice}`;
+  } catch (e) {
+    return `could not set the server's session to nice ${nice} (${(e as Error).message}): it shares the CPU with the phones and the screen equally`;
+  }
+}

@@ -24,6 +24,12 @@
  *          takes input frames, from 4718669 on)
  *          --wait-idle 600: before each step, wait (up to 600 s) until the machine is ≥ 90 % idle
  *          for two 5 s samples (Linux; for shared machines).
+ *          --server-nice -10: each server (pavilion, previous, relay alike) runs in a session of its own whose
+ *          autogroup gets this nice value (Linux), as a server with a machine of its own. By default (`shared`)
+ *          the server is in the bench's session, and the autogroup scheduler gives that session (server and
+ *          phones together) about half the machine against the Chromium screen's: 53 % + 45 % of one core at
+ *          2,000 phones on 2026-12-01, lag p99 239 ms. With -10 the server got 60–100 %, the phones sent less,
+ *          and no step held either way (docs/performance.md, 2026-12-01).
  *          --display none: no screen (nothing encodes frames; no latency): the server's cost of the input path alone
  *          --display chromium|node: the screen is a Chromium page (default: bare, with a rAF loop, on
  *          the same machine, as a real screen is), or a socket.io client in this process (a screen
@@ -38,6 +44,7 @@ import type { VisitorFrame } from '../../protocol';
 import type { AckMode, FromPhones, FromServer, Mode, PhoneJob, PhoneKind, PhoneReport, ServerReport, ToPhones, ToServer, Wire } from './protocol';
 import { DisplayPage } from './display-page';
 import { arg } from '../lib/args';
+import { raiseSessionOf } from '../lib/priority';
 import { ROOT, childForker, nextMessage, sleep } from '../lib/child';
 import { Samples, fmt as fmtDigits } from '../lib/stats';
 
@@ -91,6 +98,14 @@ const VARIANTS: Variant[] = MODES.flatMap((mode): Variant[] =>
 );
 const P99_LIMIT = 50;
 const WAIT_IDLE_S = arg('wait-idle', 0);
+const SERVER_NICE_ARG = arg('server-nice', 'shared');
+const SERVER_NICE = SERVER_NICE_ARG === 'shared' ? null : Number(SERVER_NICE_ARG);
+if (SERVER_NICE !== null && !(Number.isInteger(SERVER_NICE) && SERVER_NICE >= -20 && SERVER_NICE <= 19)) {
+  console.error(`--server-nice takes a nice value from -20 to 19, or shared; got '${SERVER_NICE_ARG}'`);
+  process.exit(2);
+}
+/** What the last server's priority came to (printed once). */
+let serverPriorityNote: string | null = null;
 /** Figures in this bench's table have 1 decimal unless told otherwise. */
 const fmt = (v: number | null | undefined, digits = 1): string => fmtDigits(v, digits);
 const DISPLAY = arg('display', 'chromium');
@@ -170,7 +185,16 @@ function child(file: string, args: string[], prev?: string): ChildProcess {
   const profDir = file === 'server.ts' ? undefined : process.env.BENCH_CPU_PROF_PHONES;
   const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
   if (process.env.BENCH_TRACE_GC && file === 'server.ts') prof.push('--trace-gc');
-  return ((prev && prevForkers.get(prev)) || forker).fork(file, { args, execArgv: prof });
+  const own = file === 'server.ts' && SERVER_NICE !== null;
+  const c = ((prev && prevForkers.get(prev)) || forker).fork(file, { args, execArgv: prof, ownSession: own });
+  if (own && c.pid !== undefined) {
+    const said = raiseSessionOf(c.pid, SERVER_NICE);
+    // Said once (and again if it changes from done to not done).
+    const kind = said === null ? null : said.startsWith('could not') ? 'failed' : 'done';
+    if (said !== null && kind !== serverPriorityNote) console.log(`(each server: ${said})`);
+    serverPriorityNote = kind;
+  }
+  return c;
 }
 
 /** The next message of `c` that `pred` accepts (bench/lib/child.ts). */
@@ -385,7 +409,7 @@ const stamp = new Date().toISOString();
 const file = path.join(dir, `visitors-${stamp.slice(0, 10)}T${stamp.slice(11, 16).replace(':', '')}${DISPLAY === 'chromium' ? '-chromium' : ''}.json`); // one file per run
 fs.writeFileSync(
   file,
-  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY, phones: PHONES, acks: ACKS, wire: WIRES, ackMs: ACK_MS, prev: PREV || null, prevAcks: PREV ? PREV_ACKS : null, prevWire: PREV ? PREV_WIRE : null }, summary, results }, null, 2),
+  JSON.stringify({ bench: 'visitors', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, config: { steps: STEPS, serverNice: SERVER_NICE, seconds: SECONDS, warmup: WARMUP, hz: HZ, p99LimitMs: P99_LIMIT, display: DISPLAY, phones: PHONES, acks: ACKS, wire: WIRES, ackMs: ACK_MS, prev: PREV || null, prevAcks: PREV ? PREV_ACKS : null, prevWire: PREV ? PREV_WIRE : null }, summary, results }, null, 2),
 );
 console.log(`wrote ${path.relative(ROOT, file)}`);
 process.exit(0);
