@@ -41,7 +41,7 @@ export function createSoundBus(sound: SoundRuntime, options: SoundBusOptions = {
   if (options.send !== undefined && !options.reverb) throw new Error('createSoundBus: a send goes into a reverb; give `reverb` options too, or leave `send` out');
   const { Tone } = sound;
   const dry = new Tone.Gain(options.level ?? 1).connect(sound.output);
-  const reverb = options.reverb ? new Tone.Reverb(options.reverb).connect(dry) : null;
+  const reverb = options.reverb ? new (trimmedReverb(Tone))(options.reverb).connect(dry) : null;
   // Its impulse response is rendered offline and set on the convolver when done (a long stretch of
   // main thread): the screen warms the piece only after it, so it never lands on the switch.
   if (reverb) sound.waitFor?.(reverb.ready);
@@ -52,4 +52,72 @@ export function createSoundBus(sound: SoundRuntime, options: SoundBusOptions = {
     wet: send ?? reverb ?? dry,
     dispose: (voices, afterMs) => releaseLater(dry, [...voices, ...own], afterMs),
   };
+}
+
+/**
+ * How far down an impulse response's tail is kept: −90 dB of its start, under 16-bit audio's
+ * floor. Past it the tail is silence that still costs the audio thread.
+ */
+export const REVERB_TAIL_FLOOR_DB = -90;
+
+/**
+ * The length, in seconds, of the impulse response a bus's reverb renders: Tone.Reverb renders
+ * `preDelay + decay` seconds of noise under a curve that falls by e every
+ * ln(decay + 1) / ln(200) seconds (Tone's `exponentialApproachValueAtTime`), so a 7 s decay is
+ * already at −90 dB after about 4 s and the last 3 s are inaudible. It is rendered only until the
+ * curve reaches REVERB_TAIL_FLOOR_DB (never longer than Tone's own).
+ */
+export function reverbSeconds(decay: number, preDelay: number): number {
+  const fallsByE = Math.log(decay + 1) / Math.log(200);
+  const audible = fallsByE * Math.log(10 ** (-REVERB_TAIL_FLOOR_DB / 20));
+  return preDelay + Math.min(decay, audible);
+}
+
+/** What the override reaches of Tone.Reverb's own state (set by its constructor before it renders). */
+interface ReverbState {
+  _convolver: ConvolverNode;
+  _decay: number;
+  _preDelay: number;
+  ready: Promise<void>;
+}
+
+const trimmed = new WeakMap<object, typeof Reverb>();
+
+/**
+ * Tone.Reverb with its impulse response cut where it falls under REVERB_TAIL_FLOOR_DB
+ * (`reverbSeconds`): the same noise and the same curve, so the same sound, without the inaudible
+ * tail. A convolution's cost grows with its impulse response: measured on this project's software
+ * screens, a bus's reverb was most of the audio thread's work (bench/switch/audio-probe.ts,
+ * docs/performance.md), which runs at a real-time priority, ahead of the page's frames; its offline
+ * render, on the main thread at warm-up, shrinks with it.
+ */
+function trimmedReverb(Tone: SoundRuntime['Tone']): typeof Reverb {
+  const made = trimmed.get(Tone);
+  if (made) return made;
+  class TrimmedReverb extends Tone.Reverb {
+    override async generate(): Promise<this> {
+      const own = this as unknown as ReverbState;
+      const previous = own.ready;
+      const context = new Tone.OfflineContext(2, reverbSeconds(own._decay, own._preDelay), this.context.sampleRate);
+      const noiseL = new Tone.Noise({ context });
+      const noiseR = new Tone.Noise({ context });
+      const merge = new Tone.Merge({ context });
+      noiseL.connect(merge, 0, 0);
+      noiseR.connect(merge, 0, 1);
+      const envelope = new Tone.Gain({ context }).toDestination();
+      merge.connect(envelope);
+      noiseL.start(0);
+      noiseR.start(0);
+      envelope.gain.setValueAtTime(0, 0);
+      envelope.gain.setValueAtTime(1, own._preDelay);
+      envelope.gain.exponentialApproachValueAtTime(0, own._preDelay, own._decay);
+      const rendering = context.render();
+      own.ready = rendering.then(() => undefined);
+      await previous;
+      own._convolver.buffer = (await rendering).get() ?? null;
+      return this;
+    }
+  }
+  trimmed.set(Tone, TrimmedReverb);
+  return TrimmedReverb;
 }

@@ -20,6 +20,7 @@ import { launch, openPage, waitFrames } from '../support/browser';
 import { packFixture, upload } from '../support/pieces';
 import { STATIC_DIR, diag, playOn, screenUrl, stageFrame } from '../support/stage';
 import type { App } from '../../server/app';
+import { reverbSeconds } from '../../sdk/sound-bus';
 
 const FIXTURE = 'fixture-slow-reverb';
 const BEFORE = 'prism-field'; // no sound: whatever audio work the switch brings is the fixture's
@@ -39,6 +40,12 @@ const RECORD_AUDIO = `if (location.pathname === '/stage') {
     const own = d.value;
     proto[name] = function (...a) { w.__audioWork.creates++; return own.apply(this, a); };
   }
+  // The impulse responses set on convolvers (the SDK bus's reverb), in seconds.
+  w.__convolverSeconds = [];
+  const bd = Object.getOwnPropertyDescriptor(w.ConvolverNode.prototype, 'buffer');
+  Object.defineProperty(w.ConvolverNode.prototype, 'buffer', { configurable: true, enumerable: bd.enumerable,
+    get() { return bd.get.call(this); },
+    set(v) { if (v) w.__convolverSeconds.push(v.duration); bd.set.call(this, v); } });
   const connect = w.AudioNode.prototype.connect;
   w.AudioNode.prototype.connect = function (...a) { w.__audioWork.connects++; return connect.apply(this, a); };
   // Registered before the stage's own loop, so it runs first in each frame.
@@ -124,4 +131,13 @@ describe('the sounding screen around a switch', () => {
     expect({ created, connected }, 'audio graph work in the switch frame or the next').toEqual({ created: 0, connected: 0 });
     expect((await diag(page)).errors).toEqual([]);
   }, 300_000);
+
+  it("renders the reverb's impulse response only as long as it is audible (to −90 dB), not the whole 15 s decay", async () => {
+    const seconds = await (await stage()).evaluate(() => (window as unknown as { __convolverSeconds: number[] }).__convolverSeconds.slice());
+    const expected = reverbSeconds(15, 0.01); // the fixture's decay, Tone.Reverb's default preDelay
+    console.log(`[audio-warm e2e] impulse responses set: ${seconds.map((x) => x.toFixed(3)).join(', ')} s (expected ${expected.toFixed(3)} s)`);
+    expect(seconds.length, 'the fixture set its reverb').toBeGreaterThan(0);
+    for (const x of seconds) expect(x).toBeCloseTo(expected, 2);
+    expect(expected).toBeLessThan(6);
+  }, 60_000);
 });

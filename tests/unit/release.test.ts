@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { releaseLater } from '../../sdk/release';
+import type { Gain } from 'tone';
+import { RELEASE_FADE_S, releaseLater, type ReleaseBus } from '../../sdk/release';
 
-function fakeBus() {
+function fakeBus(clock?: { audio: number; lookAhead: number }) {
   const calls: string[] = [];
   return {
     calls,
     gain: { rampTo: (v: number, t: number) => calls.push(`rampTo ${v} ${t}`) },
-    disconnect: () => calls.push('disconnect'),
+    disconnect: () => calls.push(clock ? `disconnect at audio ${clock.audio.toFixed(2)}` : 'disconnect'),
+    ...(clock ? { now: () => clock.audio + clock.lookAhead, immediate: () => clock.audio } : {}),
   };
 }
 
@@ -14,16 +16,47 @@ describe('releaseLater (pavilion/sdk)', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('fades the bus at once and disposes the nodes only after the delay (6000 ms by default)', () => {
+  it('fades the bus at once, takes it off the output once the fade is over, and disposes the nodes only after the delay (6000 ms by default)', () => {
     const bus = fakeBus();
     const disposed: string[] = [];
     releaseLater(bus, [{ dispose: () => disposed.push('a') }, { dispose: () => disposed.push('b') }]);
     expect(bus.calls).toEqual(['rampTo 0 0.15']);
-    vi.advanceTimersByTime(5999);
+    vi.advanceTimersByTime(RELEASE_FADE_S * 1000);
+    expect(bus.calls, 'not before the fade is over').toEqual(['rampTo 0 0.15']);
+    vi.advanceTimersByTime(100);
+    // Disconnected: what feeds the bus is no longer rendered, though its nodes live on.
+    expect(bus.calls).toEqual(['rampTo 0 0.15', 'disconnect']);
+    vi.advanceTimersByTime(5999 - RELEASE_FADE_S * 1000 - 100);
     expect(disposed).toEqual([]);
     vi.advanceTimersByTime(1);
-    expect(bus.calls).toEqual(['rampTo 0 0.15', 'disconnect']);
+    expect(bus.calls, 'disconnected once').toEqual(['rampTo 0 0.15', 'disconnect']);
     expect(disposed).toEqual(['a', 'b']);
+  });
+
+  it("waits for the audio clock, not the page's timers: an audio thread behind keeps the bus connected until its fade is over", () => {
+    const clock = { audio: 10, lookAhead: 0.1 };
+    const bus = fakeBus(clock);
+    releaseLater(bus, [], 3000);
+    // The fade runs from now() (10.1) to 10.25 in the audio clock. The audio thread is starved: 0.1 s in 0.5 s.
+    vi.advanceTimersByTime(500);
+    clock.audio = 10.1;
+    vi.advanceTimersByTime(500);
+    expect(bus.calls).toEqual(['rampTo 0 0.15']);
+    clock.audio = 10.3;
+    vi.advanceTimersByTime(300);
+    expect(bus.calls).toEqual(['rampTo 0 0.15', 'disconnect at audio 10.30']);
+  });
+
+  it('an audio clock that never moves (a suspended context): disconnected with the disposal, as before', () => {
+    const clock = { audio: 5, lookAhead: 0.1 };
+    const bus = fakeBus(clock);
+    const disposed: string[] = [];
+    releaseLater(bus, [{ dispose: () => disposed.push('a') }], 2000);
+    vi.advanceTimersByTime(1999);
+    expect(bus.calls).toEqual(['rampTo 0 0.15']);
+    vi.advanceTimersByTime(1);
+    expect(bus.calls).toEqual(['rampTo 0 0.15', 'disconnect at audio 5.00']);
+    expect(disposed).toEqual(['a']);
   });
 
   it('takes its own delay, and a node that throws does not keep the others alive', () => {
@@ -34,5 +67,10 @@ describe('releaseLater (pavilion/sdk)', () => {
     expect(disposed).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(disposed).toEqual(['b']);
+  });
+
+  it("a Tone Gain has the audio clock releaseLater reads (now, immediate): checked by the compiler", () => {
+    const clocked = (g: Gain): Required<Pick<ReleaseBus, 'now' | 'immediate'>> & ReleaseBus => g;
+    expect(typeof clocked).toBe('function');
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSoundBus } from '../../sdk/sound-bus';
+import { REVERB_TAIL_FLOOR_DB, createSoundBus, reverbSeconds } from '../../sdk/sound-bus';
 import type { SoundRuntime } from '../../sdk/runtime';
 
 /** A Tone stand-in that logs what is built, wired, faded and disposed. */
@@ -61,10 +61,12 @@ describe('createSoundBus (pavilion/sdk)', () => {
     log.length = 0;
     bus.dispose([voice('drone'), voice('wood')], 5500);
     expect(log).toEqual(['gain1.rampTo 0 0.15']);
-    vi.advanceTimersByTime(5499);
-    expect(log).toHaveLength(1);
+    vi.advanceTimersByTime(500);
+    expect(log, 'off the output once faded').toEqual(['gain1.rampTo 0 0.15', 'gain1.disconnect']);
+    vi.advanceTimersByTime(4999);
+    expect(log).toHaveLength(2);
     vi.advanceTimersByTime(1);
-    expect(log.slice(1)).toEqual(['gain1.disconnect', 'drone.dispose', 'wood.dispose', 'gain3.dispose', 'reverb2.dispose', 'gain1.dispose']);
+    expect(log.slice(2)).toEqual(['drone.dispose', 'wood.dispose', 'gain3.dispose', 'reverb2.dispose', 'gain1.dispose']);
   });
 });
 
@@ -86,5 +88,90 @@ describe('createSoundBus without a reverb', () => {
     const { sound, log } = fakeSound();
     expect(() => createSoundBus(sound, { send: 0.3 })).toThrow(/give `reverb` options too, or leave `send` out/);
     expect(log).toEqual([]);
+  });
+});
+
+describe("the bus's reverb: its impulse response cut where it is inaudible", () => {
+  it('reverbSeconds: where Tone\'s decay curve reaches −90 dB, never longer than Tone\'s own preDelay + decay', () => {
+    expect(REVERB_TAIL_FLOOR_DB).toBe(-90);
+    // Tone's curve falls by e every ln(decay + 1) / ln(200) s: at −90 dB after that × ln(10^4.5).
+    const at90 = (decay: number) => (Math.log(decay + 1) / Math.log(200)) * 4.5 * Math.log(10);
+    for (const decay of [4.5, 5, 6, 7, 15]) {
+      expect(reverbSeconds(decay, 0.03)).toBeCloseTo(0.03 + at90(decay), 9);
+      expect(reverbSeconds(decay, 0.03)).toBeLessThan(0.03 + decay);
+    }
+    expect(reverbSeconds(7, 0)).toBeCloseTo(4.07, 2); // echo's 7 s: the last 3 s are under −90 dB
+    // A short decay is under the floor only at its end: rendered whole, as Tone would.
+    expect(reverbSeconds(1, 0.01)).toBe(1.01);
+    expect(reverbSeconds(0.5, 0)).toBe(0.5);
+  });
+
+  it("renders Tone's noise under Tone's curve, for the cut length, and sets it on the convolver once rendered", async () => {
+    const log: string[] = [];
+    let rendered!: (b: { get(): unknown }) => void;
+    const buffer = { duration: 4.07 };
+    class Node {
+      gain = {
+        setValueAtTime: (v: number, t: number) => log.push(`gain ${v} at ${t}`),
+        exponentialApproachValueAtTime: (v: number, t: number, ramp: number) => log.push(`approach ${v} from ${t} over ${ramp}`),
+      };
+      constructor(readonly opts?: { context?: unknown }) {}
+      connect() {
+        return this;
+      }
+      toDestination() {
+        return this;
+      }
+      start() {
+        return this;
+      }
+    }
+    /** Tone.Reverb's shape: its constructor sets its state, then renders (`generate`). */
+    class Reverb extends Node {
+      _convolver = { buffer: null as unknown };
+      _decay: number;
+      _preDelay: number;
+      ready: Promise<void> = Promise.resolve();
+      context = { sampleRate: 48000 };
+      constructor(o: { decay: number; preDelay?: number }) {
+        super();
+        this._decay = o.decay;
+        this._preDelay = o.preDelay ?? 0.01;
+        void this.generate();
+      }
+      generate(): Promise<this> {
+        log.push("Tone's own generate");
+        return Promise.resolve(this);
+      }
+    }
+    const Tone = {
+      Gain: Node,
+      Noise: Node,
+      Merge: Node,
+      Reverb,
+      OfflineContext: class {
+        constructor(channels: number, seconds: number, rate: number) {
+          log.push(`offline ${channels} channels, ${seconds.toFixed(4)} s at ${rate}`);
+        }
+        render() {
+          return new Promise((r) => (rendered = r));
+        }
+      },
+    };
+    const sound = { Tone, output: new Node(), waitFor: () => {} } as unknown as SoundRuntime;
+    const bus = createSoundBus(sound, { reverb: { decay: 7, wet: 0.5, preDelay: 0 } });
+    const reverb = bus.wet as unknown as Reverb;
+    expect(log).toEqual([`offline 2 channels, ${reverbSeconds(7, 0).toFixed(4)} s at 48000`, 'gain 0 at 0', 'gain 1 at 0', 'approach 0 from 0 over 7']);
+    expect(reverb._convolver.buffer).toBeNull();
+    let ready = false;
+    void reverb.ready.then(() => (ready = true));
+    rendered({ get: () => buffer });
+    await reverb.ready;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ready).toBe(true);
+    expect(reverb._convolver.buffer).toBe(buffer);
+    // One class per Tone module: a second bus reuses it.
+    const again = createSoundBus(sound, { reverb: { decay: 5, wet: 0.5 } });
+    expect(Object.getPrototypeOf(again.wet)).toBe(Object.getPrototypeOf(bus.wet));
   });
 });
