@@ -13,20 +13,30 @@
 import fs from 'node:fs';
 
 /**
+ * Writes `nice` to an autogroup file; `said` words the outcome for the bench's log. Null when the
+ * kernel has no autogroups (then nice values alone decide).
+ */
+function setAutogroup(file: string, nice: number, said: { done(group: string): string; failed(why: string): string }): string | null {
+  if (!fs.existsSync(file)) return null;
+  try {
+    fs.writeFileSync(file, String(nice));
+    return said.done(fs.readFileSync(file, 'utf8').trim());
+  } catch (e) {
+    return said.failed((e as Error).message);
+  }
+}
+
+/**
  * Gives this process's whole session (this process and the children it starts without `detached`)
  * the nice value `nice`, against the other sessions (each detached Chromium is one). Returns what
  * was done, for the bench's log; null when the kernel has no autogroups (then nice values alone
  * decide, and the caller's per-process nice is what counts).
  */
 export function raiseSession(nice: number): string | null {
-  const file = '/proc/self/autogroup';
-  if (!fs.existsSync(file)) return null;
-  try {
-    fs.writeFileSync(file, String(nice));
-    return `this bench's session (its autogroup: ${fs.readFileSync(file, 'utf8').trim()}) at nice ${nice} against the browsers' sessions`;
-  } catch (e) {
-    return `could not set this bench's session to nice ${nice} (${(e as Error).message}); the browsers' sessions share the CPU with it equally`;
-  }
+  return setAutogroup('/proc/self/autogroup', nice, {
+    done: (group) => `this bench's session (its autogroup: ${group}) at nice ${nice} against the browsers' sessions`,
+    failed: (why) => `could not set this bench's session to nice ${nice} (${why}); the browsers' sessions share the CPU with it equally`,
+  });
 }
 
 /**
@@ -36,12 +46,8 @@ export function raiseSession(nice: number): string | null {
  * generators (phones) and the screens share the rest, as they would share their own machines.
  */
 export function raiseSessionOf(pid: number, nice: number): string | null {
-  const file = `/proc/${pid}/autogroup`;
-  if (!fs.existsSync(file)) return null;
-  try {
-    fs.writeFileSync(file, String(nice));
-    return `the server's own session (${fs.readFileSync(file, 'utf8').trim()}) at nice ${nice}`;
-  } catch (e) {
-    return `could not set the server's session to nice ${nice} (${(e as Error).message}): it shares the CPU with the phones and the screen equally`;
-  }
+  return setAutogroup(`/proc/${pid}/autogroup`, nice, {
+    done: (group) => `the server's own session (${group}) at nice ${nice}`,
+    failed: (why) => `could not set the server's session to nice ${nice} (${why}): it shares the CPU with the phones and the screen equally`,
+  });
 }

@@ -24,7 +24,7 @@ import { startBenchApp } from '../lib/app';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/lib/chromium';
 import { XR_LADDER, capQuality } from '../../client/xr/adaptive';
 import { arg, flag } from '../lib/args';
-import { byKind, chromiumCpu, cpuSince } from './cpu';
+import { byKind, chromiumCpu, cpuSince } from '../lib/cpu';
 import { sleep } from '../lib/child';
 
 const ROUNDS = arg('rounds', 2);
