@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ack } from './errors';
 import type { CommandInput, PlayNotes } from './commands';
-import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPaired, DisplayPairing, DisplayPreloadedSchema, PieceError, PieceErrorSchema, Thumbnail } from './payloads';
+import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPaired, DisplayPairing, DisplayPreloadedSchema, DisplayReadySchema, PieceError, PieceErrorSchema, Thumbnail, WallGo } from './payloads';
 import type { DisplayView, ShowView, PieceSummary } from './views';
 import type { FoldedAck, VisitorClock, VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
 import type { LightsFrame } from './dmx';
@@ -22,6 +22,8 @@ export interface DisplayClientToServer {
   'display:health': (payload: z.input<typeof DisplayHealthSchema>) => void;
   'display:error': (payload: z.input<typeof PieceErrorSchema>) => void;
   'display:preloaded': (payload: z.input<typeof DisplayPreloadedSchema>) => void;
+  /** The screen has a run ready to switch (built and warm, or failed): the server gathers the wall's (`wall:go`). */
+  'display:ready': (payload: z.input<typeof DisplayReadySchema>) => void;
   'display:thumbnail': (payload: z.input<typeof Thumbnail>) => void;
   /** The piece's lights (useLights), from the screen that plays the wall's sound, at most LIGHTS_MAX_HZ (protocol/dmx.ts). */
   'display:lights': (payload: z.input<typeof LightsFrame>) => void;
@@ -29,6 +31,8 @@ export interface DisplayClientToServer {
 }
 export interface DisplayServerToClient {
   'display:view': (view: DisplayView) => void;
+  /** Every connected screen of the wall is ready for the run: switch on the first frame at or after `at` (docs/display.md). */
+  'wall:go': (payload: WallGo) => void;
   'screen:identify': (payload: { until: number }) => void;
   'screen:reload': () => void;
   /** A VR station's session: recentre the viewer, or end the session (docs/vr.md). */

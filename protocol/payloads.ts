@@ -62,6 +62,25 @@ export const DisplayPreloadedSchema = z.object({
 });
 export type DisplayPreloaded = z.infer<typeof DisplayPreloadedSchema>;
 
+/**
+ * A screen has the run `key` ready to switch (docs/display.md, "A wall switches as one"): built and
+ * warm off-screen, or failed to load (its fallback is ready). The server tells the wall's screens to
+ * switch (`wall:go`) once every connected screen of the wall is ready for the same run.
+ */
+export const DisplayReadySchema = z.object({
+  /** The run's key, as the screen derives it from its view (client/host/program.ts targetOf). */
+  key: z.string().min(1).max(200),
+  /** The run's start (show time), from the same view. */
+  startedAt: z.number().finite(),
+});
+export type DisplayReady = z.infer<typeof DisplayReadySchema>;
+
+/** Every connected screen of the wall is ready for run `key`: switch to it on the first frame at or after `at` (show time). */
+export interface WallGo {
+  key: string;
+  at: number;
+}
+
 export const PieceErrorSchema = z.object({
   installationId: Id.nullable(),
   version: z.string().max(32).nullable(),

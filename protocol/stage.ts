@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from './ids';
-import { DisplayHealthSchema, DisplayPreloadedSchema, PieceErrorSchema, Thumbnail } from './payloads';
+import { DisplayHealthSchema, DisplayPreloadedSchema, DisplayReadySchema, PieceErrorSchema, Thumbnail } from './payloads';
 import type { DisplayView } from './views';
 import type { VisitorFrame } from './visitors';
 import type { ParamValues } from './manifest';
@@ -57,6 +57,8 @@ export type StageInbound =
   | { t: 'sound-unlock' }
   | { t: 'preview'; state: StagePreview }
   | { t: 'errors-clear' }
+  /** Every connected screen of the wall is ready for run `key`: it switches at `at` (show time; `wall:go`). */
+  | { t: 'go'; key: string; at: number }
   /** A VR station's session (docs/vr.md): recentre the viewer, or end the session. */
   | { t: 'xr'; action: 'recenter' | 'reset' };
 
@@ -106,6 +108,8 @@ export const StageOutbound = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ping'), t0: Finite }),
   z.object({ t: z.literal('error'), report: PieceErrorSchema }),
   z.object({ t: z.literal('preloaded'), preloaded: DisplayPreloadedSchema }),
+  /** The screen's next run is ready to switch (`display:ready`). */
+  z.object({ t: z.literal('ready'), ready: DisplayReadySchema }),
   z.object({ t: z.literal('health'), health: DisplayHealthSchema }),
   z.object({ t: z.literal('thumbnail'), thumbnail: Thumbnail }),
   z.object({ t: z.literal('diag'), diag: StageDiag }),

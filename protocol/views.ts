@@ -25,6 +25,13 @@ export interface DisplayView {
   visitUrl: string | null;
   /** Pieces the wall plays next (the standby cue, the schedule's next event), which the screen warms in the background. */
   warmAhead?: WarmAheadPiece[];
+  /**
+   * The server gathers its screens' readiness and says when the wall switches (`display:ready`,
+   * `wall:go`; docs/display.md, "A wall switches as one"): the screen then holds a run that is ready
+   * until the go (or until WARM_WAIT_MS after the run's start, whatever happens). Absent: it switches
+   * on its own at the start (the preview, older servers).
+   */
+  gate?: true;
 }
 
 /** A piece a screen warms before its cue (server/show/warm-ahead.ts): mounted, compiled and kept dormant. */

@@ -277,7 +277,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const view = () => showView(store.get(), registry, time(), { ...views, visitorStats, pending: () => pending.list(), displayUrl: (id, key) => displayUrlOf(baseUrl, id, key), health, notices: notices.list,
     ...(cluster ? { screens: cluster.screens } : {}), cueWaits: cues.waits, cueProblems: (show) => ({ ...cueReview.flags(show), ...cueProblems(show, (id, version) => pieceState.ref(id, version)) }), dmxStats: () => dmx.stats() });
 
-  const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights });
+  const display = attachDisplay(io, { store, registry, catalog, time, logger, views, pending, limits: new ReportLimits(time), trustProxy: opts.trustProxy ?? 0, lights, ...(cluster ? { connectedElsewhere: (id: string) => cluster.connectedElsewhere(id) } : {}) });
   const visitors = (visitorTransport = attachVisitors(io, { store: cluster ? cluster.visitorView(store) : store, catalog, time, logger, display: cluster ? cluster.visitorDisplay(display, time, opts.visitors) : display, options: opts.visitors, perAddress: opts.visitorsPerAddress ?? 8, cutOffAfterRefusals: opts.visitorsCutOffAfterRefusals ?? 100, trustProxy: opts.trustProxy ?? 0, server: http.server, foreign: auth.foreign }));
   const control = attachControl(io, { store, ...(cluster ? { command: cluster.command } : {}), registry, catalog, time, logger, auth, display: cluster ? cluster.controlDisplay(display) : display, view, onExtraChange: (fn) => { visitors.onStats(fn); pending.onChange(fn); }, trustProxy: opts.trustProxy ?? 0 });
   metrics.attach({ screens: () => registry.statuses(store.get()), visitors: () => Object.keys(store.get().walls).map((wallId) => ({ wallId, count: visitors.hub.stats(wallId).visitors })), inputs: () => visitors.hub.counters(), isPiece: (id) => catalog.get(id) !== undefined });
@@ -286,6 +286,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   onNotice = control.broadcast;
   cluster?.onRemoteChange(control.broadcast);
+  // Other nodes' screens came or went: a wall whose screens still connected are all ready switches now (server/screens/wall-gate.ts).
+  cluster?.onRemoteChange(() => display.recheckWalls());
   cues.onChange(control.broadcast);
   disk.onChange(control.broadcast);
   const sweep = setInterval(() => {

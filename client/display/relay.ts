@@ -46,6 +46,9 @@ export class StageRelay {
   private readonly times = watchdogTimes(location.search, (m) => console.warn(`[pavilion] ${m}`));
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<() => void>();
+  /** The stage's last ready run (`display:ready`), sent again once the server has taken this page back after a reconnection. */
+  private lastReady: { key: string; startedAt: number } | null = null;
+  private readyUnsent = false;
 
   constructor(
     private readonly screenId: string,
@@ -55,11 +58,20 @@ export class StageRelay {
   ) {
     store.subscribe((s, prev) => {
       if (s.view !== prev.view) this.link?.send({ t: 'view', view: s.view });
+      // Taken back after a reconnection (a hello answered with the view): a run the stage holds ready
+      // is reported again, so that the server (perhaps restarted) can say when the wall switches.
+      if (s.view !== prev.view && this.readyUnsent) this.sendReady();
+    });
+    socket.on('wall:go', (g) => {
+      if (typeof g?.key === 'string' && typeof g.at === 'number' && Number.isFinite(g.at)) this.link?.send({ t: 'go', key: g.key, at: g.at });
     });
     socket.on('visitors:frame', (frame) => this.link?.send({ t: 'visitors', frame }));
     socket.on('screen:thumbnails', ({ want }) => this.setThumbnails(want));
     socket.on('screen:xr', ({ action }) => this.link?.send({ t: 'xr', action })); // a VR station's recenter or reset (docs/vr.md)
-    socket.on('disconnect', () => this.setThumbnails(false));
+    socket.on('disconnect', () => {
+      this.setThumbnails(false);
+      this.readyUnsent = this.lastReady !== null;
+    });
     socket.on('connect', () => this.link?.send({ t: 'visitors-reset' }));
   }
 
@@ -92,6 +104,13 @@ export class StageRelay {
     this.lastFrames = -1;
   }
 
+  private sendReady(): void {
+    const socket = this.socket;
+    if (!this.lastReady) return;
+    this.readyUnsent = !(socket.connected && this.store.getState().view);
+    if (!this.readyUnsent) socket.emit('display:ready', this.lastReady);
+  }
+
   private setThumbnails(want: boolean): void {
     this.wantThumbnails = want;
     this.link?.send({ t: 'thumbnails', want });
@@ -113,6 +132,10 @@ export class StageRelay {
         return;
       case 'preloaded':
         if (socket.connected) socket.emit('display:preloaded', m.preloaded);
+        return;
+      case 'ready':
+        this.lastReady = m.ready;
+        this.sendReady();
         return;
       case 'health':
         // A page waiting to be paired reports nothing. The clock's way (responder or socket.io) is this page's.

@@ -1,4 +1,4 @@
-import type { DisplayPreloaded, ParamValues } from '../../protocol';
+import type { DisplayPreloaded, DisplayReady, ParamValues } from '../../protocol';
 import type { HostError } from './errors';
 import type { ActivePiece, Timers } from './switcher';
 import type { RunShared } from './runtime';
@@ -22,6 +22,8 @@ export interface HostOptions {
   sendError?(entry: HostError): void;
   /** Where preload times go (the server sizes the next switch's lead on them). */
   sendPreload?(p: DisplayPreloaded): void;
+  /** Where a run ready to switch is reported (a served wall: the server's go follows once every screen of the wall is ready). */
+  sendReady?(r: DisplayReady): void;
   timers?: Timers;
   /** The cache of warm pieces kept off-screen (count, renderer memory). */
   warmCache?: WarmCacheLimits;

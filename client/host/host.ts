@@ -90,6 +90,14 @@ export class PieceHost {
       // Without a screen to warm on (no renderer), the module load is the whole warm-up.
       onPreloaded: (t, ms, cold) => (this.renderers.any ? undefined : this.preloaded({ installationId: t.installationId!, version: t.version, ms, cold })),
       onLoadError: (t, error) => this.report({ installationId: t.installationId, version: t.version, phase: 'load', error }),
+      onReady: (t) => {
+        if (!t.gated) return;
+        try {
+          this.opts.sendReady?.({ key: t.key, startedAt: t.startedAt });
+        } catch {
+          /* offline: the page sends its last ready again once it is back */
+        }
+      },
     });
     this.snap = this.makeSnapshot();
   }
@@ -130,6 +138,14 @@ export class PieceHost {
     this.advanceTransition(showTime);
     if (this.clock.count % 60 === 0) this.trimCache();
     this.clock.notify();
+  }
+
+  /**
+   * The server's go for run `key`: every connected screen of the wall is ready for it, and it
+   * switches on the first frame at or after `at` (show time) and its start (docs/display.md).
+   */
+  go(key: string, at: number): void {
+    this.switcher.go(key, at);
   }
 
   /** The transition on screen now (running, or held by a pause), or null. */
@@ -219,6 +235,7 @@ export class PieceHost {
     const warmOn = (key: string | undefined) => (key ? screens.filter((s) => this.warm.isWarm(key, s)) : []);
     return {
       ...this.switcher.state(),
+      holding: this.switcher.holding(this.clock.showTime),
       run: this.run?.key ?? null,
       incoming: this.incoming?.key ?? null,
       incomingWarmOn: warmOn(this.incoming?.key),

@@ -25,12 +25,16 @@ type WallView = NonNullable<DisplayView['wall']>;
  */
 export const seedOf = (wallId: string, installationId: string): string => `${wallId}:${installationId}`;
 
-/** The run a wall plays: its key changes with the piece, its version and its start. */
-export function targetOf(wall: WallView): Target {
+/**
+ * The run a wall plays: its key changes with the piece, its version and its start. `gate`: the
+ * server gathers the wall's readiness (DisplayView.gate), so the run waits for its go.
+ */
+export function targetOf(wall: WallView, gate = false): Target {
   const m = wall.manifest;
   if (!wall.installationId) return { key: `none@${wall.startedAt}`, installationId: null, version: null, moduleUrl: null, startedAt: wall.startedAt, seed: '' };
   const t = wall.transition;
   return {
+    ...(gate ? { gated: true as const } : {}),
     key: `${wall.installationId}@${m?.version ?? '?'}@${wall.startedAt}`,
     installationId: wall.installationId,
     version: m?.version ?? null,
@@ -41,11 +45,11 @@ export function targetOf(wall: WallView): Target {
   };
 }
 
-/** A screen's program, from the server's view of its wall (null: the screen belongs to no wall). */
-export function programOf(wall: DisplayView['wall']): Program | null {
+/** A screen's program, from the server's view of its wall (null: the screen belongs to no wall); `gate`: DisplayView.gate. */
+export function programOf(wall: DisplayView['wall'], gate = false): Program | null {
   if (!wall) return null;
   return {
-    target: targetOf(wall),
+    target: targetOf(wall, gate),
     params: wall.params,
     paramsAt: wall.paramsAt,
     pausedAt: wall.pausedAt,

@@ -103,6 +103,8 @@ export const DisplayViewSchema: z.ZodType<DisplayView> = z.object({
   volume: z.number().finite(),
   visitUrl: z.string().nullable(),
   warmAhead: z.array(z.object({ installationId: Id, version: PieceVersion, moduleUrl: z.string().nullable() })).optional(),
+  // A screen started offline from it is past its run's start and WARM_WAIT_MS: it switches at once, gate or not.
+  gate: z.literal(true).optional(),
 });
 
 const StoredView = z.object({ format: z.literal(1), savedAt: z.number().finite(), view: z.unknown() });

@@ -35,11 +35,12 @@ export function startStageScreen(bridge: StageBridge, screenId: string): StageSc
     pieces: new PieceLoader(),
     sendError: ({ at: _at, screen: _screen, ...report }) => bridge.send({ t: 'error', report }),
     sendPreload: (preloaded) => bridge.send({ t: 'preloaded', preloaded }),
+    sendReady: (ready) => bridge.send({ t: 'ready', ready }),
   });
   const sound = new SoundEngine({ onBlocked: (blocked) => store.setState({ soundBlocked: blocked }) });
   store.subscribe((s, prev) => {
     if (s.view === prev.view) return;
-    host.setProgram(programOf(s.view?.wall ?? null));
+    host.setProgram(programOf(s.view?.wall ?? null, s.view?.gate === true));
     // What the wall plays next (its standby cue, the schedule's next event): warmed in the background,
     // kept dormant in the warm cache (bounded), so that its cue switches warm.
     // With the wall's seed, so that the run that plays it adopts the warm run (nothing built again).
@@ -56,6 +57,7 @@ export function startStageScreen(bridge: StageBridge, screenId: string): StageSc
   bridge.on('view', ({ view }) => store.setState({ view }));
   bridge.on('visitors', ({ frame }) => host.visitors.receive(frame));
   bridge.on('visitors-reset', () => host.visitors.resetSequence());
+  bridge.on('go', ({ key, at }) => host.go(key, at));
   bridge.on('sound-unlock', () => void sound.unlock());
   clock.start();
   return { screenId, bridge, clock, store, host, sound };

@@ -25,7 +25,7 @@ export interface Keys {
   beats: string;
   /** The channel a node hears the answers to what it asked on `beats` (server/cluster/beats.ts). */
   to(node: string): string;
-  /** Screens' errors, and their thumbnails while a panel on another node watches (server/cluster/screen-reports.ts). */
+  /** Screens' errors, their ready runs, and their thumbnails while a panel on another node watches (server/cluster/screen-reports.ts). */
   reports: string;
   /** socket.io's stream and channels (the Redis streams adapter). */
   io: { stream: string; channels: string; sessions: string };

@@ -1,10 +1,15 @@
 import { PieceErrorSchema, Thumbnail, type PieceError } from '../../protocol';
 import type { DisplayTransport } from '../transport/display';
+import type { ReadyReport } from '../screens/wall-gate';
 import type { Keys } from './keys';
 import type { Redis } from './redis';
 
 /** A screen id as the show has them (this bounds a broken message). */
 const MAX_SCREEN_ID = 64;
+/** A wall id, likewise. */
+const MAX_WALL_ID = 64;
+/** A run's key, as DisplayReadySchema bounds it. */
+const MAX_RUN_KEY = 200;
 
 export interface ReportsDeps {
   /** Publishes (fails at once while Redis is unreachable). */
@@ -23,6 +28,10 @@ export interface ReportsDeps {
  * heartbeat says whether a node's panels watch: `watching` in its card); every node hands the others'
  * to its own panels (`control:error`, `control:thumbnail`), and asks its own screens for thumbnails
  * while a panel on any node watches. Pub/sub: nothing is written into Redis.
+ *
+ * Also the screens' ready runs (`display:ready`; server/screens/wall-gate.ts): every node publishes
+ * its screens' reports with the stamp it gave them, and feeds the others' into its own gate, so that
+ * every node with screens of a wall tells them the same `at` once all of the wall's screens are ready.
  *
  * `display` is what the control panel's transport gets in place of the display transport; the rest
  * of the node (metrics, the activity log) keeps counting its own screens' errors only.
@@ -49,6 +58,7 @@ export class ScreenReports {
       for (const fn of this.errorFns) fn(screenId, err);
       this.publish('error', { s: screenId, e: err });
     });
+    real.onReady((r) => this.publish('ready', { s: r.screenId, w: r.wallId, k: r.key, t: r.startedAt, a: r.stamp }));
     this.display = {
       ...real,
       wantThumbnails: (want) => {
@@ -84,9 +94,10 @@ export class ScreenReports {
     this.real.wantThumbnails(this.here || this.others);
   }
 
-  private publish(kind: 'thumb' | 'error', body: unknown): void {
+  private publish(kind: 'thumb' | 'error' | 'ready', body: unknown): void {
     this.d.main.sendCommand(['PUBLISH', this.d.keys.reports, `${this.d.node}\n${kind}\n${JSON.stringify(body)}`]).catch(() => {
-      /* Redis unreachable: the other nodes' panels miss this one (an error stays in the screen's status, which their heartbeat carries) */
+      /* Redis unreachable: the other nodes' panels miss this one (an error stays in the screen's status, which their heartbeat carries);
+         the other nodes' screens of the wall switch on their own, WARM_WAIT_MS after the run's start */
     });
   }
 
@@ -96,7 +107,8 @@ export class ScreenReports {
     if (a <= 0 || b < 0 || message.slice(0, a) === this.d.node) return;
     const kind = message.slice(a + 1, b);
     try {
-      const body = JSON.parse(message.slice(b + 1)) as { s?: unknown; d?: unknown; e?: unknown };
+      const body = JSON.parse(message.slice(b + 1)) as { s?: unknown; d?: unknown; e?: unknown; w?: unknown; k?: unknown; t?: unknown; a?: unknown } | null;
+      if (typeof body !== 'object' || body === null) return;
       const screenId = body.s;
       if (typeof screenId !== 'string' || screenId.length === 0 || screenId.length > MAX_SCREEN_ID) return;
       if (kind === 'thumb') {
@@ -107,9 +119,21 @@ export class ScreenReports {
         const e = PieceErrorSchema.safeParse(body.e);
         const at = (body.e as { at?: unknown } | null)?.at;
         if (e.success && typeof at === 'number' && Number.isFinite(at)) for (const fn of this.errorFns) fn(screenId, { ...e.data, stack: e.data.stack ?? undefined, at });
+      } else if (kind === 'ready') {
+        const r = readyOf(screenId, body);
+        if (r) this.real.readyElsewhere(r);
       }
     } catch (e) {
       this.d.log.warn({ err: (e as Error).message }, "cluster: another node's screen report could not be read; it was skipped");
     }
   }
+}
+
+/** Another node's screen's ready run from its message, or null when it is not shaped as written (never throws). */
+export function readyOf(screenId: string, body: { w?: unknown; k?: unknown; t?: unknown; a?: unknown }): ReadyReport | null {
+  const { w, k, t, a } = body;
+  if (typeof w !== 'string' || w.length === 0 || w.length > MAX_WALL_ID) return null;
+  if (typeof k !== 'string' || k.length === 0 || k.length > MAX_RUN_KEY) return null;
+  if (typeof t !== 'number' || !Number.isFinite(t) || typeof a !== 'number' || !Number.isFinite(a)) return null;
+  return { wallId: w, screenId, key: k, startedAt: t, stamp: a };
 }

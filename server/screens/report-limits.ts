@@ -2,11 +2,11 @@ import type { TimeSource } from '../clock/time';
 
 /**
  * Rate limits on what a paired screen reports about itself (docs/display.md): a page reports its
- * health once a second, a preload per piece switch and an error now and then. A broken or hostile
- * page that sends more has the excess dropped (token buckets per screen and kind), so it cannot
- * flood the panel, the log or the play lead.
+ * health once a second, a preload and a ready run (`display:ready`) per piece switch and an error
+ * now and then. A broken or hostile page that sends more has the excess dropped (token buckets per
+ * screen and kind), so it cannot flood the panel, the log, the play lead or the wall's gate.
  */
-export type ReportKind = 'health' | 'error' | 'preload' | 'thumbnail';
+export type ReportKind = 'health' | 'error' | 'preload' | 'ready' | 'thumbnail';
 
 interface Rule {
   /** Reports allowed at once. */
@@ -19,6 +19,7 @@ export const REPORT_RULES: Record<ReportKind, Rule> = {
   health: { burst: 5, perSecond: 2 },
   error: { burst: 20, perSecond: 0.5 },
   preload: { burst: 10, perSecond: 1 },
+  ready: { burst: 10, perSecond: 2 },
   thumbnail: { burst: 2, perSecond: 0.5 },
 };
 

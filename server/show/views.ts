@@ -51,6 +51,8 @@ export function displayView(show: Show, screenId: string, deps: ViewDeps): Displ
     volume: show.volume,
     visitUrl: wall ? deps.visitUrl(wall.id) : null,
     warmAhead: wall ? warmAheadOf(show, wall.id, deps.now?.() ?? Date.now(), deps.piece) : [],
+    // The server gathers the wall's readiness and says when it switches (server/screens/wall-gate.ts).
+    gate: true,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   DisplayHealthSchema,
   DisplayHello,
   DisplayPreloadedSchema,
+  DisplayReadySchema,
   PieceErrorSchema,
   Thumbnail,
   describeIssues,
@@ -19,6 +20,7 @@ import type { ScreenRegistry } from '../screens/registry';
 import type { PendingScreens } from '../screens/pairing';
 import { keyMatches } from '../screens/keys';
 import type { ReportLimits } from '../screens/report-limits';
+import { WallGate, type ReadyReport } from '../screens/wall-gate';
 import { clientAddress } from './addresses';
 import { displayView, type ViewDeps } from '../show/views';
 import type { TimeSource } from '../clock/time';
@@ -53,6 +55,12 @@ export interface DisplayTransport {
    * rather than naming the display's rooms.
    */
   toWall(wallId: string): WallBroadcast | null;
+  /** This node's screens' ready runs, as the gate took them (several nodes: relayed to the others, server/cluster/screen-reports.ts). */
+  onReady(fn: (report: ReadyReport) => void): void;
+  /** A screen connected to another node has its run ready (relayed, with that node's stamp). */
+  readyElsewhere(report: ReadyReport): void;
+  /** Other nodes' screens came or went: a run that every screen still connected has reported goes now. */
+  recheckWalls(): void;
   close(): void;
 }
 
@@ -72,6 +80,8 @@ export function attachDisplay(
     pending: PendingScreens; limits: ReportLimits; trustProxy: number;
     /** Piece lights (server/links/dmx-lights.ts): checks, rate-limits and maps a screen's frame; a message when it is malformed. */
     lights?: { frame(screenId: string, payload: unknown): string | null; forget(screenId: string): void };
+    /** Several nodes: whether a screen's page is connected to another node (the wall's gate waits for it too). */
+    connectedElsewhere?: (screenId: string) => boolean;
   },
 ): DisplayTransport {
   const nsp = io.of('/display') as DisplayNamespace;
@@ -80,6 +90,23 @@ export function attachDisplay(
   let thumbnails = false;
   const thumbListeners: Array<(id: string, url: string) => void> = [];
   const errorListeners: Array<(id: string, e: import('../../protocol').PieceError) => void> = [];
+  const readyListeners: Array<(r: ReadyReport) => void> = [];
+
+  // "A wall switches as one" (server/screens/wall-gate.ts): each node tells its own screens of the wall.
+  const gate = new WallGate({
+    screens: (wallId) => {
+      const show = store.get();
+      return show.walls[wallId] ? Object.values(show.screens).filter((s) => s.wallId === wallId).map((s) => s.id) : null;
+    },
+    isConnected: (id) => registry.isConnected(id) || !!deps.connectedElsewhere?.(id),
+    go: (wallId, key, at, screenId) => void nsp.local.to(screenId ? `screen:${screenId}` : wallRoom(wallId)).emit('wall:go', { key, at }),
+    now: deps.time,
+  });
+  /** The wall of a screen that left or moved: a run that every screen still connected has reported goes now. */
+  const recheckWallOf = (screenId: string) => {
+    const wallId = store.get().screens[screenId]?.wallId;
+    if (wallId) gate.recheck(wallId);
+  };
 
   const viewOf = (screenId: string): DisplayView => displayView(store.get(), screenId, deps.views);
 
@@ -131,6 +158,7 @@ export function attachDisplay(
     socket.data.wallRoom = null;
     registry.disconnected(id);
     if (!registry.isConnected(id)) lastSent.delete(id);
+    recheckWallOf(id);
     logger.info({ screenId: id }, 'display: key no longer valid; the page waits to be paired');
   }
 
@@ -181,6 +209,7 @@ export function attachDisplay(
     }
     pushAll();
     for (const socket of nsp.sockets.values()) syncWallRoom(socket);
+    gate.recheck(); // a screen moved to another wall, or was forgotten
     for (const e of effects) {
       if (e.kind === 'identify') nsp.to(`screen:${e.screenId}`).emit('screen:identify', { until: deps.time() + 5000 });
       if (e.kind === 'reload') nsp.to(`screen:${e.screenId}`).emit('screen:reload');
@@ -233,6 +262,18 @@ export function attachDisplay(
       registry.preloads.record(id, p.installationId, p.version, p.ms, p.cold);
     }));
 
+    socket.on('display:ready', safe(logger, 'display:ready', (payload: unknown) => {
+      const id = socket.data.screenId;
+      if (!id || !deps.limits.take(id, 'ready')) return;
+      const parsed = DisplayReadySchema.safeParse(payload);
+      if (!parsed.success) return void socket.emit('error:notice', { code: 'bad_request', message: `display:ready: ${describeIssues(parsed.error.issues)}` });
+      const wallId = store.get().screens[id]?.wallId;
+      if (!wallId) return; // a screen on no wall switches on its own
+      const report: ReadyReport = { wallId, screenId: id, key: parsed.data.key, startedAt: parsed.data.startedAt, stamp: deps.time() };
+      gate.ready(report);
+      for (const l of readyListeners) l(report);
+    }));
+
     socket.on('display:error', safe(logger, 'display:error', (payload: unknown) => {
       const id = socket.data.screenId;
       if (!id) return;
@@ -269,6 +310,7 @@ export function attachDisplay(
       if (!id) return deps.pending.left(socket.id);
       registry.disconnected(id);
       if (!registry.isConnected(id)) lastSent.delete(id);
+      recheckWallOf(id);
       logger.info({ screenId: id }, 'display: screen disconnected');
     });
   });
@@ -288,6 +330,9 @@ export function attachDisplay(
       const room = wallRoom(wallId);
       return nsp.adapter.rooms.get(room)?.size ? nsp.to(room) : null;
     },
+    onReady: (fn) => void readyListeners.push(fn),
+    readyElsewhere: (report) => gate.ready(report, false),
+    recheckWalls: () => gate.recheck(),
     close: () => clearInterval(sweeper),
   };
 }

@@ -53,6 +53,14 @@ beforeAll(async () => {
     await waitFrames(p, 5);
     await until(async () => (await diag(p)).synced, 'the screen clock to sync', 60_000);
   }
+  // Each node knows the other's screen is connected (its heartbeat lists it): the wall's gate on each
+  // node waits for both screens (server/screens/wall-gate.ts), as it does once a show has been running.
+  const listsBoth = async (n: TestNode) => {
+    const res = await fetch(`${n.url}/api/show`, { headers: { authorization: `Bearer ${NODE_TOKEN}` } });
+    const screens = ((await res.json()) as { screens: Array<{ id: string; connected: boolean }> }).screens;
+    return SCREENS.every((id) => screens.find((s) => s.id === id)?.connected === true);
+  };
+  await until(async () => (await Promise.all(cluster.nodes.map(listsBoth))).every(Boolean), 'both nodes to list both screens connected', 30_000);
 }, 240_000);
 
 afterAll(async () => {
