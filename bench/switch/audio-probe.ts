@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/switch/audio-probe.ts [--screen main-1] [--hold 6000] [--settle 3000] [--pieces canopy,echo,...]
+ * npx tsx bench/switch/audio-probe.ts [--screen main-1] [--hold 6000] [--settle 3000] [--pieces canopy,echo,...] [--lead 0]
  *
  * What each bundled piece costs the machine's threads while it plays alone on one screen of the
  * demo wall (main-1 plays the wall's sound), in its own Chromium at 480×270 (software WebGL),
@@ -8,6 +8,11 @@
  * processes over --hold ms (bench/lib/cpu.ts: /proc, Linux only), summed by process kind and
  * thread name, the top ones printed. Shows where a sounding screen's CPU goes (the stage's main
  * thread, the GPU process, the audio device thread) against a silent one.
+ *
+ * `--lead MS`: each piece is played MS ahead (`wall.play` with `at`), and the window is taken in
+ * that lead instead, from --settle ms after the command (the incoming piece built and warm off-screen
+ * by then) for --hold ms, before the switch: what a screen pays while the next piece waits for its
+ * start beside the one playing. --settle + --hold must end before the start (500 ms to spare).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +28,8 @@ const SCREEN = arg('screen', 'main-1');
 const HOLD = arg('hold', 6000);
 const SETTLE = arg('settle', 3000);
 const PIECES = arg('pieces', 'prism-field,canopy,echo,facade,laser-score').split(',');
+const LEAD = arg('lead', 0);
+if (LEAD > 0 && SETTLE + HOLD > LEAD - 500) throw new Error(`audio-probe: --settle ${SETTLE} + --hold ${HOLD} must end 500 ms before the start (--lead ${LEAD})`);
 
 const app = await startBenchApp('audio-probe', process.env.PAVILION_STATIC_DIR ?? 'dist/client');
 let browser: Browser | null = null;
@@ -37,11 +44,14 @@ try {
   type Diag = { lastSwitch: { installationId: string | null; showTime: number } | null; framesRendered: number; clock: { synced: boolean } };
   const seen = () => stage.evaluate(() => (window as unknown as { __pavilion?: Diag }).__pavilion ?? null);
   await poll(async () => { const d = await seen(); return !!d && d.clock.synced && d.framesRendered > 5; }, 'the screen to sync and draw', 90_000);
-  console.log(`audio-probe — ${SCREEN} at 480×270 in one Chromium, ${HOLD} ms per piece from ${SETTLE} ms after its switch; load ${os.loadavg()[0]!.toFixed(1)}`);
+  const when = LEAD > 0 ? `in the ${LEAD} ms lead before its switch, from ${SETTLE} ms after the command` : `from ${SETTLE} ms after its switch`;
+  console.log(`audio-probe — ${SCREEN} at 480×270 in one Chromium, ${HOLD} ms per piece ${when}; load ${os.loadavg()[0]!.toFixed(1)}`);
   for (const id of PIECES) {
     const before = (await seen())?.lastSwitch?.showTime ?? null;
-    await postCommand(app.url, BENCH_ADMIN, { wallId: 'main', type: 'wall.play', installationId: id });
-    await poll(async () => { const d = await seen(); return d?.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before; }, `the switch to ${id}`, 90_000);
+    const switched = () => poll(async () => { const d = await seen(); return d?.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before; }, `the switch to ${id}`, 90_000);
+    // The server's show time is this process's clock (the app runs in it).
+    await postCommand(app.url, BENCH_ADMIN, { wallId: 'main', type: 'wall.play', installationId: id, ...(LEAD > 0 ? { at: Date.now() + LEAD } : {}) });
+    if (LEAD === 0) await switched();
     await sleep(SETTLE);
     const a = chromiumCpu();
     const f0 = (await seen())!.framesRendered;
@@ -55,6 +65,7 @@ try {
     const pct = (t: number) => ((t / ms) * 100).toFixed(0);
     const secs = ms / 1000;
     console.log(`${id.padEnd(12)} ${((f1 - f0) / secs).toFixed(1)} fps; the browser's threads ${pct(total)} % of a core: ${top.map(([k, t]) => `${k} ${pct(t)} %`).join(', ')}; load ${os.loadavg()[0]!.toFixed(1)}`);
+    if (LEAD > 0) await switched();
   }
 } finally {
   await browser?.close().catch(() => undefined);

@@ -4,6 +4,7 @@ import type { PieceHost } from '../host';
 import type { RunLayer } from './layers';
 import type { RunBus } from './RunSlot';
 import { TransitionOverlay } from './Overlay';
+import { PRECONNECT_MS, keepLinked, type LinkedBus } from './bus-link';
 
 type Layer = RunLayer & { bus?: RunBus | null };
 
@@ -125,6 +126,10 @@ export function Compositor({ host, screen, layers }: { host: PieceHost; screen: 
     }
     // Warming and kept runs stay silent (one that just left after a cut too, before its bus is released).
     for (const [slot, l] of layers) if (slot !== snap.run?.slot && slot !== snap.outgoing?.slot) setGain(l, 0);
+    // Only buses that may sound are rendered (bus-link.ts): the run on screen, the one leaving, and
+    // the next one from PRECONNECT_MS before its start (silent, so the switch frame connects nothing).
+    const soon = snap.incoming && host.clock.showTime >= snap.incoming.startedAt - PRECONNECT_MS ? snap.incoming.slot : null;
+    for (const [slot, l] of layers) if (l.bus) keepLinked(l.bus as unknown as LinkedBus, slot === snap.run?.slot || slot === snap.outgoing?.slot || slot === soon, GAIN_RAMP_S);
   }, 1);
   return null;
 }

@@ -10,6 +10,7 @@ import type { QualityLevel } from '../host';
 import { PieceMount } from './PieceMount';
 import { RunLayer } from './layers';
 import { WallCamera } from './WallCamera';
+import { linkBus, type LinkedBus } from './bus-link';
 
 /**
  * A run's place now: on screen, warming off-screen before its start, leaving in a transition, kept
@@ -177,7 +178,8 @@ function defaults(run: Run): ParamValues {
 }
 
 /**
- * A per-run bus on the screen's sound output, silent until the compositor opens it. The piece's
+ * A per-run bus on the screen's sound output, silent until the compositor opens it (and connected
+ * only while its run may sound: bus-link.ts). The piece's
  * sound runtime carries the run's start (an adopted run's is its new one: its sound is scheduled
  * from the show time it plays at), and counts the work the piece declares with `waitFor` (the
  * compositor warms the run once none is pending).
@@ -188,7 +190,9 @@ function useRunBus(sound: SoundRuntime | null, role: RunRole, startedAt: number,
   sharedRef.current = shared;
   useEffect(() => {
     if (!sound) return;
-    const bus = new sound.Tone.Gain(role === 'active' ? 1 : 0).connect(sound.output);
+    // Connected to the output only while its run may sound (client/mount/bus-link.ts): the compositor links it.
+    const bus = new sound.Tone.Gain(role === 'active' ? 1 : 0);
+    linkBus(bus as unknown as LinkedBus, sound.output, role === 'active');
     setMade({ bus, sound, waits: new SoundWaits((e) => sharedRef.current.reportError('audio', e)) });
     return () => {
       setMade(null);
