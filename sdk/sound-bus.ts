@@ -84,6 +84,18 @@ interface ReverbState {
 const trimmed = new WeakMap<object, typeof Reverb>();
 
 /**
+ * Impulse responses rendered, per Tone module (one per page) and per decay, pre-delay and sample
+ * rate: a reverb made again with the same options (the same piece's next run, a run adopted from
+ * the warm cache whose sound graph is built anew, a piece switched back to) takes the rendered
+ * buffer instead of rendering it again. Tone's offline render steps its clock through the whole
+ * response on the page's main thread (a 4 s response: some 1,500 ticks), which on the sounding
+ * screen was most of a warm switch's warm-up. The same noise every time is the same sound.
+ */
+const rendered = new WeakMap<object, Map<string, Promise<AudioBuffer | null>>>();
+/** Responses kept per page, the oldest dropped first (a 4 s stereo response at 48 kHz is 1.5 MB). */
+export const REVERB_RESPONSES_KEPT = 8;
+
+/**
  * Tone.Reverb with its impulse response cut where it falls under REVERB_TAIL_FLOOR_DB
  * (`reverbSeconds`): the same noise and the same curve, so the same sound, without the inaudible
  * tail. A convolution's cost grows with its impulse response: measured on this project's software
@@ -94,10 +106,23 @@ const trimmed = new WeakMap<object, typeof Reverb>();
 function trimmedReverb(Tone: SoundRuntime['Tone']): typeof Reverb {
   const made = trimmed.get(Tone);
   if (made) return made;
+  let responses = rendered.get(Tone);
+  if (!responses) rendered.set(Tone, (responses = new Map()));
+  const cache = responses;
   class TrimmedReverb extends Tone.Reverb {
     override async generate(): Promise<this> {
       const own = this as unknown as ReverbState;
       const previous = own.ready;
+      const key = `${own._decay}|${own._preDelay}|${this.context.sampleRate}`;
+      const kept = cache.get(key);
+      if (kept) {
+        cache.delete(key); // most recently used last
+        cache.set(key, kept);
+        own.ready = kept.then(() => undefined);
+        await previous;
+        own._convolver.buffer = await kept;
+        return this;
+      }
       const context = new Tone.OfflineContext(2, reverbSeconds(own._decay, own._preDelay), this.context.sampleRate);
       const noiseL = new Tone.Noise({ context });
       const noiseR = new Tone.Noise({ context });
@@ -112,9 +137,13 @@ function trimmedReverb(Tone: SoundRuntime['Tone']): typeof Reverb {
       envelope.gain.setValueAtTime(1, own._preDelay);
       envelope.gain.exponentialApproachValueAtTime(0, own._preDelay, own._decay);
       const rendering = context.render();
-      own.ready = rendering.then(() => undefined);
+      const response = rendering.then((b) => b.get() ?? null);
+      cache.set(key, response);
+      while (cache.size > REVERB_RESPONSES_KEPT) cache.delete(cache.keys().next().value!);
+      response.catch(() => cache.get(key) === response && cache.delete(key)); // a failed render is not kept
+      own.ready = response.then(() => undefined);
       await previous;
-      own._convolver.buffer = (await rendering).get() ?? null;
+      own._convolver.buffer = await response;
       return this;
     }
   }

@@ -174,4 +174,65 @@ describe("the bus's reverb: its impulse response cut where it is inaudible", () 
     const again = createSoundBus(sound, { reverb: { decay: 5, wet: 0.5 } });
     expect(Object.getPrototypeOf(again.wet)).toBe(Object.getPrototypeOf(bus.wet));
   });
+  it('renders one impulse response per decay and pre-delay: a reverb made again with the same options takes it, rendered once', async () => {
+    let renders = 0;
+    const finish: Array<(b: { get(): unknown }) => void> = [];
+    class Node {
+      gain = { setValueAtTime: () => {}, exponentialApproachValueAtTime: () => {} };
+      constructor(readonly opts?: { context?: unknown }) {}
+      connect() {
+        return this;
+      }
+      toDestination() {
+        return this;
+      }
+      start() {
+        return this;
+      }
+    }
+    class Reverb extends Node {
+      _convolver = { buffer: null as unknown };
+      _decay: number;
+      _preDelay: number;
+      ready: Promise<void> = Promise.resolve();
+      context = { sampleRate: 48000 };
+      constructor(o: { decay: number; preDelay?: number }) {
+        super();
+        this._decay = o.decay;
+        this._preDelay = o.preDelay ?? 0.01;
+        void this.generate();
+      }
+      generate(): Promise<this> {
+        return Promise.resolve(this);
+      }
+    }
+    const Tone = {
+      Gain: Node, Noise: Node, Merge: Node, Reverb,
+      OfflineContext: class {
+        render() {
+          renders++;
+          return new Promise((r) => finish.push(r));
+        }
+      },
+    };
+    const sound = { Tone, output: new Node(), waitFor: () => {} } as unknown as SoundRuntime;
+    const first = createSoundBus(sound, { reverb: { decay: 4, wet: 0.4, preDelay: 0.02 } }).wet as unknown as Reverb;
+    // Made again before the first render is done (a run adopted while the last one still warms): it waits for that render.
+    const second = createSoundBus(sound, { reverb: { decay: 4, wet: 0.9, preDelay: 0.02 } }).wet as unknown as Reverb;
+    expect(renders).toBe(1);
+    const buffer = { duration: 2.6 };
+    finish[0]!({ get: () => buffer });
+    await Promise.all([first.ready, second.ready]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(first._convolver.buffer).toBe(buffer);
+    expect(second._convolver.buffer).toBe(buffer);
+    // Later, the same options again: no render at all; other options render their own.
+    const third = createSoundBus(sound, { reverb: { decay: 4, wet: 0.4, preDelay: 0.02 } }).wet as unknown as Reverb;
+    await third.ready;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(third._convolver.buffer).toBe(buffer);
+    expect(renders).toBe(1);
+    createSoundBus(sound, { reverb: { decay: 5, wet: 0.4, preDelay: 0.02 } });
+    expect(renders).toBe(2);
+  });
 });
