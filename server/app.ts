@@ -291,7 +291,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   cues.onChange(control.broadcast);
   disk.onChange(control.broadcast);
   const sweep = setInterval(() => {
-    for (const id of registry.sweep())
+    const turned = registry.sweep();
+    if (turned.length) display.recheckWalls(); // a wall's gate no longer waits for a stale screen
+    for (const id of turned)
       logger.warn({ screenId: id, staleMs: registry.staleMs }, `display: screen '${id}' sent no heartbeat for ${registry.staleMs / 1000} s while its socket looks connected (asleep, or its page hangs)`);
   }, Math.max(50, Math.min(1000, registry.staleMs / 4)));
   sweep.unref();

@@ -73,6 +73,16 @@ export class ScreenRegistry {
     return (this.live.get(id)?.connections ?? 0) > 0;
   }
 
+  /**
+   * Connected and still sending its heartbeats (not stale): a screen whose page hangs or sleeps is
+   * not waited for by its wall's gate (server/screens/wall-gate.ts), which would otherwise hold
+   * every switch of the wall until the screens' own deadline.
+   */
+  isAnswering(id: string): boolean {
+    const e = this.live.get(id);
+    return !!e && e.connections > 0 && !this.isStale(e, this.time());
+  }
+
   health(id: string, h: DisplayHealth): void {
     const e = this.entry(id);
     e.health = h;

@@ -98,7 +98,8 @@ export function attachDisplay(
       const show = store.get();
       return show.walls[wallId] ? Object.values(show.screens).filter((s) => s.wallId === wallId).map((s) => s.id) : null;
     },
-    isConnected: (id) => registry.isConnected(id) || !!deps.connectedElsewhere?.(id),
+    // A stale page (no heartbeat for the registry's staleMs: it hangs, or its machine sleeps) is not waited for.
+    isConnected: (id) => registry.isAnswering(id) || !!deps.connectedElsewhere?.(id),
     go: (wallId, key, at, screenId) => void nsp.local.to(screenId ? `screen:${screenId}` : wallRoom(wallId)).emit('wall:go', { key, at }),
     now: deps.time,
   });
