@@ -169,6 +169,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     },
     screens: (local) => ctx.remote.merge(local, node),
     connectedElsewhere: (screenId) => ctx.remote.get(screenId) !== undefined,
+    answeringElsewhere: (screenId) => ctx.remote.answering(screenId),
     playLeadMs: (screens, here, leadOf) => crossNodeLead(screens, nodeOf(here), lagOf, leadOf),
     lateScreens: (screens, here, availableMs, lateOf) => crossNodeLate(screens, nodeOf(here), lagOf, availableMs, lateOf),
     visitorStats(wallId, local) {

@@ -98,6 +98,15 @@ export class RemoteScreens {
     return this.byId.get(screenId);
   }
 
+  /**
+   * Connected to another node and not stale there (its page still sends heartbeats, as that node's
+   * card last said): a screen the wall's gate waits for (server/screens/wall-gate.ts).
+   */
+  answering(screenId: string): boolean {
+    const r = this.byId.get(screenId);
+    return r !== undefined && !r.card.s.stale;
+  }
+
   /** Every remote screen (the writer adopts their preload times). */
   entries(): IterableIterator<[string, RemoteScreen]> {
     return this.byId.entries();

@@ -86,6 +86,8 @@ export interface Cluster {
   screens(local: ScreenStatus[]): ScreenStatus[];
   /** Whether a screen's page is connected to another node (as its last heartbeat said): the play lead counts it. */
   connectedElsewhere(screenId: string): boolean;
+  /** Connected to another node and not stale there: the wall's gate waits for it (server/screens/wall-gate.ts). */
+  answeringElsewhere(screenId: string): boolean;
   /**
    * The writer's lead for a `wall.play` without `at` (server/cluster/lead.ts): for each node with
    * screens of the wall, the one-node lead of its screens (`leadOf`) plus that node's lag behind the

@@ -80,7 +80,7 @@ export function attachDisplay(
     pending: PendingScreens; limits: ReportLimits; trustProxy: number;
     /** Piece lights (server/links/dmx-lights.ts): checks, rate-limits and maps a screen's frame; a message when it is malformed. */
     lights?: { frame(screenId: string, payload: unknown): string | null; forget(screenId: string): void };
-    /** Several nodes: whether a screen's page is connected to another node (the wall's gate waits for it too). */
+    /** Several nodes: whether a screen's page is connected to another node and not stale there (the wall's gate waits for it too). */
     connectedElsewhere?: (screenId: string) => boolean;
   },
 ): DisplayTransport {

@@ -45,6 +45,13 @@ describe('screens anywhere (server/cluster/screens.ts)', () => {
     const merged = remote.merge([status('main-1', true), status('main-2', false)], 'node-a');
     expect(merged[0]).toMatchObject({ id: 'main-1', connected: true, node: 'node-a' });
     expect(merged[1]).toMatchObject({ id: 'main-2', connected: true, fps: 42, node: 'node-b', wallId: 'main' });
+    // The wall's gate waits for it while it answers there, not once that node calls it stale.
+    expect(remote.answering('main-2')).toBe(true);
+    expect(remote.answering('main-1')).toBe(false);
+    const stale = parseScreens(JSON.parse(JSON.stringify(screenCards([status('main-2', true, { stale: true })], () => null))));
+    remote.update([{ id: 'node-b', screens: stale }], 'node-a');
+    expect(remote.answering('main-2')).toBe(false);
+    remote.update([{ id: 'node-b', screens: heard }], 'node-a');
 
     // The writer adopts the remote screen's preload times: its lead for that piece is 2 × 3 s + 200 ms.
     const writer = new PreloadTimes();
