@@ -288,6 +288,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   cluster?.onRemoteChange(control.broadcast);
   // Other nodes' screens came or went: a wall whose screens still connected are all ready switches now (server/screens/wall-gate.ts).
   cluster?.onRemoteChange(() => display.recheckWalls());
+  // This node's screens came or went: its heartbeat goes out now, not at the next beat (server/cluster/tick.ts).
+  if (cluster) registry.onPresence(() => cluster.screensChanged());
   cues.onChange(control.broadcast);
   disk.onChange(control.broadcast);
   const sweep = setInterval(() => {

@@ -22,6 +22,8 @@ export interface BeatsDeps {
   ttlMs: number;
   /** Beats now: another node asked every node to announce itself. */
   beatSoon(): void;
+  /** Another node's card came (or it said bye): what the cards feed (its screens, for the panel and the wall's gate) can be taken in now, not at this node's next beat. */
+  heardCard?(): void;
   /** This node's rows of a wall's visitors, for another node's panel (server/cluster/visitor-lists.ts). */
   rows(wallId: string): VisitorListEntry[];
   log: { warn(fields: Record<string, unknown>, message: string): void };
@@ -153,8 +155,11 @@ export class Beats {
         if (!card || card.id !== from) return;
         this.others.set(from, { at: performance.now(), card });
         if (kind === 'hello') this.answerSoon();
-      } else if (kind === 'bye') this.others.delete(from);
-      else if (kind === 'ask') this.answer(from, body);
+        this.d.heardCard?.();
+      } else if (kind === 'bye') {
+        this.others.delete(from);
+        this.d.heardCard?.();
+      } else if (kind === 'ask') this.answer(from, body);
     } catch (e) {
       this.d.log.warn({ err: (e as Error).message, from, kind }, "cluster: another node's heartbeat message could not be read; it was skipped");
     }

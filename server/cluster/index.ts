@@ -69,7 +69,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   await forwarder.start();
   let ticks: ReturnType<typeof startTicks> | null = null;
   const nodeTtlMs = opts.nodeTtlMs ?? 3 * leaseMs;
-  const beats = new Beats({ main, sub, keys, node, ttlMs: nodeTtlMs, log, beatSoon: () => ticks?.beatNow(), rows: (wallId) => ctx.self?.visitors?.(wallId) ?? [] });
+  const beats = new Beats({ main, sub, keys, node, ttlMs: nodeTtlMs, log, beatSoon: () => ticks?.beatNow(), heardCard: () => ticks?.takeInSoon(), rows: (wallId) => ctx.self?.visitors?.(wallId) ?? [] });
   await beats.start();
 
   // The show in Redis, or the lease to write the first one.
@@ -170,6 +170,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     screens: (local) => ctx.remote.merge(local, node),
     connectedElsewhere: (screenId) => ctx.remote.get(screenId) !== undefined,
     answeringElsewhere: (screenId) => ctx.remote.answering(screenId),
+    screensChanged: () => ticks?.screensChanged(),
     playLeadMs: (screens, here, leadOf) => crossNodeLead(screens, nodeOf(here), lagOf, leadOf),
     lateScreens: (screens, here, availableMs, lateOf) => crossNodeLate(screens, nodeOf(here), lagOf, availableMs, lateOf),
     visitorStats(wallId, local) {

@@ -19,6 +19,9 @@ import { shareOf, type WallLoad } from './visitor-caps';
  * cards of every node heard from give the shared visitor caps, the other nodes' screens and
  * visitor counts, and the writer's play lead (their lag).
  */
+/** A node whose screens came or went beats this soon (screens that come together go in one card). */
+const SCREENS_BEAT_MS = 50;
+
 export function startTicks(ctx: NodeContext, roles: Roles) {
   const { main, keys, lease, node, opts } = ctx;
 
@@ -49,10 +52,15 @@ export function startTicks(ctx: NodeContext, roles: Roles) {
 
   /** Publishes this node's card, then takes in every node's as heard (its own included). */
   async function heartbeat(): Promise<void> {
-    const core = ctx.core;
     const card = ctx.closed ? null : cardOf();
     if (!card) return;
     await ctx.beats.publish(card);
+    takeIn();
+  }
+
+  /** Takes in every node's card as last heard: the visitor caps' shares, the other nodes' screens and visitors. */
+  function takeIn(): void {
+    const core = ctx.core;
     const nodes = ctx.beats.records();
     ctx.aliveNodes = nodes.length;
     ctx.reports?.othersWatching(nodes.some((n) => n.card.id !== node && n.card.watching));
@@ -97,6 +105,9 @@ export function startTicks(ctx: NodeContext, roles: Roles) {
         if (!ctx.closed && !beatTimer) beatTimer = setTimeout(beatLoop, beatEveryMs);
       });
   };
+
+  let screensBeat: NodeJS.Timeout | null = null;
+  let takeInTimer: NodeJS.Timeout | null = null;
 
   let tickTimer: NodeJS.Timeout | null = null;
   async function tick(): Promise<void> {
@@ -144,8 +155,29 @@ export function startTicks(ctx: NodeContext, roles: Roles) {
     beatNow(): void {
       void heartbeat().catch(() => {});
     },
+    /**
+     * This node's screens came or went: its card goes out now (at most every SCREENS_BEAT_MS), so
+     * that the other nodes' panels and walls' gates know at once, not at the next beat.
+     */
+    screensChanged(): void {
+      if (screensBeat || ctx.closed) return;
+      screensBeat = setTimeout(() => {
+        screensBeat = null;
+        void heartbeat().catch(() => {});
+      }, SCREENS_BEAT_MS);
+    },
+    /** Another node's card came: taken in on the next turn of the event loop (several cards at once, once). */
+    takeInSoon(): void {
+      if (takeInTimer || ctx.closed) return;
+      takeInTimer = setTimeout(() => {
+        takeInTimer = null;
+        if (!ctx.closed) takeIn();
+      }, 0);
+    },
     stop() {
       if (tickTimer) clearTimeout(tickTimer);
+      if (screensBeat) clearTimeout(screensBeat);
+      if (takeInTimer) clearTimeout(takeInTimer);
       if (beatTimer) clearTimeout(beatTimer);
       beatTimer = null;
     },

@@ -88,6 +88,8 @@ export interface Cluster {
   connectedElsewhere(screenId: string): boolean;
   /** Connected to another node and not stale there: the wall's gate waits for it (server/screens/wall-gate.ts). */
   answeringElsewhere(screenId: string): boolean;
+  /** A screen's page connected to this node or left it: this node's heartbeat goes out now (the other nodes' panels and walls' gates learn at once). */
+  screensChanged(): void;
   /**
    * The writer's lead for a `wall.play` without `at` (server/cluster/lead.ts): for each node with
    * screens of the wall, the one-node lead of its screens (`leadOf`) plus that node's lag behind the
