@@ -46,6 +46,12 @@ export interface PreloadSnapshot {
 
 export class PreloadTimes {
   private readonly screens = new Map<string, ScreenLoads>();
+  /**
+   * Each piece's last cold load on any screen (id@version, most recent last): a screen that never
+   * loaded a piece (a first play, a page just reloaded) is not guessed faster than the piece loaded
+   * cold elsewhere. A heavy piece is not sized on a light one's cold time.
+   */
+  private readonly pieceCold = new Map<string, number>();
 
   constructor(private readonly o: LeadOptions = DEFAULT_LEAD) {}
 
@@ -69,6 +75,9 @@ export class PreloadTimes {
     if (cold) {
       e.cold.push(ms);
       if (e.cold.length > COLD_KEPT) e.cold.shift();
+      this.pieceCold.delete(key);
+      this.pieceCold.set(key, ms);
+      if (this.pieceCold.size > LOADED_KEPT) this.pieceCold.delete(this.pieceCold.keys().next().value!);
     }
   }
 
@@ -77,12 +86,18 @@ export class PreloadTimes {
     this.entry(screenId).loaded.clear();
   }
 
-  /** The estimated preload time of one piece on one screen. */
+  /**
+   * The estimated preload time of one piece on one screen: the last it took there; for a piece it
+   * never loaded, its slowest cold load (or the default for a screen that has none), or the piece's
+   * last cold load on any screen if that was slower.
+   */
   estimateMs(screenId: string, installationId: string, version: string | null): number {
     const e = this.screens.get(screenId);
-    const known = e?.loaded.get(keyOf(installationId, version));
+    const key = keyOf(installationId, version);
+    const known = e?.loaded.get(key);
     if (known !== undefined) return known;
-    return e?.cold.length ? Math.max(...e.cold) : this.o.unknownMs;
+    const own = e?.cold.length ? Math.max(...e.cold) : this.o.unknownMs;
+    return Math.max(own, this.pieceCold.get(key) ?? 0);
   }
 
   /** The lead for switching these screens to a piece: long enough for the slowest to preload. */

@@ -52,4 +52,22 @@ describe('PreloadTimes: the lead of a piece switch', () => {
     for (let i = 1; i <= 5; i++) t.record('a', `p${i}`, null, 100, true);
     expect(t.estimateMs('a', 'never', null)).toBe(100);
   });
+  it("sizes a piece a screen never loaded (a first play, a page just reloaded) on the piece's cold load elsewhere when that was slower", () => {
+    const t = new PreloadTimes(opts);
+    t.record('a', 'canopy', '1.0.0', 400, true); // a's own cold loads: light pieces
+    t.record('b', 'echo', '1.0.0', 1500, true); // echo, heavy, loaded cold on b
+    expect(t.estimateMs('a', 'echo', '1.0.0')).toBe(1500);
+    expect(t.estimateMs('c', 'echo', '1.0.0')).toBe(1500); // a screen with no history at all
+    expect(t.estimateMs('c', 'facade', '1.0.0')).toBe(800);
+    // A light piece's cold load elsewhere does not lower a screen's own guess.
+    t.record('b', 'facade', '1.0.0', 100, true);
+    expect(t.estimateMs('a', 'facade', '1.0.0')).toBe(400);
+    // b reloads its page: its module cache is empty, echo is guessed from its cold load, not from nothing.
+    t.record('b', 'echo', '1.0.0', 90, false);
+    t.pageStarted('b');
+    expect(t.estimateMs('b', 'echo', '1.0.0')).toBe(1500);
+    expect(t.leadMs(['a', 'b'], 'echo', '1.0.0')).toBe(3200);
+    // Another version of the piece is another piece.
+    expect(t.estimateMs('c', 'echo', '2.0.0')).toBe(800);
+  });
 });
