@@ -106,23 +106,26 @@ export const REVERB_RESPONSES_KEPT = 8;
 function trimmedReverb(Tone: SoundRuntime['Tone']): typeof Reverb {
   const made = trimmed.get(Tone);
   if (made) return made;
-  let responses = rendered.get(Tone);
-  if (!responses) rendered.set(Tone, (responses = new Map()));
-  const cache = responses;
+  const cache = rendered.get(Tone) ?? new Map<string, Promise<AudioBuffer | null>>();
+  rendered.set(Tone, cache);
   class TrimmedReverb extends Tone.Reverb {
     override async generate(): Promise<this> {
       const own = this as unknown as ReverbState;
       const previous = own.ready;
       const key = `${own._decay}|${own._preDelay}|${this.context.sampleRate}`;
-      const kept = cache.get(key);
-      if (kept) {
-        cache.delete(key); // most recently used last
-        cache.set(key, kept);
-        own.ready = kept.then(() => undefined);
-        await previous;
-        own._convolver.buffer = await kept;
-        return this;
-      }
+      const response = cache.get(key) ?? this.renderResponse(key);
+      cache.delete(key); // most recently used last
+      cache.set(key, response);
+      while (cache.size > REVERB_RESPONSES_KEPT) cache.delete(cache.keys().next().value!);
+      own.ready = response.then(() => undefined);
+      await previous;
+      own._convolver.buffer = await response;
+      return this;
+    }
+
+    /** Renders the response for this reverb's decay and pre-delay (a failed render is not kept). */
+    private renderResponse(key: string): Promise<AudioBuffer | null> {
+      const own = this as unknown as ReverbState;
       const context = new Tone.OfflineContext(2, reverbSeconds(own._decay, own._preDelay), this.context.sampleRate);
       const noiseL = new Tone.Noise({ context });
       const noiseR = new Tone.Noise({ context });
@@ -136,15 +139,9 @@ function trimmedReverb(Tone: SoundRuntime['Tone']): typeof Reverb {
       envelope.gain.setValueAtTime(0, 0);
       envelope.gain.setValueAtTime(1, own._preDelay);
       envelope.gain.exponentialApproachValueAtTime(0, own._preDelay, own._decay);
-      const rendering = context.render();
-      const response = rendering.then((b) => b.get() ?? null);
-      cache.set(key, response);
-      while (cache.size > REVERB_RESPONSES_KEPT) cache.delete(cache.keys().next().value!);
-      response.catch(() => cache.get(key) === response && cache.delete(key)); // a failed render is not kept
-      own.ready = response.then(() => undefined);
-      await previous;
-      own._convolver.buffer = await response;
-      return this;
+      const response = context.render().then((b) => b.get() ?? null);
+      response.catch(() => cache.get(key) === response && cache.delete(key));
+      return response;
     }
   }
   trimmed.set(Tone, TrimmedReverb);

@@ -1,4 +1,4 @@
-import { PieceErrorSchema, Thumbnail, type PieceError } from '../../protocol';
+import { DisplayReadySchema, Id, PieceErrorSchema, Thumbnail, type PieceError } from '../../protocol';
 import type { DisplayTransport } from '../transport/display';
 import type { ReadyReport } from '../screens/wall-gate';
 import type { Keys } from './keys';
@@ -6,10 +6,6 @@ import type { Redis } from './redis';
 
 /** A screen id as the show has them (this bounds a broken message). */
 const MAX_SCREEN_ID = 64;
-/** A wall id, likewise. */
-const MAX_WALL_ID = 64;
-/** A run's key, as DisplayReadySchema bounds it. */
-const MAX_RUN_KEY = 200;
 
 export interface ReportsDeps {
   /** Publishes (fails at once while Redis is unreachable). */
@@ -131,9 +127,9 @@ export class ScreenReports {
 
 /** Another node's screen's ready run from its message, or null when it is not shaped as written (never throws). */
 export function readyOf(screenId: string, body: { w?: unknown; k?: unknown; t?: unknown; a?: unknown }): ReadyReport | null {
-  const { w, k, t, a } = body;
-  if (typeof w !== 'string' || w.length === 0 || w.length > MAX_WALL_ID) return null;
-  if (typeof k !== 'string' || k.length === 0 || k.length > MAX_RUN_KEY) return null;
-  if (typeof t !== 'number' || !Number.isFinite(t) || typeof a !== 'number' || !Number.isFinite(a)) return null;
-  return { wallId: w, screenId, key: k, startedAt: t, stamp: a };
+  const wall = Id.safeParse(body.w);
+  const run = DisplayReadySchema.safeParse({ key: body.k, startedAt: body.t });
+  const stamp = body.a;
+  if (!wall.success || !run.success || typeof stamp !== 'number' || !Number.isFinite(stamp)) return null;
+  return { wallId: wall.data, screenId, key: run.data.key, startedAt: run.data.startedAt, stamp };
 }

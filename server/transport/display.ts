@@ -81,7 +81,7 @@ export function attachDisplay(
     /** Piece lights (server/links/dmx-lights.ts): checks, rate-limits and maps a screen's frame; a message when it is malformed. */
     lights?: { frame(screenId: string, payload: unknown): string | null; forget(screenId: string): void };
     /** Several nodes: whether a screen's page is connected to another node and not stale there (the wall's gate waits for it too). */
-    connectedElsewhere?: (screenId: string) => boolean;
+    answeringElsewhere?: (screenId: string) => boolean;
   },
 ): DisplayTransport {
   const nsp = io.of('/display') as DisplayNamespace;
@@ -99,7 +99,7 @@ export function attachDisplay(
       return show.walls[wallId] ? Object.values(show.screens).filter((s) => s.wallId === wallId).map((s) => s.id) : null;
     },
     // A stale page (no heartbeat for the registry's staleMs: it hangs, or its machine sleeps) is not waited for.
-    isConnected: (id) => registry.isAnswering(id) || !!deps.connectedElsewhere?.(id),
+    isConnected: (id) => registry.isAnswering(id) || !!deps.answeringElsewhere?.(id),
     go: (wallId, key, at, screenId) => void nsp.local.to(screenId ? `screen:${screenId}` : wallRoom(wallId)).emit('wall:go', { key, at }),
     now: deps.time,
   });

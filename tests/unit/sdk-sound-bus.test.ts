@@ -107,57 +107,10 @@ describe("the bus's reverb: its impulse response cut where it is inaudible", () 
   });
 
   it("renders Tone's noise under Tone's curve, for the cut length, and sets it on the convolver once rendered", async () => {
-    const log: string[] = [];
-    let rendered!: (b: { get(): unknown }) => void;
+    const { Tone, Node, log, finish } = fakeReverbTone();
+    type Reverb = InstanceType<typeof Tone.Reverb>;
+    const rendered = (b: { get(): unknown }) => finish.at(-1)!(b);
     const buffer = { duration: 4.07 };
-    class Node {
-      gain = {
-        setValueAtTime: (v: number, t: number) => log.push(`gain ${v} at ${t}`),
-        exponentialApproachValueAtTime: (v: number, t: number, ramp: number) => log.push(`approach ${v} from ${t} over ${ramp}`),
-      };
-      constructor(readonly opts?: { context?: unknown }) {}
-      connect() {
-        return this;
-      }
-      toDestination() {
-        return this;
-      }
-      start() {
-        return this;
-      }
-    }
-    /** Tone.Reverb's shape: its constructor sets its state, then renders (`generate`). */
-    class Reverb extends Node {
-      _convolver = { buffer: null as unknown };
-      _decay: number;
-      _preDelay: number;
-      ready: Promise<void> = Promise.resolve();
-      context = { sampleRate: 48000 };
-      constructor(o: { decay: number; preDelay?: number }) {
-        super();
-        this._decay = o.decay;
-        this._preDelay = o.preDelay ?? 0.01;
-        void this.generate();
-      }
-      generate(): Promise<this> {
-        log.push("Tone's own generate");
-        return Promise.resolve(this);
-      }
-    }
-    const Tone = {
-      Gain: Node,
-      Noise: Node,
-      Merge: Node,
-      Reverb,
-      OfflineContext: class {
-        constructor(channels: number, seconds: number, rate: number) {
-          log.push(`offline ${channels} channels, ${seconds.toFixed(4)} s at ${rate}`);
-        }
-        render() {
-          return new Promise((r) => (rendered = r));
-        }
-      },
-    };
     const sound = { Tone, output: new Node(), waitFor: () => {} } as unknown as SoundRuntime;
     const bus = createSoundBus(sound, { reverb: { decay: 7, wet: 0.5, preDelay: 0 } });
     const reverb = bus.wet as unknown as Reverb;
@@ -175,51 +128,13 @@ describe("the bus's reverb: its impulse response cut where it is inaudible", () 
     expect(Object.getPrototypeOf(again.wet)).toBe(Object.getPrototypeOf(bus.wet));
   });
   it('renders one impulse response per decay and pre-delay: a reverb made again with the same options takes it, rendered once', async () => {
-    let renders = 0;
-    const finish: Array<(b: { get(): unknown }) => void> = [];
-    class Node {
-      gain = { setValueAtTime: () => {}, exponentialApproachValueAtTime: () => {} };
-      constructor(readonly opts?: { context?: unknown }) {}
-      connect() {
-        return this;
-      }
-      toDestination() {
-        return this;
-      }
-      start() {
-        return this;
-      }
-    }
-    class Reverb extends Node {
-      _convolver = { buffer: null as unknown };
-      _decay: number;
-      _preDelay: number;
-      ready: Promise<void> = Promise.resolve();
-      context = { sampleRate: 48000 };
-      constructor(o: { decay: number; preDelay?: number }) {
-        super();
-        this._decay = o.decay;
-        this._preDelay = o.preDelay ?? 0.01;
-        void this.generate();
-      }
-      generate(): Promise<this> {
-        return Promise.resolve(this);
-      }
-    }
-    const Tone = {
-      Gain: Node, Noise: Node, Merge: Node, Reverb,
-      OfflineContext: class {
-        render() {
-          renders++;
-          return new Promise((r) => finish.push(r));
-        }
-      },
-    };
+    const { Tone, Node, finish, renders: rendersOf } = fakeReverbTone();
+    type Reverb = InstanceType<typeof Tone.Reverb>;
     const sound = { Tone, output: new Node(), waitFor: () => {} } as unknown as SoundRuntime;
     const first = createSoundBus(sound, { reverb: { decay: 4, wet: 0.4, preDelay: 0.02 } }).wet as unknown as Reverb;
     // Made again before the first render is done (a run adopted while the last one still warms): it waits for that render.
     const second = createSoundBus(sound, { reverb: { decay: 4, wet: 0.9, preDelay: 0.02 } }).wet as unknown as Reverb;
-    expect(renders).toBe(1);
+    expect(rendersOf()).toBe(1);
     const buffer = { duration: 2.6 };
     finish[0]!({ get: () => buffer });
     await Promise.all([first.ready, second.ready]);
@@ -231,8 +146,68 @@ describe("the bus's reverb: its impulse response cut where it is inaudible", () 
     await third.ready;
     await new Promise((r) => setTimeout(r, 0));
     expect(third._convolver.buffer).toBe(buffer);
-    expect(renders).toBe(1);
+    expect(rendersOf()).toBe(1);
     createSoundBus(sound, { reverb: { decay: 5, wet: 0.4, preDelay: 0.02 } });
-    expect(renders).toBe(2);
+    expect(rendersOf()).toBe(2);
   });
 });
+
+/**
+ * Tone as createSoundBus's reverb reaches it: nodes that log their gain automation into `log`,
+ * Tone.Reverb's shape (its constructor sets its state, then renders: `generate`), and an
+ * OfflineContext that logs its size and leaves each render for the test to finish (`finish`).
+ */
+function fakeReverbTone() {
+  const log: string[] = [];
+  const finish: Array<(b: { get(): unknown }) => void> = [];
+  let renders = 0;
+  class Node {
+    gain = {
+      setValueAtTime: (v: number, t: number) => log.push(`gain ${v} at ${t}`),
+      exponentialApproachValueAtTime: (v: number, t: number, ramp: number) => log.push(`approach ${v} from ${t} over ${ramp}`),
+    };
+    constructor(readonly opts?: { context?: unknown }) {}
+    connect() {
+      return this;
+    }
+    toDestination() {
+      return this;
+    }
+    start() {
+      return this;
+    }
+  }
+  class Reverb extends Node {
+    _convolver = { buffer: null as unknown };
+    _decay: number;
+    _preDelay: number;
+    ready: Promise<void> = Promise.resolve();
+    context = { sampleRate: 48000 };
+    constructor(o: { decay: number; preDelay?: number }) {
+      super();
+      this._decay = o.decay;
+      this._preDelay = o.preDelay ?? 0.01;
+      void this.generate();
+    }
+    generate(): Promise<this> {
+      log.push("Tone's own generate");
+      return Promise.resolve(this);
+    }
+  }
+  const Tone = {
+    Gain: Node,
+    Noise: Node,
+    Merge: Node,
+    Reverb,
+    OfflineContext: class {
+      constructor(channels: number, seconds: number, rate: number) {
+        log.push(`offline ${channels} channels, ${seconds.toFixed(4)} s at ${rate}`);
+      }
+      render() {
+        renders++;
+        return new Promise((r) => finish.push(r));
+      }
+    },
+  };
+  return { Tone, Node, log, finish, renders: () => renders };
+}
