@@ -3,7 +3,7 @@ import type { Ack } from './errors';
 import type { CommandInput, PlayNotes } from './commands';
 import type { ControlWatch, DisplayHealthSchema, DisplayHello, DisplayPaired, DisplayPairing, DisplayPreloadedSchema, DisplayReadySchema, PieceError, PieceErrorSchema, Thumbnail, WallGo } from './payloads';
 import type { DisplayView, ShowView, PieceSummary } from './views';
-import type { FoldedAck, VisitorClock, VisitorFrame, VisitorJoin, VisitorView, VisitorInputMessage } from './visitors';
+import type { FoldedAck, VisitorClock, VisitorJoin, VisitorView, VisitorInputMessage, VisitorWireFrame } from './visitors';
 import type { LightsFrame } from './dmx';
 
 /*
@@ -38,7 +38,7 @@ export interface DisplayServerToClient {
   /** A VR station's session: recentre the viewer, or end the session (docs/vr.md). */
   'screen:xr': (payload: { action: 'recenter' | 'reset' }) => void;
   'screen:thumbnails': (payload: { want: boolean }) => void;
-  'visitors:frame': (frame: VisitorFrame) => void;
+  'visitors:frame': (frame: VisitorWireFrame) => void;
   'pieces:changed': (payload: { pieces: PieceSummary[] }) => void;
   'error:notice': (payload: { code: string; message: string }) => void;
   /** This page is not paired (no key, a wrong or revoked one): it shows the code and waits. */

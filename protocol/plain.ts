@@ -47,5 +47,5 @@ export { ERROR_CODES, type Ack, type ErrorCode, type WireError } from './errors'
 export { ANSWER_FRAME_TAG, INPUT_CLOSE, READY_FRAME, VISITOR_INPUT_PATH, decodeAnswerFrame, decodeInputInto, encodeAnswerFrame, isReadyFrame, newInputSlot, type AnswerFrame, type InputSlot } from './visitor-input';
 export { INPUT_FLAG_ANSWER_NOW, INPUT_FRAME_MAX, INPUT_FRAME_TAG, INPUT_KIND, decodeInputFrame, encodeInputFrame, isControlId, isFrameRefusal, isInputFrame, type FrameInput, type FrameRefusal } from './visitor-wire';
 // Types with no schema of the same name (those with one, like InputSpec, come from the index with `import type`).
-export type { FoldedAck, InputValue, VisitorEvent, VisitorFrame, VisitorState, VisitorView } from './visitors';
+export type { FoldedAck, InputValue, VisitorEvent, VisitorFrame, VisitorState, VisitorView, VisitorWireFrame } from './visitors';
 export type { AckOf, ClockPing, PayloadOf, VisitorClientToServer, VisitorServerToClient } from './events';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Id } from './ids';
 import { DisplayHealthSchema, DisplayPreloadedSchema, DisplayReadySchema, PieceErrorSchema, Thumbnail } from './payloads';
 import type { DisplayView } from './views';
-import type { VisitorFrame } from './visitors';
+import type { VisitorWireFrame } from './visitors';
 import type { ParamValues } from './manifest';
 import type { Quality } from './show-parts';
 import { LightsFrame } from './dmx';
@@ -50,7 +50,7 @@ export interface StagePreview {
 export type StageInbound =
   | { t: 'start'; mode: StageMode; screenId: string | null }
   | { t: 'view'; view: DisplayView | null }
-  | { t: 'visitors'; frame: VisitorFrame }
+  | { t: 'visitors'; frame: VisitorWireFrame }
   | { t: 'visitors-reset' }
   | { t: 'thumbnails'; want: boolean }
   | { t: 'clock'; clock: StageClock }

@@ -67,7 +67,7 @@ export interface VisitorEvent {
   at: number;
 }
 
-/** Sent to every screen of a wall at most once per frame. */
+/** A wall's input frame as the server's hub makes it: every visitor playing, at most once per frame (screens get it as a `VisitorWireFrame`). */
 export interface VisitorFrame {
   wallId: string;
   seq: number;
@@ -76,6 +76,24 @@ export interface VisitorFrame {
   events: VisitorEvent[];
   /** Oldest phone send time among the events merged in this frame (latency measurement). */
   oldestSentAt: number | null;
+}
+
+/** A full frame goes to a wall's screens at least this often (ms), whatever changed. */
+export const FULL_FRAME_EVERY_MS = 1000;
+
+/**
+ * An input frame as a wall's screens get it (`visitors:frame`; the display page hands it to the
+ * stage as it is). `full`: `visitors` is every visitor of the wall, in the wall's order. Otherwise
+ * the wall has the same visitors in the same order as in its previous frame (`prev`, that frame's
+ * `seq`), and `visitors` holds only those whose state changed since: about a third of a full frame
+ * with phones at 20 Hz and 60 frames a second (issue 16). A full frame goes whenever someone
+ * joins, leaves or moves in the order, when a screen joins the wall, and at least every
+ * `FULL_FRAME_EVERY_MS`. Frames are volatile: a screen that missed one (`prev` is not the last
+ * frame it had) keeps the states it has until the next full frame (client/host/visitor-feed.ts).
+ */
+export interface VisitorWireFrame extends VisitorFrame {
+  full: boolean;
+  prev: number;
 }
 
 export interface VisitorView {

@@ -6,7 +6,9 @@
  *              `--wire socket`, as the page sends them; or as binary input frames on the socket.io
  *              session, `--wire frames`; or `visitor:put` events, `--wire put`) or,
  *              with `--acks each`, one answer per input (`visitor:input`, one in flight);
- *   relay    — the naive phone: emit every position at `hz`, no acks.
+ *   relay    — the naive phone: emit every position at `hz`, no acks;
+ *   floor    — a raw WebSocket on the input socket's path, sending every position at `hz` as the
+ *              page's input frame (no join, no pacing): the load for the transport's floor.
  * Two kinds of phone, speaking the same wire format:
  *   light (default) — a raw WebSocket per phone (light-phone.ts): socket.io's packets by hand;
  *   real            — socket.io-client, as the phone page (its inputs through client/visit/wire.ts).
@@ -16,7 +18,7 @@
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { ANSWER_NOW_WINDOW, InputSender, PHONE_PACING, type OutgoingInput, type SendOutcome } from '../../client/visit/sender';
-import { encodeInputFrame, type AnswerFrame, type FoldedAck } from '../../protocol/plain';
+import { VISITOR_INPUT_PATH, encodeInputFrame, type AnswerFrame, type FoldedAck } from '../../protocol/plain';
 import { sendInput as sendLikeThePage } from '../../client/visit/wire';
 import { InputSocket, type InputWebSocket } from '../../client/visit/input-socket';
 import type { SocketOf } from '../../client/core/connection';
@@ -80,7 +82,33 @@ function lightLink(phone: LightPhone): Link {
   };
 }
 
+/** `floor`: one raw WebSocket on the input socket's path; only `connected`, `sendFrame` (through put) and `close` are used. */
+async function floorLink(): Promise<Link> {
+  const ws = new WebSocket(`${job.url.replace(/^http/, 'ws')}${VISITOR_INPUT_PATH}`, { perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.on('message', () => report.acks++);
+  ws.on('error', () => {});
+  const none = () => {};
+  return {
+    get connected() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    emit: none,
+    emitWithAck: none,
+    put: (msg) => {
+      const frame = encodeInputFrame(msg);
+      if (frame) ws.send(frame);
+    },
+    on: none,
+    close: () => ws.close(),
+  };
+}
+
 async function connect(): Promise<Link> {
+  if (job.mode === 'floor') return floorLink();
   if (job.phones === 'light') return lightLink(await LightPhone.connect(job.url, '/visitor', { timeoutMs: 20_000 }));
   const socket = io(`${job.url}/visitor`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 });
   await new Promise<void>((resolve, reject) => {
@@ -101,6 +129,8 @@ interface Phone {
   input: InputSocket | null;
   lastSent: number;
   phase: number;
+  /** `floor`: the number of the phone's last input. */
+  n: number;
 }
 const phones: Phone[] = [];
 const errors: string[] = [];
@@ -156,7 +186,7 @@ const position = (p: Phone, t: number) => ({
 
 /** A connected phone; in pavilion mode its inputs go through InputSender, as on a real phone. */
 function phone(link: Link, answerNow: boolean): Phone {
-  const p: Phone = { link, sender: null, input: null, lastSent: 0, phase: Math.random() * 100 };
+  const p: Phone = { link, sender: null, input: null, lastSent: 0, phase: Math.random() * 100, n: 0 };
   if (job.mode !== 'pavilion') return p;
   const onAnswer = (a: FoldedAck | AnswerFrame) => {
     report.acks++;
@@ -212,6 +242,11 @@ function tick(p: Phone, now: number): void {
   if (job.mode === 'relay') {
     report.sent++;
     p.link.emit('input', { id: p.phase, ...position(p, now), sentAt: now });
+    return;
+  }
+  if (job.mode === 'floor') {
+    report.sent++;
+    p.link.put({ input: 'pad', value: position(p, now), sentAt: now, n: ++p.n }, false, null);
     return;
   }
   const sender = p.sender!;

@@ -1,5 +1,10 @@
 /** IPC between the visitors benchmark's orchestrator and its child processes. */
-export type Mode = 'pavilion' | 'relay';
+/**
+ * pavilion: the real server; relay: a bare socket.io relay (the naive design); floor: a bare `ws`
+ * server on the input socket's path that only counts the phones' input frames and answers one in
+ * eight (what any Node WebSocket server pays per input: the transport's floor, not a peer).
+ */
+export type Mode = 'pavilion' | 'relay' | 'floor';
 
 export interface ServerReport {
   cpuPct: number;

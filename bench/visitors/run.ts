@@ -4,14 +4,16 @@
  * For each N, side by side in the same run: (a) Pavilion (createApp: per-wall input frames,
  * ack-paced phones; with folded answers as the phone page, and with `--acks folded,each` also with
  * one answer per input, as before) and (b) a bare socket.io relay forwarding every phone message
- * to the display. Phones are light WebSocket clients speaking socket.io's wire format
+ * to the display, and (c) the transport's floor: a bare `ws` server that only counts the same input
+ * frames (what Node and `ws` cost per input before any work; server CPU per input is also given as a
+ * ratio to it). Phones are light WebSocket clients speaking socket.io's wire format
  * (light-phone.ts; `--phones real`: socket.io-client) in child processes; the server runs in its own child process
  * (its own event loop, measured); one screen stamps arrival times: a Chromium page (default) or a
  * socket.io client in this process (--display node).
  * Loopback only, bounded in time. Prints a table; writes bench/results/visitors-<date>T<hhmm>[-chromium].json.
  *
  * Several nodes: --nodes 2 (bench/visitors/nodes.ts: phones spread over the nodes on Redis; its own options there).
- * Options: --steps 1000,2000,3000,5000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay
+ * Options: --steps 1000,2000,3000,5000  --seconds 8  --warmup 3  --hz 20  --only pavilion|relay|floor (or several, comma-separated)
  *          --phones light|real (light: raw WebSocket phones; real: socket.io-client)
  *          --acks folded|each|folded,each (pavilion's phones: folded answers, one per input, or both in turn)
  *          --ack-ms 400: the server's ack window for folded answers
@@ -56,7 +58,11 @@ const STEPS = arg('steps', '1000,2000,3000,5000').split(',').map(Number).filter(
 const SECONDS = arg('seconds', 8);
 const WARMUP = arg('warmup', 3);
 const HZ = arg('hz', 20);
-const MODES: Mode[] = arg('only', '') ? [arg('only', '') as Mode] : ['pavilion', 'relay'];
+const MODES: Mode[] = arg('only', '') ? (arg('only', '').split(',') as Mode[]) : ['pavilion', 'relay', 'floor'];
+if (!MODES.every((m) => m === 'pavilion' || m === 'relay' || m === 'floor')) {
+  console.error(`--only takes pavilion, relay or floor (or several, comma-separated); got '${arg('only', '')}'`);
+  process.exit(2);
+}
 const PHONES = arg('phones', 'light') as PhoneKind;
 const ACKS = arg('acks', 'folded').split(',') as AckMode[];
 const ACK_MS = arg('ack-ms', 400);
@@ -87,8 +93,8 @@ const PREV = arg('prev', '');
 /** --prev a,b: several previous builds, oldest first (labels prev1, prev2, …), each in every step. */
 const PREVS = PREV ? PREV.split(',') : [];
 const VARIANTS: Variant[] = MODES.flatMap((mode): Variant[] =>
-  mode === 'relay'
-    ? [{ mode, acks: 'each', wire: 'put', label: 'relay' }]
+  mode === 'relay' || mode === 'floor'
+    ? [{ mode, acks: 'each', wire: 'put', label: mode }]
     : [
         ...PREVS.map((prev, i): Variant => ({ mode, acks: PREV_ACKS, wire: PREV_WIRE, label: PREVS.length === 1 ? 'previous' : `prev${i + 1}`, prev })),
         ...ACKS.flatMap((acks): Variant[] =>
@@ -212,14 +218,16 @@ async function step(variant: Variant, n: number): Promise<StepResult> {
   let displayMsgs = 0;
   let delivered = 0;
   const lastSent = new Map<string, number>();
-  const page = DISPLAY === 'chromium' ? await DisplayPage.open(url, mode, key) : null;
-  const display: Socket = io(`${url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: !page && DISPLAY !== 'none' });
-  if (!page && DISPLAY !== 'none')
+  // The floor has no screen: its server only counts inputs.
+  const screen = mode === 'floor' ? 'none' : DISPLAY;
+  const page = screen === 'chromium' ? await DisplayPage.open(url, mode, key) : null;
+  const display: Socket = io(`${url}/display`, { transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: !page && screen !== 'none' });
+  if (!page && screen !== 'none')
     await new Promise<void>((resolve, reject) => {
       display.once('connect', () => resolve());
       display.once('connect_error', reject);
     });
-  if (page || DISPLAY === 'none') {
+  if (page || screen === 'none') {
     // the page is the screen, or there is none
   } else if (mode === 'pavilion') {
     const hello = (await display.timeout(10_000).emitWithAck('display:hello', { screenId: 'main-1', ...(key ? { key } : {}) })) as { ok: boolean };
@@ -369,7 +377,7 @@ function row(r: StepResult): string {
     fmt(r.displayMsgsPerSec, 0).padStart(7),
     fmt(r.server.coalescedPerSec, 0).padStart(7),
     String(r.phonesReport.heldAtPhone).padStart(7),
-    (r.valid ? (r.held ? 'yes' : 'no') : 'n/a').padStart(4),
+    (r.mode === 'floor' ? '—' : r.valid ? (r.held ? 'yes' : 'no') : 'n/a').padStart(4),
     fmt(r.loadAvg).padStart(5),
   ];
   return cells.join(' │ ');
@@ -394,13 +402,18 @@ for (const n of STEPS) {
 }
 
 const capacity = (label: string) => Math.max(0, ...results.filter((r) => r.label === label && r.held).map((r) => r.phones));
-const summary = Object.fromEntries(VARIANTS.map((v) => [v.label, { capacityPhones: capacity(v.label) }]));
-console.log(`\ncapacity (most phones with every phone connected, p99 ≤ ${P99_LIMIT} ms and ≥ 90 % of inputs seen): ${VARIANTS.map((v) => `${v.label} ${capacity(v.label)}`).join(', ')}`);
+const served = VARIANTS.filter((v) => v.mode !== 'floor');
+const summary = Object.fromEntries(served.map((v) => [v.label, { capacityPhones: capacity(v.label) }]));
+console.log(`\ncapacity (most phones with every phone connected, p99 ≤ ${P99_LIMIT} ms and ≥ 90 % of inputs seen): ${served.map((v) => `${v.label} ${capacity(v.label)}`).join(', ')}`);
+const floors = new Map(results.filter((r) => r.mode === 'floor').map((r) => [r.phones, r.server.cpuUsPerInput]));
+const overFloor = results.filter((r) => r.mode === 'pavilion' && floors.has(r.phones)).map((r) => `${r.phones} ${r.label} ${fmt(r.server.cpuUsPerInput / floors.get(r.phones)!, 2)}×`);
+if (overFloor.length) console.log(`server CPU per input over the floor's in the same step: ${overFloor.join(', ')}`);
 console.log('columns: sent/s = phone inputs sent; seen/s = input updates the display saw; CPU% = server process (100 = one core); µs/in = server CPU per input;');
 console.log('         lag = server event-loop delay beyond its 10 ms sampling tick; ph/dp CPU = all phone processes / the display client, % of one core;');
 console.log(`         ph µs/in = the phones' CPU per input sent (${PHONES} phones); MB = server RSS; acks/s = answer messages to the phones (pavilion: folded, pav/each: one per input)`);
 console.log('         disp/s = display messages per second; with --display chromium the dp CPU column is the screen page\'s animation frames per second;');
 console.log('         coal/s = inputs the server overwrote before a frame carried them; held@ph = ticks a phone skipped while its input was in flight (it then sends its latest state)');
+console.log('         floor = a bare ws server that only counts the same input frames (one 14-byte answer per 8): what any Node WebSocket server pays per input; no screen, no latency');
 console.log('         ok? = held (n/a: the server process was starved by other work on the machine, not by its own event loop, so the step says nothing); load = 1-min load average');
 
 const dir = path.join(ROOT, 'bench', 'results');

@@ -1,7 +1,10 @@
 /**
  * One server under test, in its own process so that its event loop is its own:
  *   pavilion — the real createApp (visitor hub, frames to the wall's screens);
- *   relay    — a bare socket.io relay that forwards every phone message to the display.
+ *   relay    — a bare socket.io relay that forwards every phone message to the display;
+ *   floor    — a bare `ws` server on the input socket's path: it counts each input frame and sends a
+ *              14-byte answer for one in eight (about what folded answers come to at 20 Hz), and does
+ *              nothing else. What Node and `ws` cost per input before any work: the transport's floor.
  * Measures its CPU and event-loop delay between 'start' and 'stop'.
  */
 import fs from 'node:fs';
@@ -12,6 +15,7 @@ import inspector from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { Server } from 'socket.io';
+import { WebSocketServer } from 'ws';
 import { createApp } from '../../server/app';
 import type { FromServer, Mode, ToServer } from './protocol';
 
@@ -46,6 +50,23 @@ if (mode === 'pavilion') {
   port = app.port;
   key = app.store.get().screens['main-1']?.key ?? null; // the demo screens come paired
   counters = () => app.visitors.counters();
+} else if (mode === 'floor') {
+  const server = http.createServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 200, perMessageDeflate: false });
+  const answer = Buffer.alloc(14);
+  let taken = 0;
+  server.on('upgrade', (req, socket, head) =>
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      let k = 0;
+      ws.on('message', () => {
+        taken++;
+        if (++k % 8 === 0) ws.send(answer);
+      });
+    }),
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+  counters = () => ({ accepted: taken, coalesced: 0, dropped: 0, frames: 0, refused: {} });
 } else {
   const server = http.createServer();
   const io = new Server(server, { perMessageDeflate: false, maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });

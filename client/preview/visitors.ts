@@ -1,5 +1,5 @@
 import type { ShowTime } from 'pavilion/sdk';
-import type { InputSpec, InputValue, VisitorEvent, VisitorFrame, VisitorState } from '../../protocol';
+import type { InputSpec, InputValue, VisitorEvent, VisitorState, VisitorWireFrame } from '../../protocol';
 import { localFrame } from '../host';
 import { localNow } from '../core/now';
 
@@ -21,7 +21,7 @@ export class FakeVisitors {
 
   /** `time`: the piece's show time now (the bots move on it, and stop while paused). */
   constructor(
-    private readonly feed: { receive(frame: VisitorFrame): void },
+    private readonly feed: { receive(frame: VisitorWireFrame): void },
     private readonly time: () => Readonly<Pick<ShowTime, 'now' | 'seconds'>> | null,
   ) {}
 

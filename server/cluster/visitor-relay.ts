@@ -1,5 +1,5 @@
 import type { VisitorEvent, VisitorFrame, VisitorState } from '../../protocol';
-import type { DisplayTransport, WallBroadcast } from '../transport/display';
+import type { DisplayTransport } from '../transport/display';
 import type { Keys } from './keys';
 import type { Redis } from './redis';
 import { applyPartial, mergeStates, newOutgoing, parsePartial, partialOf, type Outgoing, type Remote } from './visitor-partials';
@@ -258,31 +258,15 @@ export class VisitorRelay {
 
 /**
  * The display transport as a node's visitor transport must see it in multi-node mode: the frames
- * its hub sends to a wall (`toWall(wallId).volatile.emit('visitors:frame', frame)`) go to the relay
- * (`local`), always, since other nodes may have screens of the wall; the relay sends this node's
- * screens the merged frames through the real transport. Everything else passes through.
+ * its hub sends to a wall (`frameTo(wallId)`) go to the relay (`local`), always, since other nodes
+ * may have screens of the wall; the relay sends this node's screens the merged frames through the
+ * real transport. Everything else passes through.
  */
 export function relayedDisplay(display: DisplayTransport, local: (wallId: string, frame: VisitorFrame) => void): DisplayTransport {
-  const toRelay = (wallId: string): WallBroadcast => {
-    // The few calls the visitor transport makes on a broadcast; each returns the same object.
-    const op: Record<string, unknown> = {
-      emit(event: string, frame: VisitorFrame) {
-        if (event === 'visitors:frame') local(wallId, frame);
-        return true;
-      },
-    };
-    op.volatile = op;
-    op.local = op;
-    op.compress = () => op;
-    return op as unknown as WallBroadcast;
-  };
-  return { ...display, toWall: toRelay };
+  return { ...display, frameTo: (wallId) => (frame) => local(wallId, frame) };
 }
 
 /** Where the relay sends a wall's merged frames: the real transport's screens of the wall on this node. */
 export function screensOf(display: DisplayTransport): FrameSinkOptions['screens'] {
-  return (wallId) => {
-    const to = display.toWall(wallId);
-    return to ? (frame) => void to.volatile.emit('visitors:frame', frame) : null;
-  };
+  return (wallId) => display.frameTo(wallId);
 }

@@ -14,6 +14,7 @@ import {
   type DisplayServerToClient,
   type DisplayView,
   type Ack,
+  type VisitorFrame,
 } from '../../protocol';
 import type { ShowStore } from '../show/store';
 import type { ScreenRegistry } from '../screens/registry';
@@ -21,6 +22,7 @@ import type { PendingScreens } from '../screens/pairing';
 import { keyMatches } from '../screens/keys';
 import type { ReportLimits } from '../screens/report-limits';
 import { WallGate, type ReadyReport } from '../screens/wall-gate';
+import { ScreenFrames } from '../visitors/screen-frames';
 import { clientAddress } from './addresses';
 import { displayView, type ViewDeps } from '../show/views';
 import type { TimeSource } from '../clock/time';
@@ -50,11 +52,12 @@ export interface DisplayTransport {
   onThumbnail(fn: (screenId: string, dataUrl: string) => void): void;
   onError(fn: (screenId: string, err: import('../../protocol').PieceError) => void): void;
   /**
-   * The screens of a wall, to emit to (typed with the display events), or null while none of them
-   * is connected, so that a caller can skip building the message. Other namespaces use this
-   * rather than naming the display's rooms.
+   * Sends a wall's input frames to its screens (volatile; full or as what changed since the
+   * previous one: server/visitors/screen-frames.ts), or null while none of them is connected, so
+   * that a caller can skip building the frame. Other namespaces use this rather than naming the
+   * display's rooms.
    */
-  toWall(wallId: string): WallBroadcast | null;
+  frameTo(wallId: string): ((frame: VisitorFrame) => void) | null;
   /** This node's screens' ready runs, as the gate took them (several nodes: relayed to the others, server/cluster/screen-reports.ts). */
   onReady(fn: (report: ReadyReport) => void): void;
   /** A screen connected to another node has its run ready (relayed, with that node's stamp). */
@@ -63,9 +66,6 @@ export interface DisplayTransport {
   recheckWalls(): void;
   close(): void;
 }
-
-/** A broadcast to some of the display namespace's sockets. */
-export type WallBroadcast = ReturnType<DisplayNamespace['to']>;
 
 /** The room of a wall's screens. */
 const wallRoom = (wallId: string) => `wall:${wallId}`;
@@ -92,6 +92,8 @@ export function attachDisplay(
   const errorListeners: Array<(id: string, e: import('../../protocol').PieceError) => void> = [];
   const readyListeners: Array<(r: ReadyReport) => void> = [];
 
+  // Input frames as each wall's screens get them: whole, or what changed (server/visitors/screen-frames.ts).
+  const screenFrames = new ScreenFrames();
   // "A wall switches as one" (server/screens/wall-gate.ts): each node tells its own screens of the wall.
   const gate = new WallGate({
     screens: (wallId) => {
@@ -132,6 +134,7 @@ export function attachDisplay(
     if ((socket.data.wallRoom ?? null) === room) return;
     if (socket.data.wallRoom) void socket.leave(socket.data.wallRoom);
     if (room) void socket.join(room);
+    if (wallId) screenFrames.reset(wallId); // its first frame must be full
     socket.data.wallRoom = room;
   }
 
@@ -327,9 +330,13 @@ export function attachDisplay(
     },
     onThumbnail: (fn) => void thumbListeners.push(fn),
     onError: (fn) => void errorListeners.push(fn),
-    toWall(wallId) {
+    frameTo(wallId) {
       const room = wallRoom(wallId);
-      return nsp.adapter.rooms.get(room)?.size ? nsp.to(room) : null;
+      if (!nsp.adapter.rooms.get(room)?.size) {
+        screenFrames.reset(wallId);
+        return null;
+      }
+      return (frame) => void nsp.to(room).volatile.emit('visitors:frame', screenFrames.wire(frame, performance.now()));
     },
     onReady: (fn) => void readyListeners.push(fn),
     readyElsewhere: (report) => gate.ready(report, false),

@@ -79,7 +79,7 @@ export function wallInfos(show: Show, catalog: Pick<PieceCatalog, 'get'>): WallI
 
 /**
  * The /visitor namespace: phones join a wall and send input; input frames go to the wall's
- * screens (the display transport's `toWall`), volatile, at most once per frame.
+ * screens (the display transport's `frameTo`), volatile, at most once per frame.
  */
 export function attachVisitors(
   io: Server,
@@ -122,7 +122,7 @@ export function attachVisitors(
       },
       frame(wallId, frame) {
         // null: nobody to draw it, so skip the encoding
-        display.toWall(wallId)?.volatile.emit('visitors:frame', frame);
+        display.frameTo(wallId)?.(frame);
       },
       statsChanged() {
         for (const l of statsListeners) l();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Ack, VisitorFrame, VisitorView } from '../../protocol';
 import { ask, client, connected, nextEvent, until } from '../support/server';
 import { NODE_TOKEN, healthOf, killRedisConnection, metricsOf, sample, send, settled, useCluster, type TestNode } from '../support/cluster';
+import { wholeFrames } from '../support/visitor-frames';
 
 /**
  * Issue 17: visitors anywhere. Two nodes (server/main.ts in child processes, tests/support/cluster.ts)
@@ -20,8 +21,7 @@ async function screen(n: TestNode, screenId: string): Promise<{ frames: VisitorF
   if (!key) throw new Error(`screen ${screenId} has no key in the show`);
   const socket = client(n, '/display');
   open.push(socket);
-  const frames: VisitorFrame[] = [];
-  socket.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
+  const frames = wholeFrames(socket);
   await connected(socket);
   const hello = await ask<Ack>(socket, 'display:hello', { screenId, key });
   if (!hello.ok) throw new Error(`display:hello as ${screenId} on ${n.url}: ${hello.error.message}`);

@@ -12,6 +12,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Ack, DisplayPaired, DisplayPairing, DisplayView, ShowView, VisitorFrame } from '../../protocol';
 import { ADMIN, api, ask, client, connected, helloOf, nextEvent, screenKey, startServer, until } from '../support/server';
 import { createFileStorage } from '../../server/persistence/journal';
+import { wholeFrames } from '../support/visitor-frames';
 
 type App = Awaited<ReturnType<typeof startServer>>;
 
@@ -74,8 +75,7 @@ afterAll(async () => {
 describe('pairing: an unpaired page gets nothing', () => {
   it('without a key, or with a wrong one, a page gets a code, no view, no frames, and is not connected', async () => {
     const paired = await page();
-    const frames: VisitorFrame[] = [];
-    paired.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
+    const frames = wholeFrames(paired);
     expect(await ask<Ack>(paired, 'display:hello', helloOf(app, 'main-1'))).toMatchObject({ ok: true });
 
     const stranger = await page('10.0.0.1');

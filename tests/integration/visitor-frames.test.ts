@@ -8,6 +8,7 @@ import { LightPhone } from '../../bench/visitors/light-phone';
 import { sendInput } from '../../client/visit/wire';
 import type { SocketOf } from '../../client/core/connection';
 import { api, ask, client, connected, helloOf, startServer, until } from '../support/server';
+import { wholeFrames } from '../support/visitor-frames';
 
 /*
  * Binary input frames (issue 16; protocol/visitor-wire.ts, server/transport/visitor-frames.ts): a
@@ -66,7 +67,7 @@ beforeAll(async () => {
   app = await startServer({ installationsDir: pieces(), visitors: { ackMs: 1000, longAckMs: 600_000 }, visitorsPerAddress: 1000 });
   expect((await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: 'frame-pad' })).body.ok).toBe(true);
   display = client(app, '/display');
-  display.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
+  wholeFrames(display, frames);
   await connected(display);
   expect(await ask<Ack>(display, 'display:hello', helloOf(app, 'main-1'))).toMatchObject({ ok: true });
 });

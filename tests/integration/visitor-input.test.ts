@@ -8,6 +8,7 @@ import { INPUT_CLOSE, decodeAnswerFrame, encodeInputFrame, isReadyFrame, type An
 import { LightPhone } from '../../bench/visitors/light-phone';
 import { InputSocket, type InputWebSocket } from '../../client/visit/input-socket';
 import { api, ask, client, connected, helloOf, startServer, until } from '../support/server';
+import { wholeFrames } from '../support/visitor-frames';
 
 /*
  * The input socket (issue 16; server/transport/visitor-input.ts): a plain WebSocket on
@@ -82,7 +83,7 @@ beforeAll(async () => {
   await command({ type: 'wall.play', wallId: 'main', installationId: 'input-pad' });
   await command({ type: 'wall.visitors', wallId: 'main', cap: 1000, input: true });
   display = client(app, '/display');
-  display.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
+  wholeFrames(display, frames);
   await connected(display);
   expect(await ask<Ack>(display, 'display:hello', helloOf(app, 'main-1'))).toMatchObject({ ok: true });
 });

@@ -6,6 +6,7 @@ import type { FoldedAck, VisitorFrame, VisitorView } from '../../protocol';
 import { LightPhone } from '../../bench/visitors/light-phone';
 import { api, ask, client, connected, helloOf, startServer, until } from '../support/server';
 import type { Socket } from 'socket.io-client';
+import { wholeFrames } from '../support/visitor-frames';
 
 type App = Awaited<ReturnType<typeof startServer>>;
 type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
@@ -43,7 +44,7 @@ beforeAll(async () => {
   app = await startServer({ installationsDir: pieces(), visitors: { ackMs: 1000 } });
   expect((await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: 'light-pad' })).body.ok).toBe(true);
   display = client(app, '/display');
-  display.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
+  wholeFrames(display, frames);
   await connected(display);
   expect(await ask<Ack>(display, 'display:hello', helloOf(app, 'main-1'))).toMatchObject({ ok: true });
 });

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import type { VisitorFrame, VisitorView } from '../../protocol';
+import type { VisitorFrame, VisitorView, VisitorWireFrame } from '../../protocol';
 import { ADMIN, api, ask, client, connected, helloOf, nextEvent, startServer, until } from '../support/server';
+import { wholeFrames } from '../support/visitor-frames';
 
 type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
 type App = Awaited<ReturnType<typeof startServer>>;
@@ -49,8 +50,7 @@ async function joined(wallId = 'main') {
 /** A display client registered as screen main-1: it is in room wall:main and gets the frames. */
 async function screen(screenId = 'main-1') {
   const socket = track(client(app, '/display'));
-  const frames: VisitorFrame[] = [];
-  socket.on('visitors:frame', (f: VisitorFrame) => frames.push(f));
+  const frames = wholeFrames(socket);
   await connected(socket);
   const hello = await ask<Ack>(socket, 'display:hello', helloOf(app, screenId));
   expect(hello.ok).toBe(true);
@@ -74,6 +74,46 @@ afterEach(async () => {
 });
 
 describe('visitors (real server, real socket.io clients)', () => {
+  it('screens get a full frame first, then only the visitors that changed; a join, a leave or a new screen brings a full frame', async () => {
+    const wire = async (screenId = 'main-1') => {
+      const socket = track(client(app, '/display'));
+      const got: VisitorWireFrame[] = [];
+      socket.on('visitors:frame', (f: VisitorWireFrame) => got.push(f));
+      await connected(socket);
+      expect((await ask<Ack>(socket, 'display:hello', helloOf(app, screenId))).ok).toBe(true);
+      return got;
+    };
+    const a = await joined();
+    const b = await joined();
+    const seen = await wire();
+    await until(() => seen.some((f) => f.full && f.visitors.length === 2), 'a full frame with both visitors');
+    const fullAt = seen.length;
+    await ask(a.socket, 'visitor:input', { input: 'pad', value: { x: 0.25, y: -0.5 } });
+    await until(() => seen.slice(fullAt).some((f) => f.visitors.some((v) => v.id === a.view.visitorId)), "a frame with a's input");
+    const delta = seen.slice(fullAt).find((f) => f.visitors.some((v) => v.id === a.view.visitorId))!;
+    expect(delta.full).toBe(false);
+    expect(delta.visitors.map((v) => v.id)).toEqual([a.view.visitorId]);
+    expect(delta.visitors[0]!.input.pad).toEqual({ x: 0.25, y: -0.5 });
+    expect(delta.prev).toBe(seen[seen.indexOf(delta) - 1]!.seq);
+    // b leaves: the next frame is whole, without b
+    const before = seen.length;
+    b.socket.disconnect();
+    await until(() => seen.slice(before).some((f) => f.full), 'a full frame after a leave', 5000);
+    expect(seen.slice(before).find((f) => f.full)!.visitors.map((v) => v.id)).toEqual([a.view.visitorId]);
+    // a second screen of the wall starts from a full frame, while a's inputs keep deltas flowing to the first
+    let x = 0;
+    const moving = setInterval(() => void a.socket.emit('visitor:input', { input: 'pad', value: { x: (x = (x + 0.01) % 1), y: 0 } }), 15);
+    try {
+      await until(() => seen.slice(-3).every((f) => !f.full && f.visitors.length === 1), 'deltas flowing');
+      const other = await wire('main-2');
+      await until(() => other.length > 0, "the new screen's first frame", 5000);
+      expect(other[0]!.full).toBe(true);
+      expect(other[0]!.visitors.map((v) => v.id)).toEqual([a.view.visitorId]);
+    } finally {
+      clearInterval(moving);
+    }
+  });
+
   it("300 phones: everyone's input reaches the wall's screens in frames", async () => {
     await command({ type: 'wall.visitors', wallId: 'main', cap: 1000 });
     const display = await screen();

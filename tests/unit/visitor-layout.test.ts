@@ -34,6 +34,6 @@ describe('the visitors core and the transport seams', () => {
     const sockets = tsFiles('server/visitors').filter((f) => importsOf(f).some((m) => m.startsWith('socket.io') || m.includes('/transport/')));
     expect(sockets).toEqual([]);
     const visitor = fs.readFileSync(path.join(ROOT, 'server/transport/visitor.ts'), 'utf8');
-    expect(visitor, "emit to a wall's screens through the display transport's toWall(wallId)").not.toMatch(/['"`]wall:|display\.nsp\b/);
+    expect(visitor, "emit to a wall's screens through the display transport's frameTo(wallId)").not.toMatch(/['"`]wall:|display\.nsp\b/);
   });
 });
