@@ -27,6 +27,8 @@ export interface DisplayClientToServer {
   'display:thumbnail': (payload: z.input<typeof Thumbnail>) => void;
   /** The piece's lights (useLights), from the screen that plays the wall's sound, at most LIGHTS_MAX_HZ (protocol/dmx.ts). */
   'display:lights': (payload: z.input<typeof LightsFrame>) => void;
+  /** The screen missed an input frame of its wall (they are volatile): the wall's next frame goes whole (no payload; rate-limited). */
+  'display:resync': () => void;
   'clock:ping': ClockPing;
 }
 export interface DisplayServerToClient {

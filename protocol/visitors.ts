@@ -78,22 +78,24 @@ export interface VisitorFrame {
   oldestSentAt: number | null;
 }
 
-/** A full frame goes to a wall's screens at least this often (ms), whatever changed. */
-export const FULL_FRAME_EVERY_MS = 1000;
+/** A full frame goes to a wall's screens at least this often (ms), whatever changed (screens that miss a frame ask for one sooner: `display:resync`). */
+export const FULL_FRAME_EVERY_MS = 5000;
 
 /**
  * An input frame as a wall's screens get it (`visitors:frame`; the display page hands it to the
  * stage as it is). `full`: `visitors` is every visitor of the wall, in the wall's order. Otherwise
- * the wall has the same visitors in the same order as in its previous frame (`prev`, that frame's
- * `seq`), and `visitors` holds only those whose state changed since: about a third of a full frame
- * with phones at 20 Hz and 60 frames a second (issue 16). A full frame goes whenever someone
- * joins, leaves or moves in the order, when a screen joins the wall, and at least every
- * `FULL_FRAME_EVERY_MS`. Frames are volatile: a screen that missed one (`prev` is not the last
- * frame it had) keeps the states it has until the next full frame (client/host/visitor-feed.ts).
+ * it says what changed since the wall's previous frame (`prev`, that frame's `seq`): `visitors`
+ * holds the states that changed, in the wall's order, then the visitors who came, who follow
+ * everyone else in the order; `gone`, the ids of those who left. With phones at 20 Hz and 60
+ * frames a second that is about a third of a full frame (issue 16). A full frame goes when the
+ * order changes otherwise, when a screen joins the wall or asks (`display:resync`: it missed a
+ * frame; frames are volatile), and at least every `FULL_FRAME_EVERY_MS`. The stage rebuilds the
+ * whole list (client/host/visitor-feed.ts).
  */
 export interface VisitorWireFrame extends VisitorFrame {
   full: boolean;
   prev: number;
+  gone?: string[];
 }
 
 export interface VisitorView {

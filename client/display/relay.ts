@@ -1,5 +1,6 @@
 import type { StageDiag, StageOutbound } from '../../protocol';
 import { localNow } from '../core/now';
+import { FrameGaps } from './frame-gaps';
 import type { ClockSync } from '../core/clock-sync';
 import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
@@ -48,6 +49,8 @@ export class StageRelay {
   private readonly listeners = new Set<() => void>();
   /** The stage's last ready run (`display:ready`), sent again once the server has taken this page back after a reconnection. */
   private lastReady: { key: string; startedAt: number } | null = null;
+  /** Missed input frames: when to ask for a whole one (frame-gaps.ts). */
+  private readonly gaps = new FrameGaps();
   private readyUnsent = false;
 
   constructor(
@@ -65,14 +68,20 @@ export class StageRelay {
     socket.on('wall:go', (g) => {
       if (typeof g?.key === 'string' && typeof g.at === 'number' && Number.isFinite(g.at)) this.link?.send({ t: 'go', key: g.key, at: g.at });
     });
-    socket.on('visitors:frame', (frame) => this.link?.send({ t: 'visitors', frame }));
+    socket.on('visitors:frame', (frame) => {
+      if (this.gaps.frame(frame, localNow())) this.resync();
+      this.link?.send({ t: 'visitors', frame });
+    });
     socket.on('screen:thumbnails', ({ want }) => this.setThumbnails(want));
     socket.on('screen:xr', ({ action }) => this.link?.send({ t: 'xr', action })); // a VR station's recenter or reset (docs/vr.md)
     socket.on('disconnect', () => {
       this.setThumbnails(false);
       this.readyUnsent = this.lastReady !== null;
     });
-    socket.on('connect', () => this.link?.send({ t: 'visitors-reset' }));
+    socket.on('connect', () => {
+      this.gaps.reset();
+      this.link?.send({ t: 'visitors-reset' });
+    });
   }
 
   /** Starts the bridge to the stage at `origin` (the frame attaches itself with attach()). */
@@ -102,6 +111,12 @@ export class StageRelay {
     link.send({ t: 'thumbnails', want: this.wantThumbnails });
     this.lastProgressAt = this.lastDiagAt = localNow();
     this.lastFrames = -1;
+    if (this.gaps.want(localNow())) this.resync(); // a new stage has no visitors yet
+  }
+
+  /** Asks for the wall's next input frame whole (the server limits it too). */
+  private resync(): void {
+    if (this.socket.connected) this.socket.emit('display:resync');
   }
 
   private sendReady(): void {

@@ -30,17 +30,26 @@ export class VisitorFeed {
       this.states = f.visitors;
       this.owned = false;
       this.index = new Map(f.visitors.map((s, i) => [s.id, i]));
-    } else if (f.visitors.length) {
-      // The same visitors in the same order as the frame before: replace those that changed. After a
-      // missed frame (`f.prev` is not the last one seen) these states are still the newest known; the
-      // others catch up with the next full frame.
+    } else if (f.visitors.length || f.gone?.length) {
+      // What changed since the frame before: replaced states, newcomers after everyone, ids gone.
+      // After a missed frame (`f.prev` is not the last one seen; the display page asks for a full
+      // frame) these are still the newest states known; the rest catches up with the full frame.
       if (!this.owned) {
         this.states = this.states.slice();
         this.owned = true;
       }
+      if (f.gone?.length) {
+        const gone = new Set(f.gone);
+        this.states = this.states.filter((s) => !gone.has(s.id));
+        this.index = new Map(this.states.map((s, i) => [s.id, i]));
+      }
       for (const s of f.visitors) {
         const i = this.index.get(s.id);
         if (i !== undefined) this.states[i] = s;
+        else {
+          this.index.set(s.id, this.states.length);
+          this.states.push(s);
+        }
       }
     }
     if (f.events.length) this.events.push(f.events);

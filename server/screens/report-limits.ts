@@ -2,11 +2,12 @@ import type { TimeSource } from '../clock/time';
 
 /**
  * Rate limits on what a paired screen reports about itself (docs/display.md): a page reports its
- * health once a second, a preload and a ready run (`display:ready`) per piece switch and an error
- * now and then. A broken or hostile page that sends more has the excess dropped (token buckets per
+ * health once a second, a preload and a ready run (`display:ready`) per piece switch, an error
+ * now and then, and a resync (`display:resync`) when it missed an input frame. A broken or
+ * hostile page that sends more has the excess dropped (token buckets per
  * screen and kind), so it cannot flood the panel, the log, the play lead or the wall's gate.
  */
-export type ReportKind = 'health' | 'error' | 'preload' | 'ready' | 'thumbnail';
+export type ReportKind = 'health' | 'error' | 'preload' | 'ready' | 'thumbnail' | 'resync';
 
 interface Rule {
   /** Reports allowed at once. */
@@ -21,6 +22,8 @@ export const REPORT_RULES: Record<ReportKind, Rule> = {
   preload: { burst: 10, perSecond: 1 },
   ready: { burst: 10, perSecond: 2 },
   thumbnail: { burst: 2, perSecond: 0.5 },
+  // a screen that missed an input frame asks for a full one (at most one a second from the page)
+  resync: { burst: 2, perSecond: 1 },
 };
 
 interface Bucket {

@@ -278,6 +278,14 @@ export function attachDisplay(
       for (const l of readyListeners) l(report);
     }));
 
+    // The page missed an input frame of its wall (volatile): the wall's next frame goes whole. No payload.
+    socket.on('display:resync', safe(logger, 'display:resync', () => {
+      const id = socket.data.screenId;
+      if (!id || !deps.limits.take(id, 'resync')) return;
+      const wallId = store.get().screens[id]?.wallId;
+      if (wallId) screenFrames.reset(wallId);
+    }));
+
     socket.on('display:error', safe(logger, 'display:error', (payload: unknown) => {
       const id = socket.data.screenId;
       if (!id) return;

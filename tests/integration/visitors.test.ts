@@ -74,18 +74,18 @@ afterEach(async () => {
 });
 
 describe('visitors (real server, real socket.io clients)', () => {
-  it('screens get a full frame first, then only the visitors that changed; a join, a leave or a new screen brings a full frame', async () => {
+  it('screens get a full frame first, then what changed: states, newcomers, leavers; a new screen or a resync brings a full frame', async () => {
     const wire = async (screenId = 'main-1') => {
       const socket = track(client(app, '/display'));
       const got: VisitorWireFrame[] = [];
       socket.on('visitors:frame', (f: VisitorWireFrame) => got.push(f));
       await connected(socket);
       expect((await ask<Ack>(socket, 'display:hello', helloOf(app, screenId))).ok).toBe(true);
-      return got;
+      return { socket, got };
     };
     const a = await joined();
     const b = await joined();
-    const seen = await wire();
+    const { socket: screenSocket, got: seen } = await wire();
     await until(() => seen.some((f) => f.full && f.visitors.length === 2), 'a full frame with both visitors');
     const fullAt = seen.length;
     await ask(a.socket, 'visitor:input', { input: 'pad', value: { x: 0.25, y: -0.5 } });
@@ -95,20 +95,33 @@ describe('visitors (real server, real socket.io clients)', () => {
     expect(delta.visitors.map((v) => v.id)).toEqual([a.view.visitorId]);
     expect(delta.visitors[0]!.input.pad).toEqual({ x: 0.25, y: -0.5 });
     expect(delta.prev).toBe(seen[seen.indexOf(delta) - 1]!.seq);
-    // b leaves: the next frame is whole, without b
-    const before = seen.length;
+    // b leaves: a frame that says so, and nothing else about the others
+    let from = seen.length;
     b.socket.disconnect();
-    await until(() => seen.slice(before).some((f) => f.full), 'a full frame after a leave', 5000);
-    expect(seen.slice(before).find((f) => f.full)!.visitors.map((v) => v.id)).toEqual([a.view.visitorId]);
-    // a second screen of the wall starts from a full frame, while a's inputs keep deltas flowing to the first
+    await until(() => seen.slice(from).some((f) => f.gone?.length), 'a frame with b gone', 5000);
+    const left = seen.slice(from).find((f) => f.gone?.length)!;
+    expect(left).toMatchObject({ full: false, gone: [b.view.visitorId], visitors: [] });
+    // c comes: a frame with c alone, as a newcomer
+    from = seen.length;
+    const c = await joined();
+    await until(() => seen.slice(from).some((f) => f.visitors.some((v) => v.id === c.view.visitorId)), 'a frame with c', 5000);
+    const came = seen.slice(from).find((f) => f.visitors.some((v) => v.id === c.view.visitorId))!;
+    expect(came.full).toBe(false);
+    expect(came.visitors.map((v) => v.id)).toEqual([c.view.visitorId]);
+    // while a's inputs keep deltas flowing: a second screen of the wall starts from a full frame, and a resync brings one
     let x = 0;
     const moving = setInterval(() => void a.socket.emit('visitor:input', { input: 'pad', value: { x: (x = (x + 0.01) % 1), y: 0 } }), 15);
     try {
-      await until(() => seen.slice(-3).every((f) => !f.full && f.visitors.length === 1), 'deltas flowing');
+      await until(() => seen.length > 3 && seen.slice(-3).every((f) => !f.full && f.visitors.length === 1), 'deltas flowing');
       const other = await wire('main-2');
-      await until(() => other.length > 0, "the new screen's first frame", 5000);
-      expect(other[0]!.full).toBe(true);
-      expect(other[0]!.visitors.map((v) => v.id)).toEqual([a.view.visitorId]);
+      await until(() => other.got.length > 0, "the new screen's first frame", 5000);
+      expect(other.got[0]!.full).toBe(true);
+      expect(other.got[0]!.visitors.map((v) => v.id)).toEqual([a.view.visitorId, c.view.visitorId]);
+      await until(() => seen.length > 3 && seen.slice(-3).every((f) => !f.full), 'deltas flowing again');
+      from = seen.length;
+      screenSocket.emit('display:resync');
+      await until(() => seen.length > from + 2, 'frames after the resync', 5000);
+      expect(seen[from]!.full || seen[from + 1]!.full).toBe(true);
     } finally {
       clearInterval(moving);
     }

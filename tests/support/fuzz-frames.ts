@@ -14,7 +14,7 @@ export type Namespace = (typeof NAMESPACES)[number];
 
 /** The events each namespace handles (server/transport/*.ts). */
 export const EVENTS: Record<Namespace, readonly string[]> = {
-  '/display': ['display:hello', 'display:health', 'display:error', 'display:preloaded', 'display:ready', 'display:thumbnail', 'display:lights', 'clock:ping'],
+  '/display': ['display:hello', 'display:health', 'display:error', 'display:preloaded', 'display:ready', 'display:resync', 'display:thumbnail', 'display:lights', 'clock:ping'],
   '/control': ['command', 'control:watch', 'clock:ping'],
   '/visitor': ['visitor:join', 'visitor:input', 'visitor:put', 'visitor:clock', 'clock:ping'],
 };

@@ -18,11 +18,13 @@ const frame = (seq: number, visitors: VisitorState[], events: VisitorEvent[] = [
   full: true,
   prev,
 });
-/** A delta: only the states that changed since frame `prev`. */
-const delta = (seq: number, prev: number, visitors: VisitorState[], events: VisitorEvent[] = []): VisitorWireFrame => ({
+/** A delta: only the states that changed since frame `prev` (newcomers last), and the ids that left. */
+const delta = (seq: number, prev: number, visitors: VisitorState[], events: VisitorEvent[] = [], gone?: string[]): VisitorWireFrame => ({
   ...frame(seq, visitors, events, prev),
   full: false,
+  ...(gone ? { gone } : {}),
 });
+const ids = (vs: readonly VisitorState[]) => vs.map((v) => v.id);
 
 describe('host visitor feed', () => {
   it('hands pieces the latest visitors, with every event since the last rendered frame, none repeated', () => {
@@ -136,6 +138,124 @@ describe('host visitor feed', () => {
     expect(feed.view.visitors).toEqual([a4, b5]);
   });
 
+  it("applies a delta's gone: those visitors go, the others keep their order, and later deltas replace the right ones", () => {
+    const feed = new VisitorFeed();
+    const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((id) => visitor(id, 10, 0));
+    feed.receive(frame(1, [a!, b!, c!, d!, e!]));
+    feed.advance();
+    // 'b' and 'd' leave; 'e' changed in the same frame (after both, so its place moved by two)
+    const e2 = visitor('e', 20, 0.5);
+    feed.receive(delta(2, 1, [e2], [], ['b', 'd']));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([a, c, e2]);
+    expect(feed.view.visitors[2]).toBe(e2);
+    expect(feed.count()).toBe(3);
+    // the next deltas go by the new places
+    const c3 = visitor('c', 30, -0.3);
+    const e3 = visitor('e', 30, 0.3);
+    feed.receive(delta(3, 2, [c3, e3]));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([a, c3, e3]);
+    // the first leaves; then the last; each time the rest stay in order and take their updates
+    const e4 = visitor('e', 40, 0.4);
+    feed.receive(delta(4, 3, [e4], [], ['a']));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([c3, e4]);
+    feed.receive(delta(5, 4, [], [], ['e']));
+    const c6 = visitor('c', 60, 0.6);
+    feed.receive(delta(6, 5, [c6])); // two deltas before one rendered frame
+    feed.advance();
+    expect(feed.view.visitors).toEqual([c6]);
+    expect(feed.view.seq).toBe(6);
+    // an id that is not there is nothing to remove
+    feed.receive(delta(7, 6, [], [], ['zz']));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([c6]);
+    feed.receive(delta(8, 7, [], [], ['c']));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([]);
+    expect(feed.count()).toBe(0);
+  });
+
+  it('appends a visitor it does not know to the end, and later deltas replace it there', () => {
+    const feed = new VisitorFeed();
+    const [a, b] = [visitor('a', 10, 0.1), visitor('b', 10, 0.2)];
+    feed.receive(frame(1, [a, b]));
+    feed.advance();
+    const b2 = visitor('b', 20, 0.3);
+    const c = visitor('c', 20, 0);
+    const d = visitor('d', 20, 0);
+    feed.receive(delta(2, 1, [b2, c, d]));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([a, b2, c, d]);
+    expect(feed.view.visitors[2]).toBe(c);
+    const c3 = visitor('c', 30, -0.5);
+    feed.receive(delta(3, 2, [c3]));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([a, b2, c3, d]);
+    // one leaves and one comes in the same delta: the rest close up, the newcomer is last
+    const e = visitor('e', 40, 0);
+    const d4 = visitor('d', 40, 0.4);
+    feed.receive(delta(4, 3, [d4, e], [], ['a']));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([b2, c3, d4, e]);
+    const e5 = visitor('e', 50, 0.5);
+    const b5 = visitor('b', 50, 0.5);
+    feed.receive(delta(5, 4, [b5, e5]));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([b5, c3, d4, e5]);
+    expect(ids(feed.view.visitors)).toEqual(['b', 'c', 'd', 'e']);
+  });
+
+  it('never changes an array handed out or sent when a delta has visitors gone or new', () => {
+    const feed = new VisitorFeed();
+    const [a, b, c] = [visitor('a', 10, 0.1), visitor('b', 10, 0.2), visitor('c', 10, 0.3)];
+    const sent = [a, b, c];
+    feed.receive(frame(1, sent));
+    // before the full frame was handed out: a newcomer, then a leave, must not touch the sender's array
+    const d = visitor('d', 20, 0);
+    const newcomers = [d];
+    feed.receive(delta(2, 1, newcomers));
+    expect(sent).toEqual([a, b, c]);
+    expect(sent).toHaveLength(3);
+    const gone = ['b'];
+    feed.receive(delta(3, 2, [], [], gone));
+    expect(sent).toEqual([a, b, c]);
+    feed.advance();
+    expect(feed.view.visitors).toEqual([a, c, d]);
+    expect(newcomers).toEqual([d]);
+    expect(gone).toEqual(['b']);
+    const held = feed.view.visitors;
+    // after it was handed out: a newcomer (a push would grow what pieces hold)
+    const e = visitor('e', 40, 0);
+    feed.receive(delta(4, 3, [e]));
+    expect(held).toEqual([a, c, d]);
+    feed.advance();
+    expect(feed.view.visitors).toEqual([a, c, d, e]);
+    expect(held).toEqual([a, c, d]);
+    const held2 = feed.view.visitors;
+    expect(held2).not.toBe(held);
+    // a leave, then a change and a newcomer before the same rendered frame
+    feed.receive(delta(5, 4, [], [], ['a']));
+    const c6 = visitor('c', 60, 0.6);
+    const f = visitor('f', 60, 0);
+    feed.receive(delta(6, 5, [c6, f]));
+    expect(held2).toEqual([a, c, d, e]);
+    feed.advance();
+    expect(feed.view.visitors).toEqual([c6, d, e, f]);
+    expect(held2).toEqual([a, c, d, e]);
+    expect(held).toEqual([a, c, d]);
+    // a newcomer alone after a full frame handed out as it came
+    const full = [a, b];
+    feed.receive(frame(7, full, [], 6));
+    feed.advance();
+    expect(feed.view.visitors).toBe(full);
+    feed.receive(delta(8, 7, [c], [], ['a']));
+    feed.advance();
+    expect(feed.view.visitors).toEqual([b, c]);
+    expect(full).toEqual([a, b]);
+  });
+
   it('applies what a delta holds after a missed frame, and takes the next full frame exactly', () => {
     const feed = new VisitorFeed();
     const [a, b, c] = [visitor('a', 10, 0.1), visitor('b', 10, 0.2), visitor('c', 10, 0.3)];
@@ -239,7 +359,7 @@ describe('host visitor feed', () => {
     emit();
     input('b', 0.5);
     emit();
-    leave('a');
+    leave('a'); // the first
     emit();
     input('c', 0.6);
     emit([event('c', 4)]);
@@ -252,20 +372,44 @@ describe('host visitor feed', () => {
     emit();
     input('c', -0.8);
     emit();
-    leave('c');
+    leave('c'); // the last (the order is d, c now), then the first
     leave('d');
-    emit();
+    emit(); // nobody left
     join('e');
+    emit();
+    join('f');
+    join('g');
+    join('h');
+    input('e', 0.9);
+    emit(); // several at once
+    leave('g'); // from the middle
+    emit();
+    input('h', 0.1);
+    join('i');
+    emit();
+    leave('e');
+    leave('h');
+    join('j');
+    join('k');
+    input('f', -0.1);
+    emit(); // several leave and several come
+    input('j', 0.2);
+    emit();
+    wall = [wall[0]!, wall[2]!, wall[1]!, wall[3]!]; // a new order again
+    emit();
+    leave('i');
+    emit();
+    join('l');
     emit();
 
     const frames = new ScreenFrames(1000);
     const feed = new VisitorFeed();
-    const kinds: boolean[] = [];
-    // one frame per rendered frame (16 ms), except the last few, two per rendered frame
+    const wired: VisitorWireFrame[] = [];
+    // one frame per rendered frame (16 ms), except from the 13th on: two per rendered frame
     let now = 0;
     for (const [i, f] of hubFrames.entries()) {
       const w = frames.wire(f, now);
-      kinds.push(w.full);
+      wired.push(w);
       feed.receive(w);
       if (i >= 12 && i % 2 === 0 && i !== hubFrames.length - 1) continue;
       feed.advance();
@@ -273,9 +417,15 @@ describe('host visitor feed', () => {
       expect(feed.view.visitors, `frame ${f.seq}`).toEqual(f.visitors);
       now += 16;
     }
-    // both kinds went
-    expect(kinds.filter((full) => full).length).toBeGreaterThan(1);
-    expect(kinds.filter((full) => !full).length).toBeGreaterThan(3);
+    // full only for the first frame and the two new orders: every join (at the end) and leave went as a delta
+    const fulls = wired.flatMap((w, i) => (w.full ? [i] : []));
+    expect(fulls).toEqual([0, 12, 21]);
+    const withGone = wired.filter((w) => !w.full && w.gone?.length);
+    expect(withGone.map((w) => w.gone)).toEqual([['a'], ['b'], ['d', 'c'], ['g'], ['e', 'h'], ['i']]);
+    const withNew = wired.filter((w, i) => !w.full && w.visitors.some((v) => !hubFrames[i - 1]!.visitors.some((x) => x.id === v.id)));
+    expect(withNew.length).toBe(8);
+    expect(wired.some((w) => !w.full && w.gone?.length && w.visitors.length)).toBe(true); // leave and join in one
+    expect(wired.filter((w) => !w.full && !w.gone).length).toBeGreaterThan(8);
 
     // a screen long on the wall: full frames go by time too, and still rebuild the wall
     const later = new VisitorFeed();

@@ -71,35 +71,125 @@ describe('screen frames', () => {
     expect(w.visitors[2]).toBe(d2);
   });
 
-  it('sends a full frame when someone joins', () => {
+  it('sends a delta when someone joins at the end: the changed states in order, then the newcomer', () => {
     const frames = new ScreenFrames(1000);
-    const [a, b] = [state('a'), state('b')];
-    frames.wire(hub(1, [a]), 0);
-    const w = frames.wire(hub(2, [a, b]), 16);
-    expect(w.full).toBe(true);
-    expect(w.visitors).toEqual([a, b]);
-  });
-
-  it('sends a full frame when someone leaves', () => {
-    const frames = new ScreenFrames(1000);
-    const [a, b] = [state('a'), state('b')];
+    const [a, b, c] = [state('a'), state('b'), state('c')];
     frames.wire(hub(1, [a, b]), 0);
-    const w = frames.wire(hub(2, [b]), 16);
-    expect(w.full).toBe(true);
-    expect(w.visitors).toEqual([b]);
-    // and when everyone has left
-    const w2 = frames.wire(hub(3, []), 32);
-    expect(w2.full).toBe(true);
-    expect(w2.visitors).toEqual([]);
+    const a2 = moved(a, 0.4);
+    const w = frames.wire(hub(2, [a2, b, c]), 16);
+    expect(w.full).toBe(false);
+    expect(w.prev).toBe(1);
+    expect(w.visitors).toHaveLength(2);
+    expect(w.visitors[0]).toBe(a2);
+    expect(w.visitors[1]).toBe(c);
+    expect('gone' in w).toBe(false);
+    // the newcomer is part of the order the next delta is against
+    const c2 = moved(c, 0.1);
+    const w2 = frames.wire(hub(3, [a2, b, c2]), 32);
+    expect(w2).toMatchObject({ full: false, prev: 2, visitors: [c2] });
+    // a first visitor on an empty wall is a newcomer too
+    const empty = new ScreenFrames(1000);
+    empty.wire(hub(1, [], 'x'), 0);
+    expect(empty.wire(hub(2, [a], 'x'), 16)).toMatchObject({ full: false, visitors: [a] });
   });
 
-  it('sends a full frame when one leaves and another joins in the same frame (same count)', () => {
+  it('sends a delta with gone when someone leaves, wherever they were in the order', () => {
+    const frames = new ScreenFrames(1000);
+    const [a, b, c] = [state('a'), state('b'), state('c')];
+    frames.wire(hub(1, [a, b, c]), 0);
+    const c2 = moved(c, 0.3);
+    const w = frames.wire(hub(2, [a, c2]), 16); // from the middle
+    expect(w.full).toBe(false);
+    expect(w.prev).toBe(1);
+    expect(w.visitors).toEqual([c2]);
+    expect(w.gone).toEqual(['b']);
+    expect(frames.wire(hub(3, [c2]), 32)).toMatchObject({ full: false, visitors: [], gone: ['a'] }); // the first
+    frames.wire(hub(4, [a, c2]), 48); // 'a' again, at the end: a newcomer
+    expect(frames.wire(hub(5, [a]), 64)).toMatchObject({ full: false, visitors: [], gone: ['c'] }); // the last
+    // and when everyone has left
+    const w2 = frames.wire(hub(6, []), 80);
+    expect(w2.full).toBe(false);
+    expect(w2.visitors).toEqual([]);
+    expect(w2.gone).toEqual(['a']);
+  });
+
+  it('sends one delta when one leaves and another joins in the same frame (same count)', () => {
     const frames = new ScreenFrames(1000);
     const [a, b, c] = [state('a'), state('b'), state('c')];
     frames.wire(hub(1, [a, b]), 0);
     const w = frames.wire(hub(2, [a, c]), 16);
+    expect(w.full).toBe(false);
+    expect(w.visitors).toEqual([c]);
+    expect(w.visitors[0]).toBe(c);
+    expect(w.gone).toEqual(['b']);
+  });
+
+  it('sends several leaves and several joins at once as one delta, each in the order', () => {
+    const frames = new ScreenFrames(1000);
+    const [a, b, c, d, e, f, g] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => state(id));
+    frames.wire(hub(1, [a!, b!, c!, d!, e!]), 0);
+    const b2 = moved(b!, 0.2);
+    const d2 = moved(d!, -0.2);
+    const w = frames.wire(hub(2, [b2, d2, g!, f!]), 16);
+    expect(w.full).toBe(false);
+    expect(w.visitors.map((v) => v.id)).toEqual(['b', 'd', 'g', 'f']);
+    expect(w.visitors[0]).toBe(b2);
+    expect(w.visitors[1]).toBe(d2);
+    expect(w.visitors[2]).toBe(g);
+    expect(w.visitors[3]).toBe(f);
+    expect(w.gone).toEqual(['a', 'c', 'e']);
+  });
+
+  it('sends a full frame when a newcomer is not at the end of the order', () => {
+    const frames = new ScreenFrames(1000);
+    const [a, b, c, d] = [state('a'), state('b'), state('c'), state('d')];
+    frames.wire(hub(1, [a, b]), 0);
+    const w = frames.wire(hub(2, [a, c, b]), 16); // in the middle
     expect(w.full).toBe(true);
-    expect(w.visitors).toEqual([a, c]);
+    expect(w.visitors).toEqual([a, c, b]);
+    expect(w.gone).toBeUndefined();
+    expect(frames.wire(hub(3, [d, a, c, b]), 32).full).toBe(true); // at the start
+    // in the place of one who left, before one still there
+    const w2 = frames.wire(hub(4, [d, a, b]), 48); // 'c' left, nothing moved
+    expect(w2).toMatchObject({ full: false, visitors: [], gone: ['c'] });
+    const w3 = frames.wire(hub(5, [d, c, b]), 64); // 'a' left, 'c' came in its place before 'b'
+    expect(w3.full).toBe(true);
+    expect(w3.visitors).toEqual([d, c, b]);
+  });
+
+  it('sends a full frame when one who left and one still there swapped places', () => {
+    const frames = new ScreenFrames(1000);
+    const [a, b, c] = [state('a'), state('b'), state('c')];
+    frames.wire(hub(1, [a, b, c]), 0);
+    // 'a' left and 'c' took its place: [c, b] (b and c are in a new order)
+    const w = frames.wire(hub(2, [c, b]), 16);
+    expect(w.full).toBe(true);
+    expect(w.visitors).toEqual([c, b]);
+    expect(w.gone).toBeUndefined();
+    // the same, at the other end: 'c' left and 'a' took its place
+    const again = new ScreenFrames(1000);
+    again.wire(hub(1, [a, b, c]), 0);
+    expect(again.wire(hub(2, [b, a]), 16).full).toBe(true);
+  });
+
+  it('leaves gone out of a delta when nobody left (the key is absent)', () => {
+    const frames = new ScreenFrames(1000);
+    const [a, b, c] = [state('a'), state('b'), state('c')];
+    frames.wire(hub(1, [a, b]), 0);
+    const same = frames.wire(hub(2, [a, b]), 16);
+    expect(same.full).toBe(false);
+    expect('gone' in same).toBe(false);
+    const changed = frames.wire(hub(3, [moved(a, 1), b]), 32);
+    expect(changed.full).toBe(false);
+    expect('gone' in changed).toBe(false);
+    const joined = frames.wire(hub(4, [changed.visitors[0]!, b, c]), 48);
+    expect(joined).toMatchObject({ full: false, visitors: [c] });
+    expect('gone' in joined).toBe(false);
+    // and a delta after one that had gone does not carry it on
+    expect(frames.wire(hub(5, [b, c]), 64).gone).toEqual(['a']);
+    const after = frames.wire(hub(6, [b, c]), 80);
+    expect(after.full).toBe(false);
+    expect('gone' in after).toBe(false);
   });
 
   it('sends a full frame when the same visitors change order', () => {
@@ -163,16 +253,22 @@ describe('screen frames', () => {
     expect(one).toMatchObject({ full: false, prev: 1 });
     const two = frames.wire(hub(51, [a, b], 'two'), 24);
     expect(two).toMatchObject({ full: false, prev: 50, visitors: [] });
-    // a wall's order is its own: 'one' joining does not make 'two' full
-    expect(frames.wire(hub(3, [x, y], 'one'), 32).full).toBe(true);
-    expect(frames.wire(hub(52, [a, b], 'two'), 40).full).toBe(false);
+    // a wall's visitors are its own: everyone leaving 'one' and others joining it is a delta against 'one' only
+    const swapped = frames.wire(hub(3, [x, y], 'one'), 32);
+    expect(swapped).toMatchObject({ full: false, prev: 2, visitors: [x, y], gone: ['a', 'b'] });
+    const two2 = frames.wire(hub(52, [a, b], 'two'), 40);
+    expect(two2).toMatchObject({ full: false, prev: 51, visitors: [] });
+    expect('gone' in two2).toBe(false);
+    // and a new order on 'one' does not make 'two' full
+    expect(frames.wire(hub(4, [y, x], 'one'), 44).full).toBe(true);
+    expect(frames.wire(hub(53, [a, b], 'two'), 46).full).toBe(false);
     // resetting one wall leaves the other alone
     frames.reset('one');
-    expect(frames.wire(hub(53, [a, b], 'two'), 48)).toMatchObject({ full: false, prev: 52 });
-    expect(frames.wire(hub(4, [x, y], 'one'), 56).full).toBe(true);
+    expect(frames.wire(hub(54, [a, b], 'two'), 48)).toMatchObject({ full: false, prev: 53 });
+    expect(frames.wire(hub(5, [y, x], 'one'), 56).full).toBe(true);
     // the full-frame clock is per wall: 'two' went full at 8, 'one' at 56
-    expect(frames.wire(hub(54, [a, b], 'two'), 1_008).full).toBe(true);
-    expect(frames.wire(hub(5, [x, y], 'one'), 1_010).full).toBe(false);
+    expect(frames.wire(hub(55, [a, b], 'two'), 1_008).full).toBe(true);
+    expect(frames.wire(hub(6, [y, x], 'one'), 1_010).full).toBe(false);
   });
 
   it('passes wallId, seq, at, events and oldestSentAt through unchanged, full or delta', () => {
