@@ -16,7 +16,9 @@ import type { TransitionInfo, TransitionSpec } from './transition';
 import { Crossing, type Mix } from './crossing';
 import { DEFAULT_WARM_LIMITS, type WarmCacheLimits } from './warm-cache';
 import { WarmRuns, pieceOf } from './warm-runs';
+import { WarmReports, type LastWarm } from './warm-reports';
 import { adoptable, rekey } from './adopt';
+import { HostSnapshots } from './snapshot';
 import type { HostListener, HostOptions, HostSnapshot, Run } from './host-types';
 
 export type { HostListener, HostOptions, HostSnapshot, Run };
@@ -41,7 +43,6 @@ export class PieceHost {
   readonly visitors = new VisitorFeed();
   readonly errors: ErrorLog;
   lastSwitch: { installationId: string | null; showTime: number } | null = null;
-  lastPreload: DisplayPreloaded | null = null;
   private readonly switcher: Switcher;
   private readonly params = new ScheduledParams();
   private program: Program | null = null;
@@ -51,23 +52,17 @@ export class PieceHost {
   private readonly crossing = new Crossing();
   /** Which screens warmed which run; the runs kept dormant in the bounded warm cache. */
   private readonly warm: WarmRuns<Run>;
+  /** The warm-up times measured here: sent to the server, the last ones kept for diagnostics. */
+  private readonly warmUps: WarmReports;
   private readonly now: () => number;
-  /**
-   * The last warm-up: how long, and how late its switch came after the run's start (show ms);
-   * `adopted` when the run was already mounted (kept warm, or warmed ahead) and only re-keyed.
-   */
-  lastWarm: { installationId: string; ms: number; cold: boolean; lateMs: number | null; adopted?: true } | null = null;
   /** Piece trees the mount layer has mounted, on every screen of this host (a warm switch adds none). */
   pieceMounts = 0;
   private adoptedKey: string | null = null;
   private slots = 0;
   private progress: HostSnapshot['progress'] = null;
-  private snap: HostSnapshot;
-  private readonly listeners = new Set<HostListener>();
+  private readonly snaps: HostSnapshots;
   private readonly renderers = new HostRenderers();
   private readonly strays = new StrayOnce();
-  /** The last warm-up time sent to the server per piece (id@version). */
-  private readonly reported = new Map<string, number>();
 
   constructor(private readonly opts: HostOptions) {
     this.clock = new FrameClock(opts.toShowTime, opts.timeOrigin);
@@ -80,6 +75,7 @@ export class PieceHost {
     const now = opts.now ?? (() => performance.now());
     this.now = now;
     this.warm = new WarmRuns(opts.warmCache ?? DEFAULT_WARM_LIMITS);
+    this.warmUps = new WarmReports((p) => opts.sendPreload?.(p));
     this.switcher = new Switcher({
       needsWarm: () => this.renderers.any,
       pieces: opts.pieces,
@@ -88,7 +84,7 @@ export class PieceHost {
       timers: opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
       onProgress: (installationId, progress) => this.setProgress({ installationId, progress }),
       // Without a screen to warm on (no renderer), the module load is the whole warm-up.
-      onPreloaded: (t, ms, cold) => (this.renderers.any ? undefined : this.preloaded({ installationId: t.installationId!, version: t.version, ms, cold })),
+      onPreloaded: (t, ms, cold) => (this.renderers.any ? undefined : this.warmUps.preloaded({ installationId: t.installationId!, version: t.version, ms, cold })),
       onLoadError: (t, error) => this.report({ installationId: t.installationId, version: t.version, phase: 'load', error }),
       onReady: (t) => {
         if (!t.gated) return;
@@ -99,7 +95,7 @@ export class PieceHost {
         }
       },
     });
-    this.snap = this.makeSnapshot();
+    this.snaps = new HostSnapshots(() => this.makeSnapshot());
   }
 
   /** The show's program for this host's screens (null: none, the run on screen stays). */
@@ -168,22 +164,14 @@ export class PieceHost {
     const next = this.switcher.next();
     if (next && next.target.key === key) {
       if (!this.switcher.markWarm(key)) return;
-      const ms = this.now() - next.since;
-      const adopted = this.adoptedKey === key;
-      this.lastWarm = { installationId: next.target.installationId!, ms, cold: next.cold, lateMs: null, ...(adopted ? { adopted: true as const } : {}) };
-      // An adopted run's few frames are usually not what the piece takes to warm up: the server keeps
-      // sizing the play lead on a real mount (the piece may have left the cache by its next play).
-      // But an adoption that took longer than the time last reported for the piece (its sound graph
-      // built again on the sounding screen, a starved machine) is reported: the next lead covers it.
-      const piece = pieceOf({ installationId: next.target.installationId!, version: next.target.version ?? '?' });
-      if (!adopted || ms > (this.reported.get(piece) ?? 0)) this.preloaded({ installationId: next.target.installationId!, version: next.target.version, ms, cold: next.cold });
+      this.warmUps.ready({ installationId: next.target.installationId!, version: next.target.version, ms: this.now() - next.since, cold: next.cold }, this.adoptedKey === key);
       this.changed(false);
       return;
     }
     const kept = this.warm.find(key);
     const since = kept ? this.warm.takeAhead(key) : undefined;
     if (since !== undefined && kept) {
-      this.preloaded({ installationId: kept.installationId, version: kept.version, ms: this.now() - since, cold: true });
+      this.warmUps.preloaded({ installationId: kept.installationId, version: kept.version, ms: this.now() - since, cold: true });
       this.changed(false); // no longer warming ahead: its sound graph (on the sounding screen) is let go
     }
   }
@@ -199,7 +187,7 @@ export class PieceHost {
    */
   warmAhead(a: { installationId: string; version: string | null; moduleUrl: string | null; seed?: string }): void {
     const piece = `${a.installationId}@${a.version ?? '?'}`;
-    const have = () => this.warm.has(piece) && (a.seed === undefined || this.warm.values().some((r) => pieceOf(r) === piece && r.seed === a.seed));
+    const have = () => this.warm.holds(piece, a.seed);
     if (have() || this.run?.installationId === a.installationId || this.incoming?.installationId === a.installationId) return;
     const since = this.now();
     void this.opts.pieces.load(a.installationId, a.moduleUrl).then(
@@ -232,13 +220,13 @@ export class PieceHost {
    */
   switching() {
     const screens = this.screens();
-    const warmOn = (key: string | undefined) => (key ? screens.filter((s) => this.warm.isWarm(key, s)) : []);
+    const incoming = this.incoming?.key;
     return {
       ...this.switcher.state(),
       holding: this.switcher.holding(this.clock.showTime),
       run: this.run?.key ?? null,
       incoming: this.incoming?.key ?? null,
-      incomingWarmOn: warmOn(this.incoming?.key),
+      incomingWarmOn: incoming ? this.warm.warmOn(incoming, screens) : [],
       screens,
       showTime: this.clock.showTime,
       frames: this.clock.count,
@@ -248,6 +236,20 @@ export class PieceHost {
   /** The cache of warm pieces, for diagnostics. */
   warmCache(): { pieces: string[]; limit: WarmCacheLimits } {
     return this.warm.diagnostics();
+  }
+
+  /** The last warm-up: how long, how late its switch came, whether its run was adopted (warm-reports.ts). */
+  get lastWarm(): LastWarm | null {
+    return this.warmUps.last;
+  }
+
+  set lastWarm(w: LastWarm | null) {
+    this.warmUps.last = w;
+  }
+
+  /** The last warm-up time sent to the server. */
+  get lastPreload(): DisplayPreloaded | null {
+    return this.warmUps.lastSent;
   }
 
   /**
@@ -287,15 +289,14 @@ export class PieceHost {
     this.run = switched ? (inc && inc.key === switched.key && !!switched.module === !!inc.module ? inc : this.startRun(switched)) : null;
     // Mounted and warm on every screen: the compositor draws it from this snapshot, so the switch is
     // a change of roles that the mount layer may render after this frame (nothing to build in it).
-    const screens = this.screens();
-    const flip = !!inc && this.run === inc && !inc.failed && screens.length > 0 && screens.every((s) => this.warm.isWarm(inc.key, s));
+    const flip = !!inc && this.run === inc && !inc.failed && this.warm.warmEverywhere(inc.key, this.screens());
     if (inc && this.run === inc && inc.failed) this.switcher.fail(inc.key);
     this.incoming = null;
     if (inc && inc !== this.run) this.keep(inc);
     for (const r of this.crossing.begin(prev, this.run, spec)) this.keep(r);
     if (this.run) {
       this.warm.touch(this.run);
-      if (this.lastWarm && this.lastWarm.installationId === this.run.installationId && this.lastWarm.lateMs === null) this.lastWarm.lateMs = showTime - this.run.startedAt;
+      this.warmUps.switched(this.run, showTime);
     }
     this.params.reset(this.program?.params ?? {});
     this.lastSwitch = { installationId: switched?.installationId ?? null, showTime };
@@ -398,12 +399,11 @@ export class PieceHost {
   }
 
   snapshot(): HostSnapshot {
-    return this.snap;
+    return this.snaps.current();
   }
 
   subscribe(fn: HostListener): () => void {
-    this.listeners.add(fn);
-    return () => void this.listeners.delete(fn);
+    return this.snaps.subscribe(fn);
   }
 
   /** The mount layer mounted a piece's tree (on one screen): counted for diagnostics. */
@@ -429,31 +429,20 @@ export class PieceHost {
     return { ...a, slot, shared, timing: this.timingFor(a.startedAt) };
   }
 
-  private preloaded(p: DisplayPreloaded): void {
-    this.lastPreload = { ...p };
-    this.reported.set(pieceOf({ installationId: p.installationId, version: p.version ?? '?' }), p.ms);
-    try {
-      this.opts.sendPreload?.(p);
-    } catch {
-      /* offline: the server keeps its older estimate */
-    }
-  }
-
   private setProgress(progress: HostSnapshot['progress']): void {
     this.progress = progress;
     this.changed(false);
   }
 
+  /** What the bindings render from now (snapshot.ts keeps the previous one while nothing in it differs). */
   private makeSnapshot(): HostSnapshot {
     const kept = this.warm.values();
-    const prev = this.snap as HostSnapshot | undefined;
-    const ahead = kept.filter((r) => this.warm.isAhead(r.key)).map((r) => r.slot);
     return {
       run: this.run,
       incoming: this.incoming,
       outgoing: this.crossing.leaving(),
-      kept: prev && prev.kept.length === kept.length && prev.kept.every((r, i) => r === kept[i]) ? prev.kept : kept,
-      warmingAhead: prev && prev.warmingAhead.length === ahead.length && prev.warmingAhead.every((k, i) => k === ahead[i]) ? prev.warmingAhead : ahead,
+      kept,
+      warmingAhead: kept.filter((r) => this.warm.isAhead(r.key)).map((r) => r.slot),
       params: this.params.values,
       progress: this.progress,
       quality: this.program?.quality ?? 'auto',
@@ -461,14 +450,6 @@ export class PieceHost {
   }
 
   private changed(sync: boolean): void {
-    const s = this.snap;
-    const next = this.makeSnapshot();
-    if (
-      s.run === next.run && s.incoming === next.incoming && s.outgoing === next.outgoing && s.kept === next.kept && s.warmingAhead === next.warmingAhead &&
-      s.params === next.params && s.progress === next.progress && s.quality === next.quality
-    )
-      return;
-    this.snap = next;
-    for (const l of this.listeners) l(sync);
+    this.snaps.changed(sync);
   }
 }

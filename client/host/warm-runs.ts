@@ -2,8 +2,8 @@ import type { ActivePiece } from './switcher';
 import { WarmCache, type WarmCacheLimits } from './warm-cache';
 import type { GpuMemory } from './memory';
 
-/** What the warm bookkeeping needs of a run: its key, piece and version (and its mount's slot). */
-type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version'> & { slot?: string };
+/** What the warm bookkeeping needs of a run: its key, piece, version and seed (and its mount's slot). */
+type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version' | 'seed'> & { slot?: string };
 
 /** A run's piece, as the warm cache keys it (a newer run of the same piece replaces the older). */
 export const pieceOf = (run: Pick<ActivePiece, 'installationId' | 'version'>): string => `${run.installationId}@${run.version}`;
@@ -34,6 +34,16 @@ export class WarmRuns<R extends RunLike> {
     return this.warmedOn.get(key)?.has(screen) ?? false;
   }
 
+  /** The screens among `screens` that have run `key` warm. */
+  warmOn(key: string, screens: readonly string[]): string[] {
+    return screens.filter((s) => this.isWarm(key, s));
+  }
+
+  /** Whether run `key` is warm on every one of `screens`, and there is one. */
+  warmEverywhere(key: string, screens: readonly string[]): boolean {
+    return screens.length > 0 && screens.every((s) => this.isWarm(key, s));
+  }
+
   /** Keeps `run` dormant (most recent). Returns whether anything changed. */
   keep(run: R): boolean {
     for (const r of this.cache.put(pieceOf(run), run)) this.forget(r);
@@ -61,6 +71,11 @@ export class WarmRuns<R extends RunLike> {
 
   has(piece: string): boolean {
     return this.cache.has(piece);
+  }
+
+  /** Whether `piece` is kept; with `seed`, only with that seed (its wall's: the run that plays it adopts it). */
+  holds(piece: string, seed?: string): boolean {
+    return this.has(piece) && (seed === undefined || this.values().some((r) => pieceOf(r) === piece && r.seed === seed));
   }
 
   /** The kept run `key` (its run key, or its slot), if kept. */
