@@ -383,7 +383,7 @@ function row(r: StepResult): string {
   return cells.join(' │ ');
 }
 
-const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'ph µs/in', '   MB', 'acks/s', 'dp CPU', 'disp/s', 'coal/s', ' held@ph', ' ok?', ' load'].join(' │ ');
+const HEADER = ['    N', 'server  ', ' sent/s', ' seen/s', 'p50 ms', ' p99 ms', ' max ms', ' CPU%', 'µs/in ', 'lag p99', 'ph CPU', 'ph µs/in', '   MB', 'acks/s', 'screen', 'disp/s', 'coal/s', ' skipped', ' ok?', ' load'].join(' │ ');
 
 console.log(`bench:visitors — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${HZ} Hz ${PHONES} phones (pavilion: ${ACKS.map((a) => (a === 'folded' ? `folded answers, ${ACK_MS} ms window, inputs as ${WIRES.map((w) => (w === 'socket' ? 'the input socket' : w === 'frames' ? 'input frames' : 'visitor:put')).join(' / ')}` : 'one answer per input')).join(' / ')}${PREV ? `; previous: ${PREV}, ${PREV_ACKS === 'folded' ? `${PREV_WIRE === 'socket' ? 'the input socket' : PREV_WIRE === 'frames' ? 'input frames' : 'visitor:put'}, folded answers` : 'one answer per input'}` : ''}), ${SECONDS} s per step after ${WARMUP} s warm-up; the screen: ${DISPLAY === 'chromium' ? 'a Chromium page' : DISPLAY === 'none' ? 'none (frames are not encoded)' : 'a socket.io client in this process'}`);
 console.log(HEADER);
@@ -409,10 +409,10 @@ const floors = new Map(results.filter((r) => r.mode === 'floor').map((r) => [r.p
 const overFloor = results.filter((r) => r.mode === 'pavilion' && floors.has(r.phones)).map((r) => `${r.phones} ${r.label} ${fmt(r.server.cpuUsPerInput / floors.get(r.phones)!, 2)}×`);
 if (overFloor.length) console.log(`server CPU per input over the floor's in the same step: ${overFloor.join(', ')}`);
 console.log('columns: sent/s = phone inputs sent; seen/s = input updates the display saw; CPU% = server process (100 = one core); µs/in = server CPU per input;');
-console.log('         lag = server event-loop delay beyond its 10 ms sampling tick; ph/dp CPU = all phone processes / the display client, % of one core;');
+console.log('         lag = server event-loop delay beyond its 10 ms sampling tick; ph CPU = all phone processes, % of one core;');
 console.log(`         ph µs/in = the phones' CPU per input sent (${PHONES} phones); MB = server RSS; acks/s = answer messages to the phones (pavilion: folded, pav/each: one per input)`);
-console.log('         disp/s = display messages per second; with --display chromium the dp CPU column is the screen page\'s animation frames per second;');
-console.log('         coal/s = inputs the server overwrote before a frame carried them; held@ph = ticks a phone skipped while its input was in flight (it then sends its latest state)');
+console.log('         screen = the Chromium screen page\'s animation frames per second (--display node: that client\'s CPU, % of one core); disp/s = display messages per second;');
+console.log('         coal/s = inputs the server overwrote before a frame carried them; skipped = ticks a phone skipped while its input was in flight (it then sends its latest state)');
 console.log('         floor = a bare ws server that only counts the same input frames (one 14-byte answer per 8): what any Node WebSocket server pays per input; no screen, no latency');
 console.log('         ok? = held (n/a: the server process was starved by other work on the machine, not by its own event loop, so the step says nothing); load = 1-min load average');
 

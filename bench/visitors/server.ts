@@ -39,10 +39,12 @@ if (mode === 'pavilion') {
   // argv[3]: the ack window of folded answers (ms).
   const ackMs = Number(process.argv[3] ?? 400);
   // BENCH_NO_PACE=1: the server never asks phones to slow down (to profile a fixed load on a busy machine).
+  // BENCH_PACER='{"highLagMs":30,…}': other pacer settings (server/visitors/pacer.ts), to compare them.
+  const pacer = process.env.BENCH_NO_PACE === '1' ? { highLagMs: Infinity } : process.env.BENCH_PACER ? (JSON.parse(process.env.BENCH_PACER) as Record<string, number>) : null;
   const visitors = {
     ...(process.env.BENCH_ACK === 'frame' ? { ackWithFrame: true } : {}),
     ...(ackMs > 0 ? { ackMs } : {}),
-    ...(process.env.BENCH_NO_PACE === '1' ? { pacer: { highLagMs: Infinity } } : {}),
+    ...(pacer ? { pacer } : {}),
   };
   const app = await createApp({ port: 0, host: '127.0.0.1', dataDir: path.join(root, 'data'), installationsDir: pieces, logger: pino({ level: 'silent' }), publicUrl: 'http://127.0.0.1', visitors, visitorsPerAddress: 100_000 }); // every phone is 127.0.0.1
   const res = app.store.dispatch({ type: 'wall.visitors', wallId: 'main', cap: 10000 });
