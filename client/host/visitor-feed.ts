@@ -34,15 +34,12 @@ export class VisitorFeed {
       // What changed since the frame before: replaced states, newcomers after everyone, ids gone.
       // After a missed frame (`f.prev` is not the last one seen; the display page asks for a full
       // frame) these are still the newest states known; the rest catches up with the full frame.
-      if (!this.owned) {
-        this.states = this.states.slice();
-        this.owned = true;
-      }
       if (f.gone?.length) {
         const gone = new Set(f.gone);
-        this.states = this.states.filter((s) => !gone.has(s.id));
+        this.states = this.states.filter((s) => !gone.has(s.id)); // a new array: ours to write
         this.index = new Map(this.states.map((s, i) => [s.id, i]));
-      }
+      } else if (!this.owned) this.states = this.states.slice();
+      this.owned = true;
       for (const s of f.visitors) {
         const i = this.index.get(s.id);
         if (i !== undefined) this.states[i] = s;
