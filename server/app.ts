@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createHttp, type TlsFiles } from './http/server';
@@ -46,6 +45,7 @@ import { registerArtistRoutes } from './http/artists';
 import { DEFAULT_LIMITS, type BundleLimits } from './pieces/bundle';
 import { runtimeVersions } from './pieces/runtime-versions';
 import { registerPieceRoutes } from './http/pieces';
+import { defaultPublicUrl } from './http/public-address';
 import { attachDisplay } from './transport/display';
 import { createDmxEngine, type DmxEngine, type DmxTrace } from './links/dmx-engine';
 import { startDmxThread, type DmxTraceHooks } from './links/dmx-thread';
@@ -348,7 +348,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const scheme = opts.tls ? 'https' : 'http';
   const url = `${scheme}://localhost:${port}`;
-  if (!opts.publicUrl) baseUrl = `${scheme}://${lanAddress() ?? 'localhost'}:${port}`;
+  if (!opts.publicUrl) baseUrl = defaultPublicUrl(scheme, opts.host, port);
   cluster?.bind({ core, store, self: { address: () => baseUrl, upSince: startedAt, clients: () => io.engine.clientsCount, visitors: (wallId) => visitors.hub.list(wallId), screens: () => registry.statuses(store.get()), preloads: (id) => registry.preloads.snapshot(id), adoptPreloads: (id, snap) => { if (!registry.isConnected(id)) registry.preloads.adopt(id, snap); }, clockUrl: () => (clock ? `${scheme === 'https' ? 'wss' : 'ws'}://${new URL(baseUrl).hostname}:${clock.port}` : null) }, metrics: metrics.registry });
   scheduler.start();
   cues.start();
@@ -408,10 +408,4 @@ function staleMsFromEnv(): number {
   const s = Number(raw);
   if (!Number.isFinite(s) || s <= 0) throw new Error(`config: PAVILION_SCREEN_STALE_S='${raw}' is not valid; give the seconds without a heartbeat after which a screen shows as stale (e.g. 10)`);
   return Math.round(s * 1000);
-}
-
-function lanAddress(): string | null {
-  for (const list of Object.values(os.networkInterfaces()))
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  return null;
 }
