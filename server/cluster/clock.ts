@@ -7,7 +7,10 @@
  * When a follower takes the lease, it keeps the offset it had: show time runs on without a jump,
  * and the other nodes sync to it. The first writer of a cluster runs on its own clock (offset 0).
  * Until a follower's first estimate, it serves its last offset (0 at start): a few milliseconds off
- * on machines that keep NTP time, corrected in one step once its first burst is answered.
+ * on machines that keep NTP time, corrected in one step once its first burst is answered. A node
+ * that had an estimate and now follows another writer (the old one stopped) keeps serving the
+ * offset it had, then slews to its estimate of the new writer's clock: 5 % faster or slower (50 %
+ * for a difference over 50 ms), never backwards, never in a step.
  */
 import WebSocket from 'ws';
 import { ClockSync, type ClockEstimate } from '../../client/core/clock-sync';
@@ -28,7 +31,7 @@ export interface ClusterClockState {
 }
 
 export interface ClusterClock {
-  /** Show time on this node. Never goes backwards while it follows one writer. */
+  /** Show time on this node. Never goes backwards once it has had an estimate, through changes of writer too. */
   now: TimeSource;
   /** Follow the writer's responder at `url`; null: this node is the writer (the offset stays where it is). */
   follow(url: string | null): void;
@@ -44,19 +47,43 @@ export function createClusterClock(o: { base: TimeSource; make?: WebSocketMaker;
   let held = 0;
   let url: string | null = null;
   let link: { socket: ResponderSocket; sync: ClockSync } | null = null;
+  /** This node has had an estimate of a writer's clock: a new writer's is slewed to, not stepped to. */
+  let hadEstimate = false;
+  /**
+   * Since a change of writer: the offset served and when, which moves toward the estimate at a
+   * bounded rate (the new estimate's first bursts move in steps; served show time does not).
+   */
+  let served: { offset: number; at: number } | null = null;
+  let lastNow = -Infinity;
 
-  const offset = (): number => (link?.sync.synced ? link.sync.offsetAt(base()) : held);
+  const offsetAt = (b: number): number => {
+    if (!link?.sync.synced) return held;
+    const target = link.sync.offsetAt(b);
+    if (!served) return target;
+    const d = target - served.offset;
+    const step = (Math.abs(d) > 50 ? 0.5 : 0.05) * Math.max(0, b - served.at);
+    served = { offset: Math.abs(d) <= step ? target : served.offset + Math.sign(d) * step, at: b };
+    return served.offset;
+  };
+  const offset = (): number => offsetAt(base());
 
   const stop = (): void => {
     if (!link) return;
     held = offset();
+    if (served) served = { offset: held, at: base() };
     link.sync.stop();
     link.socket.close();
     link = null;
   };
 
   return {
-    now: () => (link?.sync.synced ? link.sync.now(base()) : base() + held),
+    now: () => {
+      const b = base();
+      const t = b + offsetAt(b);
+      if (t < lastNow) return lastNow;
+      lastNow = t;
+      return t;
+    },
     follow(next) {
       if (next === url) return;
       stop();
@@ -71,6 +98,10 @@ export function createClusterClock(o: { base: TimeSource; make?: WebSocketMaker;
       sync.onUpdate((e: ClockEstimate) => {
         if (e.synced && !reported) {
           reported = true;
+          // Another writer: from the offset served until now toward the new estimate, without a step.
+          if (hadEstimate) served = { offset: held, at: base() };
+          else lastNow = -Infinity; // this node's first estimate: one step, either way
+          hadEstimate = true;
           o.onSynced?.(e.offsetMs);
         }
       });

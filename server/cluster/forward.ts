@@ -29,11 +29,15 @@ export interface ForwardLog {
  * fencing token, so a writer that lost the lease hears nothing more; PUBLISH says how many
  * listened, so a follower that finds nobody (a writer change in progress) waits and sends again
  * until one has taken over. A request that reached a writer is never sent twice: without an answer
- * in time the follower says the change may or may not have been made.
+ * in time, or once the lease names another writer or none, the follower says the change may or may
+ * not have been made.
  */
-export function createForwarder(deps: { main: Redis; sub: Redis; keys: Keys; node: string; log: ForwardLog; timeoutMs: number }) {
+export function createForwarder(deps: { main: Redis; sub: Redis; keys: Keys; node: string; log: ForwardLog; timeoutMs: number; watchMs?: number }) {
   const waiting = new Map<string, (ack: CommandAck) => void>();
+  /** Requests a writer heard and has not answered: the writer's fencing token each went to. */
+  const heardBy = new Map<string, number>();
   let serving: { channel: string } | null = null;
+  let watcher: NodeJS.Timeout | null = null;
 
   const onReply = (message: string) => {
     try {
@@ -51,6 +55,29 @@ export function createForwarder(deps: { main: Redis; sub: Redis; keys: Keys; nod
     return Number.isFinite(token) ? token : null;
   }
 
+  /**
+   * While requests wait for a writer's answer, the lease is read every `watchMs`: once it names
+   * another writer, or none (the one that heard them stopped: killed, cut off), they are answered at
+   * once that the change may or may not have been made, rather than at the deadline, so the sender
+   * can look and retry on the new writer within a lease's time of the old one stopping.
+   */
+  function watchWriter(): void {
+    if (watcher || heardBy.size === 0) return;
+    watcher = setTimeout(() => {
+      void writerToken()
+        .then((token) => {
+          for (const [id, heard] of heardBy) if (heard !== token) waiting.get(id)?.(fail('internal', REFUSED.writerGone));
+        })
+        .catch(() => {
+          /* Redis unreachable: the deadline answers them */
+        })
+        .finally(() => {
+          watcher = null;
+          watchWriter();
+        });
+    }, deps.watchMs ?? 250);
+  }
+
   return {
     /** Starts hearing the answers to this node's requests. */
     start: () => deps.sub.subscribe(deps.keys.replies(deps.node), onReply),
@@ -66,7 +93,11 @@ export function createForwarder(deps: { main: Redis; sub: Redis; keys: Keys; nod
         for (;;) {
           const token = await writerToken();
           const heard = token === null ? 0 : await deps.main.sendCommand<number>(['PUBLISH', deps.keys.commands(token), message]);
-          if (heard > 0) break;
+          if (heard > 0) {
+            heardBy.set(request.id, token!);
+            watchWriter();
+            break;
+          }
           if (performance.now() > deadline) return fail('not_allowed_now', REFUSED.noWriter(seconds));
           await sleep(100);
         }
@@ -82,6 +113,7 @@ export function createForwarder(deps: { main: Redis; sub: Redis; keys: Keys; nod
         return fail('not_allowed_now', REFUSED.redisDown);
       } finally {
         waiting.delete(request.id);
+        heardBy.delete(request.id);
       }
     },
 

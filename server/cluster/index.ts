@@ -198,6 +198,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
           redisUp: ctx.up,
           lagVersions: () => Math.max(0, ctx.logVersion - (ctx.core?.get().version ?? ctx.logVersion)),
           nodes: () => ctx.aliveNodes,
+          clock: () => {
+            const c = opts.clock?.state();
+            return c ? { synced: c.synced, offsetMs: c.offsetMs, uncertaintyMs: c.uncertaintyMs, follows: c.url } : { synced: true, offsetMs: 0, uncertaintyMs: null, follows: null };
+          },
         });
         relay.onHop = series.visitorHop;
       }

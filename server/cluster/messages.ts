@@ -8,6 +8,8 @@ export const REFUSED = {
     `the change was not made: no node of the pavilion holds the writer lease (the writer stopped and no other node took over within ${s} s); check that the nodes are running (GET /api/health on each), then retry`,
   noAnswer: (s: number) =>
     `no answer from the writer node within ${s} s: the change may or may not have been made (the writer may have stopped mid-command); look at the show (the panel, GET /api/show) before retrying`,
+  writerGone:
+    'the writer node stopped before it answered (another node takes or took over as the writer): the change may or may not have been made; look at the show (the panel, GET /api/show) before retrying',
   notConfirmed: (s: number) =>
     `Redis did not confirm within ${s} s that the change is durable: it was applied on the writer node and is written as soon as Redis answers, but it is lost if the writer stops first; check Redis (GET /api/health), then look at the show before retrying`,
   fenced:

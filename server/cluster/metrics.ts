@@ -14,6 +14,8 @@ export interface ClusterMetricSources {
   lagVersions(): number;
   /** Nodes whose heartbeat was alive at this node's last heartbeat. */
   nodes(): number;
+  /** The show clock on this node (server/cluster/clock.ts): offset from this machine's clock, and a follower's estimate's uncertainty (null on the writer, or before an estimate). */
+  clock(): { synced: boolean; offsetMs: number; uncertaintyMs: number | null; follows: string | null };
 }
 
 /**
@@ -50,6 +52,17 @@ export function registerClusterMetrics(registry: Registry, s: ClusterMetricSourc
   gauge('pavilion_cluster_redis_up', '1 when this node reaches Redis, 0 while it cannot (commands are refused then)', () => (s.redisUp() ? 1 : 0));
   gauge('pavilion_cluster_lag_versions', 'Show versions the writer has made durable that this node has not applied yet (at its last look)', () => s.lagVersions());
   gauge('pavilion_cluster_nodes', 'Nodes of the pavilion whose heartbeat is alive in Redis (at this node\'s last heartbeat)', () => s.nodes());
+  gauge('pavilion_cluster_clock_offset_ms', "Show time minus this node's machine clock, in ms: the writer's own (0 for a cluster's first writer), a follower's estimate of the writer's", () => s.clock().offsetMs);
+  gauge(
+    'pavilion_cluster_clock_uncertainty_ms',
+    "A follower's bound on the error of its estimate of the writer's clock, in ms (half its best round trip plus its fit's residual); 0 on the writer, whose clock is the show clock; -1 while a follower has no estimate",
+    () => {
+      const c = s.clock();
+      if (!c.follows) return 0;
+      return c.synced && c.uncertaintyMs !== null ? c.uncertaintyMs : -1;
+    },
+  );
+  gauge('pavilion_cluster_clock_synced', '1 when this node serves the writer\'s clock (it is the writer, or a follower with an estimate), 0 while a follower has none yet', () => (s.clock().synced ? 1 : 0));
   const hop = new Histogram({
     name: 'pavilion_cluster_visitor_hop_seconds',
     help: "Visitors anywhere: from another node's PUBLISH of its phones' states on a wall to this node reading them (show time: the hop through Redis and both nodes' event loops); only the nodes with screens of the wall hear them",

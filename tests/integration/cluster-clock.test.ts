@@ -11,7 +11,8 @@ import { startClockResponder, type ClockResponder } from '../../server/clock/res
 import { systemTime } from '../../server/clock/time';
 import { createClusterClock, type ClusterClock } from '../../server/cluster/clock';
 import { startRedis } from '../support/redis';
-import { api, startServer, until } from '../support/server';
+import { sample } from '../support/cluster';
+import { ADMIN, api, startServer, until } from '../support/server';
 
 const logger = pino({ level: 'silent' });
 const open: Array<{ close(): unknown }> = [];
@@ -68,6 +69,43 @@ describe('the show clock on several nodes', () => {
     expect(Math.abs(g.now() - (systemTime() - 777.25))).toBeLessThanOrEqual(fBound + g.state().uncertaintyMs!);
   });
 
+  it('a follower whose writer changes slews to the new writer\'s clock: never backwards, never a step', async () => {
+    // The old writer's show clock, and a new one 3 ms behind it (its own estimate of the old one was off by that much).
+    const w1 = await writer(() => systemTime() + 100);
+    // The follower's machine clock, remembering its last reading: the local time of each show time read below.
+    let local = 0;
+    const f = createClusterClock({ base: () => (local = systemTime()) });
+    open.push(f);
+    f.follow(w1.url);
+    await until(() => f.state().synced, 'the estimate of the first writer');
+    const w2 = await writer(() => systemTime() + 97);
+    // Read show time and this machine's clock every millisecond through the change of writer, until the
+    // new estimate is in and the slew (3 ms at 5 %: 60 ms of local time) is well over.
+    const reads: Array<[local: number, show: number]> = [];
+    let syncedAt: number | null = null;
+    f.follow(w2.url);
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        const show = f.now();
+        reads.push([local, show]);
+        if (syncedAt === null && f.state().synced) syncedAt = reads.length;
+        if (syncedAt !== null && reads.length > syncedAt + 400) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 1);
+    });
+    // Show time never went backwards, and never moved more than 5 % off this machine's clock between two reads.
+    for (let i = 1; i < reads.length; i++) {
+      const elapsed = reads[i]![0] - reads[i - 1]![0];
+      const show = reads[i]![1] - reads[i - 1]![1];
+      expect(show, `read ${i}: show time went backwards`).toBeGreaterThanOrEqual(0);
+      expect(Math.abs(show - elapsed), `read ${i}: show time moved ${show} ms in ${elapsed} ms`).toBeLessThanOrEqual(0.05 * elapsed + 0.001);
+    }
+    // And it got there: the new writer's clock, within the estimate's bound.
+    await until(() => Math.abs(f.state().offsetMs - 97) <= f.state().uncertaintyMs! + 0.5, "the follower to reach the new writer's clock");
+  });
+
   it('a follower whose writer is unreachable keeps its last offset and says it is not synced', async () => {
     const f = follower();
     f.follow('ws://127.0.0.1:9/'); // nothing listens there
@@ -104,6 +142,15 @@ describe('two nodes whose clocks disagree', () => {
       const t1 = systemTime() + AHEAD;
       return { t, t0, t1 };
     };
+    // GET /metrics says the same of each node: the follower's offset and its bound, the writer's own clock.
+    const metrics = async (app: { url: string }) => (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
+    const [mb, ma] = await Promise.all([metrics(b), metrics(a)]);
+    expect(Math.abs(sample(mb, 'pavilion_cluster_clock_offset_ms')! - AHEAD)).toBeLessThanOrEqual(bound);
+    const u = sample(mb, 'pavilion_cluster_clock_uncertainty_ms')!;
+    expect(u).toBeGreaterThan(0);
+    expect(u).toBeLessThan(100);
+    expect(sample(mb, 'pavilion_cluster_clock_synced')).toBe(1);
+    expect([sample(ma, 'pavilion_cluster_clock_offset_ms'), sample(ma, 'pavilion_cluster_clock_uncertainty_ms'), sample(ma, 'pavilion_cluster_clock_synced')]).toEqual([0, 0, 1]);
     const seen = await showTimeOn(b);
     expect(seen.t).toBeGreaterThanOrEqual(seen.t0 - bound);
     expect(seen.t).toBeLessThanOrEqual(seen.t1 + bound);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Show } from '../../protocol';
+import { createForwarder } from '../../server/cluster/forward';
 import { keysFor } from '../../server/cluster/keys';
+import { REFUSED } from '../../server/cluster/messages';
 import { Lease } from '../../server/cluster/lease';
 import { redisClient, type Redis } from '../../server/cluster/redis';
 import { appendRecord, loadLog } from '../../server/cluster/show-log';
@@ -90,4 +92,32 @@ describe('one writer, fenced by the lease', () => {
     expect(fenced).toBe(1);
     expect((await loadLog(r, keys)).show).toMatchObject({ version: 4, volume: 0.4 });
   });
+});
+
+describe('a command forwarded to a writer that stops before it answers', () => {
+  it('is answered as soon as the lease names another writer, not at the deadline: it may or may not have been made', async () => {
+    const keys = keysFor('forward-a:');
+    const sub = redisClient(redis.url, 'forward-test-sub', { queueWhileDown: true, log: quiet });
+    const writerSub = redisClient(redis.url, 'forward-test-writer', { queueWhileDown: true, log: quiet });
+    await Promise.all([sub.connect(), writerSub.connect()]);
+    try {
+      // A writer that takes the lease and hears forwarded commands, and never answers (it is about to die).
+      const dying = new Lease(r, keys, 'dying', 60_000);
+      expect(await dying.tryAcquire()).toBe(true);
+      const token = Number(dying.value!.split(':')[0]);
+      const heard: string[] = [];
+      await writerSub.subscribe(keys.commands(token), (m: string) => void heard.push(m));
+      // The follower: its deadline is far past the test's own timeout, so only the lease's change can answer in time.
+      const forwarder = createForwarder({ main: r, sub, keys, node: 'follower', log: quiet, timeoutMs: 600_000, watchMs: 50 });
+      await forwarder.start();
+      const answer = forwarder.forward({ type: 'preset.save', installationId: 'echo', name: 'in-flight', params: {} }, 'rest', null);
+      await until(async () => heard.length === 1, 'the writer to hear the forwarded command');
+      // The writer stops; another node takes the lease after it.
+      await r.sendCommand(['DEL', keys.lease]);
+      expect(await new Lease(r, keys, 'next', 60_000).tryAcquire()).toBe(true);
+      expect(await answer).toEqual({ ok: false, error: { code: 'internal', message: REFUSED.writerGone } });
+    } finally {
+      await Promise.all([sub.close(), writerSub.close()]);
+    }
+  }, 30_000);
 });

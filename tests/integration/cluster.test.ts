@@ -232,8 +232,10 @@ describe('several nodes as one pavilion (PAVILION_REDIS_URL)', () => {
 
     const writers = await until(async () => {
       const hs = await Promise.all([healthOf(n2.url), healthOf(n3.url)]);
-      return hs.filter((h) => h.cluster?.role === 'writer').length === 1 ? hs : null;
-    }, 'one of the two survivors to be the writer');
+      // One writer, and the other survivor names it (a follower reads the lease every half second).
+      const w = hs.filter((h) => h.cluster?.role === 'writer');
+      return w.length === 1 && hs.every((h) => h.cluster?.writer === w[0]!.cluster!.node) ? hs : null;
+    }, 'one of the two survivors to be the writer, and both to name it');
     const now = writers.find((h) => h.cluster?.role === 'writer')!.cluster!;
     expect(now.fence).toBeGreaterThan(first.cluster!.fence!);
     expect(writers.map((h) => h.cluster!.writer)).toEqual([now.node, now.node]);
