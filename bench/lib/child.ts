@@ -74,3 +74,14 @@ export async function keyedMessage<T>(c: ChildProcess, key: string, timeoutMs = 
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` every 25 ms until it gives a value; throws after `timeoutMs`, naming `what` it waited for. */
+export async function poll<T>(fn: () => Promise<T | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(25);
+  }
+  throw new Error(`bench: timed out waiting for ${what}`);
+}

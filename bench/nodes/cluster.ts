@@ -64,13 +64,21 @@ export interface BenchNode {
   pid: number;
 }
 
-/** One node of the pavilion on `redisUrl`: its own data directory, no clock responder, phones from one address allowed. */
-export async function startNode(redisUrl: string, env: Record<string, string> = {}): Promise<BenchNode> {
+/** A new data directory for a node, removed when the bench exits. */
+export function nodeDataDir(): string {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-node-'));
   dirs.push(dataDir);
+  return dataDir;
+}
+
+/**
+ * One node of the pavilion on `redisUrl` (null: a single server, no Redis): its own data directory
+ * (`dataDir`, or a new one), no clock responder unless `env` names a port, phones from one address allowed.
+ */
+export async function startNode(redisUrl: string | null, env: Record<string, string> = {}, dataDir = nodeDataDir()): Promise<BenchNode> {
   const c = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PAVILION_DATA: dataDir, PAVILION_ADMIN_TOKEN: TOKEN, PAVILION_REDIS_URL: redisUrl, PAVILION_CLOCK_PORT: 'off', PAVILION_VISITORS_PER_ADDRESS: '100000', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PAVILION_DATA: dataDir, PAVILION_ADMIN_TOKEN: TOKEN, ...(redisUrl ? { PAVILION_REDIS_URL: redisUrl } : {}), PAVILION_CLOCK_PORT: 'off', PAVILION_VISITORS_PER_ADDRESS: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(c);

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runBrowser, type BrowserResult, type PieceSet } from './browser';
-import { packFolder, uploadPiece } from '../../scripts/lib/piece-upload';
+import { uploadCuePieces } from '../lib/cue-pieces';
 import { arg, flag } from '../lib/args';
 import { ROOT, childForker, keyedMessage } from '../lib/child';
 import { fmt as fmtDigits, median, percentile } from '../lib/stats';
@@ -131,29 +131,9 @@ for (let i = 0; i < opts.clients; i++)
     // Generous: on a saturated shared machine, 12+ tsx processes starting at once take minutes.
     loaded.push(keyedMessage<boolean>(c, 'loaded', 400_000).then(() => c));
   }
-/** The light cue piece, packed twice (two ids to switch between) and uploaded with the artist token. */
-async function uploadLightPieces(): Promise<string[]> {
-  const src = path.join(HERE, 'pieces', 'cue-tide');
-  const ids = ['cue-tide', 'cue-tide-2'];
-  for (const [i, id] of ids.entries()) {
-    let folder = src;
-    if (i > 0) {
-      folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-cue-')), id);
-      fs.cpSync(src, folder, { recursive: true });
-      const m = JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as { id: string; title: string; params: { hue: { default: number } } };
-      m.id = id;
-      m.title = `${m.title} II`;
-      m.params.hue.default = 0.08;
-      fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(m, null, 2));
-    }
-    const res = await uploadPiece(ready, fs.readFileSync(await packFolder(folder)), ready.artistToken);
-    if (res.status >= 300) throw new Error(`uploading ${id}: ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  return ids;
-}
 const pieceSets: PieceSet[] = [];
 for (const set of opts.cue) {
-  if (set === 'light' && opts.tabs > 0) pieceSets.push({ label: 'light', ids: await uploadLightPieces() });
+  if (set === 'light' && opts.tabs > 0) pieceSets.push({ label: 'light', ids: await uploadCuePieces(ready, ready.artistToken) });
   else if (set === 'bundled') pieceSets.push({ label: 'bundled', ids: fs.readdirSync(path.join(ROOT, 'installations')).filter((d) => fs.existsSync(path.join(ROOT, 'installations', d, 'manifest.json'))) });
   else if (set !== 'light') {
     console.error(`--cue takes light and/or bundled, got '${set}'`);
