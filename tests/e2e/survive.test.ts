@@ -74,7 +74,7 @@ describe('a screen through a dead server', () => {
   it('keeps rendering, with nothing technical on screen, while the server is killed; reconnects when it is back on the same port, and a wall.play reaches it', async () => {
     const url = (await until(screenStatus, `${SCREEN} in GET /api/show`))?.displayUrl;
     expect(url, 'the paired screen has an address with its key').toMatch(/\/display\?.*key=/);
-    // The printed address names the machine's LAN address; tests talk to 127.0.0.1 only.
+    // The printed address is the server's public one (PAVILION_PUBLIC_URL, else HOST's); tests talk to the server's own URL.
     const local = new URL(url!);
     local.host = new URL(server!.url).host;
     const opened = await openPage(browser, local.href);
