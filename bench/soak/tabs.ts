@@ -190,9 +190,12 @@ export class Tabs {
 
   /**
    * Opens one page per screen at `urls` (screen id → its paired display address), spread over
-   * `browsers` Chromiums in turn (tabs of one browser context each: one HTTP and code cache, as a
-   * kiosk browser would have); waits until every page renders, for up to `timeoutMs` (a busy
-   * machine loads 16 three.js pages slowly).
+   * `browsers` Chromiums in blocks of consecutive screens: a wall's screens together, as on a
+   * machine that drives a wall's outputs (tabs of one browser context each: one HTTP and code cache,
+   * as a kiosk browser would have). Not in turn: the tabs of one browser share one stage process
+   * (one main thread for their pieces), and dealt in turn, the first screen of every wall, the one
+   * that plays its wall's sound, all landed in the first browser's. Waits until every page renders,
+   * for up to `timeoutMs` (a busy machine loads 16 three.js pages slowly).
    */
   static async open(urls: Map<string, string>, viewport: { width: number; height: number }, log: (s: string) => void, browsers = 1, timeoutMs = 600_000): Promise<Tabs> {
     const opened: Browser[] = [];
@@ -202,7 +205,7 @@ export class Tabs {
     try {
       let i = 0;
       for (const [screenId, url] of urls) {
-        const k = i++ % browsers;
+        const k = Math.floor((i++ * browsers) / urls.size);
         let context = contexts[k];
         const first = !context;
         if (!context) {
