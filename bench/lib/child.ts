@@ -75,13 +75,13 @@ export async function keyedMessage<T>(c: ChildProcess, key: string, timeoutMs = 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `fn` every 25 ms until it gives a value; throws after `timeoutMs`, naming `what` it waited for. */
-export async function poll<T>(fn: () => Promise<T | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
+/** Polls `fn` every `everyMs` until it gives a value; throws after `timeoutMs`, naming `what` it waited for. */
+export async function poll<T>(fn: () => Promise<T | null | false | undefined>, what: string, timeoutMs = 60_000, everyMs = 25): Promise<T> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const v = await fn();
     if (v) return v;
-    await sleep(25);
+    await sleep(everyMs);
   }
   throw new Error(`bench: timed out waiting for ${what}`);
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { BENCH_ADMIN, startBenchApp, type BenchApp } from '../lib/app';
 import { launchChromium } from '../../scripts/lib/chromium';
-import { sleep } from '../lib/child';
+import { poll as pollEvery } from '../lib/child';
 
 export const SCREEN = 'canopy-1';
 const ADMIN = BENCH_ADMIN;
@@ -24,15 +24,7 @@ export async function command(app: App, c: Record<string, unknown>): Promise<voi
   if (!body.ok) throw new Error(`${String(c.type)}: ${JSON.stringify(body)}`);
 }
 
-export async function poll<T>(fn: () => Promise<T | null | false | undefined>, what: string, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(50);
-  }
-  throw new Error(`bench: timed out waiting for ${what}`);
-}
+export const poll = <T>(fn: () => Promise<T | null | false | undefined>, what: string, timeoutMs = 120_000): Promise<T> => pollEvery(fn, what, timeoutMs, 50);
 
 const grid = { cols: 5, rows: 5, points: Array.from({ length: 25 }, (_, k) => [(k % 5) / 4 + (k % 5 > 0 && k % 5 < 4 ? 0.02 : 0), Math.floor(k / 5) / 4]) };
 const corners = [[0.03, 0.02], [0.98, 0], [0.96, 0.97], [0.01, 1]];
