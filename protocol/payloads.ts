@@ -48,6 +48,12 @@ export const DisplayHealthSchema = z.object({
   heapMB: z.number().finite().optional(),
   /** A VR station's session (docs/vr.md); absent on a flat screen. */
   xr: XrState.optional(),
+  /**
+   * The pieces (id@version) the screen holds mounted and warm for its wall (kept in its warm cache,
+   * warmed ahead of a cue, or on screen): a play of one is adopted, not mounted, and the server
+   * sizes its lead on the screen's adoption time (server/screens/preload-times.ts).
+   */
+  warm: z.array(z.string().min(1).max(120)).max(32).optional(),
 });
 /** A screen's health report, sent every second. */
 export type DisplayHealth = z.infer<typeof DisplayHealthSchema>;
@@ -59,6 +65,8 @@ export const DisplayPreloadedSchema = z.object({
   ms: z.number().finite().min(0).max(600_000),
   /** True when this page had never loaded that module (a cold load, not the page's cache). */
   cold: z.boolean(),
+  /** True when the run was adopted: a run of the piece the screen held warm, re-keyed, nothing mounted. */
+  adopted: z.boolean().optional(),
 });
 export type DisplayPreloaded = z.infer<typeof DisplayPreloadedSchema>;
 

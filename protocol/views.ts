@@ -76,6 +76,12 @@ export interface ScreenStatus {
   memory: DisplayHealth['memory'] | null;
   /** How long its last preload of a piece it had never loaded took, in ms (sets the play lead). */
   preloadMs: number | null;
+  /**
+   * The pieces (id@version) it holds warm for its wall, as its last health report said (kept after
+   * they played, or warmed ahead of a cue): a play of one is adopted, and its lead is short. Absent
+   * while it is offline or its page does not say.
+   */
+  warm?: string[];
   blackout: boolean;
   /** This screen's own blackout (screen.blackout), apart from the master blackout. */
   ownBlackout: boolean;

@@ -55,6 +55,8 @@ export function healthReport(h: {
   memory: GpuMemory;
   clock: ClockFigures;
   heapMB?: number;
+  /** The pieces held warm for the screen's wall (PieceHost.warmPieces). */
+  warm?: string[];
 }): DisplayHealth {
   return {
     installationId: h.installationId,
@@ -64,5 +66,6 @@ export function healthReport(h: {
     memory: h.memory,
     clock: { offsetMs: h.clock.offsetMs, rttMs: h.clock.rttMs, uncertaintyMs: Number.isFinite(h.clock.uncertaintyMs) ? h.clock.uncertaintyMs : 9999 },
     ...(h.heapMB !== undefined ? { heapMB: h.heapMB } : {}),
+    ...(h.warm?.length ? { warm: h.warm.filter((p) => p.length <= 120).slice(0, 32) } : {}),
   };
 }

@@ -233,6 +233,11 @@ export class PieceHost {
     };
   }
 
+  /** The pieces held warm for this host's wall (its health report: the server's play lead). */
+  warmPieces(): string[] {
+    return this.warm.warmFor(this.program?.wallId, this.run);
+  }
+
   /** The cache of warm pieces, for diagnostics. */
   warmCache(): { pieces: string[]; limit: WarmCacheLimits } {
     return this.warm.diagnostics();

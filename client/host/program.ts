@@ -4,6 +4,8 @@ import type { Target } from './switcher';
 /** What the show wants this host to draw: the run, its params (from a show time on), its pause state and quality. */
 export interface Program {
   target: Target | null;
+  /** The wall it comes from (its runs' seeds are that wall's: seedOf). */
+  wallId?: string;
   params: ParamValues;
   /** Show time at which `params` take effect. */
   paramsAt: number;
@@ -50,6 +52,7 @@ export function programOf(wall: DisplayView['wall'], gate = false): Program | nu
   if (!wall) return null;
   return {
     target: targetOf(wall, gate),
+    wallId: wall.id,
     params: wall.params,
     paramsAt: wall.paramsAt,
     pausedAt: wall.pausedAt,

@@ -1,5 +1,4 @@
 import type { DisplayPreloaded } from '../../protocol';
-import { pieceOf } from './warm-runs';
 
 /** A run's warm-up as the host last measured it (window.__pavilion.lastWarm, protocol/stage.ts). */
 export interface LastWarm {
@@ -22,21 +21,17 @@ export class WarmReports {
   last: LastWarm | null = null;
   /** The last warm-up time sent. */
   lastSent: DisplayPreloaded | null = null;
-  /** The last warm-up time sent to the server per piece (id@version). */
-  private readonly sent = new Map<string, number>();
-
   /** `send`: to the server; one that throws is ignored. */
   constructor(private readonly send: (p: DisplayPreloaded) => void) {}
 
   /** The next run is warm on every screen, `w.ms` after its warm-up began; `adopted`: it was only re-keyed. */
   ready(w: DisplayPreloaded, adopted: boolean): void {
     this.last = { installationId: w.installationId, ms: w.ms, cold: w.cold, lateMs: null, ...(adopted ? { adopted: true as const } : {}) };
-    // An adopted run's few frames are usually not what the piece takes to warm up: the server keeps
-    // sizing the play lead on a real mount (the piece may have left the cache by its next play).
-    // But an adoption that took longer than the time last reported for the piece (its sound graph
-    // built again on the sounding screen, a starved machine) is reported: the next lead covers it.
-    const piece = pieceOf({ installationId: w.installationId, version: w.version ?? '?' });
-    if (!adopted || w.ms > (this.sent.get(piece) ?? 0)) this.preloaded(w);
+    // An adopted run's few frames are not what the piece takes to mount: the server sizes the lead
+    // on them only while the screen says it holds the piece warm (its health report), and keeps the
+    // piece's mount time for when it has left the cache, raised (never lowered) by an adoption that
+    // took longer (its sound graph built again on the sounding screen, a starved machine).
+    this.preloaded(adopted ? { ...w, adopted: true } : w);
   }
 
   /** Run `run` switched on at `showTime`: how late after its start, when it is the one last warmed. */
@@ -47,7 +42,6 @@ export class WarmReports {
   /** A warm-up time (a module's load, or a run warm on every screen) goes to the server. */
   preloaded(p: DisplayPreloaded): void {
     this.lastSent = { ...p };
-    this.sent.set(pieceOf({ installationId: p.installationId, version: p.version ?? '?' }), p.ms);
     try {
       this.send(p);
     } catch {

@@ -1,9 +1,13 @@
 import type { ActivePiece } from './switcher';
 import { WarmCache, type WarmCacheLimits } from './warm-cache';
 import type { GpuMemory } from './memory';
+import { seedOf } from './program';
 
 /** What the warm bookkeeping needs of a run: its key, piece, version and seed (and its mount's slot). */
-type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version' | 'seed'> & { slot?: string };
+type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version' | 'seed'> & { slot?: string; failed?: boolean };
+
+/** Pieces a health report names at most as warm (protocol/payloads.ts DisplayHealth.warm). */
+const WARM_REPORTED = 32;
 
 /** A run's piece, as the warm cache keys it (a newer run of the same piece replaces the older). */
 export const pieceOf = (run: Pick<ActivePiece, 'installationId' | 'version'>): string => `${run.installationId}@${run.version}`;
@@ -127,6 +131,19 @@ export class WarmRuns<R extends RunLike> {
   /** Kept runs, oldest first. */
   values(): R[] {
     return this.cache.values();
+  }
+
+  /**
+   * The pieces (id@version) held warm for wall `wallId`, for the screen's health report: the kept
+   * runs done warming, and `onScreen` (the run playing), with that wall's seed and not failed. A
+   * play of one adopts the mounted run, so the server sizes its lead on the adoption time.
+   */
+  warmFor(wallId: string | undefined, onScreen: R | null): string[] {
+    if (!wallId) return [];
+    const fits = (r: R) => !r.failed && r.seed === seedOf(wallId, r.installationId);
+    const out = new Set(this.cache.values().filter((r) => !this.isAhead(r.key) && fits(r)).map(pieceOf));
+    if (onScreen && fits(onScreen)) out.add(pieceOf(onScreen));
+    return [...out].slice(-WARM_REPORTED);
   }
 
   /** For diagnostics: the kept pieces, oldest first, and the bounds. */

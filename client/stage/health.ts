@@ -15,6 +15,7 @@ export function startHealth(screen: StageScreen): () => void {
       framesRendered: host.clock.count,
       memory: host.sampleMemory(),
       clock: clock.estimate(),
+      warm: host.warmPieces(),
       ...(heap ? { heapMB: heap.usedJSHeapSize / 1048576 } : {}),
     });
     // A VR station says whether the viewer is in the headset (docs/vr.md; GET /api/show `xr`).

@@ -10,7 +10,7 @@ import type { PreloadSnapshot } from '../screens/preload-times';
  */
 
 /** The part of a screen's status that its page reports (the rest comes from the show, on every node alike). */
-export const LIVE_FIELDS = ['since', 'installationId', 'fps', 'frameMsP95', 'offsetMs', 'rttMs', 'uncertaintyMs', 'clockPath', 'memory', 'preloadMs', 'errors', 'heartbeatAt', 'stale', 'xr'] as const;
+export const LIVE_FIELDS = ['since', 'installationId', 'fps', 'frameMsP95', 'offsetMs', 'rttMs', 'uncertaintyMs', 'clockPath', 'memory', 'preloadMs', 'warm', 'errors', 'heartbeatAt', 'stale', 'xr'] as const;
 export type LiveStatus = Pick<ScreenStatus, (typeof LIVE_FIELDS)[number]>;
 
 /** One connected screen in its node's heartbeat: its live status and its preload times. */
@@ -58,6 +58,7 @@ export function parseScreens(raw: unknown): Record<string, ScreenCard> {
       clockPath: r.clockPath === 'responder' || r.clockPath === 'socketio' ? r.clockPath : null,
       memory: typeof r.memory === 'object' && r.memory !== null ? (r.memory as LiveStatus['memory']) : null,
       preloadMs: num(r.preloadMs),
+      ...(Array.isArray(r.warm) ? { warm: r.warm.filter((w): w is string => typeof w === 'string' && w.length <= 120).slice(0, 32) } : {}),
       errors: Array.isArray(r.errors) ? (r.errors.filter((e) => typeof e === 'object' && e !== null).slice(0, ERRORS_KEPT) as LiveStatus['errors']) : [],
       heartbeatAt: num(r.heartbeatAt),
       stale: r.stale === true,

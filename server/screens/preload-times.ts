@@ -28,20 +28,37 @@ const COLD_KEPT = 5;
 export const MAX_REPORTED_MS = 60_000;
 /** Pieces remembered per screen: a page cannot grow the server's memory with made-up versions. */
 const LOADED_KEPT = 64;
+/** Pieces a screen may say it holds warm (DisplayHealth.warm's bound). */
+export const WARM_KEPT = 32;
 
 interface ScreenLoads {
   /** Pieces (id@version) this page has loaded, and how long the last load took. */
   loaded: Map<string, number>;
   /** The last few loads that had to fetch a module this page had never loaded. */
   cold: number[];
+  /**
+   * Pieces (id@version) this page holds mounted and warm for its wall (its warm cache, or on
+   * screen), as its last health report said: the next play of one adopts the mounted run.
+   */
+  warm: Set<string>;
+  /** How long the last adoption of each piece took on this page (re-keyed and drawn once: no mount). */
+  adopted: Map<string, number>;
+  /** The last few adoptions' times, whatever the piece (its estimate for a piece it never adopted). */
+  adoptions: number[];
 }
 
 const keyOf = (installationId: string, version: string | null) => `${installationId}@${version ?? '?'}`;
 
-/** One screen's loads as another node gets them (`snapshot`, `adopt`): [id@version, ms] most recent last, and its cold loads. */
+/**
+ * One screen's loads as another node gets them (`snapshot`, `adopt`): [id@version, ms] most recent
+ * last, and its cold loads; the pieces it holds warm and its adoptions of them (absent from a node
+ * of an older build).
+ */
 export interface PreloadSnapshot {
   l: Array<[string, number]>;
   c: number[];
+  w?: string[];
+  a?: Array<[string, number]>;
 }
 
 export class PreloadTimes {
@@ -58,17 +75,31 @@ export class PreloadTimes {
   private entry(screenId: string): ScreenLoads {
     let e = this.screens.get(screenId);
     if (!e) {
-      e = { loaded: new Map(), cold: [] };
+      e = { loaded: new Map(), cold: [], warm: new Set(), adopted: new Map(), adoptions: [] };
       this.screens.set(screenId, e);
     }
     return e;
   }
 
-  /** A screen finished preloading a piece in `ms` (`cold`: it had never loaded that module). */
-  record(screenId: string, installationId: string, version: string | null, ms: number, cold: boolean): void {
+  /**
+   * A screen finished preloading a piece in `ms` (`cold`: it had never loaded that module).
+   * `adopted`: it only re-keyed a run of the piece it held warm (nothing mounted): that time sizes
+   * the lead while the piece stays warm there; the piece's mount time is raised to it when longer
+   * (its sound graph built again on the sounding screen, a starved machine), never lowered.
+   */
+  record(screenId: string, installationId: string, version: string | null, ms: number, cold: boolean, adopted = false): void {
     if (!Number.isFinite(ms) || ms < 0 || ms > MAX_REPORTED_MS) return;
     const e = this.entry(screenId);
     const key = keyOf(installationId, version);
+    if (adopted) {
+      e.adopted.delete(key);
+      e.adopted.set(key, ms);
+      if (e.adopted.size > LOADED_KEPT) e.adopted.delete(e.adopted.keys().next().value!);
+      e.adoptions.push(ms);
+      if (e.adoptions.length > COLD_KEPT) e.adoptions.shift();
+      const mounted = e.loaded.get(key);
+      if (mounted === undefined || ms <= mounted) return;
+    }
     e.loaded.delete(key); // re-inserted last: the map keeps the most recent pieces
     e.loaded.set(key, ms);
     if (e.loaded.size > LOADED_KEPT) e.loaded.delete(e.loaded.keys().next().value!);
@@ -81,23 +112,37 @@ export class PreloadTimes {
     }
   }
 
-  /** A new page for this screen (a reload, a new browser): its module cache is empty again. */
+  /** A new page for this screen (a reload, a new browser): its module cache is empty again, and it holds nothing warm. */
   pageStarted(screenId: string): void {
-    this.entry(screenId).loaded.clear();
+    const e = this.entry(screenId);
+    e.loaded.clear();
+    e.warm.clear();
+  }
+
+  /**
+   * The pieces (id@version) a screen holds warm now, from its health report (none from a page that
+   * does not say). At most WARM_KEPT are taken.
+   */
+  setWarm(screenId: string, pieces: readonly string[] | undefined): void {
+    const e = this.entry(screenId);
+    e.warm = new Set((pieces ?? []).slice(0, WARM_KEPT));
   }
 
   /**
    * The estimated preload time of one piece on one screen: the last it took there; for a piece it
    * never loaded, its slowest cold load (or the default for a screen that has none), or the piece's
-   * last cold load on any screen if that was slower.
+   * last cold load on any screen if that was slower. For a piece the screen holds warm, its last
+   * adoption of that piece (else its slowest recent adoption, else the default) when that is less:
+   * the run is re-keyed, not mounted (client/host/host.ts, prepareIncoming).
    */
   estimateMs(screenId: string, installationId: string, version: string | null): number {
     const e = this.screens.get(screenId);
     const key = keyOf(installationId, version);
     const known = e?.loaded.get(key);
-    if (known !== undefined) return known;
-    const own = e?.cold.length ? Math.max(...e.cold) : this.o.unknownMs;
-    return Math.max(own, this.pieceCold.get(key) ?? 0);
+    const mount = known ?? Math.max(e?.cold.length ? Math.max(...e.cold) : this.o.unknownMs, this.pieceCold.get(key) ?? 0);
+    if (!e?.warm.has(key)) return mount;
+    const adopt = e.adopted.get(key) ?? (e.adoptions.length ? Math.max(...e.adoptions) : this.o.unknownMs);
+    return Math.min(mount, adopt);
   }
 
   /** The lead for switching these screens to a piece: long enough for the slowest to preload. */
@@ -130,16 +175,23 @@ export class PreloadTimes {
    */
   snapshot(screenId: string, maxLoaded = 16): PreloadSnapshot | null {
     const e = this.screens.get(screenId);
-    if (!e || (!e.loaded.size && !e.cold.length)) return null;
-    return { l: [...e.loaded].slice(-maxLoaded), c: [...e.cold] };
+    if (!e || (!e.loaded.size && !e.cold.length && !e.warm.size)) return null;
+    const warm = [...e.warm];
+    return { l: [...e.loaded].slice(-maxLoaded), c: [...e.cold], ...(warm.length ? { w: warm, a: [...e.adopted].filter(([k]) => e.warm.has(k)) } : {}) };
   }
 
   /** Takes another node's snapshot of a screen (its page is connected there) in place of what this table has; bad entries are skipped. */
   adopt(screenId: string, snap: PreloadSnapshot): void {
     const ok = (ms: unknown): ms is number => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 && ms <= MAX_REPORTED_MS;
-    const e: ScreenLoads = { loaded: new Map(), cold: [] };
-    for (const pair of Array.isArray(snap.l) ? snap.l.slice(-LOADED_KEPT) : []) if (Array.isArray(pair) && typeof pair[0] === 'string' && pair[0].length <= 300 && ok(pair[1])) e.loaded.set(pair[0], pair[1]);
+    const e: ScreenLoads = { loaded: new Map(), cold: [], warm: new Set(), adopted: new Map(), adoptions: [] };
+    const pairs = (list: unknown, into: Map<string, number>) => {
+      for (const pair of Array.isArray(list) ? list.slice(-LOADED_KEPT) : []) if (Array.isArray(pair) && typeof pair[0] === 'string' && pair[0].length <= 300 && ok(pair[1])) into.set(pair[0], pair[1]);
+    };
+    pairs(snap.l, e.loaded);
+    pairs(snap.a, e.adopted);
     for (const ms of Array.isArray(snap.c) ? snap.c.slice(-COLD_KEPT) : []) if (ok(ms)) e.cold.push(ms);
+    for (const k of Array.isArray(snap.w) ? snap.w.slice(0, WARM_KEPT) : []) if (typeof k === 'string' && k.length <= 300) e.warm.add(k);
+    e.adoptions = [...e.adopted.values()].slice(-COLD_KEPT);
     this.screens.set(screenId, e);
   }
 

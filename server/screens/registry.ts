@@ -86,6 +86,7 @@ export class ScreenRegistry {
   health(id: string, h: DisplayHealth): void {
     const e = this.entry(id);
     e.health = h;
+    this.preloads.setWarm(id, h.warm);
     e.beatAt = this.time();
     e.stale = false;
     this.changed();
@@ -175,6 +176,7 @@ export class ScreenRegistry {
         clockPath: h?.clock.path ?? null,
         memory: h?.memory ?? null,
         preloadMs: this.preloads.lastColdMs(id),
+        ...((e?.connections ?? 0) > 0 && h?.warm?.length ? { warm: [...h.warm] } : {}),
         blackout: wallBlack,
         ownBlackout: cfg?.blackout ?? false,
         errors: e?.errors ?? [],

@@ -263,7 +263,7 @@ export function attachDisplay(
       if (!parsed.success) return void socket.emit('error:notice', { code: 'bad_request', message: `display:preloaded: ${describeIssues(parsed.error.issues)}` });
       const p = parsed.data;
       if (!deps.catalog.get(p.installationId)) return; // a piece this server does not have sets no lead
-      registry.preloads.record(id, p.installationId, p.version, p.ms, p.cold);
+      registry.preloads.record(id, p.installationId, p.version, p.ms, p.cold, p.adopted === true);
     }));
 
     socket.on('display:ready', safe(logger, 'display:ready', (payload: unknown) => {

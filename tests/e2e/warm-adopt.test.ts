@@ -10,6 +10,7 @@ import { api, startServer, until } from '../support/server';
 import { STATIC_DIR, diag, playOn, screenUrl, stageFrame } from '../support/stage';
 import { launch, openPage, waitFrames } from '../support/browser';
 import type { App } from '../../server/app';
+import type { ScreenStatus, ShowView } from '../../protocol';
 
 const WALL = 'canopy'; // one screen: canopy-1
 const A = 'facade';
@@ -35,6 +36,10 @@ async function command(c: Record<string, unknown>): Promise<void> {
   const res = await api(app, 'POST', '/api/commands', c);
   expect(res.body.ok, JSON.stringify(res.body)).toBe(true);
 }
+
+/** The screen's status as the server has it (GET /api/show). */
+const showScreen = async (): Promise<ScreenStatus> =>
+  ((await api(app, 'GET', '/api/show')).body as unknown as ShowView).screens.find((s) => s.id === `${WALL}-1`)!;
 
 /** Waits until the screen has switched to `id` after `since` (show time) and drawn a few frames with it. */
 async function switched(id: string, since: number): Promise<void> {
@@ -71,6 +76,11 @@ describe('a warm switch adopts the warmed run', () => {
     await waitFrames(page, 10); // its warm-up (compile, one draw off-screen) done
     const before = await stage();
     expect(before.pieceMounts, `${B} mounted once, off-screen`).toBe(onlyA + 1);
+    // Its health reports tell the server (which sizes the GO's lead on adoption, not a mount): A on screen, B warmed ahead.
+    await until(async () => {
+      const warm = (await showScreen()).warm ?? [];
+      return warm.some((p) => p.startsWith(`${A}@`)) && warm.some((p) => p.startsWith(`${B}@`));
+    }, `GET /api/show to list ${A} and ${B} warm on ${WALL}-1`, 30_000);
     const t0 = (await diag(page)).now;
     await command({ type: 'cue.go' });
     await switched(B, t0);

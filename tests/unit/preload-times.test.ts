@@ -70,4 +70,47 @@ describe('PreloadTimes: the lead of a piece switch', () => {
     // Another version of the piece is another piece.
     expect(t.estimateMs('c', 'echo', '2.0.0')).toBe(800);
   });
+
+  it('sizes the lead of a piece held warm on every screen on their adoption times, and on the mount again once one lets it go', () => {
+    const t = new PreloadTimes(opts);
+    t.record('a', 'canopy', '1.0.0', 2000, true);
+    t.record('b', 'canopy', '1.0.0', 1500, true);
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(4200);
+    // Both hold it warm (their health reports); a adopted it once in 150 ms, b never did: the default.
+    t.setWarm('a', ['canopy@1.0.0', 'echo@1.0.0']);
+    t.setWarm('b', ['canopy@1.0.0']);
+    t.record('a', 'canopy', '1.0.0', 150, false, true);
+    expect(t.estimateMs('a', 'canopy', '1.0.0')).toBe(150);
+    expect(t.estimateMs('b', 'canopy', '1.0.0')).toBe(800);
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(1800);
+    // b's own adoptions of other pieces stand for one it never adopted.
+    t.record('b', 'echo', '1.0.0', 300, false, true);
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(800);
+    // The adoption did not lower the piece's mount time: b lets it go, and the lead is the mount's.
+    t.setWarm('b', []);
+    expect(t.estimateMs('b', 'canopy', '1.0.0')).toBe(1500);
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(3200);
+    // An adoption that took longer than the mount (a sound graph built again, a starved machine) raises the mount time.
+    t.setWarm('b', ['canopy@1.0.0']);
+    t.record('b', 'canopy', '1.0.0', 9000, false, true);
+    t.setWarm('b', []);
+    expect(t.estimateMs('b', 'canopy', '1.0.0')).toBe(9000);
+    // A new page holds nothing warm.
+    t.pageStarted('a');
+    expect(t.estimateMs('a', 'canopy', '1.0.0')).toBe(2000);
+  });
+
+  it("hands a screen's warm pieces and adoptions to another node, and drops bad entries", () => {
+    const t = new PreloadTimes(opts);
+    t.record('a', 'canopy', '1.0.0', 2000, true);
+    t.setWarm('a', ['canopy@1.0.0']);
+    t.record('a', 'canopy', '1.0.0', 120, false, true);
+    const snap = t.snapshot('a')!;
+    expect(snap.w).toEqual(['canopy@1.0.0']);
+    const other = new PreloadTimes(opts);
+    other.adopt('a', snap);
+    expect(other.estimateMs('a', 'canopy', '1.0.0')).toBe(120);
+    other.adopt('a', { ...snap, w: [7, 'x'.repeat(400)] as unknown as string[], a: [['canopy@1.0.0', -1]] });
+    expect(other.estimateMs('a', 'canopy', '1.0.0')).toBe(2000);
+  });
 });

@@ -39,6 +39,7 @@ describe('warm switch: the warmed run becomes the live one', () => {
     const first = host.snapshot().run!;
     await play('echo', T + 1000);
     expect(host.snapshot().kept.map((r) => r.slot)).toEqual([first.slot]);
+    expect(host.warmPieces(), 'what its health report says it holds warm: canopy kept, echo on screen').toEqual(['canopy@1.0.0', 'echo@1.0.0']);
 
     host.setProgram(programOf(playing('canopy', T + 5000)));
     await settle();
@@ -55,8 +56,9 @@ describe('warm switch: the warmed run becomes the live one', () => {
     frameAt(T + 5000);
     expect(host.snapshot().run?.installationId).toBe('echo');
     const reported = preloads.length;
+    expect(host.warmPieces(), 'canopy is taken out of the cache while it comes in: echo, on screen, is held warm').toEqual(['echo@1.0.0']);
     host.warmed(inc.key, 'main-1');
-    expect(preloads.length, 'no warm-up time for the server: the lead stays sized on a real mount').toBe(reported);
+    expect(preloads.slice(reported), 'the adoption time, marked so: the server sizes a warm play on it, not a mount').toEqual([expect.objectContaining({ installationId: 'canopy', adopted: true })]);
     frameAt(T + 5016);
     expect(host.snapshot().run?.slot).toBe(first.slot);
     expect(host.snapshot().run?.shared.time.seconds).toBeCloseTo(0.016);
@@ -88,6 +90,19 @@ describe('warm switch: the warmed run becomes the live one', () => {
     frameAt(T + 4500);
     expect(host.snapshot().incoming?.slot).not.toBe(facade!.slot);
     expect(host.snapshot().incoming?.seed).toBe(seedOf('main', 'facade'));
+  });
+
+  it('names as warm, for its health report, a piece warmed ahead only once it is warm, and never one warmed for another wall', async () => {
+    const { host, play } = screenHost();
+    await play('canopy', T);
+    host.warmAhead({ installationId: 'echo', version: '1.0.0', moduleUrl: null, seed: seedOf('main', 'echo') });
+    host.warmAhead({ installationId: 'facade', version: '1.0.0', moduleUrl: null, seed: seedOf('side', 'facade') });
+    await settle();
+    const [echo, facade] = host.snapshot().kept;
+    expect(host.warmPieces(), 'echo is still warming; facade has another wall’s seed').toEqual(['canopy@1.0.0']);
+    host.warmed(echo!.key, 'main-1');
+    host.warmed(facade!.key, 'main-1');
+    expect(host.warmPieces()).toEqual(['echo@1.0.0', 'canopy@1.0.0']);
   });
 
   it('a run whose start moves before its switch keeps its mount', async () => {

@@ -13,7 +13,7 @@ import { LoadedPieces, fakeRenderer, playing, settle, testHost } from './host-fi
 const T = 5_000_000;
 
 function screenHost() {
-  const preloads: Array<{ installationId: string; ms: number; cold: boolean }> = [];
+  const preloads: Array<{ installationId: string; ms: number; cold: boolean; adopted?: boolean }> = [];
   const t = testHost({ pieces: new LoadedPieces(), sendPreload: (p) => preloads.push(p) });
   t.host.attachRenderer('main-1', fakeRenderer({ geometries: 0, textures: 0 }));
   return { ...t, preloads };
@@ -37,7 +37,7 @@ describe('warming ahead of a cue, and what the server is told', () => {
     expect(host.snapshot().kept.map((r) => r.slot)).toEqual([echo!.slot]);
   });
 
-  it("an adopted run's warm-up is reported only when it took longer than what was last reported for the piece", async () => {
+  it("an adopted run's warm-up is reported marked `adopted` (the server keeps sizing a mount on the mount's time)", async () => {
     const { host, frameAt, timers, preloads } = screenHost();
     frameAt(T);
     host.warmAhead({ installationId: 'echo', version: '1.0.0', moduleUrl: null, seed: seedOf('main', 'echo') });
@@ -46,7 +46,7 @@ describe('warming ahead of a cue, and what the server is told', () => {
     host.warmed(host.snapshot().kept[0]!.key, 'main-1');
     expect(preloads.map((p) => p.ms)).toEqual([400]);
 
-    // The cue: adopted. Its re-warm (sound graph built again) takes 300 ms: not reported.
+    // The cue: adopted. Its re-warm (sound graph built again) takes 300 ms: reported as an adoption.
     host.setProgram(programOf(playing('echo', T + 2000)));
     await settle();
     frameAt(T + 100);
@@ -55,9 +55,12 @@ describe('warming ahead of a cue, and what the server is told', () => {
     host.warmed(inc.key, 'main-1');
     frameAt(T + 2000);
     expect(host.lastWarm).toMatchObject({ installationId: 'echo', adopted: true });
-    expect(preloads.map((p) => p.ms), 'shorter than the last report: the lead stays sized on it').toEqual([400]);
+    expect(preloads.map((p) => [p.ms, p.adopted === true]), 'the ahead warm-up a mount, the cue’s run an adoption').toEqual([
+      [400, false],
+      [300, true],
+    ]);
 
-    // Played again from the cache: this adoption takes 900 ms (the sounding screen under load): reported.
+    // Played again from the cache: this adoption takes 900 ms (the sounding screen under load): reported, marked.
     host.setProgram(programOf(playing('prism-field', T + 3000)));
     await settle();
     frameAt(T + 2100);
@@ -70,6 +73,10 @@ describe('warming ahead of a cue, and what the server is told', () => {
     expect(again.slot, 'adopted again').toBe(inc.slot);
     timers.advance(900);
     host.warmed(again.key, 'main-1');
-    expect(preloads.filter((p) => p.installationId === 'echo').map((p) => p.ms), 'longer than the last report: the next lead covers it').toEqual([400, 900]);
+    expect(preloads.filter((p) => p.installationId === 'echo').map((p) => [p.ms, p.adopted === true])).toEqual([
+      [400, false],
+      [300, true],
+      [900, true],
+    ]);
   });
 });

@@ -76,6 +76,14 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
         <dd title="how long this screen took to load the last piece it had never loaded; piece switches wait about twice that for the slowest screen of the wall">
           {ms(s.preloadMs, 0)}
         </dd>
+        <dt>Warm</dt>
+        <dd
+          className="small"
+          data-testid={`screen-warm-${s.id}`}
+          title="pieces this screen holds built and compiled for its wall (played a moment ago, or warmed ahead of the next cue): a switch to one is instant and its GO waits only the least lead"
+        >
+          {s.warm?.length ? s.warm.map((p) => p.split('@')[0]).join(', ') : <span className="muted">—</span>}
+        </dd>
         {s.node && (
           <>
             <dt>Node</dt>
