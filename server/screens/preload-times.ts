@@ -41,10 +41,8 @@ interface ScreenLoads {
    * screen), as its last health report said: the next play of one adopts the mounted run.
    */
   warm: Set<string>;
-  /** How long the last adoption of each piece took on this page (re-keyed and drawn once: no mount). */
+  /** How long the last adoption of each piece took on this screen (re-keyed and drawn once: no mount). */
   adopted: Map<string, number>;
-  /** The last few adoptions' times, whatever the piece (its estimate for a piece it never adopted). */
-  adoptions: number[];
 }
 
 const keyOf = (installationId: string, version: string | null) => `${installationId}@${version ?? '?'}`;
@@ -75,7 +73,7 @@ export class PreloadTimes {
   private entry(screenId: string): ScreenLoads {
     let e = this.screens.get(screenId);
     if (!e) {
-      e = { loaded: new Map(), cold: [], warm: new Set(), adopted: new Map(), adoptions: [] };
+      e = { loaded: new Map(), cold: [], warm: new Set(), adopted: new Map() };
       this.screens.set(screenId, e);
     }
     return e;
@@ -95,8 +93,6 @@ export class PreloadTimes {
       e.adopted.delete(key);
       e.adopted.set(key, ms);
       if (e.adopted.size > LOADED_KEPT) e.adopted.delete(e.adopted.keys().next().value!);
-      e.adoptions.push(ms);
-      if (e.adoptions.length > COLD_KEPT) e.adoptions.shift();
       const mounted = e.loaded.get(key);
       if (mounted === undefined || ms <= mounted) return;
     }
@@ -131,9 +127,10 @@ export class PreloadTimes {
   /**
    * The estimated preload time of one piece on one screen: the last it took there; for a piece it
    * never loaded, its slowest cold load (or the default for a screen that has none), or the piece's
-   * last cold load on any screen if that was slower. For a piece the screen holds warm, its last
-   * adoption of that piece (else its slowest recent adoption, else the default) when that is less:
-   * the run is re-keyed, not mounted (client/host/host.ts, prepareIncoming).
+   * last cold load on any screen if that was slower. For a piece the screen holds warm and has
+   * adopted before, its last adoption of it when that is less: the run is re-keyed, not mounted
+   * (client/host/host.ts, prepareIncoming). A first adoption is sized as a mount: on the screen
+   * that plays the sound it builds the piece's sound graph again, which can take as long.
    */
   estimateMs(screenId: string, installationId: string, version: string | null): number {
     const e = this.screens.get(screenId);
@@ -141,8 +138,7 @@ export class PreloadTimes {
     const known = e?.loaded.get(key);
     const mount = known ?? Math.max(e?.cold.length ? Math.max(...e.cold) : this.o.unknownMs, this.pieceCold.get(key) ?? 0);
     if (!e?.warm.has(key)) return mount;
-    const adopt = e.adopted.get(key) ?? (e.adoptions.length ? Math.max(...e.adoptions) : this.o.unknownMs);
-    return Math.min(mount, adopt);
+    return Math.min(mount, e.adopted.get(key) ?? mount);
   }
 
   /** The lead for switching these screens to a piece: long enough for the slowest to preload. */
@@ -183,7 +179,7 @@ export class PreloadTimes {
   /** Takes another node's snapshot of a screen (its page is connected there) in place of what this table has; bad entries are skipped. */
   adopt(screenId: string, snap: PreloadSnapshot): void {
     const ok = (ms: unknown): ms is number => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 && ms <= MAX_REPORTED_MS;
-    const e: ScreenLoads = { loaded: new Map(), cold: [], warm: new Set(), adopted: new Map(), adoptions: [] };
+    const e: ScreenLoads = { loaded: new Map(), cold: [], warm: new Set(), adopted: new Map() };
     const pairs = (list: unknown, into: Map<string, number>) => {
       for (const pair of Array.isArray(list) ? list.slice(-LOADED_KEPT) : []) if (Array.isArray(pair) && typeof pair[0] === 'string' && pair[0].length <= 300 && ok(pair[1])) into.set(pair[0], pair[1]);
     };
@@ -191,7 +187,6 @@ export class PreloadTimes {
     pairs(snap.a, e.adopted);
     for (const ms of Array.isArray(snap.c) ? snap.c.slice(-COLD_KEPT) : []) if (ok(ms)) e.cold.push(ms);
     for (const k of Array.isArray(snap.w) ? snap.w.slice(0, WARM_KEPT) : []) if (typeof k === 'string' && k.length <= 300) e.warm.add(k);
-    e.adoptions = [...e.adopted.values()].slice(-COLD_KEPT);
     this.screens.set(screenId, e);
   }
 

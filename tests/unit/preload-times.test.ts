@@ -76,15 +76,18 @@ describe('PreloadTimes: the lead of a piece switch', () => {
     t.record('a', 'canopy', '1.0.0', 2000, true);
     t.record('b', 'canopy', '1.0.0', 1500, true);
     expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(4200);
-    // Both hold it warm (their health reports); a adopted it once in 150 ms, b never did: the default.
+    // Both hold it warm (their health reports); a adopted it once in 150 ms, b never did: b's first
+    // adoption is sized as a mount (the sounding screen builds the sound graph again).
     t.setWarm('a', ['canopy@1.0.0', 'echo@1.0.0']);
     t.setWarm('b', ['canopy@1.0.0']);
     t.record('a', 'canopy', '1.0.0', 150, false, true);
     expect(t.estimateMs('a', 'canopy', '1.0.0')).toBe(150);
-    expect(t.estimateMs('b', 'canopy', '1.0.0')).toBe(800);
-    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(1800);
-    // b's own adoptions of other pieces stand for one it never adopted.
-    t.record('b', 'echo', '1.0.0', 300, false, true);
+    expect(t.estimateMs('b', 'canopy', '1.0.0')).toBe(1500);
+    expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(3200);
+    // Another piece's adoption says nothing of this one's.
+    t.record('b', 'echo', '1.0.0', 100, false, true);
+    expect(t.estimateMs('b', 'canopy', '1.0.0')).toBe(1500);
+    t.record('b', 'canopy', '1.0.0', 300, false, true);
     expect(t.leadMs(['a', 'b'], 'canopy', '1.0.0')).toBe(800);
     // The adoption did not lower the piece's mount time: b lets it go, and the lead is the mount's.
     t.setWarm('b', []);
