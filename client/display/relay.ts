@@ -6,7 +6,7 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
-import { stallVerdict, watchdogTimes } from './stall';
+import { WATCH_EVERY_MS, frozenMs, stallVerdict, watchdogTimes } from './stall';
 
 /**
  * A stage that stops answering at all (its thread busy: a piece in an endless loop, or a shader
@@ -46,6 +46,9 @@ export class StageRelay {
   /** The stall and starved waits: the defaults, or the screen address's `starved=<seconds>` (stall.ts). */
   private readonly times = watchdogTimes(location.search, (m) => console.warn(`[pavilion] ${m}`));
   private watchdog: ReturnType<typeof setInterval> | undefined;
+  /** The watchdog's last look, and how long this page was frozen since the stage last answered (for the report). */
+  private lastWatchAt = localNow();
+  private frozenSinceDiagMs = 0;
   private readonly listeners = new Set<() => void>();
   /** The stage's last ready run (`display:ready`), sent again once the server has taken this page back after a reconnection. */
   private lastReady: { key: string; startedAt: number } | null = null;
@@ -90,7 +93,8 @@ export class StageRelay {
     const link = new StageLink(origin, { open: () => this.opened(), message: (m) => this.message(m) });
     this.link = link;
     clearInterval(this.watchdog);
-    this.watchdog = setInterval(() => this.watch(), 1000);
+    this.lastWatchAt = localNow();
+    this.watchdog = setInterval(() => this.watch(), WATCH_EVERY_MS);
     return link;
   }
 
@@ -166,6 +170,7 @@ export class StageRelay {
       case 'diag':
         this.diag = m.diag;
         this.lastDiagAt = localNow();
+        this.frozenSinceDiagMs = 0;
         if (m.diag.errors) this.errors = m.diag.errors;
         if (m.diag.framesRendered !== this.lastFrames) {
           this.lastFrames = m.diag.framesRendered;
@@ -179,18 +184,30 @@ export class StageRelay {
 
   private watch(): void {
     const link = this.link;
+    const now = localNow();
+    // This page frozen meanwhile (its machine asleep, its process starved): that time is not the stage's.
+    const frozen = frozenMs(this.lastWatchAt, now);
+    this.lastWatchAt = now;
+    if (frozen > 0) {
+      this.lastDiagAt = Math.min(now, this.lastDiagAt + frozen);
+      this.lastProgressAt = Math.min(now, this.lastProgressAt + frozen);
+      if (this.loadedAt) this.loadedAt = Math.min(now, this.loadedAt + frozen);
+      this.frozenSinceDiagMs += frozen;
+    }
     if (!link || document.visibilityState !== 'visible') {
-      this.lastProgressAt = this.lastDiagAt = localNow();
+      this.lastProgressAt = this.lastDiagAt = now;
       return;
     }
-    const now = localNow();
     if (!link.open) {
       if (this.loadedAt && now - this.loadedAt > SILENT_MS) this.restart('the stage did not start', null);
       return;
     }
     if (!this.store.getState().view) return;
     const silent = now - this.lastDiagAt;
-    if (silent > HUNG_MS) return this.restart(`the stage stopped answering for ${Math.round(silent / 1000)} s`, this.diag?.installationId ?? null);
+    if (silent > HUNG_MS) {
+      const away = this.frozenSinceDiagMs ? ` (not counting ${Math.round(this.frozenSinceDiagMs / 1000)} s this page was frozen itself)` : '';
+      return this.restart(`the stage stopped answering for ${Math.round(silent / 1000)} s${away}`, this.diag?.installationId ?? null);
+    }
     this.askPageFrame();
     // Still answering (diagnostics come twice a second) but no new frame: the render loop stalled,
     // if this page was given frames and GPU time meanwhile; else the browser is starved, and a reload waits.

@@ -75,3 +75,20 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
     : `the GPU kept this page waiting ${(f.gpuWaitMs! / 1000).toFixed(1)} s for a 1-pixel draw`;
   return { kind: 'starved', why: `no new frame for ${s} s, while ${short} (an overloaded machine or GPU)` };
 }
+
+/** The watchdog looks every this long (client/display/relay.ts). */
+export const WATCH_EVERY_MS = 1000;
+/** Lateness of the watchdog's own timer past which this page counts as frozen meanwhile. */
+export const FROZEN_SLACK_MS = 2000;
+
+/**
+ * How long this page itself did not run between two looks of the watchdog, `prevAt` and `now`
+ * (monotonic ms): 0 when its timer came about on time. A page frozen with its machine (asleep,
+ * suspended, its process descheduled on a starved machine) cannot have heard its stage, so that
+ * time is not counted against the stage: it is not "stopped answering" for the time its page was
+ * away. The time up to FROZEN_SLACK_MS late still counts (a busy page, not a frozen one).
+ */
+export function frozenMs(prevAt: number, now: number, everyMs = WATCH_EVERY_MS): number {
+  const late = now - prevAt - everyMs;
+  return late > FROZEN_SLACK_MS ? late : 0;
+}

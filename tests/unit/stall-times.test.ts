@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STALL_MS, STARVED_MAX_MS, STARVED_MS, WATCHDOG_DEFAULTS, stallVerdict, watchdogTimes } from '../../client/display/stall';
+import { FROZEN_SLACK_MS, STALL_MS, STARVED_MAX_MS, STARVED_MS, WATCHDOG_DEFAULTS, WATCH_EVERY_MS, frozenMs, stallVerdict, watchdogTimes } from '../../client/display/stall';
 
 /** The screen address's `starved=<seconds>` (client/display/stall.ts watchdogTimes), and the verdict with it. */
 describe('watchdogTimes', () => {
@@ -39,5 +39,15 @@ describe('stallVerdict with a screen\'s own starved wait', () => {
 
   it('still reloads a stalled stage at the stall wait, whatever the starved wait', () => {
     expect(stallVerdict({ stalledMs: STALL_MS + 1000, silentMs: 0, pageFramesGiven: 11, gpuWaitMs: 0 }, { stallMs: STALL_MS, starvedMs: 600_000 }).kind).toBe('stalled');
+  });
+});
+
+describe('frozenMs: the time the screen page itself was away between two looks of its watchdog', () => {
+  it('is 0 for a timer on time or a little late (a busy page), and the whole lateness past the slack (a frozen one)', () => {
+    expect(frozenMs(10_000, 10_000 + WATCH_EVERY_MS)).toBe(0);
+    expect(frozenMs(10_000, 10_000 + WATCH_EVERY_MS + FROZEN_SLACK_MS)).toBe(0);
+    expect(frozenMs(10_000, 10_000 + WATCH_EVERY_MS + FROZEN_SLACK_MS + 1)).toBe(FROZEN_SLACK_MS + 1);
+    expect(frozenMs(10_000, 10_000 + 50_000)).toBe(49_000);
+    expect(frozenMs(10_000, 10_500)).toBe(0); // early (a new interval): nothing
   });
 });

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { startServer, until } from '../support/server';
+import { STATIC_DIR, diag, playOn, screenUrl, serverErrors, stageFrame } from '../support/stage';
+import { launch, openPage } from '../support/browser';
+import { HUNG_MS } from '../../client/display/relay';
+import type { App } from '../../server/app';
+
+/*
+ * A screen whose machine stops for a while (asleep, suspended, its processes descheduled on a
+ * starved machine) must not reload its stage when it comes back: the stage did not stop answering,
+ * its page was not there to hear it. Both the screen page and its stage (another process: the stage
+ * origin) are paused in the debugger for longer than the hung wait (HUNG_MS, 45 s), then let go
+ * together. The page's watchdog counts the time its own timer was late as time it was away
+ * (client/display/stall.ts frozenMs), so the stage plays on, unreloaded, and nothing is reported.
+ * The stage alone paused that long (its thread stuck, its page running) is still reloaded.
+ */
+
+let app: App;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  app = await startServer({ staticDir: STATIC_DIR });
+  browser = await launch();
+  page = (await openPage(browser, screenUrl(app, 'main-1'))).page;
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Pauses a target's JavaScript at its next statement; resolves once it is paused. */
+async function pause(cdp: CDPSession): Promise<void> {
+  const paused = new Promise<void>((resolve) => cdp.once('Debugger.paused', () => resolve()));
+  await cdp.send('Debugger.enable');
+  await cdp.send('Debugger.pause');
+  await paused;
+}
+
+describe('a screen whose machine stopped for a while', () => {
+  it('does not reload its stage for the time its own page was frozen', async () => {
+    await playOn(app, page, 'main', 'prism-field', 5);
+    const reloads: string[] = [];
+    page.on('console', (m) => {
+      if (/reloading the stage/.test(m.text())) reloads.push(m.text());
+    });
+    const stage = await stageFrame(page);
+    const pageCdp = await page.context().newCDPSession(page);
+    const stageCdp = await page.context().newCDPSession(stage);
+    await Promise.all([pause(pageCdp), pause(stageCdp)]);
+    await new Promise((r) => setTimeout(r, HUNG_MS + 5000));
+    await Promise.all([stageCdp.send('Debugger.resume'), pageCdp.send('Debugger.resume')]);
+    const after = (await diag(page)).framesRendered;
+    // It draws on: the same stage (its frame count goes on from where it was), for a few seconds.
+    await until(async () => (await diag(page)).framesRendered > after + 30, 'the stage to draw on after the pause', 60_000);
+    expect(reloads, 'the screen page reloaded its stage').toEqual([]);
+    expect((await serverErrors(app, 'main-1')).filter((e) => e.phase === 'frame')).toEqual([]);
+  }, 180_000);
+
+  it('still reloads a stage that stopped answering while its page ran, and says so', async () => {
+    const stage = await stageFrame(page);
+    const stageCdp = await page.context().newCDPSession(stage);
+    await pause(stageCdp);
+    const report = await until(
+      async () => (await serverErrors(app, 'main-1')).find((e) => e.phase === 'frame' && /stopped answering/.test(e.message)) ?? null,
+      'the hung stage to be reported',
+      HUNG_MS + 60_000,
+    );
+    expect(report.message).toMatch(/the stage stopped answering for \d+ s; the screen reloaded its stage/);
+    expect(report.message, 'its page was not frozen').not.toMatch(/frozen/);
+    await stageCdp.send('Debugger.resume').catch(() => undefined); // that stage's document is gone already
+    await until(async () => (await diag(page)).framesRendered > 0 && (await diag(page)).installationId === 'prism-field', 'the reloaded stage to play again', 90_000);
+  }, 180_000);
+});
