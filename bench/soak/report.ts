@@ -28,6 +28,12 @@ export interface Sample {
   refusedCommands: number;
   cuesFired: number;
   loadAvg: number;
+  /**
+   * Where the screens' Chromiums spent CPU since the previous sample, in % of one core: by process
+   * kind, and the busiest threads ("kind/thread name", threads of a name summed across processes).
+   * What drives the load when it climbs (renderer main threads, SwiftShader, audio threads).
+   */
+  chromiumCpu?: { byKind: Record<string, number>; top: Array<[string, number]> };
 }
 
 export interface SoakResult {

@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { arg, flag } from '../lib/args';
 import { raiseSession } from '../lib/priority';
+import { byKind, chromiumCpu, cpuSince } from '../lib/cpu';
 import { ROOT, childForker, keyedMessage, sleep } from '../lib/child';
 import type { ScreenStatus } from '../../protocol';
 import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToServer } from './protocol';
@@ -148,6 +149,7 @@ let lastAcked = 0;
 let lastRtt = { sum: 0, n: 0 };
 let lastPaced = 0;
 let lastT = 0;
+let lastChromium = { at: performance.now(), cpu: chromiumCpu() };
 
 async function phoneCounters(): Promise<PhoneCounters[]> {
   const replies = phoneProcs.map((c) => keyedMessage<PhoneCounters>(c, 'report', 30_000));
@@ -176,6 +178,11 @@ async function takeSample(): Promise<void> {
     }
   errorsLastHour0 ??= view.errorsLastHour;
   errorsLastHour = view.errorsLastHour - errorsLastHour0;
+  const chromium = { at: performance.now(), cpu: chromiumCpu() };
+  const spent = cpuSince(lastChromium.cpu, chromium.cpu);
+  const sinceMs = Math.max(1, chromium.at - lastChromium.at);
+  const pct = (ms: number) => Math.round((ms / sinceMs) * 1000) / 10;
+  lastChromium = chromium;
   const acked = phones.reduce((s, p) => s + p.acked, 0);
   const paced = phones.reduce((s, p) => s + p.paced, 0);
   const rtt = { sum: phones.reduce((s, p) => s + p.rttSumMs, 0), n: phones.reduce((s, p) => s + p.rttCount, 0) };
@@ -195,6 +202,7 @@ async function takeSample(): Promise<void> {
     refusedCommands: api.refused + api.failed,
     cuesFired,
     loadAvg: os.loadavg()[0] ?? NaN,
+    chromiumCpu: { byKind: Object.fromEntries(Object.entries(byKind(spent)).map(([k, v]) => [k, pct(v)])), top: spent.slice(0, 8).map(([k, v]) => [k, pct(v)]) },
   };
   lastAcked = acked;
   lastRtt = rtt;
@@ -202,7 +210,7 @@ async function takeSample(): Promise<void> {
   lastT = t;
   samples.push(sample);
   const heaps = tabSamples.map((x) => x.heapMB).filter((v): v is number => v !== null);
-  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}; sampled in ${sample.sampleS.toFixed(1)} s`);
+  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
 }
 
 /** A sample that fails (a child that did not answer in time) is logged and left out. */
