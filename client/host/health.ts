@@ -66,6 +66,6 @@ export function healthReport(h: {
     memory: h.memory,
     clock: { offsetMs: h.clock.offsetMs, rttMs: h.clock.rttMs, uncertaintyMs: Number.isFinite(h.clock.uncertaintyMs) ? h.clock.uncertaintyMs : 9999 },
     ...(h.heapMB !== undefined ? { heapMB: h.heapMB } : {}),
-    ...(h.warm?.length ? { warm: h.warm.filter((p) => p.length <= 120).slice(0, 32) } : {}),
+    ...(h.warm?.length ? { warm: h.warm.filter((p) => p.length <= 120).slice(-32) } : {}),
   };
 }

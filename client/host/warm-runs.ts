@@ -6,8 +6,6 @@ import { seedOf } from './program';
 /** What the warm bookkeeping needs of a run: its key, piece, version and seed (and its mount's slot). */
 type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version' | 'seed'> & { slot?: string; failed?: boolean };
 
-/** Pieces a health report names at most as warm (protocol/payloads.ts DisplayHealth.warm). */
-const WARM_REPORTED = 32;
 
 /** A run's piece, as the warm cache keys it (a newer run of the same piece replaces the older). */
 export const pieceOf = (run: Pick<ActivePiece, 'installationId' | 'version'>): string => `${run.installationId}@${run.version}`;
@@ -143,7 +141,7 @@ export class WarmRuns<R extends RunLike> {
     const fits = (r: R) => !r.failed && r.seed === seedOf(wallId, r.installationId);
     const out = new Set(this.cache.values().filter((r) => !this.isAhead(r.key) && fits(r)).map(pieceOf));
     if (onScreen && fits(onScreen)) out.add(pieceOf(onScreen));
-    return [...out].slice(-WARM_REPORTED);
+    return [...out];
   }
 
   /** For diagnostics: the kept pieces, oldest first, and the bounds. */

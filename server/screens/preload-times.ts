@@ -29,7 +29,7 @@ export const MAX_REPORTED_MS = 60_000;
 /** Pieces remembered per screen: a page cannot grow the server's memory with made-up versions. */
 const LOADED_KEPT = 64;
 /** Pieces a screen may say it holds warm (DisplayHealth.warm's bound). */
-export const WARM_KEPT = 32;
+const WARM_KEPT = 32;
 
 interface ScreenLoads {
   /** Pieces (id@version) this page has loaded, and how long the last load took. */
@@ -139,6 +139,11 @@ export class PreloadTimes {
     const mount = known ?? Math.max(e?.cold.length ? Math.max(...e.cold) : this.o.unknownMs, this.pieceCold.get(key) ?? 0);
     if (!e?.warm.has(key)) return mount;
     return Math.min(mount, e.adopted.get(key) ?? mount);
+  }
+
+  /** The pieces (id@version) a screen holds warm, as the lead is sized on them (GET /api/show). */
+  warmOf(screenId: string): string[] {
+    return [...(this.screens.get(screenId)?.warm ?? [])];
   }
 
   /** The lead for switching these screens to a piece: long enough for the slowest to preload. */

@@ -159,6 +159,7 @@ export class ScreenRegistry {
       const cfg = show.screens[id];
       const e = this.live.get(id);
       const h = e?.health ?? null;
+      const warm = this.preloads.warmOf(id); // what the play lead is sized on
       const wallBlack = show.blackout || (cfg?.blackout ?? false);
       return {
         id,
@@ -176,7 +177,7 @@ export class ScreenRegistry {
         clockPath: h?.clock.path ?? null,
         memory: h?.memory ?? null,
         preloadMs: this.preloads.lastColdMs(id),
-        ...((e?.connections ?? 0) > 0 && h?.warm?.length ? { warm: [...h.warm] } : {}),
+        ...((e?.connections ?? 0) > 0 && warm.length ? { warm } : {}),
         blackout: wallBlack,
         ownBlackout: cfg?.blackout ?? false,
         errors: e?.errors ?? [],

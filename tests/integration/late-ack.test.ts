@@ -1,22 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { api, ask, client, connected, helloOf, startServer, until } from '../support/server';
+import { api, connected, pairedScreen, startServer, until } from '../support/server';
 import type { App } from '../../server/app';
-import type { Ack, DisplayView, ShowView } from '../../protocol';
+import type { ShowView } from '../../protocol';
 
 // A still clock: the time a screen has is exactly `at` − now.
 const NOW = 1_800_000_000_000;
 let app: App;
 const sockets: Socket[] = [];
 
-async function screen(id: string): Promise<Socket> {
-  const s = client(app, '/display');
-  sockets.push(s);
-  await connected(s);
-  const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', helloOf(app, id));
-  expect(res.ok).toBe(true);
-  return s;
-}
+const screen = (id: string) => pairedScreen(app, id, sockets);
 const preloadMsOf = async (id: string) => ((await api(app, 'GET', '/api/show')).body as unknown as ShowView).screens.find((s) => s.id === id)?.preloadMs;
 
 beforeAll(async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { api, ask, client, connected, helloOf, nextEvent, startServer } from '../support/server';
+import { ask, nextEvent, pairedScreen, playLead, startServer } from '../support/server';
 import type { App } from '../../server/app';
-import type { Ack, DisplayView, ShowView } from '../../protocol';
 
 // A still clock: the lead is then exactly startedAt − now.
 const NOW = 1_800_000_000_000;
@@ -10,21 +9,9 @@ let app: App;
 const sockets: Socket[] = [];
 let piece: { id: string; version: string };
 
-async function screen(id: string): Promise<Socket> {
-  const s = client(app, '/display');
-  sockets.push(s);
-  await connected(s);
-  const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', helloOf(app, id));
-  expect(res.ok).toBe(true);
-  return s;
-}
+const screen = (id: string) => pairedScreen(app, id, sockets);
 
-async function leadOf(installationId: string): Promise<number> {
-  const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId });
-  expect(res.status).toBe(200);
-  const show = (await api(app, 'GET', '/api/show')).body as unknown as ShowView;
-  return show.walls.find((w) => w.id === 'main')!.startedAt - NOW;
-}
+const leadOf = (installationId: string) => playLead(app, installationId, NOW);
 
 /** A health report as a screen sends it every second, holding `warm` warm. */
 const health = (warm?: string[]) => ({

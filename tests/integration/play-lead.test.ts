@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { api, ask, client, connected, helloOf, nextEvent, startServer, until } from '../support/server';
+import { api, ask, connected, helloOf, nextEvent, pairedScreen, playLead, startServer, until } from '../support/server';
 import type { App } from '../../server/app';
 import type { Ack, DisplayView, ShowView } from '../../protocol';
 
@@ -10,21 +10,9 @@ let app: App;
 const sockets: Socket[] = [];
 let pieces: Array<{ id: string; version: string }>;
 
-async function screen(id: string): Promise<Socket> {
-  const s = client(app, '/display');
-  sockets.push(s);
-  await connected(s);
-  const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', helloOf(app, id));
-  expect(res.ok).toBe(true);
-  return s;
-}
+const screen = (id: string) => pairedScreen(app, id, sockets);
 
-async function leadOf(installationId: string): Promise<number> {
-  const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId });
-  expect(res.status).toBe(200);
-  const show = (await api(app, 'GET', '/api/show')).body as unknown as ShowView;
-  return show.walls.find((w) => w.id === 'main')!.startedAt - NOW;
-}
+const leadOf = (installationId: string) => playLead(app, installationId, NOW);
 
 const preloadMsOf = async (id: string) => ((await api(app, 'GET', '/api/show')).body as unknown as ShowView).screens.find((s) => s.id === id)?.preloadMs;
 

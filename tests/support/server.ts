@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
+import { expect } from 'vitest';
 import { createApp, type App, type AppOptions } from '../../server/app';
+import type { Ack, DisplayView, ShowView } from '../../protocol';
 
 export const ADMIN = 'test-admin-token-0123456789';
 export const ARTIST = 'test-artist-token-0123456789';
@@ -39,6 +41,24 @@ export const helloOf = (app: Pick<App, 'store'>, screenId: string) => ({ screenI
 
 export function client(app: { url: string }, namespace: string, auth?: Record<string, string>): Socket {
   return io(`${app.url}${namespace}`, { transports: ['websocket'], auth, forceNew: true, reconnection: false });
+}
+
+/** A display client paired as screen `screenId` (its `display:hello` answered ok), added to `open` to be closed after. */
+export async function pairedScreen(app: { url: string } & Pick<App, 'store'>, screenId: string, open: Socket[]): Promise<Socket> {
+  const s = client(app, '/display');
+  open.push(s);
+  await connected(s);
+  const res = await ask<Ack<{ view: DisplayView }>>(s, 'display:hello', helloOf(app, screenId));
+  expect(res.ok).toBe(true);
+  return s;
+}
+
+/** The lead the server gives a `wall.play` without `at`, on a server whose clock stands still at `now`. */
+export async function playLead(app: { url: string }, installationId: string, now: number, wallId = 'main'): Promise<number> {
+  const res = await api(app, 'POST', '/api/commands', { type: 'wall.play', wallId, installationId });
+  expect(res.status).toBe(200);
+  const show = (await api(app, 'GET', '/api/show')).body as unknown as ShowView;
+  return show.walls.find((w) => w.id === wallId)!.startedAt - now;
 }
 
 export function connected(socket: Socket): Promise<void> {
