@@ -24,6 +24,12 @@ export interface ServerSample {
   loopMaxMs: number;
   /** CPU of the server process since the previous sample, % of one core. */
   cpuPct: number;
+  /**
+   * Share of the time since the previous sample that the server's main thread was runnable but
+   * waiting for a CPU (%; bench/lib/schedstat.ts): high while the loop lags and the CPU is low means
+   * the machine starves the server. Null where the kernel keeps no schedstat.
+   */
+  mainWaitPct: number | null;
 }
 
 export type ToServer = { type: 'sample' } | { type: 'close' };

@@ -153,7 +153,7 @@ const med = (v: number[]) => {
 export function printReport(r: SoakResult): void {
   const c = r.config;
   console.log(`\nbench:soak — ${String(r.machine.cpus)} × ${String(r.machine.model)}, node ${String(r.machine.node)}; ${fmt(c.runS / 60, 1)} min (warm-up ${fmt(c.warmupS, 0)} s), ${String(c.screens)} tabs ${String(c.size)}, ${String(c.phonesJoined)}/${String(c.phones)} phones at ${String(c.hz)} Hz, a cue every ${String(c.cueS)} s (${r.cuesFired} fired)`);
-  console.log('     t s │ srv RSS │ srv heap │ loop p99 │ srv CPU │ tab heap min/med/max MB │ fps min/med │ phones │ inputs/s │ rtt ms │ paced % │ errors │ load');
+  console.log('     t s │ srv RSS │ srv heap │ loop p99 │ srv CPU │ srv wait │ tab heap min/med/max MB │ fps min/med │ phones │ inputs/s │ rtt ms │ paced % │ errors │ load');
   for (const s of r.samples) {
     const heaps = s.tabs.map((t) => t.heapMB ?? NaN).filter(Number.isFinite);
     const fps = s.tabs.map((t) => t.fps ?? NaN).filter(Number.isFinite);
@@ -165,6 +165,7 @@ export function printReport(r: SoakResult): void {
         fmt(s.server.heapLiveMB, 1).padStart(8),
         fmt(s.server.loopP99Ms, 1).padStart(8),
         fmt(s.server.cpuPct, 0).padStart(7),
+        fmt(s.server.mainWaitPct ?? NaN, 0).padStart(8),
         `${fmt(heaps.length ? Math.min(...heaps) : NaN, 1)}/${fmt(med(heaps), 1)}/${fmt(heaps.length ? Math.max(...heaps) : NaN, 1)}`.padStart(23),
         `${fmt(fps.length ? Math.min(...fps) : NaN, 0)}/${fmt(med(fps), 0)}`.padStart(11),
         String(s.phonesPlaying).padStart(6),
@@ -176,7 +177,7 @@ export function printReport(r: SoakResult): void {
       ].join(' │ '),
     );
   }
-  console.log('  (w: warm-up, left out of the growth figures; tab heaps: MB after a forced full GC, read one tab at a time, the readings since the previous sample; fps from each page\'s window.__pavilion.framesRendered)');
+  console.log('  (w: warm-up, left out of the growth figures; tab heaps: MB after a forced full GC, read one tab at a time, the readings since the previous sample; fps from each page\'s window.__pavilion.framesRendered; srv wait: % of the time the server\'s main thread was ready to run but waited for a CPU)');
   for (const t of r.analysis.stages) console.log(`stage process of ${t.screenId}'s browser (after the warm-up): heap ${fmt(t.heap?.secondMean, 1)} → ${fmt(t.heap?.lastMean, 1)} MB (${fmt(t.heap?.growthPct, 1)} %)`);
   console.log('\nper tab (after the warm-up): screen │ page heap 2nd third → last third MB │ growth % │ fps mean │ reconnections │ page errors');
   for (const t of r.analysis.tabs) {

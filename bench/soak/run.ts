@@ -1,7 +1,7 @@
 /**
  * npm run bench:soak [-- --minutes 10] [--screens 16] [--phones 500] [--hz 10] [--cue-s 2]
  *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browsers 1 | --browser-per-screen]
- *                       [--server-nice -10|none]
+ *                       [--server-nice -10|none] [--server-sched rr|other]
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -58,6 +58,31 @@ if (SERVER_NICE !== null && !(Number.isInteger(SERVER_NICE) && SERVER_NICE >= -2
   console.error(`--server-nice takes a nice value from -20 to 19 (below 0 needs root), or none; got '${niceArg}'`);
   process.exit(2);
 }
+/**
+ * --server-sched rr: the server's every thread in the real-time round-robin class (priority 1,
+ * `chrt`), above every normal thread of the machine. Autogroups share the CPU between sessions by
+ * their average load, so a server that sleeps and wakes a thousand times a second is given little
+ * of it whatever its nice value: in the 10-minute run of 2026-12-01 20:00 its main thread waited
+ * for a CPU 86 % of the time while it ran 10 % (the `srv wait` column). The real-time class is what
+ * a machine of its own gives it: its CPU when it wakes. The kernel's real-time throttling
+ * (sched_rt_runtime_us, 95 % by default) still leaves the browsers their share if it spins.
+ * `other` (the default) leaves it in the normal class.
+ */
+const SERVER_SCHED = arg('server-sched', 'other');
+if (SERVER_SCHED !== 'rr' && SERVER_SCHED !== 'other') {
+  console.error(`--server-sched takes rr or other; got '${SERVER_SCHED}'`);
+  process.exit(2);
+}
+/** Puts every thread of `pid` in the real-time round-robin class; says so when the system refuses. */
+function realTime(pid: number | undefined, what: string): string {
+  if (pid === undefined) return `${what}: no process`;
+  try {
+    execFileSync('chrt', ['-a', '-r', '-p', '1', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return `${what} in the real-time class (SCHED_RR 1, all threads)`;
+  } catch (e) {
+    return `could not put ${what} in the real-time class (${((e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message)}); it runs in the normal class`;
+  }
+}
 /** Gives a child process the server's nice value; says so when the system refuses. */
 function renice(pid: number | undefined, what: string): void {
   if (SERVER_NICE === null || pid === undefined) return;
@@ -100,6 +125,8 @@ const forker = childForker(import.meta.dirname);
 const server = forker.fork('server.ts', { execArgv: ['--expose-gc'] });
 renice(server.pid, 'the server');
 const ready = await keyedMessage<ServerReady>(server, 'ready');
+// After 'ready': the threads the server starts as it comes up (V8's, libuv's, the clock responder) exist by then; later ones inherit the class.
+if (SERVER_SCHED === 'rr') log(realTime(server.pid, 'the server'));
 const toServer = (m: ToServer) => server.send(m);
 log(`server at ${ready.url} (nice ${SERVER_NICE ?? 'as npm start'}), pages from ${staticDir}`);
 
@@ -210,7 +237,7 @@ async function takeSample(): Promise<void> {
   lastT = t;
   samples.push(sample);
   const heaps = tabSamples.map((x) => x.heapMB).filter((v): v is number => v !== null);
-  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
+  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB, CPU ${serverSample.cpuPct.toFixed(0)} %, waited for a CPU ${serverSample.mainWaitPct?.toFixed(0) ?? '?'} %, loop p99 ${serverSample.loopP99Ms.toFixed(0)} ms; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
 }
 
 /** A sample that fails (a child that did not answer in time) is logged and left out. */
@@ -259,7 +286,7 @@ const result: SoakResult = {
   bench: 'soak',
   at: new Date().toISOString(),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
-  config: { minutes: MINUTES, serverNice: SERVER_NICE, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
+  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
   errors: {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { threadShares, threadTimes } from '../lib/schedstat';
 import pino from 'pino';
 import { createApp } from '../../server/app';
 import type { FromServer, ServerSample, ToServer } from './protocol';
@@ -58,6 +59,7 @@ const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 let cpu0 = process.cpuUsage();
 let at0 = performance.now();
+let main0 = threadTimes(process.pid);
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function sample(): ServerSample {
@@ -66,6 +68,7 @@ function sample(): ServerSample {
   const m = process.memoryUsage();
   const cpu = process.cpuUsage(cpu0);
   const now = performance.now();
+  const main1 = threadTimes(process.pid);
   const s: ServerSample = {
     rssMB: m.rss / MB,
     heapUsedMB,
@@ -77,10 +80,12 @@ function sample(): ServerSample {
     loopP99Ms: loop.count ? Math.max(0, loop.percentile(99) / 1e6 - 10) : NaN,
     loopMaxMs: loop.count ? Math.max(0, loop.max / 1e6 - 10) : NaN,
     cpuPct: ((cpu.user + cpu.system) / 1000 / Math.max(1, now - at0)) * 100,
+    mainWaitPct: threadShares(main0, main1, now - at0)?.waitPct ?? null,
   };
   loop.reset();
   cpu0 = process.cpuUsage();
   at0 = now;
+  main0 = main1;
   return s;
 }
 
