@@ -5,8 +5,12 @@ import { ParamsContext, PieceRuntimeContext, SoundContext } from '../../sdk/runt
 import type { ParamValues, PieceError } from '../../protocol';
 import { PieceBoundary } from './ErrorBoundary';
 import { Fallback } from './Fallback';
+import { ownTimeout } from '../core/own-time';
 
-/** A piece that suspends (drei's useTexture, useGLTF…) this long is reported and replaced. */
+/**
+ * A piece that suspends (drei's useTexture, useGLTF…) this long of the page's own time
+ * (client/core/own-time.ts: on a starved page, longer by the clock) is reported and replaced.
+ */
 export const SUSPEND_LIMIT_MS = 30_000;
 
 export interface PieceMountProps {
@@ -37,7 +41,7 @@ export function PieceMount({ mountKey, Piece, failed, runtime, params, sound, on
         <SoundContext.Provider value={sound}>
           {Piece && !failed ? (
             <PieceBoundary key={`${mountKey}#${generation}`} fallback={<Fallback />} onError={(error) => onError('render', error)}>
-              <Suspense fallback={<StillLoading onTimeout={() => onError('asset', new Error(`the piece was still loading after ${SUSPEND_LIMIT_MS / 1000} s (a suspending loader that never finished)`))} />}>
+              <Suspense fallback={<StillLoading onTimeout={(wallMs) => onError('asset', new Error(stillLoadingMessage(wallMs)))} />}>
                 <Piece />
                 <Mounted onMounted={onMounted} />
               </Suspense>
@@ -63,13 +67,18 @@ function Mounted({ onMounted }: { onMounted: (() => void) | undefined }) {
   return null;
 }
 
+/** What a piece still loading after SUSPEND_LIMIT_MS of the page's own time reports; `wallMs`: how long that took by the clock. */
+export function stillLoadingMessage(wallMs: number): string {
+  const limit = SUSPEND_LIMIT_MS / 1000;
+  const wall = Math.round(wallMs / 1000);
+  const starved = wall > limit + 1 ? ` (${wall} s by the clock: the page was starved or frozen for the rest)` : '';
+  return `the piece was still loading after ${limit} s${starved}: a suspending loader that never finished (an asset that does not arrive, or a promise that never settles)`;
+}
+
 /** Shown while a piece suspends; reports it if it never stops. */
-function StillLoading({ onTimeout }: { onTimeout: () => void }) {
-  useEffect(() => {
-    const t = setTimeout(onTimeout, SUSPEND_LIMIT_MS);
-    return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+function StillLoading({ onTimeout }: { onTimeout: (wallMs: number) => void }) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => ownTimeout(onTimeout, SUSPEND_LIMIT_MS), []);
   return <Fallback />;
 }
 
