@@ -1,6 +1,7 @@
 /**
  * npx tsx bench/switch/profile.ts [--piece canopy] [--from prism-field] [--screens 1] [--mode ahead|kept]
  *                                 [--type cut|crossfade] [--ms 1000] [--out .tmp/switch-profile] [--interval 250]
+ *                                 [--path prism-field,echo,facade:xf] (the plays before, `:xf` a crossfade) [--only main-2]
  *
  * What the stage does in the frames around a warm switch (issue 13). The real server in process,
  * the demo wall's screens (main-1.., each in its own Chromium process at 480×270, software WebGL,
@@ -38,7 +39,21 @@ import { TraceReader, endTrace, startTrace, type TraceEvent } from './trace';
 
 const PIECE = arg('piece', 'canopy');
 const FROM = arg('from', 'prism-field');
-const SCREENS = ['main-1', 'main-2', 'main-3'].slice(0, Math.max(1, Math.min(3, arg('screens', 1))));
+/**
+ * --path a,b:xf,c: the plays that lead to `--from` instead (each a piece, `:xf` for a crossfade into
+ * it), to repeat a sequence such as bench:switch's (prism-field, echo, facade:xf before laser-score).
+ */
+const PATH = arg('path', '')
+  .split(',')
+  .filter(Boolean)
+  .map((p) => ({ id: p.replace(/:xf$/, ''), xf: p.endsWith(':xf') }));
+/** --only main-2: that screen alone (no other Chromium beside it, as a wall's screen on a machine of its own). */
+const ONLY = arg('only', '');
+const SCREENS = ONLY ? [ONLY] : ['main-1', 'main-2', 'main-3'].slice(0, Math.max(1, Math.min(3, arg('screens', 1))));
+if (ONLY && !['main-1', 'main-2', 'main-3'].includes(ONLY)) {
+  console.error('--only takes main-1, main-2 or main-3');
+  process.exit(2);
+}
 const MODE = arg('mode', 'ahead');
 const TYPE = arg('type', 'cut');
 const MS = arg('ms', 1000);
@@ -87,7 +102,15 @@ const stageDiag = (f: Frame): Promise<StageDiag> =>
  * switch), and the long animation frames.
  */
 const RECORDER = `if (location.pathname === '/stage') {
-  const w = window; w.__benchFrames = []; w.__benchEvents = []; w.__benchLoaf = [];
+  const w = window; w.__benchFrames = []; w.__benchEvents = []; w.__benchLoaf = []; w.__benchCompiles = [];
+  // Each shader compiled, with three's SHADER_NAME (the material's name or type) and its kind.
+  const names = new WeakMap();
+  for (const C of [w.WebGLRenderingContext, w.WebGL2RenderingContext]) {
+    if (!C) continue;
+    const source = C.prototype.shaderSource, compile = C.prototype.compileShader;
+    C.prototype.shaderSource = function (sh, src) { const m = /#define SHADER_NAME (.+)/.exec(src); const type = /#define SHADER_TYPE (.+)/.exec(src); names.set(sh, (m ? m[1] : type ? type[1] : '?') + (/gl_FragColor|pc_fragColor|out highp vec4|fragColor/.test(src) && !/gl_Position/.test(src) ? ' (fragment)' : ' (vertex)')); return source.call(this, sh, src); };
+    C.prototype.compileShader = function (sh) { w.__benchCompiles.push([performance.now(), names.get(sh) || '?']); return compile.call(this, sh); };
+  }
   let cache = '', warm = '', sw = '', prev = 0;
   // This loop is registered before the stage's own (r3f's), so it runs first in each frame: what the
   // host changed, it sees one frame later, and files under the frame that changed it (the previous one).
@@ -198,14 +221,15 @@ try {
   const switchedTo = (id: string, before: Array<number | null>) =>
     Promise.all(screens.map((s, i) => poll(async () => { const d = await stageDiag(s.stage); return d.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before[i] ? d.lastSwitch : null; }, `${s.id} to switch to ${id}`, 90_000)));
   const lastSwitches = () => Promise.all(screens.map(async (s) => (await stageDiag(s.stage)).lastSwitch?.showTime ?? null));
-  const play = async (id: string) => {
+  const play = async (id: string, xf = false) => {
     const before = await lastSwitches();
-    await command({ type: 'wall.play', wallId: 'main', installationId: id });
+    await command({ type: 'wall.play', wallId: 'main', installationId: id, ...(xf ? { transition: { type: 'crossfade', ms: MS } } : {}) });
     await switchedTo(id, before);
     await sleep(1500);
   };
   const transition = TYPE === 'crossfade' ? { transition: { type: 'crossfade', ms: MS } } : {};
-  await play(FROM);
+  for (const p of PATH) await play(p.id, p.xf);
+  if (!PATH.length || PATH[PATH.length - 1]!.id !== FROM) await play(FROM);
   if (MODE === 'kept') {
     await play(PIECE);
     await play(FROM);
@@ -259,8 +283,8 @@ try {
       for (const t of trace?.stretch(a, b) ?? []) console.log(`      trace ${t.thread}: busy ${t.busyMs.toFixed(0)} ms: ${list(t.top, 6)}`);
     };
     const rec = await s.stage.evaluate(() => {
-      const w = window as unknown as { __benchFrames: number[]; __benchEvents: Array<[number, string, string]>; __benchLoaf: Array<{ start: number; ms: number; blocking: number; scripts: Array<{ ms: number; invoker: string; fn: string; url: string; layout: number }> }> };
-      return { frames: w.__benchFrames, events: w.__benchEvents, loaf: w.__benchLoaf };
+      const w = window as unknown as { __benchFrames: number[]; __benchEvents: Array<[number, string, string]>; __benchCompiles: Array<[number, string]>; __benchLoaf: Array<{ start: number; ms: number; blocking: number; scripts: Array<{ ms: number; invoker: string; fn: string; url: string; layout: number }> }> };
+      return { frames: w.__benchFrames, events: w.__benchEvents, compiles: w.__benchCompiles, loaf: w.__benchLoaf };
     });
     const sw = rec.events.filter(([, k, v]) => k === 'switch' && v.startsWith(`${PIECE}@`)).pop();
     if (!sw) throw new Error(`profile: ${s.id} recorded no switch to ${PIECE}`);
@@ -272,6 +296,8 @@ try {
     const events = rec.events.filter(([t]) => t >= cmd - 100 && t <= at + 1500).map(([t, k, v]) => `${k} ${rel(t)}${k === 'cache' ? ` [${v}]` : k === 'warm' ? ` ${v}` : ''}`);
     console.log(`\n${s.id} (${s.outOfProcess ? 'stage out of process' : 'stage in the page\'s process'}; clock marks ${nMarks}): median frame ${med.toFixed(1)} ms before the command; times in ms from the switch frame; command ${rel(cmd)}`);
     console.log(`  host: ${events.join('; ')}`);
+    const compiles = rec.compiles.filter(([t]) => t >= cmd - 100 && t <= at + 1500);
+    console.log(`  shaders compiled from the command to +1500: ${compiles.length}${compiles.length ? `: ${compiles.map(([t, n]) => `${rel(t)} ${n}`).join(', ')}` : ''}`);
     const near = rec.frames.filter((t) => t >= at - 5000 && t <= at + 5000);
     const gaps = near.slice(1).map((t, k) => [near[k]!, t] as const).filter(([a, b]) => b >= at - 1000 && a <= at + 1000).sort((x, y) => y[1] - y[0] - (x[1] - x[0]));
     const long = gaps.filter(([a, b]) => b - a > 2 * med).slice(0, 5);

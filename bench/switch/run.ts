@@ -1,5 +1,5 @@
 /**
- * npm run bench:switch [-- --warm 2] [--ms 1000] [--json out.json] [--cold 0] [--compare DIR] [--rounds 1]
+ * npm run bench:switch [-- --warm 2] [--ms 1000] [--json out.json] [--cold 0] [--compare DIR] [--rounds 1] [--only main-2]
  *
  * Piece switches on the demo wall (main-1..3), each screen in its own Chromium process at 480×270
  * (as on a real wall: tabs of one browser share one software-GPU process), with the bundled pieces.
@@ -22,6 +22,9 @@
  *   piece's own frames once the switch (and its transition) is over: a heavier incoming piece draws
  *   every frame slower, which against the outgoing piece's median looks like a hitch in every frame
  *   after the switch; a hitch is one frame much longer than the screen's own pace, whichever piece sets it;
+ *   and a control, the longest frame of a second without a switch (the median of the three seconds
+ *   before the command): a software GL on a shared machine has long frames of its own, and a switch
+ *   that adds nothing to them has a gap about this long;
  * - each screen's median frame interval in the first `--ms` after the switch (a crossfade's frames,
  *   both pieces drawn), against that pace: what a crossfade frame costs;
  * - each screen's warm-up time for the piece (window.__pavilion.lastWarm), and whether it was cold;
@@ -51,7 +54,17 @@ const COLD = arg('cold', 1) !== 0;
 const COMPARE = arg('compare', '');
 const ROUNDS = Math.max(1, arg('rounds', 1));
 const BUILD_A = process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVILION_STATIC_DIR) : null;
-const SCREENS = ['main-1', 'main-2', 'main-3'];
+/**
+ * --only main-2: one screen of the wall alone (the others not opened): a wall's screen on a machine
+ * of its own, where the three here share two cores and, switching at the same instant, stretch each
+ * other's software-GL frames (docs/performance.md). The spread then says nothing (one screen).
+ */
+const ONLY = arg('only', '');
+const SCREENS = ONLY ? [ONLY] : ['main-1', 'main-2', 'main-3'];
+if (ONLY && !['main-1', 'main-2', 'main-3'].includes(ONLY)) {
+  console.error('bench:switch: --only takes main-1, main-2 or main-3');
+  process.exit(2);
+}
 const ADMIN = 'bench-admin-token-0123456789';
 
 type Transition = { type: 'crossfade'; ms: number } | undefined;
@@ -74,6 +87,12 @@ interface SwitchRow {
   spreadMs: number;
   lateMs: number[];
   gapMs: number[];
+  /**
+   * The control: the longest frame interval in each of the three seconds before the command (no
+   * switch, the outgoing piece playing), the median of the three. A software GL on a shared machine
+   * has long frames of its own; a switch that adds nothing has a gap about this long.
+   */
+  quietGapMs: number[];
   /** The median frame interval over the 3 s before the command (the outgoing piece's frames). */
   medianFrameMs: number[];
   /** The median frame interval over 2 s of the incoming piece's frames once its transition is over. */
@@ -153,7 +172,7 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
   const startedAt = app.store.get().walls.main!.startedAt;
   const times = sw.map((s) => s.showTime);
   await sleep(AFTER_FROM + AFTER_MS + 200); // the second around the switch, the crossfade's end, then the incoming piece's own frames
-  const row: SwitchRow = { build, round, load: os.loadavg()[0]!, kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], medianFrameMs: [], medianAfterMs: [], medianBlendMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [], reloaded: [] };
+  const row: SwitchRow = { build, round, load: os.loadavg()[0]!, kind, type, installationId: id, spreadMs: Math.max(...times) - Math.min(...times), lateMs: times.map((t) => t - startedAt), gapMs: [], quietGapMs: [], medianFrameMs: [], medianAfterMs: [], medianBlendMs: [], warmUpMs: [], cold: [], adopted: [], mounts: [], reloaded: [] };
   const loads = await loadsNow();
   for (const [i, f] of stages.entries()) {
     // Every interval between two frames that overlaps the second around the switch (a stall that
@@ -163,8 +182,13 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
     const after = await framesIn(f, times[i]! + AFTER_FROM, times[i]! + AFTER_FROM + AFTER_MS);
     const blend = await framesIn(f, times[i]!, times[i]! + MS);
     const gaps = (xs: number[]) => xs.slice(1).map((t, k) => t - xs[k]!);
-    const overlapping = near.slice(1).map((t, k) => [near[k]!, t] as const).filter(([a, b]) => b >= times[i]! - 500 && a <= times[i]! + 500);
-    row.gapMs.push(overlapping.length ? Math.max(...overlapping.map(([a, b]) => b - a)) : NaN);
+    const longestIn = (xs: number[], from: number, to: number) => {
+      const overlapping = xs.slice(1).map((t, k) => [xs[k]!, t] as const).filter(([a, b]) => b >= from && a <= to);
+      return overlapping.length ? Math.max(...overlapping.map(([a, b]) => b - a)) : NaN;
+    };
+    row.gapMs.push(longestIn(near, times[i]! - 500, times[i]! + 500));
+    const quiet = await framesIn(f, commandAt - 4000, commandAt);
+    row.quietGapMs.push(median([3000, 2000, 1000].map((d) => longestIn(quiet, commandAt - d, commandAt - d + 1000)).filter(Number.isFinite)));
     row.medianFrameMs.push(base.length > 1 ? median(gaps(base)) : NaN);
     row.medianAfterMs.push(after.length > 1 ? median(gaps(after)) : NaN);
     row.medianBlendMs.push(blend.length > 1 ? median(gaps(blend)) : NaN);
@@ -259,7 +283,7 @@ for (round = 1; round <= ROUNDS; round++)
 
 const load1 = os.loadavg();
 const list = (xs: Array<number | null>, d = 0) => xs.map((x) => fmt(x, d)).join('/');
-console.log(`bench:switch — 3 Chromium processes at 480×270, software WebGL, bundled pieces; crossfades ${MS} ms; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+console.log(`bench:switch — ${SCREENS.length === 3 ? '3 Chromium processes' : `${SCREENS.join(', ')} alone (one Chromium)`} at 480×270, software WebGL, bundled pieces; crossfades ${MS} ms; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 if (COMPARE) console.log(`builds: A ${BUILD_A ?? 'dist/client'}, B ${path.resolve(COMPARE)}; ${ROUNDS} round(s), A then B in each`);
 /** The screen's pace around a switch: the slower of the two pieces' own median frame intervals (NaN-safe). */
 const paceOf = (r: SwitchRow, i: number) => {
@@ -269,9 +293,10 @@ const paceOf = (r: SwitchRow, i: number) => {
 for (const r of rows) {
   const ratio = r.gapMs.map((g, i) => g / r.medianFrameMs[i]!);
   const ratioPace = r.gapMs.map((g, i) => g / paceOf(r, i));
+  const ratioQuiet = r.gapMs.map((g, i) => g / r.quietGapMs[i]!);
   console.log(
     `${COMPARE ? `${r.build}${r.round} ` : ''}${r.kind.padEnd(4)} ${r.type.padEnd(9)} → ${r.installationId.padEnd(12)} spread ${fmt(r.spreadMs, 1).padStart(6)} ms; late ${list(r.lateMs, 1)} ms; ` +
-      `longest gap ${list(r.gapMs)} ms vs median frame before ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}), after ${list(r.medianAfterMs)} ms, vs pace ×${list(ratioPace, 1)}; median frame in the first ${MS} ms ${list(r.medianBlendMs)} ms; warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}; ` +
+      `longest gap ${list(r.gapMs)} ms vs median frame before ${list(r.medianFrameMs)} ms (×${list(ratio, 1)}), after ${list(r.medianAfterMs)} ms, vs pace ×${list(ratioPace, 1)}; a second without a switch: longest ${list(r.quietGapMs)} ms (switch ×${list(ratioQuiet, 1)}); median frame in the first ${MS} ms ${list(r.medianBlendMs)} ms; warm-up ${list(r.warmUpMs)} ms${r.cold.some((c) => c) ? ' (cold)' : ''}; ` +
       `adopted ${r.adopted.map((a) => (a ? 'yes' : 'no')).join('/')}, mounts for the switch ${list(r.mounts)}` +
       `; load ${r.load.toFixed(1)}` +
       (r.reloaded.some((x) => x) ? `; stage reloaded by the page's watchdog on ${r.reloaded.map((x, i) => (x ? SCREENS[i] : '')).filter(Boolean).join(', ')}` : ''),
@@ -286,10 +311,12 @@ for (const [b] of builds)
       const ratio = rs.flatMap((r) => r.gapMs.map((g, i) => g / r.medianFrameMs[i]!)).filter(Number.isFinite);
       const ratioPace = rs.flatMap((r) => r.gapMs.map((g, i) => g / paceOf(r, i))).filter(Number.isFinite);
       const gaps = rs.flatMap((r) => r.gapMs).filter(Number.isFinite);
+      const ratioQuiet = rs.flatMap((r) => r.gapMs.map((g, i) => g / r.quietGapMs[i]!)).filter(Number.isFinite);
       console.log(
         `summary ${COMPARE ? `${b} ` : ''}${kind} ${type} (${rs.length}): spread median ${fmt(median(rs.map((r) => r.spreadMs)), 1)} ms, max ${fmt(Math.max(...rs.map((r) => r.spreadMs)), 1)} ms; ` +
           `late median ${fmt(median(late), 1)} ms, max ${fmt(Math.max(...late), 1)} ms; longest gap median ${fmt(median(gaps), 0)} ms; ` +
           `gap/median frame before median ×${fmt(median(ratio), 1)}, max ×${fmt(Math.max(...ratio), 1)}; gap/pace median ×${fmt(median(ratioPace), 1)}, max ×${fmt(Math.max(...ratioPace), 1)}; ` +
+          `gap/longest of a second without a switch median ×${fmt(median(ratioQuiet), 1)}, max ×${fmt(Math.max(...ratioQuiet), 1)}; ` +
           `median frame in the first ${MS} ms / pace, median ×${fmt(median(rs.flatMap((r) => r.medianBlendMs.map((m, i) => m / paceOf(r, i))).filter(Number.isFinite)), 2)}; ` +
           `warm-up median ${fmt(median(rs.flatMap((r) => r.warmUpMs.filter((x): x is number => x !== null))), 0)} ms`,
       );
