@@ -297,6 +297,8 @@ try {
     console.log(`\n${s.id} (${s.outOfProcess ? 'stage out of process' : 'stage in the page\'s process'}; clock marks ${nMarks}): median frame ${med.toFixed(1)} ms before the command; times in ms from the switch frame; command ${rel(cmd)}`);
     console.log(`  host: ${events.join('; ')}`);
     const compiles = rec.compiles.filter(([t]) => t >= cmd - 100 && t <= at + 1500);
+    const ahead = rec.compiles.filter(([t]) => t >= cmd - 30_000 && t < cmd - 100);
+    console.log(`  shaders compiled in the 30 s before the command (the warm-up ahead among them): ${ahead.length}${ahead.length ? `: ${ahead.map(([t, n]) => `${rel(t)} ${n}`).join(', ')}` : ''}`);
     console.log(`  shaders compiled from the command to +1500: ${compiles.length}${compiles.length ? `: ${compiles.map(([t, n]) => `${rel(t)} ${n}`).join(', ')}` : ''}`);
     const near = rec.frames.filter((t) => t >= at - 5000 && t <= at + 5000);
     const gaps = near.slice(1).map((t, k) => [near[k]!, t] as const).filter(([a, b]) => b >= at - 1000 && a <= at + 1000).sort((x, y) => y[1] - y[0] - (x[1] - x[0]));
