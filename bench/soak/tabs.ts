@@ -40,6 +40,12 @@ export interface TabSample {
   stageHeapMB?: number | null;
   /** Animation frames per second since the previous sample; null without window.__pavilion. */
   fps: number | null;
+  /**
+   * The stage's Web Audio census (AUDIO_CENSUS, counted since the stage loaded): sources started
+   * and not ended yet (notes sounding, or never stopped), sources started, nodes made through the
+   * context's factory methods, convolvers among them. Null when the stage did not answer in time.
+   */
+  audio?: AudioCensus | null;
   installationId: string | null;
 }
 
@@ -58,6 +64,30 @@ export interface TabCounters {
 }
 
 type Diag = { framesRendered: number; installationId: string | null };
+
+export interface AudioCensus {
+  live: number;
+  started: number;
+  created: number;
+  convolvers: number;
+}
+/**
+ * Injected in every stage frame: counts the Web Audio work the stage does (the soak's bulk failures
+ * begin with the sounding screens' audio threads running away: docs/performance.md, session 17).
+ */
+const AUDIO_CENSUS = `if (location.pathname === '/stage') {
+  const w = window; const a = w.__benchAudio = { live: 0, started: 0, created: 0, convolvers: 0 };
+  const S = w.AudioScheduledSourceNode;
+  if (S) { const start = S.prototype.start; S.prototype.start = function (...x) { a.started++; a.live++; this.addEventListener('ended', () => { a.live--; }, { once: true }); return start.apply(this, x); }; }
+  const B = w.BaseAudioContext;
+  if (B) for (const k of Object.getOwnPropertyNames(B.prototype)) {
+    if (!/^create/.test(k) || k === 'createPeriodicWave' || k === 'createBuffer') continue;
+    const d = Object.getOwnPropertyDescriptor(B.prototype, k);
+    if (!d || typeof d.value !== 'function') continue;
+    const f = d.value;
+    B.prototype[k] = function (...x) { a.created++; if (k === 'createConvolver') a.convolvers++; return f.apply(this, x); };
+  }
+}`;
 type W = Window & { __pavilion?: Diag };
 
 class Tab {
@@ -148,7 +178,14 @@ class Tab {
     } catch {
       // a page mid-reload: no figure this time
     }
-    return { screenId: this.screenId, heapMB, ...(stage ? { stageHeapMB } : {}), fps, installationId };
+    const frame = this.page.frames().find((f) => f !== this.page.mainFrame());
+    const audio = frame
+      ? await withTimeout(
+          frame.evaluate(() => (window as unknown as { __benchAudio?: AudioCensus }).__benchAudio ?? null).catch(() => null),
+          2000,
+        )
+      : null;
+    return { screenId: this.screenId, heapMB, ...(stage ? { stageHeapMB } : {}), fps, installationId, audio };
   }
 }
 
@@ -214,6 +251,7 @@ export class Tabs {
           context = await browser.newContext({ viewport });
           // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
           await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+          await context.addInitScript({ content: AUDIO_CENSUS });
           contexts[k] = context;
         }
         const page = await context.newPage();

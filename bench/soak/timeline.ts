@@ -4,8 +4,9 @@
  * A soak's samples as a timeline of who had the CPU (docs/performance.md, session 17): per sample the
  * load, the server's share of time waiting for a CPU and its loop delay, the Chromium threads by name
  * (the sounding screens' audio device threads, the stage processes' main threads, SwiftShader's), the
- * screens' frame rates (median, and each wall's first screen: the one that sounds) and the errors so
- * far. The bulk failures start with one of these columns running away; this says which.
+ * screens' frame rates (median, and each wall's first screen: the one that sounds), the sounding
+ * stages' Web Audio census (sources sounding, nodes made so far: bench/soak/tabs.ts) and the errors
+ * so far. The bulk failures start with one of these columns running away; this says which.
  */
 import fs from 'node:fs';
 import type { Sample } from './report';
@@ -17,11 +18,13 @@ if (!file || !fs.existsSync(file)) {
 }
 const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { samples: Sample[] };
 const f = (x: number | null | undefined, d = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
-console.log('    t s │ load │ srv wait % │ loop p99 ms │ audio % │ stage main % │ SwiftShader % │ fps median │ sounding screens fps │ errors');
+console.log('    t s │ load │ srv wait % │ loop p99 ms │ audio % │ stage main % │ SwiftShader % │ fps median │ sounding screens fps │ sounding: live sources / nodes made │ errors');
 for (const s of r.samples) {
   const top = Object.fromEntries(s.chromiumCpu?.top ?? []);
   const fps = s.tabs.map((t) => t.fps).filter((x): x is number => x !== null).sort((a, b) => a - b);
-  const sounding = s.tabs.filter((t) => /-1$/.test(t.screenId)).map((t) => f(t.fps, 1)).join('/');
+  const first = s.tabs.filter((t) => /-1$/.test(t.screenId));
+  const sounding = first.map((t) => f(t.fps, 1)).join('/');
+  const census = first.map((t) => (t.audio ? `${t.audio.live}/${t.audio.created}` : '—')).join(' ');
   console.log(
     [
       f(s.t).padStart(7),
@@ -33,6 +36,7 @@ for (const s of r.samples) {
       f((top['gpu/Thread<00>'] ?? 0) + (top['gpu/Thread<01>'] ?? 0)).padStart(13),
       f(fps[Math.floor(fps.length / 2)], 1).padStart(10),
       sounding.padStart(20),
+      census.padStart(35),
       String(s.pieceErrors).padStart(6),
     ].join(' │ '),
   );
