@@ -23,7 +23,7 @@
  * of the stage frame's), and counts what goes wrong: uncaught page errors, crashes, console
  * errors, socket.io connections after the first (reconnections) and reloads of the page.
  */
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
 
 export interface TabSample {
@@ -153,10 +153,15 @@ class Tab {
     if (page === null) this.heapMisses++;
     else this.freshHeapMB = page / 1048576;
     if (!stage) return;
-    const frame = this.page.frames().find((f) => f !== this.page.mainFrame());
+    const frame = this.stageFrame();
     const heap = frame ? await withTimeout(targetHeap(() => this.context.newCDPSession(frame)), timeoutMs) : null;
     if (heap === null) this.heapMisses++;
     else this.freshStageHeapMB = heap / 1048576;
+  }
+
+  /** The display page's stage frame (its one subframe), if it has one now. */
+  private stageFrame(): Frame | undefined {
+    return this.page.frames().find((f) => f !== this.page.mainFrame());
   }
 
   async sample(stage: boolean): Promise<TabSample> {
@@ -178,7 +183,7 @@ class Tab {
     } catch {
       // a page mid-reload: no figure this time
     }
-    const frame = this.page.frames().find((f) => f !== this.page.mainFrame());
+    const frame = this.stageFrame();
     const audio = frame
       ? await withTimeout(
           frame.evaluate(() => (window as unknown as { __benchAudio?: AudioCensus }).__benchAudio ?? null).catch(() => null),

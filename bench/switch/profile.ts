@@ -33,7 +33,7 @@ import { launchChromium } from '../../scripts/lib/chromium';
 import { arg } from '../lib/args';
 import { median } from '../lib/stats';
 import { sleep } from '../lib/child';
-import { poll, postCommand } from './rest';
+import { WALL_SCREENS, onlyScreen, poll, postCommand } from './rest';
 import { BuildMaps, ProfileReader, type CpuProfile, type Stretch } from './cpu-profile';
 import { TraceReader, endTrace, startTrace, type TraceEvent } from './trace';
 
@@ -48,12 +48,8 @@ const PATH = arg('path', '')
   .filter(Boolean)
   .map((p) => ({ id: p.replace(/:xf$/, ''), xf: p.endsWith(':xf') }));
 /** --only main-2: that screen alone (no other Chromium beside it, as a wall's screen on a machine of its own). */
-const ONLY = arg('only', '');
-const SCREENS = ONLY ? [ONLY] : ['main-1', 'main-2', 'main-3'].slice(0, Math.max(1, Math.min(3, arg('screens', 1))));
-if (ONLY && !['main-1', 'main-2', 'main-3'].includes(ONLY)) {
-  console.error('--only takes main-1, main-2 or main-3');
-  process.exit(2);
-}
+const ONLY = onlyScreen(arg('only', ''), 'profile');
+const SCREENS = ONLY ? [ONLY] : WALL_SCREENS.slice(0, Math.max(1, Math.min(3, arg('screens', 1))));
 const MODE = arg('mode', 'ahead');
 const TYPE = arg('type', 'cut');
 const MS = arg('ms', 1000);
@@ -221,13 +217,14 @@ try {
   const switchedTo = (id: string, before: Array<number | null>) =>
     Promise.all(screens.map((s, i) => poll(async () => { const d = await stageDiag(s.stage); return d.lastSwitch?.installationId === id && d.lastSwitch.showTime !== before[i] ? d.lastSwitch : null; }, `${s.id} to switch to ${id}`, 90_000)));
   const lastSwitches = () => Promise.all(screens.map(async (s) => (await stageDiag(s.stage)).lastSwitch?.showTime ?? null));
+  const crossfade = { transition: { type: 'crossfade', ms: MS } };
   const play = async (id: string, xf = false) => {
     const before = await lastSwitches();
-    await command({ type: 'wall.play', wallId: 'main', installationId: id, ...(xf ? { transition: { type: 'crossfade', ms: MS } } : {}) });
+    await command({ type: 'wall.play', wallId: 'main', installationId: id, ...(xf ? crossfade : {}) });
     await switchedTo(id, before);
     await sleep(1500);
   };
-  const transition = TYPE === 'crossfade' ? { transition: { type: 'crossfade', ms: MS } } : {};
+  const transition = TYPE === 'crossfade' ? crossfade : {};
   for (const p of PATH) await play(p.id, p.xf);
   if (!PATH.length || PATH[PATH.length - 1]!.id !== FROM) await play(FROM);
   if (MODE === 'kept') {

@@ -42,7 +42,7 @@ import { launchChromium } from '../../scripts/lib/chromium';
 import { arg } from '../lib/args';
 import { fmt, median } from '../lib/stats';
 import { sleep } from '../lib/child';
-import { poll, postCommand } from './rest';
+import { WALL_SCREENS, onlyScreen, poll, postCommand } from './rest';
 
 const WARM = arg('warm', 2); // warm switches of each kind
 const MS = arg('ms', 1000); // crossfade length
@@ -59,12 +59,8 @@ const BUILD_A = process.env.PAVILION_STATIC_DIR ? path.resolve(process.env.PAVIL
  * of its own, where the three here share two cores and, switching at the same instant, stretch each
  * other's software-GL frames (docs/performance.md). The spread then says nothing (one screen).
  */
-const ONLY = arg('only', '');
-const SCREENS = ONLY ? [ONLY] : ['main-1', 'main-2', 'main-3'];
-if (ONLY && !['main-1', 'main-2', 'main-3'].includes(ONLY)) {
-  console.error('bench:switch: --only takes main-1, main-2 or main-3');
-  process.exit(2);
-}
+const ONLY = onlyScreen(arg('only', ''), 'bench:switch');
+const SCREENS = ONLY ? [ONLY] : WALL_SCREENS;
 const ADMIN = 'bench-admin-token-0123456789';
 
 type Transition = { type: 'crossfade'; ms: number } | undefined;
@@ -178,7 +174,9 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
     // Every interval between two frames that overlaps the second around the switch (a stall that
     // spans the whole second counts whole).
     const near = await framesIn(f, times[i]! - 5000, times[i]! + 5000);
-    const base = await framesIn(f, commandAt - 3000, commandAt);
+    // Before the command: the control's three seconds (and the one before, for a frame spanning its start), and the median frame's three.
+    const quiet = await framesIn(f, commandAt - 4000, commandAt);
+    const base = quiet.filter((t) => t >= commandAt - 3000);
     const after = await framesIn(f, times[i]! + AFTER_FROM, times[i]! + AFTER_FROM + AFTER_MS);
     const blend = await framesIn(f, times[i]!, times[i]! + MS);
     const gaps = (xs: number[]) => xs.slice(1).map((t, k) => t - xs[k]!);
@@ -187,7 +185,6 @@ async function measure(kind: SwitchRow['kind'], type: SwitchRow['type'], id: str
       return overlapping.length ? Math.max(...overlapping.map(([a, b]) => b - a)) : NaN;
     };
     row.gapMs.push(longestIn(near, times[i]! - 500, times[i]! + 500));
-    const quiet = await framesIn(f, commandAt - 4000, commandAt);
     row.quietGapMs.push(median([3000, 2000, 1000].map((d) => longestIn(quiet, commandAt - d, commandAt - d + 1000)).filter(Number.isFinite)));
     row.medianFrameMs.push(base.length > 1 ? median(gaps(base)) : NaN);
     row.medianAfterMs.push(after.length > 1 ? median(gaps(after)) : NaN);

@@ -6,7 +6,6 @@ import { seedOf } from './program';
 /** What the warm bookkeeping needs of a run: its key, piece, version and seed (and its mount's slot). */
 type RunLike = Pick<ActivePiece, 'key' | 'installationId' | 'version' | 'seed'> & { slot?: string; failed?: boolean };
 
-
 /** A run's piece, as the warm cache keys it (a newer run of the same piece replaces the older). */
 export const pieceOf = (run: Pick<ActivePiece, 'installationId' | 'version'>): string => `${run.installationId}@${run.version}`;
 
