@@ -105,6 +105,30 @@ function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
   );
 }
 
+/**
+ * A word nobody sees, kept for the piece's whole life: its text meshes hold the GPU programs that
+ * troika derives for the words (the plain one, and the outline's when the words glow). Each word
+ * has its own material and disposes it when it fades, and three deletes a program once no material
+ * uses it; when every word is replaced at once (the piece retimed to its cue's real start, after
+ * warming ahead) the programs went with them and were compiled again, a 200–370 ms frame on a
+ * software screen just before the switch. Mounted from the first render, so the warm-up compiles
+ * them too.
+ */
+function Primer({ shared }: { shared: Shared }) {
+  const material = useMemo(
+    () => new THREE.MeshBasicMaterial({ transparent: true, blending: THREE.AdditiveBlending, depthWrite: false, depthTest: false, toneMapped: false }),
+    [],
+  );
+  useEffect(() => () => material.dispose(), [material]);
+  const outline = shared.glow ? { outlineBlur: '35%', outlineOpacity: 0, outlineColor: shared.colors[0] } : {};
+  // Drawn (a draw is what makes a software GPU build its pipelines), but adds nothing: additive, opacity 0.
+  return (
+    <Text font={fonts.display} fontSize={0.001} anchorX="center" anchorY="middle" material={material} fillOpacity={0} {...outline}>
+      echo
+    </Text>
+  );
+}
+
 function Echo() {
   const params = useParams<Params>();
   const quality = useQuality();
@@ -243,6 +267,7 @@ function Echo() {
       <mesh geometry={gpu.stems} material={gpu.stemMat} renderOrder={1} frustumCulled={false} />
       <mesh geometry={gpu.trace} material={gpu.traceMat} renderOrder={1} frustumCulled={false} />
       <group renderOrder={2}>
+        <Primer shared={shared} />
         {words.map((w) => <Word key={w.key} spec={w} shared={shared} />)}
       </group>
     </group>

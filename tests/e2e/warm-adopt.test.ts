@@ -2,7 +2,9 @@
  * A warm switch only changes what is visible: the run warmed off-screen (ahead of its cue, or kept
  * warm after it played) becomes the live one, and nothing is mounted at the switch. Checked on a
  * real screen (canopy-1, Chromium, software WebGL) with the stage's count of piece mounts
- * (window.__pavilion.pieceMounts inside the stage frame) and its last warm-up (`adopted`).
+ * (window.__pavilion.pieceMounts inside the stage frame), its last warm-up (`adopted`), and the
+ * shaders the stage compiled (counted by an init script around WebGL's compileShader): none may be
+ * compiled from the GO to the switch, which on a software screen is a frame of a few hundred ms.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +20,7 @@ const B = 'echo';
 
 interface StageSeen {
   pieceMounts: number;
+  shadersCompiled: number;
   lastWarm: { installationId: string; adopted?: boolean; lateMs: number | null } | null;
   warmCache: { pieces: string[] };
 }
@@ -28,8 +31,9 @@ let page: Page;
 /** The stage frame's own diagnostics (where the pieces run). */
 const stage = async (): Promise<StageSeen> =>
   (await stageFrame(page)).evaluate(() => {
-    const p = (window as unknown as { __pavilion: StageSeen }).__pavilion;
-    return { pieceMounts: p.pieceMounts, lastWarm: p.lastWarm, warmCache: p.warmCache };
+    const w = window as unknown as { __pavilion: StageSeen; __shadersCompiled?: number };
+    const p = w.__pavilion;
+    return { pieceMounts: p.pieceMounts, lastWarm: p.lastWarm, warmCache: p.warmCache, shadersCompiled: w.__shadersCompiled ?? -1 };
   });
 
 async function command(c: Record<string, unknown>): Promise<void> {
@@ -53,7 +57,20 @@ async function switched(id: string, since: number): Promise<void> {
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC_DIR });
   browser = await launch();
-  page = (await openPage(browser, screenUrl(app, `${WALL}-1`))).page;
+  const context = await browser.newContext({ viewport: { width: 480, height: 270 } });
+  // In every frame (the stage's too): count the shaders WebGL is asked to compile.
+  await context.addInitScript(() => {
+    const w = window as unknown as { __shadersCompiled: number };
+    w.__shadersCompiled = 0;
+    for (const proto of [WebGL2RenderingContext.prototype, WebGLRenderingContext.prototype]) {
+      const compile = proto.compileShader;
+      proto.compileShader = function (this: WebGLRenderingContext, shader: WebGLShader) {
+        w.__shadersCompiled++;
+        return compile.call(this, shader);
+      };
+    }
+  });
+  page = (await openPage(context, screenUrl(app, `${WALL}-1`))).page;
   await waitFrames(page, 5);
 }, 120_000);
 afterAll(async () => {
@@ -76,6 +93,7 @@ describe('a warm switch adopts the warmed run', () => {
     await waitFrames(page, 10); // its warm-up (compile, one draw off-screen) done
     const before = await stage();
     expect(before.pieceMounts, `${B} mounted once, off-screen`).toBe(onlyA + 1);
+    expect(before.shadersCompiled, 'the init script counts the stage\'s shader compiles').toBeGreaterThan(0);
     // Its health reports tell the server (which sizes the GO's lead on adoption, not a mount): A on screen, B warmed ahead.
     await until(async () => {
       const warm = (await showScreen()).warm ?? [];
@@ -87,13 +105,18 @@ describe('a warm switch adopts the warmed run', () => {
     const afterGo = await stage();
     expect(afterGo.pieceMounts, `${B} was mounted again for its cue`).toBe(before.pieceMounts);
     expect(afterGo.lastWarm).toMatchObject({ installationId: B, adopted: true });
+    // Echo's words are all made anew for the cue's real start; the programs they need were
+    // compiled ahead and are still held (echo's primer word), so nothing compiles at the switch.
+    expect(afterGo.shadersCompiled - before.shadersCompiled, `shaders compiled from the GO to ${B}'s switch`).toBe(0);
 
     // Back to A, which played a moment ago: kept warm, adopted too.
     expect(afterGo.warmCache.pieces.some((p) => p.startsWith(`${A}@`)), `${A} is kept warm`).toBe(true);
     const t1 = (await diag(page)).now;
+    const beforeBack = (await stage()).shadersCompiled;
     await command({ type: 'wall.play', wallId: WALL, installationId: A });
     await switched(A, t1);
     const back = await stage();
+    expect(back.shadersCompiled - beforeBack, `shaders compiled from the play to ${A}'s switch`).toBe(0);
     expect(back.pieceMounts, `${A} was mounted again`).toBe(before.pieceMounts);
     expect(back.lastWarm).toMatchObject({ installationId: A, adopted: true });
     expect((await diag(page)).errors).toEqual([]);
