@@ -3,6 +3,7 @@ import { fmt } from '../lib/stats';
 import type { PhoneCounters, ServerSample } from './protocol';
 import type { TabCounters, TabSample } from './tabs';
 import { growth, thirds, type Growth, type Thirds, type Verdict } from './verdict';
+import type { AudioThreadTrace } from './audio-trace';
 
 export interface Sample {
   /** Seconds since the load started. */
@@ -39,6 +40,8 @@ export interface Sample {
 export interface SoakResult {
   bench: 'soak';
   at: string;
+  /** --trace-audio: what each audio thread rendered, at those seconds into the run. */
+  audioTraces?: Array<{ t: number; threads: AudioThreadTrace[] }>;
   machine: Record<string, unknown>;
   config: { runS: number; warmupS: number; heapTolerancePct: number } & Record<string, unknown>;
   errors: {

@@ -2,6 +2,7 @@
  * npm run bench:soak [-- --minutes 10] [--screens 16] [--phones 500] [--hz 10] [--cue-s 2]
  *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browsers 1 | --browser-per-screen]
  *                       [--server-nice -10|none] [--server-sched rr|other]
+ *                       [--trace-audio 30,120 [--trace-audio-ms 2000]] (what the audio threads render, at those seconds)
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -28,6 +29,7 @@ import type { ScreenStatus } from '../../protocol';
 import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToServer } from './protocol';
 import { Api, WALLS, setUpShow } from './show';
 import { Tabs } from './tabs';
+import { formatAudioTrace, type AudioThreadTrace } from './audio-trace';
 import { judge, printReport, type Sample, type SoakResult } from './report';
 
 const MINUTES = arg('minutes', 10);
@@ -36,6 +38,9 @@ const PHONES = arg('phones', 500);
 const HZ = arg('hz', 10);
 const CUE_S = arg('cue-s', 2);
 const SAMPLE_S = arg('sample-s', 10);
+/** Seconds into the run at which every browser is traced for TRACE_AUDIO_MS: what each audio thread renders (bench/soak/audio-trace.ts). */
+const TRACE_AUDIO_AT = arg('trace-audio', '').split(',').filter(Boolean).map(Number);
+const TRACE_AUDIO_MS = arg('trace-audio-ms', 2000);
 const HEAP_TOLERANCE = arg('heap-tolerance', 10);
 const SIZE = arg('size', '320x180');
 /**
@@ -165,6 +170,15 @@ tabs.startHeapWalk();
 
 // 5. The run: a cue every CUE_S, a sample every SAMPLE_S.
 const started = Date.now();
+const audioTraces: Array<{ t: number; threads: AudioThreadTrace[] }> = [];
+for (const at of TRACE_AUDIO_AT)
+  setTimeout(() => {
+    void tabs.traceAudio(TRACE_AUDIO_MS).then((threads) => {
+      audioTraces.push({ t: at, threads });
+      log(`t=${at} s: audio threads, ${TRACE_AUDIO_MS} ms traced:${threads.length ? '' : ' none seen'}`);
+      for (const th of threads) log(`  ${formatAudioTrace(th)}`);
+    });
+  }, at * 1000);
 const samples: Sample[] = [];
 const pieceErrors = new Set<string>();
 const pieceErrorExamples: string[] = [];
@@ -285,6 +299,7 @@ await closed;
 const result: SoakResult = {
   bench: 'soak',
   at: new Date().toISOString(),
+  ...(audioTraces.length ? { audioTraces } : {}),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
   config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
   errors: {

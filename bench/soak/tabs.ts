@@ -25,6 +25,7 @@
  */
 import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
+import { traceAudio, type AudioThreadTrace } from './audio-trace';
 
 export interface TabSample {
   screenId: string;
@@ -70,6 +71,13 @@ export interface AudioCensus {
   started: number;
   created: number;
   convolvers: number;
+  /**
+   * The stage's audio contexts (made through the page's AudioContext, which the census wraps): each
+   * one's state, its clock (s: whether it advances between samples says whether the device still
+   * pulls it), Chromium's playbackStats (underruns: render callbacks the audio thread missed), and
+   * the 'error' events and state changes it had. Read when the census is read.
+   */
+  contexts?: Array<{ state: string; time: number; underruns: number | null; underrunS: number | null; errors: number; changes: string[] }>;
 }
 /**
  * Injected in every stage frame: counts the Web Audio work the stage does (the soak's bulk failures
@@ -79,6 +87,20 @@ const AUDIO_CENSUS = `if (location.pathname === '/stage') {
   const w = window; const a = w.__benchAudio = { live: 0, started: 0, created: 0, convolvers: 0 };
   const S = w.AudioScheduledSourceNode;
   if (S) { const start = S.prototype.start; S.prototype.start = function (...x) { a.started++; a.live++; this.addEventListener('ended', () => { a.live--; }, { once: true }); return start.apply(this, x); }; }
+  const list = w.__benchAudioContexts = [];
+  const A = w.AudioContext;
+  if (A) {
+    w.AudioContext = class extends A {
+      constructor(...x) {
+        super(...x);
+        const me = { ctx: this, errors: 0, changes: [] };
+        list.push(me);
+        this.addEventListener('error', () => { me.errors++; });
+        this.addEventListener('statechange', () => { me.changes.push(this.state + '@' + Math.round(performance.now() / 1000)); if (me.changes.length > 6) me.changes.shift(); });
+      }
+    };
+  }
+  Object.defineProperty(a, 'contexts', { enumerable: true, get: () => list.map((m) => { const st = m.ctx.playbackStats; return { state: m.ctx.state, time: m.ctx.currentTime, underruns: st ? st.underrunEvents : null, underrunS: st ? st.underrunDuration : null, errors: m.errors, changes: m.changes.slice() }; }) });
   const B = w.BaseAudioContext;
   if (B) for (const k of Object.getOwnPropertyNames(B.prototype)) {
     if (!/^create/.test(k) || k === 'createPeriodicWave' || k === 'createBuffer') continue;
@@ -306,6 +328,11 @@ export class Tabs {
     this.walk = (async () => {
       while (this.walking) for (const t of this.tabs) if (this.walking) await t.readHeap(perTargetTimeoutMs, this.firsts.has(t));
     })();
+  }
+
+  /** A Chromium trace of every browser for `ms`: what each audio thread renders (audio-trace.ts). */
+  traceAudio(ms: number): Promise<AudioThreadTrace[]> {
+    return traceAudio(this.browsers, ms);
   }
 
   async stopHeapWalk(): Promise<void> {

@@ -18,13 +18,17 @@ if (!file || !fs.existsSync(file)) {
 }
 const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { samples: Sample[] };
 const f = (x: number | null | undefined, d = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
-console.log('    t s │ load │ srv wait % │ loop p99 ms │ audio % │ stage main % │ SwiftShader % │ fps median │ sounding screens fps │ sounding: live sources / nodes made │ errors');
+console.log('    t s │ load │ srv wait % │ loop p99 ms │ audio % │ stage main % │ SwiftShader % │ fps median │ sounding screens fps │ sounding: live sources / nodes made │ errors │ sounding: audio context (state, clock, underruns, errors)');
 for (const s of r.samples) {
   const top = Object.fromEntries(s.chromiumCpu?.top ?? []);
   const fps = s.tabs.map((t) => t.fps).filter((x): x is number => x !== null).sort((a, b) => a - b);
   const first = s.tabs.filter((t) => /-1$/.test(t.screenId));
   const sounding = first.map((t) => f(t.fps, 1)).join('/');
   const census = first.map((t) => (t.audio ? `${t.audio.live}/${t.audio.created}` : '—')).join(' ');
+  // Each sounding screen's audio context: r(unning)/s(uspended)/c(losed), its clock, underruns, errors.
+  const contexts = first
+    .map((t) => (t.audio?.contexts?.length ? t.audio.contexts.map((c) => `${c.state[0]}${f(c.time)}s u${c.underruns ?? '?'}${c.errors ? ` e${c.errors}` : ''}`).join('+') : '—'))
+    .join(' ');
   console.log(
     [
       f(s.t).padStart(7),
@@ -38,6 +42,7 @@ for (const s of r.samples) {
       sounding.padStart(20),
       census.padStart(35),
       String(s.pieceErrors).padStart(6),
+      contexts,
     ].join(' │ '),
   );
 }

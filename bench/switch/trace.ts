@@ -23,8 +23,8 @@ export const TRACE_CATEGORIES = [
 ].join(',');
 
 /** Starts a trace of every process of the browser behind `session` (a browser CDP session). */
-export async function startTrace(session: CDPSession): Promise<void> {
-  await session.send('Tracing.start', { categories: TRACE_CATEGORIES, transferMode: 'ReturnAsStream' } as never);
+export async function startTrace(session: CDPSession, categories = TRACE_CATEGORIES): Promise<void> {
+  await session.send('Tracing.start', { categories, transferMode: 'ReturnAsStream' } as never);
 }
 
 /** Ends the trace and reads its events. */
