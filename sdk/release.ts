@@ -17,10 +17,19 @@ export interface Disposable {
 export const RELEASE_FADE_S = 0.15;
 /** Audio time past the fade's end before the bus leaves the output (a few render quanta). */
 const SILENT_MARGIN_S = 0.02;
+/**
+ * How long past the fade's end by the page's clock a bus is kept on the output while the audio
+ * clock lags. An audio thread that cannot keep up renders slower than real time; waiting for its
+ * clock then kept every bus released in the last few seconds connected, and rendered (a soak's
+ * cues every 2 s: four reverbs at once on a screen whose audio was already behind), which slowed it
+ * further. A cut on an output that is already glitching is not heard.
+ */
+export const LATE_CUT_MS = 1000;
 
 /**
  * For useSound's cleanup: fades `bus` out at once (150 ms); once the fade is over in the audio
- * clock, disconnects it; `afterMs` later, disposes `nodes`. Notes already scheduled keep running
+ * clock (or LATE_CUT_MS after it should have been by the page's clock, if the audio clock lags),
+ * disconnects it; `afterMs` later, disposes `nodes`. Notes already scheduled keep running
  * until then instead of being cut off with a click, and nothing is disposed under a voice that
  * still has events scheduled. Disconnected, the bus and everything that feeds only it (voices, a
  * reverb) is no longer rendered: a released graph costs the audio thread nothing while it waits.
@@ -51,9 +60,18 @@ export function releaseLater(bus: ReleaseBus, nodes: readonly Disposable[], afte
       /* disposed already */
     }
   };
-  // Disconnected only once the audio clock is past the fade (a starved or suspended audio thread
-  // may be behind the page's timers); at the latest, when the nodes are disposed.
+  // Disconnected once the audio clock is past the fade (a starved audio thread may be behind the
+  // page's timers), or LATE_CUT_MS after the fade's end by the page's clock if it still is not (an
+  // audio thread slower than real time, a suspended context); at the latest, with the disposal.
   const started = Date.now();
+  const firstCheck = Math.ceil((RELEASE_FADE_S + SILENT_MARGIN_S) * 1000);
+  let fadeMs = firstCheck;
+  try {
+    if (silentAt !== null && typeof bus.immediate === 'function') fadeMs = Math.max(0, Math.ceil((silentAt - bus.immediate()) * 1000));
+  } catch {
+    /* disposed already */
+  }
+  const lateCut = fadeMs + LATE_CUT_MS;
   const whenSilent = () => {
     if (cut) return;
     let left = 0;
@@ -62,11 +80,11 @@ export function releaseLater(bus: ReleaseBus, nodes: readonly Disposable[], afte
     } catch {
       left = 0;
     }
-    if (left <= 0) return disconnect();
-    const wait = Math.ceil(left * 1000) + 10;
-    if (Date.now() - started + wait < delay) setTimeout(whenSilent, wait);
+    const elapsed = Date.now() - started;
+    if (left <= 0 || elapsed >= lateCut) return disconnect();
+    const wait = Math.min(Math.ceil(left * 1000) + 10, lateCut - elapsed);
+    if (elapsed + wait < delay) setTimeout(whenSilent, wait);
   };
-  const firstCheck = Math.ceil((RELEASE_FADE_S + SILENT_MARGIN_S) * 1000);
   if (firstCheck < delay) setTimeout(whenSilent, firstCheck);
   setTimeout(() => {
     disconnect();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Gain } from 'tone';
-import { RELEASE_FADE_S, releaseLater, type ReleaseBus } from '../../sdk/release';
+import { LATE_CUT_MS, RELEASE_FADE_S, releaseLater, type ReleaseBus } from '../../sdk/release';
 
 function fakeBus(clock?: { audio: number; lookAhead: number }) {
   const calls: string[] = [];
@@ -33,7 +33,7 @@ describe('releaseLater (pavilion/sdk)', () => {
     expect(disposed).toEqual(['a', 'b']);
   });
 
-  it("waits for the audio clock, not the page's timers: an audio thread behind keeps the bus connected until its fade is over", () => {
+  it("waits for the audio clock, not the page's timers: an audio thread a little behind keeps the bus connected until its fade is over", () => {
     const clock = { audio: 10, lookAhead: 0.1 };
     const bus = fakeBus(clock);
     releaseLater(bus, [], 3000);
@@ -47,15 +47,37 @@ describe('releaseLater (pavilion/sdk)', () => {
     expect(bus.calls).toEqual(['rampTo 0 0.15', 'disconnect at audio 10.30']);
   });
 
-  it('an audio clock that never moves (a suspended context): disconnected with the disposal, as before', () => {
+  it(`an audio clock far behind (an audio thread slower than real time): cut ${LATE_CUT_MS} ms after the fade should have ended, long before the disposal`, () => {
+    const clock = { audio: 10, lookAhead: 0.1 };
+    const bus = fakeBus(clock);
+    const disposed: string[] = [];
+    releaseLater(bus, [{ dispose: () => disposed.push('a') }], 6000);
+    // The fade ends at 10.27 in the audio clock: 270 ms from now if it kept time. It runs at a fifth.
+    const step = 10;
+    for (let t = 0; t < 270 + LATE_CUT_MS - step; t += step) {
+      clock.audio += step / 1000 / 5;
+      vi.advanceTimersByTime(step);
+    }
+    expect(bus.calls, 'still on the output just before').toEqual(['rampTo 0 0.15']);
+    clock.audio += step / 1000 / 5;
+    vi.advanceTimersByTime(step);
+    expect(bus.calls).toEqual(['rampTo 0 0.15', 'disconnect at audio 10.25']);
+    expect(disposed, 'its nodes are disposed at the delay, as always').toEqual([]);
+    vi.advanceTimersByTime(6000);
+    expect(disposed).toEqual(['a']);
+    expect(bus.calls, 'disconnected once').toHaveLength(2);
+  });
+
+  it('an audio clock that never moves (a suspended context): cut at the same bound', () => {
     const clock = { audio: 5, lookAhead: 0.1 };
     const bus = fakeBus(clock);
     const disposed: string[] = [];
-    releaseLater(bus, [{ dispose: () => disposed.push('a') }], 2000);
-    vi.advanceTimersByTime(1999);
+    releaseLater(bus, [{ dispose: () => disposed.push('a') }], 3000);
+    vi.advanceTimersByTime(270 + LATE_CUT_MS - 1);
     expect(bus.calls).toEqual(['rampTo 0 0.15']);
     vi.advanceTimersByTime(1);
     expect(bus.calls).toEqual(['rampTo 0 0.15', 'disconnect at audio 5.00']);
+    vi.advanceTimersByTime(3000);
     expect(disposed).toEqual(['a']);
   });
 
