@@ -63,26 +63,23 @@ export function releaseLater(bus: ReleaseBus, nodes: readonly Disposable[], afte
   // Disconnected once the audio clock is past the fade (a starved audio thread may be behind the
   // page's timers), or LATE_CUT_MS after the fade's end by the page's clock if it still is not (an
   // audio thread slower than real time, a suspended context); at the latest, with the disposal.
+  /** Seconds of the fade left in the audio clock (0 without one, or once the bus is disposed). */
+  const left = (): number => {
+    try {
+      return silentAt !== null && typeof bus.immediate === 'function' ? silentAt - bus.immediate() : 0;
+    } catch {
+      return 0;
+    }
+  };
   const started = Date.now();
   const firstCheck = Math.ceil((RELEASE_FADE_S + SILENT_MARGIN_S) * 1000);
-  let fadeMs = firstCheck;
-  try {
-    if (silentAt !== null && typeof bus.immediate === 'function') fadeMs = Math.max(0, Math.ceil((silentAt - bus.immediate()) * 1000));
-  } catch {
-    /* disposed already */
-  }
-  const lateCut = fadeMs + LATE_CUT_MS;
+  const lateCut = Math.max(0, Math.ceil(left() * 1000)) + LATE_CUT_MS;
   const whenSilent = () => {
     if (cut) return;
-    let left = 0;
-    try {
-      if (silentAt !== null && typeof bus.immediate === 'function') left = silentAt - bus.immediate();
-    } catch {
-      left = 0;
-    }
+    const leftS = left();
     const elapsed = Date.now() - started;
-    if (left <= 0 || elapsed >= lateCut) return disconnect();
-    const wait = Math.min(Math.ceil(left * 1000) + 10, lateCut - elapsed);
+    if (leftS <= 0 || elapsed >= lateCut) return disconnect();
+    const wait = Math.min(Math.ceil(leftS * 1000) + 10, lateCut - elapsed);
     if (elapsed + wait < delay) setTimeout(whenSilent, wait);
   };
   if (firstCheck < delay) setTimeout(whenSilent, firstCheck);

@@ -87,7 +87,7 @@ const AUDIO_CENSUS = `if (location.pathname === '/stage') {
   const w = window; const a = w.__benchAudio = { live: 0, started: 0, created: 0, convolvers: 0 };
   const S = w.AudioScheduledSourceNode;
   if (S) { const start = S.prototype.start; S.prototype.start = function (...x) { a.started++; a.live++; this.addEventListener('ended', () => { a.live--; }, { once: true }); return start.apply(this, x); }; }
-  const list = w.__benchAudioContexts = [];
+  const list = [];
   const A = w.AudioContext;
   if (A) {
     w.AudioContext = class extends A {

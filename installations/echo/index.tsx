@@ -31,6 +31,23 @@ interface Shared {
   colors: THREE.Color[];
 }
 
+/** The blur of the glowing words' outline (troika's outline variant: a program of its own). */
+const GLOW_BLUR = '35%';
+
+/**
+ * A word's material, disposed on unmount. One per word: troika derives one material per text from
+ * it, and disposing it when the word fades frees them all (a material shared by every word would
+ * collect them all show long). The primer uses the same settings, so its programs are the words'.
+ */
+function useWordMaterial(): THREE.MeshBasicMaterial {
+  const material = useMemo(
+    () => new THREE.MeshBasicMaterial({ transparent: true, blending: THREE.AdditiveBlending, depthWrite: false, depthTest: false, toneMapped: false }),
+    [],
+  );
+  useEffect(() => () => material.dispose(), [material]);
+  return material;
+}
+
 function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
   const time = useShowTime();
   const forms = useMemo<EchoForm[]>(() => echoForms(spec.text, spec.seed, shared.tm.count), [spec.text, spec.seed, shared.tm.count]);
@@ -39,13 +56,7 @@ function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
   const colors = useMemo(() => forms.map(() => new THREE.Color()), [forms]);
   const clips = useMemo(() => forms.map((): [number, number, number, number] => [0, 0, 0, 0]), [forms]);
   const base = useMemo(() => (spec.color ? new THREE.Color(...spec.color) : null), [spec.color]);
-  // One material per word: troika derives one material per text from it, and disposing it when
-  // the word fades frees them all (a material shared by every word would collect them all show long).
-  const material = useMemo(
-    () => new THREE.MeshBasicMaterial({ transparent: true, blending: THREE.AdditiveBlending, depthWrite: false, depthTest: false, toneMapped: false }),
-    [],
-  );
-  useEffect(() => () => material.dispose(), [material]);
+  const material = useWordMaterial();
 
   useFrame(() => {
     const t = time.seconds;
@@ -96,7 +107,7 @@ function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
           anchorY="middle"
           letterSpacing={f.spacing}
           material={material}
-          {...(shared.glow && j < 2 ? { outlineBlur: '35%', outlineOpacity: 0.35, outlineColor: spec.color ? new THREE.Color(...spec.color) : shared.colors[0] } : {})}
+          {...(shared.glow && j < 2 ? { outlineBlur: GLOW_BLUR, outlineOpacity: 0.35, outlineColor: spec.color ? new THREE.Color(...spec.color) : shared.colors[0] } : {})}
         >
           {f.text}
         </Text>
@@ -115,12 +126,8 @@ function Word({ spec, shared }: { spec: WordSpec; shared: Shared }) {
  * them too.
  */
 function Primer({ shared }: { shared: Shared }) {
-  const material = useMemo(
-    () => new THREE.MeshBasicMaterial({ transparent: true, blending: THREE.AdditiveBlending, depthWrite: false, depthTest: false, toneMapped: false }),
-    [],
-  );
-  useEffect(() => () => material.dispose(), [material]);
-  const outline = shared.glow ? { outlineBlur: '35%', outlineOpacity: 0, outlineColor: shared.colors[0] } : {};
+  const material = useWordMaterial();
+  const outline = shared.glow ? { outlineBlur: GLOW_BLUR, outlineOpacity: 0, outlineColor: shared.colors[0] } : {};
   // Drawn (a draw is what makes a software GPU build its pipelines), but adds nothing: additive, opacity 0.
   return (
     <Text font={fonts.display} fontSize={0.001} anchorX="center" anchorY="middle" material={material} fillOpacity={0} {...outline}>
