@@ -88,6 +88,12 @@ export const StageDiag = z.object({
   transition: z.object({ from: Id.nullable(), to: Id.nullable(), type: z.enum(['fade', 'crossfade']), progress: z.number().min(0).max(1) }).nullable().optional(),
   /** The last warm-up (module, mount, compile, silent sound) and how late its switch came after the start; `adopted`: the switch adopted a mounted run. */
   lastWarm: z.object({ installationId: Id, ms: Finite, cold: z.boolean(), lateMs: Finite.nullable(), adopted: z.literal(true).optional() }).nullable().optional(),
+  /**
+   * Animation frames the stage's own document was given since it loaded, of one asked a second
+   * (client/stage/diag.ts): tells a render loop that stopped (frames given, none drawn) from a stage
+   * process the browser gives no frames (several screens' stages in one busy process).
+   */
+  animationFrames: z.number().int().nonnegative().optional(),
   /** Piece trees the stage has mounted since it loaded (a warm switch adds none). */
   pieceMounts: z.number().int().nonnegative().optional(),
   /** Pieces kept warm off-screen (id@version), and the cache's bounds. */

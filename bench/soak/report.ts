@@ -50,6 +50,8 @@ export interface SoakResult {
     serverWarnLines: number;
     pieceErrors: number;
     pieceErrorExamples: string[];
+    /** Every piece error by kind (its message with the numbers taken out), and how many (older results lack it). */
+    pieceErrorKinds?: Record<string, number>;
     refusedCommands: number;
     /** Commands that got no answer at all (a starved server). */
     failedCommands: number;
@@ -190,6 +192,8 @@ export function printReport(r: SoakResult): void {
   const e = r.errors;
   console.log(`\nerrors: server log ${e.serverErrorLines} (warn ${e.serverWarnLines}), piece errors ${e.pieceErrors}, refused commands ${e.refusedCommands}, unanswered commands ${e.failedCommands}, phone connect ${e.phoneConnectErrors}, join ${e.phoneJoinErrors}, kicked ${e.phoneKicked}, input refusals ${JSON.stringify(e.phoneInputRefusals)}, page errors ${e.pageErrors}, crashes ${e.pageCrashes}; console errors ${e.consoleErrors} and failed GET /api/show ${e.showReadFailures}, failed samples ${e.sampleFailures}, heap readings missed ${Object.values(e.heapReadMisses).reduce((a, b) => a + b, 0)} (not counted)`);
   for (const x of [...e.serverErrorExamples, ...e.pieceErrorExamples, ...e.refusedCommandExamples, ...e.phoneExamples, ...e.tabExamples]) console.log(`  · ${x}`);
+  const kinds = Object.entries(e.pieceErrorKinds ?? {}).sort((a, b) => b[1] - a[1]);
+  if (kinds.length) console.log(`piece errors by kind:\n${kinds.map(([k, n]) => `  ${String(n).padStart(4)} × ${k}`).join('\n')}`);
   const rc = r.reconnections;
   console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
   console.log('');

@@ -182,6 +182,8 @@ for (const at of TRACE_AUDIO_AT)
 const samples: Sample[] = [];
 const pieceErrors = new Set<string>();
 const pieceErrorExamples: string[] = [];
+/** Every piece error by kind (its message with the numbers taken out): what the examples leave out. */
+const pieceErrorKinds: Record<string, number> = {};
 let errorsLastHour0: number | null = null;
 let errorsLastHour = 0;
 let cuesFired = 0;
@@ -215,6 +217,8 @@ async function takeSample(): Promise<void> {
       const k = `${s.id}|${e.at}|${e.message}`;
       if (pieceErrors.has(k)) continue;
       pieceErrors.add(k);
+      const kind = `${e.phase}: ${e.message.replace(/\d+(\.\d+)?/g, 'N').slice(0, 160)}`;
+      pieceErrorKinds[kind] = (pieceErrorKinds[kind] ?? 0) + 1;
       if (pieceErrorExamples.length < 5) pieceErrorExamples.push(`${s.id} ${e.installationId ?? ''} ${e.phase}: ${e.message.slice(0, 200)}`);
     }
   errorsLastHour0 ??= view.errorsLastHour;
@@ -308,6 +312,7 @@ const result: SoakResult = {
     serverWarnLines: lastServer.warnLines,
     pieceErrors: Math.max(pieceErrors.size, errorsLastHour),
     pieceErrorExamples,
+    pieceErrorKinds,
     refusedCommands: api.refused,
     failedCommands: api.failed,
     refusedCommandExamples: api.refusals,

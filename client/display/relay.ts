@@ -6,13 +6,9 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
-import { WATCH_EVERY_MS, frozenMs, stallVerdict, watchdogTimes } from './stall';
+import { HUNG_MS, WATCH_EVERY_MS, frozenMs, stallVerdict, watchdogTimes } from './stall';
 
-/**
- * A stage that stops answering at all (its thread busy: a piece in an endless loop, or a shader
- * compile on a starved machine) is reloaded after this long: long enough not to cut a slow load.
- */
-export const HUNG_MS = 45_000;
+export { HUNG_MS };
 /** A stage that never opens its channel within this long after its frame loads is reloaded. */
 export const SILENT_MS = 45_000;
 export { STALL_MS, STARVED_MS } from './stall';
@@ -23,8 +19,8 @@ export { STALL_MS, STARVED_MS } from './stall';
  * pings are answered from this page's estimate. It also watches the stage: a render loop that
  * stalls while the stage still answers, the browser draws this page and the GPU serves it (10 s),
  * a stage that draws nothing while the browser gives this page few frames or the GPU keeps it
- * waiting too (starved: 60 s; stall.ts), a stage that stops answering (45 s), or one that never
- * starts (45 s), is reloaded and reported.
+ * waiting too (starved: 60 s; stall.ts), a stage that stops answering while this page is drawn and
+ * the GPU serves it (45 s; starved too: 60 s), or one that never starts (45 s), is reloaded and reported.
  */
 export class StageRelay {
   link: StageLink | null = null;
@@ -40,6 +36,9 @@ export class StageRelay {
   /** Animation frames this page was given (one asked a second), and their count at the stage's last new frame. */
   private pageFrames = 0;
   private pageFramesAtProgress = 0;
+  /** The stage's own count of animation frames given (its diag), and that count at its last new frame. */
+  private stageFrames: number | null = null;
+  private stageFramesAtProgress = 0;
   private askedFrame = false;
   /** This page's own 1×1 GPU fence, sent once a stall is suspected: tells a busy GPU from a stuck loop. */
   private readonly gpu = new GpuProbe();
@@ -171,11 +170,13 @@ export class StageRelay {
         this.diag = m.diag;
         this.lastDiagAt = localNow();
         this.frozenSinceDiagMs = 0;
+        this.stageFrames = m.diag.animationFrames ?? null;
         if (m.diag.errors) this.errors = m.diag.errors;
         if (m.diag.framesRendered !== this.lastFrames) {
           this.lastFrames = m.diag.framesRendered;
           this.lastProgressAt = localNow();
           this.pageFramesAtProgress = this.pageFrames;
+          this.stageFramesAtProgress = m.diag.animationFrames ?? 0;
         }
         for (const fn of this.listeners) fn();
         return;
@@ -204,18 +205,16 @@ export class StageRelay {
     }
     if (!this.store.getState().view) return;
     const silent = now - this.lastDiagAt;
-    if (silent > HUNG_MS) {
-      const away = this.frozenSinceDiagMs ? ` (not counting ${Math.round(this.frozenSinceDiagMs / 1000)} s this page was frozen itself)` : '';
-      return this.restart(`the stage stopped answering for ${Math.round(silent / 1000)} s${away}`, this.diag?.installationId ?? null);
-    }
     this.askPageFrame();
-    // Still answering (diagnostics come twice a second) but no new frame: the render loop stalled,
-    // if this page was given frames and GPU time meanwhile; else the browser is starved, and a reload waits.
+    // No new frame (or no answer at all) while this page is drawn and the GPU serves it: the stage's
+    // own loop or thread is stuck; else the browser is starved, and a reload waits (stall.ts).
     const stalledMs = now - this.lastProgressAt;
     if (stalledMs <= 2000) this.gpu.reset();
     const gpuWaitMs = stalledMs > 2000 ? this.gpu.step() : null;
-    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, gpuWaitMs }, this.times);
-    if (v.kind !== 'fine') this.restart(v.why, this.diag?.installationId ?? null);
+    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, stageFramesGiven: this.stageFrames === null ? null : this.stageFrames - this.stageFramesAtProgress, gpuWaitMs }, this.times);
+    if (v.kind === 'fine') return;
+    const away = silent > HUNG_MS && this.frozenSinceDiagMs ? ` (not counting ${Math.round(this.frozenSinceDiagMs / 1000)} s this page was frozen itself)` : '';
+    this.restart(`${v.why}${away}`, this.diag?.installationId ?? null);
   }
 
   /** One animation frame asked for at a time (a second apart): counts the frames this page is given. */
@@ -232,6 +231,9 @@ export class StageRelay {
     console.warn(`[pavilion] ${why}: reloading the stage`);
     if (this.socket.connected) this.socket.emit('display:error', { installationId, version: null, phase: 'frame', message: `${why}; the screen reloaded its stage` });
     this.loadedAt = this.lastProgressAt = this.lastDiagAt = localNow();
+    // The new stage counts its frames from 0: its first diagnostics start the count again.
+    this.stageFrames = null;
+    this.lastFrames = -1;
     this.link?.reload();
   }
 }

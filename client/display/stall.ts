@@ -56,23 +56,52 @@ export interface StallFacts {
   silentMs: number;
   /** Animation frames this page was given since the stage's last new frame (one asked a second). */
   pageFramesGiven: number;
+  /**
+   * Animation frames the stage's own document was given meanwhile, by its own count (one asked a
+   * second), or null where the stage does not say. A stage in a process shared with other screens'
+   * stages (the windows of one kiosk browser) can be given none while its page is drawn.
+   */
+  stageFramesGiven?: number | null;
   /** How long this page's own GPU fence has waited (gpu-probe.ts), or null where it cannot tell. */
   gpuWaitMs: number | null;
 }
 
-export type StallVerdict = { kind: 'fine' } | { kind: 'stalled' | 'starved'; why: string };
+export type StallVerdict = { kind: 'fine' } | { kind: 'stalled' | 'starved' | 'hung'; why: string };
+
+/**
+ * A stage that stops answering at all (its thread stuck: a piece in an endless loop) is reloaded
+ * after this long, if the browser drew its page and the GPU served it meanwhile: long enough not to
+ * cut a slow load. Silent that long while the page was short of frames or kept waiting by the GPU
+ * too, it is starved (its thread waiting on a GPU process that is behind, or not scheduled on an
+ * overloaded machine), and waits for the starved wait instead.
+ */
+export const HUNG_MS = 45_000;
 
 export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFAULTS): StallVerdict {
-  // Not answering is the hung watchdog's case; a fresh frame is fine.
-  if (f.silentMs >= 3000 || f.stalledMs <= times.stallMs) return { kind: 'fine' };
-  const s = Math.round(f.stalledMs / 1000);
-  const pageDrawn = f.pageFramesGiven >= (f.stalledMs / 1000) * PAGE_FRAMES_FOR_STALL;
+  const enough = (given: number) => given >= (f.stalledMs / 1000) * PAGE_FRAMES_FOR_STALL;
+  const pageDrawn = enough(f.pageFramesGiven);
+  const stageGiven = f.stageFramesGiven ?? null;
+  const stageDrawn = stageGiven === null || enough(stageGiven);
   const gpuBusy = f.gpuWaitMs !== null && f.gpuWaitMs >= GPU_BUSY_MS;
-  if (pageDrawn && !gpuBusy) return { kind: 'stalled', why: `the render loop stalled for ${s} s` };
-  if (f.stalledMs <= times.starvedMs) return { kind: 'fine' };
   const short = !pageDrawn
     ? `the browser gave this page only ${f.pageFramesGiven} of the frames it asked for`
-    : `the GPU kept this page waiting ${(f.gpuWaitMs! / 1000).toFixed(1)} s for a 1-pixel draw`;
+    : !stageDrawn
+      ? `the browser gave the stage only ${stageGiven} of the frames it asked for`
+      : `the GPU kept this page waiting ${((f.gpuWaitMs ?? 0) / 1000).toFixed(1)} s for a 1-pixel draw`;
+  if (f.silentMs > HUNG_MS) {
+    const s = Math.round(f.silentMs / 1000);
+    if (pageDrawn && !gpuBusy) {
+      const gpu = f.gpuWaitMs === null ? '' : `, and the GPU answered it within ${(f.gpuWaitMs / 1000).toFixed(1)} s`;
+      return { kind: 'hung', why: `the stage stopped answering for ${s} s (the browser drew this page meanwhile${gpu})` };
+    }
+    if (f.silentMs <= times.starvedMs) return { kind: 'fine' };
+    return { kind: 'starved', why: `the stage did not answer for ${s} s, while ${short} (an overloaded machine or GPU)` };
+  }
+  // Not answering for a while: the case above, once it lasts; a fresh frame is fine.
+  if (f.silentMs >= 3000 || f.stalledMs <= times.stallMs) return { kind: 'fine' };
+  const s = Math.round(f.stalledMs / 1000);
+  if (pageDrawn && stageDrawn && !gpuBusy) return { kind: 'stalled', why: `the render loop stalled for ${s} s` };
+  if (f.stalledMs <= times.starvedMs) return { kind: 'fine' };
   return { kind: 'starved', why: `no new frame for ${s} s, while ${short} (an overloaded machine or GPU)` };
 }
 

@@ -14,7 +14,7 @@ export interface DiagExtras {
 }
 
 /** The host's diagnostics as the page mirrors them (window.__pavilion, docs/display.md). */
-export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean): StageDiag {
+export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean, animationFrames?: number): StageDiag {
   const snap = host.snapshot();
   const screens = host.screens().slice(0, 16);
   return {
@@ -35,6 +35,7 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
     transition: host.transition(),
     lastWarm: host.lastWarm ? (({ installationId, ms, cold, lateMs, adopted }) => ({ installationId, ms, cold, lateMs, ...(adopted ? { adopted } : {}) }))(host.lastWarm) : null,
     pieceMounts: host.pieceMounts,
+    ...(animationFrames !== undefined ? { animationFrames } : {}),
     warmCache: (({ pieces, limit }) => ({ pieces: pieces.slice(-16), limit }))(host.warmCache()),
     ...(extras.output ? { output: extras.output() } : {}),
     ...(extras.xr?.() ? { xr: extras.xr() } : {}),
@@ -48,11 +49,24 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean)
  */
 export function startDiag(bridge: StageBridge, host: PieceHost, extras: DiagExtras): () => void {
   let errorsSig = '';
+  // One animation frame asked a second, counted when given: whether the browser gives this document
+  // frames at all, whatever the piece's loop does (the page's watchdog, client/display/stall.ts).
+  let framesGiven = 0;
+  let asked = false;
+  let sends = 0;
+  const askFrame = () => {
+    asked = true;
+    requestAnimationFrame(() => {
+      asked = false;
+      framesGiven++;
+    });
+  };
   const send = () => {
+    if (!asked && sends++ % 2 === 0) askFrame();
     const list = host.errors.list();
     const last = list[list.length - 1];
     const sig = `${list.length}:${last?.at ?? ''}:${last?.message ?? ''}`;
-    bridge.send({ t: 'diag', diag: diagOf(host, extras, sig !== errorsSig) });
+    bridge.send({ t: 'diag', diag: diagOf(host, extras, sig !== errorsSig, framesGiven) });
     errorsSig = sig;
   };
   const timer = setInterval(send, EVERY_MS);

@@ -13,20 +13,29 @@ import type { App } from '../../server/app';
  * origin) are paused in the debugger for longer than the hung wait (HUNG_MS, 45 s), then let go
  * together. The page's watchdog counts the time its own timer was late as time it was away
  * (client/display/stall.ts frozenMs), so the stage plays on, unreloaded, and nothing is reported.
- * The stage alone paused that long (its thread stuck, its page running) is still reloaded.
+ * The stage alone paused that long (its thread stuck, its page running) is still reloaded. A stage
+ * silent while its page is short of frames too (a starved browser: another Chromium whose page is
+ * given no animation frames) is not taken for stuck: it waits for its starved wait (the address's
+ * `starved=`, 50 s here), and the report says why.
  */
+
+/** The starved screen's wait: past the hung wait (45 s), so its report can only come from the starved branch. */
+const STARVED_S = 50;
 
 let app: App;
 let browser: Browser;
 let page: Page;
+let starved: Browser;
 
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC_DIR });
   browser = await launch();
   page = (await openPage(browser, screenUrl(app, 'main-1'))).page;
+  starved = await launch();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
+  await starved?.close();
   await app?.close();
 });
 
@@ -58,18 +67,37 @@ describe('a screen whose machine stopped for a while', () => {
     expect((await serverErrors(app, 'main-1')).filter((e) => e.phase === 'frame')).toEqual([]);
   }, 180_000);
 
-  it('still reloads a stage that stopped answering while its page ran, and says so', async () => {
+  it('still reloads a stage that stopped answering while its page ran, and says so; a starved page\'s silent stage waits for its starved wait', async () => {
+    // The starved screen: its page (not its stage, another origin) never gets an animation frame.
+    const starvedContext = await starved.newContext({ viewport: { width: 480, height: 270 } });
+    await starvedContext.addInitScript(() => {
+      if (window.top === window) window.requestAnimationFrame = () => 0;
+    });
+    const other = (await openPage(starvedContext, `${screenUrl(app, 'main-2')}&starved=${STARVED_S}`)).page;
+    await until(async () => ((await diag(other)).installationId === 'prism-field' && (await diag(other)).framesRendered > 0 ? true : null), 'the starved screen to play', 90_000);
     const stage = await stageFrame(page);
     const stageCdp = await page.context().newCDPSession(stage);
-    await pause(stageCdp);
+    const otherCdp = await starvedContext.newCDPSession(await stageFrame(other));
+    await Promise.all([pause(stageCdp), pause(otherCdp)]);
     const report = await until(
       async () => (await serverErrors(app, 'main-1')).find((e) => e.phase === 'frame' && /stopped answering/.test(e.message)) ?? null,
       'the hung stage to be reported',
       HUNG_MS + 60_000,
     );
-    expect(report.message).toMatch(/the stage stopped answering for \d+ s; the screen reloaded its stage/);
+    expect(report.message).toMatch(/the stage stopped answering for \d+ s \(the browser drew this page meanwhile[^)]*\); the screen reloaded its stage/);
     expect(report.message, 'its page was not frozen').not.toMatch(/frozen/);
     await stageCdp.send('Debugger.resume').catch(() => undefined); // that stage's document is gone already
     await until(async () => (await diag(page)).framesRendered > 0 && (await diag(page)).installationId === 'prism-field', 'the reloaded stage to play again', 90_000);
-  }, 180_000);
+    // The starved screen's stage, paused as long and longer, was reloaded only past its starved wait,
+    // and its report says its page was given no frames either.
+    const starvedReport = await until(
+      async () => (await serverErrors(app, 'main-2')).find((e) => e.phase === 'frame') ?? null,
+      "the starved screen's report",
+      STARVED_S * 1000 + 60_000,
+    );
+    expect(starvedReport.message).toMatch(/the stage did not answer for \d+ s, while the browser gave this page only 0 of the frames it asked for/);
+    expect(starvedReport.message).not.toMatch(/stopped answering/);
+    expect(Number(/did not answer for (\d+) s/.exec(starvedReport.message)![1])).toBeGreaterThanOrEqual(STARVED_S);
+    await otherCdp.send('Debugger.resume').catch(() => undefined);
+  }, 240_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GPU_BUSY_MS, STALL_MS, STARVED_MS, stallVerdict } from '../../client/display/stall';
+import { GPU_BUSY_MS, HUNG_MS, STALL_MS, STARVED_MS, stallVerdict } from '../../client/display/stall';
 
 /** The stage watchdog's decision (client/display/stall.ts), on facts alone. */
 describe('stallVerdict', () => {
@@ -31,5 +31,40 @@ describe('stallVerdict', () => {
     const v = stallVerdict({ ...busy, stalledMs: STARVED_MS + 1000, pageFramesGiven: frames(STARVED_MS + 1000) });
     expect(v.kind).toBe('starved');
     expect(v.kind !== 'fine' && v.why).toMatch(/GPU kept this page waiting 2\.5 s/);
+  });
+
+  it('reloads at 45 s a stage that stopped answering while its page was drawn and the GPU served it (a stuck thread)', () => {
+    const silent = HUNG_MS + 1000;
+    expect(stallVerdict({ stalledMs: HUNG_MS - 1000, silentMs: HUNG_MS - 1000, pageFramesGiven: frames(HUNG_MS), gpuWaitMs: 5 }).kind).toBe('fine');
+    const v = stallVerdict({ stalledMs: silent, silentMs: silent, pageFramesGiven: frames(silent), gpuWaitMs: 5 });
+    expect(v.kind).toBe('hung');
+    expect(v.kind !== 'fine' && v.why).toMatch(/^the stage stopped answering for 46 s \(the browser drew this page meanwhile, and the GPU answered it within 0\.0 s\)$/);
+    // Without WebGL2 on the page the page's frames decide.
+    expect(stallVerdict({ stalledMs: silent, silentMs: silent, pageFramesGiven: frames(silent), gpuWaitMs: null }).kind).toBe('hung');
+  });
+
+  it('waits for the starved wait when the stage is silent while the GPU keeps the page waiting too, or the page is short of frames', () => {
+    const silent = HUNG_MS + 1000;
+    // A stage thread waiting on a GPU process that is behind (a shader compile on software GL): not hung.
+    expect(stallVerdict({ stalledMs: silent, silentMs: silent, pageFramesGiven: frames(silent), gpuWaitMs: 8000 }).kind).toBe('fine');
+    expect(stallVerdict({ stalledMs: silent, silentMs: silent, pageFramesGiven: 4, gpuWaitMs: 0 }).kind).toBe('fine');
+    const late = STARVED_MS + 1000;
+    const v = stallVerdict({ stalledMs: late, silentMs: late, pageFramesGiven: frames(late), gpuWaitMs: 8000 });
+    expect(v.kind).toBe('starved');
+    expect(v.kind !== 'fine' && v.why).toMatch(/^the stage did not answer for 61 s, while the GPU kept this page waiting 8\.0 s/);
+    // A longer starved wait from the screen's address is kept for silence too.
+    expect(stallVerdict({ stalledMs: late, silentMs: late, pageFramesGiven: 2, gpuWaitMs: 0 }, { stallMs: STALL_MS, starvedMs: 120_000 }).kind).toBe('fine');
+    // A shorter one never reloads a silent stage before the hung wait.
+    expect(stallVerdict({ stalledMs: HUNG_MS - 1000, silentMs: HUNG_MS - 1000, pageFramesGiven: 2, gpuWaitMs: 0 }, { stallMs: STALL_MS, starvedMs: 20_000 }).kind).toBe('fine');
+  });
+
+  it('waits for 60 s when the page is drawn but the stage itself is given few frames (its process shared with other screens\' stages)', () => {
+    const drawn = { silentMs: 0, pageFramesGiven: frames(stalled), gpuWaitMs: 3 };
+    expect(stallVerdict({ ...drawn, stalledMs: stalled, stageFramesGiven: 1 }).kind).toBe('fine');
+    const v = stallVerdict({ ...drawn, stalledMs: STARVED_MS + 1000, pageFramesGiven: frames(STARVED_MS + 1000), stageFramesGiven: 2 });
+    expect(v.kind).toBe('starved');
+    expect(v.kind !== 'fine' && v.why).toMatch(/the browser gave the stage only 2 of the frames it asked for/);
+    // Given its frames, a stage that draws none is stalled (its loop stopped), as without the count.
+    expect(stallVerdict({ ...drawn, stalledMs: stalled, stageFramesGiven: frames(stalled) }).kind).toBe('stalled');
   });
 });
