@@ -6,11 +6,9 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
-import { HUNG_MS, WATCH_EVERY_MS, frozenMs, stallVerdict, watchdogTimes } from './stall';
+import { HUNG_MS, SILENT_MS, WATCH_EVERY_MS, frozenMs, stallVerdict, startVerdict, watchdogTimes } from './stall';
 
-export { HUNG_MS };
-/** A stage that never opens its channel within this long after its frame loads is reloaded. */
-export const SILENT_MS = 45_000;
+export { HUNG_MS, SILENT_MS };
 export { STALL_MS, STARVED_MS } from './stall';
 
 /**
@@ -33,6 +31,8 @@ export class StageRelay {
   private lastProgressAt = localNow();
   private lastDiagAt = localNow();
   private loadedAt = 0;
+  /** This page's frame count when the stage's document loaded (the start watchdog's). */
+  private pageFramesAtLoad = 0;
   /** Animation frames this page was given (one asked a second), and their count at the stage's last new frame. */
   private pageFrames = 0;
   private pageFramesAtProgress = 0;
@@ -100,6 +100,7 @@ export class StageRelay {
   /** The frame element finished loading a document (or failed to). */
   frameLoaded(): void {
     this.loadedAt = localNow();
+    this.pageFramesAtLoad = this.pageFrames;
   }
 
   subscribe(fn: () => void): () => void {
@@ -200,7 +201,10 @@ export class StageRelay {
       return;
     }
     if (!link.open) {
-      if (this.loadedAt && now - this.loadedAt > SILENT_MS) this.restart('the stage did not start', null);
+      if (!this.loadedAt) return;
+      this.askPageFrame();
+      const v = startVerdict(now - this.loadedAt, this.pageFrames - this.pageFramesAtLoad, this.times);
+      if (v.kind !== 'fine') this.restart(v.why, null);
       return;
     }
     if (!this.store.getState().view) return;
@@ -231,6 +235,7 @@ export class StageRelay {
     console.warn(`[pavilion] ${why}: reloading the stage`);
     if (this.socket.connected) this.socket.emit('display:error', { installationId, version: null, phase: 'frame', message: `${why}; the screen reloaded its stage` });
     this.loadedAt = this.lastProgressAt = this.lastDiagAt = localNow();
+    this.pageFramesAtLoad = this.pageFrames;
     // The new stage counts its frames from 0: its first diagnostics start the count again.
     this.stageFrames = null;
     this.lastFrames = -1;

@@ -105,6 +105,24 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
   return { kind: 'starved', why: `no new frame for ${s} s, while ${short} (an overloaded machine or GPU)` };
 }
 
+/** A stage that never opens its channel within this long after its frame loads is reloaded, if its page was drawn meanwhile. */
+export const SILENT_MS = 45_000;
+
+/**
+ * The watchdog's decision on a stage whose document loaded but whose channel has not opened:
+ * `waitedMs` since it loaded, `pageFramesGiven` of the one animation frame a second this page asked
+ * for meanwhile. Past 45 s it is reloaded if the browser drew this page (the stage's start is stuck);
+ * while the page is short of frames too, the machine is starved, and the reload waits for the
+ * starved wait (a reload would only load it all again).
+ */
+export function startVerdict(waitedMs: number, pageFramesGiven: number, times: WatchdogTimes = WATCHDOG_DEFAULTS): StallVerdict {
+  if (waitedMs <= SILENT_MS) return { kind: 'fine' };
+  const s = Math.round(waitedMs / 1000);
+  if (pageFramesGiven >= (waitedMs / 1000) * PAGE_FRAMES_FOR_STALL) return { kind: 'hung', why: `the stage did not start in ${s} s` };
+  if (waitedMs <= times.starvedMs) return { kind: 'fine' };
+  return { kind: 'starved', why: `the stage did not start in ${s} s, while the browser gave this page only ${pageFramesGiven} of the frames it asked for (an overloaded machine)` };
+}
+
 /** The watchdog looks every this long (client/display/relay.ts). */
 export const WATCH_EVERY_MS = 1000;
 /** Lateness of the watchdog's own timer past which this page counts as frozen meanwhile. */

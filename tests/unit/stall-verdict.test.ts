@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GPU_BUSY_MS, HUNG_MS, STALL_MS, STARVED_MS, stallVerdict } from '../../client/display/stall';
+import { GPU_BUSY_MS, HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS, stallVerdict, startVerdict } from '../../client/display/stall';
 
 /** The stage watchdog's decision (client/display/stall.ts), on facts alone. */
 describe('stallVerdict', () => {
@@ -66,5 +66,23 @@ describe('stallVerdict', () => {
     expect(v.kind !== 'fine' && v.why).toMatch(/the browser gave the stage only 2 of the frames it asked for/);
     // Given its frames, a stage that draws none is stalled (its loop stopped), as without the count.
     expect(stallVerdict({ ...drawn, stalledMs: stalled, stageFramesGiven: frames(stalled) }).kind).toBe('stalled');
+  });
+
+});
+
+/** The start watchdog: a stage whose document loaded but whose channel never opened. */
+describe('startVerdict', () => {
+  it('reloads at 45 s a stage that did not start while its page was drawn', () => {
+    expect(startVerdict(SILENT_MS - 1000, 44).kind).toBe('fine');
+    const v = startVerdict(SILENT_MS + 1000, 46);
+    expect(v).toEqual({ kind: 'hung', why: 'the stage did not start in 46 s' });
+  });
+
+  it('waits for the starved wait while the page is short of frames too, and says why', () => {
+    expect(startVerdict(SILENT_MS + 1000, 3).kind).toBe('fine');
+    const v = startVerdict(STARVED_MS + 1000, 3);
+    expect(v.kind).toBe('starved');
+    expect(v.kind !== 'fine' && v.why).toBe('the stage did not start in 61 s, while the browser gave this page only 3 of the frames it asked for (an overloaded machine)');
+    expect(startVerdict(STARVED_MS + 1000, 3, { stallMs: STALL_MS, starvedMs: 120_000 }).kind).toBe('fine');
   });
 });
