@@ -194,6 +194,8 @@ export function printReport(r: SoakResult): void {
   for (const x of [...e.serverErrorExamples, ...e.pieceErrorExamples, ...e.refusedCommandExamples, ...e.phoneExamples, ...e.tabExamples]) console.log(`  · ${x}`);
   const kinds = Object.entries(e.pieceErrorKinds ?? {}).sort((a, b) => b[1] - a[1]);
   if (kinds.length) console.log(`piece errors by kind:\n${kinds.map(([k, n]) => `  ${String(n).padStart(4)} × ${k}`).join('\n')}`);
+  const long = r.tabCounters.flatMap((t) => (t.longFrames ?? []).map((f) => ({ ...f, screenId: t.screenId }))).sort((a, b) => b.ms - a.ms).slice(0, 12);
+  if (long.length) console.log(`longest animation frames (tasks) of the pages and stages, ≥ 3 s:\n${long.map((f) => `  ${f.screenId} t=${f.atS} s: ${(f.ms / 1000).toFixed(1)} s ${f.text}`).join('\n')}`);
   const rc = r.reconnections;
   console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
   console.log('');

@@ -62,7 +62,42 @@ export interface TabCounters {
   /** Loads of the display page after the first (screen.reload, or a page that reloaded itself). */
   reloads: number;
   examples: string[];
+  /** The longest animation frames (tasks) of the page and its stage, LONG_FRAMES' reports: the 20 longest. */
+  longFrames?: LongFrame[];
 }
+
+/** One long animation frame of a page or its stage (LONG_FRAMES): when it was seen (s since the bench started), how long, what ran. */
+export interface LongFrame {
+  atS: number;
+  ms: number;
+  text: string;
+}
+
+/** When the bench started (this module's load): the long frames' times count from it. */
+const openedAt = Date.now();
+/** Frames this long or longer are reported by LONG_FRAMES. */
+const LONG_FRAME_MS = 3000;
+/**
+ * Injected in every frame (the display page and its stage): reports each animation frame of
+ * LONG_FRAME_MS or more (Chromium's long-animation-frame entries: the task that held the thread,
+ * with its longest scripts: how long, who called them, which function at which place in which
+ * chunk). A stage that stops answering for 45 s holds its thread that long; this says with what,
+ * once the task ends (a stage reloaded in the middle of it reports nothing).
+ */
+const LONG_FRAMES = `(() => {
+  if (typeof PerformanceObserver === 'undefined' || !(PerformanceObserver.supportedEntryTypes || []).includes('long-animation-frame')) return;
+  const where = location.pathname;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration < ${LONG_FRAME_MS}) continue;
+      const scripts = (e.scripts || []).slice().sort((a, b) => b.duration - a.duration).slice(0, 3)
+        .map((s) => Math.round(s.duration) + ' ms ' + s.invokerType + ' ' + s.invoker + ' in ' + (s.sourceFunctionName || '?') + ' ' + (s.sourceURL || '').replace(/^.*\\//, '') + ':' + s.sourceCharPosition);
+      const render = e.renderStart ? Math.round(e.startTime + e.duration - e.renderStart) : 0;
+      console.warn('[soak:long-frame] ' + where + ' ' + Math.round(e.duration) + ' ms (blocking ' + Math.round(e.blockingDuration) + ', rendering ' + render + '); ' + (scripts.join(' | ') || 'no script'));
+    }
+  }).observe({ type: 'long-animation-frame' });
+})();`;
+
 
 type Diag = { framesRendered: number; installationId: string | null };
 
@@ -142,6 +177,14 @@ class Tab {
       example('the page crashed');
     });
     page.on('console', (m) => {
+      const long = /^\[soak:long-frame\] (\S+) (\d+) ms (.*)$/.exec(m.text());
+      if (long) {
+        const list = (this.c.longFrames ??= []);
+        list.push({ atS: Math.round((Date.now() - openedAt) / 1000), ms: Number(long[2]), text: `${long[1]} ${long[3]}`.slice(0, 400) });
+        list.sort((a, b) => b.ms - a.ms);
+        list.length = Math.min(list.length, 20);
+        return;
+      }
       if (m.type() !== 'error') return;
       this.c.consoleErrors++;
       example(`console: ${m.text()} (${m.location().url.replace(/key=[^&]+/, 'key=…') || 'no address'})`);
@@ -279,6 +322,7 @@ export class Tabs {
           // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.
           await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
           await context.addInitScript({ content: AUDIO_CENSUS });
+          await context.addInitScript({ content: LONG_FRAMES });
           contexts[k] = context;
         }
         const page = await context.newPage();

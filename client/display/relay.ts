@@ -6,7 +6,7 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
-import { HUNG_MS, SILENT_MS, WATCH_EVERY_MS, frozenMs, stallVerdict, startVerdict, watchdogTimes } from './stall';
+import { BACKOFF_RESET_MS, HUNG_MS, SILENT_MS, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
 
 export { HUNG_MS, SILENT_MS };
 export { STALL_MS, STARVED_MS } from './stall';
@@ -44,6 +44,10 @@ export class StageRelay {
   private readonly gpu = new GpuProbe();
   /** The stall and starved waits: the defaults, or the screen address's `starved=<seconds>` (stall.ts). */
   private readonly times = watchdogTimes(location.search, (m) => console.warn(`[pavilion] ${m}`));
+  /** The waits' scale now (the reload backoff, stall.ts), the last reload (local ms) and reloads since the backoff began. */
+  private scale = 1;
+  private lastRestartAt: number | null = null;
+  private reloadsInRow = 0;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   /** The watchdog's last look, and how long this page was frozen since the stage last answered (for the report). */
   private lastWatchAt = localNow();
@@ -200,10 +204,15 @@ export class StageRelay {
       this.lastProgressAt = this.lastDiagAt = now;
       return;
     }
+    if (this.scale > 1 && this.lastRestartAt !== null && now - this.lastRestartAt >= BACKOFF_RESET_MS) {
+      this.scale = 1;
+      this.reloadsInRow = 0;
+    }
+    const times: WatchdogTimes = this.scale > 1 ? { ...this.times, scale: this.scale } : this.times;
     if (!link.open) {
       if (!this.loadedAt) return;
       this.askPageFrame();
-      const v = startVerdict(now - this.loadedAt, this.pageFrames - this.pageFramesAtLoad, this.times);
+      const v = startVerdict(now - this.loadedAt, this.pageFrames - this.pageFramesAtLoad, times);
       if (v.kind !== 'fine') this.restart(v.why, null);
       return;
     }
@@ -215,7 +224,7 @@ export class StageRelay {
     const stalledMs = now - this.lastProgressAt;
     if (stalledMs <= 2000) this.gpu.reset();
     const gpuWaitMs = stalledMs > 2000 ? this.gpu.step() : null;
-    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, stageFramesGiven: this.stageFrames === null ? null : this.stageFrames - this.stageFramesAtProgress, gpuWaitMs }, this.times);
+    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, stageFramesGiven: this.stageFrames === null ? null : this.stageFrames - this.stageFramesAtProgress, gpuWaitMs }, times);
     if (v.kind === 'fine') return;
     const away = silent > HUNG_MS && this.frozenSinceDiagMs ? ` (not counting ${Math.round(this.frozenSinceDiagMs / 1000)} s this page was frozen itself)` : '';
     this.restart(`${v.why}${away}`, this.diag?.installationId ?? null);
@@ -231,7 +240,13 @@ export class StageRelay {
     });
   }
 
-  private restart(why: string, installationId: string | null): void {
+  private restart(reason: string, installationId: string | null): void {
+    const now = localNow();
+    // Reloads that keep coming: each wait was longer than the usual (the backoff), and the next is longer still.
+    const why = this.scale > 1 ? `${reason} (reload ${this.reloadsInRow + 1} in a row: the waits grow after each, ${this.scale}× the usual now)` : reason;
+    this.scale = backoffAfterReload(this.scale, this.lastRestartAt === null ? null : now - this.lastRestartAt);
+    this.reloadsInRow = this.scale === 2 ? 1 : this.reloadsInRow + 1;
+    this.lastRestartAt = now;
     console.warn(`[pavilion] ${why}: reloading the stage`);
     if (this.socket.connected) this.socket.emit('display:error', { installationId, version: null, phase: 'frame', message: `${why}; the screen reloaded its stage` });
     this.loadedAt = this.lastProgressAt = this.lastDiagAt = localNow();

@@ -24,6 +24,25 @@ export const GPU_BUSY_MS = 2_000;
 export interface WatchdogTimes {
   stallMs: number;
   starvedMs: number;
+  /** Every wait (stall, starved, hung, start) times this: the reload backoff (backoffAfterReload); 1 when absent. */
+  scale?: number;
+}
+
+/** The most the waits grow after reloads that keep coming. */
+export const BACKOFF_MAX = 8;
+/** A reload this long after the last one starts the backoff afresh (and the waits are back to 1× then). */
+export const BACKOFF_RESET_MS = 600_000;
+
+/**
+ * The waits' scale after a reload: doubled (up to ×8) while reloads come within BACKOFF_RESET_MS of
+ * each other, else 2× the usual. A stage that is reloaded and hangs again (a piece stuck for good)
+ * is reloaded again, and reported each time, but less often; a machine too starved to start its
+ * stages (every reload starting them all again, on every screen) is given time to catch up instead
+ * of a reload storm. The waits come back to 1× BACKOFF_RESET_MS after the last reload.
+ */
+export function backoffAfterReload(scale: number, sinceLastReloadMs: number | null): number {
+  const from = sinceLastReloadMs !== null && sinceLastReloadMs < BACKOFF_RESET_MS ? scale : 1;
+  return Math.min(from * 2, BACKOFF_MAX);
 }
 
 export const WATCHDOG_DEFAULTS: WatchdogTimes = { stallMs: STALL_MS, starvedMs: STARVED_MS };
@@ -88,20 +107,23 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
     : !stageDrawn
       ? `the browser gave the stage only ${stageGiven} of the frames it asked for`
       : `the GPU kept this page waiting ${((f.gpuWaitMs ?? 0) / 1000).toFixed(1)} s for a 1-pixel draw`;
-  if (f.silentMs > HUNG_MS) {
+  const k = times.scale ?? 1;
+  const stallMs = times.stallMs * k;
+  const starvedMs = times.starvedMs * k;
+  if (f.silentMs > HUNG_MS * k) {
     const s = Math.round(f.silentMs / 1000);
     if (pageDrawn && !gpuBusy) {
       const gpu = f.gpuWaitMs === null ? '' : `, and the GPU answered it within ${(f.gpuWaitMs / 1000).toFixed(1)} s`;
       return { kind: 'hung', why: `the stage stopped answering for ${s} s (the browser drew this page meanwhile${gpu})` };
     }
-    if (f.silentMs <= times.starvedMs) return { kind: 'fine' };
+    if (f.silentMs <= starvedMs) return { kind: 'fine' };
     return { kind: 'starved', why: `the stage did not answer for ${s} s, while ${short} (an overloaded machine or GPU)` };
   }
   // Not answering for a while: the case above, once it lasts; a fresh frame is fine.
-  if (f.silentMs >= 3000 || f.stalledMs <= times.stallMs) return { kind: 'fine' };
+  if (f.silentMs >= 3000 || f.stalledMs <= stallMs) return { kind: 'fine' };
   const s = Math.round(f.stalledMs / 1000);
   if (pageDrawn && stageDrawn && !gpuBusy) return { kind: 'stalled', why: `the render loop stalled for ${s} s` };
-  if (f.stalledMs <= times.starvedMs) return { kind: 'fine' };
+  if (f.stalledMs <= starvedMs) return { kind: 'fine' };
   return { kind: 'starved', why: `no new frame for ${s} s, while ${short} (an overloaded machine or GPU)` };
 }
 
@@ -116,10 +138,11 @@ export const SILENT_MS = 45_000;
  * starved wait (a reload would only load it all again).
  */
 export function startVerdict(waitedMs: number, pageFramesGiven: number, times: WatchdogTimes = WATCHDOG_DEFAULTS): StallVerdict {
-  if (waitedMs <= SILENT_MS) return { kind: 'fine' };
+  const k = times.scale ?? 1;
+  if (waitedMs <= SILENT_MS * k) return { kind: 'fine' };
   const s = Math.round(waitedMs / 1000);
   if (pageFramesGiven >= (waitedMs / 1000) * PAGE_FRAMES_FOR_STALL) return { kind: 'hung', why: `the stage did not start in ${s} s` };
-  if (waitedMs <= times.starvedMs) return { kind: 'fine' };
+  if (waitedMs <= times.starvedMs * k) return { kind: 'fine' };
   return { kind: 'starved', why: `the stage did not start in ${s} s, while the browser gave this page only ${pageFramesGiven} of the frames it asked for (an overloaded machine)` };
 }
 

@@ -80,6 +80,14 @@ describe('a stalled render loop', () => {
       'the reloaded stage to render',
       90_000,
     );
+    // The fixture stalls again a second into its new run: the next reload waits twice as long (the
+    // backoff: reloads that keep coming come less often), and its report says so.
+    const again = await until(async () => {
+      const list = await serverErrors(app, 'main-1');
+      return list.find((e) => /render loop stalled .*reload 2 in a row/.test(e.message)) ?? null;
+    }, 'the second stall to be reported', 120_000);
+    expect(again.message).toMatch(/the render loop stalled for \d+ s \(reload 2 in a row: the waits grow after each, 2× the usual now\); the screen reloaded its stage/);
+    expect(Number(/stalled for (\d+) s/.exec(again.message)![1])).toBeGreaterThanOrEqual(20);
     await page.close();
     // The starved screen's stage stalled as well; it was reloaded only once its starved wait had
     // passed (the stall wait, 10 s, did not reload it), with a report that says the browser gave its

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GPU_BUSY_MS, HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS, stallVerdict, startVerdict } from '../../client/display/stall';
+import { BACKOFF_MAX, BACKOFF_RESET_MS, GPU_BUSY_MS, HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS, backoffAfterReload, stallVerdict, startVerdict } from '../../client/display/stall';
 
 /** The stage watchdog's decision (client/display/stall.ts), on facts alone. */
 describe('stallVerdict', () => {
@@ -84,5 +84,30 @@ describe('startVerdict', () => {
     expect(v.kind).toBe('starved');
     expect(v.kind !== 'fine' && v.why).toBe('the stage did not start in 61 s, while the browser gave this page only 3 of the frames it asked for (an overloaded machine)');
     expect(startVerdict(STARVED_MS + 1000, 3, { stallMs: STALL_MS, starvedMs: 120_000 }).kind).toBe('fine');
+  });
+});
+
+/** The reload backoff: waits that grow while reloads keep coming, and every verdict scaled by them. */
+describe('backoffAfterReload', () => {
+  it('doubles the waits after each reload that comes within 10 minutes of the last, up to ×8, and starts afresh after', () => {
+    expect(backoffAfterReload(1, null)).toBe(2);
+    expect(backoffAfterReload(2, 60_000)).toBe(4);
+    expect(backoffAfterReload(4, 60_000)).toBe(BACKOFF_MAX);
+    expect(backoffAfterReload(BACKOFF_MAX, 60_000)).toBe(BACKOFF_MAX);
+    expect(backoffAfterReload(BACKOFF_MAX, BACKOFF_RESET_MS)).toBe(2);
+  });
+
+  it('scales every wait: hung, start, stall and starved', () => {
+    const twice = { stallMs: STALL_MS, starvedMs: STARVED_MS, scale: 2 };
+    const silent = HUNG_MS + 1000;
+    const drawn = (ms: number) => Math.ceil(ms / 1000);
+    expect(stallVerdict({ stalledMs: silent, silentMs: silent, pageFramesGiven: drawn(silent), gpuWaitMs: 5 }, twice).kind).toBe('fine');
+    expect(stallVerdict({ stalledMs: 2 * HUNG_MS + 1000, silentMs: 2 * HUNG_MS + 1000, pageFramesGiven: drawn(2 * HUNG_MS), gpuWaitMs: 5 }, twice).kind).toBe('hung');
+    expect(startVerdict(SILENT_MS + 1000, 46, twice).kind).toBe('fine');
+    expect(startVerdict(2 * SILENT_MS + 1000, 91, twice).kind).toBe('hung');
+    expect(stallVerdict({ stalledMs: STALL_MS + 1000, silentMs: 0, pageFramesGiven: 11, gpuWaitMs: 5 }, twice).kind).toBe('fine');
+    expect(stallVerdict({ stalledMs: 2 * STALL_MS + 1000, silentMs: 0, pageFramesGiven: 21, gpuWaitMs: 5 }, twice).kind).toBe('stalled');
+    expect(stallVerdict({ stalledMs: STARVED_MS + 1000, silentMs: 0, pageFramesGiven: 1, gpuWaitMs: 5 }, twice).kind).toBe('fine');
+    expect(stallVerdict({ stalledMs: 2 * STARVED_MS + 1000, silentMs: 0, pageFramesGiven: 1, gpuWaitMs: 5 }, twice).kind).toBe('starved');
   });
 });
