@@ -98,7 +98,6 @@ const LONG_FRAMES = `(() => {
   }).observe({ type: 'long-animation-frame' });
 })();`;
 
-
 type Diag = { framesRendered: number; installationId: string | null };
 
 export interface AudioCensus {

@@ -6,10 +6,9 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
-import { BACKOFF_RESET_MS, HUNG_MS, SILENT_MS, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
+import { BACKOFF_RESET_MS, HUNG_MS, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
 
-export { HUNG_MS, SILENT_MS };
-export { STALL_MS, STARVED_MS } from './stall';
+export { HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS } from './stall';
 
 /**
  * Between the screen's socket and its stage: the server's view, visitors and thumbnail requests go

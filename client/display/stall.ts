@@ -96,11 +96,15 @@ export type StallVerdict = { kind: 'fine' } | { kind: 'stalled' | 'starved' | 'h
  */
 export const HUNG_MS = 45_000;
 
+/** Whether `given` animation frames (one asked a second) over `overMs` are enough to call the document drawn. */
+function drawn(given: number, overMs: number): boolean {
+  return given >= (overMs / 1000) * PAGE_FRAMES_FOR_STALL;
+}
+
 export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFAULTS): StallVerdict {
-  const enough = (given: number) => given >= (f.stalledMs / 1000) * PAGE_FRAMES_FOR_STALL;
-  const pageDrawn = enough(f.pageFramesGiven);
+  const pageDrawn = drawn(f.pageFramesGiven, f.stalledMs);
   const stageGiven = f.stageFramesGiven ?? null;
-  const stageDrawn = stageGiven === null || enough(stageGiven);
+  const stageDrawn = stageGiven === null || drawn(stageGiven, f.stalledMs);
   const gpuBusy = f.gpuWaitMs !== null && f.gpuWaitMs >= GPU_BUSY_MS;
   const short = !pageDrawn
     ? `the browser gave this page only ${f.pageFramesGiven} of the frames it asked for`
@@ -141,7 +145,7 @@ export function startVerdict(waitedMs: number, pageFramesGiven: number, times: W
   const k = times.scale ?? 1;
   if (waitedMs <= SILENT_MS * k) return { kind: 'fine' };
   const s = Math.round(waitedMs / 1000);
-  if (pageFramesGiven >= (waitedMs / 1000) * PAGE_FRAMES_FOR_STALL) return { kind: 'hung', why: `the stage did not start in ${s} s` };
+  if (drawn(pageFramesGiven, waitedMs)) return { kind: 'hung', why: `the stage did not start in ${s} s` };
   if (waitedMs <= times.starvedMs * k) return { kind: 'fine' };
   return { kind: 'starved', why: `the stage did not start in ${s} s, while the browser gave this page only ${pageFramesGiven} of the frames it asked for (an overloaded machine)` };
 }
