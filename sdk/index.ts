@@ -10,6 +10,7 @@ export { releaseLater } from './release';
 export { useLights, type Lights } from './lights';
 export { useViewer, useControllers, type Viewer, type Controller, type Controllers, type XrPose, type XrVec3, type XrQuat } from './viewer';
 export { createSoundBus, reverbSeconds, type SoundBus, type SoundBusOptions } from './sound-bus';
+export { createVoices, type Voices, type VoicesOptions, type VoiceEnvelope, type Wave } from './voices';
 export { useLatest } from './live';
 export { usePalette, paletteColors, type Palettes } from './palette';
 export { useWallPlane, wallPlaneOf, type WallPlane, type PlaneCamera } from './wall-plane';

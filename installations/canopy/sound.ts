@@ -1,4 +1,4 @@
-import { createSoundBus, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { createSoundBus, createVoices, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import type { CallNote } from './Creatures';
 import { cycleAt } from './world';
 
@@ -36,35 +36,38 @@ export function setupForestSound(
   const { dry: master, wet: send } = bus;
 
   const rainNoise = new Tone.Noise('pink');
-  const rainHP = new Tone.Filter(700, 'highpass');
-  const rainLP = new Tone.Filter(5200, 'lowpass');
+  const rainHP = new Tone.BiquadFilter(700, 'highpass');
+  const rainLP = new Tone.BiquadFilter(5200, 'lowpass');
   const rainGain = new Tone.Gain(0);
   rainNoise.chain(rainHP, rainLP, rainGain, master);
 
   const windNoise = new Tone.Noise('brown');
-  const windBP = new Tone.Filter({ type: 'bandpass', frequency: 420, Q: 0.6 });
+  const windBP = new Tone.BiquadFilter({ type: 'bandpass', frequency: 420, Q: 0.6 });
   const windGain = new Tone.Gain(0);
   windNoise.chain(windBP, windGain, master);
 
-  const cicada = new Tone.Oscillator(4650, 'sine');
-  const cicadaAM = new Tone.Gain(0);
-  const cicadaLFO = new Tone.LFO(41, 0, 1).connect(cicadaAM.gain);
+  const cicada = new Tone.ToneOscillatorNode(4650, 'sine');
+  // A 41 Hz tremolo from 0 to 1 (Tone.LFO's, in three native nodes instead of its thirty).
+  const cicadaAM = new Tone.Gain(0.5);
+  const cicadaLFO = new Tone.ToneOscillatorNode(41, 'sine');
+  const cicadaDepth = new Tone.Gain(0.5);
+  cicadaLFO.chain(cicadaDepth, cicadaAM.gain);
   const cicadaGain = new Tone.Gain(0);
   cicada.chain(cicadaAM, cicadaGain, master);
   cicadaGain.connect(send);
 
-  const cricket = new Tone.FMSynth({
-    harmonicity: 1.02,
-    modulationIndex: 6,
+  // Tone's FMSynth sound, each chirp a few native nodes that exist while it sounds (createVoices).
+  const cricket = createVoices(s, {
+    fm: { harmonicity: 1.02, modulationIndex: 6, envelope: { attack: 0.002, decay: 0.02, sustain: 0, release: 0.02 } },
     envelope: { attack: 0.004, decay: 0.03, sustain: 0, release: 0.02 },
-    modulationEnvelope: { attack: 0.002, decay: 0.02, sustain: 0, release: 0.02 },
     volume: -34,
+    mono: true,
   });
   cricket.connect(master);
   cricket.connect(send);
 
   const voices = [0, 1, 2].map(() => {
-    const osc = new Tone.Oscillator(2000, 'sine');
+    const osc = new Tone.ToneOscillatorNode(2000, 'sine');
     const env = new Tone.AmplitudeEnvelope({ attack: 0.015, decay: 0.05, sustain: 0.85, release: 0.09 });
     const gain = new Tone.Gain(0.05);
     osc.chain(env, gain, master);
@@ -149,7 +152,7 @@ export function setupForestSound(
         const night = 1 - cy.day;
         if (ih(slot) < 0.4 * night * (1 - cy.rain)) {
           const f = 4100 + ih(slot + 77) * 900;
-          for (let k = 0; k < 3; k++) cricket.triggerAttackRelease(f, 0.025, after(cricket, at + k * 0.032, at + k * 0.032 + 0.025), 0.5 + 0.5 * ih(slot + k));
+          for (let k = 0; k < 3; k++) cricket.play(f, 0.025, after(cricket, at + k * 0.032, at + k * 0.032 + 0.025), 0.5 + 0.5 * ih(slot + k));
         }
       }
       for (const slot of w.steps(BIRD_SLOT)) {
@@ -172,6 +175,6 @@ export function setupForestSound(
   // tail die away under the fade, then free everything.
   return () => {
     stop();
-    bus.dispose([...voices.flatMap((v) => [v.osc, v.env, v.gain]), rainNoise, rainHP, rainLP, rainGain, windNoise, windBP, windGain, cicada, cicadaAM, cicadaLFO, cicadaGain, cricket], 3000);
+    bus.dispose([...voices.flatMap((v) => [v.osc, v.env, v.gain]), rainNoise, rainHP, rainLP, rainGain, windNoise, windBP, windGain, cicada, cicadaAM, cicadaLFO, cicadaDepth, cicadaGain, cricket], 3000);
   };
 }

@@ -1,4 +1,4 @@
-import { createSoundBus, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { createSoundBus, createVoices, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import type { Timing, WordSpec } from './layout';
 
 const SCALE = [0, 3, 5, 7, 10];
@@ -16,15 +16,16 @@ export function playEchoes(
 ): () => void {
   const { Tone } = s;
   const bus = createSoundBus(s, { reverb: { decay: 7, wet: 0.5 } });
-  const filter = new Tone.Filter({ type: 'lowpass', frequency: 2600, Q: 0.4 }).connect(bus.wet);
-  const synth = new Tone.PolySynth(Tone.FMSynth, {
-    harmonicity: 2.01, modulationIndex: 5, volume: -16,
+  const filter = new Tone.BiquadFilter({ type: 'lowpass', frequency: 2600, Q: 0.4 }).connect(bus.wet);
+  // Tone's FMSynth sound, each blip a few native nodes that exist while it sounds (createVoices).
+  const synth = createVoices(s, {
+    volume: -16, maxPolyphony: 16,
+    fm: { harmonicity: 2.01, modulationIndex: 5, envelope: { attack: 0.002, decay: 0.2, sustain: 0, release: 0.3 } },
     envelope: { attack: 0.004, decay: 0.35, sustain: 0, release: 0.5 },
-    modulationEnvelope: { attack: 0.002, decay: 0.2, sustain: 0, release: 0.3 },
   }).connect(filter);
-  synth.maxPolyphony = 16;
-  const hum = new Tone.Oscillator({ frequency: 55, type: 'sine', volume: -34 }).connect(filter);
-  hum.start();
+  const hum = new Tone.ToneOscillatorNode(55, 'sine');
+  const humLevel = new Tone.Gain(Tone.dbToGain(-34)).connect(filter);
+  hum.connect(humLevel).start();
 
   const stop = scheduleByShowTime(s, time, {
     name: 'echo',
@@ -38,13 +39,13 @@ export function playEchoes(
           const midi = 62 + deg + 12 * ((word.seed >>> 5) % 2) - (word.visitor ? 0 : 12);
           const hz = 440 * Math.pow(2, (midi - 69) / 12) * Math.pow(2, (-j * 9) / 1200);
           const vel = Math.pow(tm.decay, j) * (word.visitor ? 0.9 : 0.45);
-          if (vel > 0.03) synth.triggerAttackRelease(hz, 0.25, w.asap(onset), vel);
+          if (vel > 0.03) synth.play(hz, 0.25, w.asap(onset), vel);
         }
       }
     },
   });
   return () => {
     stop();
-    bus.dispose([hum, synth, filter], 2500);
+    bus.dispose([hum, humLevel, synth, filter], 2500);
   };
 }

@@ -1,4 +1,4 @@
-import { createSoundBus, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { createSoundBus, createVoices, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 
 export interface Knock {
   /** Piece seconds of the knock; x, y in wall units (height 1); the storey it hit. */
@@ -32,17 +32,20 @@ export function playFacade(
 ): () => void {
   const { Tone } = s;
   const bus = createSoundBus(s, { reverb: { decay: 6, wet: 0.45 } });
-  const droneFilter = new Tone.Filter({ type: 'lowpass', frequency: 600, Q: 0.5 }).connect(bus.wet);
-  const drone = new Tone.PolySynth(Tone.Synth, {
-    oscillator: { type: 'sawtooth' }, volume: -30,
+  const droneFilter = new Tone.BiquadFilter({ type: 'lowpass', frequency: 600, Q: 0.5 }).connect(bus.wet);
+  // Tone's Synth, MembraneSynth and NoiseSynth sounds, each note a few native nodes that exist
+  // while it sounds (createVoices).
+  const hz = (note: string) => Tone.Frequency(note).toFrequency();
+  const drone = createVoices(s, {
+    wave: 'sawtooth', volume: -30,
     envelope: { attack: 3, decay: 1, sustain: 0.8, release: 4 },
   }).connect(droneFilter);
-  const wood = new Tone.MembraneSynth({
-    pitchDecay: 0.008, octaves: 2, volume: -10,
+  const wood = createVoices(s, {
+    membrane: { pitchDecay: 0.008, octaves: 2 }, volume: -10, mono: true,
     envelope: { attack: 0.001, decay: 0.16, sustain: 0, release: 0.05 },
   }).connect(bus.wet);
-  const click = new Tone.NoiseSynth({
-    noise: { type: 'brown' }, volume: -20, envelope: { attack: 0.001, decay: 0.03, sustain: 0 },
+  const click = createVoices(s, {
+    noise: 'brown', volume: -20, mono: true, envelope: { attack: 0.001, decay: 0.03, sustain: 0 },
   }).connect(bus.wet);
 
   let lastScene = -1;
@@ -56,7 +59,7 @@ export function playFacade(
       const scene = Math.floor(w.now / len);
       if (scene !== lastScene) {
         const chord = CHORDS[((scene % CHORDS.length) + CHORDS.length) % CHORDS.length] ?? CHORDS[0]!;
-        drone.triggerAttackRelease(chord, Math.max(2, len - 2), w.audioNow + 0.01, 0.6);
+        for (const note of chord) drone.play(hz(note), Math.max(2, len - 2), w.audioNow + 0.01, 0.6);
         lastScene = scene;
       }
       for (const k of knocks.current) {
@@ -65,8 +68,8 @@ export function playFacade(
         const at = Math.max(w.asap(k.sec), lastKnock + 0.03);
         lastKnock = at;
         const storey = Math.max(0, Math.min(KNOCK_NOTES.length - 1, Math.floor((k.y + 0.5) * KNOCK_NOTES.length)));
-        wood.triggerAttackRelease(KNOCK_NOTES[storey] ?? 'A4', 0.12, at);
-        click.triggerAttackRelease(0.02, at);
+        wood.play(hz(KNOCK_NOTES[storey] ?? 'A4'), 0.12, at);
+        click.hit(0.02, at);
       }
     },
   });

@@ -1,4 +1,4 @@
-import { createSoundBus, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
+import { createSoundBus, createVoices, scheduleByShowTime, type ShowTime, type SoundRuntime } from 'pavilion/sdk';
 import { midiToHz, stepSeconds, type Step } from './score';
 
 export interface Pulse {
@@ -25,37 +25,48 @@ export function playScore(
 
   const bus = createSoundBus(s, { level: 0.8, reverb: { decay: 5, wet: 0.35 } });
   const { dry, wet: reverb } = bus;
-  const delay = new Tone.FeedbackDelay({ delayTime: 0.3, feedback: 0.38, wet: 0.28 }).connect(reverb);
+  // Tone.FeedbackDelay (0.3 s, feedback 0.38, wet 0.28) in five native nodes: a delay line fed
+  // back through a Gain, and its equal-power mix of dry and wet as fixed Gains (Tone's CrossFade
+  // runs three ConstantSourceNodes and a wave shaper for a mix that never moves).
+  const delayIn = new Tone.Gain(1);
+  const delay = new Tone.Delay({ delayTime: 0.3, maxDelay: 1 });
+  const feedback = new Tone.Gain(0.38);
+  const delayWet = new Tone.Gain(Math.sin((0.28 * Math.PI) / 2)).connect(reverb);
+  const delayDry = new Tone.Gain(Math.cos((0.28 * Math.PI) / 2)).connect(reverb);
+  delayIn.fan(delayDry, delay);
+  delay.fan(feedback, delayWet);
+  feedback.connect(delay);
 
-  const kick = new Tone.MembraneSynth({
-    pitchDecay: 0.045, octaves: 6, volume: -5,
+  // Tone's MembraneSynth, NoiseSynth, MonoSynth, Synth and PolySynth sounds, each note a few native
+  // nodes that exist while it sounds (createVoices).
+  const kick = createVoices(s, {
+    membrane: { pitchDecay: 0.045, octaves: 6 }, volume: -5, mono: true,
     envelope: { attack: 0.001, decay: 0.38, sustain: 0, release: 0.1 },
   }).connect(dry);
-  const hatFilter = new Tone.Filter({ type: 'highpass', frequency: 7500 }).connect(reverb);
-  const hat = new Tone.NoiseSynth({
-    noise: { type: 'white' }, volume: -24,
+  const hatFilter = new Tone.BiquadFilter({ type: 'highpass', frequency: 7500 }).connect(reverb);
+  const hat = createVoices(s, {
+    noise: 'white', volume: -24, mono: true,
     envelope: { attack: 0.001, decay: 0.045, sustain: 0, release: 0.02 },
   }).connect(hatFilter);
-  const bass = new Tone.MonoSynth({
-    oscillator: { type: 'sawtooth' }, volume: -14,
-    filter: { Q: 3, type: 'lowpass', rolloff: -24 },
+  const bass = createVoices(s, {
+    wave: 'sawtooth', volume: -14, mono: true,
+    filter: { Q: 3, type: 'lowpass', rolloff: -24, baseFrequency: 90, octaves: 3.2, envelope: { attack: 0.002, decay: 0.18, sustain: 0.2, release: 0.2 } },
     envelope: { attack: 0.004, decay: 0.2, sustain: 0.4, release: 0.15 },
-    filterEnvelope: { attack: 0.002, decay: 0.18, sustain: 0.2, release: 0.2, baseFrequency: 90, octaves: 3.2 },
   }).connect(dry);
-  const lead = new Tone.Synth({
-    oscillator: { type: 'square' }, volume: -22,
+  const lead = createVoices(s, {
+    wave: 'square', volume: -22, mono: true,
     envelope: { attack: 0.003, decay: 0.16, sustain: 0.1, release: 0.3 },
-  }).connect(delay);
-  const padFilter = new Tone.Filter({ type: 'lowpass', frequency: 1100, Q: 0.6 }).connect(reverb);
-  const pad = new Tone.PolySynth(Tone.Synth, {
-    oscillator: { type: 'triangle' }, volume: -20,
+  }).connect(delayIn);
+  const padFilter = new Tone.BiquadFilter({ type: 'lowpass', frequency: 1100, Q: 0.6 }).connect(reverb);
+  const pad = createVoices(s, {
+    wave: 'triangle', volume: -20,
     envelope: { attack: 0.6, decay: 0.4, sustain: 0.7, release: 1.6 },
   }).connect(padFilter);
-  const strobeNoise = new Tone.NoiseSynth({
-    noise: { type: 'pink' }, volume: -14,
+  const strobeNoise = createVoices(s, {
+    noise: 'pink', volume: -14, mono: true,
     envelope: { attack: 0.002, decay: 0.7, sustain: 0, release: 0.2 },
   }).connect(reverb);
-  const strobeBoom = new Tone.MembraneSynth({ pitchDecay: 0.2, octaves: 3, volume: -8 }).connect(reverb);
+  const strobeBoom = createVoices(s, { membrane: { pitchDecay: 0.2, octaves: 3 }, volume: -8, mono: true }).connect(reverb);
 
   let lastStrobe = 0;
   const stop = scheduleByShowTime(s, time, {
@@ -67,11 +78,11 @@ export function playScore(
         const at = w.at(k * dt);
         if (k < 0 || at < w.audioNow) continue;
         const st = timeline[k % timeline.length] as Step;
-        if (st.kick) kick.triggerAttackRelease(42, 0.3, at);
-        if (st.hat) hat.triggerAttackRelease(0.04, at, k % 4 === 2 ? 1 : 0.55);
-        if (st.bass !== null) bass.triggerAttackRelease(midiToHz(st.bass), dt * 1.6, at);
-        if (st.lead !== null) lead.triggerAttackRelease(midiToHz(st.lead), dt * 1.2, at);
-        if (st.pad) pad.triggerAttackRelease(st.pad.map(midiToHz), dt * 15, at, 0.5);
+        if (st.kick) kick.play(42, 0.3, at);
+        if (st.hat) hat.hit(0.04, at, k % 4 === 2 ? 1 : 0.55);
+        if (st.bass !== null) bass.play(midiToHz(st.bass), dt * 1.6, at);
+        if (st.lead !== null) lead.play(midiToHz(st.lead), dt * 1.2, at);
+        if (st.pad) for (const note of st.pad) pad.play(midiToHz(note), dt * 15, at, 0.5);
       }
       for (const p of pulses.current) {
         if (!w.once(p, p.sec, 2)) continue;
@@ -79,8 +90,8 @@ export function playScore(
         // Several visitors may ask for the same beat: one strobe is enough (and mono synths need rising times).
         if (at < lastStrobe + 0.05) continue;
         lastStrobe = at;
-        strobeNoise.triggerAttackRelease(0.5, at);
-        strobeBoom.triggerAttackRelease(55, 0.4, at);
+        strobeNoise.hit(0.5, at);
+        strobeBoom.play(55, 0.4, at);
       }
     },
   });
@@ -88,6 +99,6 @@ export function playScore(
   return () => {
     stop();
     pad.releaseAll();
-    bus.dispose([kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delay], 4500);
+    bus.dispose([kick, hat, hatFilter, bass, lead, pad, padFilter, strobeNoise, strobeBoom, delayIn, delay, feedback, delayWet, delayDry], 4500);
   };
 }

@@ -177,18 +177,33 @@ describe('SoundWaits: the sound work a piece declares before it may warm', () =>
     expect(reports).toHaveLength(0);
   });
 
-  it('createSoundBus declares its reverb\'s impulse response (Reverb.ready) to the screen', () => {
+  it("createSoundBus declares its reverb's impulse response (the bus's ready) to the screen", () => {
     const declared: unknown[] = [];
-    const ready = Promise.resolve();
     class Node {
+      context = { sampleRate: 48000 };
+      gain = { setValueAtTime() {}, exponentialApproachValueAtTime() {} };
       connect() {
         return this;
       }
+      chain() {
+        return this;
+      }
+      toDestination() {
+        return this;
+      }
+      start() {
+        return this;
+      }
     }
-    const Tone = { Gain: class extends Node {}, Reverb: class extends Node { ready = ready; } };
+    class OfflineContext {
+      render() {
+        return new Promise(() => {}); // still rendering
+      }
+    }
+    const Tone = { Gain: Node, Convolver: Node, Noise: Node, Merge: Node, OfflineContext };
     const sound = { Tone, output: new Node(), waitFor: (p: unknown) => declared.push(p) } as unknown as SoundRuntime;
-    createSoundBus(sound, { reverb: { decay: 4, wet: 0.5 } });
-    expect(declared).toEqual([ready]);
+    const bus = createSoundBus(sound, { reverb: { decay: 4, wet: 0.5 } });
+    expect(declared).toEqual([bus.ready]);
     createSoundBus(sound);
     expect(declared).toHaveLength(1); // no reverb, nothing to wait for
     // A host that warms nothing (no waitFor): the bus is made all the same.
