@@ -140,11 +140,15 @@ function renderedResponse(Tone: SoundRuntime['Tone'], decay: number, preDelay: n
   const cache = rendered.get(Tone) ?? new Map<string, Promise<AudioBuffer | null>>();
   rendered.set(Tone, cache);
   const key = `${decay}|${preDelay}|${sampleRate}`;
-  const response = cache.get(key) ?? renderResponse(Tone, decay, preDelay, sampleRate);
+  let response = cache.get(key);
+  if (!response) {
+    const made = renderResponse(Tone, decay, preDelay, sampleRate);
+    made.catch(() => cache.get(key) === made && cache.delete(key));
+    response = made;
+  }
   cache.delete(key); // most recently used last
   cache.set(key, response);
   while (cache.size > REVERB_RESPONSES_KEPT) cache.delete(cache.keys().next().value!);
-  response.catch(() => cache.get(key) === response && cache.delete(key));
   return response;
 }
 

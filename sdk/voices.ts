@@ -182,17 +182,19 @@ export function createVoices(sound: SoundRuntime, options: VoicesOptions = {}): 
         let head: AudioNode = osc;
         if (options.filter) {
           const f = options.filter;
-          const e = { ...FILTER_ENVELOPE, ...f.envelope };
-          const top = f.baseFrequency * Math.pow(2, f.octaves);
+          const stages: BiquadFilterNode[] = [];
           for (let i = 0; i < Math.max(1, [-12, -24, -48, -96].indexOf(f.rolloff ?? -12) + 1); i++) {
             const bq = ctx.createBiquadFilter();
             bq.type = f.type ?? 'lowpass';
             bq.Q.value = f.Q ?? 1;
             head.connect(bq);
             head = bq;
-            built.nodes.push(bq);
-            built.shaped.push({ track: new Track(bq.frequency), e, base: f.baseFrequency, peak: top, exponent: f.exponent ?? FILTER_EXPONENT });
+            stages.push(bq);
           }
+          built.nodes.push(...stages);
+          // One envelope, computed once, on every stage's frequency (Tone's Filter drives its cascade from one Signal).
+          const track = new Track(stages.map((bq) => bq.frequency));
+          built.shaped.push({ track, e: { ...FILTER_ENVELOPE, ...f.envelope }, base: f.baseFrequency, peak: f.baseFrequency * Math.pow(2, f.octaves), exponent: f.exponent ?? FILTER_EXPONENT });
         }
         head.connect(amp);
         return built;
@@ -265,7 +267,7 @@ interface Ev {
 }
 
 /**
- * The automation of one AudioParam of a note, kept here too so that its value can be read at any
+ * The automation of an AudioParam of a note (or of several driven alike), kept here too so that its value can be read at any
  * time, and held there: what Tone's Param does for Tone's envelopes. Chromium's own
  * cancelAndHoldAtTime held a decaying target curve at the wrong value (an audible dip at the end of
  * every decay), so it is never used: a hold is the value computed here, set at that time.
@@ -273,29 +275,33 @@ interface Ev {
 export class Track {
   private readonly events: Ev[] = [];
 
-  /** `param`: the AudioParam it drives, or null for an envelope only read here (`valueAt`). */
-  constructor(private readonly param: AudioParam | null) {}
+  private readonly params: readonly AudioParam[];
+
+  /** `param`: the AudioParam it drives (or several, driven alike), or null for an envelope only read here (`valueAt`). */
+  constructor(param: AudioParam | readonly AudioParam[] | null) {
+    this.params = param === null ? [] : Array.isArray(param) ? param : [param as AudioParam];
+  }
 
   set(v: number, t: number): void {
     this.events.push({ type: 'set', t, v, tc: 0 });
-    this.param?.setValueAtTime(v, t);
+    for (const p of this.params) p.setValueAtTime(v, t);
   }
 
   linear(v: number, t: number): void {
     this.events.push({ type: 'linear', t, v, tc: 0 });
-    this.param?.linearRampToValueAtTime(v, t);
+    for (const p of this.params) p.linearRampToValueAtTime(v, t);
   }
 
   target(v: number, t: number, tc: number): void {
     this.events.push({ type: 'target', t, v, tc });
-    this.param?.setTargetAtTime(v, t, tc);
+    for (const p of this.params) p.setTargetAtTime(v, t, tc);
   }
 
   /** The value at audio time `time`, as the Web Audio rules compute it from these events. */
   valueAt(time: number, upto = this.events.length): number {
     let i = -1;
     for (let k = 0; k < upto && this.events[k]!.t <= time; k++) i = k;
-    if (i < 0) return this.param?.value ?? 0;
+    if (i < 0) return this.params[0]?.value ?? 0;
     const next = i + 1 < upto ? this.events[i + 1]! : null;
     const prev = this.events[i]!;
     if (next?.type === 'linear') {
@@ -315,7 +321,7 @@ export class Track {
     const first = this.events.findIndex((e) => e.t >= when);
     const ramping = first >= 0 && this.events[first]!.type === 'linear';
     if (first >= 0) this.events.length = first;
-    this.param?.cancelScheduledValues(when);
+    for (const p of this.params) p.cancelScheduledValues(when);
     if (ramping) this.linear(v, when);
     else this.set(v, when);
   }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { launchChromium } from '../../scripts/lib/chromium';
 import { arg, flag } from '../lib/args';
 import { ROOT } from '../lib/child';
-import { build, serve, worktree, type Running, type Variant } from './variant';
+import { api, build, displayUrlOf, serve, worktree, type Running, type Variant } from './variant';
 
 /*
  * bench:sandbox — what the piece sandbox costs in frame rate (issue 11). Each bundled piece plays
@@ -23,21 +23,6 @@ const REUSE = flag('reuse');
 const ONLY = arg('pieces', '');
 const TARGET = 0.9;
 
-interface Show {
-  screens: Array<{ id: string; displayUrl?: string | null }>;
-}
-
-async function api(s: Running, method: string, url: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${s.url}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${s.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = (await res.json()) as unknown;
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 async function installations(s: Running): Promise<string[]> {
   const list = (await (await fetch(`${s.url}/api/installations`)).json()) as Array<{ id: string; source: string }>;
   return list.filter((p) => p.source === 'bundled').map((p) => p.id).sort();
@@ -45,14 +30,12 @@ async function installations(s: Running): Promise<string[]> {
 
 /** Frames per second of `piece` on main-1 of `s`, measured over SECONDS after it switched and settled. */
 async function measure(s: Running, piece: string): Promise<number> {
-  const show = (await api(s, 'GET', '/api/show')) as Show;
-  const url = show.screens.find((x) => x.id === 'main-1')?.displayUrl;
-  if (!url) throw new Error('main-1 has no displayUrl');
+  const url = await displayUrlOf(s, 'main-1');
   await api(s, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: piece });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
-    await page.goto(url.replace(/^https?:\/\/[^/]+/, s.url));
+    await page.goto(url);
     type W = { __pavilion?: { installationId: string | null; framesRendered: number } };
     await page.waitForFunction((id) => (window as unknown as W).__pavilion?.installationId === id, piece, { timeout: 120_000, polling: 200 });
     // A screen precaches its code once in its life (service workers, both origins): not during the measurement.

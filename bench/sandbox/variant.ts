@@ -46,6 +46,26 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** A call to a running variant's REST API as its admin; throws with the answer when refused. */
+export async function api(s: Running, method: string, url: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${s.url}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${s.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json()) as unknown;
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Screen `screenId`'s display address on `s` (its pairing key in it), on the address the bench reaches `s` at. */
+export async function displayUrlOf(s: Running, screenId: string): Promise<string> {
+  const show = (await api(s, 'GET', '/api/show')) as { screens: Array<{ id: string; displayUrl?: string | null }> };
+  const url = show.screens.find((x) => x.id === screenId)?.displayUrl;
+  if (!url) throw new Error(`${screenId} has no displayUrl`);
+  return url.replace(/^https?:\/\/[^/]+/, s.url);
+}
+
 /** Starts `variant`'s server (as `npm run serve` does) on free ports, with a fresh data dir. */
 export function serve(variant: Variant): Promise<Running> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pavilion-bench-sandbox-'));

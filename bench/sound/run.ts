@@ -5,7 +5,8 @@ import { launchChromium } from '../../scripts/lib/chromium';
 import { arg, flag } from '../lib/args';
 import { ROOT } from '../lib/child';
 import { chromiumCpu, cpuSince } from '../lib/cpu';
-import { build, serve, worktree, type Running, type Variant } from '../sandbox/variant';
+import { api, build, displayUrlOf, serve, worktree, type Running, type Variant } from '../sandbox/variant';
+import { poll } from '../switch/rest';
 
 /*
  * bench:sound — what a sounding screen's audio thread costs per bundled piece, in two builds side
@@ -29,21 +30,6 @@ const PIECES = arg('pieces', 'canopy,echo,facade,laser-score').split(',');
 const TARGET = 0.5;
 const AUDIO_THREAD = /^renderer\/AudioOutputDevi/;
 
-interface Show {
-  screens: Array<{ id: string; displayUrl?: string | null }>;
-}
-
-async function api(s: Running, method: string, url: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${s.url}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${s.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = (await res.json()) as unknown;
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 interface Reading {
   /** The audio device thread's CPU, % of one core. */
   audio: number;
@@ -52,28 +38,17 @@ interface Reading {
 
 /** The audio thread's CPU and the frame rate of `piece` playing on main-1 of `s`, over HOLD ms from SETTLE ms after its switch. */
 async function measure(s: Running, piece: string): Promise<Reading> {
-  const show = (await api(s, 'GET', '/api/show')) as Show;
-  const url = show.screens.find((x) => x.id === 'main-1')?.displayUrl;
-  if (!url) throw new Error('main-1 has no displayUrl');
+  const url = await displayUrlOf(s, 'main-1');
   await api(s, 'POST', '/api/commands', { type: 'wall.play', wallId: 'main', installationId: piece });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 480, height: 270 } });
     await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
-    await page.goto(url.replace(/^https?:\/\/[^/]+/, s.url), { waitUntil: 'commit', timeout: 120_000 });
+    await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
     type Diag = { lastSwitch: { installationId: string | null } | null; framesRendered: number; clock: { synced: boolean } };
-    const deadline = Date.now() + 120_000;
-    let stage: Frame | null = null;
-    const seen = async (): Promise<Diag | null> => {
-      stage ??= page.frames().find((f) => f.url() && new URL(f.url()).pathname === '/stage') ?? null;
-      return stage ? stage.evaluate(() => (window as unknown as { __pavilion?: Diag }).__pavilion ?? null).catch(() => null) : null;
-    };
-    for (;;) {
-      const d = await seen();
-      if (d?.clock.synced && d.lastSwitch?.installationId === piece && d.framesRendered > 5) break;
-      if (Date.now() > deadline) throw new Error(`${piece} did not start on main-1 within 120 s`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const stage: Frame = await poll(async () => page.frames().find((f) => f.url() && new URL(f.url()).pathname === '/stage') ?? null, 'the stage frame', 120_000);
+    const seen = () => stage.evaluate(() => (window as unknown as { __pavilion?: Diag }).__pavilion ?? null).catch(() => null);
+    await poll(async () => { const d = await seen(); return !!d?.clock.synced && d.lastSwitch?.installationId === piece && d.framesRendered > 5; }, `${piece} to start on main-1`, 120_000);
     await page.waitForTimeout(SETTLE);
     const a = chromiumCpu();
     const f0 = (await seen())!.framesRendered;
