@@ -94,6 +94,12 @@ export const StageDiag = z.object({
    * process the browser gives no frames (several screens' stages in one busy process).
    */
   animationFrames: z.number().int().nonnegative().optional(),
+  /**
+   * How far behind the GPU is on the stage's screen context (ms): the age of a fence sent among its
+   * draws, or the last one's time (client/host/fence-timer.ts). The watchdog takes a stage that goes
+   * silent while this was high for one waiting on the GPU, not stuck (client/display/stall.ts).
+   */
+  gpuLagMs: z.number().int().nonnegative().max(86_400_000).optional(),
   /** Piece trees the stage has mounted since it loaded (a warm switch adds none). */
   pieceMounts: z.number().int().nonnegative().optional(),
   /** Pieces kept warm off-screen (id@version), and the cache's bounds. */

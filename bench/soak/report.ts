@@ -52,6 +52,8 @@ export interface SoakResult {
     pieceErrorExamples: string[];
     /** Every piece error by kind (its message with the numbers taken out), and how many (older results lack it). */
     pieceErrorKinds?: Record<string, number>;
+    /** Every piece error in full (the first 500): when (s into the run), which screen, what (older results lack it). */
+    pieceErrorLog?: { t: number; screenId: string; message: string }[];
     refusedCommands: number;
     /** Commands that got no answer at all (a starved server). */
     failedCommands: number;

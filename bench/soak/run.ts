@@ -184,6 +184,8 @@ const pieceErrors = new Set<string>();
 const pieceErrorExamples: string[] = [];
 /** Every piece error by kind (its message with the numbers taken out): what the examples leave out. */
 const pieceErrorKinds: Record<string, number> = {};
+/** Every piece error in full (the first 500), with when the sample saw it. */
+const pieceErrorLog: { t: number; screenId: string; message: string }[] = [];
 let errorsLastHour0: number | null = null;
 let errorsLastHour = 0;
 let cuesFired = 0;
@@ -219,6 +221,7 @@ async function takeSample(): Promise<void> {
       pieceErrors.add(k);
       const kind = `${e.phase}: ${e.message.replace(/\d+(\.\d+)?/g, 'N').slice(0, 160)}`;
       pieceErrorKinds[kind] = (pieceErrorKinds[kind] ?? 0) + 1;
+      if (pieceErrorLog.length < 500) pieceErrorLog.push({ t, screenId: s.id, message: e.message.slice(0, 400) });
       if (pieceErrorExamples.length < 5) pieceErrorExamples.push(`${s.id} ${e.installationId ?? ''} ${e.phase}: ${e.message.slice(0, 200)}`);
     }
   errorsLastHour0 ??= view.errorsLastHour;
@@ -313,6 +316,7 @@ const result: SoakResult = {
     pieceErrors: Math.max(pieceErrors.size, errorsLastHour),
     pieceErrorExamples,
     pieceErrorKinds,
+    pieceErrorLog,
     refusedCommands: api.refused,
     failedCommands: api.failed,
     refusedCommandExamples: api.refusals,

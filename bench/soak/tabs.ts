@@ -41,6 +41,8 @@ export interface TabSample {
   stageHeapMB?: number | null;
   /** Animation frames per second since the previous sample; null without window.__pavilion. */
   fps: number | null;
+  /** How far behind the GPU was on the stage's screen context (window.__pavilion.gpuLagMs), ms; null where it did not say. */
+  gpuLagMs?: number | null;
   /**
    * The stage's Web Audio census (AUDIO_CENSUS, counted since the stage loaded): sources started
    * and not ended yet (notes sounding, or never stopped), sources started, nodes made through the
@@ -98,7 +100,7 @@ const LONG_FRAMES = `(() => {
   }).observe({ type: 'long-animation-frame' });
 })();`;
 
-type Diag = { framesRendered: number; installationId: string | null };
+type Diag = { framesRendered: number; installationId: string | null; gpuLagMs?: number | null };
 
 export interface AudioCensus {
   live: number;
@@ -234,15 +236,17 @@ class Tab {
     this.freshHeapMB = this.freshStageHeapMB = null;
     let fps: number | null = null;
     let installationId: string | null = null;
+    let gpuLagMs: number | null = null;
     try {
       const d = await this.page.evaluate(() => {
         const p = (window as unknown as W).__pavilion;
-        return p ? { t: performance.now(), frames: p.framesRendered, installationId: p.installationId } : null;
+        return p ? { t: performance.now(), frames: p.framesRendered, installationId: p.installationId, gpuLagMs: p.gpuLagMs ?? null } : null;
       });
       if (d) {
         if (this.last && d.t > this.last.t && d.frames >= this.last.frames) fps = ((d.frames - this.last.frames) * 1000) / (d.t - this.last.t);
         this.last = { t: d.t, frames: d.frames };
         installationId = d.installationId;
+        gpuLagMs = d.gpuLagMs;
       }
     } catch {
       // a page mid-reload: no figure this time
@@ -254,7 +258,7 @@ class Tab {
           2000,
         )
       : null;
-    return { screenId: this.screenId, heapMB, ...(stage ? { stageHeapMB } : {}), fps, installationId, audio };
+    return { screenId: this.screenId, heapMB, ...(stage ? { stageHeapMB } : {}), fps, installationId, gpuLagMs, audio };
   }
 }
 

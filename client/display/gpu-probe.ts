@@ -1,4 +1,5 @@
 import { localNow } from '../core/now';
+import { FenceTimer } from '../host/fence-timer';
 
 /**
  * Whether the browser's GPU process is serving this page at all: a 1×1 WebGL2 context that clears
@@ -16,10 +17,7 @@ import { localNow } from '../core/now';
 export class GpuProbe {
   private gl: WebGL2RenderingContext | null = null;
   private failed = false;
-  private fence: WebGLSync | null = null;
-  private sentAt = 0;
-  /** How long the last fence took to pass (ms), or null before any. */
-  lastMs: number | null = null;
+  private timer: FenceTimer | null = null;
 
   /**
    * One step, once a second: checks the fence in flight, or sends a new one. Returns how long the
@@ -29,25 +27,13 @@ export class GpuProbe {
   step(): number | null {
     const gl = this.context();
     if (!gl) return null;
-    const now = localNow();
-    if (this.fence) {
-      if (gl.getSyncParameter(this.fence, gl.SYNC_STATUS) !== gl.SIGNALED) return Math.max(now - this.sentAt, this.lastMs ?? 0);
-      gl.deleteSync(this.fence);
-      this.fence = null;
-      this.lastMs = now - this.sentAt;
-    }
-    gl.clear(gl.COLOR_BUFFER_BIT);
-    this.fence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
-    gl.flush();
-    this.sentAt = now;
-    return this.lastMs ?? 0;
+    this.timer ??= new FenceTimer(gl);
+    return this.timer.step(localNow(), (g) => g.clear(g.COLOR_BUFFER_BIT));
   }
 
   /** The stage drew again: forget the fence in flight and the last time (a later suspicion starts afresh). */
   reset(): void {
-    if (this.fence && this.gl) this.gl.deleteSync(this.fence);
-    this.fence = null;
-    this.lastMs = null;
+    this.timer?.reset();
   }
 
   private context(): WebGL2RenderingContext | null {
@@ -58,7 +44,7 @@ export class GpuProbe {
       this.gl = canvas.getContext('webgl2', { antialias: false, depth: false, stencil: false, alpha: false, powerPreference: 'low-power' });
       if (this.gl) canvas.addEventListener('webglcontextlost', () => {
         this.gl = null;
-        this.fence = null;
+        this.timer = null;
       });
     } catch {
       this.gl = null;

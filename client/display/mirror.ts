@@ -62,6 +62,10 @@ export function mirrorDiagnostics({ relay, store, clock }: Screen) {
     get pieceMounts() {
       return d()?.pieceMounts ?? 0;
     },
+    /** How far behind the GPU is on the stage's screen context (ms, a fence among its draws), or null where the stage cannot tell. */
+    get gpuLagMs() {
+      return d()?.gpuLagMs ?? null;
+    },
     get warmCache() {
       const c = d()?.warmCache;
       return c ? { pieces: [...c.pieces], limit: { ...c.limit } } : null;

@@ -6,7 +6,7 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
-import { BACKOFF_RESET_MS, HUNG_MS, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
+import { BACKOFF_RESET_MS, HUNG_MS, Recoveries, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
 
 export { HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS } from './stall';
 
@@ -38,6 +38,10 @@ export class StageRelay {
   /** The stage's own count of animation frames given (its diag), and that count at its last new frame. */
   private stageFrames: number | null = null;
   private stageFramesAtProgress = 0;
+  /** How far behind the GPU was on the stage's own draws at its last diagnostics (ms), or null where it did not say. */
+  private stageGpuLag: number | null = null;
+  /** The silences and starts this screen's stage came back from lately: the waits learned from them (stall.ts). */
+  private readonly recoveries = new Recoveries();
   private askedFrame = false;
   /** This page's own 1×1 GPU fence, sent once a stall is suspected: tells a busy GPU from a stuck loop. */
   private readonly gpu = new GpuProbe();
@@ -113,6 +117,7 @@ export class StageRelay {
 
   private opened(): void {
     const link = this.link!;
+    if (this.loadedAt) this.recoveries.started(localNow() - this.loadedAt, localNow());
     link.send({ t: 'start', mode: 'screen', screenId: this.screenId });
     link.send({ t: 'view', view: this.store.getState().view });
     link.send({ t: 'thumbnails', want: this.wantThumbnails });
@@ -170,11 +175,17 @@ export class StageRelay {
         // The piece's lights go to the DMX outputs from the screen that plays the wall's sound; stale ones are worthless.
         if (live && this.store.getState().view?.audio) socket.volatile.emit('display:lights', m.lights);
         return;
-      case 'diag':
+      case 'diag': {
+        const now = localNow();
+        // An answer after a long silence: the stage was held, and came back (a learned wait, stall.ts).
+        // Time this page itself was frozen and has not yet counted (its watchdog's timer late) is not the stage's.
+        const held = now - this.lastDiagAt - frozenMs(this.lastWatchAt, now);
+        if (held > 5000) this.recoveries.silenceEnded(held, now);
         this.diag = m.diag;
-        this.lastDiagAt = localNow();
+        this.lastDiagAt = now;
         this.frozenSinceDiagMs = 0;
         this.stageFrames = m.diag.animationFrames ?? null;
+        this.stageGpuLag = m.diag.gpuLagMs ?? null;
         if (m.diag.errors) this.errors = m.diag.errors;
         if (m.diag.framesRendered !== this.lastFrames) {
           this.lastFrames = m.diag.framesRendered;
@@ -184,6 +195,7 @@ export class StageRelay {
         }
         for (const fn of this.listeners) fn();
         return;
+      }
     }
   }
 
@@ -207,7 +219,7 @@ export class StageRelay {
       this.scale = 1;
       this.reloadsInRow = 0;
     }
-    const times: WatchdogTimes = this.scale > 1 ? { ...this.times, scale: this.scale } : this.times;
+    const times: WatchdogTimes = { ...this.times, ...(this.scale > 1 ? { scale: this.scale } : {}), ...this.recoveries.waits(now) };
     if (!link.open) {
       if (!this.loadedAt) return;
       this.askPageFrame();
@@ -223,7 +235,7 @@ export class StageRelay {
     const stalledMs = now - this.lastProgressAt;
     if (stalledMs <= 2000) this.gpu.reset();
     const gpuWaitMs = stalledMs > 2000 ? this.gpu.step() : null;
-    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, stageFramesGiven: this.stageFrames === null ? null : this.stageFrames - this.stageFramesAtProgress, gpuWaitMs }, times);
+    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, stageFramesGiven: this.stageFrames === null ? null : this.stageFrames - this.stageFramesAtProgress, gpuWaitMs, stageGpuLagMs: this.stageGpuLag }, times);
     if (v.kind === 'fine') return;
     const away = silent > HUNG_MS && this.frozenSinceDiagMs ? ` (not counting ${Math.round(this.frozenSinceDiagMs / 1000)} s this page was frozen itself)` : '';
     this.restart(`${v.why}${away}`, this.diag?.installationId ?? null);
@@ -252,6 +264,7 @@ export class StageRelay {
     this.pageFramesAtLoad = this.pageFrames;
     // The new stage counts its frames from 0: its first diagnostics start the count again.
     this.stageFrames = null;
+    this.stageGpuLag = null;
     this.lastFrames = -1;
     this.link?.reload();
   }

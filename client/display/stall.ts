@@ -26,6 +26,74 @@ export interface WatchdogTimes {
   starvedMs: number;
   /** Every wait (stall, starved, hung, start) times this: the reload backoff (backoffAfterReload); 1 when absent. */
   scale?: number;
+  /** The hung wait learned from the silences this stage came back from (Recoveries), when longer than the usual. */
+  hungMs?: number;
+  /** The start wait learned from this screen's earlier starts (Recoveries), when longer than the usual. */
+  startMs?: number;
+}
+
+/** A learned wait is this many times the longest silence (or start) the stage came back from. */
+export const LEARNED_FACTOR = 2;
+/** The longest a learned wait grows: a stage stuck for good is still reloaded, 4 minutes on at most. */
+export const LEARNED_MAX_MS = 240_000;
+
+/**
+ * What this screen's stage has come back from lately: the longest silence that ended with an
+ * answer, and the longest start, each kept for BACKOFF_RESET_MS. A machine whose stages are held
+ * for 40 s at a time and then answer (several software-GL screens on two cores: the stage's thread
+ * not scheduled, or waiting on a GPU process that is behind) is shown to be slow, not stuck: the
+ * hung and start waits become twice the longest such time (up to LEARNED_MAX_MS), so that the
+ * watchdog does not reload a stage for a silence of the kind it has seen end, which would only
+ * start its pieces, their GPU programs and their sound again on a machine already behind. A piece
+ * stuck for good is still reloaded, later; the report says why the wait was longer.
+ */
+export class Recoveries {
+  private silence: { ms: number; at: number } | null = null;
+  private start: { ms: number; at: number } | null = null;
+
+  /** The stage answered again at `at` after `ms` without a word (its page's frozen time taken out). */
+  silenceEnded(ms: number, at: number): void {
+    this.silence = longest(this.silence, ms, at);
+  }
+
+  /** A stage's channel opened `ms` after its document loaded. */
+  started(ms: number, at: number): void {
+    this.start = longest(this.start, ms, at);
+  }
+
+  /** The longest silence the stage came back from in the last 10 minutes (ms), or 0. */
+  silenceMs(now: number): number {
+    return fresh(this.silence, now);
+  }
+
+  /** The longest start in the last 10 minutes (ms), or 0. */
+  startMs(now: number): number {
+    return fresh(this.start, now);
+  }
+
+  /** The learned waits for WatchdogTimes: only those longer than the usual ones. */
+  waits(now: number): Pick<WatchdogTimes, 'hungMs' | 'startMs'> {
+    const hung = learned(this.silenceMs(now), HUNG_MS);
+    const start = learned(this.startMs(now), SILENT_MS);
+    return { ...(hung > HUNG_MS ? { hungMs: hung } : {}), ...(start > SILENT_MS ? { startMs: start } : {}) };
+  }
+}
+
+function longest(kept: { ms: number; at: number } | null, ms: number, at: number): { ms: number; at: number } {
+  return kept && at - kept.at < BACKOFF_RESET_MS && kept.ms > ms ? kept : { ms, at };
+}
+
+function fresh(kept: { ms: number; at: number } | null, now: number): number {
+  return kept && now - kept.at < BACKOFF_RESET_MS ? kept.ms : 0;
+}
+
+function learned(ms: number, usual: number): number {
+  return Math.max(usual, Math.min(ms * LEARNED_FACTOR, LEARNED_MAX_MS));
+}
+
+/** Why a learned wait was used, for the report: "" when the usual wait applied. */
+function learnedWhy(wait: number, usual: number): string {
+  return wait > usual ? ` (given ${Math.round(wait / 1000)} s, twice the longest it had come back from lately)` : '';
 }
 
 /** The most the waits grow after reloads that keep coming. */
@@ -83,6 +151,13 @@ export interface StallFacts {
   stageFramesGiven?: number | null;
   /** How long this page's own GPU fence has waited (gpu-probe.ts), or null where it cannot tell. */
   gpuWaitMs: number | null;
+  /**
+   * How far behind the GPU was on the stage's own screen context at its last answer (its
+   * diagnostics' gpuLagMs), or null where the stage does not say. The page's 1×1 probe is served in
+   * its own queue; a stage whose draws are seconds deep in the GPU's queue can be held by them (its
+   * frame's commit waits) for as long as the GPU takes, while the probe still passes at once.
+   */
+  stageGpuLagMs?: number | null;
 }
 
 export type StallVerdict = { kind: 'fine' } | { kind: 'stalled' | 'starved' | 'hung'; why: string };
@@ -105,30 +180,40 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
   const pageDrawn = drawn(f.pageFramesGiven, f.stalledMs);
   const stageGiven = f.stageFramesGiven ?? null;
   const stageDrawn = stageGiven === null || drawn(stageGiven, f.stalledMs);
-  const gpuBusy = f.gpuWaitMs !== null && f.gpuWaitMs >= GPU_BUSY_MS;
-  const short = !pageDrawn
-    ? `the browser gave this page only ${f.pageFramesGiven} of the frames it asked for`
-    : !stageDrawn
-      ? `the browser gave the stage only ${stageGiven} of the frames it asked for`
-      : `the GPU kept this page waiting ${((f.gpuWaitMs ?? 0) / 1000).toFixed(1)} s for a 1-pixel draw`;
+  const stageLag = f.stageGpuLagMs ?? null;
+  const stageGpuBusy = stageLag !== null && stageLag >= GPU_BUSY_MS;
+  const pageGpuBusy = f.gpuWaitMs !== null && f.gpuWaitMs >= GPU_BUSY_MS;
+  const gpuBusy = pageGpuBusy || stageGpuBusy;
+  // Why the stage is taken for starved. Its own frame count is left out once it is silent: that
+  // count is its last answer's, as stale as the silence is long.
+  const short = (silent: boolean) =>
+    !pageDrawn
+      ? `the browser gave this page only ${f.pageFramesGiven} of the frames it asked for`
+      : !silent && !stageDrawn
+        ? `the browser gave the stage only ${stageGiven} of the frames it asked for`
+        : pageGpuBusy
+          ? `the GPU kept this page waiting ${((f.gpuWaitMs ?? 0) / 1000).toFixed(1)} s for a 1-pixel draw`
+          : `the GPU was ${((stageLag ?? 0) / 1000).toFixed(1)} s behind on the stage's own draws at its last answer`;
   const k = times.scale ?? 1;
   const stallMs = times.stallMs * k;
   const starvedMs = times.starvedMs * k;
-  if (f.silentMs > HUNG_MS * k) {
+  const hungMs = Math.max(HUNG_MS * k, times.hungMs ?? 0);
+  if (f.silentMs > hungMs) {
     const s = Math.round(f.silentMs / 1000);
     if (pageDrawn && !gpuBusy) {
-      const gpu = f.gpuWaitMs === null ? '' : `, and the GPU answered it within ${(f.gpuWaitMs / 1000).toFixed(1)} s`;
-      return { kind: 'hung', why: `the stage stopped answering for ${s} s (the browser drew this page meanwhile${gpu})` };
+      const page = f.gpuWaitMs === null ? '' : `, and the GPU answered it within ${(f.gpuWaitMs / 1000).toFixed(1)} s`;
+      const gpu = stageLag === null ? page : `${page}; the GPU was ${(stageLag / 1000).toFixed(1)} s behind on the stage's draws at its last answer`;
+      return { kind: 'hung', why: `the stage stopped answering for ${s} s (the browser drew this page meanwhile${gpu})${learnedWhy(hungMs, HUNG_MS * k)}` };
     }
     if (f.silentMs <= starvedMs) return { kind: 'fine' };
-    return { kind: 'starved', why: `the stage did not answer for ${s} s, while ${short} (an overloaded machine or GPU)` };
+    return { kind: 'starved', why: `the stage did not answer for ${s} s, while ${short(true)} (an overloaded machine or GPU)` };
   }
   // Not answering for a while: the case above, once it lasts; a fresh frame is fine.
   if (f.silentMs >= 3000 || f.stalledMs <= stallMs) return { kind: 'fine' };
   const s = Math.round(f.stalledMs / 1000);
   if (pageDrawn && stageDrawn && !gpuBusy) return { kind: 'stalled', why: `the render loop stalled for ${s} s` };
   if (f.stalledMs <= starvedMs) return { kind: 'fine' };
-  return { kind: 'starved', why: `no new frame for ${s} s, while ${short} (an overloaded machine or GPU)` };
+  return { kind: 'starved', why: `no new frame for ${s} s, while ${short(false)} (an overloaded machine or GPU)` };
 }
 
 /** A stage that never opens its channel within this long after its frame loads is reloaded, if its page was drawn meanwhile. */
@@ -143,9 +228,10 @@ export const SILENT_MS = 45_000;
  */
 export function startVerdict(waitedMs: number, pageFramesGiven: number, times: WatchdogTimes = WATCHDOG_DEFAULTS): StallVerdict {
   const k = times.scale ?? 1;
-  if (waitedMs <= SILENT_MS * k) return { kind: 'fine' };
+  const startMs = Math.max(SILENT_MS * k, times.startMs ?? 0);
+  if (waitedMs <= startMs) return { kind: 'fine' };
   const s = Math.round(waitedMs / 1000);
-  if (drawn(pageFramesGiven, waitedMs)) return { kind: 'hung', why: `the stage did not start in ${s} s` };
+  if (drawn(pageFramesGiven, waitedMs)) return { kind: 'hung', why: `the stage did not start in ${s} s${learnedWhy(startMs, SILENT_MS * k)}` };
   if (waitedMs <= times.starvedMs * k) return { kind: 'fine' };
   return { kind: 'starved', why: `the stage did not start in ${s} s, while the browser gave this page only ${pageFramesGiven} of the frames it asked for (an overloaded machine)` };
 }

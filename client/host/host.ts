@@ -394,6 +394,11 @@ export class PieceHost {
     return this.renderers.memory(screen);
   }
 
+  /** How far behind the GPU is on the first screen's context (ms; HostRenderers.gpuLag), or null where it cannot tell. */
+  gpuLag(now: number): number | null {
+    return this.renderers.gpuLag(now);
+  }
+
   /** Samples the memory for health reports (kept when the renderer goes). */
   sampleMemory(): GpuMemory {
     return this.renderers.sample();

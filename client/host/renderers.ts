@@ -1,3 +1,4 @@
+import { FenceTimer, asWebGL2 } from './fence-timer';
 import { readMemory, type GpuMemory, type RendererLike } from './memory';
 import { rendersInSoftware, resolveQuality, type QualityLevel } from './quality';
 import type { Program } from './program';
@@ -10,6 +11,7 @@ export class HostRenderers {
   private readonly renderers = new Map<string, RendererLike>();
   private readonly software = new WeakMap<object, boolean>();
   private lastMemory: GpuMemory = { geometries: 0, textures: 0, programs: 0 };
+  private readonly fences = new WeakMap<object, FenceTimer | null>();
 
   /** Whether any screen renders (runs must then warm before they switch). */
   get any(): boolean {
@@ -50,6 +52,24 @@ export class HostRenderers {
     const r = this.first();
     if (r) this.lastMemory = readMemory(r);
     return this.lastMemory;
+  }
+
+  /**
+   * How far behind the GPU is on the first screen's own context (a fence among its draws, checked
+   * without blocking; fence-timer.ts), in ms: 0 when it keeps up, null without a screen or WebGL2.
+   * Called twice a second (client/stage/diag.ts): the page's watchdog reads it to tell a stage whose
+   * thread is stuck from one that waits on a GPU that is behind (client/display/stall.ts).
+   */
+  gpuLag(now: number): number | null {
+    const r = this.first();
+    if (!r) return null;
+    let timer = this.fences.get(r);
+    if (timer === undefined) {
+      const gl = asWebGL2(r.getContext());
+      timer = gl ? new FenceTimer(gl) : null;
+      this.fences.set(r, timer);
+    }
+    return timer ? timer.step(now) : null;
   }
 
   screens(): string[] {

@@ -1,5 +1,6 @@
 import type { SoundRuntime } from 'pavilion/sdk';
 import { patchTone } from './tone-fixes';
+import { ownTimeout } from '../core/own-time';
 
 type ToneModule = typeof import('tone');
 
@@ -129,7 +130,7 @@ export const SOUND_NEVER_SETTLED_MS = 60_000;
  * sample): the mount layer warms the run, and so lets it switch on, only once none is pending.
  * A promise that fails is reported and counts as settled; one still pending after
  * SOUND_WAIT_LIMIT_MS is no longer waited for (the run then warms without it), and is reported
- * only if it is still pending after SOUND_NEVER_SETTLED_MS.
+ * only if it is still pending after SOUND_NEVER_SETTLED_MS of the screen's own time.
  */
 export class SoundWaits {
   private open = 0;
@@ -142,6 +143,12 @@ export class SoundWaits {
       clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     },
     private readonly neverMs = Math.max(SOUND_NEVER_SETTLED_MS, limitMs),
+    /**
+     * Calls back once the page has had `ms` of its own time (client/core/own-time.ts): a stage
+     * whose thread was held (a starved machine) cannot have settled anything meanwhile, so that
+     * time is not counted against the piece. Returns a cancel function.
+     */
+    private readonly afterOwn: (fn: (wallMs: number) => void, ms: number) => () => void = (fn, ms) => ownTimeout(fn, ms),
   ) {}
 
   /** Declared work not settled yet (and still waited for). */
@@ -161,13 +168,14 @@ export class SoundWaits {
       this.timers.clear(timer);
     };
     const timer = this.timers.set(stopWaiting, this.limitMs);
-    const never = this.timers.set(() => {
+    const cancelNever = this.afterOwn((wallMs) => {
       if (settled) return;
-      this.report(new Error(`the piece's sound was still not ready ${this.neverMs / 1000} s after it was built (a promise given to sound.waitFor that never settled); the screen warmed it without it after ${this.limitMs / 1000} s: resolve or reject every promise you give to waitFor`));
+      const clock = wallMs > this.neverMs + 1000 ? ` of the screen's own time (${Math.round(wallMs / 1000)} s by the clock, the rest its thread held by a busy machine)` : '';
+      this.report(new Error(`the piece's sound was still not ready ${this.neverMs / 1000} s${clock} after it was built (a promise given to sound.waitFor that never settled); the screen warmed it without it after ${this.limitMs / 1000} s: resolve or reject every promise you give to waitFor`));
     }, this.neverMs);
     const settle = () => {
       settled = true;
-      this.timers.clear(never);
+      cancelNever();
       stopWaiting();
     };
     Promise.resolve(work).then(settle, (e: unknown) => {

@@ -14,7 +14,7 @@ export interface DiagExtras {
 }
 
 /** The host's diagnostics as the page mirrors them (window.__pavilion, docs/display.md). */
-export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean, animationFrames?: number): StageDiag {
+export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean, animationFrames?: number, gpuLagMs?: number | null): StageDiag {
   const snap = host.snapshot();
   const screens = host.screens().slice(0, 16);
   return {
@@ -36,6 +36,7 @@ export function diagOf(host: PieceHost, extras: DiagExtras, withErrors: boolean,
     lastWarm: host.lastWarm ? (({ installationId, ms, cold, lateMs, adopted }) => ({ installationId, ms, cold, lateMs, ...(adopted ? { adopted } : {}) }))(host.lastWarm) : null,
     pieceMounts: host.pieceMounts,
     ...(animationFrames !== undefined ? { animationFrames } : {}),
+    ...(gpuLagMs !== undefined && gpuLagMs !== null ? { gpuLagMs: Math.min(Math.round(gpuLagMs), 86_400_000) } : {}),
     warmCache: (({ pieces, limit }) => ({ pieces: pieces.slice(-16), limit }))(host.warmCache()),
     ...(extras.output ? { output: extras.output() } : {}),
     ...(extras.xr?.() ? { xr: extras.xr() } : {}),
@@ -66,7 +67,9 @@ export function startDiag(bridge: StageBridge, host: PieceHost, extras: DiagExtr
     const list = host.errors.list();
     const last = list[list.length - 1];
     const sig = `${list.length}:${last?.at ?? ''}:${last?.message ?? ''}`;
-    bridge.send({ t: 'diag', diag: diagOf(host, extras, sig !== errorsSig, framesGiven) });
+    // How far behind the GPU is on this screen's context: a stage whose thread later goes silent
+    // while this was high is waiting on the GPU, not stuck (the page's watchdog, stall.ts).
+    bridge.send({ t: 'diag', diag: diagOf(host, extras, sig !== errorsSig, framesGiven, host.gpuLag(performance.now())) });
     errorsSig = sig;
   };
   const timer = setInterval(send, EVERY_MS);

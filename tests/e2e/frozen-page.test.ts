@@ -4,6 +4,7 @@ import { startServer, until } from '../support/server';
 import { STATIC_DIR, diag, playOn, screenUrl, serverErrors, stageFrame } from '../support/stage';
 import { launch, openPage } from '../support/browser';
 import { HUNG_MS } from '../../client/display/relay';
+import { GPU_BUSY_MS } from '../../client/display/stall';
 import type { App } from '../../server/app';
 
 /*
@@ -16,7 +17,9 @@ import type { App } from '../../server/app';
  * The stage alone paused that long (its thread stuck, its page running) is still reloaded. A stage
  * silent while its page is short of frames too (a starved browser: another Chromium whose page is
  * given no animation frames) is not taken for stuck: it waits for its starved wait (the address's
- * `starved=`, 50 s here), and the report says why.
+ * `starved=`, 50 s here), and the report says why. Nor is a stage silent after its own draws fell
+ * seconds behind in the GPU's queue (a third screen whose stage's fences never pass: its
+ * `gpuLagMs` grows, the page's own probe passes at once), which can hold its frame's commit.
  */
 
 /** The starved screen's wait: past the hung wait (45 s), so its report can only come from the starved branch. */
@@ -74,11 +77,31 @@ describe('a screen whose machine stopped for a while', () => {
       if (window.top === window) window.requestAnimationFrame = () => 0;
     });
     const other = (await openPage(starvedContext, `${screenUrl(app, 'main-2')}&starved=${STARVED_S}`)).page;
+    // The third screen: its page is drawn as usual, but in its stage (not the page: its own probe
+    // must pass) no fence ever passes, as when the GPU is far behind on the stage's draws.
+    const laggingContext = await starved.newContext({ viewport: { width: 480, height: 270 } });
+    await laggingContext.addInitScript(() => {
+      if (window.top === window) return;
+      const pending = WebGL2RenderingContext.prototype.UNSIGNALED;
+      const real = WebGL2RenderingContext.prototype.getSyncParameter;
+      WebGL2RenderingContext.prototype.getSyncParameter = function (this: WebGL2RenderingContext, sync: WebGLSync, pname: GLenum) {
+        return pname === this.SYNC_STATUS ? pending : real.call(this, sync, pname);
+      } as typeof real;
+    });
+    const lagging = (await openPage(laggingContext, `${screenUrl(app, 'main-3')}&starved=${STARVED_S}`)).page;
     await until(async () => ((await diag(other)).installationId === 'prism-field' && (await diag(other)).framesRendered > 0 ? true : null), 'the starved screen to play', 90_000);
+    const lagOf = async () => (await lagging.evaluate(() => (window as unknown as { __pavilion: { gpuLagMs: number | null } }).__pavilion.gpuLagMs)) ?? 0;
+    await until(async () => ((await diag(lagging)).installationId === 'prism-field' && (await lagOf()) >= GPU_BUSY_MS + 1000 ? true : null), 'the third screen to play, its stage\'s fences pending', 90_000);
+    // The first screen's stage keeps up with its draws: it says so, a figure well under the busy mark.
+    await until(async () => {
+      const lag = await page.evaluate(() => (window as unknown as { __pavilion: { gpuLagMs: number | null } }).__pavilion.gpuLagMs);
+      return lag !== null && lag < GPU_BUSY_MS ? true : null;
+    }, "the first screen's stage to report its GPU lag", 30_000);
     const stage = await stageFrame(page);
     const stageCdp = await page.context().newCDPSession(stage);
     const otherCdp = await starvedContext.newCDPSession(await stageFrame(other));
-    await Promise.all([pause(stageCdp), pause(otherCdp)]);
+    const laggingCdp = await laggingContext.newCDPSession(await stageFrame(lagging));
+    await Promise.all([pause(stageCdp), pause(otherCdp), pause(laggingCdp)]);
     const report = await until(
       async () => (await serverErrors(app, 'main-1')).find((e) => e.phase === 'frame' && /stopped answering/.test(e.message)) ?? null,
       'the hung stage to be reported',
@@ -99,5 +122,16 @@ describe('a screen whose machine stopped for a while', () => {
     expect(starvedReport.message).not.toMatch(/stopped answering/);
     expect(Number(/did not answer for (\d+) s/.exec(starvedReport.message)![1])).toBeGreaterThanOrEqual(STARVED_S);
     await otherCdp.send('Debugger.resume').catch(() => undefined);
+    // The third screen's stage, paused with its draws behind: not hung at 45 s, only past its starved
+    // wait, and the report gives the stage's own lag (its page was drawn, its probe passed).
+    const lagReport = await until(
+      async () => (await serverErrors(app, 'main-3')).find((e) => e.phase === 'frame') ?? null,
+      "the lagging screen's report",
+      STARVED_S * 1000 + 60_000,
+    );
+    expect(lagReport.message).toMatch(/the stage did not answer for \d+ s, while the GPU was \d+\.\d s behind on the stage's own draws at its last answer/);
+    expect(lagReport.message).not.toMatch(/stopped answering/);
+    expect(Number(/did not answer for (\d+) s/.exec(lagReport.message)![1])).toBeGreaterThanOrEqual(STARVED_S);
+    await laggingCdp.send('Debugger.resume').catch(() => undefined);
   }, 240_000);
 });

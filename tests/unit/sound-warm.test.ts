@@ -3,6 +3,7 @@ import { createSoundScheduler, type SoundClock, type SoundWindow } from '../../s
 import { createSoundBus } from '../../sdk/sound-bus';
 import type { ShowTime, SoundRuntime } from '../../sdk/runtime';
 import { SoundWaits } from '../../client/host/sound';
+import { ownTimeout, type OwnTimers } from '../../client/core/own-time';
 
 /**
  * A run warming before its start (issue 13): its show time stands at the start (seconds 0) while
@@ -175,6 +176,31 @@ describe('SoundWaits: the sound work a piece declares before it may warm', () =>
     land();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(reports).toHaveLength(0);
+  });
+
+  it('counts the never-settled wait in the screen\'s own time: a thread held by a busy machine is not the piece\'s fault', async () => {
+    vi.useFakeTimers();
+    // The page's clock and its once-a-second tick, driven by hand: a tick that comes 50 s late
+    // counts as one second of the page's own time (client/core/own-time.ts).
+    let now = 0;
+    const ticks = new Set<() => void>();
+    const own: OwnTimers = { now: () => now, setInterval: (fn) => (ticks.add(fn), fn), clearInterval: (h) => ticks.delete(h as () => void) };
+    const tick = (ms: number) => {
+      now += ms;
+      for (const fn of [...ticks]) fn();
+    };
+    const reports: Error[] = [];
+    const waits = new SoundWaits((e) => reports.push(e), 10_000, undefined, undefined, (fn, ms) => ownTimeout(fn, ms, own));
+    waits.add(new Promise(() => undefined));
+    for (let i = 0; i < 10; i++) tick(1000);
+    tick(50_000); // the thread held 50 s: one second of its own
+    expect(reports).toHaveLength(0);
+    for (let i = 0; i < 48; i++) tick(1000);
+    expect(reports).toHaveLength(0);
+    tick(1000);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.message).toMatch(/still not ready 60 s of the screen's own time \(109 s by the clock, the rest its thread held by a busy machine\) after it was built/);
+    expect(ticks.size).toBe(0);
   });
 
   it("createSoundBus declares its reverb's impulse response (the bus's ready) to the screen", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_MAX, BACKOFF_RESET_MS, GPU_BUSY_MS, HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS, backoffAfterReload, stallVerdict, startVerdict } from '../../client/display/stall';
+import { BACKOFF_MAX, BACKOFF_RESET_MS, GPU_BUSY_MS, HUNG_MS, LEARNED_MAX_MS, Recoveries, SILENT_MS, STALL_MS, STARVED_MS, WATCHDOG_DEFAULTS, backoffAfterReload, stallVerdict, startVerdict } from '../../client/display/stall';
 
 /** The stage watchdog's decision (client/display/stall.ts), on facts alone. */
 describe('stallVerdict', () => {
@@ -68,6 +68,24 @@ describe('stallVerdict', () => {
     expect(stallVerdict({ ...drawn, stalledMs: stalled, stageFramesGiven: frames(stalled) }).kind).toBe('stalled');
   });
 
+  it('waits for the starved wait when the stage went silent with its own draws seconds deep in the GPU\'s queue, though the page\'s probe passes', () => {
+    const silent = HUNG_MS + 1000;
+    const drawn = { pageFramesGiven: frames(silent), gpuWaitMs: 300 };
+    // Its draws deep in the queue: its frame's commit can wait for them, whatever the page's 1×1 probe says.
+    expect(stallVerdict({ ...drawn, stalledMs: silent, silentMs: silent, stageGpuLagMs: GPU_BUSY_MS + 1000 }).kind).toBe('fine');
+    // Its draws kept up: a stage silent that long is stuck, and the report gives the figure.
+    const hung = stallVerdict({ ...drawn, stalledMs: silent, silentMs: silent, stageGpuLagMs: 120 });
+    expect(hung.kind).toBe('hung');
+    expect(hung.kind !== 'fine' && hung.why).toMatch(/^the stage stopped answering for 46 s \(the browser drew this page meanwhile, and the GPU answered it within 0\.3 s; the GPU was 0\.1 s behind on the stage's draws at its last answer\)$/);
+    const late = STARVED_MS + 1000;
+    // Its own frame count is its last answer's (0 given since): not what the report blames.
+    const v = stallVerdict({ ...drawn, pageFramesGiven: frames(late), stalledMs: late, silentMs: late, stageFramesGiven: 0, stageGpuLagMs: 7400 });
+    expect(v.kind).toBe('starved');
+    expect(v.kind !== 'fine' && v.why).toMatch(/^the stage did not answer for 61 s, while the GPU was 7\.4 s behind on the stage's own draws at its last answer/);
+    // A stage still answering, no new frame, its draws behind: starved too (not a stopped loop).
+    expect(stallVerdict({ ...drawn, pageFramesGiven: frames(stalled), stalledMs: stalled, silentMs: 0, stageGpuLagMs: 5000 }).kind).toBe('fine');
+    expect(stallVerdict({ ...drawn, pageFramesGiven: frames(stalled), stalledMs: stalled, silentMs: 0, stageGpuLagMs: 50 }).kind).toBe('stalled');
+  });
 });
 
 /** The start watchdog: a stage whose document loaded but whose channel never opened. */
@@ -109,5 +127,46 @@ describe('backoffAfterReload', () => {
     expect(stallVerdict({ stalledMs: 2 * STALL_MS + 1000, silentMs: 0, pageFramesGiven: 21, gpuWaitMs: 5 }, twice).kind).toBe('stalled');
     expect(stallVerdict({ stalledMs: STARVED_MS + 1000, silentMs: 0, pageFramesGiven: 1, gpuWaitMs: 5 }, twice).kind).toBe('fine');
     expect(stallVerdict({ stalledMs: 2 * STARVED_MS + 1000, silentMs: 0, pageFramesGiven: 1, gpuWaitMs: 5 }, twice).kind).toBe('starved');
+  });
+});
+
+/** Waits learned from what the stage came back from: a slow machine's stage is not taken for stuck. */
+describe('Recoveries', () => {
+  it('learns twice the longest silence and start the stage came back from, up to 4 minutes, for 10 minutes', () => {
+    const r = new Recoveries();
+    expect(r.waits(0)).toEqual({});
+    r.silenceEnded(15_000, 1000); // twice that is under the usual 45 s: nothing learned
+    expect(r.waits(1000)).toEqual({});
+    r.silenceEnded(40_000, 2000);
+    r.silenceEnded(30_000, 3000); // shorter: the longest is kept
+    r.started(60_000, 3000);
+    expect(r.waits(4000)).toEqual({ hungMs: 80_000, startMs: 120_000 });
+    r.silenceEnded(500_000, 5000);
+    expect(r.waits(6000).hungMs).toBe(LEARNED_MAX_MS);
+    // Ten minutes after the last long one, the usual waits again.
+    expect(r.waits(5000 + BACKOFF_RESET_MS)).toEqual({});
+    // A newer, shorter silence replaces one that is out of date.
+    r.silenceEnded(30_000, 5000 + BACKOFF_RESET_MS + 1);
+    expect(r.waits(5000 + BACKOFF_RESET_MS + 2)).toEqual({ hungMs: 60_000 });
+  });
+
+  it('holds the hung and start verdicts for the learned waits, and the report says so', () => {
+    const r = new Recoveries();
+    r.silenceEnded(40_000, 0);
+    r.started(30_000, 0);
+    const times = { ...WATCHDOG_DEFAULTS, ...r.waits(1000) };
+    const at = (ms: number) => ({ stalledMs: ms, silentMs: ms, pageFramesGiven: Math.ceil(ms / 1000), gpuWaitMs: 5 });
+    // Silent past the usual 45 s: this stage came back from 40 s before, so it is given 80 s.
+    expect(stallVerdict(at(HUNG_MS + 5000), times).kind).toBe('fine');
+    expect(stallVerdict(at(HUNG_MS + 5000)).kind).toBe('hung');
+    const v = stallVerdict(at(81_000), times);
+    expect(v.kind).toBe('hung');
+    expect(v.kind !== 'fine' && v.why).toMatch(/^the stage stopped answering for 81 s \(the browser drew this page meanwhile, and the GPU answered it within 0\.0 s\) \(given 80 s, twice the longest it had come back from lately\)$/);
+    // The start: given 60 s for a screen whose stage took 30 s to start before.
+    expect(startVerdict(SILENT_MS + 5000, 50, times).kind).toBe('fine');
+    const s = startVerdict(61_000, 61, times);
+    expect(s.kind !== 'fine' && s.why).toMatch(/^the stage did not start in 61 s \(given 60 s, twice the longest it had come back from lately\)$/);
+    // The backoff still scales the usual waits when that is longer.
+    expect(stallVerdict(at(81_000), { ...times, scale: 2 }).kind).toBe('fine');
   });
 });
