@@ -6,6 +6,7 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
+import { StageSiblings } from './siblings';
 import { BACKOFF_RESET_MS, HUNG_MS, Recoveries, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
 
 export { HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS } from './stall';
@@ -42,6 +43,8 @@ export class StageRelay {
   private stageGpuLag: number | null = null;
   /** The silences and starts this screen's stage came back from lately: the waits learned from them (stall.ts). */
   private readonly recoveries = new Recoveries();
+  /** The other screens of this browser, whose stages share this one's process: silent together or not (siblings.ts). */
+  private readonly siblings: StageSiblings;
   private askedFrame = false;
   /** This page's own 1×1 GPU fence, sent once a stall is suspected: tells a busy GPU from a stuck loop. */
   private readonly gpu = new GpuProbe();
@@ -68,6 +71,7 @@ export class StageRelay {
     private readonly clock: ClockSync,
     private readonly store: DisplayStore,
   ) {
+    this.siblings = new StageSiblings(screenId, localNow);
     store.subscribe((s, prev) => {
       if (s.view !== prev.view) this.link?.send({ t: 'view', view: s.view });
       // Taken back after a reconnection (a hello answered with the view): a run the stage holds ready
@@ -223,19 +227,21 @@ export class StageRelay {
     if (!link.open) {
       if (!this.loadedAt) return;
       this.askPageFrame();
-      const v = startVerdict(now - this.loadedAt, this.pageFrames - this.pageFramesAtLoad, times);
+      this.siblings.say(link.origin, now - this.loadedAt);
+      const v = startVerdict(now - this.loadedAt, this.pageFrames - this.pageFramesAtLoad, times, this.siblings.silentWithMe());
       if (v.kind !== 'fine') this.restart(v.why, null);
       return;
     }
     if (!this.store.getState().view) return;
     const silent = now - this.lastDiagAt;
+    this.siblings.say(link.origin, silent);
     this.askPageFrame();
     // No new frame (or no answer at all) while this page is drawn and the GPU serves it: the stage's
     // own loop or thread is stuck; else the browser is starved, and a reload waits (stall.ts).
     const stalledMs = now - this.lastProgressAt;
     if (stalledMs <= 2000) this.gpu.reset();
     const gpuWaitMs = stalledMs > 2000 ? this.gpu.step() : null;
-    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, stageFramesGiven: this.stageFrames === null ? null : this.stageFrames - this.stageFramesAtProgress, gpuWaitMs, stageGpuLagMs: this.stageGpuLag }, times);
+    const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, stageFramesGiven: this.stageFrames === null ? null : this.stageFrames - this.stageFramesAtProgress, gpuWaitMs, stageGpuLagMs: this.stageGpuLag, siblingsSilent: this.siblings.silentWithMe() }, times);
     if (v.kind === 'fine') return;
     const away = silent > HUNG_MS && this.frozenSinceDiagMs ? ` (not counting ${Math.round(this.frozenSinceDiagMs / 1000)} s this page was frozen itself)` : '';
     this.restart(`${v.why}${away}`, this.diag?.installationId ?? null);

@@ -158,6 +158,11 @@ export interface StallFacts {
    * frame's commit waits) for as long as the GPU takes, while the probe still passes at once.
    */
   stageGpuLagMs?: number | null;
+  /**
+   * Other screens of this browser whose stages are silent too (client/display/siblings.ts): they
+   * share this stage's process and its one thread, so a silence they share is that thread held.
+   */
+  siblingsSilent?: number;
 }
 
 export type StallVerdict = { kind: 'fine' } | { kind: 'stalled' | 'starved' | 'hung'; why: string };
@@ -186,21 +191,21 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
   const gpuBusy = pageGpuBusy || stageGpuBusy;
   // Why the stage is taken for starved. Its own frame count is left out once it is silent: that
   // count is its last answer's, as stale as the silence is long.
-  const short = (silent: boolean) =>
-    !pageDrawn
-      ? `the browser gave this page only ${f.pageFramesGiven} of the frames it asked for`
-      : !silent && !stageDrawn
-        ? `the browser gave the stage only ${stageGiven} of the frames it asked for`
-        : pageGpuBusy
-          ? `the GPU kept this page waiting ${((f.gpuWaitMs ?? 0) / 1000).toFixed(1)} s for a 1-pixel draw`
-          : `the GPU was ${((stageLag ?? 0) / 1000).toFixed(1)} s behind on the stage's own draws at its last answer`;
+  const siblings = f.siblingsSilent ?? 0;
+  const short = (silent: boolean): string => {
+    if (!pageDrawn) return `the browser gave this page only ${f.pageFramesGiven} of the frames it asked for`;
+    if (silent && siblings > 0) return `${siblings === 1 ? '1 other screen' : `${siblings} other screens`} of this browser, whose stages share its process, did not answer either`;
+    if (!silent && !stageDrawn) return `the browser gave the stage only ${stageGiven} of the frames it asked for`;
+    if (pageGpuBusy) return `the GPU kept this page waiting ${((f.gpuWaitMs ?? 0) / 1000).toFixed(1)} s for a 1-pixel draw`;
+    return `the GPU was ${((stageLag ?? 0) / 1000).toFixed(1)} s behind on the stage's own draws at its last answer`;
+  };
   const k = times.scale ?? 1;
   const stallMs = times.stallMs * k;
   const starvedMs = times.starvedMs * k;
   const hungMs = Math.max(HUNG_MS * k, times.hungMs ?? 0);
   if (f.silentMs > hungMs) {
     const s = Math.round(f.silentMs / 1000);
-    if (pageDrawn && !gpuBusy) {
+    if (pageDrawn && !gpuBusy && siblings === 0) {
       const page = f.gpuWaitMs === null ? '' : `, and the GPU answered it within ${(f.gpuWaitMs / 1000).toFixed(1)} s`;
       const gpu = stageLag === null ? page : `${page}; the GPU was ${(stageLag / 1000).toFixed(1)} s behind on the stage's draws at its last answer`;
       return { kind: 'hung', why: `the stage stopped answering for ${s} s (the browser drew this page meanwhile${gpu})${learnedWhy(hungMs, HUNG_MS * k)}` };
@@ -224,16 +229,22 @@ export const SILENT_MS = 45_000;
  * `waitedMs` since it loaded, `pageFramesGiven` of the one animation frame a second this page asked
  * for meanwhile. Past 45 s it is reloaded if the browser drew this page (the stage's start is stuck);
  * while the page is short of frames too, the machine is starved, and the reload waits for the
- * starved wait (a reload would only load it all again).
+ * starved wait (a reload would only load it all again); so it does while `siblingsSilent` other
+ * screens of this browser, whose stages share its process, do not answer either (that one thread
+ * held: a new document there would start no sooner).
  */
-export function startVerdict(waitedMs: number, pageFramesGiven: number, times: WatchdogTimes = WATCHDOG_DEFAULTS): StallVerdict {
+export function startVerdict(waitedMs: number, pageFramesGiven: number, times: WatchdogTimes = WATCHDOG_DEFAULTS, siblingsSilent = 0): StallVerdict {
   const k = times.scale ?? 1;
   const startMs = Math.max(SILENT_MS * k, times.startMs ?? 0);
   if (waitedMs <= startMs) return { kind: 'fine' };
   const s = Math.round(waitedMs / 1000);
-  if (drawn(pageFramesGiven, waitedMs)) return { kind: 'hung', why: `the stage did not start in ${s} s${learnedWhy(startMs, SILENT_MS * k)}` };
-  if (waitedMs <= times.starvedMs * k) return { kind: 'fine' };
-  return { kind: 'starved', why: `the stage did not start in ${s} s, while the browser gave this page only ${pageFramesGiven} of the frames it asked for (an overloaded machine)` };
+  const pageDrawn = drawn(pageFramesGiven, waitedMs);
+  if (pageDrawn && siblingsSilent === 0) return { kind: 'hung', why: `the stage did not start in ${s} s${learnedWhy(startMs, SILENT_MS * k)}` };
+  if (waitedMs <= Math.max(times.starvedMs * k, startMs)) return { kind: 'fine' };
+  const why = pageDrawn
+    ? `${siblingsSilent === 1 ? '1 other screen' : `${siblingsSilent} other screens`} of this browser, whose stages share its process, did not answer either`
+    : `the browser gave this page only ${pageFramesGiven} of the frames it asked for`;
+  return { kind: 'starved', why: `the stage did not start in ${s} s, while ${why} (an overloaded machine)` };
 }
 
 /** The watchdog looks every this long (client/display/relay.ts). */

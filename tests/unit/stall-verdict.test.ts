@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKOFF_MAX, BACKOFF_RESET_MS, GPU_BUSY_MS, HUNG_MS, LEARNED_MAX_MS, Recoveries, SILENT_MS, STALL_MS, STARVED_MS, WATCHDOG_DEFAULTS, backoffAfterReload, stallVerdict, startVerdict } from '../../client/display/stall';
+import { SIBLING_HEARD_MS, SIBLING_SILENT_MS, StageSiblings, type SiblingChannel } from '../../client/display/siblings';
 
 /** The stage watchdog's decision (client/display/stall.ts), on facts alone. */
 describe('stallVerdict', () => {
@@ -168,5 +169,71 @@ describe('Recoveries', () => {
     expect(s.kind !== 'fine' && s.why).toMatch(/^the stage did not start in 61 s \(given 60 s, twice the longest it had come back from lately\)$/);
     // The backoff still scales the usual waits when that is longer.
     expect(stallVerdict(at(81_000), { ...times, scale: 2 }).kind).toBe('fine');
+  });
+});
+
+/** Screens of one browser, whose stages share one process: a silence they share is that process's. */
+describe('StageSiblings', () => {
+  /** A BroadcastChannel between the pages of one browser, by hand. */
+  function channels() {
+    const all: SiblingChannel[] = [];
+    const make = (): SiblingChannel => {
+      const c: SiblingChannel = {
+        onmessage: null,
+        postMessage: (m) => {
+          for (const o of all) if (o !== c) o.onmessage?.({ data: structuredClone(m) });
+        },
+        close: () => void all.splice(all.indexOf(c), 1),
+      };
+      all.push(c);
+      return c;
+    };
+    return make;
+  }
+
+  it('counts the other screens on the same stage origin whose stages are silent now, as long as their pages keep saying so', () => {
+    let now = 0;
+    const make = channels();
+    const a = new StageSiblings('main-1', () => now, make());
+    const b = new StageSiblings('main-2', () => now, make());
+    const c = new StageSiblings('main-3', () => now, make());
+    const other = new StageSiblings('lobby-1', () => now, make());
+    a.say('http://h:8081', 0);
+    other.say('http://elsewhere:9001', 30_000); // another stage origin: another process
+    b.say('http://h:8081', SIBLING_SILENT_MS - 1);
+    c.say('http://h:8081', 2000);
+    expect(a.silentWithMe()).toBe(0);
+    b.say('http://h:8081', SIBLING_SILENT_MS);
+    expect(a.silentWithMe()).toBe(1);
+    c.say('http://h:8081', 40_000);
+    expect(a.silentWithMe()).toBe(2);
+    // Heard a second ago: still counted, its silence a second longer.
+    now += 1000;
+    b.say('http://h:8081', 2000); // b's stage answered again
+    expect(a.silentWithMe()).toBe(1);
+    // A page not heard from for 3 s (closed, or frozen itself) is not counted.
+    now += SIBLING_HEARD_MS + 1;
+    expect(a.silentWithMe()).toBe(0);
+    // Malformed or foreign messages are ignored.
+    a.say('http://h:8081', 0);
+    const raw = make();
+    raw.postMessage({ screenId: 'x', origin: 'http://h:8081', silentMs: 'long' });
+    raw.postMessage('nonsense');
+    raw.postMessage({ screenId: 'main-1', origin: 'http://h:8081', silentMs: 60_000 }); // itself
+    expect(a.silentWithMe()).toBe(0);
+  });
+
+  it('makes a silence shared with other screens of this browser starved, not hung, at the start too, and says so', () => {
+    const silent = HUNG_MS + 1000;
+    const drawn = { stalledMs: silent, silentMs: silent, pageFramesGiven: silent / 1000, gpuWaitMs: 5, stageGpuLagMs: 0 };
+    expect(stallVerdict({ ...drawn, siblingsSilent: 0 }).kind).toBe('hung');
+    expect(stallVerdict({ ...drawn, siblingsSilent: 2 }).kind).toBe('fine');
+    const late = STARVED_MS + 1000;
+    const v = stallVerdict({ ...drawn, stalledMs: late, silentMs: late, pageFramesGiven: late / 1000, siblingsSilent: 3 });
+    expect(v.kind !== 'fine' && v.why).toMatch(/^the stage did not answer for 61 s, while 3 other screens of this browser, whose stages share its process, did not answer either/);
+    expect(startVerdict(silent, silent / 1000, WATCHDOG_DEFAULTS, 0).kind).toBe('hung');
+    expect(startVerdict(silent, silent / 1000, WATCHDOG_DEFAULTS, 1).kind).toBe('fine');
+    const s = startVerdict(late, late / 1000, WATCHDOG_DEFAULTS, 1);
+    expect(s.kind !== 'fine' && s.why).toMatch(/^the stage did not start in 61 s, while 1 other screen of this browser, whose stages share its process, did not answer either/);
   });
 });

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, CDPSession } from 'playwright-core';
+import { startServer, until } from '../support/server';
+import { STATIC_DIR, diag, playOn, screenUrl, serverErrors, stageFrame } from '../support/stage';
+import { launch, openPage } from '../support/browser';
+import type { App } from '../../server/app';
+
+/*
+ * Two screens in one browser (a kiosk computer driving two outputs): their stages, on the one stage
+ * origin, run in one shared renderer process, on one main thread. When that thread is held (here:
+ * one stage paused in the debugger, which holds the whole thread; on a venue machine, an overloaded
+ * one that does not schedule it), both stages go silent at once. Each page hears on its browser's
+ * BroadcastChannel that the other's stage is silent too (client/display/siblings.ts), so neither
+ * takes its own stage for stuck at the hung wait (45 s): both wait for the starved wait (the
+ * address's `starved=`, 50 s here), and their reports say why. A screen alone in its browser whose
+ * stage stops answering is still reloaded at 45 s (tests/e2e/frozen-page.test.ts).
+ */
+
+const STARVED_S = 50;
+
+let app: App;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startServer({ staticDir: STATIC_DIR });
+  browser = await launch();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function pause(cdp: CDPSession): Promise<void> {
+  const paused = new Promise<void>((resolve) => cdp.once('Debugger.paused', () => resolve()));
+  await cdp.send('Debugger.enable');
+  await cdp.send('Debugger.pause');
+  await paused;
+}
+
+describe('two screens of one browser, their stages in one process', () => {
+  it('wait for the starved wait when their shared stage thread is held, and say that the other screen did not answer either', async () => {
+    const context = await browser.newContext({ viewport: { width: 480, height: 270 } });
+    const one = (await openPage(context, `${screenUrl(app, 'main-1')}&starved=${STARVED_S}`)).page;
+    const two = (await openPage(context, `${screenUrl(app, 'main-2')}&starved=${STARVED_S}`)).page;
+    await playOn(app, one, 'main', 'prism-field', 5);
+    await until(async () => ((await diag(two)).installationId === 'prism-field' && (await diag(two)).framesRendered > 0 ? true : null), 'the second screen to play', 90_000);
+    const reloads: string[] = [];
+    for (const p of [one, two]) p.on('console', (m) => void (/reloading the stage/.test(m.text()) && reloads.push(m.text())));
+    const cdp = await context.newCDPSession(await stageFrame(one));
+    await pause(cdp);
+    const reportOf = (screenId: string) => until(async () => (await serverErrors(app, screenId)).find((e) => e.phase === 'frame') ?? null, `${screenId}'s report`, STARVED_S * 1000 + 60_000);
+    const [first, second] = await Promise.all([reportOf('main-1'), reportOf('main-2')]);
+    for (const r of [first, second]) {
+      expect(r.message).toMatch(/^the stage did not answer for \d+ s, while 1 other screen of this browser, whose stages share its process, did not answer either \(an overloaded machine or GPU\)/);
+      expect(r.message).not.toMatch(/stopped answering/);
+      expect(Number(/did not answer for (\d+) s/.exec(r.message)![1])).toBeGreaterThanOrEqual(STARVED_S);
+    }
+    await cdp.send('Debugger.resume').catch(() => undefined); // that stage's document may be gone already
+    // Both stages come back and play.
+    for (const p of [one, two]) await until(async () => ((await diag(p)).installationId === 'prism-field' && (await diag(p)).framesRendered > 0 ? true : null), 'the stages to play again', 90_000);
+    expect(reloads.length).toBeGreaterThan(0);
+  }, 240_000);
+});
