@@ -91,6 +91,11 @@ function learned(ms: number, usual: number): number {
   return Math.max(usual, Math.min(ms * LEARNED_FACTOR, LEARNED_MAX_MS));
 }
 
+/** Why a stage is taken for starved when `n` other screens of its browser are silent with it. */
+function siblingsWhy(n: number): string {
+  return `${n === 1 ? '1 other screen' : `${n} other screens`} of this browser, whose stages share its process, did not answer either`;
+}
+
 /** Why a learned wait was used, for the report: "" when the usual wait applied. */
 function learnedWhy(wait: number, usual: number): string {
   return wait > usual ? ` (given ${Math.round(wait / 1000)} s, twice the longest it had come back from lately)` : '';
@@ -194,7 +199,7 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
   const siblings = f.siblingsSilent ?? 0;
   const short = (silent: boolean): string => {
     if (!pageDrawn) return `the browser gave this page only ${f.pageFramesGiven} of the frames it asked for`;
-    if (silent && siblings > 0) return `${siblings === 1 ? '1 other screen' : `${siblings} other screens`} of this browser, whose stages share its process, did not answer either`;
+    if (silent && siblings > 0) return siblingsWhy(siblings);
     if (!silent && !stageDrawn) return `the browser gave the stage only ${stageGiven} of the frames it asked for`;
     if (pageGpuBusy) return `the GPU kept this page waiting ${((f.gpuWaitMs ?? 0) / 1000).toFixed(1)} s for a 1-pixel draw`;
     return `the GPU was ${((stageLag ?? 0) / 1000).toFixed(1)} s behind on the stage's own draws at its last answer`;
@@ -241,9 +246,7 @@ export function startVerdict(waitedMs: number, pageFramesGiven: number, times: W
   const pageDrawn = drawn(pageFramesGiven, waitedMs);
   if (pageDrawn && siblingsSilent === 0) return { kind: 'hung', why: `the stage did not start in ${s} s${learnedWhy(startMs, SILENT_MS * k)}` };
   if (waitedMs <= Math.max(times.starvedMs * k, startMs)) return { kind: 'fine' };
-  const why = pageDrawn
-    ? `${siblingsSilent === 1 ? '1 other screen' : `${siblingsSilent} other screens`} of this browser, whose stages share its process, did not answer either`
-    : `the browser gave this page only ${pageFramesGiven} of the frames it asked for`;
+  const why = pageDrawn ? siblingsWhy(siblingsSilent) : `the browser gave this page only ${pageFramesGiven} of the frames it asked for`;
   return { kind: 'starved', why: `the stage did not start in ${s} s, while ${why} (an overloaded machine)` };
 }
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startServer, until } from '../support/server';
 import { STATIC_DIR, diag, playOn, screenUrl, serverErrors, stageFrame } from '../support/stage';
-import { launch, openPage } from '../support/browser';
+import { launch, openPage, pauseInDebugger } from '../support/browser';
 import { HUNG_MS } from '../../client/display/relay';
 import { GPU_BUSY_MS } from '../../client/display/stall';
 import type { App } from '../../server/app';
@@ -42,13 +42,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** Pauses a target's JavaScript at its next statement; resolves once it is paused. */
-async function pause(cdp: CDPSession): Promise<void> {
-  const paused = new Promise<void>((resolve) => cdp.once('Debugger.paused', () => resolve()));
-  await cdp.send('Debugger.enable');
-  await cdp.send('Debugger.pause');
-  await paused;
-}
 
 describe('a screen whose machine stopped for a while', () => {
   it('does not reload its stage for the time its own page was frozen', async () => {
@@ -60,7 +53,7 @@ describe('a screen whose machine stopped for a while', () => {
     const stage = await stageFrame(page);
     const pageCdp = await page.context().newCDPSession(page);
     const stageCdp = await page.context().newCDPSession(stage);
-    await Promise.all([pause(pageCdp), pause(stageCdp)]);
+    await Promise.all([pauseInDebugger(pageCdp), pauseInDebugger(stageCdp)]);
     await new Promise((r) => setTimeout(r, HUNG_MS + 5000));
     await Promise.all([stageCdp.send('Debugger.resume'), pageCdp.send('Debugger.resume')]);
     const after = (await diag(page)).framesRendered;
@@ -90,18 +83,18 @@ describe('a screen whose machine stopped for a while', () => {
     });
     const lagging = (await openPage(laggingContext, `${screenUrl(app, 'main-3')}&starved=${STARVED_S}`)).page;
     await until(async () => ((await diag(other)).installationId === 'prism-field' && (await diag(other)).framesRendered > 0 ? true : null), 'the starved screen to play', 90_000);
-    const lagOf = async () => (await lagging.evaluate(() => (window as unknown as { __pavilion: { gpuLagMs: number | null } }).__pavilion.gpuLagMs)) ?? 0;
-    await until(async () => ((await diag(lagging)).installationId === 'prism-field' && (await lagOf()) >= GPU_BUSY_MS + 1000 ? true : null), 'the third screen to play, its stage\'s fences pending', 90_000);
+    const lagOf = (p: Page) => p.evaluate(() => (window as unknown as { __pavilion: { gpuLagMs: number | null } }).__pavilion.gpuLagMs);
+    await until(async () => ((await diag(lagging)).installationId === 'prism-field' && ((await lagOf(lagging)) ?? 0) >= GPU_BUSY_MS + 1000 ? true : null), 'the third screen to play, its stage\'s fences pending', 90_000);
     // The first screen's stage keeps up with its draws: it says so, a figure well under the busy mark.
     await until(async () => {
-      const lag = await page.evaluate(() => (window as unknown as { __pavilion: { gpuLagMs: number | null } }).__pavilion.gpuLagMs);
+      const lag = await lagOf(page);
       return lag !== null && lag < GPU_BUSY_MS ? true : null;
     }, "the first screen's stage to report its GPU lag", 30_000);
     const stage = await stageFrame(page);
     const stageCdp = await page.context().newCDPSession(stage);
     const otherCdp = await starvedContext.newCDPSession(await stageFrame(other));
     const laggingCdp = await laggingContext.newCDPSession(await stageFrame(lagging));
-    await Promise.all([pause(stageCdp), pause(otherCdp), pause(laggingCdp)]);
+    await Promise.all([pauseInDebugger(stageCdp), pauseInDebugger(otherCdp), pauseInDebugger(laggingCdp)]);
     const report = await until(
       async () => (await serverErrors(app, 'main-1')).find((e) => e.phase === 'frame' && /stopped answering/.test(e.message)) ?? null,
       'the hung stage to be reported',

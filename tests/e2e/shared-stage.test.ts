@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, CDPSession } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startServer, until } from '../support/server';
 import { STATIC_DIR, diag, playOn, screenUrl, serverErrors, stageFrame } from '../support/stage';
-import { launch, openPage } from '../support/browser';
+import { launch, openPage, pauseInDebugger } from '../support/browser';
 import type { App } from '../../server/app';
 
 /*
@@ -30,12 +30,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function pause(cdp: CDPSession): Promise<void> {
-  const paused = new Promise<void>((resolve) => cdp.once('Debugger.paused', () => resolve()));
-  await cdp.send('Debugger.enable');
-  await cdp.send('Debugger.pause');
-  await paused;
-}
 
 describe('two screens of one browser, their stages in one process', () => {
   it('wait for the starved wait when their shared stage thread is held, and say that the other screen did not answer either', async () => {
@@ -43,11 +37,15 @@ describe('two screens of one browser, their stages in one process', () => {
     const one = (await openPage(context, `${screenUrl(app, 'main-1')}&starved=${STARVED_S}`)).page;
     const two = (await openPage(context, `${screenUrl(app, 'main-2')}&starved=${STARVED_S}`)).page;
     await playOn(app, one, 'main', 'prism-field', 5);
-    await until(async () => ((await diag(two)).installationId === 'prism-field' && (await diag(two)).framesRendered > 0 ? true : null), 'the second screen to play', 90_000);
+    const plays = async (p: Page) => {
+      const d = await diag(p);
+      return d.installationId === 'prism-field' && d.framesRendered > 0 ? true : null;
+    };
+    await until(() => plays(two), 'the second screen to play', 90_000);
     const reloads: string[] = [];
     for (const p of [one, two]) p.on('console', (m) => void (/reloading the stage/.test(m.text()) && reloads.push(m.text())));
     const cdp = await context.newCDPSession(await stageFrame(one));
-    await pause(cdp);
+    await pauseInDebugger(cdp);
     const reportOf = (screenId: string) => until(async () => (await serverErrors(app, screenId)).find((e) => e.phase === 'frame') ?? null, `${screenId}'s report`, STARVED_S * 1000 + 60_000);
     const [first, second] = await Promise.all([reportOf('main-1'), reportOf('main-2')]);
     for (const r of [first, second]) {
@@ -57,7 +55,7 @@ describe('two screens of one browser, their stages in one process', () => {
     }
     await cdp.send('Debugger.resume').catch(() => undefined); // that stage's document may be gone already
     // Both stages come back and play.
-    for (const p of [one, two]) await until(async () => ((await diag(p)).installationId === 'prism-field' && (await diag(p)).framesRendered > 0 ? true : null), 'the stages to play again', 90_000);
+    for (const p of [one, two]) await until(() => plays(p), 'the stages to play again', 90_000);
     expect(reloads.length).toBeGreaterThan(0);
   }, 240_000);
 });

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
 import { ADMIN as ADMIN_TOKEN } from './server';
 
@@ -46,4 +46,12 @@ export async function openPanel(browser: Browser, url: string, viewport = { widt
   await opened.page.getByTestId('signin-token').fill(ADMIN_TOKEN);
   await opened.page.getByTestId('signin-token').press('Enter');
   return opened;
+}
+
+/** Pauses a target's JavaScript in the debugger at its next statement; resolves once it is paused. */
+export async function pauseInDebugger(cdp: CDPSession): Promise<void> {
+  const paused = new Promise<void>((resolve) => cdp.once('Debugger.paused', () => resolve()));
+  await cdp.send('Debugger.enable');
+  await cdp.send('Debugger.pause');
+  await paused;
 }
