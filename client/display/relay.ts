@@ -7,7 +7,7 @@ import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
 import { StageSiblings } from './siblings';
-import { BACKOFF_RESET_MS, HUNG_MS, Recoveries, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
+import { BACKOFF_RESET_MS, Recoveries, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
 
 export { HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS } from './stall';
 
@@ -223,7 +223,7 @@ export class StageRelay {
       this.scale = 1;
       this.reloadsInRow = 0;
     }
-    const times: WatchdogTimes = { ...this.times, ...(this.scale > 1 ? { scale: this.scale } : {}), ...this.recoveries.waits(now) };
+    const times: WatchdogTimes = { ...this.times, ...(this.scale > 1 ? { scale: this.scale } : {}), ...this.recoveries.waits(now, this.times.stuckMs) };
     if (!link.open) {
       if (!this.loadedAt) return;
       this.askPageFrame();
@@ -243,7 +243,7 @@ export class StageRelay {
     const gpuWaitMs = stalledMs > 2000 ? this.gpu.step() : null;
     const v = stallVerdict({ stalledMs, silentMs: silent, pageFramesGiven: this.pageFrames - this.pageFramesAtProgress, stageFramesGiven: this.stageFrames === null ? null : this.stageFrames - this.stageFramesAtProgress, gpuWaitMs, stageGpuLagMs: this.stageGpuLag, siblingsSilent: this.siblings.silentWithMe() }, times);
     if (v.kind === 'fine') return;
-    const away = silent > HUNG_MS && this.frozenSinceDiagMs ? ` (not counting ${Math.round(this.frozenSinceDiagMs / 1000)} s this page was frozen itself)` : '';
+    const away = silent > this.times.stuckMs && this.frozenSinceDiagMs ? ` (not counting ${Math.round(this.frozenSinceDiagMs / 1000)} s this page was frozen itself)` : '';
     this.restart(`${v.why}${away}`, this.diag?.installationId ?? null);
   }
 

@@ -7,6 +7,16 @@
 /** A stage that still answers but draws no new frame for this long while it has something to show is reloaded. */
 export const STALL_MS = 10_000;
 /**
+ * A stage that stops answering at all (its thread stuck: a piece in an endless loop) is reloaded
+ * after this long, if the browser drew its page and the GPU served it meanwhile: long enough not to
+ * cut a slow load. Silent that long while the page was short of frames or kept waiting by the GPU
+ * too, it is starved (its thread waiting on a GPU process that is behind, or not scheduled on an
+ * overloaded machine), and waits for the starved wait instead.
+ */
+export const HUNG_MS = 45_000;
+/** A stage that never opens its channel within this long after its frame loads is reloaded, if its page was drawn meanwhile. */
+export const SILENT_MS = 45_000;
+/**
  * A stage that draws nothing while the browser is short of frames or of GPU is starved, not
  * stalled: the browser itself is behind (software GL or a GPU on an overloaded machine, or several
  * screens in one browser), and a reload would only add to the load. It is reloaded after this long only.
@@ -24,6 +34,8 @@ export const GPU_BUSY_MS = 2_000;
 export interface WatchdogTimes {
   stallMs: number;
   starvedMs: number;
+  /** The usual hung wait (HUNG_MS, 45 s), or what the screen's address says (`hung=`). */
+  stuckMs: number;
   /** Every wait (stall, starved, hung, start) times this: the reload backoff (backoffAfterReload); 1 when absent. */
   scale?: number;
   /** The hung wait learned from the silences this stage came back from (Recoveries), when longer than the usual. */
@@ -71,11 +83,11 @@ export class Recoveries {
     return fresh(this.start, now);
   }
 
-  /** The learned waits for WatchdogTimes: only those longer than the usual ones. */
-  waits(now: number): Pick<WatchdogTimes, 'hungMs' | 'startMs'> {
-    const hung = learned(this.silenceMs(now), HUNG_MS);
+  /** The learned waits for WatchdogTimes: only those longer than the usual ones (the hung wait: `stuckMs`). */
+  waits(now: number, stuckMs = HUNG_MS): Pick<WatchdogTimes, 'hungMs' | 'startMs'> {
+    const hung = learned(this.silenceMs(now), stuckMs);
     const start = learned(this.startMs(now), SILENT_MS);
-    return { ...(hung > HUNG_MS ? { hungMs: hung } : {}), ...(start > SILENT_MS ? { startMs: start } : {}) };
+    return { ...(hung > stuckMs ? { hungMs: hung } : {}), ...(start > SILENT_MS ? { startMs: start } : {}) };
   }
 }
 
@@ -118,27 +130,36 @@ export function backoffAfterReload(scale: number, sinceLastReloadMs: number | nu
   return Math.min(from * 2, BACKOFF_MAX);
 }
 
-export const WATCHDOG_DEFAULTS: WatchdogTimes = { stallMs: STALL_MS, starvedMs: STARVED_MS };
-/** The longest starved wait a screen's address may ask for. */
+export const WATCHDOG_DEFAULTS: WatchdogTimes = { stallMs: STALL_MS, starvedMs: STARVED_MS, stuckMs: HUNG_MS };
+/** The longest starved or hung wait a screen's address may ask for. */
 export const STARVED_MAX_MS = 3_600_000;
 
 /**
- * The starved wait a screen's address asks for (docs/display.md, "Watchdogs"): `starved=<seconds>`
- * on `/display?screen=…`, between the stall wait (10 s: a starved stage is never reloaded sooner than
- * a stalled one) and an hour. Longer for a machine known to draw slowly, where a reload only adds to
- * the load; shorter where a reload is known to help; the tests use a short one. Anything else keeps
- * the default, with a warning that says what was wrong.
+ * The watchdog's waits a screen's address asks for (docs/display.md, "Watchdogs"), each in seconds
+ * from the stall wait (10 s: no wait is shorter than a stall's) to an hour:
+ * - `starved=<seconds>`: the starved wait. Longer for a machine known to draw slowly, where a reload
+ *   only adds to the load; shorter where a reload is known to help.
+ * - `hung=<seconds>`: the hung wait (45 s), for a stage that stopped answering while its page was
+ *   drawn. Longer for pieces known to hold their thread for long (a big synchronous load); shorter
+ *   where a quick recovery from a stuck piece matters more. The start wait (SILENT_MS) stays.
+ * The tests use short ones. Anything else keeps the default, with a warning that says what was wrong.
  */
 export function watchdogTimes(search: string, warn: (message: string) => void = () => {}): WatchdogTimes {
-  const raw = new URLSearchParams(search).get('starved');
-  if (raw === null) return WATCHDOG_DEFAULTS;
+  const params = new URLSearchParams(search);
+  const starved = seconds(params.get('starved'), 'starved', `a starved stage is reloaded after ${STARVED_MS / 1000} s (fix the address, e.g. starved=120)`, warn);
+  const hung = seconds(params.get('hung'), 'hung', `a stage that stopped answering is reloaded after ${HUNG_MS / 1000} s (fix the address, e.g. hung=90)`, warn);
+  if (starved === null && hung === null) return WATCHDOG_DEFAULTS;
+  return { stallMs: STALL_MS, starvedMs: starved ?? STARVED_MS, stuckMs: hung ?? HUNG_MS };
+}
+
+/** A wait of the address in ms, or null (absent, or not a number of seconds in range: then `warn`ed). */
+function seconds(raw: string | null, name: string, otherwise: string, warn: (message: string) => void): number | null {
+  if (raw === null) return null;
   const s = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
   const ms = Math.round(s * 1000);
-  if (!Number.isFinite(ms) || ms < STALL_MS || ms > STARVED_MAX_MS) {
-    warn(`the address's starved=${raw} is not a number of seconds from ${STALL_MS / 1000} to ${STARVED_MAX_MS / 1000}: a starved stage is reloaded after ${STARVED_MS / 1000} s (fix the address, e.g. starved=120)`);
-    return WATCHDOG_DEFAULTS;
-  }
-  return { stallMs: STALL_MS, starvedMs: ms };
+  if (Number.isFinite(ms) && ms >= STALL_MS && ms <= STARVED_MAX_MS) return ms;
+  warn(`the address's ${name}=${raw} is not a number of seconds from ${STALL_MS / 1000} to ${STARVED_MAX_MS / 1000}: ${otherwise}`);
+  return null;
 }
 
 export interface StallFacts {
@@ -172,14 +193,6 @@ export interface StallFacts {
 
 export type StallVerdict = { kind: 'fine' } | { kind: 'stalled' | 'starved' | 'hung'; why: string };
 
-/**
- * A stage that stops answering at all (its thread stuck: a piece in an endless loop) is reloaded
- * after this long, if the browser drew its page and the GPU served it meanwhile: long enough not to
- * cut a slow load. Silent that long while the page was short of frames or kept waiting by the GPU
- * too, it is starved (its thread waiting on a GPU process that is behind, or not scheduled on an
- * overloaded machine), and waits for the starved wait instead.
- */
-export const HUNG_MS = 45_000;
 
 /** Whether `given` animation frames (one asked a second) over `overMs` are enough to call the document drawn. */
 function drawn(given: number, overMs: number): boolean {
@@ -207,13 +220,13 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
   const k = times.scale ?? 1;
   const stallMs = times.stallMs * k;
   const starvedMs = times.starvedMs * k;
-  const hungMs = Math.max(HUNG_MS * k, times.hungMs ?? 0);
+  const hungMs = Math.max(times.stuckMs * k, times.hungMs ?? 0);
   if (f.silentMs > hungMs) {
     const s = Math.round(f.silentMs / 1000);
     if (pageDrawn && !gpuBusy && siblings === 0) {
       const page = f.gpuWaitMs === null ? '' : `, and the GPU answered it within ${(f.gpuWaitMs / 1000).toFixed(1)} s`;
       const gpu = stageLag === null ? page : `${page}; the GPU was ${(stageLag / 1000).toFixed(1)} s behind on the stage's draws at its last answer`;
-      return { kind: 'hung', why: `the stage stopped answering for ${s} s (the browser drew this page meanwhile${gpu})${learnedWhy(hungMs, HUNG_MS * k)}` };
+      return { kind: 'hung', why: `the stage stopped answering for ${s} s (the browser drew this page meanwhile${gpu})${learnedWhy(hungMs, times.stuckMs * k)}` };
     }
     if (f.silentMs <= starvedMs) return { kind: 'fine' };
     return { kind: 'starved', why: `the stage did not answer for ${s} s, while ${short(true)} (an overloaded machine or GPU)` };
@@ -226,8 +239,6 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
   return { kind: 'starved', why: `no new frame for ${s} s, while ${short(false)} (an overloaded machine or GPU)` };
 }
 
-/** A stage that never opens its channel within this long after its frame loads is reloaded, if its page was drawn meanwhile. */
-export const SILENT_MS = 45_000;
 
 /**
  * The watchdog's decision on a stage whose document loaded but whose channel has not opened:

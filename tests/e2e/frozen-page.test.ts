@@ -3,7 +3,6 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, until } from '../support/server';
 import { STATIC_DIR, diag, playOn, screenUrl, serverErrors, stageFrame } from '../support/stage';
 import { launch, openPage, pauseInDebugger } from '../support/browser';
-import { HUNG_MS } from '../../client/display/relay';
 import { GPU_BUSY_MS } from '../../client/display/stall';
 import type { App } from '../../server/app';
 
@@ -11,19 +10,23 @@ import type { App } from '../../server/app';
  * A screen whose machine stops for a while (asleep, suspended, its processes descheduled on a
  * starved machine) must not reload its stage when it comes back: the stage did not stop answering,
  * its page was not there to hear it. Both the screen page and its stage (another process: the stage
- * origin) are paused in the debugger for longer than the hung wait (HUNG_MS, 45 s), then let go
+ * origin) are paused in the debugger for longer than the hung wait (45 s by default; 15 s here, through
+ * the screen address's `hung=15`, docs/display.md), then let go
  * together. The page's watchdog counts the time its own timer was late as time it was away
  * (client/display/stall.ts frozenMs), so the stage plays on, unreloaded, and nothing is reported.
  * The stage alone paused that long (its thread stuck, its page running) is still reloaded. A stage
  * silent while its page is short of frames too (a starved browser: another Chromium whose page is
  * given no animation frames) is not taken for stuck: it waits for its starved wait (the address's
- * `starved=`, 50 s here), and the report says why. Nor is a stage silent after its own draws fell
+ * `starved=`, 25 s here), and the report says why. Nor is a stage silent after its own draws fell
  * seconds behind in the GPU's queue (a third screen whose stage's fences never pass: its
  * `gpuLagMs` grows, the page's own probe passes at once), which can hold its frame's commit.
  */
 
-/** The starved screen's wait: past the hung wait (45 s), so its report can only come from the starved branch. */
-const STARVED_S = 50;
+/** Every screen's hung wait (its address's `hung=`; the default is 45 s). */
+const HUNG_S = 15;
+const HUNG_MS = HUNG_S * 1000;
+/** The starved screens' wait: past the hung wait, so their reports can only come from the starved branch. */
+const STARVED_S = 25;
 
 let app: App;
 let browser: Browser;
@@ -33,7 +36,7 @@ let starved: Browser;
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC_DIR });
   browser = await launch();
-  page = (await openPage(browser, screenUrl(app, 'main-1'))).page;
+  page = (await openPage(browser, `${screenUrl(app, 'main-1')}&hung=${HUNG_S}`)).page;
   starved = await launch();
 }, 120_000);
 afterAll(async () => {
@@ -69,7 +72,7 @@ describe('a screen whose machine stopped for a while', () => {
     await starvedContext.addInitScript(() => {
       if (window.top === window) window.requestAnimationFrame = () => 0;
     });
-    const other = (await openPage(starvedContext, `${screenUrl(app, 'main-2')}&starved=${STARVED_S}`)).page;
+    const other = (await openPage(starvedContext, `${screenUrl(app, 'main-2')}&starved=${STARVED_S}&hung=${HUNG_S}`)).page;
     // The third screen: its page is drawn as usual, but in its stage (not the page: its own probe
     // must pass) no fence ever passes, as when the GPU is far behind on the stage's draws.
     const laggingContext = await starved.newContext({ viewport: { width: 480, height: 270 } });
@@ -81,7 +84,7 @@ describe('a screen whose machine stopped for a while', () => {
         return pname === this.SYNC_STATUS ? pending : real.call(this, sync, pname);
       } as typeof real;
     });
-    const lagging = (await openPage(laggingContext, `${screenUrl(app, 'main-3')}&starved=${STARVED_S}`)).page;
+    const lagging = (await openPage(laggingContext, `${screenUrl(app, 'main-3')}&starved=${STARVED_S}&hung=${HUNG_S}`)).page;
     await until(async () => ((await diag(other)).installationId === 'prism-field' && (await diag(other)).framesRendered > 0 ? true : null), 'the starved screen to play', 90_000);
     const lagOf = (p: Page) => p.evaluate(() => (window as unknown as { __pavilion: { gpuLagMs: number | null } }).__pavilion.gpuLagMs);
     await until(async () => ((await diag(lagging)).installationId === 'prism-field' && ((await lagOf(lagging)) ?? 0) >= GPU_BUSY_MS + 1000 ? true : null), 'the third screen to play, its stage\'s fences pending', 90_000);
@@ -115,7 +118,7 @@ describe('a screen whose machine stopped for a while', () => {
     expect(starvedReport.message).not.toMatch(/stopped answering/);
     expect(Number(/did not answer for (\d+) s/.exec(starvedReport.message)![1])).toBeGreaterThanOrEqual(STARVED_S);
     await otherCdp.send('Debugger.resume').catch(() => undefined);
-    // The third screen's stage, paused with its draws behind: not hung at 45 s, only past its starved
+    // The third screen's stage, paused with its draws behind: not hung at its hung wait, only past its starved
     // wait, and the report gives the stage's own lag (its page was drawn, its probe passed).
     const lagReport = await until(
       async () => (await serverErrors(app, 'main-3')).find((e) => e.phase === 'frame') ?? null,

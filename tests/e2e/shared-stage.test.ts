@@ -11,12 +11,16 @@ import type { App } from '../../server/app';
  * one stage paused in the debugger, which holds the whole thread; on a venue machine, an overloaded
  * one that does not schedule it), both stages go silent at once. Each page hears on its browser's
  * BroadcastChannel that the other's stage is silent too (client/display/siblings.ts), so neither
- * takes its own stage for stuck at the hung wait (45 s): both wait for the starved wait (the
- * address's `starved=`, 50 s here), and their reports say why. A screen alone in its browser whose
- * stage stops answering is still reloaded at 45 s (tests/e2e/frozen-page.test.ts).
+ * takes its own stage for stuck at the hung wait (45 s by default; the address's `hung=`, 20 s here):
+ * both wait for the starved wait (the address's `starved=`, 30 s here), and their reports say why.
+ * A screen alone in its browser whose stage stops answering is still reloaded at its hung wait
+ * (tests/e2e/frozen-page.test.ts).
  */
 
-const STARVED_S = 50;
+/** The hung wait: past the siblings' 10 s of shared silence (SIBLING_SILENT_MS), with room for a late word. */
+const HUNG_S = 20;
+/** The starved wait: past the hung wait, so the reports can only come from the starved branch. */
+const STARVED_S = 30;
 
 let app: App;
 let browser: Browser;
@@ -34,8 +38,8 @@ afterAll(async () => {
 describe('two screens of one browser, their stages in one process', () => {
   it('wait for the starved wait when their shared stage thread is held, and say that the other screen did not answer either', async () => {
     const context = await browser.newContext({ viewport: { width: 480, height: 270 } });
-    const one = (await openPage(context, `${screenUrl(app, 'main-1')}&starved=${STARVED_S}`)).page;
-    const two = (await openPage(context, `${screenUrl(app, 'main-2')}&starved=${STARVED_S}`)).page;
+    const one = (await openPage(context, `${screenUrl(app, 'main-1')}&starved=${STARVED_S}&hung=${HUNG_S}`)).page;
+    const two = (await openPage(context, `${screenUrl(app, 'main-2')}&starved=${STARVED_S}&hung=${HUNG_S}`)).page;
     await playOn(app, one, 'main', 'prism-field', 5);
     const plays = async (p: Page) => {
       const d = await diag(p);

@@ -61,13 +61,15 @@ async function command(c: Record<string, unknown>) {
   expect(res.body.ok, JSON.stringify(res.body)).toBe(true);
 }
 const shots = async (): Promise<Image[]> => Promise.all(pages.map(async (p) => decodePng(await p.screenshot())));
-/** Pauses the wall at `at` and waits until every screen has drawn frames past it. */
+/** Pauses the wall at `at` and waits until every screen has drawn frames past it (the three at once). */
 async function pauseAt(at: number) {
   await command({ type: 'wall.pause', at });
-  for (const p of pages) {
-    await until(async () => (await seen(p)).now > at + 100, 'the screen clock to pass the pause', 60_000);
-    await waitFrames(p, 4);
-  }
+  await Promise.all(
+    pages.map(async (p) => {
+      await until(async () => (await seen(p)).now > at + 100, 'the screen clock to pass the pause', 60_000);
+      await waitFrames(p, 4);
+    }),
+  );
 }
 const meanDiff = (a: Image, b: Image) => meanAbsDiff([...a.data].filter((_, i) => i % 4 !== 3), [...b.data].filter((_, i) => i % 4 !== 3));
 
@@ -80,10 +82,12 @@ beforeAll(async () => {
     await context.addInitScript({ content: COUNT_COMPILES });
     pages.push((await openPage(context, screenUrl(app, id))).page);
   }
-  for (const p of pages) {
-    await waitFrames(p, 5);
-    await until(async () => (await seen(p)).synced, 'the screen clock to sync');
-  }
+  await Promise.all(
+    pages.map(async (p) => {
+      await waitFrames(p, 5);
+      await until(async () => (await seen(p)).synced, 'the screen clock to sync');
+    }),
+  );
 }, 180_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();

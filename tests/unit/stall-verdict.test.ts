@@ -54,9 +54,9 @@ describe('stallVerdict', () => {
     expect(v.kind).toBe('starved');
     expect(v.kind !== 'fine' && v.why).toMatch(/^the stage did not answer for 61 s, while the GPU kept this page waiting 8\.0 s/);
     // A longer starved wait from the screen's address is kept for silence too.
-    expect(stallVerdict({ stalledMs: late, silentMs: late, pageFramesGiven: 2, gpuWaitMs: 0 }, { stallMs: STALL_MS, starvedMs: 120_000 }).kind).toBe('fine');
+    expect(stallVerdict({ stalledMs: late, silentMs: late, pageFramesGiven: 2, gpuWaitMs: 0 }, { ...WATCHDOG_DEFAULTS, starvedMs: 120_000 }).kind).toBe('fine');
     // A shorter one never reloads a silent stage before the hung wait.
-    expect(stallVerdict({ stalledMs: HUNG_MS - 1000, silentMs: HUNG_MS - 1000, pageFramesGiven: 2, gpuWaitMs: 0 }, { stallMs: STALL_MS, starvedMs: 20_000 }).kind).toBe('fine');
+    expect(stallVerdict({ stalledMs: HUNG_MS - 1000, silentMs: HUNG_MS - 1000, pageFramesGiven: 2, gpuWaitMs: 0 }, { ...WATCHDOG_DEFAULTS, starvedMs: 20_000 }).kind).toBe('fine');
   });
 
   it('waits for 60 s when the page is drawn but the stage itself is given few frames (its process shared with other screens\' stages)', () => {
@@ -102,7 +102,7 @@ describe('startVerdict', () => {
     const v = startVerdict(STARVED_MS + 1000, 3);
     expect(v.kind).toBe('starved');
     expect(v.kind !== 'fine' && v.why).toBe('the stage did not start in 61 s, while the browser gave this page only 3 of the frames it asked for (an overloaded machine)');
-    expect(startVerdict(STARVED_MS + 1000, 3, { stallMs: STALL_MS, starvedMs: 120_000 }).kind).toBe('fine');
+    expect(startVerdict(STARVED_MS + 1000, 3, { ...WATCHDOG_DEFAULTS, starvedMs: 120_000 }).kind).toBe('fine');
   });
 });
 
@@ -117,7 +117,7 @@ describe('backoffAfterReload', () => {
   });
 
   it('scales every wait: hung, start, stall and starved', () => {
-    const twice = { stallMs: STALL_MS, starvedMs: STARVED_MS, scale: 2 };
+    const twice = { ...WATCHDOG_DEFAULTS, starvedMs: STARVED_MS, scale: 2 };
     const silent = HUNG_MS + 1000;
     const drawn = (ms: number) => Math.ceil(ms / 1000);
     expect(stallVerdict({ stalledMs: silent, silentMs: silent, pageFramesGiven: drawn(silent), gpuWaitMs: 5 }, twice).kind).toBe('fine');
