@@ -40,19 +40,24 @@ beforeAll(async () => {
   cluster = await startCluster({ nodes: 2, prefix: 'e2e:' });
   await settled(cluster.nodes);
   const show = await showOf(cluster.nodes[0]!);
-  for (const [i, id] of SCREENS.entries()) {
-    const n = cluster.nodes[i]!;
-    const key = show.screens[id]?.key;
-    if (!key) throw new Error(`screen ${id} has no key`);
-    // Each screen its own Chromium process, as two screen computers.
-    const browser = await launch();
-    browsers.push(browser);
-    pages.push((await openPage(browser, `${n.url}/display?screen=${encodeURIComponent(id)}&key=${encodeURIComponent(key)}`)).page);
-  }
-  for (const p of pages) {
-    await waitFrames(p, 5);
-    await until(async () => (await diag(p)).synced, 'the screen clock to sync', 60_000);
-  }
+  // Each screen its own Chromium process, as two screen computers; launched, opened and waited for at once.
+  const opened = await Promise.all(
+    SCREENS.map(async (id, i) => {
+      const n = cluster.nodes[i]!;
+      const key = show.screens[id]?.key;
+      if (!key) throw new Error(`screen ${id} has no key`);
+      const browser = await launch();
+      browsers.push(browser); // closed after, whatever the order
+      return (await openPage(browser, `${n.url}/display?screen=${encodeURIComponent(id)}&key=${encodeURIComponent(key)}`)).page;
+    }),
+  );
+  pages.push(...opened);
+  await Promise.all(
+    pages.map(async (p) => {
+      await waitFrames(p, 5);
+      await until(async () => (await diag(p)).synced, 'the screen clock to sync', 60_000);
+    }),
+  );
   // Each node knows the other's screen is connected (its heartbeat lists it): the wall's gate on each
   // node waits for both screens (server/screens/wall-gate.ts), as it does once a show has been running.
   const listsBoth = async (n: TestNode) => {

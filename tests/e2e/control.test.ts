@@ -41,8 +41,9 @@ let piece: PieceSummary;
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC, playLeadMs: 800 });
   browser = await launch();
-  for (const id of SCREENS) displays.push(await openPage(browser, screenUrl(app, id), { width: 480, height: 270 }));
-  for (const d of displays) await waitFrames(d.page, 3);
+  // Opened and waited for at once (one after another, each would wait behind the ones already drawing).
+  displays.push(...(await Promise.all(SCREENS.map((id) => openPage(browser, screenUrl(app, id), { width: 480, height: 270 })))));
+  await Promise.all(displays.map((d) => waitFrames(d.page, 3)));
   panel = await openPage(browser, `${app.url}/control`, { width: 1024, height: 700 });
   control = panel.page;
 });

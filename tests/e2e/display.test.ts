@@ -32,7 +32,7 @@ const pages: Array<Awaited<ReturnType<typeof openPage>>> = [];
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC, playLeadMs: 800 });
   browser = await launch();
-  for (const id of SCREENS) pages.push(await openPage(browser, screenUrl(app, id)));
+  pages.push(...(await Promise.all(SCREENS.map((id) => openPage(browser, screenUrl(app, id)))))); // opened at once, in order
 });
 afterAll(async () => {
   await browser?.close();

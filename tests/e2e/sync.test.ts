@@ -56,7 +56,9 @@ const shot = async (page: Page): Promise<Image> => decodePng(await page.screensh
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC });
   browser = await launch();
-  for (const id of MAIN) pages.push((await openPage(browser, screenUrl(app, id))).page);
+  // Opened at once: each page's load (its script runs before DOMContentLoaded) would otherwise wait
+  // behind the pages already drawing.
+  pages.push(...(await Promise.all(MAIN.map(async (id) => (await openPage(browser, screenUrl(app, id))).page))));
   // The screens start side by side: each is waited for at once (one after another, each page's
   // frames would be counted from when the previous one was done).
   await Promise.all(

@@ -75,13 +75,17 @@ const meanDiff = (a: Image, b: Image) => meanAbsDiff([...a.data].filter((_, i) =
 
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC_DIR });
-  for (const id of MAIN) {
-    const b = await launch();
-    browsers.push(b);
-    const context = await b.newContext({ viewport: { width: 480, height: 270 } });
-    await context.addInitScript({ content: COUNT_COMPILES });
-    pages.push((await openPage(context, screenUrl(app, id))).page);
-  }
+  // The three Chromiums launched and their screens opened at once, in order.
+  const opened = await Promise.all(
+    MAIN.map(async (id) => {
+      const b = await launch();
+      browsers.push(b); // closed after, whatever the order
+      const context = await b.newContext({ viewport: { width: 480, height: 270 } });
+      await context.addInitScript({ content: COUNT_COMPILES });
+      return (await openPage(context, screenUrl(app, id))).page;
+    }),
+  );
+  pages.push(...opened);
   await Promise.all(
     pages.map(async (p) => {
       await waitFrames(p, 5);
