@@ -45,8 +45,8 @@ beforeAll(async () => {
   const res = await upload(app, fs.readFileSync(bundle));
   if (res.status !== 201) throw new Error(`the scaffolded piece was refused: ${JSON.stringify(res.body)}`);
   browser = await launch();
-  for (const id of ['main-1', 'main-2', 'main-3']) {
-    const p = await openPage(browser, screenUrl(app, id));
+  // Opened at once, in order (one after another, each page's load waits behind those already drawing).
+  for (const p of await Promise.all(['main-1', 'main-2', 'main-3'].map((id) => openPage(browser, screenUrl(app, id))))) {
     pages.push(p.page);
     consoleErrors.push(p.consoleErrors);
   }
