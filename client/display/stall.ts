@@ -193,7 +193,6 @@ export interface StallFacts {
 
 export type StallVerdict = { kind: 'fine' } | { kind: 'stalled' | 'starved' | 'hung'; why: string };
 
-
 /** Whether `given` animation frames (one asked a second) over `overMs` are enough to call the document drawn. */
 function drawn(given: number, overMs: number): boolean {
   return given >= (overMs / 1000) * PAGE_FRAMES_FOR_STALL;
@@ -238,7 +237,6 @@ export function stallVerdict(f: StallFacts, times: WatchdogTimes = WATCHDOG_DEFA
   if (f.stalledMs <= starvedMs) return { kind: 'fine' };
   return { kind: 'starved', why: `no new frame for ${s} s, while ${short(false)} (an overloaded machine or GPU)` };
 }
-
 
 /**
  * The watchdog's decision on a stage whose document loaded but whose channel has not opened:

@@ -10,9 +10,8 @@ import type { App } from '../../server/app';
  * A screen whose machine stops for a while (asleep, suspended, its processes descheduled on a
  * starved machine) must not reload its stage when it comes back: the stage did not stop answering,
  * its page was not there to hear it. Both the screen page and its stage (another process: the stage
- * origin) are paused in the debugger for longer than the hung wait (45 s by default; 15 s here, through
- * the screen address's `hung=15`, docs/display.md), then let go
- * together. The page's watchdog counts the time its own timer was late as time it was away
+ * origin) are paused in the debugger for longer than the hung wait (45 s by default; 15 s here,
+ * through the screen address's `hung=15`, docs/display.md), then let go together. The page's watchdog counts the time its own timer was late as time it was away
  * (client/display/stall.ts frozenMs), so the stage plays on, unreloaded, and nothing is reported.
  * The stage alone paused that long (its thread stuck, its page running) is still reloaded. A stage
  * silent while its page is short of frames too (a starved browser: another Chromium whose page is
@@ -44,7 +43,6 @@ afterAll(async () => {
   await starved?.close();
   await app?.close();
 });
-
 
 describe('a screen whose machine stopped for a while', () => {
   it('does not reload its stage for the time its own page was frozen', async () => {
@@ -118,8 +116,8 @@ describe('a screen whose machine stopped for a while', () => {
     expect(starvedReport.message).not.toMatch(/stopped answering/);
     expect(Number(/did not answer for (\d+) s/.exec(starvedReport.message)![1])).toBeGreaterThanOrEqual(STARVED_S);
     await otherCdp.send('Debugger.resume').catch(() => undefined);
-    // The third screen's stage, paused with its draws behind: not hung at its hung wait, only past its starved
-    // wait, and the report gives the stage's own lag (its page was drawn, its probe passed).
+    // The third screen's stage, paused with its draws behind: not hung at its hung wait, only past its
+    // starved wait, and the report gives the stage's own lag (its page was drawn, its probe passed).
     const lagReport = await until(
       async () => (await serverErrors(app, 'main-3')).find((e) => e.phase === 'frame') ?? null,
       "the lagging screen's report",

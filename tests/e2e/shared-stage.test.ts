@@ -14,7 +14,8 @@ import type { App } from '../../server/app';
  * takes its own stage for stuck at the hung wait (45 s by default; the address's `hung=`, 20 s here):
  * both wait for the starved wait (the address's `starved=`, 30 s here), and their reports say why.
  * The first to reach it reloads its stage, which can release the held thread: the other stage then
- * answers again and plays on without a reload (in about a third of the runs here). A screen alone in its browser whose stage stops answering is still reloaded at its hung wait
+ * answers again and plays on without a reload (in about a third of the runs here). A screen alone
+ * in its browser whose stage stops answering is still reloaded at its hung wait
  * (tests/e2e/frozen-page.test.ts).
  */
 
@@ -68,13 +69,13 @@ afterAll(async () => {
   await app?.close();
 });
 
-
 describe('two screens of one browser, their stages in one process', () => {
   it('wait for the starved wait when their shared stage thread is held, and say that the other screen did not answer either', async () => {
     const context = await browser.newContext({ viewport: { width: 480, height: 270 } });
     const open = async (id: string) => (await openPage(context, `${screenUrl(app, id)}&starved=${STARVED_S}&hung=${HUNG_S}`)).page;
     const one = await open('main-1');
     const two = await open('main-2');
+    const pages = [one, two];
     await playOn(app, one, 'main', 'prism-field', 5);
     const plays = async (p: Page) => {
       const d = await diag(p);
@@ -84,10 +85,9 @@ describe('two screens of one browser, their stages in one process', () => {
     // The case needs the two stages on one thread (what Chromium gives the stages of one browser).
     expect(await shareThread(one, two), "main-2's stage ran on while main-1's held its thread: Chromium gave them separate processes").toBe(true);
     const reloads: string[] = [];
-    for (const p of [one, two]) p.on('console', (m) => void (/reloading the stage/.test(m.text()) && reloads.push(m.text())));
+    for (const p of pages) p.on('console', (m) => void (/reloading the stage/.test(m.text()) && reloads.push(m.text())));
     const cdp = await context.newCDPSession(await stageFrame(one));
     await pauseInDebugger(cdp);
-    const pages = [one, two];
     const reports = () => Promise.all(['main-1', 'main-2'].map(async (id) => (await serverErrors(app, id)).find((e) => e.phase === 'frame') ?? null));
     // The first screen to reach its starved wait reloads its stage. That can release the shared
     // thread (the held document goes with the reload), and then the other stage answers again
@@ -114,7 +114,7 @@ describe('two screens of one browser, their stages in one process', () => {
     }
     await cdp.send('Debugger.resume').catch(() => undefined); // that stage's document may be gone already
     // Both stages come back and play.
-    for (const p of [one, two]) await until(() => plays(p), 'the stages to play again', 90_000);
+    for (const p of pages) await until(() => plays(p), 'the stages to play again', 90_000);
     expect(reloads.length).toBeGreaterThan(0);
   }, 240_000);
 });
