@@ -6,7 +6,7 @@ import type { DisplaySocket } from './session';
 import type { DisplayStore } from './store';
 import { StageLink } from '../shared/stage-link';
 import { GpuProbe } from './gpu-probe';
-import { StageSiblings } from './siblings';
+import { CarriedSilence, StageSiblings } from './siblings';
 import { BACKOFF_RESET_MS, Recoveries, WATCH_EVERY_MS, backoffAfterReload, frozenMs, stallVerdict, startVerdict, watchdogTimes, type WatchdogTimes } from './stall';
 
 export { HUNG_MS, SILENT_MS, STALL_MS, STARVED_MS } from './stall';
@@ -45,6 +45,8 @@ export class StageRelay {
   private readonly recoveries = new Recoveries();
   /** The other screens of this browser, whose stages share this one's process: silent together or not (siblings.ts). */
   private readonly siblings: StageSiblings;
+  /** The silence a reload cut short, told to the siblings until the new stage opens (siblings.ts). */
+  private readonly carried = new CarriedSilence();
   private askedFrame = false;
   /** This page's own 1×1 GPU fence, sent once a stall is suspected: tells a busy GPU from a stuck loop. */
   private readonly gpu = new GpuProbe();
@@ -122,6 +124,7 @@ export class StageRelay {
   private opened(): void {
     const link = this.link!;
     if (this.loadedAt) this.recoveries.started(localNow() - this.loadedAt, localNow());
+    this.carried.opened();
     link.send({ t: 'start', mode: 'screen', screenId: this.screenId });
     link.send({ t: 'view', view: this.store.getState().view });
     link.send({ t: 'thumbnails', want: this.wantThumbnails });
@@ -214,6 +217,7 @@ export class StageRelay {
       this.lastProgressAt = Math.min(now, this.lastProgressAt + frozen);
       if (this.loadedAt) this.loadedAt = Math.min(now, this.loadedAt + frozen);
       this.frozenSinceDiagMs += frozen;
+      this.carried.frozen(frozen, now);
     }
     if (!link || document.visibilityState !== 'visible') {
       this.lastProgressAt = this.lastDiagAt = now;
@@ -227,7 +231,7 @@ export class StageRelay {
     if (!link.open) {
       if (!this.loadedAt) return;
       this.askPageFrame();
-      this.siblings.say(link.origin, now - this.loadedAt);
+      this.siblings.say(link.origin, this.carried.whileLoading(now - this.loadedAt, now));
       const v = startVerdict(now - this.loadedAt, this.pageFrames - this.pageFramesAtLoad, times, this.siblings.silentWithMe());
       if (v.kind !== 'fine') this.restart(v.why, null);
       return;
@@ -264,6 +268,8 @@ export class StageRelay {
     this.scale = backoffAfterReload(this.scale, this.lastRestartAt === null ? null : now - this.lastRestartAt);
     this.reloadsInRow = this.scale === 2 ? 1 : this.reloadsInRow + 1;
     this.lastRestartAt = now;
+    // The silence this reload cuts short, or the start it gives up on: still the siblings' evidence.
+    if (this.link) this.carried.reloaded(this.link.open ? now - this.lastDiagAt : this.loadedAt ? now - this.loadedAt : 0, now);
     console.warn(`[pavilion] ${why}: reloading the stage`);
     if (this.socket.connected) this.socket.emit('display:error', { installationId, version: null, phase: 'frame', message: `${why}; the screen reloaded its stage` });
     this.loadedAt = this.lastProgressAt = this.lastDiagAt = localNow();

@@ -76,6 +76,38 @@ export class StageSiblings {
   }
 }
 
+/**
+ * What this page tells its siblings while a new stage loads. A reload interrupts the stage's
+ * silence but does not end it: on a held shared thread the new document waits too, and a page
+ * that said only "loading for 2 s" would take its evidence away from the last screens of the
+ * browser still waiting, which would then be reloaded as hung instead of starved. So the silence
+ * the reload cut short is carried until the new stage opens its channel.
+ */
+export class CarriedSilence {
+  /** Since when (local ms) the stage has been silent, across the reloads since it last answered. */
+  private since: number | null = null;
+
+  /** The stage is being reloaded after `silentMs` without an answer (or without starting). */
+  reloaded(silentMs: number, now: number): void {
+    this.since ??= now - Math.max(0, silentMs);
+  }
+
+  /** Time this page was frozen itself is not the stage's silence (the watchdog's `frozenMs`). */
+  frozen(ms: number, now: number): void {
+    if (this.since !== null && ms > 0) this.since = Math.min(now, this.since + ms);
+  }
+
+  /** The new stage answered: its silence is over. */
+  opened(): void {
+    this.since = null;
+  }
+
+  /** The silence to say while the new stage has been loading for `loadingMs`. */
+  whileLoading(loadingMs: number, now: number): number {
+    return this.since === null ? loadingMs : Math.max(loadingMs, now - this.since);
+  }
+}
+
 function openChannel(): SiblingChannel | null {
   try {
     return typeof BroadcastChannel === 'undefined' ? null : (new BroadcastChannel('pavilion-stage-siblings') as unknown as SiblingChannel);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKOFF_MAX, BACKOFF_RESET_MS, GPU_BUSY_MS, HUNG_MS, LEARNED_MAX_MS, Recoveries, SILENT_MS, STALL_MS, STARVED_MS, WATCHDOG_DEFAULTS, backoffAfterReload, stallVerdict, startVerdict } from '../../client/display/stall';
-import { SIBLING_HEARD_MS, SIBLING_SILENT_MS, StageSiblings, type SiblingChannel } from '../../client/display/siblings';
+import { CarriedSilence, SIBLING_HEARD_MS, SIBLING_SILENT_MS, StageSiblings, type SiblingChannel } from '../../client/display/siblings';
 
 /** The stage watchdog's decision (client/display/stall.ts), on facts alone. */
 describe('stallVerdict', () => {
@@ -221,6 +221,37 @@ describe('StageSiblings', () => {
     raw.postMessage('nonsense');
     raw.postMessage({ screenId: 'main-1', origin: 'http://h:8081', silentMs: 60_000 }); // itself
     expect(a.silentWithMe()).toBe(0);
+  });
+
+  it('a screen that reloaded its stage on a held thread still counts as silent for the others until its new stage opens', () => {
+    let now = 100_000;
+    const make = channels();
+    const a = new StageSiblings('main-1', () => now, make());
+    const b = new StageSiblings('main-2', () => now, make());
+    const origin = 'http://h:8081';
+    b.say(origin, 70_000);
+    // a's stage was silent 61 s and is reloaded (starved); its new document has loaded 2 s later.
+    const carried = new CarriedSilence();
+    carried.reloaded(61_000, now);
+    now += 2000;
+    a.say(origin, carried.whileLoading(2000, now));
+    expect(b.silentWithMe()).toBe(1);
+    // Without the carried silence, a's 2 s of loading would take its evidence away from b.
+    a.say(origin, 2000);
+    expect(b.silentWithMe()).toBe(0);
+    // A second reload in a row (the new stage did not start either) keeps the silence's beginning.
+    now += 30_000;
+    carried.reloaded(32_000, now);
+    now += 1000;
+    expect(carried.whileLoading(1000, now)).toBe(61_000 + 33_000);
+    // Time this page was frozen itself is not the stage's.
+    carried.frozen(4000, now);
+    expect(carried.whileLoading(1000, now)).toBe(61_000 + 29_000);
+    // The new stage answered: from then on its own load time again, and a later reload starts afresh.
+    carried.opened();
+    expect(carried.whileLoading(500, now)).toBe(500);
+    carried.reloaded(12_000, now);
+    expect(carried.whileLoading(0, now + 1000)).toBe(13_000);
   });
 
   it('makes a silence shared with other screens of this browser starved, not hung, at the start too, and says so', () => {
