@@ -39,6 +39,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           isolate,
+          // After unit and integration, as a group of their own: with shared modules, vitest asks
+          // projects of different worker counts to be in different groups.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
