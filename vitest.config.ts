@@ -7,7 +7,8 @@ const alias = { 'pavilion/sdk': path.resolve(import.meta.dirname, 'sdk/index.ts'
  * Unit and integration files, two at a time at least. vitest's default (cores − 1) is one worker on
  * a 2-core machine, where these files (servers, sockets, child processes, redis) left the second
  * core idle: 312 s one at a time, 196 s two at a time, 197 s three (docs/performance.md, "The test
- * run's time"). The e2e files run alone, one at a time, after these (fileParallelism: false).
+ * run's time"). The e2e files run alone, one at a time (fileParallelism: false), after these
+ * (their own sequence.groupOrder, below).
  */
 const maxWorkers = Math.max(2, os.availableParallelism() - 1);
 /**
@@ -39,7 +40,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           isolate,
-          // After unit and integration, as a group of their own: with shared modules, vitest asks
+          // A group of its own, after unit and integration: with shared modules, vitest requires
           // projects of different worker counts to be in different groups.
           sequence: { groupOrder: 1 },
         },

@@ -11,8 +11,9 @@ import type { App } from '../../server/app';
  * starved machine) must not reload its stage when it comes back: the stage did not stop answering,
  * its page was not there to hear it. Both the screen page and its stage (another process: the stage
  * origin) are paused in the debugger for longer than the hung wait (45 s by default; 15 s here,
- * through the screen address's `hung=15`, docs/display.md), then let go together. The page's watchdog counts the time its own timer was late as time it was away
- * (client/display/stall.ts frozenMs), so the stage plays on, unreloaded, and nothing is reported.
+ * through the screen address's `hung=15`, docs/display.md), then let go together. The page's
+ * watchdog counts the time its own timer was late as time it was away (client/display/stall.ts
+ * frozenMs), so the stage plays on, unreloaded, and nothing is reported.
  * The stage alone paused that long (its thread stuck, its page running) is still reloaded. A stage
  * silent while its page is short of frames too (a starved browser: another Chromium whose page is
  * given no animation frames) is not taken for stuck: it waits for its starved wait (the address's
