@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { api, ask, startServer, until } from '../support/server';
-import { launch, openPage, waitFrames } from '../support/browser';
+import { openScreens, waitFrames } from '../support/browser';
 import { packFolder, upload } from '../support/pieces';
 import { STATIC_DIR, diag, screenUrl, setWarmCache } from '../support/stage';
 import { command, diffAll, grew, memoryOf, phones, playWall, settleTo, shoot, valueFor, variety, type Memory } from '../support/contract';
@@ -31,7 +31,7 @@ const WALL = 'main';
 const VISITORS = 6;
 
 let app: App;
-let browser: Browser;
+let closeScreens: (() => Promise<void>) | undefined;
 let pages: Page[] = [];
 const consoleErrors: string[][] = [];
 let scaffoldDir = '';
@@ -44,9 +44,10 @@ beforeAll(async () => {
   app = await startServer({ staticDir: STATIC_DIR, playLeadMs: 250, visitors: { graceMs: 150 } });
   const res = await upload(app, fs.readFileSync(bundle));
   if (res.status !== 201) throw new Error(`the scaffolded piece was refused: ${JSON.stringify(res.body)}`);
-  browser = await launch();
-  // Opened at once, in order (one after another, each page's load waits behind those already drawing).
-  for (const p of await Promise.all(['main-1', 'main-2', 'main-3'].map((id) => openPage(browser, screenUrl(app, id))))) {
+  // Each screen in a Chromium of its own, as on a real wall; opened at once, in order.
+  const wall = await openScreens(['main-1', 'main-2', 'main-3'].map((id) => screenUrl(app, id)));
+  closeScreens = wall.close;
+  for (const p of wall.screens) {
     pages.push(p.page);
     consoleErrors.push(p.consoleErrors);
   }
@@ -57,7 +58,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeScreens?.();
   await app?.close();
   if (scaffoldDir) fs.rmSync(scaffoldDir, { recursive: true, force: true });
 });

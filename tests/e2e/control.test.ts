@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, startServer, until } from '../support/server';
 import { screenUrl } from '../support/stage';
-import { launch, openPage, waitFrames } from '../support/browser';
+import { launch, openPage, openScreens, waitFrames, type OwnScreen } from '../support/browser';
 import type { App } from '../../server/app';
 import type { ParamValue, PieceSummary } from '../../protocol';
 
@@ -33,22 +33,28 @@ async function everyScreen(pred: (d: Diag) => boolean, what: string, timeout = 6
 
 let app: App;
 let browser: Browser;
-const displays: Array<Awaited<ReturnType<typeof openPage>>> = [];
+const displays: OwnScreen[] = [];
+let closeScreens: (() => Promise<void>) | undefined;
 let panel: Awaited<ReturnType<typeof openPage>>;
 let control: Page;
 let piece: PieceSummary;
 
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC, playLeadMs: 800 });
-  browser = await launch();
-  // Opened and waited for at once (one after another, each would wait behind the ones already drawing).
-  displays.push(...(await Promise.all(SCREENS.map((id) => openPage(browser, screenUrl(app, id), { width: 480, height: 270 })))));
+  // Each screen in a Chromium of its own, as on a real wall, and the panel in another (the
+  // technician's computer). Opened and waited for at once (one after another, each would wait
+  // behind the ones already drawing).
+  const wall = await openScreens(SCREENS.map((id) => screenUrl(app, id)));
+  closeScreens = wall.close;
+  displays.push(...wall.screens);
   await Promise.all(displays.map((d) => waitFrames(d.page, 3)));
+  browser = await launch();
   panel = await openPage(browser, `${app.url}/control`, { width: 1024, height: 700 });
   control = panel.page;
 });
 afterAll(async () => {
   await browser?.close();
+  await closeScreens?.();
   await app?.close();
 });
 

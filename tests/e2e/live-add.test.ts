@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ADMIN, ARTIST, api, startServer, until } from '../support/server';
-import { launch, openPage, waitFrames } from '../support/browser';
+import { launch, openPage, openScreens, waitFrames } from '../support/browser';
 import { packFixture, readBundle, rebundle, upload } from '../support/pieces';
 import { STATIC_DIR, diag, pictureOf, playOn, screenUrl, serverErrors, stageFrame } from '../support/stage';
 import type { App } from '../../server/app';
@@ -62,9 +62,9 @@ describe('live add in Chromium', () => {
   });
 
   it('a piece that throws in useFrame falls back on its screen, is reported with its version and stack, and the other walls play on', async () => {
-    // A screen of another wall, open for this test only (a second page rendering all along would
-    // halve the canopy screen's frame rate in every other test).
-    const main = await openPage(browser, screenUrl(app, 'main-1'));
+    // A screen of another wall, open for this test only, in a Chromium of its own as on a real
+    // screen computer (a second page rendering all along would slow the canopy screen in every other test).
+    const main = (await openScreens([screenUrl(app, 'main-1')])).screens[0]!;
     await waitFrames(main.page, 5);
     expect((await upload(app, fs.readFileSync(bundles['fixture-throws-frame']!), ARTIST)).status).toBe(201);
     await playOn(app, main.page, 'main', 'fixture-glow', 3);
@@ -84,7 +84,7 @@ describe('live add in Chromium', () => {
     // The main wall never noticed.
     expect((await diag(main.page)).installationId).toBe('fixture-glow');
     expect((await diag(main.page)).errors).toEqual([]);
-    await main.context.close();
+    await main.browser.close();
   });
 
   it('a piece that throws while loading falls back and is reported', async () => {

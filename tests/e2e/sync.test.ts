@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { api, startServer, until } from '../support/server';
 import { screenUrl } from '../support/stage';
-import { launch, openPage, waitFrames } from '../support/browser';
+import { openScreens, waitFrames } from '../support/browser';
 import { column, decodePng, meanAbsDiff, type Image } from '../support/image';
 import type { App } from '../../server/app';
 
@@ -31,7 +31,7 @@ const diag = (page: Page) =>
 const showNow = () => performance.timeOrigin + performance.now();
 
 let app: App;
-let browser: Browser;
+let closeScreens: (() => Promise<void>) | undefined;
 const pages: Page[] = [];
 
 async function play(installationId: string, at?: number): Promise<void> {
@@ -55,10 +55,11 @@ const shot = async (page: Page): Promise<Image> => decodePng(await page.screensh
 
 beforeAll(async () => {
   app = await startServer({ staticDir: STATIC });
-  browser = await launch();
-  // Opened at once: each page's load (its script runs before DOMContentLoaded) would otherwise wait
-  // behind the pages already drawing.
-  pages.push(...(await Promise.all(MAIN.map(async (id) => (await openPage(browser, screenUrl(app, id))).page))));
+  // Each screen in a Chromium of its own, as on a real wall. Opened at once: each page's load (its
+  // script runs before DOMContentLoaded) would otherwise wait behind the pages already drawing.
+  const wall = await openScreens(MAIN.map((id) => screenUrl(app, id)));
+  closeScreens = wall.close;
+  pages.push(...wall.screens.map((s) => s.page));
   // The screens start side by side: each is waited for at once (one after another, each page's
   // frames would be counted from when the previous one was done).
   await Promise.all(
@@ -69,7 +70,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeScreens?.();
   await app?.close();
 });
 

@@ -5,7 +5,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { ADMIN, api, client, connected, startServer, until } from '../support/server';
 import { STATIC_DIR, pictureOf, screenUrl, stageFrame } from '../support/stage';
-import { launch, openPage, waitFrames } from '../support/browser';
+import { launch, openPage, openScreens, waitFrames } from '../support/browser';
 import { canvasSize, endSession, moveRight, pinLevel, qualityOf, seen, targetRate, turnHead, xrOf } from '../support/xr';
 import type { App } from '../../server/app';
 
@@ -302,7 +302,8 @@ describe('a VR station with an emulated headset', () => {
     // canopy-1 joins the VR wall as a flat screen beside the station.
     const assign = await api(app, 'POST', '/api/commands', { type: 'screen.assign', screenId: 'canopy-1', wallId: 'vr', rect: { x: 0, y: 0, w: 1920, h: 1080 } });
     expect(assign.body.ok, JSON.stringify(assign.body)).toBe(true);
-    const flat = (await openPage(browser, screenUrl(app, 'canopy-1'))).page;
+    const flatScreen = (await openScreens([screenUrl(app, 'canopy-1')])).screens[0]!; // a Chromium of its own, as a real screen
+    const flat = flatScreen.page;
     try {
       await until(async () => (await seen(flat)).installationId === 'canopy', 'the flat screen to play the VR wall (canopy)', 90_000);
       await waitFrames(flat, 5);
@@ -344,7 +345,7 @@ describe('a VR station with an emulated headset', () => {
       expect((await seen(flat)).errors).toEqual([]);
       expect((await seen(page)).errors).toEqual([]);
     } finally {
-      await flat.context().close();
+      await flatScreen.browser.close();
       await api(app, 'POST', '/api/commands', { type: 'screen.assign', screenId: 'canopy-1', wallId: 'canopy', rect: { x: 0, y: 0, w: 1920, h: 1080 } });
     }
   });

@@ -33,6 +33,35 @@ export async function openPage(browser: Browser | BrowserContext, url: string, v
   return { page, context, consoleErrors, external };
 }
 
+/** A screen opened in a Chromium of its own (`openScreens`). */
+export type OwnScreen = Awaited<ReturnType<typeof openPage>> & { browser: Browser };
+
+/**
+ * The screens at `urls`, each in a Chromium process of its own, as a real wall has one browser per
+ * screen: tabs of one browser share one GPU process and one stage thread and starve each other
+ * (docs/operations.md). Launched and opened at once, in order. `close` closes every browser
+ * launched, also when opening one of them failed (then the error is thrown after).
+ */
+export async function openScreens(urls: string[], viewport = { width: 480, height: 270 }): Promise<{ screens: OwnScreen[]; close: () => Promise<void> }> {
+  const browsers: Browser[] = [];
+  const close = async () => {
+    await Promise.all(browsers.map((b) => b.close().catch(() => undefined)));
+  };
+  const opened = await Promise.allSettled(
+    urls.map(async (url) => {
+      const browser = await launch();
+      browsers.push(browser);
+      return { ...(await openPage(browser, url, viewport)), browser };
+    }),
+  );
+  const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) {
+    await close();
+    throw failed.reason;
+  }
+  return { screens: opened.map((o) => (o as PromiseFulfilledResult<OwnScreen>).value), close };
+}
+
 /** Waits (polling in the page) until the screen has rendered `frames` more frames. */
 export async function waitFrames(page: Page, frames = 30, timeout = 60_000): Promise<void> {
   await page.waitForFunction(() => typeof (window as unknown as { __pavilion?: unknown }).__pavilion === 'object', undefined, { timeout });
