@@ -3,6 +3,7 @@
  *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browsers 1 | --browser-per-screen]
  *                       [--server-nice -10|none] [--server-sched rr|other]
  *                       [--trace-audio 30,120 [--trace-audio-ms 2000]] (what the audio threads render, at those seconds)
+ *                       [--stage-snapshots 150,540] (heap snapshots of each browser's stage process, at those seconds)
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -41,6 +42,11 @@ const SAMPLE_S = arg('sample-s', 10);
 /** Seconds into the run at which every browser is traced for TRACE_AUDIO_MS: what each audio thread renders (bench/soak/audio-trace.ts). */
 const TRACE_AUDIO_AT = arg('trace-audio', '').split(',').filter(Boolean).map(Number);
 const TRACE_AUDIO_MS = arg('trace-audio-ms', 2000);
+/**
+ * Seconds into the run at which a heap snapshot of each browser's stage process is written to
+ * bench/results/soak-snapshots-<start>/ (compare two with bench/soak/snapshot-diff.ts).
+ */
+const STAGE_SNAPSHOTS_AT = arg('stage-snapshots', '').split(',').filter(Boolean).map(Number);
 const HEAP_TOLERANCE = arg('heap-tolerance', 10);
 const SIZE = arg('size', '320x180');
 /**
@@ -179,6 +185,16 @@ for (const at of TRACE_AUDIO_AT)
       for (const th of threads) log(`  ${formatAudioTrace(th)}`);
     });
   }, at * 1000);
+const snapshotDir = path.join(ROOT, 'bench', 'results', `soak-snapshots-${new Date().toISOString().slice(0, 16).replace(/[-:]/g, '')}`);
+if (STAGE_SNAPSHOTS_AT.length) fs.mkdirSync(snapshotDir, { recursive: true });
+let snapshotting: Promise<void> = Promise.resolve();
+for (const at of STAGE_SNAPSHOTS_AT)
+  setTimeout(() => {
+    snapshotting = snapshotting.then(async () => {
+      log(`t=${((Date.now() - started) / 1000).toFixed(0)} s: heap snapshots of the stage processes (asked for at ${at} s)…`);
+      for (const said of await tabs.snapshotStages(snapshotDir, `${at}s`)) log(`  ${said}`);
+    });
+  }, at * 1000);
 const samples: Sample[] = [];
 const pieceErrors = new Set<string>();
 const pieceErrorExamples: string[] = [];
@@ -297,6 +313,7 @@ const tabCounters = tabs.counters();
 const lastServer = samples.at(-1)!.server;
 toPhones({ type: 'quit' });
 await tabs.stopHeapWalk();
+await snapshotting;
 const heapMisses = tabs.heapMisses();
 await tabs.close();
 const closed = keyedMessage<true>(server, 'closed', 30_000).catch(() => true);

@@ -26,6 +26,7 @@
 import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
 import { traceAudio, type AudioThreadTrace } from './audio-trace';
+import { writeHeapSnapshot } from './heap-snapshot';
 
 export interface TabSample {
   screenId: string;
@@ -225,6 +226,18 @@ class Tab {
     else this.freshStageHeapMB = heap / 1048576;
   }
 
+  /** Writes a heap snapshot of the stage frame's process to `file`; says what it wrote, or why it could not. */
+  async snapshotStage(file: string): Promise<string> {
+    const frame = this.stageFrame();
+    if (!frame) return `${this.screenId}: no stage frame to snapshot`;
+    try {
+      const bytes = await writeHeapSnapshot(() => this.context.newCDPSession(frame), file);
+      return `${this.screenId}'s stage process: ${(bytes / 1048576).toFixed(1)} MB snapshot in ${file}`;
+    } catch (e) {
+      return `${this.screenId}: no stage snapshot (${(e as Error).message})`;
+    }
+  }
+
   /** The display page's stage frame (its one subframe), if it has one now. */
   private stageFrame(): Frame | undefined {
     return this.page.frames().find((f) => f !== this.page.mainFrame());
@@ -380,6 +393,13 @@ export class Tabs {
   /** A Chromium trace of every browser for `ms`: what each audio thread renders (audio-trace.ts). */
   traceAudio(ms: number): Promise<AudioThreadTrace[]> {
     return traceAudio(this.browsers, ms);
+  }
+
+  /** A heap snapshot of each browser's stage process (through its first tab), one after the other, into `dir`; what each wrote. */
+  async snapshotStages(dir: string, label: string): Promise<string[]> {
+    const said: string[] = [];
+    for (const t of this.tabs) if (this.firsts.has(t)) said.push(await t.snapshotStage(`${dir}/${t.screenId}-${label}.heapsnapshot`));
+    return said;
   }
 
   async stopHeapWalk(): Promise<void> {

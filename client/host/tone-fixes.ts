@@ -13,6 +13,7 @@ const markPatched = (proto: object) => Object.defineProperty(proto, PATCHED, { v
  * plays sound. Here the native node is stopped at once when its Tone wrapper is disposed.
  */
 export function patchTone(Tone: ToneModule): void {
+  patchOneShotDisposal(Tone);
   patchOscillatorCleanUp(Tone);
   patchPolySynthVoicesAhead(Tone);
   let probe: InstanceType<ToneModule['Signal']> | null = null;
@@ -36,6 +37,41 @@ export function patchTone(Tone: ToneModule): void {
   } finally {
     probe?.dispose();
   }
+}
+
+/** How long an ended one-shot source may wait for an idle moment before it is disposed anyway, ms. */
+export const ONE_SHOT_DISPOSE_WITHIN_MS = 1000;
+
+type IdleRequest = (cb: IdleRequestCallback, options?: IdleRequestOptions) => number;
+
+/**
+ * Works around a Tone.js 15 leak on a busy screen. Every one-shot source (ToneBufferSource, the
+ * ToneOscillatorNode of each synth note, the ToneConstantSource inside each Signal) disposes itself
+ * when it ends through `requestIdleCallback` with no timeout, so the disposal waits for a moment
+ * when the page has nothing else to do. A stage that draws every frame on a loaded machine (a
+ * software-GL screen, or several stages sharing one renderer process) may have none for minutes:
+ * the ended sources, their native nodes and their gains pile up (the soak's heap snapshots: 20 → 80
+ * pending in five minutes, bench/soak/snapshot-diff.ts). Here the request carries a timeout, so an
+ * ended source is disposed within ONE_SHOT_DISPOSE_WITHIN_MS, idle or not.
+ */
+function patchOneShotDisposal(Tone: ToneModule): void {
+  const Source = (Tone as { ToneBufferSource?: { prototype: object } }).ToneBufferSource;
+  const proto = Source ? (Object.getPrototypeOf(Source.prototype) as { _onended?: (...a: unknown[]) => unknown } | null) : null;
+  const onended = proto?._onended;
+  if (!proto || typeof onended !== 'function' || isPatched(proto)) return; // another Tone version
+  proto._onended = function (this: unknown, ...args: unknown[]) {
+    const g = globalThis as { requestIdleCallback?: IdleRequest };
+    const idle = g.requestIdleCallback;
+    if (typeof idle !== 'function') return onended.apply(this, args);
+    // Tone calls the global by name, at this point and nowhere else: give it a timeout for this call only.
+    g.requestIdleCallback = (cb, options) => idle.call(globalThis, cb, { timeout: ONE_SHOT_DISPOSE_WITHIN_MS, ...options });
+    try {
+      return onended.apply(this, args);
+    } finally {
+      g.requestIdleCallback = idle;
+    }
+  };
+  markPatched(proto);
 }
 
 /**
