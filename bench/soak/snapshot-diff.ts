@@ -119,15 +119,11 @@ class Snapshot {
     return type === 'context' ? `(context var ${name})` : `.${name}`;
   }
 
-  /**
-   * For up to `samples` objects of `kind` (spread over the heap), a chain of what holds each: at
-   * each step the retainer nearest to a root (a breadth-first walk from the roots, over non-weak
-   * edges), so the chain is a shortest path from the roots to the object.
-   */
-  paths(kind: string, samples: number): string[][] {
-    const r = this.buildReverse();
+  /** Each node's distance from the roots (node 0 is the synthetic root) over strong edges, -1 if none; computed once. */
+  private distances: Int32Array | null = null;
+  private rootDistances(): Int32Array {
+    if (this.distances) return this.distances;
     const edges = this.raw.edges;
-    // Distance from the roots (node 0 is the synthetic root), over strong edges.
     const dist = new Int32Array(this.nodeCount).fill(-1);
     const queue = new Uint32Array(this.nodeCount);
     let head = 0;
@@ -144,6 +140,18 @@ class Snapshot {
         queue[tail++] = to;
       }
     }
+    return (this.distances = dist);
+  }
+
+  /**
+   * For up to `samples` objects of `kind` (spread over the heap), a chain of what holds each: at
+   * each step the retainer nearest to a root (a breadth-first walk from the roots, over non-weak
+   * edges), so the chain is a shortest path from the roots to the object.
+   */
+  paths(kind: string, samples: number): string[][] {
+    const r = this.buildReverse();
+    const dist = this.rootDistances();
+    const edges = this.raw.edges;
     const of: number[] = [];
     for (let n = 0; n < this.nodeCount; n++) if (this.kind(n) === kind) of.push(n);
     const picks = of.length <= samples ? of : Array.from({ length: samples }, (_, i) => of[Math.floor(((i + 0.5) * of.length) / samples)]!);
@@ -181,9 +189,9 @@ class Snapshot {
         const to = edges[e + this.eTo]! / this.nf;
         const k = this.kind(to);
         if (!kinds.has(k)) continue;
-        const nameOrIndex = edges[e + this.eName]!;
-        const name = type === 'element' || type === 'hidden' ? `[${type}]` : (this.raw.strings[nameOrIndex] ?? String(nameOrIndex));
-        const key = `${from} · ${type === 'context' ? 'context var ' : ''}${name.length > 40 ? `${name.slice(0, 40)}…` : name}`;
+        // Element and hidden edges by their type, not their index: one key for all of a table's slots.
+        const label = type === 'element' || type === 'hidden' ? `[${type}]` : this.edgeLabel(e);
+        const key = `${from} · ${label.length > 40 ? `${label.slice(0, 40)}…` : label}`;
         const m = out.get(k) ?? new Map<string, number>();
         m.set(key, (m.get(key) ?? 0) + 1);
         out.set(k, m);
