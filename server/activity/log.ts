@@ -79,7 +79,12 @@ export function createActivityLog(opts: { file: string; now: () => number; log: 
 
   return {
     add(partial) {
-      const e: ActivityEntry = { ...partial, seq: ++seq, at: Math.round(opts.now()) };
+      // Built field by field, in one order, so that every entry shares one hidden class. A spread of
+      // the five kinds of partial entry goes megamorphic in V8, which then gives each copy a map
+      // (and descriptor array) of its own: over half of each entry's memory, seen in the soak's
+      // server heap snapshots (docs/performance.md, session 26). Absent fields stay undefined, which
+      // JSON (the file, GET /api/log) leaves out as before.
+      const e: ActivityEntry = { seq: ++seq, at: Math.round(opts.now()), kind: partial.kind, source: partial.source, by: partial.by, type: partial.type, result: partial.result, text: partial.text };
       entries.push(e);
       if (entries.length > max) entries = entries.slice(-max);
       write(e);
