@@ -32,8 +32,9 @@ export interface ServerSample {
   mainWaitPct: number | null;
 }
 
-export type ToServer = { type: 'sample' } | { type: 'close' };
-export type FromServer = { ready: ServerReady } | { sample: ServerSample } | { closed: true };
+/** 'snapshot': write a heap snapshot of the server to `file` (after a full GC); the answer says its size, or why not. */
+export type ToServer = { type: 'sample' } | { type: 'snapshot'; file: string } | { type: 'close' };
+export type FromServer = { ready: ServerReady } | { sample: ServerSample } | { snapshot: { bytes: number } | { error: string } } | { closed: true };
 
 export interface PhoneJob {
   url: string;

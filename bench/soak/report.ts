@@ -1,7 +1,7 @@
 /** The soak's result: its shape, the verdicts against the targets, and the printed table. */
 import { fmt } from '../lib/stats';
 import type { PhoneCounters, ServerSample } from './protocol';
-import type { TabCounters, TabSample } from './tabs';
+import type { HeapWalk, TabCounters, TabSample } from './tabs';
 import { growth, thirds, type Growth, type Thirds, type Verdict } from './verdict';
 import type { AudioThreadTrace } from './audio-trace';
 
@@ -80,6 +80,8 @@ export interface SoakResult {
   phones: { sent: number; acked: number; views: number; cpuMs: number };
   cuesFired: number;
   tabCounters: TabCounters[];
+  /** How the heap walk went: its rounds' lengths and its readings' (older results lack it). */
+  heapWalk?: HeapWalk;
   samples: Sample[];
   verdicts: Verdict[];
   analysis: {
@@ -125,8 +127,15 @@ export function judge(r: SoakResult): void {
   const n = errorCount(r.errors);
   r.verdicts.push({ target: 'errors = 0', outcome: n === 0 ? 'pass' : 'fail', detail: `${n} error(s)` });
   const g = r.analysis.serverRss;
+  const snapshotsAt = r.config.serverSnapshotsAt as number[] | undefined;
   r.verdicts.push(
-    g
+    g && snapshotsAt?.length
+      ? {
+          target: `server RSS growth < ${RSS_LIMIT_PCT} % after warm-up`,
+          outcome: 'n/a',
+          detail: `${fmt(g.first, 1)} → ${fmt(g.last, 1)} MB (${fmt(g.growthPct, 1)} %), not judged: the server's heap snapshots (at ${snapshotsAt.join(', ')} s) grow its RSS; judge it in a run without --server-snapshots`,
+        }
+      : g
       ? {
           target: `server RSS growth < ${RSS_LIMIT_PCT} % after warm-up`,
           outcome: g.growthPct < RSS_LIMIT_PCT && g.slopeGrowthPct < RSS_LIMIT_PCT ? 'pass' : 'fail',
@@ -146,10 +155,26 @@ export function judge(r: SoakResult): void {
           target,
           // A heap that could not be read 3 times after the warm-up is not judged: the verdict is then N/A, unless another fails.
           outcome: over.length ? 'fail' : judged.length === all.length ? 'pass' : 'n/a',
-          detail: `${judged.length}/${all.length} heaps judged; worst ${worst.what} ${fmt(worst.heap!.secondMean, 1)} → ${fmt(worst.heap!.lastMean, 1)} MB (${fmt(worst.heap!.growthPct, 1)} %)${over.length ? `; over: ${over.map((t) => t.what).join(', ')}` : ''}`,
+          detail: `${judged.length}/${all.length} heaps judged; worst ${worst.what} ${fmt(worst.heap!.secondMean, 1)} → ${fmt(worst.heap!.lastMean, 1)} MB (${fmt(worst.heap!.growthPct, 1)} %)${over.length ? `; over: ${over.map((t) => t.what).join(', ')}` : ''}${judged.length < all.length ? `; ${runLonger(r)}` : ''}`,
         }
-      : { target, outcome: 'n/a', detail: 'fewer than 3 heap readings of each after the warm-up: run longer' },
+      : { target, outcome: 'n/a', detail: `fewer than 3 heap readings of each after the warm-up; ${runLonger(r)}` },
   );
+}
+
+/** Readings each heap needs after the warm-up to be judged (thirds()). */
+const READINGS_NEEDED = 3;
+
+/**
+ * What to do when heaps went unjudged: each needs READINGS_NEEDED readings after the warm-up, the
+ * walk reads each once a round, so the run must last the warm-up plus that many rounds and one
+ * more (a reading taken as the warm-up ends, and one cut short by the end).
+ */
+function runLonger(r: SoakResult): string {
+  const rounds = r.heapWalk?.roundS ?? [];
+  if (!rounds.length) return 'run longer';
+  const round = [...rounds].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
+  const minutes = Math.ceil((r.config.warmupS + (READINGS_NEEDED + 1) * round) / 60);
+  return `a round of the heap walk took ${fmt(round, 0)} s (median of ${String(rounds.length)}), and each heap needs ${String(READINGS_NEEDED)} readings after the ${fmt(r.config.warmupS, 0)} s warm-up: run --minutes ${String(Math.max(minutes, Math.ceil(r.config.runS / 60) + 1))} or more for a verdict`;
 }
 
 const med = (v: number[]) => {
@@ -198,6 +223,9 @@ export function printReport(r: SoakResult): void {
   if (kinds.length) console.log(`piece errors by kind:\n${kinds.map(([k, n]) => `  ${String(n).padStart(4)} × ${k}`).join('\n')}`);
   const long = r.tabCounters.flatMap((t) => (t.longFrames ?? []).map((f) => ({ ...f, screenId: t.screenId }))).sort((a, b) => b.ms - a.ms).slice(0, 12);
   if (long.length) console.log(`longest animation frames (tasks) of the pages and stages, ≥ 3 s:\n${long.map((f) => `  ${f.screenId} t=${f.atS} s: ${(f.ms / 1000).toFixed(1)} s ${f.text}`).join('\n')}`);
+  const w = r.heapWalk;
+  const roundS = w?.roundS.length ? [...w.roundS].sort((a, b) => a - b)[Math.floor(w.roundS.length / 2)]! : NaN;
+  if (w) console.log(`heap walk: ${String(w.roundS.length)} whole rounds, ${fmt(roundS, roundS < 10 ? 1 : 0)} s each (median); a reading (full GC, then the live heap) took ${fmt(w.pageReadingMs.median, 0)} ms (median; p90 ${fmt(w.pageReadingMs.p90, 0)}) on a display page, ${fmt(w.stageReadingMs.median, 0)} ms (p90 ${fmt(w.stageReadingMs.p90, 0)}) on a stage process`);
   const rc = r.reconnections;
   console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
   console.log('');

@@ -4,6 +4,7 @@
  *                       [--server-nice -10|none] [--server-sched rr|other]
  *                       [--trace-audio 30,120 [--trace-audio-ms 2000]] (what the audio threads render, at those seconds)
  *                       [--stage-snapshots 150,540] (heap snapshots of each browser's stage process, at those seconds)
+ *                       [--server-snapshots 150,540] (heap snapshots of the server, at those seconds)
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -47,6 +48,7 @@ const TRACE_AUDIO_MS = arg('trace-audio-ms', 2000);
  * bench/results/soak-snapshots-<start>/ (compare two with bench/soak/snapshot-diff.ts).
  */
 const STAGE_SNAPSHOTS_AT = arg('stage-snapshots', '').split(',').filter(Boolean).map(Number);
+const SERVER_SNAPSHOTS_AT = arg('server-snapshots', '').split(',').filter(Boolean).map(Number);
 const HEAP_TOLERANCE = arg('heap-tolerance', 10);
 const SIZE = arg('size', '320x180');
 /**
@@ -186,13 +188,23 @@ for (const at of TRACE_AUDIO_AT)
     });
   }, at * 1000);
 const snapshotDir = path.join(ROOT, 'bench', 'results', `soak-snapshots-${new Date().toISOString().slice(0, 16).replace(/[-:]/g, '')}`);
-if (STAGE_SNAPSHOTS_AT.length) fs.mkdirSync(snapshotDir, { recursive: true });
+if (STAGE_SNAPSHOTS_AT.length || SERVER_SNAPSHOTS_AT.length) fs.mkdirSync(snapshotDir, { recursive: true });
 let snapshotting: Promise<void> = Promise.resolve();
 for (const at of STAGE_SNAPSHOTS_AT)
   setTimeout(() => {
     snapshotting = snapshotting.then(async () => {
       log(`t=${((Date.now() - started) / 1000).toFixed(0)} s: heap snapshots of the stage processes (asked for at ${at} s)…`);
       for (const said of await tabs.snapshotStages(snapshotDir, `${at}s`)) log(`  ${said}`);
+    });
+  }, at * 1000);
+for (const at of SERVER_SNAPSHOTS_AT)
+  setTimeout(() => {
+    snapshotting = snapshotting.then(async () => {
+      const file = path.join(snapshotDir, `server-${at}s.heapsnapshot`);
+      const answer = keyedMessage<{ bytes: number } | { error: string }>(server, 'snapshot', 300_000);
+      toServer({ type: 'snapshot', file });
+      const a = await answer.catch((e: Error) => ({ error: e.message }));
+      log(`t=${((Date.now() - started) / 1000).toFixed(0)} s: server heap snapshot (asked for at ${at} s): ${'bytes' in a ? `${(a.bytes / 1048576).toFixed(1)} MB in ${path.relative(ROOT, file)}` : `none (${a.error})`}`);
     });
   }, at * 1000);
 const samples: Sample[] = [];
@@ -315,6 +327,7 @@ toPhones({ type: 'quit' });
 await tabs.stopHeapWalk();
 await snapshotting;
 const heapMisses = tabs.heapMisses();
+const heapWalk = tabs.heapWalk();
 await tabs.close();
 const closed = keyedMessage<true>(server, 'closed', 30_000).catch(() => true);
 toServer({ type: 'close' });
@@ -325,7 +338,7 @@ const result: SoakResult = {
   at: new Date().toISOString(),
   ...(audioTraces.length ? { audioTraces } : {}),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
-  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir },
+  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir, ...(SERVER_SNAPSHOTS_AT.length ? { serverSnapshotsAt: SERVER_SNAPSHOTS_AT } : {}) },
   errors: {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,
@@ -359,6 +372,7 @@ const result: SoakResult = {
   phones: { sent: finalPhones.reduce((s, p) => s + p.sent, 0), acked: finalPhones.reduce((s, p) => s + p.acked, 0), views: finalPhones.reduce((s, p) => s + p.views, 0), cpuMs: finalPhones.reduce((s, p) => s + p.cpuMs, 0) },
   cuesFired,
   tabCounters,
+  heapWalk,
   samples,
   verdicts: [],
   analysis: { serverRss: null, serverHeap: null, tabs: [], stages: [] },

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { threadShares, threadTimes } from '../lib/schedstat';
 import pino from 'pino';
 import { createApp } from '../../server/app';
@@ -91,6 +92,15 @@ function sample(): ServerSample {
 
 process.on('message', (m: ToServer) => {
   if (m.type === 'sample') send({ sample: sample() });
+  else if (m.type === 'snapshot') {
+    // Blocks this process for as long as V8 takes to write it (seconds for a few tens of MB).
+    try {
+      gc?.();
+      send({ snapshot: { bytes: fs.statSync(v8.writeHeapSnapshot(m.file)).size } });
+    } catch (e) {
+      send({ snapshot: { error: (e as Error).message } });
+    }
+  }
   else if (m.type === 'close')
     void app.close().finally(() => {
       fs.rmSync(dataDir, { recursive: true, force: true });

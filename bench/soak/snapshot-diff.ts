@@ -1,6 +1,6 @@
 /**
  * npx tsx bench/soak/snapshot-diff.ts BEFORE.heapsnapshot AFTER.heapsnapshot [--top 25] [--retainers 8]
- *                                       [--paths 'native WebGLBuffer,object Foo'] [--samples 3]
+ *                                       [--paths 'native WebGLBuffer,object Foo'] [--samples 3] [--new]
  *
  * What grew between two heap snapshots of one renderer (bench/soak/heap-snapshot.ts): objects by
  * kind (a constructor's name, a closure's function name, "string", "array" …), their count and
@@ -9,10 +9,11 @@
  * leak shows as one retainer whose count grows with it (a Map's table, a listener list, a closure's
  * context). Weak edges are left out: they hold nothing. With --paths, for each kind named, a few
  * of its objects in AFTER and a chain of what holds each, up to a root (a window, a context): the
- * place a leak hangs from.
+ * place a leak hangs from. With --new, only objects born between the two snapshots are followed (V8
+ * keeps an object's id across the snapshots of one process), which is what a leak is made of.
  */
 import fs from 'node:fs';
-import { arg } from '../lib/args';
+import { arg, flag } from '../lib/args';
 
 interface Raw {
   snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]]; edge_fields: string[]; edge_types: [string[], ...unknown[]] } };
@@ -29,6 +30,7 @@ class Snapshot {
   private readonly iName: number;
   private readonly iSize: number;
   private readonly iEdges: number;
+  private readonly iId: number;
   private readonly eType: number;
   private readonly eName: number;
   private readonly eTo: number;
@@ -44,6 +46,7 @@ class Snapshot {
     this.iName = m.node_fields.indexOf('name');
     this.iSize = m.node_fields.indexOf('self_size');
     this.iEdges = m.node_fields.indexOf('edge_count');
+    this.iId = m.node_fields.indexOf('id');
     this.eType = m.edge_fields.indexOf('type');
     this.eName = m.edge_fields.indexOf('name_or_index');
     this.eTo = m.edge_fields.indexOf('to_node');
@@ -70,6 +73,18 @@ class Snapshot {
       return `${type} ${bare.length > 80 ? `${bare.slice(0, 80)}…` : bare}`;
     }
     return type;
+  }
+
+  /** V8's id of a node: the same object has the same id in every snapshot of one process. */
+  id(n: number): number {
+    return this.raw.nodes[n * this.nf + this.iId]!;
+  }
+
+  /** Every node's id. */
+  ids(): Set<number> {
+    const out = new Set<number>();
+    for (let n = 0; n < this.nodeCount; n++) out.add(this.id(n));
+    return out;
   }
 
   size(n: number): number {
@@ -148,12 +163,12 @@ class Snapshot {
    * each step the retainer nearest to a root (a breadth-first walk from the roots, over non-weak
    * edges), so the chain is a shortest path from the roots to the object.
    */
-  paths(kind: string, samples: number): string[][] {
+  paths(kind: string, samples: number, only?: (id: number) => boolean): string[][] {
     const r = this.buildReverse();
     const dist = this.rootDistances();
     const edges = this.raw.edges;
     const of: number[] = [];
-    for (let n = 0; n < this.nodeCount; n++) if (this.kind(n) === kind) of.push(n);
+    for (let n = 0; n < this.nodeCount; n++) if (this.kind(n) === kind && (!only || only(this.id(n)))) of.push(n);
     const picks = of.length <= samples ? of : Array.from({ length: samples }, (_, i) => of[Math.floor(((i + 0.5) * of.length) / samples)]!);
     return picks.map((n) => {
       const chain: string[] = [`${this.kind(n)} (${of.length} of this kind)`];
@@ -212,16 +227,19 @@ function load(file: string): Snapshot {
   }
   return new Snapshot(raw);
 }
-/** The arguments that are neither a flag nor a flag's value. */
-const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+/** The options that take a value (--new takes none). */
+const VALUED = new Set(['--top', '--retainers', '--paths', '--samples']);
+/** The arguments that are neither an option nor an option's value. */
+const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUED.has(all[i - 1] ?? ''));
 if (files.length !== 2) {
-  console.error('usage: npx tsx bench/soak/snapshot-diff.ts BEFORE.heapsnapshot AFTER.heapsnapshot [--top 25] [--retainers 8]');
+  console.error("usage: npx tsx bench/soak/snapshot-diff.ts BEFORE.heapsnapshot AFTER.heapsnapshot [--top 25] [--retainers 8] [--paths 'KIND,…' [--samples 3] [--new]]");
   process.exit(2);
 }
 const TOP = arg('top', 25);
 const RETAINERS = arg('retainers', 8);
 const PATHS = arg('paths', '').split(',').map((k) => k.trim()).filter(Boolean);
 const SAMPLES = arg('samples', 3);
+const NEW_ONLY = flag('new');
 const [a, b] = files.map(load) as [Snapshot, Snapshot];
 const ca = a.census();
 const cb = b.census();
@@ -251,9 +269,10 @@ for (const k of watched) {
   for (const e of keys.slice(0, 8)) console.log(`  ${String(e.a).padStart(6)} → ${String(e.b).padEnd(6)} ${e.r}`);
 }
 
+const before = NEW_ONLY && PATHS.length ? a.ids() : null;
 for (const k of PATHS) {
-  console.log(`\nwhat holds ${k}, in AFTER (shortest chains from the roots):`);
-  const chains = b.paths(k, SAMPLES);
-  if (!chains.length) console.log('  none of this kind');
+  console.log(`\nwhat holds ${k}${before ? ' born since BEFORE' : ''}, in AFTER (shortest chains from the roots):`);
+  const chains = b.paths(k, SAMPLES, before ? (id) => !before.has(id) : undefined);
+  if (!chains.length) console.log(`  none of this kind${before ? ' born since BEFORE' : ''}`);
   for (const c of chains) console.log(`  ${c.join('\n    ← ')}`);
 }

@@ -161,12 +161,17 @@ class Tab {
   private freshStageHeapMB: number | null = null;
   /** Readings that failed or timed out (a renderer mid-reload, or starved). */
   heapMisses = 0;
+  /** How long each reading took, ms, missed ones included: the display page's, and the stage process's. */
+  readonly readingMs: { page: number[]; stage: number[] } = { page: [], stage: [] };
+  private readonly pageHeap: HeapReader;
+  private stageHeap: { frame: Frame; reader: HeapReader } | null = null;
   constructor(
     readonly screenId: string,
     readonly context: BrowserContext,
     readonly page: Page,
   ) {
     this.c = { screenId, pageErrors: 0, crashes: 0, consoleErrors: 0, reconnections: 0, failedRequests: 0, reloads: 0, examples: [] };
+    this.pageHeap = new HeapReader(() => context.newCDPSession(page));
     const example = (s: string) => {
       if (this.c.examples.length < 5 && !this.c.examples.includes(s)) this.c.examples.push(s.slice(0, 300));
     };
@@ -216,14 +221,31 @@ class Tab {
    * stage frame's process too, kept for the next sample; each gives up after `timeoutMs`.
    */
   async readHeap(timeoutMs: number, stage: boolean): Promise<void> {
-    const page = await withTimeout(targetHeap(() => this.context.newCDPSession(this.page)), timeoutMs);
+    let t0 = performance.now();
+    const page = await this.pageHeap.read(timeoutMs);
+    this.readingMs.page.push(performance.now() - t0);
     if (page === null) this.heapMisses++;
     else this.freshHeapMB = page / 1048576;
     if (!stage) return;
     const frame = this.stageFrame();
-    const heap = frame ? await withTimeout(targetHeap(() => this.context.newCDPSession(frame)), timeoutMs) : null;
+    if (this.stageHeap && this.stageHeap.frame !== frame) {
+      // the stage frame was replaced (a remounted stage): its session went with it
+      this.stageHeap.reader.close();
+      this.stageHeap = null;
+    }
+    if (frame && !this.stageHeap) this.stageHeap = { frame, reader: new HeapReader(() => this.context.newCDPSession(frame)) };
+    t0 = performance.now();
+    const heap = this.stageHeap ? await this.stageHeap.reader.read(timeoutMs) : null;
+    this.readingMs.stage.push(performance.now() - t0);
     if (heap === null) this.heapMisses++;
     else this.freshStageHeapMB = heap / 1048576;
+  }
+
+  /** Lets go of the heap walk's DevTools sessions. */
+  closeHeapReaders(): void {
+    this.pageHeap.close();
+    this.stageHeap?.reader.close();
+    this.stageHeap = null;
   }
 
   /** Writes a heap snapshot of the stage frame's process to `file`; says what it wrote, or why it could not. */
@@ -283,26 +305,60 @@ function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-/** The live heap of one CDP target after a full GC, bytes; null when it cannot be read (a page mid-reload, a frame in its parent's process). */
-async function targetHeap(open: () => Promise<CDPSession>): Promise<number | null> {
-  let s: CDPSession;
-  try {
-    s = await open();
-  } catch {
-    return null;
+/**
+ * Reads one DevTools target's live heap: a forced full GC, then Runtime.getHeapUsage, both sent at
+ * once (a session runs its commands in order, so the reading follows the collection) over a session
+ * kept open between readings. A starved renderer answers each message only between its long
+ * frames, so an attach, two commands and a detach per reading took several of its turns; now it
+ * takes one or two. A session that fails or times out is dropped, and the next reading opens another.
+ */
+class HeapReader {
+  private session: Promise<CDPSession> | null = null;
+  constructor(private readonly open: () => Promise<CDPSession>) {}
+
+  /** The live heap after a full GC, bytes; null when it cannot be read within `timeoutMs` (a page mid-reload, a starved renderer). */
+  async read(timeoutMs: number): Promise<number | null> {
+    const session = (this.session ??= this.open());
+    const reading = (async () => {
+      const s = await session;
+      const [, usage] = await Promise.all([s.send('HeapProfiler.collectGarbage'), s.send('Runtime.getHeapUsage')]);
+      return usage.usedSize;
+    })().catch(() => null);
+    const bytes = await withTimeout(reading, timeoutMs);
+    if (bytes === null && this.session === session) this.close();
+    return bytes;
   }
-  try {
-    await s.send('HeapProfiler.collectGarbage');
-    return (await s.send('Runtime.getHeapUsage')).usedSize;
-  } catch {
-    return null;
-  } finally {
-    await s.detach().catch(() => {});
+
+  close(): void {
+    const s = this.session;
+    this.session = null;
+    s?.then((x) => x.detach()).catch(() => {});
   }
+}
+
+/** How the heap walk went (Tabs.heapWalk). */
+export interface HeapWalk {
+  /** Seconds each whole round (every page, then each browser's stage process) took. */
+  roundS: number[];
+  pageReadingMs: Spread;
+  stageReadingMs: Spread;
+}
+export interface Spread {
+  n: number;
+  median: number;
+  p90: number;
+  max: number;
+}
+function spread(v: number[]): Spread {
+  const s = [...v].sort((a, b) => a - b);
+  const at = (q: number) => (s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]!) : NaN);
+  return { n: s.length, median: at(0.5), p90: at(0.9), max: at(1) };
 }
 
 export class Tabs {
   private walking = false;
+  /** Seconds each whole round of the heap walk took. */
+  private readonly roundS: number[] = [];
   private walk: Promise<void> | null = null;
   private constructor(
     private readonly browsers: Browser[],
@@ -386,8 +442,22 @@ export class Tabs {
     if (this.walking) return;
     this.walking = true;
     this.walk = (async () => {
-      while (this.walking) for (const t of this.tabs) if (this.walking) await t.readHeap(perTargetTimeoutMs, this.firsts.has(t));
+      while (this.walking) {
+        const t0 = performance.now();
+        for (const t of this.tabs) if (this.walking) await t.readHeap(perTargetTimeoutMs, this.firsts.has(t));
+        if (this.walking) this.roundS.push((performance.now() - t0) / 1000);
+      }
+      for (const t of this.tabs) t.closeHeapReaders();
     })();
+  }
+
+  /** How the heap walk went: how long each whole round took, and each reading (missed ones included). */
+  heapWalk(): HeapWalk {
+    return {
+      roundS: this.roundS.map((x) => Math.round(x * 10) / 10),
+      pageReadingMs: spread(this.tabs.flatMap((t) => t.readingMs.page)),
+      stageReadingMs: spread(this.tabs.flatMap((t) => t.readingMs.stage)),
+    };
   }
 
   /** A Chromium trace of every browser for `ms`: what each audio thread renders (audio-trace.ts). */
