@@ -170,11 +170,16 @@ const READINGS_NEEDED = 3;
  * more (a reading taken as the warm-up ends, and one cut short by the end).
  */
 function runLonger(r: SoakResult): string {
-  const rounds = r.heapWalk?.roundS ?? [];
-  if (!rounds.length) return 'run longer';
-  const round = [...rounds].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
+  const w = r.heapWalk;
+  const round = w ? Math.max(median(w.pageRoundS ?? []), median(w.stageRoundS ?? [])) : NaN;
+  if (!Number.isFinite(round)) return 'run longer';
   const minutes = Math.ceil((r.config.warmupS + (READINGS_NEEDED + 1) * round) / 60);
-  return `a round of the heap walk took ${fmt(round, 0)} s (median of ${String(rounds.length)}), and each heap needs ${String(READINGS_NEEDED)} readings after the ${fmt(r.config.warmupS, 0)} s warm-up: run --minutes ${String(Math.max(minutes, Math.ceil(r.config.runS / 60) + 1))} or more for a verdict`;
+  return `a round of the slower heap walk took ${fmt(round, 0)} s (median), and each heap needs ${String(READINGS_NEEDED)} readings after the ${fmt(r.config.warmupS, 0)} s warm-up: run --minutes ${String(Math.max(minutes, Math.ceil(r.config.runS / 60) + 1))} or more for a verdict`;
+}
+
+/** The median of `v`, NaN when empty. */
+function median(v: readonly number[]): number {
+  return v.length ? [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]! : NaN;
 }
 
 const med = (v: number[]) => {
@@ -224,8 +229,11 @@ export function printReport(r: SoakResult): void {
   const long = r.tabCounters.flatMap((t) => (t.longFrames ?? []).map((f) => ({ ...f, screenId: t.screenId }))).sort((a, b) => b.ms - a.ms).slice(0, 12);
   if (long.length) console.log(`longest animation frames (tasks) of the pages and stages, ≥ 3 s:\n${long.map((f) => `  ${f.screenId} t=${f.atS} s: ${(f.ms / 1000).toFixed(1)} s ${f.text}`).join('\n')}`);
   const w = r.heapWalk;
-  const roundS = w?.roundS.length ? [...w.roundS].sort((a, b) => a - b)[Math.floor(w.roundS.length / 2)]! : NaN;
-  if (w) console.log(`heap walk: ${String(w.roundS.length)} whole rounds, ${fmt(roundS, roundS < 10 ? 1 : 0)} s each (median); a reading (full GC, then the live heap) took ${fmt(w.pageReadingMs.median, 0)} ms (median; p90 ${fmt(w.pageReadingMs.p90, 0)}) on a display page, ${fmt(w.stageReadingMs.median, 0)} ms (p90 ${fmt(w.stageReadingMs.p90, 0)}) on a stage process`);
+  if (w) {
+    const pr = median(w.pageRoundS ?? []);
+    const sr = median(w.stageRoundS ?? []);
+    console.log(`heap walks: the pages' ${String(w.pageRoundS?.length ?? 0)} whole rounds took ${fmt(pr, pr < 10 ? 1 : 0)} s each, the stage processes' ${String(w.stageRoundS?.length ?? 0)} took ${fmt(sr, sr < 10 ? 1 : 0)} s (medians); a reading (full GC, then the live heap) took ${fmt(w.pageReadingMs.median, 0)} ms (median; p90 ${fmt(w.pageReadingMs.p90, 0)}) on a display page, ${fmt(w.stageReadingMs.median, 0)} ms (p90 ${fmt(w.stageReadingMs.p90, 0)}) on a stage process`);
+  }
   const rc = r.reconnections;
   console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
   console.log('');

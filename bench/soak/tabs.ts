@@ -217,16 +217,19 @@ class Tab {
   }
 
   /**
-   * One heap reading (forced GC, then the live heap) of the display page, and with `stage` of its
-   * stage frame's process too, kept for the next sample; each gives up after `timeoutMs`.
+   * One heap reading (forced GC, then the live heap) of the display page, kept for the next sample;
+   * it gives up after `timeoutMs`.
    */
-  async readHeap(timeoutMs: number, stage: boolean): Promise<void> {
-    let t0 = performance.now();
+  async readPageHeap(timeoutMs: number): Promise<void> {
+    const t0 = performance.now();
     const page = await this.pageHeap.read(timeoutMs);
     this.readingMs.page.push(performance.now() - t0);
     if (page === null) this.heapMisses++;
     else this.freshHeapMB = page / 1048576;
-    if (!stage) return;
+  }
+
+  /** One heap reading of the stage frame's process (the process of all this browser's stages). */
+  async readStageHeap(timeoutMs: number): Promise<void> {
     const frame = this.stageFrame();
     if (this.stageHeap && this.stageHeap.frame !== frame) {
       // the stage frame was replaced (a remounted stage): its session went with it
@@ -234,7 +237,7 @@ class Tab {
       this.stageHeap = null;
     }
     if (frame && !this.stageHeap) this.stageHeap = { frame, reader: new HeapReader(() => this.context.newCDPSession(frame)) };
-    t0 = performance.now();
+    const t0 = performance.now();
     const heap = this.stageHeap ? await this.stageHeap.reader.read(timeoutMs) : null;
     this.readingMs.stage.push(performance.now() - t0);
     if (heap === null) this.heapMisses++;
@@ -338,8 +341,10 @@ class HeapReader {
 
 /** How the heap walk went (Tabs.heapWalk). */
 export interface HeapWalk {
-  /** Seconds each whole round (every page, then each browser's stage process) took. */
-  roundS: number[];
+  /** Seconds each whole round of the pages' walk (every display page once) took. */
+  pageRoundS: number[];
+  /** Seconds each whole round of the stages' walk (each browser's stage process once) took. */
+  stageRoundS: number[];
   pageReadingMs: Spread;
   stageReadingMs: Spread;
 }
@@ -357,8 +362,8 @@ function spread(v: number[]): Spread {
 
 export class Tabs {
   private walking = false;
-  /** Seconds each whole round of the heap walk took. */
-  private readonly roundS: number[] = [];
+  /** Seconds each whole round of the two heap walks took. */
+  private readonly roundS: { page: number[]; stage: number[] } = { page: [], stage: [] };
   private walk: Promise<void> | null = null;
   private constructor(
     private readonly browsers: Browser[],
@@ -435,26 +440,41 @@ export class Tabs {
   }
 
   /**
-   * Starts the heap walk: one target at a time, round and round, each reading given up after
-   * `perTargetTimeoutMs`, until stopHeapWalk(). A reading goes into its tab's next sample.
+   * Starts the heap walks until stopHeapWalk(): one over the display pages and one over the stage
+   * processes (through each browser's first tab), side by side, each one target at a time, round
+   * and round, each reading given up after `perTargetTimeoutMs`. A reading goes into its tab's next
+   * sample. Side by side, because a starved stage process takes tens of seconds to answer (session
+   * 26): in one walk, the pages waited for it, and got 3 readings in a 10-minute run, too few to
+   * tell a growing heap from one reading's noise.
    */
   startHeapWalk(perTargetTimeoutMs = 60_000): void {
     if (this.walking) return;
     this.walking = true;
-    this.walk = (async () => {
+    const walk = async (targets: Tab[], read: (t: Tab) => Promise<void>, rounds: number[]) => {
       while (this.walking) {
         const t0 = performance.now();
-        for (const t of this.tabs) if (this.walking) await t.readHeap(perTargetTimeoutMs, this.firsts.has(t));
-        if (this.walking) this.roundS.push((performance.now() - t0) / 1000);
+        for (const t of targets) if (this.walking) await read(t);
+        if (this.walking) rounds.push((performance.now() - t0) / 1000);
       }
+    };
+    this.walk = Promise.all([
+      walk(this.tabs, (t) => t.readPageHeap(perTargetTimeoutMs), this.roundS.page),
+      walk(
+        this.tabs.filter((t) => this.firsts.has(t)),
+        (t) => t.readStageHeap(perTargetTimeoutMs),
+        this.roundS.stage,
+      ),
+    ]).then(() => {
       for (const t of this.tabs) t.closeHeapReaders();
-    })();
+    });
   }
 
-  /** How the heap walk went: how long each whole round took, and each reading (missed ones included). */
+  /** How the heap walks went: how long each whole round took, and each reading (missed ones included). */
   heapWalk(): HeapWalk {
+    const tenths = (v: number[]) => v.map((x) => Math.round(x * 10) / 10);
     return {
-      roundS: this.roundS.map((x) => Math.round(x * 10) / 10),
+      pageRoundS: tenths(this.roundS.page),
+      stageRoundS: tenths(this.roundS.stage),
       pageReadingMs: spread(this.tabs.flatMap((t) => t.readingMs.page)),
       stageReadingMs: spread(this.tabs.flatMap((t) => t.readingMs.stage)),
     };
