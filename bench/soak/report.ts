@@ -80,7 +80,7 @@ export interface SoakResult {
   phones: { sent: number; acked: number; views: number; cpuMs: number };
   cuesFired: number;
   tabCounters: TabCounters[];
-  /** How the heap walk went: its rounds' lengths and its readings' (older results lack it). */
+  /** How the heap walks went: their rounds' lengths and their readings' (older results lack it). */
   heapWalk?: HeapWalk;
   samples: Sample[];
   verdicts: Verdict[];
@@ -165,21 +165,16 @@ export function judge(r: SoakResult): void {
 const READINGS_NEEDED = 3;
 
 /**
- * What to do when heaps went unjudged: each needs READINGS_NEEDED readings after the warm-up, the
- * walk reads each once a round, so the run must last the warm-up plus that many rounds and one
- * more (a reading taken as the warm-up ends, and one cut short by the end).
+ * What to do when heaps went unjudged: each needs READINGS_NEEDED readings after the warm-up, a
+ * walk reads each of its targets once a round, so the run must last the warm-up plus that many
+ * rounds of the slower walk and one more (a reading taken as the warm-up ends, one cut short by the end).
  */
 function runLonger(r: SoakResult): string {
   const w = r.heapWalk;
-  const round = w ? Math.max(median(w.pageRoundS ?? []), median(w.stageRoundS ?? [])) : NaN;
+  const round = w ? Math.max(med(w.pageRoundS ?? []), med(w.stageRoundS ?? [])) : NaN;
   if (!Number.isFinite(round)) return 'run longer';
   const minutes = Math.ceil((r.config.warmupS + (READINGS_NEEDED + 1) * round) / 60);
   return `a round of the slower heap walk took ${fmt(round, 0)} s (median), and each heap needs ${String(READINGS_NEEDED)} readings after the ${fmt(r.config.warmupS, 0)} s warm-up: run --minutes ${String(Math.max(minutes, Math.ceil(r.config.runS / 60) + 1))} or more for a verdict`;
-}
-
-/** The median of `v`, NaN when empty. */
-function median(v: readonly number[]): number {
-  return v.length ? [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]! : NaN;
 }
 
 const med = (v: number[]) => {
@@ -230,8 +225,8 @@ export function printReport(r: SoakResult): void {
   if (long.length) console.log(`longest animation frames (tasks) of the pages and stages, ≥ 3 s:\n${long.map((f) => `  ${f.screenId} t=${f.atS} s: ${(f.ms / 1000).toFixed(1)} s ${f.text}`).join('\n')}`);
   const w = r.heapWalk;
   if (w) {
-    const pr = median(w.pageRoundS ?? []);
-    const sr = median(w.stageRoundS ?? []);
+    const pr = med(w.pageRoundS ?? []);
+    const sr = med(w.stageRoundS ?? []);
     console.log(`heap walks: the pages' ${String(w.pageRoundS?.length ?? 0)} whole rounds took ${fmt(pr, pr < 10 ? 1 : 0)} s each, the stage processes' ${String(w.stageRoundS?.length ?? 0)} took ${fmt(sr, sr < 10 ? 1 : 0)} s (medians); a reading (full GC, then the live heap) took ${fmt(w.pageReadingMs.median, 0)} ms (median; p90 ${fmt(w.pageReadingMs.p90, 0)}) on a display page, ${fmt(w.stageReadingMs.median, 0)} ms (p90 ${fmt(w.stageReadingMs.p90, 0)}) on a stage process`);
   }
   const rc = r.reconnections;
