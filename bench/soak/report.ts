@@ -1,5 +1,5 @@
 /** The soak's result: its shape, the verdicts against the targets, and the printed table. */
-import { fmt } from '../lib/stats';
+import { fmt, median } from '../lib/stats';
 import type { PhoneCounters, ServerSample } from './protocol';
 import type { HeapWalk, TabCounters, TabSample } from './tabs';
 import { growth, thirds, type Growth, type Thirds, type Verdict } from './verdict';
@@ -171,7 +171,7 @@ const READINGS_NEEDED = 3;
  */
 function runLonger(r: SoakResult): string {
   const w = r.heapWalk;
-  const round = w ? Math.max(med(w.pageRoundS ?? []), med(w.stageRoundS ?? [])) : NaN;
+  const round = w ? Math.max(median(w.pageRoundS ?? []), median(w.stageRoundS ?? [])) : NaN;
   if (!Number.isFinite(round)) return 'run longer';
   const minutes = Math.ceil((r.config.warmupS + (READINGS_NEEDED + 1) * round) / 60);
   return `a round of the slower heap walk took ${fmt(round, 0)} s (median), and each heap needs ${String(READINGS_NEEDED)} readings after the ${fmt(r.config.warmupS, 0)} s warm-up: run --minutes ${String(Math.max(minutes, Math.ceil(r.config.runS / 60) + 1))} or more for a verdict`;
@@ -225,8 +225,8 @@ export function printReport(r: SoakResult): void {
   if (long.length) console.log(`longest animation frames (tasks) of the pages and stages, ≥ 3 s:\n${long.map((f) => `  ${f.screenId} t=${f.atS} s: ${(f.ms / 1000).toFixed(1)} s ${f.text}`).join('\n')}`);
   const w = r.heapWalk;
   if (w) {
-    const pr = med(w.pageRoundS ?? []);
-    const sr = med(w.stageRoundS ?? []);
+    const pr = median(w.pageRoundS ?? []);
+    const sr = median(w.stageRoundS ?? []);
     console.log(`heap walks: the pages' ${String(w.pageRoundS?.length ?? 0)} whole rounds took ${fmt(pr, pr < 10 ? 1 : 0)} s each, the stage processes' ${String(w.stageRoundS?.length ?? 0)} took ${fmt(sr, sr < 10 ? 1 : 0)} s (medians); a reading (full GC, then the live heap) took ${fmt(w.pageReadingMs.median, 0)} ms (median; p90 ${fmt(w.pageReadingMs.p90, 0)}) on a display page, ${fmt(w.stageReadingMs.median, 0)} ms (p90 ${fmt(w.stageReadingMs.p90, 0)}) on a stage process`);
   }
   const rc = r.reconnections;

@@ -93,9 +93,8 @@ function sample(): ServerSample {
 process.on('message', (m: ToServer) => {
   if (m.type === 'sample') send({ sample: sample() });
   else if (m.type === 'snapshot') {
-    // Blocks this process for as long as V8 takes to write it (seconds for a few tens of MB).
+    // V8 collects garbage first. Blocks this process for as long as it takes (seconds for a few tens of MB).
     try {
-      gc?.();
       send({ snapshot: { bytes: fs.statSync(v8.writeHeapSnapshot(m.file)).size } });
     } catch (e) {
       send({ snapshot: { error: (e as Error).message } });

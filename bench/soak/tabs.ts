@@ -15,10 +15,11 @@
  *   stages report "WebGL context lost". `npm run screen` gives each screen a profile, so a
  *   browser, of its own.
  *
- * Reads heaps through the DevTools protocol after a forced GC (the live heap) in a walk of its
- * own, one target at a time (a forced GC of sixteen starved renderers at once does not come back
- * within a sampling period): each tab's display page, and each browser's stage process, through its
- * first tab's stage frame (its other tabs' stages live in that process and heap). Samples each
+ * Reads heaps through the DevTools protocol after a forced GC (the live heap) in two walks of their
+ * own, side by side, each one target at a time (a forced GC of sixteen starved renderers at once
+ * does not come back within a sampling period): one over each tab's display page, one over each
+ * browser's stage process, through its first tab's stage frame (its other tabs' stages live in that
+ * process and heap). Samples each
  * tab's frame rate from window.__pavilion.framesRendered (the display page's diagnostics, a mirror
  * of the stage frame's), and counts what goes wrong: uncaught page errors, crashes, console
  * errors, socket.io connections after the first (reconnections) and reloads of the page.
@@ -27,6 +28,7 @@ import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwrigh
 import { launchChromium } from '../../scripts/lib/chromium';
 import { traceAudio, type AudioThreadTrace } from './audio-trace';
 import { writeHeapSnapshot } from './heap-snapshot';
+import { percentileSorted } from '../lib/stats';
 
 export interface TabSample {
   screenId: string;
@@ -355,9 +357,9 @@ export interface Spread {
   max: number;
 }
 function spread(v: number[]): Spread {
-  const s = [...v].sort((a, b) => a - b);
-  const at = (q: number) => (s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]!) : NaN);
-  return { n: s.length, median: at(0.5), p90: at(0.9), max: at(1) };
+  const s = Float64Array.from(v).sort();
+  const at = (p: number) => Math.round(percentileSorted(s, p));
+  return { n: s.length, median: at(50), p90: at(90), max: at(100) };
 }
 
 export class Tabs {
