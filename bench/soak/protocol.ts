@@ -17,6 +17,8 @@ export interface ServerSample {
   /** Log lines at error level or above since start, and at warn level. */
   errorLines: number;
   warnLines: number;
+  /** The warn-level lines by kind (message and error message, numbers taken out), and how many. */
+  warnKinds: Record<string, number>;
   /** The last few error lines (msg and err.message), for the report. */
   lastErrors: string[];
   /** Event-loop delay p99 and max since the previous sample, ms. */

@@ -48,6 +48,8 @@ export interface SoakResult {
     serverErrorLines: number;
     serverErrorExamples: string[];
     serverWarnLines: number;
+    /** The server's warnings by kind (message, numbers taken out), and how many (older results lack it). */
+    serverWarnKinds?: Record<string, number>;
     pieceErrors: number;
     pieceErrorExamples: string[];
     /** Every piece error by kind (its message with the numbers taken out), and how many (older results lack it). */
@@ -221,6 +223,8 @@ export function printReport(r: SoakResult): void {
   for (const x of [...e.serverErrorExamples, ...e.pieceErrorExamples, ...e.refusedCommandExamples, ...e.phoneExamples, ...e.tabExamples]) console.log(`  · ${x}`);
   const kinds = Object.entries(e.pieceErrorKinds ?? {}).sort((a, b) => b[1] - a[1]);
   if (kinds.length) console.log(`piece errors by kind:\n${kinds.map(([k, n]) => `  ${String(n).padStart(4)} × ${k}`).join('\n')}`);
+  const warns = Object.entries(e.serverWarnKinds ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 15);
+  if (warns.length) console.log(`server warnings by kind (the most frequent 15):\n${warns.map(([k, n]) => `  ${String(n).padStart(5)} × ${k}`).join('\n')}`);
   const long = r.tabCounters.flatMap((t) => (t.longFrames ?? []).map((f) => ({ ...f, screenId: t.screenId }))).sort((a, b) => b.ms - a.ms).slice(0, 12);
   if (long.length) console.log(`longest animation frames (tasks) of the pages and stages, ≥ 3 s:\n${long.map((f) => `  ${f.screenId} t=${f.atS} s: ${(f.ms / 1000).toFixed(1)} s ${f.text}`).join('\n')}`);
   const w = r.heapWalk;

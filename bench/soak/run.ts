@@ -343,6 +343,7 @@ const result: SoakResult = {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,
     serverWarnLines: lastServer.warnLines,
+    serverWarnKinds: lastServer.warnKinds,
     pieceErrors: Math.max(pieceErrors.size, errorsLastHour),
     pieceErrorExamples,
     pieceErrorKinds,

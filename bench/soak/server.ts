@@ -18,10 +18,13 @@ const ADMIN = 'soak-admin-token-0123456789abcdef';
 const send = (m: FromServer) => process.send!(m);
 const MB = 1048576;
 
-// The log: error lines are counted (a target of the soak) and printed; warnings only counted.
+// The log: error lines are counted (a target of the soak) and printed; warnings counted, and
+// tallied by kind (the message with its numbers taken out) so the report can say what they are.
 let errorLines = 0;
 let warnLines = 0;
 const lastErrors: string[] = [];
+const warnKinds = new Map<string, number>();
+const MAX_WARN_KINDS = 200;
 const sink = {
   write(line: string): void {
     let rec: { level?: number; msg?: string; err?: { message?: string } };
@@ -37,7 +40,12 @@ const sink = {
       lastErrors.push(text);
       if (lastErrors.length > 10) lastErrors.shift();
       process.stderr.write(`[soak server] error: ${text}\n`);
-    } else if (level >= 40) warnLines++;
+    } else if (level >= 40) {
+      warnLines++;
+      const kind = [rec.msg, rec.err?.message].filter(Boolean).join(': ').replace(/\d+(\.\d+)?/g, 'N').slice(0, 160) || '(no message)';
+      if (warnKinds.has(kind) || warnKinds.size < MAX_WARN_KINDS) warnKinds.set(kind, (warnKinds.get(kind) ?? 0) + 1);
+      else warnKinds.set('(other kinds)', (warnKinds.get('(other kinds)') ?? 0) + 1);
+    }
   },
 };
 
@@ -77,6 +85,7 @@ function sample(): ServerSample {
     externalMB: m.external / MB,
     errorLines,
     warnLines,
+    warnKinds: Object.fromEntries(warnKinds),
     lastErrors: [...lastErrors],
     loopP99Ms: loop.count ? Math.max(0, loop.percentile(99) / 1e6 - 10) : NaN,
     loopMaxMs: loop.count ? Math.max(0, loop.max / 1e6 - 10) : NaN,
