@@ -247,6 +247,7 @@ try {
     await s.cdp.send('Profiler.setSamplingInterval', { interval: INTERVAL_US });
     await s.cdp.send('Profiler.start');
   }
+  await sleep(300); // the profiler's sampler may not be sampling yet when start answers: a first mark then goes unseen
   const marks: number[][] = [];
   for (const s of screens) marks.push([(await s.cdp.send('Runtime.evaluate', { expression: MARK, returnByValue: true })).result.value as number]);
   await sleep(1500);
