@@ -5,10 +5,16 @@ import type { HeapWalk, TabCounters, TabSample } from './tabs';
 import { growth, thirds, type Growth, type Thirds, type Verdict } from './verdict';
 import type { AudioThreadTrace } from './audio-trace';
 
+/** A message's kind, for the tallies of piece errors and server warnings: its numbers taken out, at most 160 characters. */
+export function messageKind(text: string): string {
+  return text.replace(/\d+(\.\d+)?/g, 'N').slice(0, 160);
+}
+
 export interface Sample {
   /** Seconds since the load started. */
   t: number;
-  server: ServerSample;
+  /** The server's figures at this sample (its warnings' tally is kept once, in `errors.serverWarnKinds`). */
+  server: Omit<ServerSample, 'warnKinds'>;
   tabs: TabSample[];
   screensConnected: number;
   /** Each screen's fps as its last health report to the server gave it (GET /api/show). */

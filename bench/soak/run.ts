@@ -32,7 +32,7 @@ import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToSe
 import { Api, WALLS, setUpShow } from './show';
 import { Tabs } from './tabs';
 import { formatAudioTrace, type AudioThreadTrace } from './audio-trace';
-import { judge, printReport, type Sample, type SoakResult } from './report';
+import { judge, messageKind, printReport, type Sample, type SoakResult } from './report';
 
 const MINUTES = arg('minutes', 10);
 const SCREENS = arg('screens', 16);
@@ -214,6 +214,8 @@ const pieceErrorExamples: string[] = [];
 const pieceErrorKinds: Record<string, number> = {};
 /** Every piece error in full (the first 500), with when the sample saw it. */
 const pieceErrorLog: { t: number; screenId: string; message: string }[] = [];
+/** The server's warnings by kind, as its last sample tallied them (not stored with every sample). */
+let lastWarnKinds: Record<string, number> = {};
 let errorsLastHour0: number | null = null;
 let errorsLastHour = 0;
 let cuesFired = 0;
@@ -242,12 +244,14 @@ async function takeSample(): Promise<void> {
     return { screens: [], errorsLastHour: errorsLastHour + (errorsLastHour0 ?? 0) };
   });
   const [serverSample, phones, tabSamples, view] = await Promise.all([srv, phoneCounters(), tabs.sample(Math.max(3000, 0.8 * SAMPLE_S * 1000)), showView]);
+  const { warnKinds, ...serverFigures } = serverSample;
+  lastWarnKinds = warnKinds;
   for (const s of view.screens)
     for (const e of s.errors) {
       const k = `${s.id}|${e.at}|${e.message}`;
       if (pieceErrors.has(k)) continue;
       pieceErrors.add(k);
-      const kind = `${e.phase}: ${e.message.replace(/\d+(\.\d+)?/g, 'N').slice(0, 160)}`;
+      const kind = `${e.phase}: ${messageKind(e.message)}`;
       pieceErrorKinds[kind] = (pieceErrorKinds[kind] ?? 0) + 1;
       if (pieceErrorLog.length < 500) pieceErrorLog.push({ t, screenId: s.id, message: e.message.slice(0, 400) });
       if (pieceErrorExamples.length < 5) pieceErrorExamples.push(`${s.id} ${e.installationId ?? ''} ${e.phase}: ${e.message.slice(0, 200)}`);
@@ -264,7 +268,7 @@ async function takeSample(): Promise<void> {
   const rtt = { sum: phones.reduce((s, p) => s + p.rttSumMs, 0), n: phones.reduce((s, p) => s + p.rttCount, 0) };
   const sample: Sample = {
     t,
-    server: serverSample,
+    server: serverFigures,
     tabs: tabSamples,
     screensConnected: view.screens.filter((s) => urls.has(s.id) && s.connected).length,
     screenFps: Object.fromEntries(view.screens.filter((s) => urls.has(s.id)).map((s) => [s.id, s.fps])),
@@ -343,7 +347,7 @@ const result: SoakResult = {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,
     serverWarnLines: lastServer.warnLines,
-    serverWarnKinds: lastServer.warnKinds,
+    serverWarnKinds: lastWarnKinds,
     pieceErrors: Math.max(pieceErrors.size, errorsLastHour),
     pieceErrorExamples,
     pieceErrorKinds,

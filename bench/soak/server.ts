@@ -13,6 +13,7 @@ import { threadShares, threadTimes } from '../lib/schedstat';
 import pino from 'pino';
 import { createApp } from '../../server/app';
 import type { FromServer, ServerSample, ToServer } from './protocol';
+import { messageKind } from './report';
 
 const ADMIN = 'soak-admin-token-0123456789abcdef';
 const send = (m: FromServer) => process.send!(m);
@@ -42,7 +43,7 @@ const sink = {
       process.stderr.write(`[soak server] error: ${text}\n`);
     } else if (level >= 40) {
       warnLines++;
-      const kind = [rec.msg, rec.err?.message].filter(Boolean).join(': ').replace(/\d+(\.\d+)?/g, 'N').slice(0, 160) || '(no message)';
+      const kind = messageKind([rec.msg, rec.err?.message].filter(Boolean).join(': ')) || '(no message)';
       if (warnKinds.has(kind) || warnKinds.size < MAX_WARN_KINDS) warnKinds.set(kind, (warnKinds.get(kind) ?? 0) + 1);
       else warnKinds.set('(other kinds)', (warnKinds.get('(other kinds)') ?? 0) + 1);
     }
