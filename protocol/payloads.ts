@@ -32,8 +32,6 @@ export const SoundGuardState = z.object({
   state: z.enum(['playing', 'probing', 'shed']),
   sheds: z.number().int().nonnegative().max(1_000_000),
   backInS: z.number().finite().min(0).max(86_400).optional(),
-  /** The audio thread's render load: its share of real time spent rendering the sound (1: all of it). */
-  load: z.number().finite().min(0).max(100).optional(),
 });
 export type SoundGuardState = z.infer<typeof SoundGuardState>;
 
@@ -65,8 +63,8 @@ export const DisplayHealthSchema = z.object({
   warm: z.array(z.string().min(1).max(120)).max(32).optional(),
   /**
    * The sound guard (client/host/sound-guard.ts), on a screen whose sound started: playing, probing
-   * (sound shed to see whether it starves the page) or shed (it did: back in `backInS`), how many
-   * times it shed the sound since the page loaded, and what the sound costs its audio thread.
+   * (sound shed to see whether it starves the page) or shed (it did: back in `backInS`), and how
+   * many times it shed the sound since the page loaded.
    */
   sound: SoundGuardState.optional(),
 });

@@ -70,6 +70,6 @@ export function healthReport(h: {
     clock: { offsetMs: h.clock.offsetMs, rttMs: h.clock.rttMs, uncertaintyMs: Number.isFinite(h.clock.uncertaintyMs) ? h.clock.uncertaintyMs : 9999 },
     ...(h.heapMB !== undefined ? { heapMB: h.heapMB } : {}),
     ...(h.warm?.length ? { warm: h.warm.filter((p) => p.length <= 120).slice(-32) } : {}),
-    ...(h.sound ? { sound: { state: h.sound.state, sheds: Math.min(h.sound.sheds, 1_000_000), ...(h.sound.backInS !== undefined ? { backInS: Math.min(h.sound.backInS, 86_400) } : {}), ...(h.sound.load !== undefined && Number.isFinite(h.sound.load) ? { load: Math.min(Math.max(h.sound.load, 0), 100) } : {}) } } : {}),
+    ...(h.sound ? { sound: { state: h.sound.state, sheds: Math.min(h.sound.sheds, 1_000_000), ...(h.sound.backInS !== undefined ? { backInS: Math.min(h.sound.backInS, 86_400) } : {}) } } : {}),
   };
 }

@@ -9,21 +9,18 @@
  * graph rendered slower than real time did the same. Nothing but the sound can be given up there:
  * a starved page cannot release its old sound graphs (its timers do not run), so it never recovers.
  *
- * Two signals, each read once a second:
- *  - the page's own time: how late the main thread's one-second ticks come (own-time.ts). A page
- *    starved of CPU gets a small share of the wall clock;
- *  - the audio thread's render load (render-meter.ts): its share of real time spent rendering.
- * A starved page may be starved by anything (software GL, other processes), and a page may be busy
- * with its own long task, so the guard does not take the sound for the cause; it tries:
- *  1. Starved (own time under STARVED of the wall clock over WINDOW_MS) while its sound plays and
- *     costs its audio thread at least HEAVY of real time: the sound is shed for a probe (the audio
- *     context suspended, the pieces given no sound runtime, so they release their sound graphs).
- *  2. If the page then gets its time back (at least twice what it had: RECOVER_FACTOR), the sound
- *     was the cause: it stays shed for a hold (HOLDS_MS, longer each time it happens again), then comes
+ * The signal is the page's own time, measured off the main thread (a worker's one-second ticks,
+ * starve-ticker.ts): a page whose main thread is busy with its own long task is not starved, a page
+ * whose process gets no CPU is. A starved page may be starved by anything (software GL, another
+ * process), so the guard does not assume its sound is the cause; it tries:
+ *  1. Starved (own time under STARVED of the wall clock over WINDOW_MS) while its sound runs: the
+ *     sound is shed for a probe (the audio context suspended, the pieces given no sound runtime, so
+ *     they release their sound graphs).
+ *  2. If the page then gets its time back (RECOVERED, and at least twice what it had), the sound was
+ *     the cause: it stays shed for a hold (HOLDS_MS, longer each time it happens again), then comes
  *     back. If not, the sound was not the cause: it comes back at once, and the guard does not try
  *     again for COOLDOWN_MS.
- * Every step is told (the page's console), and the state, the shed count and the render load are
- * reported (the screen's health, GET /api/show, the panel's card; a shed is logged by the server).
+ * Every shed is counted and reported (the screen's health, the panel's card).
  */
 
 /** What the guard drives: the page's sound engine. */
@@ -41,24 +38,15 @@ export const SOUND_GUARD = {
   STARVED: 0.25,
   /** How long the probe (sound shed) runs before it is judged (ms of wall clock). */
   PROBE_MS: 5_000,
-  /** Render load (the audio thread's share of real time) from which the sound may be what starves the page. */
-  HEAVY: 0.5,
-  /** The render loads judged: the latest this many readings. */
-  LOADS: 5,
-  /**
-   * During the probe, own time at least this many times what it was (and at least RECOVERED_MIN):
-   * the sound was the cause. Relative: on a machine loaded by other work too, a page freed of its
-   * sound's real-time thread gets more of its time back, not all of it.
-   */
-  RECOVER_FACTOR: 2,
-  RECOVERED_MIN: 0.1,
+  /** Own time over this share during the probe (and at least twice what it was): the sound was the cause. */
+  RECOVERED: 0.6,
   /** How long the sound stays shed, the first time and each time again (the last one repeats). */
   HOLDS_MS: [60_000, 180_000, 600_000] as readonly number[],
   /** After a probe that showed the sound was not the cause: no probe for this long (ms). */
   COOLDOWN_MS: 300_000,
   /** Sound back for this long without another shed: the next hold is the first one again (ms). */
   FORGIVE_MS: 1_800_000,
-  /** The page's tick (ms): own time counts at most this much per tick. */
+  /** The worker's tick (ms): own time counts at most this much per tick. */
   TICK_MS: 1_000,
 };
 
@@ -71,8 +59,6 @@ export interface GuardReport {
   sheds: number;
   /** While shed: seconds until the sound comes back. */
   backInS?: number;
-  /** The audio thread's render load (share of real time), the mean of the latest readings; absent when unknown. */
-  load?: number;
 }
 
 interface Sample {
@@ -84,7 +70,6 @@ export class SoundGuard {
   state: GuardState = 'playing';
   sheds = 0;
   private samples: Sample[] = [];
-  private loads: number[] = [];
   private level = 0;
   private before = 0;
   private skip = 0;
@@ -102,19 +87,7 @@ export class SoundGuard {
     this.playingSince = now;
   }
 
-  /** A reading of the audio thread's render load (render-meter.ts); null when it cannot be told. */
-  load(load: number | null): void {
-    if (load === null || !Number.isFinite(load) || load < 0) return;
-    this.loads.push(load);
-    if (this.loads.length > this.cfg.LOADS) this.loads.shift();
-  }
-
-  /** The mean of the latest render loads, or null before LOADS of them. */
-  renderLoad(): number | null {
-    return this.loads.length >= this.cfg.LOADS ? this.loads.reduce((a, b) => a + b, 0) / this.loads.length : null;
-  }
-
-  /** A tick of the page's that came `wallMs` after the previous one, at `now` (monotonic ms). */
+  /** A worker tick that came `wallMs` after the previous one, received at `now` (monotonic ms). */
   tick(wallMs: number, now: number): void {
     if (!(wallMs >= 0)) return;
     if (this.skip > 0) {
@@ -129,17 +102,16 @@ export class SoundGuard {
     if (this.state === 'playing') {
       if (now - this.playingSince >= this.cfg.FORGIVE_MS) this.level = 0;
       const r = this.ratio(this.cfg.WINDOW_MS);
-      const load = this.renderLoad();
-      if (r === null || r >= this.cfg.STARVED || load === null || load < this.cfg.HEAVY || now < this.cooldownUntil || !this.sound.playing()) return;
+      if (r === null || r >= this.cfg.STARVED || now < this.cooldownUntil || !this.sound.playing()) return;
       this.before = r;
-      this.enter('probing', now, `the page had ${pct(r)} of its time over ${this.cfg.WINDOW_MS / 1000} s while its sound took ${pct(load)} of its audio thread's real time: sound shed to see whether it is the cause`);
+      this.enter('probing', now, `the page had ${pct(r)} of its time over ${this.cfg.WINDOW_MS / 1000} s while its sound played: sound shed to see whether it is the cause`);
       this.sound.shed(true);
       return;
     }
     // probing
     const r = this.ratio(this.cfg.PROBE_MS);
     if (r === null) return;
-    if (r >= this.cfg.RECOVERED_MIN && r >= this.cfg.RECOVER_FACTOR * this.before) {
+    if (r >= this.cfg.RECOVERED && r >= 2 * this.before) {
       const hold = this.cfg.HOLDS_MS[Math.min(this.level, this.cfg.HOLDS_MS.length - 1)]!;
       this.level++;
       this.sheds++;
@@ -152,13 +124,7 @@ export class SoundGuard {
   }
 
   report(now: number): GuardReport {
-    const load = this.state === 'playing' ? this.renderLoad() : null;
-    return {
-      state: this.state,
-      sheds: this.sheds,
-      ...(this.state === 'shed' ? { backInS: Math.max(0, Math.ceil((this.until - now) / 1000)) } : {}),
-      ...(load !== null ? { load: Math.round(load * 100) / 100 } : {}),
-    };
+    return { state: this.state, sheds: this.sheds, ...(this.state === 'shed' ? { backInS: Math.max(0, Math.ceil((this.until - now) / 1000)) } : {}) };
   }
 
   /** Own time over wall time for the last `ms` of samples; null until that much wall time is held. */
@@ -187,7 +153,6 @@ export class SoundGuard {
   private enter(state: GuardState, _now: number, why: string): void {
     this.state = state;
     this.samples = [];
-    this.loads = [];
     this.skip = 1;
     this.told(state, why);
   }

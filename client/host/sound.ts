@@ -1,8 +1,7 @@
 import type { SoundRuntime } from 'pavilion/sdk';
 import { patchTone } from './tone-fixes';
 import { ownTimeout } from '../core/own-time';
-import { SOUND_GUARD, SoundGuard, type GuardReport, type GuardState } from './sound-guard';
-import { startRenderMeter } from './render-meter';
+import { SoundGuard, type GuardReport, type GuardState } from './sound-guard';
 
 type ToneModule = typeof import('tone');
 
@@ -30,23 +29,25 @@ export interface SoundEngineOptions {
   /** Told of each of the guard's steps, with why (the page logs it). */
   onGuard?(state: GuardState, why: string): void;
   /**
-   * Starts the guard's ticks: calls `tick(wallMs)` about once a second with the wall-clock time since
-   * the previous one; returns a stop function. Absent: the page's main-thread interval.
+   * Starts the guard's ticks (starve-ticker.ts): calls `tick(wallMs)` about once a second; returns a
+   * stop function. Absent: a worker where the page has workers, else no guard.
    */
-  startTicks?: (tick: (wallMs: number) => void) => () => void;
-  /** Starts the render meter on the context (render-meter.ts); absent: the AudioWorklet meter. */
-  startMeter?: (ctx: import('tone').BaseContext, onLoad: (load: number | null) => void) => Promise<(() => void) | null>;
+  startTicks?: (tick: (wallMs: number) => void) => (() => void) | null;
 }
 
-/** One tick a second on the page's main thread, with the wall-clock time since the one before. */
-function pageTicks(tick: (wallMs: number) => void): () => void {
-  let prev = performance.now();
-  const h = setInterval(() => {
-    const now = performance.now();
-    tick(now - prev);
-    prev = now;
-  }, SOUND_GUARD.TICK_MS);
-  return () => clearInterval(h);
+/** The guard's ticks from a worker (starve-ticker.ts); null where workers are unavailable. */
+function workerTicks(tick: (wallMs: number) => void): (() => void) | null {
+  if (typeof Worker === 'undefined') return null;
+  try {
+    const w = new Worker(new URL('./starve-ticker.ts', import.meta.url), { type: 'module' });
+    w.onmessage = (e: MessageEvent) => {
+      const m = e.data as { type?: string; wallMs?: unknown } | null;
+      if (m?.type === 'tick' && typeof m.wallMs === 'number') tick(m.wallMs);
+    };
+    return () => w.terminate();
+  } catch {
+    return null; // no guard: the sound plays unguarded, as before
+  }
 }
 
 /**
@@ -61,7 +62,6 @@ export class SoundEngine {
   private shedding = false;
   private guard: SoundGuard | null = null;
   private stopTicks: (() => void) | null = null;
-  private stopMeter: (() => void) | null = null;
 
   constructor(private readonly opts: SoundEngineOptions = {}) {}
 
@@ -133,14 +133,10 @@ export class SoundEngine {
       (state, why) => this.opts.onGuard?.(state, why),
       performance.now(),
     );
+    const stop = (this.opts.startTicks ?? workerTicks)((wallMs) => guard.tick(wallMs, performance.now()));
+    if (!stop) return;
     this.guard = guard;
-    this.stopTicks = (this.opts.startTicks ?? pageTicks)((wallMs) => guard.tick(wallMs, performance.now()));
-    // Without a meter (no AudioWorklet) the guard never sees a heavy sound, and never sheds it.
-    const meter = this.opts.startMeter ?? ((ctx, onLoad) => startRenderMeter(ctx as unknown as Parameters<typeof startRenderMeter>[0], onLoad));
-    void meter(e.Tone.getContext(), (load) => guard.load(load)).then((stop) => {
-      if (this.stopTicks) this.stopMeter = stop;
-      else stop?.();
-    });
+    this.stopTicks = stop;
   }
 
   /** Suspends the context (its thread stops rendering) or resumes it. */
@@ -195,8 +191,6 @@ export class SoundEngine {
     this.resampler = null;
     this.stopTicks?.();
     this.stopTicks = null;
-    this.stopMeter?.();
-    this.stopMeter = null;
   }
 
   private async tryStart(Tone: ToneModule): Promise<boolean> {

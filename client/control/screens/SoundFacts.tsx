@@ -12,7 +12,9 @@ export function SoundFacts({ screen: s }: { screen: ScreenStatus }) {
       ? `shed, back in ${g.backInS ?? '?'} s`
       : g.state === 'probing'
         ? 'paused: is it starving the screen?'
-        : `playing${g.load !== undefined ? `, audio thread ${Math.round(g.load * 100)} %` : ''}${g.sheds > 0 ? ` (shed ${g.sheds}× since the page loaded)` : ''}`;
+        : g.sheds > 0
+          ? `playing (shed ${g.sheds}× since the page loaded)`
+          : 'playing';
   const title =
     g.state === 'shed'
       ? "the screen's sound was taking the CPU its picture needed (without it the page got its time back), so it is off for a while; it comes back by itself. If it happens again, give the piece a lighter sound or the screen a faster computer"
@@ -20,7 +22,7 @@ export function SoundFacts({ screen: s }: { screen: ScreenStatus }) {
         ? "the screen is starved of CPU while its sound plays: the sound is off for a few seconds to see whether it is the cause"
         : g.sheds > 0
           ? "the sound was shed before, because it was starving the screen; it is back now"
-          : "the share of real time the screen's audio thread spends rendering its sound; the sound guard sheds the sound if it starves the picture";
+          : "the sound guard watches that the screen's sound does not starve its picture";
   return (
     <>
       <dt>Sound</dt>
