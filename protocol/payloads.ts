@@ -28,13 +28,6 @@ export interface DisplayPaired {
   key: string;
 }
 
-export const SoundGuardState = z.object({
-  state: z.enum(['playing', 'probing', 'shed']),
-  sheds: z.number().int().nonnegative().max(1_000_000),
-  backInS: z.number().finite().min(0).max(86_400).optional(),
-});
-export type SoundGuardState = z.infer<typeof SoundGuardState>;
-
 export const DisplayHealthSchema = z.object({
   installationId: Id.nullable(),
   fps: z.number().finite().min(0).max(1000),
@@ -61,12 +54,6 @@ export const DisplayHealthSchema = z.object({
    * sizes its lead on the screen's adoption time (server/screens/preload-times.ts).
    */
   warm: z.array(z.string().min(1).max(120)).max(32).optional(),
-  /**
-   * The sound guard (client/host/sound-guard.ts), on a screen whose sound started: playing, probing
-   * (sound shed to see whether it starves the page) or shed (it did: back in `backInS`), and how
-   * many times it shed the sound since the page loaded.
-   */
-  sound: SoundGuardState.optional(),
 });
 /** A screen's health report, sent every second. */
 export type DisplayHealth = z.infer<typeof DisplayHealthSchema>;

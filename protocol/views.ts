@@ -1,7 +1,7 @@
 import type { NextEvent } from './schedule-days';
 import type { Manifest, InputSpec } from './manifest';
 import type { Rect, Show, Wall } from './show';
-import type { DisplayHealth, PieceError, SoundGuardState } from './payloads';
+import type { DisplayHealth, PieceError } from './payloads';
 import type { OutputSettings, Pattern } from './output';
 import type { ScreenKind, XrState } from './xr';
 import type { DmxState } from './dmx';
@@ -101,11 +101,6 @@ export interface ScreenStatus {
   kind?: ScreenKind;
   /** A VR station's session as its health last said (idle before it said); absent on a flat screen. */
   xr?: XrState;
-  /**
-   * Its sound guard (client/host/sound-guard.ts) as its last health report said: whether it shed
-   * its sound because the sound starved the screen. Absent while offline or before its sound started.
-   */
-  sound?: SoundGuardState;
   /** Several nodes: the id of the node its page is connected to (GET /api/nodes); absent on a node alone, or while not connected. */
   node?: string;
 }

@@ -1,6 +1,5 @@
 import type { DisplayHealth } from '../../protocol';
 import type { GpuMemory } from './memory';
-import type { GuardReport } from './sound-guard';
 
 /** The clock estimate's figures a health report carries. */
 export interface ClockFigures {
@@ -58,8 +57,6 @@ export function healthReport(h: {
   heapMB?: number;
   /** The pieces held warm for the screen's wall (PieceHost.warmPieces). */
   warm?: string[];
-  /** The sound guard's state, on a screen whose sound started (client/host/sound-guard.ts). */
-  sound?: GuardReport;
 }): DisplayHealth {
   return {
     installationId: h.installationId,
@@ -70,6 +67,5 @@ export function healthReport(h: {
     clock: { offsetMs: h.clock.offsetMs, rttMs: h.clock.rttMs, uncertaintyMs: Number.isFinite(h.clock.uncertaintyMs) ? h.clock.uncertaintyMs : 9999 },
     ...(h.heapMB !== undefined ? { heapMB: h.heapMB } : {}),
     ...(h.warm?.length ? { warm: h.warm.filter((p) => p.length <= 120).slice(-32) } : {}),
-    ...(h.sound ? { sound: { state: h.sound.state, sheds: Math.min(h.sound.sheds, 1_000_000), ...(h.sound.backInS !== undefined ? { backInS: Math.min(h.sound.backInS, 86_400) } : {}) } } : {}),
   };
 }

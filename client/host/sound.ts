@@ -1,7 +1,6 @@
 import type { SoundRuntime } from 'pavilion/sdk';
 import { patchTone } from './tone-fixes';
 import { ownTimeout } from '../core/own-time';
-import { SoundGuard, type GuardReport, type GuardState } from './sound-guard';
 
 type ToneModule = typeof import('tone');
 
@@ -10,8 +9,6 @@ interface Engine {
   output: import('tone').Gain;
   /** Smoothed (audio context time − local epoch time), in seconds. */
   audioMinusLocal: number;
-  /** Takes a sample of the mapping now. */
-  resample(): void;
 }
 
 export interface SoundEngineOptions {
@@ -21,33 +18,6 @@ export interface SoundEngineOptions {
   loadTone?: () => Promise<ToneModule>;
   /** How long to wait for the audio context to start before calling it blocked. */
   startTimeoutMs?: number;
-  /**
-   * Told when the sound guard sheds the sound (the pieces then get no sound runtime, so they release
-   * their sound graphs) and when it brings it back, with why (sound-guard.ts).
-   */
-  onShed?(shed: boolean): void;
-  /** Told of each of the guard's steps, with why (the page logs it). */
-  onGuard?(state: GuardState, why: string): void;
-  /**
-   * Starts the guard's ticks (starve-ticker.ts): calls `tick(wallMs)` about once a second; returns a
-   * stop function. Absent: a worker where the page has workers, else no guard.
-   */
-  startTicks?: (tick: (wallMs: number) => void) => (() => void) | null;
-}
-
-/** The guard's ticks from a worker (starve-ticker.ts); null where workers are unavailable. */
-function workerTicks(tick: (wallMs: number) => void): (() => void) | null {
-  if (typeof Worker === 'undefined') return null;
-  try {
-    const w = new Worker(new URL('./starve-ticker.ts', import.meta.url), { type: 'module' });
-    w.onmessage = (e: MessageEvent) => {
-      const m = e.data as { type?: string; wallMs?: unknown } | null;
-      if (m?.type === 'tick' && typeof m.wallMs === 'number') tick(m.wallMs);
-    };
-    return () => w.terminate();
-  } catch {
-    return null; // no guard: the sound plays unguarded, as before
-  }
 }
 
 /**
@@ -59,21 +29,8 @@ export class SoundEngine {
   private starting: Promise<Engine> | null = null;
   private readonly listeners = new Set<() => void>();
   private resampler: ReturnType<typeof setInterval> | null = null;
-  private shedding = false;
-  private guard: SoundGuard | null = null;
-  private stopTicks: (() => void) | null = null;
 
   constructor(private readonly opts: SoundEngineOptions = {}) {}
-
-  /** The sound guard's state (DisplayHealth.sound), or undefined before sound started. */
-  guardReport(): GuardReport | undefined {
-    return this.guard?.report(performance.now());
-  }
-
-  /** Whether the guard has the sound shed (or is probing whether to). */
-  get shed(): boolean {
-    return this.shedding;
-  }
 
   /** Whether Tone.js is loaded and the engine made (audio may still be blocked). */
   get ready(): boolean {
@@ -84,14 +41,9 @@ export class SoundEngine {
   ensure(): Promise<Engine> {
     this.starting ??= (this.opts.loadTone ?? (() => import('tone')))().then(async (Tone) => {
       patchTone(Tone); // Tone 15 leaks native nodes on dispose (tone-fixes.ts)
-      const e: Engine = { Tone, output: new Tone.Gain(0).toDestination(), audioMinusLocal: 0, resample: () => resample() };
+      const e: Engine = { Tone, output: new Tone.Gain(0).toDestination(), audioMinusLocal: 0 };
       const resample = () => {
         const ctx = Tone.getContext().rawContext as AudioContext;
-        // A suspended context's clock stands still: after a suspension the mapping starts afresh.
-        if (ctx.state !== 'running') {
-          e.audioMinusLocal = 0;
-          return;
-        }
         if (typeof ctx.getOutputTimestamp !== 'function') {
           e.audioMinusLocal = ctx.currentTime - (performance.timeOrigin + performance.now()) / 1000;
           return;
@@ -106,7 +58,6 @@ export class SoundEngine {
       await this.tryStart(Tone);
       resample();
       this.engine = e;
-      this.startGuard(e);
       for (const l of this.listeners) l();
       return e;
     });
@@ -116,47 +67,12 @@ export class SoundEngine {
   /** From a user gesture ("tap to enable sound"): starts audio. Resolves whether it runs. */
   async unlock(): Promise<boolean> {
     const e = await this.ensure();
-    if (this.shedding) return false; // the guard holds it shed; it comes back when the hold is over
     return this.tryStart(e.Tone);
   }
 
   /** Whether the audio context runs now. */
   running(): boolean {
     return this.engine?.Tone.getContext().state === 'running';
-  }
-
-  /** The guard on this engine: its ticks from a worker, its sheds through setShed. */
-  private startGuard(e: Engine): void {
-    if (this.guard) return;
-    const guard = new SoundGuard(
-      { playing: () => !this.shedding && this.running(), shed: (on) => this.setShed(e, on) },
-      (state, why) => this.opts.onGuard?.(state, why),
-      performance.now(),
-    );
-    const stop = (this.opts.startTicks ?? workerTicks)((wallMs) => guard.tick(wallMs, performance.now()));
-    if (!stop) return;
-    this.guard = guard;
-    this.stopTicks = stop;
-  }
-
-  /** Suspends the context (its thread stops rendering) or resumes it. */
-  private setShed(e: Engine, on: boolean): void {
-    this.shedding = on;
-    const ctx = e.Tone.getContext().rawContext as AudioContext;
-    if (on) {
-      e.audioMinusLocal = 0;
-      this.opts.onShed?.(true); // the pieces release their sound graphs
-      if (ctx.state === 'running') void ctx.suspend().catch(() => {});
-      return;
-    }
-    // Back: once the context runs again and the audio clock is mapped afresh, the pieces get sound.
-    const back = () => {
-      if (this.shedding) return;
-      e.resample();
-      this.opts.onShed?.(false);
-    };
-    if (ctx.state === 'suspended') void ctx.resume().then(back, back);
-    else back();
   }
 
   /** Ramps the output gain (master volume, blackout) over `seconds`. */
@@ -189,8 +105,6 @@ export class SoundEngine {
   dispose(): void {
     if (this.resampler) clearInterval(this.resampler);
     this.resampler = null;
-    this.stopTicks?.();
-    this.stopTicks = null;
   }
 
   private async tryStart(Tone: ToneModule): Promise<boolean> {

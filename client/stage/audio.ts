@@ -8,8 +8,6 @@ export function useSoundRuntime({ store, sound: engine, clock }: StageScreen, st
   const audio = useStore(store, (s) => s.view?.audio ?? false);
   const volume = useStore(store, (s) => (s.view ? (s.view.screen.blackout ? 0 : s.view.volume) : 0));
   const blocked = useStore(store, (s) => s.soundBlocked);
-  // Shed by the sound guard (client/host/sound-guard.ts): no runtime, so the pieces release their sound.
-  const shed = useStore(store, (s) => s.soundShed);
   const [ready, setReady] = useState(engine.ready);
 
   useEffect(() => {
@@ -24,7 +22,7 @@ export function useSoundRuntime({ store, sound: engine, clock }: StageScreen, st
   }, [audio, volume, ready, engine]);
 
   return useMemo(() => {
-    if (!audio || !ready || blocked || shed || startedAt === null) return null;
+    if (!audio || !ready || blocked || startedAt === null) return null;
     return engine.runtime(startedAt, (showMs) => clock.toLocalTime(showMs));
-  }, [audio, ready, blocked, shed, startedAt, engine, clock]);
+  }, [audio, ready, blocked, startedAt, engine, clock]);
 }

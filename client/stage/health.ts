@@ -3,12 +3,11 @@ import type { StageScreen } from './screen';
 
 /** Reports fps, frame-time p95, GPU memory and the clock estimate every second; the page sends it on (display:health). */
 export function startHealth(screen: StageScreen): () => void {
-  const { bridge, clock, host, sound } = screen;
+  const { bridge, clock, host } = screen;
   const stats = new FrameStats(host.clock.count, performance.now());
   const off = host.clock.onFrame((_show, ts) => stats.frame(ts));
   const timer = setInterval(() => {
     const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-    const guard = sound.guardReport();
     const health = healthReport({
       installationId: host.snapshot().run?.installationId ?? null,
       fps: stats.fps(host.clock.count, performance.now()),
@@ -18,7 +17,6 @@ export function startHealth(screen: StageScreen): () => void {
       clock: clock.estimate(),
       warm: host.warmPieces(),
       ...(heap ? { heapMB: heap.usedJSHeapSize / 1048576 } : {}),
-      ...(guard ? { sound: guard } : {}),
     });
     // A VR station says whether the viewer is in the headset (docs/vr.md; GET /api/show `xr`).
     bridge.send({ t: 'health', health: screen.xr ? { ...health, xr: screen.xr.station.health() } : health });

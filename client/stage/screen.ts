@@ -8,8 +8,6 @@ import type { XrSession } from '../xr/session';
 export interface StageScreenState {
   view: DisplayView | null;
   soundBlocked: boolean;
-  /** The sound guard has the sound shed: the pieces get no sound runtime (client/host/sound-guard.ts). */
-  soundShed: boolean;
 }
 
 /** One screen's piece host, inside the sandbox: what the display page used to run itself. */
@@ -31,7 +29,7 @@ export interface StageScreen {
  */
 export function startStageScreen(bridge: StageBridge, screenId: string): StageScreen {
   const clock = new BridgedClock(bridge);
-  const store = createStore<StageScreenState>(() => ({ view: null, soundBlocked: false, soundShed: false }));
+  const store = createStore<StageScreenState>(() => ({ view: null, soundBlocked: false }));
   const host = new PieceHost({
     toShowTime: (local) => clock.toShowTime(local),
     pieces: new PieceLoader(),
@@ -39,12 +37,7 @@ export function startStageScreen(bridge: StageBridge, screenId: string): StageSc
     sendPreload: (preloaded) => bridge.send({ t: 'preloaded', preloaded }),
     sendReady: (ready) => bridge.send({ t: 'ready', ready }),
   });
-  const sound = new SoundEngine({
-    onBlocked: (blocked) => store.setState({ soundBlocked: blocked }),
-    onShed: (shed) => store.setState({ soundShed: shed }),
-    // In the stage's console (a technician's devtools); the panel has it from the health report.
-    onGuard: (state, why) => console.warn(`[pavilion] sound guard: ${state}: ${why}`),
-  });
+  const sound = new SoundEngine({ onBlocked: (blocked) => store.setState({ soundBlocked: blocked }) });
   store.subscribe((s, prev) => {
     if (s.view === prev.view) return;
     host.setProgram(programOf(s.view?.wall ?? null, s.view?.gate === true));

@@ -178,7 +178,6 @@ export class ScreenRegistry {
         memory: h?.memory ?? null,
         preloadMs: this.preloads.lastColdMs(id),
         ...((e?.connections ?? 0) > 0 && warm.length ? { warm } : {}),
-        ...((e?.connections ?? 0) > 0 && h?.sound ? { sound: { ...h.sound } } : {}),
         blackout: wallBlack,
         ownBlackout: cfg?.blackout ?? false,
         errors: e?.errors ?? [],

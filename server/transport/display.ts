@@ -86,8 +86,6 @@ export function attachDisplay(
 ): DisplayTransport {
   const nsp = io.of('/display') as DisplayNamespace;
   const { store, registry, logger } = deps;
-  /** Each screen's sound guard's shed count as last reported: a rise is logged (a reload starts it at 0 again). */
-  const soundSheds = new Map<string, number>();
   const lastSent = new Map<string, string>();
   let thumbnails = false;
   const thumbListeners: Array<(id: string, url: string) => void> = [];
@@ -255,11 +253,6 @@ export function attachDisplay(
       if (!id || !deps.limits.take(id, 'health')) return;
       const parsed = DisplayHealthSchema.safeParse(payload);
       if (!parsed.success) return void socket.emit('error:notice', { code: 'bad_request', message: `display:health: ${describeIssues(parsed.error.issues)}` });
-      const sound = parsed.data.sound;
-      if (sound && sound.sheds > (soundSheds.get(id) ?? 0)) {
-        logger.warn({ screenId: id, sheds: sound.sheds, backInS: sound.backInS }, "display: the screen's sound guard shed its sound: the sound was starving the screen (it comes back after the hold; docs/operations.md, \"The sound guard\")");
-      }
-      if (sound) soundSheds.set(id, sound.sheds);
       registry.health(id, parsed.data);
     }));
 

@@ -5,7 +5,6 @@ import { send } from '../link';
 import { ago, clockTime, ms, useNow } from '../format';
 import { ConfirmButton } from '../ui';
 import { XrActions, XrFacts } from './XrFacts';
-import { SoundFacts } from './SoundFacts';
 import './pending.css';
 
 /** One screen: status, timing, thumbnail, last error and its actions. */
@@ -55,7 +54,6 @@ export function ScreenCard({ screen: s, walls, adopt }: { screen: ScreenStatus; 
         <dt>Piece</dt>
         <dd data-testid={`screen-piece-${s.id}`}>{piece ?? <span className="muted">—</span>}</dd>
         <XrFacts screen={s} />
-        <SoundFacts screen={s} />
         <dt>FPS</dt>
         <dd className={s.fps !== null && s.fps < 30 && s.connected ? 'warn' : ''}>{s.fps ?? '—'}</dd>
         <dt>Frame p95</dt>
