@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cleanExitPreferences, defaultUserDataDir, findChromium, kioskArgs, pageUrl, restartDelay, stageOriginOf } from './lib/kiosk';
+import { cleanExitPreferences, defaultUserDataDir, findChromium, kioskArgs, pageUrl, restartDelay, rootWarning, stageOriginOf } from './lib/kiosk';
 
 /**
  * `npm run screen -- <url>`: a screen computer's browser. Starts Chromium full-screen (kiosk) on
@@ -94,6 +94,8 @@ if (values['dry-run']) {
 }
 
 fs.mkdirSync(userDataDir, { recursive: true });
+const asRoot = rootWarning(process.getuid?.());
+if (asRoot) log(`warning: ${asRoot}`);
 
 /** A browser that crashed offers to restore its tabs over the show: its profile says it exited cleanly. */
 function markCleanExit(): void {

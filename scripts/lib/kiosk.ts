@@ -188,3 +188,14 @@ export async function stageOriginOf(
     note: `${why}; assuming the server's default stage port ${own + 1} (the page's port + 1). Give --stage-origin or PAVILION_STAGE_PORT if the server uses another`,
   };
 }
+
+/**
+ * What to say when the launcher runs as root (uid 0): Chromium then runs its audio threads in the
+ * real-time class (SCHED_RR; as a normal user they are ordinary threads), and a sound too heavy
+ * for the computer takes its core from the picture and everything else (docs/operations.md, "Run
+ * screens as a normal user"). Null for any other user, or where there are no uids.
+ */
+export function rootWarning(uid: number | undefined): string | null {
+  if (uid !== 0) return null;
+  return "running as root: Chromium then runs its audio threads in the real-time class, and a sound too heavy for this computer takes the CPU the picture needs; run the launcher as the screen computer's normal user (the systemd user unit in docs/operations.md)";
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanExitPreferences, defaultUserDataDir, findChromium, insecureOrigin, kioskArgs, pageUrl, restartDelay } from '../../scripts/lib/kiosk';
+import { cleanExitPreferences, defaultUserDataDir, findChromium, insecureOrigin, kioskArgs, pageUrl, restartDelay, rootWarning } from '../../scripts/lib/kiosk';
 
 // npm run screen (scripts/screen.ts): the flags, the browser it finds, the restart backoff. No browser runs.
 describe('kiosk launcher', () => {
@@ -80,5 +80,10 @@ describe('kiosk launcher', () => {
     const prefs = JSON.stringify({ profile: { exit_type: 'Crashed', exited_cleanly: false, name: 'x' } });
     const clean = JSON.parse(cleanExitPreferences(prefs)) as { profile: Record<string, unknown> };
     expect(clean.profile).toEqual({ exit_type: 'Normal', exited_cleanly: true, name: 'x' });
+  });
+  it('warns when run as root (its audio threads would be real-time), and only then', () => {
+    expect(rootWarning(0)).toMatch(/root.*real-time.*normal user/);
+    expect(rootWarning(1000)).toBeNull();
+    expect(rootWarning(undefined)).toBeNull(); // no uids (Windows)
   });
 });
