@@ -190,12 +190,13 @@ export async function stageOriginOf(
 }
 
 /**
- * What to say when the launcher runs as root (uid 0): Chromium then runs its audio threads in the
- * real-time class (SCHED_RR; as a normal user they are ordinary threads), and a sound too heavy
- * for the computer takes its core from the picture and everything else (docs/operations.md, "Run
+ * What to say when the launcher runs as root (uid 0): Chromium refuses to start as root unless its
+ * sandbox (what confines a hostile piece) is turned off with --no-sandbox, and as root it runs its
+ * audio threads in the real-time class (SCHED_RR; as a normal user they are ordinary threads), so a
+ * sound too heavy for the computer takes its core from the picture (docs/operations.md, "Run
  * screens as a normal user"). Null for any other user, or where there are no uids.
  */
 export function rootWarning(uid: number | undefined): string | null {
   if (uid !== 0) return null;
-  return "running as root: Chromium then runs its audio threads in the real-time class, and a sound too heavy for this computer takes the CPU the picture needs; run the launcher as the screen computer's normal user (the systemd user unit in docs/operations.md)";
+  return "running as root: Chromium will not start as root unless its sandbox, which confines a hostile piece, is turned off (--no-sandbox), and as root its audio threads run in the real-time class, where a sound too heavy for this computer takes the CPU the picture needs; run the launcher as the screen computer's normal user (the systemd user unit in docs/operations.md)";
 }

@@ -81,8 +81,8 @@ describe('kiosk launcher', () => {
     const clean = JSON.parse(cleanExitPreferences(prefs)) as { profile: Record<string, unknown> };
     expect(clean.profile).toEqual({ exit_type: 'Normal', exited_cleanly: true, name: 'x' });
   });
-  it('warns when run as root (its audio threads would be real-time), and only then', () => {
-    expect(rootWarning(0)).toMatch(/root.*real-time.*normal user/);
+  it('warns when run as root (no sandbox, real-time audio threads), and only then', () => {
+    expect(rootWarning(0)).toMatch(/root.*sandbox.*real-time.*normal user/);
     expect(rootWarning(1000)).toBeNull();
     expect(rootWarning(undefined)).toBeNull(); // no uids (Windows)
   });
