@@ -36,6 +36,11 @@ export interface Sample {
   cuesFired: number;
   loadAvg: number;
   /**
+   * The whole machine's CPU time since the previous sample, in % (bench/lib/machine-cpu.ts): busy,
+   * idle, and stolen by the hypervisor for other guests (older results lack it).
+   */
+  machine?: { busyPct: number; idlePct: number; stealPct: number };
+  /**
    * Where the screens' Chromiums spent CPU since the previous sample, in % of one core: by process
    * kind, and the busiest threads ("kind/thread name", threads of a name summed across processes).
    * What drives the load when it climbs (renderer main threads, SwiftShader, audio threads).
@@ -218,6 +223,9 @@ export function printReport(r: SoakResult): void {
     );
   }
   console.log('  (w: warm-up, left out of the growth figures; tab heaps: MB after a forced full GC, read one tab at a time, the readings since the previous sample; fps from each page\'s window.__pavilion.framesRendered; srv wait: % of the time the server\'s main thread was ready to run but waited for a CPU)');
+  const steal = r.samples.map((s) => s.machine?.stealPct ?? NaN).filter(Number.isFinite);
+  const idle = r.samples.map((s) => s.machine?.idlePct ?? NaN).filter(Number.isFinite);
+  if (steal.length) console.log(`the machine's CPU time (${String(steal.length)} samples): stolen by the hypervisor ${fmt(med(steal), 1)} % (median), ${fmt(Math.max(...steal), 1)} % at most; idle ${fmt(med(idle), 1)} % (median)`);
   for (const t of r.analysis.stages) console.log(`stage process of ${t.screenId}'s browser (after the warm-up): heap ${fmt(t.heap?.secondMean, 1)} → ${fmt(t.heap?.lastMean, 1)} MB (${fmt(t.heap?.growthPct, 1)} %)`);
   console.log('\nper tab (after the warm-up): screen │ page heap 2nd third → last third MB │ growth % │ fps mean │ reconnections │ page errors');
   for (const t of r.analysis.tabs) {

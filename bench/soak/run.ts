@@ -26,6 +26,7 @@ import path from 'node:path';
 import { arg, flag } from '../lib/args';
 import { raiseSession } from '../lib/priority';
 import { byKind, chromiumCpu, cpuSince } from '../lib/cpu';
+import { machineCpu, machineShares } from '../lib/machine-cpu';
 import { ROOT, childForker, keyedMessage, sleep } from '../lib/child';
 import type { ScreenStatus } from '../../protocol';
 import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToServer } from './protocol';
@@ -225,6 +226,7 @@ let lastRtt = { sum: 0, n: 0 };
 let lastPaced = 0;
 let lastT = 0;
 let lastChromium = { at: performance.now(), cpu: chromiumCpu() };
+let lastMachine = machineCpu();
 
 async function phoneCounters(): Promise<PhoneCounters[]> {
   const replies = phoneProcs.map((c) => keyedMessage<PhoneCounters>(c, 'report', 30_000));
@@ -263,6 +265,9 @@ async function takeSample(): Promise<void> {
   const sinceMs = Math.max(1, chromium.at - lastChromium.at);
   const pct = (ms: number) => Math.round((ms / sinceMs) * 1000) / 10;
   lastChromium = chromium;
+  const machineNow = machineCpu();
+  const machine = machineShares(lastMachine, machineNow);
+  lastMachine = machineNow;
   const acked = phones.reduce((s, p) => s + p.acked, 0);
   const paced = phones.reduce((s, p) => s + p.paced, 0);
   const rtt = { sum: phones.reduce((s, p) => s + p.rttSumMs, 0), n: phones.reduce((s, p) => s + p.rttCount, 0) };
@@ -282,6 +287,7 @@ async function takeSample(): Promise<void> {
     refusedCommands: api.refused + api.failed,
     cuesFired,
     loadAvg: os.loadavg()[0] ?? NaN,
+    ...(machine ? { machine } : {}),
     chromiumCpu: { byKind: Object.fromEntries(Object.entries(byKind(spent)).map(([k, v]) => [k, pct(v)])), top: spent.slice(0, 8).map(([k, v]) => [k, pct(v)]) },
   };
   lastAcked = acked;
@@ -290,7 +296,7 @@ async function takeSample(): Promise<void> {
   lastT = t;
   samples.push(sample);
   const heaps = tabSamples.map((x) => x.heapMB).filter((v): v is number => v !== null);
-  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB, CPU ${serverSample.cpuPct.toFixed(0)} %, waited for a CPU ${serverSample.mainWaitPct?.toFixed(0) ?? '?'} %, loop p99 ${serverSample.loopP99Ms.toFixed(0)} ms; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
+  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB, CPU ${serverSample.cpuPct.toFixed(0)} %, waited for a CPU ${serverSample.mainWaitPct?.toFixed(0) ?? '?'} %, loop p99 ${serverSample.loopP99Ms.toFixed(0)} ms; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}${machine ? ` (steal ${machine.stealPct.toFixed(0)} %, idle ${machine.idlePct.toFixed(0)} %)` : ''}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
 }
 
 /** A sample that fails (a child that did not answer in time) is logged and left out. */

@@ -2,7 +2,7 @@
  * npx tsx bench/soak/timeline.ts bench/results/soak-<date>.json
  *
  * A soak's samples as a timeline of who had the CPU (docs/performance.md, session 17): per sample the
- * load, the server's share of time waiting for a CPU and its loop delay, the Chromium threads by name
+ * load, the share of the machine's CPU the hypervisor took for other guests (steal), the server's share of time waiting for a CPU and its loop delay, the Chromium threads by name
  * (the sounding screens' audio device threads, the stage processes' main threads, SwiftShader's), the
  * screens' frame rates (median, and each wall's first screen: the one that sounds), the sounding
  * stages' Web Audio census (sources sounding, nodes made so far: bench/soak/tabs.ts) and the errors
@@ -18,7 +18,7 @@ if (!file || !fs.existsSync(file)) {
 }
 const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { samples: Sample[] };
 const f = (x: number | null | undefined, d = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
-console.log('    t s │ load │ srv wait % │ loop p99 ms │ audio % │ stage main % │ SwiftShader % │ fps median │ sounding screens fps │ sounding: live sources / nodes made │ errors │ sounding: audio context (state, clock, underruns, errors)');
+console.log('    t s │ load │ steal % │ srv wait % │ loop p99 ms │ audio % │ stage main % │ SwiftShader % │ fps median │ sounding screens fps │ sounding: live sources / nodes made │ errors │ sounding: audio context (state, clock, underruns, errors)');
 for (const s of r.samples) {
   const top = Object.fromEntries(s.chromiumCpu?.top ?? []);
   const fps = s.tabs.map((t) => t.fps).filter((x): x is number => x !== null).sort((a, b) => a - b);
@@ -33,6 +33,7 @@ for (const s of r.samples) {
     [
       f(s.t).padStart(7),
       f(s.loadAvg).padStart(4),
+      f(s.machine?.stealPct).padStart(7),
       f(s.server.mainWaitPct).padStart(10),
       f(s.server.loopP99Ms).padStart(11),
       f(top['renderer/AudioOutputDevi'] ?? 0).padStart(7),
