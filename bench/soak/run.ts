@@ -1,6 +1,6 @@
 /**
  * npm run bench:soak [-- --minutes 10] [--screens 16] [--phones 500] [--hz 10] [--cue-s 2]
- *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browsers 1 | --browser-per-screen]
+ *                       [--sample-s 10] [--size 320x180] [--heap-tolerance 10] [--browsers 4 | --browser-per-screen]
  *                       [--server-nice -10|none] [--server-sched rr|other]
  *                       [--trace-audio 30,120 [--trace-audio-ms 2000]] (what the audio threads render, at those seconds)
  *                       [--stage-snapshots 150,540] (heap snapshots of each browser's stage process, at those seconds)
@@ -8,7 +8,7 @@
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
- * (small), 500 phones (socket.io clients on /visitor in child processes, ack-paced at --hz) playing
+ * (small; the tabs of a wall in one Chromium of their own), 500 phones (socket.io clients on /visitor in child processes, ack-paced at --hz) playing
  * on the walls, and a cue fired every 2 s (5 cues, each a different bundled piece and params on
  * every wall). Samples every ~10 s: the server's RSS and heap (over IPC, after a full GC), each
  * tab's live JS heap and frame rate, errors and reconnections. The first 20 % (at least 30 s) is
@@ -30,7 +30,7 @@ import { machineCpu, machineShares } from '../lib/machine-cpu';
 import { ROOT, childForker, keyedMessage, sleep } from '../lib/child';
 import type { ScreenStatus } from '../../protocol';
 import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToServer } from './protocol';
-import { Api, WALLS, setUpShow } from './show';
+import { Api, PER_WALL, WALLS, setUpShow } from './show';
 import { Tabs } from './tabs';
 import { formatAudioTrace, type AudioThreadTrace } from './audio-trace';
 import { judge, messageKind, printReport, type Sample, type SoakResult } from './report';
@@ -53,10 +53,13 @@ const SERVER_SNAPSHOTS_AT = arg('server-snapshots', '').split(',').filter(Boolea
 const HEAP_TOLERANCE = arg('heap-tolerance', 10);
 const SIZE = arg('size', '320x180');
 /**
- * The screens as tabs of how many Chromiums (1: the issue's set-up; --browser-per-screen: one each,
- * a venue's). Tabs of one browser share one stage process: see bench/soak/tabs.ts.
+ * The screens as tabs of how many Chromiums: by default one per four screens, so one per wall at the
+ * default 16 (a display computer driving a wall's four outputs: the set-up of the soaks recorded in
+ * docs/performance.md since session 15);
+ * --browsers 1 puts all the tabs in one Chromium, --browser-per-screen gives each screen its own (a
+ * venue's). Tabs of one browser share one stage process: see bench/soak/tabs.ts.
  */
-const BROWSERS = flag('browser-per-screen') ? SCREENS : arg('browsers', 1);
+const BROWSERS = flag('browser-per-screen') ? SCREENS : arg('browsers', Math.ceil(SCREENS / PER_WALL));
 /**
  * --server-nice: in a venue the server (and every phone) has a machine of its own; here they share
  * two cores with sixteen software-rendering screens, whose Chromium GPU processes run at nice −8

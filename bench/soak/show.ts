@@ -8,7 +8,7 @@ import type { ParamSpec, ParamValues, Show } from '../../protocol';
 import { newScreenKey } from '../../server/screens/keys';
 
 export const WALLS = ['soak-a', 'soak-b', 'soak-c', 'soak-d'];
-const PER_WALL = 4;
+export const PER_WALL = 4;
 export const CUES = 5;
 
 export class Api {
