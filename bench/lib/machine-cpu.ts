@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 
 /*
- * The whole machine's CPU time, from the first line of /proc/stat (Linux): what the guest's own
- * processes used, what stayed idle, and what the hypervisor took for other guests ("steal"). On a
+ * The whole machine's CPU time, from the first line of /proc/stat (Linux; bench:soak samples it,
+ * bench:visitors waits on it for a quiet machine): what the guest's own processes used, what stayed idle, and what the hypervisor took for other guests ("steal"). On a
  * virtual machine a run that starves can be the host's doing as much as the run's own: a steal share
  * that climbs is CPU the guest was promised and not given.
  */

@@ -8,7 +8,8 @@
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
- * (small; the tabs of a wall in one Chromium of their own), 500 phones (socket.io clients on /visitor in child processes, ack-paced at --hz) playing
+ * (small; the tabs of a wall in one Chromium of their own), 500 phones (socket.io clients on
+ * /visitor in child processes, ack-paced at --hz) playing
  * on the walls, and a cue fired every 2 s (5 cues, each a different bundled piece and params on
  * every wall). Samples every ~10 s: the server's RSS and heap (over IPC, after a full GC), each
  * tab's live JS heap and frame rate, errors and reconnections. The first 20 % (at least 30 s) is
@@ -55,9 +56,8 @@ const SIZE = arg('size', '320x180');
 /**
  * The screens as tabs of how many Chromiums: by default one per four screens, so one per wall at the
  * default 16 (a display computer driving a wall's four outputs: the set-up of the soaks recorded in
- * docs/performance.md since session 15);
- * --browsers 1 puts all the tabs in one Chromium, --browser-per-screen gives each screen its own (a
- * venue's). Tabs of one browser share one stage process: see bench/soak/tabs.ts.
+ * docs/performance.md since session 15); --browsers 1 puts all the tabs in one Chromium,
+ * --browser-per-screen gives each screen its own (a venue's). Tabs of one browser share one stage process: see bench/soak/tabs.ts.
  */
 const BROWSERS = flag('browser-per-screen') ? SCREENS : arg('browsers', Math.ceil(SCREENS / PER_WALL));
 /**

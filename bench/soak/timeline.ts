@@ -2,7 +2,8 @@
  * npx tsx bench/soak/timeline.ts bench/results/soak-<date>.json
  *
  * A soak's samples as a timeline of who had the CPU (docs/performance.md, session 17): per sample the
- * load, the share of the machine's CPU the hypervisor took for other guests (steal), the server's share of time waiting for a CPU and its loop delay, the Chromium threads by name
+ * load, the share of the machine's CPU the hypervisor took for other guests (steal), the server's
+ * share of time waiting for a CPU and its loop delay, the Chromium threads by name
  * (the sounding screens' audio device threads, the stage processes' main threads, SwiftShader's), the
  * screens' frame rates (median, and each wall's first screen: the one that sounds), the sounding
  * stages' Web Audio census (sources sounding, nodes made so far: bench/soak/tabs.ts) and the errors

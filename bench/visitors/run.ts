@@ -47,6 +47,7 @@ import type { AckMode, FromPhones, FromServer, Mode, PhoneJob, PhoneKind, PhoneR
 import { DisplayPage } from './display-page';
 import { arg } from '../lib/args';
 import { raiseSessionOf } from '../lib/priority';
+import { machineCpu, machineShares } from '../lib/machine-cpu';
 import { ROOT, childForker, nextMessage, sleep } from '../lib/child';
 import { Samples, fmt as fmtDigits } from '../lib/stats';
 
@@ -120,26 +121,16 @@ if (DISPLAY !== 'node' && DISPLAY !== 'chromium' && DISPLAY !== 'none') {
   process.exit(2);
 }
 
-function cpuTimes(): { idle: number; total: number } | null {
-  try {
-    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    return { idle: (f[3] ?? 0) + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
-  } catch {
-    return null;
-  }
-}
-
 /** Waits until the machine is mostly idle (other people's work would otherwise be measured too). */
 async function waitIdle(maxS: number): Promise<void> {
-  if (maxS <= 0 || !cpuTimes()) return;
+  if (maxS <= 0 || !machineCpu()) return;
   const until = Date.now() + maxS * 1000;
   let quiet = 0;
   while (Date.now() < until) {
-    const a = cpuTimes()!;
+    const a = machineCpu();
     await sleep(5000);
-    const b = cpuTimes()!;
-    const idle = (b.idle - a.idle) / Math.max(1, b.total - a.total);
-    quiet = idle >= 0.9 ? quiet + 1 : 0;
+    const idlePct = machineShares(a, machineCpu())?.idlePct ?? 0;
+    quiet = idlePct >= 90 ? quiet + 1 : 0;
     if (quiet >= 2) return;
   }
   console.warn(`  the machine did not go idle within ${maxS} s; measuring anyway (see the load column)`);
