@@ -345,7 +345,7 @@ class HeapReader {
 export interface HeapWalk {
   /** Seconds each whole round of the pages' walk (every display page once) took. */
   pageRoundS: number[];
-  /** Seconds each whole round of the stages' walk (each browser's stage process once) took. */
+  /** Seconds between two readings of one stage process (each browser's is walked on its own), all of them. */
   stageRoundS: number[];
   pageReadingMs: Spread;
   stageReadingMs: Spread;
@@ -364,7 +364,7 @@ function spread(v: number[]): Spread {
 
 export class Tabs {
   private walking = false;
-  /** Seconds each whole round of the two heap walks took. */
+  /** Seconds each whole round of the pages' walk took, and between two readings of one stage process. */
   private readonly roundS: { page: number[]; stage: number[] } = { page: [], stage: [] };
   private walk: Promise<void> | null = null;
   private constructor(
@@ -442,9 +442,9 @@ export class Tabs {
   }
 
   /**
-   * Starts the heap walks until stopHeapWalk(): one over the display pages and one over the stage
-   * processes (through each browser's first tab), side by side, each one target at a time, round
-   * and round, each reading given up after `perTargetTimeoutMs`. A reading goes into its tab's next
+   * Starts the heap walks until stopHeapWalk(): one over the display pages, one target at a time,
+   * and one for each browser's stage process (through its first tab), side by side, round and
+   * round, each reading given up after `perTargetTimeoutMs`. A reading goes into its tab's next
    * sample. Side by side, because a starved stage process takes tens of seconds to answer (session
    * 26): in one walk, the pages waited for it, and got 3 readings in a 10-minute run, too few to
    * tell a growing heap from one reading's noise.
@@ -461,11 +461,11 @@ export class Tabs {
     };
     this.walk = Promise.all([
       walk(this.tabs, (t) => t.readPageHeap(perTargetTimeoutMs), this.roundS.page),
-      walk(
-        this.tabs.filter((t) => this.firsts.has(t)),
-        (t) => t.readStageHeap(perTargetTimeoutMs),
-        this.roundS.stage,
-      ),
+      // Each browser's stage process in a walk of its own: they are separate processes, and a
+      // reading mostly waits for its process's main thread to finish a frame (23 s median when
+      // starved), which costs the other processes nothing. One after the other, a round of the four
+      // took 66–150 s, and a 10-minute run read each only 4 or 5 times after the warm-up (session 30).
+      ...this.tabs.filter((t) => this.firsts.has(t)).map((t) => walk([t], (x) => x.readStageHeap(perTargetTimeoutMs), this.roundS.stage)),
     ]).then(() => {
       for (const t of this.tabs) t.closeHeapReaders();
     });

@@ -59,10 +59,15 @@ export interface Thirds {
   growthPct: number;
 }
 
-/** Splits the points in three by order and compares the last third's mean with the second's. Null with fewer than 3. */
-export function thirds(values: readonly number[]): Thirds | null {
+/**
+ * Splits the points in three by order and compares the last third's mean with the second's. Null
+ * with fewer than `perThird` points in each third: a heap that swings with what is playing (a stage
+ * process holds whichever pieces its screens show at the reading: 35–92 MB in one hour, session 30)
+ * cannot be told growing from one reading against one other.
+ */
+export function thirds(values: readonly number[], perThird = 1): Thirds | null {
   const n = values.length;
-  if (n < 3) return null;
+  if (n < 3 * Math.max(1, perThird)) return null;
   const a = Math.floor(n / 3);
   const b = Math.floor((2 * n) / 3);
   const second = mean(values.slice(a, b));
