@@ -22,15 +22,30 @@ interface ClockDiag {
   now(): number;
 }
 
-/** The screen's path, and its error against the truth (its own clock + SHIFT, on the same machine). */
-const clockOf = (page: Page) =>
-  page.evaluate((shift) => {
-    const c = (window as unknown as { __pavilion: { clock: ClockDiag } }).__pavilion.clock;
-    const a = performance.timeOrigin + performance.now();
-    const est = c.now();
-    const b = performance.timeOrigin + performance.now();
-    return { path: c.path, synced: c.synced, errorMs: Math.abs(est - ((a + b) / 2 + shift)) };
-  }, SHIFT);
+/** The show time the server reads (it runs in this process). */
+const showTime = () => systemTime() + SHIFT;
+
+/**
+ * The screen's path, and its error against the server's own clock, read around the page's answer:
+ * the estimate must fall between the server's time just before and just after it. The truth is not
+ * the page's own clock plus SHIFT: this process fixed its epoch when it started, the page when it
+ * loaded, and a wall-clock step between the two (CI once saw 9.4 s) would read as the screen's error.
+ * Of a few reads, the one with the narrowest bracket counts.
+ */
+async function clockOf(page: Page) {
+  let best: { path: string | null; synced: boolean; errorMs: number; widthMs: number } | null = null;
+  for (let i = 0; i < 12 && !(best && best.widthMs < 2); i++) {
+    const before = showTime();
+    const c = await page.evaluate(() => {
+      const k = (window as unknown as { __pavilion: { clock: ClockDiag } }).__pavilion.clock;
+      return { path: k.path, synced: k.synced, est: k.now() };
+    });
+    const after = showTime();
+    const errorMs = c.est < before ? before - c.est : c.est > after ? c.est - after : 0;
+    if (!best || after - before < best.widthMs) best = { path: c.path, synced: c.synced, errorMs, widthMs: after - before };
+  }
+  return best!;
+}
 
 /** The path the panel shows for the screen (its health reports, once a second). */
 async function panelPath(screenId: string): Promise<string | null> {
@@ -43,7 +58,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startServer({ staticDir: STATIC_DIR, time: () => systemTime() + SHIFT });
+  app = await startServer({ staticDir: STATIC_DIR, time: showTime });
   browser = await launch();
   page = (await openPage(browser, screenUrl(app, 'main-1'))).page;
   await waitFrames(page, 3);
@@ -59,7 +74,7 @@ describe('the screen clock path', () => {
       const c = await clockOf(page);
       return c.synced && c.path === 'responder' ? c : null;
     }, 'the screen to sync over the responder', 30_000);
-    expect(onResponder.errorMs, 'synced over the responder').toBeLessThan(5);
+    expect(onResponder.errorMs, `synced over the responder (read within ${onResponder.widthMs.toFixed(1)} ms)`).toBeLessThan(5);
     await until(async () => (await panelPath('main-1')) === 'responder', 'the panel to show the responder path', 30_000);
 
     await app.clock!.stop();
