@@ -59,7 +59,7 @@ export class Snapshot {
 
   /** A node's kind: its type, and for objects, closures and natives its name too. */
   kind(n: number): string {
-    const type = this.nodeTypes[this.raw.nodes[n * this.nf + this.iType]!] ?? '?';
+    const type = this.type(n);
     if (type === 'object' || type === 'closure' || type === 'native' || type === 'hidden' || type === 'synthetic' || type === 'code') {
       const name = this.raw.strings[this.raw.nodes[n * this.nf + this.iName]!] ?? '?';
       // Object literals are named by their first properties ("{a, b, c}"): keep that, it tells them apart.

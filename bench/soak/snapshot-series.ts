@@ -37,7 +37,10 @@ interface Read {
 
 function read(file: string, s: Snapshot): Read {
   const parts = new Map<string, number>();
-  for (let n = 0; n < s.nodeCount; n++) parts.set(part(s.type(n)), (parts.get(part(s.type(n))) ?? 0) + s.size(n));
+  for (let n = 0; n < s.nodeCount; n++) {
+    const p = part(s.type(n));
+    parts.set(p, (parts.get(p) ?? 0) + s.size(n));
+  }
   return { file, parts, census: s.census(), ids: s.ids() };
 }
 
