@@ -10,9 +10,11 @@
  * context). Weak edges are left out: they hold nothing. With --paths, for each kind named, a few
  * of its objects in AFTER and a chain of what holds each, up to a root (a window, a context): the
  * place a leak hangs from. With --new, only objects born between the two snapshots are followed (V8
- * keeps an object's id across the snapshots of one process), which is what a leak is made of.
+ * keeps an object's id across the snapshots of one process, as long as no DevTools session to it
+ * ends between them: heap-snapshot.ts), which is what a leak is made of.
  */
 import { arg, flag } from '../lib/args';
+import { idsCompare } from './heap-snapshot';
 import { load, type Snapshot } from './heap-graph';
 
 /** The options that take a value (--new takes none). */
@@ -28,6 +30,10 @@ const RETAINERS = arg('retainers', 8);
 const PATHS = arg('paths', '').split(',').map((k) => k.trim()).filter(Boolean);
 const SAMPLES = arg('samples', 3);
 const NEW_ONLY = flag('new');
+if (NEW_ONLY && PATHS.length && idsCompare([files[0]!, files[1]!]) !== true) {
+  console.error('--new needs two snapshots whose ids compare (one id epoch in their notes: heap-snapshot.ts); these have none, or two');
+  process.exit(2);
+}
 const [a, b] = files.map(load) as [Snapshot, Snapshot];
 const ca = a.census();
 const cb = b.census();
