@@ -317,9 +317,16 @@ export class PieceHost {
     if (changed) this.changed(false);
   }
 
-  /** A run off screen goes to the cache of warm pieces (dormant), pushing out the oldest. */
+  /**
+   * A run off screen goes to the cache of warm pieces (dormant), pushing out the oldest. One that
+   * cannot be kept (it failed, or has no module) is gone: its warm-ups are forgotten with it.
+   */
   private keep(run: Run): void {
-    if (run.failed || !run.module || run === this.run || run === this.incoming) return;
+    if (run === this.run || run === this.incoming) return;
+    if (run.failed || !run.module) {
+      this.warm.forgetKey(run.key);
+      return;
+    }
     this.warm.keep(run);
     this.changed(false);
   }

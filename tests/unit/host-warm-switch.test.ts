@@ -60,6 +60,30 @@ describe('host: warm before the cue', () => {
   });
 });
 
+describe('host: the warm-ups of runs that are gone', () => {
+  it('a run that failed on screen is not kept when the next one plays, and its warm-ups are forgotten', async () => {
+    const { host, pieces, frameAt } = testHost();
+    host.attachRenderer('main-1', renderer());
+    host.setProgram(programOf(playing('canopy', T)));
+    await pieces.arrive('canopy');
+    frameAt(T - 100);
+    const key = `canopy@1.0.0@${T}`;
+    host.warmed(key, 'main-1');
+    frameAt(T);
+    expect(host.snapshot().run?.key).toBe(key);
+    host.fail('render', new Error('boom'), key);
+    expect(host.isWarm(key, 'main-1')).toBe(true); // on screen still (the fallback in its place)
+    host.setProgram(programOf(playing('echo', T + 1000)));
+    await pieces.arrive('echo');
+    frameAt(T + 900);
+    host.warmed(`echo@1.0.0@${T + 1000}`, 'main-1');
+    frameAt(T + 1000);
+    expect(host.snapshot().run?.installationId).toBe('echo');
+    expect(host.warmCache().pieces).toEqual([]); // the failed run is not kept warm
+    expect(host.isWarm(key, 'main-1'), 'the failed run is gone: nothing of it is kept').toBe(false);
+  });
+});
+
 describe('host: transitions from show time', () => {
   async function crossfade(pausedAt: number | null = null) {
     const t = testHost();
