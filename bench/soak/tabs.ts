@@ -332,7 +332,9 @@ function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
  * once (a session runs its commands in order, so the reading follows the collection) over a session
  * kept open between readings. A starved renderer answers each message only between its long
  * frames, so an attach, two commands and a detach per reading took several of its turns; now it
- * takes one or two. A session that fails or times out is dropped, and the next reading opens another.
+ * takes one or two. A reading that times out is given up, but its session is kept (a starved
+ * renderer answers late, not never), because every session that ends makes V8 renumber the
+ * process's objects (heap-snapshot.ts); one that fails is dropped, and the next reading opens another.
  */
 class HeapReader {
   private session: Promise<CDPSession> | null = null;
@@ -349,10 +351,11 @@ class HeapReader {
       const s = await session;
       const [, usage] = await Promise.all([s.send('HeapProfiler.collectGarbage'), s.send('Runtime.getHeapUsage')]);
       return usage.usedSize;
-    })().catch(() => null);
-    const bytes = await withTimeout(reading, timeoutMs);
-    if (bytes === null && this.session === session) this.close();
-    return bytes;
+    })().catch(() => {
+      if (this.session === session) this.close(); // a late failure too
+      return null;
+    });
+    return withTimeout(reading, timeoutMs);
   }
 
   close(): void {
