@@ -8,18 +8,24 @@
  * which is what tells an object born between two snapshots from an old one (snapshot-diff --new,
  * snapshot-series' survivors). But it forgets every id whenever a DevTools session to that process
  * ends (any session, even one that only read the heap's size: seen in Chromium 14x), and then
- * numbers the heap afresh, from low ids that look like the old ones. So the snapshots of one process
- * are taken over one session kept open between them, and each is written with a note of its id
- * epoch: the count of sessions to that process that had ended when it was taken. Two snapshots'
- * ids compare only when their epochs are equal.
+ * numbers the heap afresh, from low ids that look like the old ones; a reloaded frame's process
+ * did too (session 34). So the snapshots of one process are taken over one session kept open
+ * between them, and before each one the session asks V8 for the id of the frame's global object:
+ * V8 knows it only if its ids are the ones of the previous snapshot (a renumbered map, or a new
+ * global after a reload, answers 0). Each snapshot is written with a note of what it found.
  */
 import fs from 'node:fs';
 import type { CDPSession } from 'playwright-core';
 
 /** What is written beside each snapshot, as `<file>.json`. */
 export interface SnapshotNote {
-  /** Sessions to the process that had ended before this snapshot (ids compare only within one epoch). */
+  /** Sessions to the process that had ended before this snapshot (the bench's own count). */
   idEpoch: number;
+  /**
+   * Whether V8 still held the previous snapshot's ids when this one was taken (its global object
+   * had an id): only then do the two snapshots' ids compare. False for a first snapshot.
+   */
+  continuesPrevious: boolean;
 }
 
 /**
@@ -27,7 +33,8 @@ export interface SnapshotNote {
  * holds the live heap), and its note beside it. The session is left open, for the next snapshot.
  * Resolves with the file's size in bytes, or rejects with why it could not.
  */
-export async function writeHeapSnapshot(session: CDPSession, file: string, note: SnapshotNote): Promise<number> {
+export async function writeHeapSnapshot(session: CDPSession, file: string, idEpoch: number): Promise<number> {
+  const continuesPrevious = await knowsGlobal(session);
   const out = fs.createWriteStream(file);
   let bytes = 0;
   const onChunk = ({ chunk }: { chunk: string }) => {
@@ -43,26 +50,49 @@ export async function writeHeapSnapshot(session: CDPSession, file: string, note:
     session.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
+  const note: SnapshotNote = { idEpoch, continuesPrevious };
   fs.writeFileSync(`${file}.json`, JSON.stringify(note));
   return bytes;
 }
 
-/** A snapshot's note (writeHeapSnapshot), or null when it has none (written before notes were). */
+/** Whether V8 has an id for the target's global object (it was in a snapshot, and V8 kept its ids since). */
+async function knowsGlobal(session: CDPSession): Promise<boolean> {
+  const group = 'pavilion-bench-snapshot';
+  try {
+    await session.send('HeapProfiler.enable');
+    const { result } = await session.send('Runtime.evaluate', { expression: 'globalThis', objectGroup: group });
+    if (!result.objectId) return false;
+    const { heapSnapshotObjectId } = await session.send('HeapProfiler.getHeapObjectId', { objectId: result.objectId });
+    return heapSnapshotObjectId !== '0';
+  } catch {
+    return false;
+  } finally {
+    await session.send('Runtime.releaseObjectGroup', { objectGroup: group }).catch(() => {});
+  }
+}
+
+/** A snapshot's note (writeHeapSnapshot), or null when it has none (written before notes were, or before they said this much). */
 export function readSnapshotNote(file: string): SnapshotNote | null {
   try {
     const n = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as Partial<SnapshotNote>;
-    return typeof n.idEpoch === 'number' ? { idEpoch: n.idEpoch } : null;
+    return typeof n.idEpoch === 'number' && typeof n.continuesPrevious === 'boolean' ? { idEpoch: n.idEpoch, continuesPrevious: n.continuesPrevious } : null;
   } catch {
     return null;
   }
 }
 
 /**
- * Whether the objects' ids of these snapshots (of one process, in time order) compare: true when
- * their notes say one id epoch, false when they say more than one, null when a note is missing.
+ * Whether the objects' ids of these snapshots (of one process, in time order, taken one after the
+ * other) compare: true when every one after the first continued the one before, false when one did
+ * not, null when a note is missing.
  */
 export function idsCompare(files: string[]): boolean | null {
   const notes = files.map(readSnapshotNote);
   if (notes.some((n) => n === null)) return null;
-  return new Set(notes.map((n) => n!.idEpoch)).size === 1;
+  return notes.slice(1).every((n) => n!.continuesPrevious);
+}
+
+/** Where the ids were renumbered: the files (after the first) whose snapshot did not continue the one before. */
+export function renumberedAt(files: string[]): string[] {
+  return files.slice(1).filter((f) => readSnapshotNote(f)?.continuesPrevious === false);
 }

@@ -11,7 +11,7 @@
  * of its objects in AFTER and a chain of what holds each, up to a root (a window, a context): the
  * place a leak hangs from. With --new, only objects born between the two snapshots are followed (V8
  * keeps an object's id across the snapshots of one process, as long as no DevTools session to it
- * ends between them: heap-snapshot.ts), which is what a leak is made of.
+ * ends and no frame of it reloads between them: heap-snapshot.ts), which is what a leak is made of.
  */
 import { arg, flag } from '../lib/args';
 import { idsCompare } from './heap-snapshot';
@@ -31,7 +31,7 @@ const PATHS = arg('paths', '').split(',').map((k) => k.trim()).filter(Boolean);
 const SAMPLES = arg('samples', 3);
 const NEW_ONLY = flag('new');
 if (NEW_ONLY && PATHS.length && idsCompare([files[0]!, files[1]!]) !== true) {
-  console.error('--new needs two snapshots whose ids compare (one id epoch in their notes: heap-snapshot.ts); these have none, or two');
+  console.error('--new needs two snapshots whose ids compare (the second\'s note says it continued the first\'s: heap-snapshot.ts); these do not, or have no notes');
   process.exit(2);
 }
 const [a, b] = files.map(load) as [Snapshot, Snapshot];

@@ -11,12 +11,13 @@
  *   keeps an object's id across the snapshots of one process). Whatever a mount creates dies when
  *   it unmounts, so objects born in an early interval and alive at the end are caches or a leak;
  *   bounded caches stop gaining survivors, a leak keeps gaining them in every interval. Only for
- *   snapshots whose notes say one id epoch (heap-snapshot.ts: V8 renumbers a process's objects
- *   whenever a DevTools session to it ends); otherwise the report says why it gives none.
+ *   snapshots whose notes say each continued the ids of the one before (heap-snapshot.ts: V8
+ *   renumbers a process's objects when a DevTools session to it ends, or its frame reloads);
+ *   otherwise the report says why it gives none.
  */
 import { arg } from '../lib/args';
 import { load, type Snapshot } from './heap-graph';
-import { idsCompare, readSnapshotNote } from './heap-snapshot';
+import { idsCompare, renumberedAt } from './heap-snapshot';
 
 const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--top');
 if (files.length < 3) {
@@ -84,11 +85,10 @@ for (const r of steady.slice(0, TOP)) console.log(`  ${`+${(r.d / 1024).toFixed(
 // Survivors: each object of the last snapshot, by the first snapshot that holds it.
 const comparable = idsCompare(files);
 if (comparable !== true) {
-  const epochs = files.map((f) => readSnapshotNote(f)?.idEpoch ?? '?').join(', ');
   console.log(
     comparable === null
-      ? '\nno survivors by birth: some snapshots have no note of their id epoch (taken before bench:soak kept one session for them), so their ids may not compare'
-      : `\nno survivors by birth: V8 renumbered the process's objects between these snapshots (id epochs ${epochs}: a DevTools session to it ended), so their ids do not compare`,
+      ? '\nno survivors by birth: some snapshots have no note saying whether their ids continue the one before (taken before bench:soak wrote one), so their ids may not compare'
+      : `\nno survivors by birth: V8 renumbered the process's objects before ${renumberedAt(files).join(', ')} (a DevTools session to it ended, or its frame reloaded), so their ids do not compare; give a series within which they do`,
   );
   process.exit(0);
 }

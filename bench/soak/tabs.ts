@@ -274,7 +274,7 @@ class Tab {
     const kept = (this.stageSnapshots ??= { frame, session: this.context.newCDPSession(frame) });
     const idEpoch = this.stageSessionsEnded;
     try {
-      const bytes = await writeHeapSnapshot(await kept.session, file, { idEpoch });
+      const bytes = await writeHeapSnapshot(await kept.session, file, idEpoch);
       return `${this.screenId}'s stage process: ${(bytes / 1048576).toFixed(1)} MB snapshot in ${file} (id epoch ${idEpoch})`;
     } catch (e) {
       if (this.stageSnapshots === kept) this.closeStageSnapshots(); // the next one opens another
