@@ -19,8 +19,6 @@ import type { CDPSession } from 'playwright-core';
 
 /** What is written beside each snapshot, as `<file>.json`. */
 export interface SnapshotNote {
-  /** Sessions to the process that had ended before this snapshot (the bench's own count). */
-  idEpoch: number;
   /**
    * Whether V8 still held the previous snapshot's ids when this one was taken (its global object
    * had an id): only then do the two snapshots' ids compare. False for a first snapshot.
@@ -31,9 +29,10 @@ export interface SnapshotNote {
 /**
  * Writes a heap snapshot of the target behind `session` to `file` (V8 collects garbage first, so it
  * holds the live heap), and its note beside it. The session is left open, for the next snapshot.
- * Resolves with the file's size in bytes, or rejects with why it could not.
+ * Resolves with the file's size in bytes and the note, or rejects with why it could not.
  */
-export async function writeHeapSnapshot(session: CDPSession, file: string, idEpoch: number): Promise<number> {
+export async function writeHeapSnapshot(session: CDPSession, file: string): Promise<{ bytes: number; note: SnapshotNote }> {
+  await session.send('HeapProfiler.enable');
   const continuesPrevious = await knowsGlobal(session);
   const out = fs.createWriteStream(file);
   let bytes = 0;
@@ -43,23 +42,21 @@ export async function writeHeapSnapshot(session: CDPSession, file: string, idEpo
   };
   try {
     session.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-    await session.send('HeapProfiler.enable');
     await session.send('HeapProfiler.collectGarbage');
     await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   } finally {
     session.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
-  const note: SnapshotNote = { idEpoch, continuesPrevious };
+  const note: SnapshotNote = { continuesPrevious };
   fs.writeFileSync(`${file}.json`, JSON.stringify(note));
-  return bytes;
+  return { bytes, note };
 }
 
-/** Whether V8 has an id for the target's global object (it was in a snapshot, and V8 kept its ids since). */
+/** Whether V8 has an id for the target's global object (it was in a snapshot, and V8 kept its ids since); HeapProfiler enabled. */
 async function knowsGlobal(session: CDPSession): Promise<boolean> {
   const group = 'pavilion-bench-snapshot';
   try {
-    await session.send('HeapProfiler.enable');
     const { result } = await session.send('Runtime.evaluate', { expression: 'globalThis', objectGroup: group });
     if (!result.objectId) return false;
     const { heapSnapshotObjectId } = await session.send('HeapProfiler.getHeapObjectId', { objectId: result.objectId });
@@ -75,7 +72,7 @@ async function knowsGlobal(session: CDPSession): Promise<boolean> {
 export function readSnapshotNote(file: string): SnapshotNote | null {
   try {
     const n = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as Partial<SnapshotNote>;
-    return typeof n.idEpoch === 'number' && typeof n.continuesPrevious === 'boolean' ? { idEpoch: n.idEpoch, continuesPrevious: n.continuesPrevious } : null;
+    return typeof n.continuesPrevious === 'boolean' ? { continuesPrevious: n.continuesPrevious } : null;
   } catch {
     return null;
   }

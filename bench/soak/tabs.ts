@@ -169,8 +169,6 @@ class Tab {
   private stageHeap: { frame: Frame; reader: HeapReader } | null = null;
   /** The session the stage process's snapshots are taken over, kept open between them (heap-snapshot.ts). */
   private stageSnapshots: { frame: Frame; session: Promise<CDPSession> } | null = null;
-  /** DevTools sessions to the stage process that have ended: each one made V8 renumber its objects. */
-  private stageSessionsEnded = 0;
   constructor(
     readonly screenId: string,
     readonly context: BrowserContext,
@@ -242,7 +240,7 @@ class Tab {
       this.stageHeap.reader.close();
       this.stageHeap = null;
     }
-    if (frame && !this.stageHeap) this.stageHeap = { frame, reader: new HeapReader(() => this.context.newCDPSession(frame), () => this.stageSessionsEnded++) };
+    if (frame && !this.stageHeap) this.stageHeap = { frame, reader: new HeapReader(() => this.context.newCDPSession(frame)) };
     const t0 = performance.now();
     const heap = this.stageHeap ? await this.stageHeap.reader.read(timeoutMs) : null;
     this.readingMs.stage.push(performance.now() - t0);
@@ -261,9 +259,7 @@ class Tab {
   private closeStageSnapshots(): void {
     const s = this.stageSnapshots;
     this.stageSnapshots = null;
-    if (!s) return;
-    this.stageSessionsEnded++;
-    s.session.then((x) => x.detach()).catch(() => {});
+    s?.session.then((x) => x.detach()).catch(() => {});
   }
 
   /** Writes a heap snapshot of the stage frame's process to `file`; says what it wrote, or why it could not. */
@@ -272,10 +268,9 @@ class Tab {
     if (!frame) return `${this.screenId}: no stage frame to snapshot`;
     if (this.stageSnapshots && this.stageSnapshots.frame !== frame) this.closeStageSnapshots(); // a remounted stage
     const kept = (this.stageSnapshots ??= { frame, session: this.context.newCDPSession(frame) });
-    const idEpoch = this.stageSessionsEnded;
     try {
-      const bytes = await writeHeapSnapshot(await kept.session, file, idEpoch);
-      return `${this.screenId}'s stage process: ${(bytes / 1048576).toFixed(1)} MB snapshot in ${file} (id epoch ${idEpoch})`;
+      const { bytes, note } = await writeHeapSnapshot(await kept.session, file);
+      return `${this.screenId}'s stage process: ${(bytes / 1048576).toFixed(1)} MB snapshot in ${file} (${note.continuesPrevious ? 'ids continue the previous one' : 'ids start afresh'})`;
     } catch (e) {
       if (this.stageSnapshots === kept) this.closeStageSnapshots(); // the next one opens another
       return `${this.screenId}: no stage snapshot (${(e as Error).message})`;
@@ -338,11 +333,7 @@ function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
  */
 class HeapReader {
   private session: Promise<CDPSession> | null = null;
-  /** `ended` is told whenever a session it opened is let go (heap-snapshot.ts: V8 renumbers the process's objects then). */
-  constructor(
-    private readonly open: () => Promise<CDPSession>,
-    private readonly ended: () => void = () => {},
-  ) {}
+  constructor(private readonly open: () => Promise<CDPSession>) {}
 
   /** The live heap after a full GC, bytes; null when it cannot be read within `timeoutMs` (a page mid-reload, a starved renderer). */
   async read(timeoutMs: number): Promise<number | null> {
@@ -361,9 +352,7 @@ class HeapReader {
   close(): void {
     const s = this.session;
     this.session = null;
-    if (!s) return;
-    this.ended();
-    s.then((x) => x.detach()).catch(() => {});
+    s?.then((x) => x.detach()).catch(() => {});
   }
 }
 
