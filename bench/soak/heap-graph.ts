@@ -86,6 +86,21 @@ export class Snapshot {
     return this.raw.nodes[n * this.nf + this.iSize]!;
   }
 
+  /** A node's name as V8 wrote it (a function's for a closure or a SharedFunctionInfo). */
+  name(n: number): string {
+    return this.raw.strings[this.raw.nodes[n * this.nf + this.iName]!] ?? '?';
+  }
+
+  /** Calls `visit` with each edge out of node `n`: its type (property, internal, weak …), its name or index, and the node it leads to. */
+  forEachEdge(n: number, visit: (type: string, name: string, to: number) => void): void {
+    const edges = this.raw.edges;
+    for (let e = this.firstEdge[n]!; e < this.firstEdge[n + 1]!; e += this.ef) {
+      const type = this.edgeTypes[edges[e + this.eType]!] ?? '?';
+      const v = edges[e + this.eName]!;
+      visit(type, type === 'element' || type === 'hidden' ? String(v) : (this.raw.strings[v] ?? String(v)), edges[e + this.eTo]! / this.nf);
+    }
+  }
+
   /** Count and own size of every kind. */
   census(): Map<string, { count: number; bytes: number }> {
     const out = new Map<string, { count: number; bytes: number }>();

@@ -5,6 +5,8 @@
  *                       [--trace-audio 30,120 [--trace-audio-ms 2000]] (what the audio threads render, at those seconds)
  *                       [--stage-snapshots 150,540] (heap snapshots of each browser's stage process, at those seconds)
  *                       [--server-snapshots 150,540] (heap snapshots of the server, at those seconds)
+ *                       [--screen-params 'hung=120'] (more display-address parameters for every screen)
+ *                       [--js-flags '--invocation-count-for-turbofan=60 …'] (V8 flags for every Chromium)
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -52,6 +54,19 @@ const TRACE_AUDIO_MS = arg('trace-audio-ms', 2000);
 const STAGE_SNAPSHOTS_AT = arg('stage-snapshots', '').split(',').filter(Boolean).map(Number);
 const SERVER_SNAPSHOTS_AT = arg('server-snapshots', '').split(',').filter(Boolean).map(Number);
 const HEAP_TOLERANCE = arg('heap-tolerance', 10);
+/**
+ * --screen-params 'hung=120': more of the display address's parameters, for every screen (the
+ * watchdog's waits, client/display/stall.ts). A heap snapshot of a stage process stops it for as long
+ * as V8 takes to write it (32–48 s on the 4-screen set-up, session 34), past the 45 s after which
+ * the watchdog reloads a stage that stopped answering: give it `hung=120` when taking snapshots.
+ */
+const SCREEN_PARAMS = new URLSearchParams(arg('screen-params', ''));
+/**
+ * --js-flags '--interrupt-budget=…': V8 flags for every Chromium (its own --js-flags). To see
+ * where V8's compiled code levels off sooner than a starved stage's JIT warm-up reaches it
+ * (docs/performance.md, session 35).
+ */
+const JS_FLAGS = arg('js-flags', '');
 const SIZE = arg('size', '320x180');
 /**
  * The screens as tabs of how many Chromiums: by default one per four screens, so one per wall at the
@@ -154,13 +169,13 @@ const show = await api.call<{ screens: ScreenStatus[] }>('GET', '/api/show');
 const urls = new Map<string, string>();
 for (const s of show.screens) {
   const key = s.displayUrl ? new URL(s.displayUrl).searchParams.get('key') : null;
-  if (key && urls.size < SCREENS) urls.set(s.id, `${ready.url}/display?screen=${encodeURIComponent(s.id)}&key=${encodeURIComponent(key)}`);
+  if (key && urls.size < SCREENS) urls.set(s.id, `${ready.url}/display?screen=${encodeURIComponent(s.id)}&key=${encodeURIComponent(key)}${SCREEN_PARAMS.size ? `&${SCREEN_PARAMS.toString()}` : ''}`);
 }
 log(`show: ${WALLS.length} walls, ${urls.size} screens, pieces ${setup.pieces.join(', ')}; cues ${setup.cues.join(', ')}`);
 await api.command({ type: 'cue.go', cueId: setup.cues[0] });
 
 // 3. The tabs.
-const tabs = await Tabs.open(urls, { width: W, height: H }, log, BROWSERS);
+const tabs = await Tabs.open(urls, { width: W, height: H }, log, BROWSERS, undefined, JS_FLAGS ? [`--js-flags=${JS_FLAGS}`] : []);
 log(`${urls.size} tabs rendering (${W}×${H})`);
 
 // 4. The phones, 250 per process.
@@ -351,7 +366,7 @@ const result: SoakResult = {
   at: new Date().toISOString(),
   ...(audioTraces.length ? { audioTraces } : {}),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
-  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir, ...(SERVER_SNAPSHOTS_AT.length ? { serverSnapshotsAt: SERVER_SNAPSHOTS_AT } : {}) },
+  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir, ...(SERVER_SNAPSHOTS_AT.length ? { serverSnapshotsAt: SERVER_SNAPSHOTS_AT } : {}), ...(SCREEN_PARAMS.size ? { screenParams: SCREEN_PARAMS.toString() } : {}), ...(JS_FLAGS ? { jsFlags: JS_FLAGS } : {}) },
   errors: {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,

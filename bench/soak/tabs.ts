@@ -396,9 +396,10 @@ export class Tabs {
    * as a kiosk browser would have). Not in turn: the tabs of one browser share one stage process
    * (one main thread for their pieces), and dealt in turn, the first screen of every wall, the one
    * that plays its wall's sound, all landed in the first browser's. Waits until every page renders,
-   * for up to `timeoutMs` (a busy machine loads 16 three.js pages slowly).
+   * for up to `timeoutMs` (a busy machine loads 16 three.js pages slowly). `browserArgs` go to every
+   * Chromium after the kiosk's flags (bench:soak's --js-flags).
    */
-  static async open(urls: Map<string, string>, viewport: { width: number; height: number }, log: (s: string) => void, browsers = 1, timeoutMs = 600_000): Promise<Tabs> {
+  static async open(urls: Map<string, string>, viewport: { width: number; height: number }, log: (s: string) => void, browsers = 1, timeoutMs = 600_000, browserArgs: readonly string[] = []): Promise<Tabs> {
     const opened: Browser[] = [];
     const contexts: BrowserContext[] = [];
     const tabs: Tab[] = [];
@@ -410,7 +411,7 @@ export class Tabs {
         let context = contexts[k];
         const first = !context;
         if (!context) {
-          const browser = await launchChromium();
+          const browser = await launchChromium(browserArgs);
           opened.push(browser);
           context = await browser.newContext({ viewport });
           // tsx (esbuild keepNames) wraps functions in __name(); give the page a no-op one.

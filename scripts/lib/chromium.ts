@@ -21,8 +21,8 @@ export const CHROMIUM_ARGS = [
   '--disable-backgrounding-occluded-windows',
 ];
 
-/** Launches headless Chromium with CHROMIUM_ARGS; says how to install it when it is missing. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium with CHROMIUM_ARGS (and `extraArgs` after them); says how to install it when it is missing. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run \`apt-get install -y chromium\` (.ci/run does it) or set CHROMIUM_PATH`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }
