@@ -8,9 +8,9 @@
  *   contexts (each screen's stage frame is one; V8 optimizes a function per context, so a function
  *   holds at most one baseline code object and one optimized one per context);
  * - the code objects (Code, with their instruction streams and metadata), by how many each function holds;
- * - a ceiling: the code the functions that hold code would have if each held as many code objects as
- *   the most any function holds, each the size of its largest (an upper bound for that set of
- *   functions);
+ * - the slots left, and an estimate of the ceiling: the code the functions that hold code would have
+ *   if each held as many code objects as the most any function holds, each the size of its largest
+ *   so far (an estimate, not a bound: a function with baseline code only may optimize bigger);
  * - between two snapshots whose object ids compare (heap-snapshot.ts's notes), how many functions
  *   got code for the first time, got more, or lost some.
  * Growth that comes from functions filling their slots stops at the ceiling; growth from new
@@ -126,7 +126,8 @@ for (const file of files) {
   console.log(`  functions ${c.functions}, of which ${fns.length} hold compiled code; native contexts ${c.nativeContexts}`);
   console.log(`  code objects ${c.codeObjects}: ${c.codeObjects - c.unheld.count} held by functions (${MB(held)} MB), ${c.unheld.count} by nothing else (${MB(c.unheld.bytes)} MB)`);
   console.log(`  functions by the code objects each holds: ${[...histogram.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
-  console.log(`  ceiling: ${MB(held + headroom)} MB if each of these functions held ${most} code objects the size of its largest (+${MB(headroom)} MB)`);
+  const slots = fns.length * most - fns.reduce((a, f) => a + f.codes, 0);
+  console.log(`  slots left: ${slots} of ${fns.length * most}; ceiling (estimate): ${MB(held + headroom)} MB if each of these functions held ${most} code objects the size of its largest so far (+${MB(headroom)} MB)`);
   const note = readSnapshotNote(file);
   if (previous) {
     if (!note?.continuesPrevious) console.log('  (its ids do not continue the previous snapshot\'s: no comparison by function)');
