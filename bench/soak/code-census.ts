@@ -17,7 +17,8 @@
  * functions (a script compiled again, a new context) or from a function holding more code objects
  * than contexts would not, and this says which it is.
  */
-import { load, type Snapshot } from './heap-graph';
+import { codeCensus, compareCensus, slotsLeft, type CodeCensus } from './code-slots';
+import { load } from './heap-graph';
 import { readSnapshotNote } from './heap-snapshot';
 
 const files = process.argv.slice(2);
@@ -26,99 +27,13 @@ if (!files.length) {
   process.exit(2);
 }
 
-/** The kinds a Code object's own bytes are kept in, besides its own node. */
-const CODE_PARTS = new Set(['code system / InstructionStream', 'code system / TrustedByteArray', 'code system / ProtectedFixedArray', 'code system / TrustedWeakFixedArray']);
-
-interface FunctionCode {
-  name: string;
-  codes: number;
-  bytes: number;
-  largest: number;
-}
-
-interface Census {
-  functions: number;
-  nativeContexts: number;
-  codeObjects: number;
-  /** Code objects no function holds (regular-expression code, code held by other objects), and their bytes. */
-  unheld: { count: number; bytes: number };
-  /** By function id (stable across snapshots whose ids compare). */
-  byFunction: Map<number, FunctionCode>;
-}
-
-function census(s: Snapshot): Census {
-  const N = s.nodeCount;
-  const isCode = new Uint8Array(N);
-  const fnOf = new Int32Array(N).fill(-1);
-  let functions = 0;
-  let nativeContexts = 0;
-  for (let n = 0; n < N; n++) {
-    const k = s.kind(n);
-    if (k === 'code system / Code') isCode[n] = 1;
-    else if (k.startsWith('code system / SharedFunctionInfo')) {
-      fnOf[n] = n;
-      functions++;
-    } else if (/NativeContext/.test(k)) nativeContexts++;
-  }
-  // Closures and feedback vectors stand for their function.
-  for (let n = 0; n < N; n++) {
-    const type = s.type(n);
-    const k = type === 'closure' ? null : s.kind(n);
-    if (type !== 'closure' && k !== 'code system / FeedbackVector') continue;
-    s.forEachEdge(n, (_t, name, to) => {
-      if ((name === 'shared' || name === 'shared_function_info') && fnOf[to] === to) fnOf[n] = to;
-    });
-  }
-  const holders = new Map<number, Set<number>>();
-  for (let n = 0; n < N; n++) {
-    const fn = fnOf[n]!;
-    if (fn < 0) continue;
-    s.forEachEdge(n, (_t, _name, to) => {
-      if (!isCode[to]) return;
-      const set = holders.get(to) ?? new Set<number>();
-      set.add(fn);
-      holders.set(to, set);
-    });
-  }
-  const codeBytes = (c: number): number => {
-    let b = s.size(c);
-    s.forEachEdge(c, (_t, _name, to) => {
-      if (CODE_PARTS.has(s.kind(to))) b += s.size(to);
-    });
-    return b;
-  };
-  const byFunction = new Map<number, FunctionCode>();
-  const unheld = { count: 0, bytes: 0 };
-  let codeObjects = 0;
-  for (let c = 0; c < N; c++) {
-    if (!isCode[c]) continue;
-    codeObjects++;
-    const bytes = codeBytes(c);
-    const fns = holders.get(c);
-    if (!fns?.size) {
-      unheld.count++;
-      unheld.bytes += bytes;
-      continue;
-    }
-    // A code object shared by several functions (rare: a builtin stub) counts once, for the first.
-    const fn = Math.min(...fns);
-    const id = s.id(fn);
-    const f = byFunction.get(id) ?? { name: s.name(fn), codes: 0, bytes: 0, largest: 0 };
-    f.codes++;
-    f.bytes += bytes;
-    f.largest = Math.max(f.largest, bytes);
-    byFunction.set(id, f);
-  }
-  return { functions, nativeContexts, codeObjects, unheld, byFunction };
-}
-
 const MB = (b: number) => (b / 1048576).toFixed(2);
-let previous: Census | null = null;
+let previous: CodeCensus | null = null;
 for (const file of files) {
-  const c = census(load(file));
+  const c = codeCensus(load(file));
   const fns = [...c.byFunction.values()];
   const held = fns.reduce((a, f) => a + f.bytes, 0);
-  const most = Math.max(0, ...fns.map((f) => f.codes));
+  const { most, slots, left } = slotsLeft(c);
   const histogram = new Map<number, number>();
   for (const f of fns) histogram.set(f.codes, (histogram.get(f.codes) ?? 0) + 1);
   const headroom = fns.reduce((a, f) => a + (most - f.codes) * f.largest, 0);
@@ -126,34 +41,12 @@ for (const file of files) {
   console.log(`  functions ${c.functions}, of which ${fns.length} hold compiled code; native contexts ${c.nativeContexts}`);
   console.log(`  code objects ${c.codeObjects}: ${c.codeObjects - c.unheld.count} held by functions (${MB(held)} MB), ${c.unheld.count} by nothing else (${MB(c.unheld.bytes)} MB)`);
   console.log(`  functions by the code objects each holds: ${[...histogram.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
-  const slots = fns.length * most - fns.reduce((a, f) => a + f.codes, 0);
-  console.log(`  slots left: ${slots} of ${fns.length * most}; ceiling (estimate): ${MB(held + headroom)} MB if each of these functions held ${most} code objects the size of its largest so far (+${MB(headroom)} MB)`);
-  const note = readSnapshotNote(file);
+  console.log(`  slots left: ${left} of ${slots}; ceiling (estimate): ${MB(held + headroom)} MB if each of these functions held ${most} code objects the size of its largest so far (+${MB(headroom)} MB)`);
   if (previous) {
-    if (!note?.continuesPrevious) console.log('  (its ids do not continue the previous snapshot\'s: no comparison by function)');
+    if (!readSnapshotNote(file)?.continuesPrevious) console.log("  (its ids do not continue the previous snapshot's: no comparison by function)");
     else {
-      let first = 0;
-      let firstCodes = 0;
-      let more = 0;
-      let moreCodes = 0;
-      let fewer = 0;
-      let fewerCodes = 0;
-      let none = 0;
-      for (const [id, f] of c.byFunction) {
-        const before = previous.byFunction.get(id);
-        if (!before) {
-          first++;
-          firstCodes += f.codes;
-        } else if (f.codes > before.codes) {
-          more++;
-          moreCodes += f.codes - before.codes;
-        } else if (f.codes < before.codes) {
-          fewer++;
-          fewerCodes += before.codes - f.codes;
-        }
-      }
-      for (const id of previous.byFunction.keys()) if (!c.byFunction.has(id)) none++;
-      console.log(`  since the previous: ${first} functions got code for the first time (${firstCodes} code objects), ${more} got more (+${moreCodes}), ${fewer} lost some (−${fewerCodes}), ${none} lost all`);
+      const d = compareCensus(previous, c);
+      console.log(`  since the previous: ${d.first} functions got code for the first time (${d.firstCodes} code objects), ${d.more} got more (+${d.moreCodes}), ${d.fewer} lost some (−${d.fewerCodes}), ${d.none} lost all`);
     }
   }
   previous = c;
