@@ -31,6 +31,8 @@ export function codeCensus(s: Snapshot): CodeCensus {
   const N = s.nodeCount;
   const isCode = new Uint8Array(N);
   const fnOf = new Int32Array(N).fill(-1);
+  /** Closures and feedback vectors: they stand for their function. */
+  const standsIn: number[] = [];
   let functions = 0;
   let nativeContexts = 0;
   for (let n = 0; n < N; n++) {
@@ -40,16 +42,12 @@ export function codeCensus(s: Snapshot): CodeCensus {
       fnOf[n] = n;
       functions++;
     } else if (/NativeContext/.test(k)) nativeContexts++;
+    else if (s.type(n) === 'closure' || k === 'code system / FeedbackVector') standsIn.push(n);
   }
-  // Closures and feedback vectors stand for their function.
-  for (let n = 0; n < N; n++) {
-    const type = s.type(n);
-    const k = type === 'closure' ? null : s.kind(n);
-    if (type !== 'closure' && k !== 'code system / FeedbackVector') continue;
+  for (const n of standsIn)
     s.forEachEdge(n, (_t, name, to) => {
       if ((name === 'shared' || name === 'shared_function_info') && fnOf[to] === to) fnOf[n] = to;
     });
-  }
   const holders = new Map<number, Set<number>>();
   for (let n = 0; n < N; n++) {
     const fn = fnOf[n]!;

@@ -62,7 +62,7 @@ const HEAP_TOLERANCE = arg('heap-tolerance', 10);
  */
 const SCREEN_PARAMS = new URLSearchParams(arg('screen-params', ''));
 /**
- * --js-flags '--interrupt-budget=…': V8 flags for every Chromium (its own --js-flags). To see
+ * --js-flags '--invocation-count-for-turbofan=60 …': V8 flags for every Chromium (its own --js-flags). To see
  * where V8's compiled code levels off sooner than a starved stage's JIT warm-up reaches it
  * (docs/performance.md, session 35).
  */

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { arg } from '../lib/args';
 import { fmt, median } from '../lib/stats';
 import type { Sample } from './report';
+import { slope, type Point } from './verdict';
 
 const file = process.argv[2];
 if (!file || !fs.existsSync(file)) {
@@ -25,21 +26,6 @@ if (!(WINDOW_S > 0)) {
 const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { samples: Sample[]; config: { warmupS: number; runS: number } };
 const { warmupS } = r.config;
 
-/** Least-squares slope of y over x; NaN with fewer than two distinct x. */
-function slope(points: ReadonlyArray<readonly [number, number]>): number {
-  const n = points.length;
-  if (n < 2) return NaN;
-  const mx = points.reduce((a, [x]) => a + x, 0) / n;
-  const my = points.reduce((a, [, y]) => a + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (const [x, y] of points) {
-    sxy += (x - mx) * (y - my);
-    sxx += (x - mx) ** 2;
-  }
-  return sxx > 0 ? sxy / sxx : NaN;
-}
-
 const ids = [...new Set(r.samples.flatMap((s) => s.tabs.filter((t) => t.stageHeapMB !== undefined).map((t) => t.screenId)))];
 if (!ids.length) {
   console.error(`${file}: no stage process readings (a result from before session 31's per-process walk?)`);
@@ -50,11 +36,11 @@ for (let from = warmupS; from < r.config.runS; from += WINDOW_S) windows.push(fr
 console.log(`stage processes' live heap after the ${fmt(warmupS, 0)} s warm-up: medians of ${fmt(WINDOW_S, 0)}-s windows (from s), MB, and the slope of every reading`);
 console.log(['stage of'.padEnd(12), ...windows.map((w) => fmt(w, 0).padStart(6)), 'readings'.padStart(9), 'MB/min'.padStart(7)].join(' '));
 for (const id of ids) {
-  const points: Array<[number, number]> = [];
+  const points: Point[] = [];
   for (const s of r.samples) {
     const v = s.tabs.find((t) => t.screenId === id)?.stageHeapMB;
-    if (s.t >= warmupS && typeof v === 'number') points.push([s.t, v]);
+    if (s.t >= warmupS && typeof v === 'number') points.push({ t: s.t, v });
   }
-  const cells = windows.map((w) => fmt(median(points.filter(([t]) => t >= w && t < w + WINDOW_S).map(([, v]) => v)), 1).padStart(6));
+  const cells = windows.map((w) => fmt(median(points.filter(({ t }) => t >= w && t < w + WINDOW_S).map(({ v }) => v)), 1).padStart(6));
   console.log([id.padEnd(12), ...cells, String(points.length).padStart(9), fmt(slope(points) * 60, 3).padStart(7)].join(' '));
 }
