@@ -58,9 +58,15 @@ const HEAP_TOLERANCE = arg('heap-tolerance', 10);
  * --screen-params 'hung=120': more of the display address's parameters, for every screen (the
  * watchdog's waits, client/display/stall.ts). A heap snapshot of a stage process stops it for as long
  * as V8 takes to write it (32–48 s on the 4-screen set-up, session 34), past the 45 s after which
- * the watchdog reloads a stage that stopped answering: give it `hung=120` when taking snapshots.
+ * the watchdog reloads a stage that stopped answering: with --stage-snapshots the bench sets `hung=120`
+ * unless this option gives its own.
  */
 const SCREEN_PARAMS = new URLSearchParams(arg('screen-params', ''));
+/** With snapshots, the hung wait is 120 s unless --screen-params says otherwise (session 34's one error was a snapshot's freeze). */
+if (STAGE_SNAPSHOTS_AT.length && !SCREEN_PARAMS.has('hung')) {
+  SCREEN_PARAMS.set('hung', '120');
+  console.log('[bench:soak] stage snapshots freeze the stages for tens of seconds: every screen gets hung=120 (set --screen-params hung=… to choose)');
+}
 /**
  * --js-flags '--invocation-count-for-turbofan=60 …': V8 flags for every Chromium (its own --js-flags). To see
  * where V8's compiled code levels off sooner than a starved stage's JIT warm-up reaches it
