@@ -298,6 +298,36 @@ describe('visitors (real server, real socket.io clients)', () => {
     await dPlays;
   });
 
+  it('visitors who come and go leave nothing behind: 120 through a wall of 10 places, playing, queued, reloaded and gone', async () => {
+    await command({ type: 'wall.visitors', wallId: 'main', cap: 10 });
+    const display = await screen();
+    const stayers = await Promise.all(Array.from({ length: 5 }, () => joined()));
+    const stayerIds = stayers.map((p) => p.view.visitorId).sort();
+    const statuses = new Set<string>();
+    for (let wave = 0; wave < 6; wave++) {
+      const ps = await Promise.all(Array.from({ length: 20 }, () => joined()));
+      for (const p of ps) statuses.add(p.view.status);
+      await Promise.all(ps.map((p, i) => ask<Ack>(p.socket, 'visitor:input', { input: 'pad', value: { x: i / 20, y: wave / 6 } })));
+      // every fourth reloads its page (same id, new socket) within the grace, and leaves from there
+      const reloading = ps.filter((_, i) => i % 4 === 0);
+      for (const p of reloading) p.socket.disconnect();
+      const reloaded = await Promise.all(reloading.map((p) => phone('main', p.visitorId)));
+      for (const r of reloaded) expect(r.res.ok).toBe(true);
+      for (const p of ps) p.socket.disconnect();
+      for (const r of reloaded) r.socket.disconnect();
+    }
+    expect([...statuses].sort()).toEqual(['playing', 'queued']);
+    await until(() => app.visitors.list('main').length === 5, 'only the five who stayed held on the wall');
+    const held = app.visitors.list('main');
+    expect(held.map((v) => v.id).sort()).toEqual(stayerIds);
+    expect(held.every((v) => v.connected && v.status === 'playing')).toBe(true);
+    expect(app.visitors.stats('main')).toMatchObject({ visitors: 5, queue: 0 });
+    // the screens' frames list the five, and every place the others had is free again
+    await until(() => JSON.stringify(display.latest()?.visitors.map((v) => v.id).sort()) === JSON.stringify(stayerIds), 'frames with the five alone');
+    const next = await Promise.all(Array.from({ length: 5 }, () => joined()));
+    expect(next.map((p) => p.view.status)).toEqual(['playing', 'playing', 'playing', 'playing', 'playing']);
+  });
+
   it('a reload (same id, new socket) keeps the place and the colour', async () => {
     await command({ type: 'wall.visitors', wallId: 'main', cap: 1 });
     const first = await joined();
