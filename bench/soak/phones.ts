@@ -4,7 +4,9 @@
  * the new piece's controls), moves its first continuous control (xy, tilt, slider) at `hz` through
  * the phone page's own InputSender (client/visit/sender.ts: one input in flight, paced by acks),
  * and now and then presses its button or sends a word. Reconnects as a phone does, and rejoins with
- * the same visitor id. Counts everything that goes wrong.
+ * the same visitor id. With `visitS` (--visit-s), visitors come and go as at a venue: each phone
+ * leaves after a visit of 0.5–1.5 × visitS (its socket closed) and a new visitor, with a new id
+ * and a new socket, takes its place. Counts everything that goes wrong.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { InputSpec, VisitorView } from '../../protocol';
@@ -18,7 +20,7 @@ const WORDS = ['hello', 'light', 'echo', 'salut', 'hallo', 'ciao', 'moth', 'rain
 /** The server's refusal of an input for a control the piece no longer has: the cue changed it while the input was in flight. */
 const STALE = /may have just changed/;
 
-const c: PhoneCounters = { phones: job.count, playing: 0, connected: 0, sent: 0, acked: 0, rttSumMs: 0, rttCount: 0, paced: 0, paceSumMs: 0, refused: {}, connectErrors: 0, joinErrors: 0, disconnects: 0, reconnects: 0, views: 0, kicked: 0, examples: [], cpuMs: 0 };
+const c: PhoneCounters = { phones: job.count, playing: 0, connected: 0, sent: 0, acked: 0, rttSumMs: 0, rttCount: 0, paced: 0, paceSumMs: 0, refused: {}, connectErrors: 0, joinErrors: 0, disconnects: 0, reconnects: 0, views: 0, kicked: 0, left: 0, arrived: 0, examples: [], cpuMs: 0 };
 const example = (s: string) => {
   if (c.examples.length < 8 && !c.examples.includes(s)) c.examples.push(s);
 };
@@ -34,7 +36,14 @@ interface Phone {
   phase: number;
   everConnected: boolean;
   nextDiscreteAt: number;
+  /** Its place among the job's phones, and which visitor of that place it is (0: the first). */
+  slot: number;
+  visit: number;
+  /** Its input ticker, and when it leaves (--visit-s). */
+  ticker: NodeJS.Timeout | null;
+  leaving: NodeJS.Timeout | null;
 }
+/** The phones by place: a visitor who leaves is replaced in its place. */
 const phones: Phone[] = [];
 let running = false;
 
@@ -67,19 +76,23 @@ function join(p: Phone): Promise<boolean> {
   });
 }
 
-function open(i: number): Promise<boolean> {
+function open(slot: number, visit = 0): Promise<boolean> {
   const socket = io(`${job.url}/visitor`, { transports: ['websocket'], forceNew: true, reconnection: true, reconnectionDelay: 1000, reconnectionDelayMax: 5000, timeout: 20_000 });
   const p: Phone = {
     socket,
     sender: null as unknown as InputSender,
-    wallId: job.walls[i % job.walls.length]!,
-    visitorId: `${job.prefix}-${String(i).padStart(6, '0')}`,
+    wallId: job.walls[slot % job.walls.length]!,
+    visitorId: `${job.prefix}-${String(slot).padStart(6, '0')}${visit ? `-${visit}` : ''}`,
     playing: false,
     continuous: null,
     discrete: null,
     phase: Math.random() * 100,
     everConnected: false,
     nextDiscreteAt: Date.now() + 1000 + Math.random() * 4000,
+    slot,
+    visit,
+    ticker: null,
+    leaving: null,
   };
   p.sender = new InputSender(
     {
@@ -133,7 +146,7 @@ function open(i: number): Promise<boolean> {
     c.connectErrors++;
     example(`connect_error: ${e.message}`);
   });
-  phones.push(p);
+  phones[slot] = p;
   return new Promise((resolve) => {
     socket.on('connect', () => {
       if (p.everConnected) {
@@ -165,6 +178,37 @@ function tick(p: Phone): void {
   }
 }
 
+/** The phone's inputs at `hz`, each phone at its own phase of the period. */
+function startTicking(p: Phone): void {
+  p.ticker = setTimeout(() => {
+    if (p.ticker !== null) p.ticker = setInterval(() => tick(p), period);
+  }, Math.random() * period);
+}
+
+function stop(p: Phone): void {
+  if (p.ticker !== null) clearTimeout(p.ticker);
+  if (p.leaving !== null) clearTimeout(p.leaving);
+  p.ticker = null;
+  p.leaving = null;
+  p.sender.setOpen(false);
+  p.socket.close();
+}
+
+/** --visit-s: this visitor leaves after `ms`, and a new one takes the place. */
+function leaveAfter(p: Phone, ms: number): void {
+  p.leaving = setTimeout(() => {
+    p.leaving = null;
+    if (!running) return;
+    stop(p);
+    c.left++;
+    const next = open(p.slot, p.visit + 1);
+    const q = phones[p.slot]!;
+    if (running) startTicking(q);
+    leaveAfter(q, (0.5 + Math.random()) * job.visitS * 1000);
+    void next.then((ok) => ok && c.arrived++);
+  }, ms);
+}
+
 // Connect in small batches so that the handshakes do not all land at once.
 let ok = 0;
 for (let i = 0; i < job.count; i += 20) {
@@ -173,22 +217,21 @@ for (let i = 0; i < job.count; i += 20) {
 }
 send({ connected: { connected: ok, failed: job.count - ok, examples: c.examples } });
 
-const timers: NodeJS.Timeout[] = [];
 const cpu0 = process.cpuUsage();
 process.on('message', (m: ToPhones) => {
   if (m.type === 'go') {
     running = true;
-    for (const p of phones) timers.push(setTimeout(() => timers.push(setInterval(() => tick(p), period)), Math.random() * period));
+    for (const p of phones) {
+      startTicking(p);
+      // The first visitors leave at any time in their visit, so that departures are steady from the start.
+      if (job.visitS > 0) leaveAfter(p, Math.random() * 1.5 * job.visitS * 1000);
+    }
   } else if (m.type === 'report') {
     const cpu = process.cpuUsage(cpu0);
     send({ report: { ...c, refused: { ...c.refused }, examples: [...c.examples], playing: phones.filter((p) => p.playing && p.socket.connected).length, connected: phones.filter((p) => p.socket.connected).length, cpuMs: (cpu.user + cpu.system) / 1000 } });
   } else if (m.type === 'quit') {
     running = false;
-    for (const t of timers) clearTimeout(t);
-    for (const p of phones) {
-      p.sender.setOpen(false);
-      p.socket.close();
-    }
+    for (const p of phones) stop(p);
     setTimeout(() => process.exit(0), 100);
   }
 });

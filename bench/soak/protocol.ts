@@ -32,6 +32,10 @@ export interface ServerSample {
    * the machine starves the server. Null where the kernel keeps no schedstat.
    */
   mainWaitPct: number | null;
+  /** Places the visitor hub holds on every wall (playing, queued, and dropped phones within their grace). */
+  visitorsHeld: number;
+  /** socket.io connections open on the server (screens, phones, the panel). */
+  sockets: number;
 }
 
 /** 'snapshot': write a heap snapshot of the server to `file` (after a full GC); the answer says its size, or why not. */
@@ -45,6 +49,12 @@ export interface PhoneJob {
   walls: string[];
   prefix: string;
   hz: number;
+  /**
+   * Visitors come and go (--visit-s): each phone leaves after 0.5–1.5 times this many seconds
+   * (its socket closed, as a visitor walking out) and a new visitor, with a new id and a new
+   * socket, takes its place. 0: the same phones stay the whole run.
+   */
+  visitS: number;
 }
 
 /** Counters of one phone process since its start. */
@@ -73,6 +83,9 @@ export interface PhoneCounters {
   /** Views received (visitor:view: the wall's piece changed, the phone switched controls). */
   views: number;
   kicked: number;
+  /** Visitors who left (--visit-s), and the new ones who came in their place and joined. */
+  left: number;
+  arrived: number;
   /** The first few messages of each kind of error. */
   examples: string[];
   cpuMs: number;

@@ -1,6 +1,7 @@
 /** The soak's result: its shape, the verdicts against the targets, and the printed table. */
 import { fmt, median } from '../lib/stats';
 import type { PhoneCounters, ServerSample } from './protocol';
+import type { PanelCounters } from './panels';
 import type { HeapWalk, TabCounters, TabSample } from './tabs';
 import { growth, thirds, type Growth, type Thirds, type Verdict } from './verdict';
 import type { AudioThreadTrace } from './audio-trace';
@@ -83,14 +84,20 @@ export interface SoakResult {
     /** By code; `stale_input` (an input for a control the cue had just removed) is a race every phone meets, not an error. */
     phoneInputRefusals: Record<string, number>;
     phoneExamples: string[];
+    /** --panels: the control panels' connect errors (counted), and examples (older results lack them). */
+    panelConnectErrors?: number;
+    panelExamples?: string[];
     pageErrors: number;
     pageCrashes: number;
     /** Reported, not counted against the target (a console message is not a failure by itself). */
     consoleErrors: number;
     tabExamples: string[];
   };
-  reconnections: { screens: number; screenReloads: number; phones: number; phoneDisconnects: number };
-  phones: { sent: number; acked: number; views: number; cpuMs: number };
+  reconnections: { screens: number; screenReloads: number; phones: number; phoneDisconnects: number; panels?: number; panelDisconnects?: number };
+  /** --panels: what the control panels received (bench/soak/panels.ts). */
+  panels?: PanelCounters;
+  /** left and arrived: visitors who came and went with --visit-s (older results lack them). */
+  phones: { sent: number; acked: number; views: number; cpuMs: number; left?: number; arrived?: number };
   cuesFired: number;
   tabCounters: TabCounters[];
   /** How the heap walks went: their rounds' lengths and their readings' (older results lack it). */
@@ -109,7 +116,7 @@ export interface SoakResult {
 /** The errors counted against the target "0 errors". */
 export function errorCount(e: SoakResult['errors']): number {
   const refusals = Object.entries(e.phoneInputRefusals).reduce((s, [code, n]) => s + (code === 'stale_input' ? 0 : n), 0);
-  return e.serverErrorLines + e.pieceErrors + e.refusedCommands + e.failedCommands + e.phoneConnectErrors + e.phoneJoinErrors + e.phoneKicked + refusals + e.pageErrors + e.pageCrashes;
+  return e.serverErrorLines + e.pieceErrors + e.refusedCommands + e.failedCommands + e.phoneConnectErrors + e.phoneJoinErrors + e.phoneKicked + refusals + e.pageErrors + e.pageCrashes + (e.panelConnectErrors ?? 0);
 }
 
 const RSS_LIMIT_PCT = 5;
@@ -202,6 +209,15 @@ const med = (v: number[]) => {
   return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 };
 
+/** With --visit-s: how many visitors came and went, and what the server held of them after the warm-up. */
+export function visitorsLine(r: SoakResult): string {
+  const after = r.samples.filter((s) => s.t >= r.config.warmupS && s.server.visitorsHeld !== undefined);
+  const held = after.map((s) => s.server.visitorsHeld);
+  const sockets = after.map((s) => s.server.sockets);
+  const range = (xs: number[]) => (xs.length ? `${Math.min(...xs)}–${Math.max(...xs)}` : '—');
+  return `visitors: ${r.phones.left ?? 0} left and ${r.phones.arrived ?? 0} new ones joined in their places (about ${String(r.config.phones)} at a time); after the warm-up the server held ${range(held)} places (playing, queued, or dropped within their grace) and ${range(sockets)} socket.io connections`;
+}
+
 export function printReport(r: SoakResult): void {
   const c = r.config;
   console.log(`\nbench:soak — ${String(r.machine.cpus)} × ${String(r.machine.model)}, node ${String(r.machine.node)}; ${fmt(c.runS / 60, 1)} min (warm-up ${fmt(c.warmupS, 0)} s), ${String(c.screens)} tabs ${String(c.size)}, ${String(c.phonesJoined)}/${String(c.phones)} phones at ${String(c.hz)} Hz, a cue every ${String(c.cueS)} s (${r.cuesFired} fired)`);
@@ -240,7 +256,7 @@ export function printReport(r: SoakResult): void {
     console.log(`  ${t.screenId.padEnd(8)} │ ${`${fmt(t.heap?.secondMean, 1)} → ${fmt(t.heap?.lastMean, 1)}`.padStart(15)} │ ${fmt(t.heap?.growthPct, 1).padStart(6)} │ ${fmt(t.fpsMean, 1).padStart(5)} │ ${String(k?.reconnections ?? 0).padStart(3)} │ ${String((k?.pageErrors ?? 0) + (k?.crashes ?? 0)).padStart(3)}`);
   }
   const e = r.errors;
-  console.log(`\nerrors: server log ${e.serverErrorLines} (warn ${e.serverWarnLines}), piece errors ${e.pieceErrors}, refused commands ${e.refusedCommands}, unanswered commands ${e.failedCommands}, phone connect ${e.phoneConnectErrors}, join ${e.phoneJoinErrors}, kicked ${e.phoneKicked}, input refusals ${JSON.stringify(e.phoneInputRefusals)}, page errors ${e.pageErrors}, crashes ${e.pageCrashes}; console errors ${e.consoleErrors} and failed GET /api/show ${e.showReadFailures}, failed samples ${e.sampleFailures}, heap readings missed ${Object.values(e.heapReadMisses).reduce((a, b) => a + b, 0)} (not counted)`);
+  console.log(`\nerrors: server log ${e.serverErrorLines} (warn ${e.serverWarnLines}), piece errors ${e.pieceErrors}, refused commands ${e.refusedCommands}, unanswered commands ${e.failedCommands}, phone connect ${e.phoneConnectErrors}, join ${e.phoneJoinErrors}, kicked ${e.phoneKicked}, input refusals ${JSON.stringify(e.phoneInputRefusals)}, page errors ${e.pageErrors}, crashes ${e.pageCrashes}${e.panelConnectErrors !== undefined ? `, panel connect ${e.panelConnectErrors}` : ''}; console errors ${e.consoleErrors} and failed GET /api/show ${e.showReadFailures}, failed samples ${e.sampleFailures}, heap readings missed ${Object.values(e.heapReadMisses).reduce((a, b) => a + b, 0)} (not counted)`);
   for (const x of [...e.serverErrorExamples, ...e.pieceErrorExamples, ...e.refusedCommandExamples, ...e.phoneExamples, ...e.tabExamples]) console.log(`  · ${x}`);
   const kinds = Object.entries(e.pieceErrorKinds ?? {}).sort((a, b) => b[1] - a[1]);
   if (kinds.length) console.log(`piece errors by kind:\n${kinds.map(([k, n]) => `  ${String(n).padStart(4)} × ${k}`).join('\n')}`);
@@ -256,6 +272,9 @@ export function printReport(r: SoakResult): void {
   }
   const rc = r.reconnections;
   console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
+  if (r.phones.left) console.log(visitorsLine(r));
+  const pn = r.panels;
+  if (pn) console.log(`control panels: ${pn.panels} open (${pn.connected} connected at the end), ${pn.states} show mirrors and ${pn.thumbnails} thumbnails received (${(pn.thumbnailChars / 1048576).toFixed(1)} MB of data URLs), ${pn.pieceErrors} piece error reports; ${pn.connectErrors} connect errors, ${pn.disconnects} disconnects${pn.examples.length ? `: ${pn.examples.slice(0, 3).join('; ')}` : ''}`);
   console.log('');
   for (const v of r.verdicts) console.log(`${v.outcome === 'pass' ? 'PASS' : v.outcome === 'fail' ? 'FAIL' : 'N/A '}  ${v.target}: ${v.detail}`);
 }

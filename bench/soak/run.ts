@@ -7,6 +7,8 @@
  *                       [--server-snapshots 150,540] (heap snapshots of the server, at those seconds)
  *                       [--screen-params 'hung=120'] (more display-address parameters for every screen)
  *                       [--js-flags '--invocation-count-for-turbofan=60 …'] (V8 flags for every Chromium)
+ *                       [--visit-s 60] (visitors come and go: each phone leaves after 30–90 s, a new one takes its place)
+ *                       [--panels 1] (control panels left open, watching the screens' thumbnails)
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -35,6 +37,7 @@ import type { ScreenStatus } from '../../protocol';
 import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToServer } from './protocol';
 import { Api, PER_WALL, WALLS, setUpShow } from './show';
 import { Tabs } from './tabs';
+import { Panels } from './panels';
 import { formatAudioTrace, type AudioThreadTrace } from './audio-trace';
 import { judge, messageKind, printReport, type Sample, type SoakResult } from './report';
 
@@ -44,6 +47,15 @@ const PHONES = arg('phones', 500);
 const HZ = arg('hz', 10);
 const CUE_S = arg('cue-s', 2);
 const SAMPLE_S = arg('sample-s', 10);
+/**
+ * --visit-s 60: visitors come and go, as at a venue. Each phone leaves after a visit of 0.5–1.5 ×
+ * this many seconds and a new visitor (a new id, a new socket) takes its place, so that 500 phones
+ * bring about 5,000 visitors in 10 minutes: a day's worth of them, for what the server keeps of each.
+ * 0 (the default): the same phones stay the whole run.
+ */
+const VISIT_S = arg('visit-s', 0);
+/** --panels 1: technicians' control panels left open, watching the screens' thumbnails (bench/soak/panels.ts). */
+const PANELS = arg('panels', 0);
 /** Seconds into the run at which every browser is traced for TRACE_AUDIO_MS: what each audio thread renders (bench/soak/audio-trace.ts). */
 const TRACE_AUDIO_AT = arg('trace-audio', '').split(',').filter(Boolean).map(Number);
 const TRACE_AUDIO_MS = arg('trace-audio-ms', 2000);
@@ -131,8 +143,8 @@ function renice(pid: number | undefined, what: string): void {
   }
 }
 const [W, H] = SIZE.split('x').map(Number);
-if (!(MINUTES > 0) || !(SCREENS >= 1 && SCREENS <= 16) || !(BROWSERS >= 1 && BROWSERS <= SCREENS) || !(PHONES >= 0) || !(HZ > 0) || !(CUE_S > 0) || !(SAMPLE_S > 0) || !W || !H) {
-  console.error('bench:soak: --minutes > 0, --screens 1..16, --browsers 1..screens, --phones ≥ 0, --hz > 0, --cue-s > 0, --sample-s > 0, --size WxH');
+if (!(MINUTES > 0) || !(SCREENS >= 1 && SCREENS <= 16) || !(BROWSERS >= 1 && BROWSERS <= SCREENS) || !(PHONES >= 0) || !(HZ > 0) || !(CUE_S > 0) || !(SAMPLE_S > 0) || !(VISIT_S >= 0) || !(Number.isInteger(PANELS) && PANELS >= 0) || !W || !H) {
+  console.error('bench:soak: --minutes > 0, --screens 1..16, --browsers 1..screens, --phones ≥ 0, --hz > 0, --cue-s > 0, --sample-s > 0, --visit-s ≥ 0, --panels 0, 1, 2…, --size WxH');
   process.exit(2);
 }
 const DURATION_S = MINUTES * 60;
@@ -189,7 +201,7 @@ const phoneProcs: ChildProcess[] = [];
 for (let i = 0; i * 250 < PHONES; i++) {
   const c = forker.fork('phones.ts');
   renice(c.pid, 'a phone process');
-  const job: PhoneJob = { url: ready.url, count: Math.min(250, PHONES - i * 250), walls: WALLS, prefix: `soak${i}`, hz: HZ };
+  const job: PhoneJob = { url: ready.url, count: Math.min(250, PHONES - i * 250), walls: WALLS, prefix: `soak${i}`, hz: HZ, visitS: VISIT_S };
   c.send(job);
   phoneProcs.push(c);
 }
@@ -197,6 +209,8 @@ const joined = await Promise.all(phoneProcs.map((c) => keyedMessage<{ connected:
 const nJoined = joined.reduce((s, j) => s + j.connected, 0);
 log(`${nJoined}/${PHONES} phones joined${nJoined < PHONES ? `; ${joined.flatMap((j) => j.examples).slice(0, 3).join('; ')}` : ''}`);
 const toPhones = (m: ToPhones) => phoneProcs.forEach((c) => c.send(m));
+const panels = PANELS > 0 ? await Panels.open(ready.url, ready.adminToken, PANELS) : null;
+if (panels) log(`${panels.counters().connected}/${PANELS} control panels connected, watching the thumbnails`);
 toPhones({ type: 'go' });
 tabs.markBaseline();
 tabs.startHeapWalk();
@@ -320,7 +334,7 @@ async function takeSample(): Promise<void> {
   lastT = t;
   samples.push(sample);
   const heaps = tabSamples.map((x) => x.heapMB).filter((v): v is number => v !== null);
-  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB, CPU ${serverSample.cpuPct.toFixed(0)} %, waited for a CPU ${serverSample.mainWaitPct?.toFixed(0) ?? '?'} %, loop p99 ${serverSample.loopP99Ms.toFixed(0)} ms; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms); load ${sample.loadAvg.toFixed(1)}${machine ? ` (steal ${machine.stealPct.toFixed(0)} %, idle ${machine.idlePct.toFixed(0)} %)` : ''}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
+  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB, CPU ${serverSample.cpuPct.toFixed(0)} %, waited for a CPU ${serverSample.mainWaitPct?.toFixed(0) ?? '?'} %, loop p99 ${serverSample.loopP99Ms.toFixed(0)} ms; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing${VISIT_S > 0 ? ` (${phones.reduce((s, p) => s + p.left, 0)} visitors came and went; the server holds ${serverSample.visitorsHeld} places, ${serverSample.sockets} sockets)` : ''}, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms)${panels ? `; panels got ${panels.counters().states} states and ${panels.counters().thumbnails} thumbnails` : ''}; load ${sample.loadAvg.toFixed(1)}${machine ? ` (steal ${machine.stealPct.toFixed(0)} %, idle ${machine.idlePct.toFixed(0)} %)` : ''}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
 }
 
 /** A sample that fails (a child that did not answer in time) is logged and left out. */
@@ -357,6 +371,8 @@ const runS = (Date.now() - started) / 1000;
 const finalPhones = await phoneCounters();
 const tabCounters = tabs.counters();
 const lastServer = samples.at(-1)!.server;
+const finalPanels = panels?.counters() ?? null;
+panels?.close();
 toPhones({ type: 'quit' });
 await tabs.stopHeapWalk();
 await snapshotting;
@@ -372,7 +388,7 @@ const result: SoakResult = {
   at: new Date().toISOString(),
   ...(audioTraces.length ? { audioTraces } : {}),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
-  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir, ...(SERVER_SNAPSHOTS_AT.length ? { serverSnapshotsAt: SERVER_SNAPSHOTS_AT } : {}), ...(SCREEN_PARAMS.size ? { screenParams: SCREEN_PARAMS.toString() } : {}), ...(JS_FLAGS ? { jsFlags: JS_FLAGS } : {}) },
+  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir, ...(SERVER_SNAPSHOTS_AT.length ? { serverSnapshotsAt: SERVER_SNAPSHOTS_AT } : {}), ...(SCREEN_PARAMS.size ? { screenParams: SCREEN_PARAMS.toString() } : {}), ...(JS_FLAGS ? { jsFlags: JS_FLAGS } : {}), ...(VISIT_S > 0 ? { visitS: VISIT_S } : {}), ...(PANELS > 0 ? { panels: PANELS } : {}) },
   errors: {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,
@@ -393,6 +409,7 @@ const result: SoakResult = {
     phoneKicked: finalPhones.reduce((s, p) => s + p.kicked, 0),
     phoneInputRefusals: Object.fromEntries(finalPhones.flatMap((p) => Object.entries(p.refused)).reduce((m, [k, v]) => m.set(k, (m.get(k) ?? 0) + v), new Map<string, number>())),
     phoneExamples: finalPhones.flatMap((p) => p.examples).slice(0, 8),
+    ...(finalPanels ? { panelConnectErrors: finalPanels.connectErrors, panelExamples: finalPanels.examples } : {}),
     pageErrors: tabCounters.reduce((s, t) => s + t.pageErrors, 0),
     pageCrashes: tabCounters.reduce((s, t) => s + t.crashes, 0),
     consoleErrors: tabCounters.reduce((s, t) => s + t.consoleErrors, 0),
@@ -403,8 +420,10 @@ const result: SoakResult = {
     screenReloads: tabCounters.reduce((s, t) => s + t.reloads, 0),
     phones: finalPhones.reduce((s, p) => s + p.reconnects, 0),
     phoneDisconnects: finalPhones.reduce((s, p) => s + p.disconnects, 0),
+    ...(finalPanels ? { panels: finalPanels.reconnects, panelDisconnects: finalPanels.disconnects } : {}),
   },
-  phones: { sent: finalPhones.reduce((s, p) => s + p.sent, 0), acked: finalPhones.reduce((s, p) => s + p.acked, 0), views: finalPhones.reduce((s, p) => s + p.views, 0), cpuMs: finalPhones.reduce((s, p) => s + p.cpuMs, 0) },
+  ...(finalPanels ? { panels: finalPanels } : {}),
+  phones: { sent: finalPhones.reduce((s, p) => s + p.sent, 0), acked: finalPhones.reduce((s, p) => s + p.acked, 0), views: finalPhones.reduce((s, p) => s + p.views, 0), cpuMs: finalPhones.reduce((s, p) => s + p.cpuMs, 0), left: finalPhones.reduce((s, p) => s + p.left, 0), arrived: finalPhones.reduce((s, p) => s + p.arrived, 0) },
   cuesFired,
   tabCounters,
   heapWalk,

@@ -92,6 +92,8 @@ function sample(): ServerSample {
     loopMaxMs: loop.count ? Math.max(0, loop.max / 1e6 - 10) : NaN,
     cpuPct: ((cpu.user + cpu.system) / 1000 / Math.max(1, now - at0)) * 100,
     mainWaitPct: threadShares(main0, main1, now - at0)?.waitPct ?? null,
+    visitorsHeld: Object.keys(app.store.get().walls).reduce((n, wallId) => n + app.visitors.list(wallId).length, 0),
+    sockets: app.io.engine.clientsCount,
   };
   loop.reset();
   cpu0 = process.cpuUsage();
