@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEAP_PER_THIRD, judge, type SoakResult } from '../../bench/soak/report';
+import { HEAP_PER_THIRD, errorCount, judge, visitorsLine, type SoakResult } from '../../bench/soak/report';
 import { thirds } from '../../bench/soak/verdict';
 
 /** A soak result with one display page and its browser's stage process, read at these heaps after a 60 s warm-up. */
@@ -55,5 +55,25 @@ describe('the soak heap verdict', () => {
     const v = heapVerdict(result([20, 22, 24, 26, 28, 30, 32, 34], [50, 52]));
     expect(v.outcome).toBe('fail');
     expect(v.detail).toContain('s-1 page');
+  });
+});
+
+describe('the soak report: visitors who come and go, panels', () => {
+  it('counts the panels’ connect errors against "0 errors"', () => {
+    const r = result(flat, []);
+    expect(errorCount(r.errors)).toBe(0);
+    r.errors.panelConnectErrors = 2;
+    expect(errorCount(r.errors)).toBe(2);
+    judge(r);
+    expect(r.verdicts.find((v) => v.target.startsWith('errors'))?.outcome).toBe('fail');
+  });
+
+  it('says how many visitors came and went, and the places the server held after the warm-up only', () => {
+    const r = result(flat, []);
+    r.phones.left = 4000;
+    r.phones.arrived = 3990;
+    r.config.phones = 200;
+    r.samples.forEach((s, i) => Object.assign(s.server, { visitorsHeld: i === 0 ? 999 : 280 + i, sockets: i === 0 ? 1 : 205 }));
+    expect(visitorsLine(r)).toBe('visitors: 4000 left and 3990 new ones joined in their places (about 200 at a time); after the warm-up the server held 281–288 places (playing, queued, or dropped within their grace) and 205–205 socket.io connections');
   });
 });
