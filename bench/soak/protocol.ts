@@ -36,6 +36,8 @@ export interface ServerSample {
   visitorsHeld: number;
   /** socket.io connections open on the server (screens, phones, the panel). */
   sockets: number;
+  /** What the data directory holds on disk (the show's snapshots and journal, backups, the activity log), MB. */
+  dataDirMB: number;
 }
 
 /** 'snapshot': write a heap snapshot of the server to `file` (after a full GC); the answer says its size, or why not. */

@@ -218,6 +218,13 @@ export function visitorsLine(r: SoakResult): string {
   return `visitors: ${r.phones.left ?? 0} left and ${r.phones.arrived ?? 0} new ones joined in their places (about ${String(r.config.phones)} at a time); after the warm-up the server held ${range(held)} places (playing, queued, or dropped within their grace) and ${range(sockets)} socket.io connections`;
 }
 
+/** What the server's data directory held on disk: at the first sample after the warm-up, at most, and at the end (older results lack it). */
+export function diskLine(r: SoakResult): string | null {
+  const mb = r.samples.filter((s) => s.t >= r.config.warmupS).map((s) => s.server.dataDirMB).filter((v): v is number => typeof v === 'number');
+  if (!mb.length) return null;
+  return `the server's data directory (show snapshots, journal, backups, activity log): ${mb[0]!.toFixed(2)} MB after the warm-up, ${Math.max(...mb).toFixed(2)} MB at most, ${mb.at(-1)!.toFixed(2)} MB at the end (${r.cuesFired} cues fired)`;
+}
+
 export function printReport(r: SoakResult): void {
   const c = r.config;
   console.log(`\nbench:soak — ${String(r.machine.cpus)} × ${String(r.machine.model)}, node ${String(r.machine.node)}; ${fmt(c.runS / 60, 1)} min (warm-up ${fmt(c.warmupS, 0)} s), ${String(c.screens)} tabs ${String(c.size)}, ${String(c.phonesJoined)}/${String(c.phones)} phones at ${String(c.hz)} Hz, a cue every ${String(c.cueS)} s (${r.cuesFired} fired)`);
@@ -273,6 +280,8 @@ export function printReport(r: SoakResult): void {
   const rc = r.reconnections;
   console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
   if (r.phones.left) console.log(visitorsLine(r));
+  const disk = diskLine(r);
+  if (disk) console.log(disk);
   const pn = r.panels;
   if (pn) console.log(`control panels: ${pn.panels} open (${pn.connected} connected at the end), ${pn.states} show mirrors and ${pn.thumbnails} thumbnails received (${(pn.thumbnailChars / 1048576).toFixed(1)} MB of data URLs), ${pn.pieceErrors} piece error reports; ${pn.connectErrors} connect errors, ${pn.disconnects} disconnects${pn.examples.length ? `: ${pn.examples.slice(0, 3).join('; ')}` : ''}`);
   console.log('');

@@ -72,6 +72,26 @@ let at0 = performance.now();
 let main0 = threadTimes(process.pid);
 const gc = (globalThis as { gc?: () => void }).gc;
 
+/** The bytes of the files under `dir`, however deep (0 for what vanished meanwhile; NaN when the listing itself failed). */
+function bytesUnder(dir: string): number {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return NaN;
+  }
+  let n = 0;
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    try {
+      n += fs.statSync(path.join(e.parentPath, e.name)).size;
+    } catch {
+      /* removed between the listing and the stat (a snapshot's temporary file) */
+    }
+  }
+  return n;
+}
+
 function sample(): ServerSample {
   const heapUsedMB = process.memoryUsage().heapUsed / MB;
   gc?.();
@@ -94,6 +114,7 @@ function sample(): ServerSample {
     mainWaitPct: threadShares(main0, main1, now - at0)?.waitPct ?? null,
     visitorsHeld: Object.keys(app.store.get().walls).reduce((n, wallId) => n + app.visitors.list(wallId).length, 0),
     sockets: app.io.engine.clientsCount,
+    dataDirMB: bytesUnder(dataDir) / MB,
   };
   loop.reset();
   cpu0 = process.cpuUsage();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEAP_PER_THIRD, errorCount, judge, visitorsLine, type SoakResult } from '../../bench/soak/report';
+import { HEAP_PER_THIRD, diskLine, errorCount, judge, visitorsLine, type SoakResult } from '../../bench/soak/report';
 import { thirds } from '../../bench/soak/verdict';
 
 /** A soak result with one display page and its browser's stage process, read at these heaps after a 60 s warm-up. */
@@ -75,5 +75,15 @@ describe('the soak report: visitors who come and go, panels', () => {
     r.config.phones = 200;
     r.samples.forEach((s, i) => Object.assign(s.server, { visitorsHeld: i === 0 ? 999 : 280 + i, sockets: i === 0 ? 1 : 205 }));
     expect(visitorsLine(r)).toBe('visitors: 4000 left and 3990 new ones joined in their places (about 200 at a time); after the warm-up the server held 281–288 places (playing, queued, or dropped within their grace) and 205–205 socket.io connections');
+  });
+});
+
+describe('the soak report: the data directory', () => {
+  it("reads the server's data directory from the first sample after the warm-up to the last, and says nothing for older results", () => {
+    const r = result(flat, []);
+    expect(diskLine(r)).toBeNull();
+    r.cuesFired = 300;
+    r.samples.forEach((s, i) => Object.assign(s.server, { dataDirMB: i === 0 ? 9 : i === 3 ? 0.5 : 0.25 + i / 100 }));
+    expect(diskLine(r)).toBe("the server's data directory (show snapshots, journal, backups, activity log): 0.26 MB after the warm-up, 0.50 MB at most, 0.33 MB at the end (300 cues fired)");
   });
 });
