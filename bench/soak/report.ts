@@ -93,7 +93,7 @@ export interface SoakResult {
     consoleErrors: number;
     tabExamples: string[];
   };
-  reconnections: { screens: number; screenReloads: number; phones: number; phoneDisconnects: number; panels?: number; panelDisconnects?: number };
+  reconnections: { screens: number; screenReloads: number; phones: number; phoneDisconnects: number; panels?: number; panelDisconnects?: number; panelPage?: number };
   /** --panels: what the control panels received (bench/soak/panels.ts). */
   panels?: PanelCounters;
   /** left and arrived: visitors who came and went with --visit-s (older results lack them). */
@@ -278,7 +278,7 @@ export function printReport(r: SoakResult): void {
     console.log(`heap walks: the pages' ${String(w.pageRoundS?.length ?? 0)} whole rounds took ${fmt(pr, pr < 10 ? 1 : 0)} s each, each stage process was read every ${fmt(sr, sr < 10 ? 1 : 0)} s (medians; ${String(w.stageRoundS?.length ?? 0)} stage readings in all, each browser's walked on its own); a reading (full GC, then the live heap) took ${fmt(w.pageReadingMs.median, 0)} ms (median; p90 ${fmt(w.pageReadingMs.p90, 0)}) on a display page, ${fmt(w.stageReadingMs.median, 0)} ms (p90 ${fmt(w.stageReadingMs.p90, 0)}) on a stage process`);
   }
   const rc = r.reconnections;
-  console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects}); inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
+  console.log(`reconnections: screens ${rc.screens} (page reloads ${rc.screenReloads}), phones ${rc.phones} (disconnects ${rc.phoneDisconnects})${rc.panelPage !== undefined ? `, the panel page ${rc.panelPage}` : ''}; inputs sent ${r.phones.sent}, acknowledged ${r.phones.acked}; views followed ${r.phones.views}`);
   if (r.phones.left) console.log(visitorsLine(r));
   const disk = diskLine(r);
   if (disk) console.log(disk);

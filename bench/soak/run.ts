@@ -9,6 +9,7 @@
  *                       [--js-flags '--invocation-count-for-turbofan=60 …'] (V8 flags for every Chromium)
  *                       [--visit-s 60] (visitors come and go: each phone leaves after 30–90 s, a new one takes its place)
  *                       [--panels 1] (control panels left open, watching the screens' thumbnails)
+ *                       [--panel-page] (the control panel's page open too, its heap judged with the display pages')
  *
  * A soak: the real server (createApp) in a child process with its own temporary data dir, a show
  * of 4 walls × 4 paired screens made through the technician API, one Chromium tab per screen
@@ -38,6 +39,7 @@ import type { PhoneCounters, PhoneJob, ServerReady, ServerSample, ToPhones, ToSe
 import { Api, PER_WALL, WALLS, setUpShow } from './show';
 import { Tabs } from './tabs';
 import { Panels } from './panels';
+import { PanelPage } from './panel-page';
 import { formatAudioTrace, type AudioThreadTrace } from './audio-trace';
 import { judge, messageKind, printReport, type Sample, type SoakResult } from './report';
 
@@ -56,6 +58,8 @@ const SAMPLE_S = arg('sample-s', 10);
 const VISIT_S = arg('visit-s', 0);
 /** --panels 1: technicians' control panels left open, watching the screens' thumbnails (bench/soak/panels.ts). */
 const PANELS = arg('panels', 0);
+/** --panel-page: the control panel's own page open in a Chromium of its own, its heap judged with the display pages' (bench/soak/panel-page.ts). */
+const PANEL_PAGE = flag('panel-page');
 /** Seconds into the run at which every browser is traced for TRACE_AUDIO_MS: what each audio thread renders (bench/soak/audio-trace.ts). */
 const TRACE_AUDIO_AT = arg('trace-audio', '').split(',').filter(Boolean).map(Number);
 const TRACE_AUDIO_MS = arg('trace-audio-ms', 2000);
@@ -211,8 +215,11 @@ log(`${nJoined}/${PHONES} phones joined${nJoined < PHONES ? `; ${joined.flatMap(
 const toPhones = (m: ToPhones) => phoneProcs.forEach((c) => c.send(m));
 const panels = PANELS > 0 ? await Panels.open(ready.url, ready.adminToken, PANELS) : null;
 if (panels) log(`${panels.counters().connected}/${PANELS} control panels connected, watching the thumbnails`);
+const panelPage = PANEL_PAGE ? await PanelPage.open(ready.url, ready.adminToken, { width: 1280, height: 800 }) : null;
+if (panelPage) log(`the control panel's page is open, signed in, showing ${await panelPage.thumbnails()} live thumbnails`);
 toPhones({ type: 'go' });
 tabs.markBaseline();
+panelPage?.markBaseline();
 tabs.startHeapWalk();
 
 // 5. The run: a cue every CUE_S, a sample every SAMPLE_S.
@@ -283,7 +290,7 @@ async function takeSample(): Promise<void> {
     log(`GET /api/show failed: ${e.message}${e.cause ? ` (${String(e.cause)})` : ''}`);
     return { screens: [], errorsLastHour: errorsLastHour + (errorsLastHour0 ?? 0) };
   });
-  const [serverSample, phones, tabSamples, view] = await Promise.all([srv, phoneCounters(), tabs.sample(Math.max(3000, 0.8 * SAMPLE_S * 1000)), showView]);
+  const [serverSample, phones, tabSamples, view] = await Promise.all([srv, phoneCounters(), tabSamplesWithPanel(Math.max(3000, 0.8 * SAMPLE_S * 1000)), showView]);
   const { warnKinds, ...serverFigures } = serverSample;
   lastWarnKinds = warnKinds;
   for (const s of view.screens)
@@ -337,6 +344,12 @@ async function takeSample(): Promise<void> {
   log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB, CPU ${serverSample.cpuPct.toFixed(0)} %, waited for a CPU ${serverSample.mainWaitPct?.toFixed(0) ?? '?'} %, loop p99 ${serverSample.loopP99Ms.toFixed(0)} ms; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing${VISIT_S > 0 ? ` (${phones.reduce((s, p) => s + p.left, 0)} visitors came and went; the server holds ${serverSample.visitorsHeld} places, ${serverSample.sockets} sockets)` : ''}, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms)${panels ? `; panels got ${panels.counters().states} states and ${panels.counters().thumbnails} thumbnails` : ''}; load ${sample.loadAvg.toFixed(1)}${machine ? ` (steal ${machine.stealPct.toFixed(0)} %, idle ${machine.idlePct.toFixed(0)} %)` : ''}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
 }
 
+/** The tabs' samples, and the panel page's as one more tab (heap only) with --panel-page. */
+async function tabSamplesWithPanel(timeoutMs: number) {
+  const [screens, panel] = await Promise.all([tabs.sample(timeoutMs), panelPage?.sample(timeoutMs) ?? null]);
+  return panel ? [...screens, panel] : screens;
+}
+
 /** A sample that fails (a child that did not answer in time) is logged and left out. */
 async function safeSample(): Promise<void> {
   try {
@@ -369,7 +382,10 @@ const runS = (Date.now() - started) / 1000;
 
 // 6. Wind down and judge.
 const finalPhones = await phoneCounters();
-const tabCounters = tabs.counters();
+const screenCounters = tabs.counters();
+/** The panel page's errors count with the screens' (its reconnections are reported apart). */
+const tabCounters = panelPage ? [...screenCounters, panelPage.counters()] : screenCounters;
+await panelPage?.close();
 const lastServer = samples.at(-1)!.server;
 const finalPanels = panels?.counters() ?? null;
 panels?.close();
@@ -388,7 +404,7 @@ const result: SoakResult = {
   at: new Date().toISOString(),
   ...(audioTraces.length ? { audioTraces } : {}),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavgAtEnd: os.loadavg() },
-  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir, ...(SERVER_SNAPSHOTS_AT.length ? { serverSnapshotsAt: SERVER_SNAPSHOTS_AT } : {}), ...(SCREEN_PARAMS.size ? { screenParams: SCREEN_PARAMS.toString() } : {}), ...(JS_FLAGS ? { jsFlags: JS_FLAGS } : {}), ...(VISIT_S > 0 ? { visitS: VISIT_S } : {}), ...(PANELS > 0 ? { panels: PANELS } : {}) },
+  config: { minutes: MINUTES, serverNice: SERVER_NICE, serverSched: SERVER_SCHED, runS, warmupS: WARMUP_S, screens: urls.size, browsers: BROWSERS, phones: PHONES, phonesJoined: nJoined, hz: HZ, cueS: CUE_S, sampleS: SAMPLE_S, size: `${W}x${H}`, heapTolerancePct: HEAP_TOLERANCE, pieces: setup.pieces, cues: setup.cues, staticDir: tempBuild ? 'a temporary build' : staticDir, ...(SERVER_SNAPSHOTS_AT.length ? { serverSnapshotsAt: SERVER_SNAPSHOTS_AT } : {}), ...(SCREEN_PARAMS.size ? { screenParams: SCREEN_PARAMS.toString() } : {}), ...(JS_FLAGS ? { jsFlags: JS_FLAGS } : {}), ...(VISIT_S > 0 ? { visitS: VISIT_S } : {}), ...(PANELS > 0 ? { panels: PANELS } : {}), ...(PANEL_PAGE ? { panelPage: true } : {}) },
   errors: {
     serverErrorLines: lastServer.errorLines,
     serverErrorExamples: lastServer.lastErrors,
@@ -416,11 +432,12 @@ const result: SoakResult = {
     tabExamples: tabCounters.flatMap((t) => t.examples.map((e) => `${t.screenId}: ${e}`)).slice(0, 8),
   },
   reconnections: {
-    screens: tabCounters.reduce((s, t) => s + t.reconnections, 0),
-    screenReloads: tabCounters.reduce((s, t) => s + t.reloads, 0),
+    screens: screenCounters.reduce((s, t) => s + t.reconnections, 0),
+    screenReloads: screenCounters.reduce((s, t) => s + t.reloads, 0),
     phones: finalPhones.reduce((s, p) => s + p.reconnects, 0),
     phoneDisconnects: finalPhones.reduce((s, p) => s + p.disconnects, 0),
     ...(finalPanels ? { panels: finalPanels.reconnects, panelDisconnects: finalPanels.disconnects } : {}),
+    ...(panelPage ? { panelPage: tabCounters.at(-1)!.reconnections } : {}),
   },
   ...(finalPanels ? { panels: finalPanels } : {}),
   phones: { sent: finalPhones.reduce((s, p) => s + p.sent, 0), acked: finalPhones.reduce((s, p) => s + p.acked, 0), views: finalPhones.reduce((s, p) => s + p.views, 0), cpuMs: finalPhones.reduce((s, p) => s + p.cpuMs, 0), left: finalPhones.reduce((s, p) => s + p.left, 0), arrived: finalPhones.reduce((s, p) => s + p.arrived, 0) },

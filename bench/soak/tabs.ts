@@ -314,7 +314,7 @@ class Tab {
   }
 }
 
-function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
+export function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), ms);
@@ -331,7 +331,7 @@ function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
  * renderer answers late, not never), because every session that ends makes V8 renumber the
  * process's objects (heap-snapshot.ts); one that fails is dropped, and the next reading opens another.
  */
-class HeapReader {
+export class HeapReader {
   private session: Promise<CDPSession> | null = null;
   constructor(private readonly open: () => Promise<CDPSession>) {}
 
