@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
-import { HeapReader, withTimeout, type TabCounters, type TabSample } from './tabs';
+import { HeapReader, countPageFailures, withTimeout, type TabCounters, type TabSample } from './tabs';
 
 export const PANEL_ID = 'panel';
 
@@ -23,17 +23,7 @@ export class PanelPage {
     private readonly page: Page,
   ) {
     this.heap = new HeapReader(() => page.context().newCDPSession(page));
-    const example = (s: string) => {
-      if (this.c.examples.length < 5 && !this.c.examples.includes(s)) this.c.examples.push(s.slice(0, 300));
-    };
-    page.on('pageerror', (e) => {
-      this.c.pageErrors++;
-      example(`page error: ${e.message}`);
-    });
-    page.on('crash', () => {
-      this.c.crashes++;
-      example('the page crashed');
-    });
+    const example = countPageFailures(page, this.c);
     page.on('console', (m) => {
       if (m.type() !== 'error') return;
       this.c.consoleErrors++;
@@ -43,11 +33,6 @@ export class PanelPage {
       if (!ws.url().includes('/socket.io/')) return;
       this.sockets++;
       if (this.baseline !== null) this.c.reconnections = this.sockets - this.baseline;
-    });
-    page.on('response', (res) => {
-      if (res.status() < 400) return;
-      this.c.failedRequests++;
-      example(`${res.status()} ${res.url()}`);
     });
   }
 

@@ -176,17 +176,7 @@ class Tab {
   ) {
     this.c = { screenId, pageErrors: 0, crashes: 0, consoleErrors: 0, reconnections: 0, failedRequests: 0, reloads: 0, examples: [] };
     this.pageHeap = new HeapReader(() => context.newCDPSession(page));
-    const example = (s: string) => {
-      if (this.c.examples.length < 5 && !this.c.examples.includes(s)) this.c.examples.push(s.slice(0, 300));
-    };
-    page.on('pageerror', (e) => {
-      this.c.pageErrors++;
-      example(`page error: ${e.message}`);
-    });
-    page.on('crash', () => {
-      this.c.crashes++;
-      example('the page crashed');
-    });
+    const example = countPageFailures(page, this.c);
     page.on('console', (m) => {
       const long = /^\[soak:long-frame\] (\S+) (\d+) ms (.*)$/.exec(m.text());
       if (long) {
@@ -204,11 +194,6 @@ class Tab {
       if (!ws.url().includes('/socket.io/')) return;
       this.sockets++;
       if (this.baseline !== null) this.c.reconnections = this.sockets - this.baseline;
-    });
-    page.on('response', (res) => {
-      if (res.status() < 400) return;
-      this.c.failedRequests++;
-      example(`${res.status()} ${res.url().replace(/key=[^&]+/, 'key=…')}`);
     });
     page.on('load', () => {
       if (this.loads++ > 0) this.c.reloads++;
@@ -312,6 +297,30 @@ class Tab {
       : null;
     return { screenId: this.screenId, heapMB, ...(stage ? { stageHeapMB } : {}), fps, installationId, gpuLagMs, audio };
   }
+}
+
+/**
+ * Counts a page's uncaught errors, crashes and failed responses (status ≥ 400, pairing keys hidden)
+ * into `c`, with a few examples; returns the function that adds an example.
+ */
+export function countPageFailures(page: Page, c: TabCounters): (s: string) => void {
+  const example = (s: string) => {
+    if (c.examples.length < 5 && !c.examples.includes(s)) c.examples.push(s.slice(0, 300));
+  };
+  page.on('pageerror', (e) => {
+    c.pageErrors++;
+    example(`page error: ${e.message}`);
+  });
+  page.on('crash', () => {
+    c.crashes++;
+    example('the page crashed');
+  });
+  page.on('response', (res) => {
+    if (res.status() < 400) return;
+    c.failedRequests++;
+    example(`${res.status()} ${res.url().replace(/key=[^&]+/, 'key=…')}`);
+  });
+  return example;
 }
 
 export function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
