@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
-import { HeapReader, countPageFailures, withTimeout, type TabCounters, type TabSample } from './tabs';
+import { HeapReader, countPageFailures, type TabCounters, type TabSample } from './tabs';
 
 export const PANEL_ID = 'panel';
 
@@ -62,7 +62,7 @@ export class PanelPage {
 
   /** A sample of the page as a tab of the soak: its live heap (null when it does not answer within `timeoutMs`), no frame rate. */
   async sample(timeoutMs: number): Promise<TabSample> {
-    const bytes = await withTimeout(this.heap.read(timeoutMs), timeoutMs);
+    const bytes = await this.heap.read(timeoutMs);
     return { screenId: PANEL_ID, heapMB: bytes === null ? null : bytes / 1048576, fps: null, installationId: null };
   }
 

@@ -203,7 +203,7 @@ function leaveAfter(p: Phone, ms: number): void {
     c.left++;
     const next = open(p.slot, p.visit + 1);
     const q = phones[p.slot]!;
-    if (running) startTicking(q);
+    startTicking(q);
     leaveAfter(q, (0.5 + Math.random()) * job.visitS * 1000);
     void next.then((ok) => ok && c.arrived++);
   }, ms);

@@ -84,9 +84,8 @@ export interface SoakResult {
     /** By code; `stale_input` (an input for a control the cue had just removed) is a race every phone meets, not an error. */
     phoneInputRefusals: Record<string, number>;
     phoneExamples: string[];
-    /** --panels: the control panels' connect errors (counted), and examples (older results lack them). */
+    /** --panels: the control panels' connect errors, counted (older results lack them; their examples are in `panels`). */
     panelConnectErrors?: number;
-    panelExamples?: string[];
     pageErrors: number;
     pageCrashes: number;
     /** Reported, not counted against the target (a console message is not a failure by itself). */

@@ -341,7 +341,8 @@ async function takeSample(): Promise<void> {
   lastT = t;
   samples.push(sample);
   const heaps = tabSamples.map((x) => x.heapMB).filter((v): v is number => v !== null);
-  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB, CPU ${serverSample.cpuPct.toFixed(0)} %, waited for a CPU ${serverSample.mainWaitPct?.toFixed(0) ?? '?'} %, loop p99 ${serverSample.loopP99Ms.toFixed(0)} ms; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing${VISIT_S > 0 ? ` (${phones.reduce((s, p) => s + p.left, 0)} visitors came and went; the server holds ${serverSample.visitorsHeld} places, ${serverSample.sockets} sockets)` : ''}, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms)${panels ? `; panels got ${panels.counters().states} states and ${panels.counters().thumbnails} thumbnails` : ''}; load ${sample.loadAvg.toFixed(1)}${machine ? ` (steal ${machine.stealPct.toFixed(0)} %, idle ${machine.idlePct.toFixed(0)} %)` : ''}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
+  const panelsNow = panels?.counters();
+  log(`t=${t.toFixed(0)} s: server RSS ${serverSample.rssMB.toFixed(1)} MB, heap ${serverSample.heapLiveMB.toFixed(1)} MB, CPU ${serverSample.cpuPct.toFixed(0)} %, waited for a CPU ${serverSample.mainWaitPct?.toFixed(0) ?? '?'} %, loop p99 ${serverSample.loopP99Ms.toFixed(0)} ms; tabs heap ${heaps.length ? `${Math.min(...heaps).toFixed(1)}–${Math.max(...heaps).toFixed(1)}` : '—'} MB; ${sample.phonesPlaying} phones playing${VISIT_S > 0 ? ` (${phones.reduce((s, p) => s + p.left, 0)} visitors came and went; the server holds ${serverSample.visitorsHeld} places, ${serverSample.sockets} sockets)` : ''}, ${sample.inputsPerSec.toFixed(0)} inputs/s (rtt ${sample.inputRttMs.toFixed(0)} ms)${panelsNow ? `; panels got ${panelsNow.states} states and ${panelsNow.thumbnails} thumbnails` : ''}; load ${sample.loadAvg.toFixed(1)}${machine ? ` (steal ${machine.stealPct.toFixed(0)} %, idle ${machine.idlePct.toFixed(0)} %)` : ''}; Chromium ${Object.entries(sample.chromiumCpu!.byKind).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; sampled in ${sample.sampleS.toFixed(1)} s`);
 }
 
 /** The tabs' samples, and the panel page's as one more tab (heap only) with --panel-page. */
@@ -425,7 +426,7 @@ const result: SoakResult = {
     phoneKicked: finalPhones.reduce((s, p) => s + p.kicked, 0),
     phoneInputRefusals: Object.fromEntries(finalPhones.flatMap((p) => Object.entries(p.refused)).reduce((m, [k, v]) => m.set(k, (m.get(k) ?? 0) + v), new Map<string, number>())),
     phoneExamples: finalPhones.flatMap((p) => p.examples).slice(0, 8),
-    ...(finalPanels ? { panelConnectErrors: finalPanels.connectErrors, panelExamples: finalPanels.examples } : {}),
+    ...(finalPanels ? { panelConnectErrors: finalPanels.connectErrors } : {}),
     pageErrors: tabCounters.reduce((s, t) => s + t.pageErrors, 0),
     pageCrashes: tabCounters.reduce((s, t) => s + t.crashes, 0),
     consoleErrors: tabCounters.reduce((s, t) => s + t.consoleErrors, 0),

@@ -323,7 +323,7 @@ export function countPageFailures(page: Page, c: TabCounters): (s: string) => vo
   return example;
 }
 
-export function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
+function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), ms);
